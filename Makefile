@@ -1,0 +1,44 @@
+# The two commands: `make run` starts everything, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test install lint lock migrate clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements-dev.lock $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+## Start the web application, the Celery worker and Celery beat together (Ctrl-C stops all three).
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  Post-mortems is starting at http://127.0.0.1:$(PORT)/"
+	@echo ""
+	PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile.dev 2>&1 || test $$? -eq 130
+
+## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lock: install
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe --extra test -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf var staticfiles .pytest_cache

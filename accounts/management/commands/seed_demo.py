@@ -1,0 +1,55 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import Membership, Role, Team, User
+
+DEMO_TEAMS = [
+    ("Payments", "payments", "Checkout, billing and the payment gateways."),
+    ("Platform", "platform", "Deploy pipeline, databases and the shared runtime."),
+]
+
+# username, display name, role, teams, time zone
+DEMO_PEOPLE = [
+    ("engineer", "Priya Raman", Role.ENGINEER, ["payments"], "Europe/London"),
+    ("facilitator", "Sam Lindqvist", Role.FACILITATOR, ["payments", "platform"], "Europe/Stockholm"),
+    ("manager", "Maya Chen", Role.MANAGER, ["payments", "platform"], "America/New_York"),
+    ("admin", "Alex Morgan", Role.ADMIN, ["platform"], "UTC"),
+]
+
+
+def demo_password(username: str) -> str:
+    return f"demo-{username}-pass"
+
+
+class Command(BaseCommand):
+    help = "Create a small demo organisation (two teams, one person per role) on an empty database."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            self.stdout.write("Production mode: no demo data is created.")
+            return
+        if User.objects.exists():
+            self.stdout.write("People already exist; the demo organisation is not created again.")
+            return
+        with transaction.atomic():
+            teams = {
+                slug: Team.objects.create(name=name, slug=slug, description=desc) for name, slug, desc in DEMO_TEAMS
+            }
+            for username, display_name, role, team_slugs, tz in DEMO_PEOPLE:
+                user = User.objects.create_user(
+                    username=username,
+                    password=demo_password(username),
+                    display_name=display_name,
+                    email=f"{username}@example.com",
+                    time_zone=tz,
+                    is_staff=role == Role.ADMIN,
+                    is_superuser=role == Role.ADMIN,
+                )
+                for slug in team_slugs:
+                    Membership.objects.create(user=user, team=teams[slug], role=role)
+        self.stdout.write(self.style.SUCCESS("Demo organisation created. Sign in as:"))
+        for username, display_name, role, _teams, _tz in DEMO_PEOPLE:
+            self.stdout.write(
+                f"  {role.label:<12} {username:<12} password: {demo_password(username)}   ({display_name})"
+            )

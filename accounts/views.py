@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
+
+from accounts.forms import AddMemberForm, ChangeRoleForm, ProfileForm
+from accounts.models import Membership, Role, Team
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def get_team_for_user(request: HttpRequest, slug: str) -> tuple[Team, bool]:
+    """The team and whether this person may change its membership (admins only)."""
+    team = get_object_or_404(Team, slug=slug)
+    return team, request.user.is_org_admin
+
+
+def team_list(request: HttpRequest):
+    teams = Team.objects.annotate(member_count=Count("memberships"))
+    return render(request, "accounts/team_list.html", {"teams": teams})
+
+
+def _render_team_page(request: HttpRequest, team: Team, can_manage: bool, add_form=None, status: int = 200):
+    memberships = team.memberships.select_related("user").order_by("user__display_name", "user__username")
+    if can_manage and add_form is None:
+        add_form = AddMemberForm(team=team)
+    context = {
+        "team": team,
+        "memberships": memberships,
+        "can_manage": can_manage,
+        "add_form": add_form,
+        "role_choices": Role.choices,
+    }
+    return render(request, "accounts/team_detail.html", context, status=status)
+
+
+def team_detail(request: HttpRequest, slug: str):
+    team, can_manage = get_team_for_user(request, slug)
+    return _render_team_page(request, team, can_manage)
+
+
+@require_POST
+def member_add(request: HttpRequest, slug: str):
+    team, can_manage = get_team_for_user(request, slug)
+    if not can_manage:
+        raise PermissionDenied("Only admins change team membership.")
+    form = AddMemberForm(request.POST, team=team)
+    if form.is_valid():
+        membership = form.save()
+        messages.success(request, f"{membership.user} joined {team} as {membership.get_role_display().lower()}.")
+        return redirect("team_detail", slug=team.slug)
+    return _render_team_page(request, team, can_manage, add_form=form, status=400)
+
+
+@require_POST
+def member_change_role(request: HttpRequest, slug: str, pk: int):
+    team, can_manage = get_team_for_user(request, slug)
+    if not can_manage:
+        raise PermissionDenied("Only admins change team roles.")
+    membership = get_object_or_404(Membership, team=team, pk=pk)
+    form = ChangeRoleForm(request.POST, instance=membership)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"{membership.user} is now {membership.get_role_display().lower()} in {team}.")
+    else:
+        messages.error(request, "That role does not exist; nothing was changed.")
+    return redirect("team_detail", slug=team.slug)
+
+
+@require_POST
+def member_remove(request: HttpRequest, slug: str, pk: int):
+    team, can_manage = get_team_for_user(request, slug)
+    if not can_manage:
+        raise PermissionDenied("Only admins change team membership.")
+    membership = get_object_or_404(Membership, team=team, pk=pk)
+    membership.delete()
+    messages.success(request, f"{membership.user} left {team}.")
+    return redirect("team_detail", slug=team.slug)
+
+
+def profile(request: HttpRequest):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your settings are saved.")
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
