@@ -1,0 +1,209 @@
+"""Shared fixtures: a small cast of people per role, real services, a real browser.
+
+The cast (reused across tests so each view test covers owner, teammate and outsider):
+- ``payments`` and ``platform`` teams;
+- ``engineer`` (Priya, Payments), ``teammate`` (Jonas, Payments engineer),
+  ``facilitator`` (Sam, Payments), ``manager`` (Maya, Payments), ``org_admin`` (Alex, admin),
+  ``outsider`` (Otto, an engineer in Platform only).
+All share ``TEST_PASSWORD``.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.models import Role
+from tests.factories import TEST_PASSWORD, MembershipFactory, TeamFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make beside it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_configure(config):
+    if _ci():
+        missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+        if missing:
+            raise pytest.UsageError(
+                f"CI=true but {' and '.join(missing)} not set: the tests in CI run against real PostgreSQL "
+                "and Redis and will not fall back to SQLite or a file broker. Set them (see README)."
+            )
+
+
+def require_postgres_and_redis() -> None:
+    """Fail loudly (never skip) when a test needs the real services and they are not configured."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
+        pytest.fail("This test needs PostgreSQL and Redis: set DATABASE_URL and REDIS_URL (see README).")
+
+
+# --- the cast -------------------------------------------------------------------
+
+
+@pytest.fixture
+def payments(db):
+    return TeamFactory(name="Payments", slug="payments")
+
+
+@pytest.fixture
+def platform(db):
+    return TeamFactory(name="Platform", slug="platform")
+
+
+def _member(username, display_name, team, role, **extra):
+    user = UserFactory(username=username, display_name=display_name, **extra)
+    MembershipFactory(user=user, team=team, role=role)
+    return user
+
+
+@pytest.fixture
+def engineer(payments):
+    return _member("priya", "Priya Raman", payments, Role.ENGINEER)
+
+
+@pytest.fixture
+def teammate(payments):
+    return _member("jonas", "Jonas Berg", payments, Role.ENGINEER)
+
+
+@pytest.fixture
+def facilitator(payments):
+    return _member("sam", "Sam Lindqvist", payments, Role.FACILITATOR)
+
+
+@pytest.fixture
+def manager(payments):
+    return _member("maya", "Maya Chen", payments, Role.MANAGER)
+
+
+@pytest.fixture
+def org_admin(platform):
+    return _member("alex", "Alex Morgan", platform, Role.ADMIN)
+
+
+@pytest.fixture
+def outsider(platform):
+    return _member("otto", "Otto Nieminen", platform, Role.ENGINEER)
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    # Hashing strength is Django's concern, not ours; it would only slow every log-in down.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+# --- real services ----------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def service_env(**overrides) -> dict[str, str]:
+    """Environment for a child process (worker, beat, server) that talks to the test database."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env.pop("TEST_DATABASE_NAME", None)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env.update(overrides)
+    return env
+
+
+class WorkerProcess:
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.env = env
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self, concurrency: int = 1) -> "WorkerProcess":
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
+             f"--concurrency={concurrency}", "--pool=prefork", "--without-gossip", "--without-mingle",
+             "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited early; see {self.log_path}:\n{self.log_path.read_text()}")
+            if b"ready." in self.log_path.read_bytes():
+                return self
+            time.sleep(0.2)
+        raise RuntimeError(f"Celery worker did not become ready in 30 s; see {self.log_path}")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process and self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "log", None):
+            self.log.close()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real Celery worker process consuming from the real Redis broker, on the test database."""
+    require_postgres_and_redis()
+    worker = WorkerProcess(service_env(), tmp_path / "worker.log").start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on loopback; ``.messages`` holds what it received."""
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class Recorder:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            message = message_from_bytes(envelope.original_content, policy=policy.default)
+            self.messages.append(message)
+            return "250 Message accepted for delivery"
+
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    recorder.host, recorder.port = controller.hostname, controller.port
+    yield recorder
+    controller.stop()
