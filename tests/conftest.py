@@ -131,7 +131,9 @@ def service_env(**overrides) -> dict[str, str]:
 
     db = connection.settings_dict
     env = dict(os.environ)
-    env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
     env.pop("TEST_DATABASE_NAME", None)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env.update(overrides)

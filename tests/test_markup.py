@@ -40,13 +40,13 @@ XSS_PAYLOADS = [
     '<link rel="stylesheet" href="javascript:alert(1)">',
     "<style>body{background:red}</style>",
     '<a href="#" onclick="alert(1)">x</a>',
-    "![x](x\" onerror=\"alert(1))",
+    '![x](x" onerror="alert(1))',
     '<img src="x" alt="y" onerror="alert(1)">',
     "<scr<script>ipt>alert(1)</scr</script>ipt>",
     "<!--<script>alert(1)</script>-->",
     '<a href="  javascript:alert(1)">spaces</a>',
     "<template><script>alert(1)</script></template>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
     '<a href="javascript&colon;alert(1)">colon entity</a>',
     '<div data-hx-get="/x" data-hx-trigger="load">x</div>',
 ]
@@ -69,7 +69,9 @@ def test_nothing_executable_survives(payload):
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_payload_inside_markdown_structure_is_neutralised(payload):
-    html = render_markdown(f"# Heading\n\n- item {payload}\n\n> quote {payload}\n\n| a | b |\n|---|---|\n| {payload} | x |\n")
+    html = render_markdown(
+        f"# Heading\n\n- item {payload}\n\n> quote {payload}\n\n| a | b |\n|---|---|\n| {payload} | x |\n"
+    )
     assert not EXECUTABLE.search(html), html
 
 
