@@ -156,6 +156,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "config.tasks.record_worker_heartbeat", "schedule": timedelta(minutes=1)},
 }
 
+# --- Reviews -------------------------------------------------------------------
+# Severities whose incidents must have a review, and how soon the review meeting is due
+# after resolution: (number of days, "days" or "business_days").
+REVIEW_REQUIRED_SEVERITIES = env_list("REVIEW_REQUIRED_SEVERITIES", ["sev1", "sev2"])
+REVIEW_MEETING_DEADLINES = {
+    "sev1": (env_int("REVIEW_MEETING_DAYS_SEV1", 3), "days"),
+    "sev2": (env_int("REVIEW_MEETING_BUSINESS_DAYS_SEV2", 5), "business_days"),
+}
+
 # --- People -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

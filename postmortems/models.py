@@ -1,1 +1,329 @@
-from django.db import models  # noqa: F401
+"""Learning: the review of an incident (or a near miss), the accounts behind it and what we learned.
+
+A review never records a culprit. Perspectives belong to the person who wrote
+them and stay private until the facilitator reveals them in the meeting;
+contributing factors describe conditions of the system, classified so that
+patterns across many incidents show.
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from incidents.models import Incident, NearMiss, Service, TimelineEntry
+from markup.fields import RenderedMarkdownField
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    MEETING = "meeting", "Meeting"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class AgendaSection(models.TextChoices):
+    """The meeting's agenda, in the order the facilitator steps through it."""
+
+    TIMELINE = "timeline", "Timeline"
+    PERSPECTIVES = "perspectives", "Perspectives"
+    FACTORS = "factors", "Contributing factors"
+    LEARNINGS = "learnings", "What went well · where we got lucky"
+    OPPORTUNITIES = "opportunities", "Improvement opportunities"
+    ACTIONS = "actions", "Action items"
+
+
+AGENDA = list(AgendaSection)
+
+# Section texts of the write-up: field name -> heading.
+SECTION_TEXTS = {
+    "summary": "Summary",
+    "impact": "Impact",
+    "went_well": "What went well",
+    "got_lucky": "Where we got lucky",
+}
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReviewQuerySet":
+        """Reviews this person may know exist: those of incidents they can see, and of near misses."""
+        return self.filter(Q(incident__in=Incident.objects.visible_to(user)) | Q(incident__isnull=True))
+
+    def published(self) -> "ReviewQuerySet":
+        return self.filter(status=ReviewStatus.PUBLISHED)
+
+
+class Review(models.Model):
+    """The learning review of one incident or one near miss (exactly one of the two).
+
+    ``change_counter`` rises on every change that people following the live meeting
+    must see; the meeting's update endpoint answers from it (via the cache) without
+    touching the rest of the review.
+    """
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="review")
+    near_miss = models.OneToOneField(NearMiss, on_delete=models.CASCADE, null=True, blank=True, related_name="review")
+    title = models.CharField(max_length=200)
+    team = models.ForeignKey("accounts.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews")
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="facilitated_reviews"
+    )
+    facilitator_requested_at = models.DateTimeField(null=True, blank=True)
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="reviews")
+    status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+
+    summary = models.TextField(blank=True, help_text="What happened, in plain facts. Markdown works.")
+    summary_html = RenderedMarkdownField(source="summary")
+    impact = models.TextField(blank=True, help_text="Who and what was affected, and for how long.")
+    impact_html = RenderedMarkdownField(source="impact")
+    went_well = models.TextField(blank=True, help_text="What helped us detect, respond or recover.")
+    went_well_html = RenderedMarkdownField(source="went_well")
+    got_lucky = models.TextField(blank=True, help_text="What could easily have made this worse, and did not.")
+    got_lucky_html = RenderedMarkdownField(source="got_lucky")
+    # Version of each section text, raised on every save, so a concurrent edit is noticed.
+    section_versions = models.JSONField(default=dict, blank=True)
+
+    meeting_at = models.DateTimeField("meeting time", null=True, blank=True)
+    meeting_minutes = models.PositiveIntegerField(
+        "meeting length (minutes)", default=60, validators=[MinValueValidator(15), MaxValueValidator(480)]
+    )
+    meeting_place = models.CharField("where", max_length=200, blank=True, help_text="A room or a call link.")
+
+    current_section = models.CharField(max_length=20, choices=AgendaSection.choices, default=AgendaSection.TIMELINE)
+    section_started_at = models.DateTimeField(null=True, blank=True)
+    perspectives_revealed_at = models.DateTimeField(null=True, blank=True)
+    change_counter = models.PositiveBigIntegerField(default=0)
+
+    search_document = models.TextField(blank=True, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(incident__isnull=False) & Q(near_miss__isnull=True))
+                | (Q(incident__isnull=True) & Q(near_miss__isnull=False)),
+                name="review_of_exactly_one_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("review_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReviewStatus.PUBLISHED
+
+    @property
+    def perspectives_revealed(self) -> bool:
+        return self.perspectives_revealed_at is not None
+
+    @property
+    def severity(self) -> str | None:
+        return self.incident.severity if self.incident_id else None
+
+    def section_version(self, name: str) -> int:
+        return int(self.section_versions.get(name, 0))
+
+    @property
+    def current_section_index(self) -> int:
+        return AGENDA.index(AgendaSection(self.current_section))
+
+    @property
+    def meeting_due_by(self) -> datetime | None:
+        """When the meeting should have been held, by the incident's severity (None if no deadline)."""
+        if not self.incident_id:
+            return None
+        return meeting_due_by(self.incident)
+
+
+def _add_business_days(start: datetime, days: int) -> datetime:
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def review_required(incident: Incident) -> bool:
+    """Whether this incident's severity requires a review (``REVIEW_REQUIRED_SEVERITIES``)."""
+    return incident.severity in settings.REVIEW_REQUIRED_SEVERITIES and not incident.is_cancelled
+
+
+def meeting_due_by(incident: Incident) -> datetime | None:
+    """The meeting deadline by severity (``REVIEW_MEETING_DEADLINES``), counted from resolution.
+
+    Until the incident is resolved the deadline counts from when impact started.
+    """
+    rule = settings.REVIEW_MEETING_DEADLINES.get(incident.severity)
+    if not rule:
+        return None
+    days, kind = rule
+    start = incident.resolved_at or incident.impact_started_at
+    if kind == "business_days":
+        return _add_business_days(start, days)
+    return start + timedelta(days=days)
+
+
+class Perspective(models.Model):
+    """One participant's own account. Private to its author until the facilitator reveals perspectives."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="perspectives")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="perspectives")
+    saw = models.TextField("what I saw", blank=True)
+    saw_html = RenderedMarkdownField(source="saw")
+    knew = models.TextField("what I knew", blank=True)
+    knew_html = RenderedMarkdownField(source="knew")
+    assumed = models.TextField("what I assumed", blank=True)
+    assumed_html = RenderedMarkdownField(source="assumed")
+    pressure = models.TextField("what pressure I was under", blank=True)
+    pressure_html = RenderedMarkdownField(source="pressure")
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    TEXT_FIELDS = ("saw", "knew", "assumed", "pressure")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["review", "author"], name="one_perspective_per_person")]
+
+    def __str__(self) -> str:
+        return f"Perspective on review {self.review_id}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name).strip() for name in self.TEXT_FIELDS)
+
+
+class FactorCategory(models.Model):
+    """A kind of weakness in the system. Admins can add categories; seeded with the common ones."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "factor categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Depth(models.TextChoices):
+    """How far below the event a factor lies (the iceberg)."""
+
+    EVENT = "event", "Event"
+    PATTERN = "pattern", "Pattern"
+    STRUCTURE = "structure", "Structure"
+    MENTAL_MODEL = "mental_model", "Mental model"
+
+
+class ContributingFactor(models.Model):
+    """A condition of the system that made the failure possible."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="factors")
+    description = models.TextField(help_text="A condition of the system, not a person's act.")
+    description_html = RenderedMarkdownField(source="description")
+    category = models.ForeignKey(FactorCategory, on_delete=models.PROTECT, related_name="factors")
+    depth = models.CharField(max_length=20, choices=Depth.choices, default=Depth.EVENT)
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributing_factors"
+    )
+    timeline_entries = models.ManyToManyField(TimelineEntry, blank=True, related_name="contributing_factors")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["category", "service"])]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class ImprovementOpportunity(models.Model):
+    """A question that opens the way to a change: "How might we …?"."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="opportunities")
+    question = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "improvement opportunities"
+
+    def __str__(self) -> str:
+        return self.question
+
+    def clean(self) -> None:
+        if not self.question.strip().lower().startswith("how might we"):
+            raise ValidationError({"question": "Frame it as a question that starts with “How might we …”."})
+
+
+class FlagDismissal(models.Model):
+    """The facilitator's decision that a language flag does not apply here, with the reason."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="dismissals")
+    key = models.CharField(max_length=200)
+    rule = models.CharField(max_length=40)
+    excerpt = models.CharField(max_length=300)
+    reason = models.CharField(max_length=500)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["dismissed_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["review", "key"], name="dismiss_a_flag_once")]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.excerpt}"
+
+
+class ReviewFeedback(models.Model):
+    """A participant's view of the review itself, asked after publishing. Shown only as a summary."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    blameless = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    useful = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "author"], name="feedback_once_per_person"),
+            models.CheckConstraint(condition=Q(blameless__gte=1, blameless__lte=5), name="blameless_1_to_5"),
+            models.CheckConstraint(condition=Q(useful__gte=1, useful__lte=5), name="useful_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback on review {self.review_id}"
