@@ -116,10 +116,11 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis being down turns cache reads into misses and writes into no-ops (config/cache.py).
+            "BACKEND": "config.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "pm"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5},
         }
     }
 else:
@@ -154,6 +155,29 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "config.tasks.record_worker_heartbeat", "schedule": timedelta(minutes=1)},
+}
+
+# --- Follow-through (actions app): the systemic-fix obligation and reminders -----------------
+SYSTEMIC_FIX_HOURS = env_int("SYSTEMIC_FIX_HOURS", 48)
+# Reminders to the responders and the facilitator, this many hours before the deadline.
+SYSTEMIC_FIX_REMINDER_HOURS = [int(h) for h in env_list("SYSTEMIC_FIX_REMINDER_HOURS", ["24", "4"])]
+# After the deadline: the escalation, then a reminder every this many hours until the fix lands.
+SYSTEMIC_FIX_REPEAT_HOURS = env_int("SYSTEMIC_FIX_REPEAT_HOURS", 24)
+ACTIONS_DIGEST_WEEKDAY = env_int("ACTIONS_DIGEST_WEEKDAY", 0)  # Monday
+ACTIONS_DIGEST_HOUR = env_int("ACTIONS_DIGEST_HOUR", 8)  # in TIME_ZONE
+ACTIONS_SWEEP_SECONDS = env_int("ACTIONS_SWEEP_SECONDS", 60)
+ACTIONS_SWEEP_BATCH_SIZE = env_int("ACTIONS_SWEEP_BATCH_SIZE", 200)
+ACTIONS_DELIVERY_MAX_ATTEMPTS = env_int("ACTIONS_DELIVERY_MAX_ATTEMPTS", 6)
+ACTIONS_CHAT_TIMEOUT = env_int("ACTIONS_CHAT_TIMEOUT", 5)
+# Links in email and chat messages point here.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+CELERY_BEAT_SCHEDULE["actions-sweep"] = {
+    "task": "actions.tasks.sweep",
+    "schedule": timedelta(seconds=ACTIONS_SWEEP_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["actions-reconcile-obligations"] = {
+    "task": "actions.tasks.reconcile_obligations",
+    "schedule": timedelta(minutes=env_int("ACTIONS_RECONCILE_MINUTES", 15)),
 }
 
 # --- Reviews -------------------------------------------------------------------

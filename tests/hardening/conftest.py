@@ -1,0 +1,123 @@
+"""Private services the fault tests may stop and start at will.
+
+The machine's shared PostgreSQL and Redis are used by other test runs at the same time: these
+tests never touch them, and start throw-away servers of their own instead.
+"""
+
+import glob
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import free_port
+
+
+def _wait_for_port(port: int, up: bool, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                if up:
+                    return
+        except OSError:
+            if not up:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"port {port} did not come {'up' if up else 'down'} in {timeout} s")
+
+
+class PrivateRedis:
+    """A redis-server on a free loopback port, with no persistence, that a test may stop and restart."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "PrivateRedis":
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_for_port(self.port, up=True)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        _wait_for_port(self.port, up=False)
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis().start()
+    yield server
+    server.stop()
+
+
+def _pg_bin(name: str) -> str:
+    found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not found:
+        pytest.fail(f"PostgreSQL server binaries ({name}) are not installed under /usr/lib/postgresql/.")
+    return found[-1]
+
+
+class PrivatePostgres:
+    """A throw-away PostgreSQL cluster (initdb into a temp dir) run as the postgres user on a free port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="pm-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "server.log"
+        shutil.chown(self.root, "postgres", "postgres")
+
+    def _as_postgres(self, *args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run(["runuser", "-u", "postgres", "--", *args], capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            log = self.log.read_text() if self.log.exists() else ""
+            raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}\n{log}")
+        return result
+
+    def init(self) -> "PrivatePostgres":
+        self._as_postgres(_pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        return self
+
+    def _pg_ctl(self, action: str) -> None:
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", action)
+
+    def start(self) -> None:
+        self._pg_ctl("start")
+
+    def restart(self) -> None:
+        self._pg_ctl("restart")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._as_postgres(_pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture
+def private_postgres():
+    cluster = PrivatePostgres().init()
+    cluster.start()
+    yield cluster
+    cluster.remove()
