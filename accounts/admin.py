@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from accounts.forms import AdminSignInForm
 from accounts.models import Membership, Team, User
+
+# The admin's sign-in is throttled like the product's own.
+admin.site.login_form = AdminSignInForm
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,7 +1,13 @@
 import zoneinfo
+from datetime import UTC, datetime
 
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
+from accounts import throttling
 from accounts.models import Membership, Role, User
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
@@ -35,3 +41,72 @@ class ChangeRoleForm(forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["role"]
+
+
+def _in_words(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = -(-minutes // 60)
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+def pause_message(pause: throttling.SignInPause) -> str:
+    where = "for this username" if pause.reason == "account" else "from your network address"
+    at = datetime.fromtimestamp(pause.until, tz=UTC)
+    return (
+        f"Sign-in {where} is paused for a while after several unsuccessful attempts, to keep accounts safe. "
+        f"Please try again in {_in_words(pause.seconds_left)} (after {at:%H:%M} UTC). "
+        "If you have forgotten your password, an admin of your team can set a new one."
+    )
+
+
+class ThrottledSignInMixin:
+    """Refuses sign-in while a pause is in force, and warns before the last attempts."""
+
+    pause: throttling.SignInPause | None = None
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        address = throttling.client_address(self.request)
+        pause = throttling.current_pause(username, address)
+        if pause:
+            throttling.record_refusal(username, address, pause)
+            self._refuse(pause)
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error_code(error) != "invalid_login":
+                raise
+            pause = throttling.current_pause(username, address)
+            if pause:
+                self._refuse(pause)
+            left = throttling.attempts_left(username)
+            if left is not None and 0 < left <= 2:
+                raise ValidationError(
+                    [
+                        *error.error_list,
+                        ValidationError(
+                            f"{left} more unsuccessful attempt{'' if left == 1 else 's'} will pause sign-in "
+                            f"for this username for {_in_words(settings.LOGIN_THROTTLE_PAUSE)}.",
+                            code="attempts_left",
+                        ),
+                    ]
+                ) from None
+            raise
+
+    def _refuse(self, pause: throttling.SignInPause):
+        self.pause = pause
+        raise ValidationError(pause_message(pause), code="paused")
+
+
+def error_code(error: ValidationError) -> str | None:
+    return getattr(error, "code", None) or next((e.code for e in getattr(error, "error_list", [])), None)
+
+
+class SignInForm(ThrottledSignInMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    pass

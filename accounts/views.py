@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest
@@ -6,12 +7,34 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
-from accounts.forms import AddMemberForm, ChangeRoleForm, ProfileForm
+from accounts.forms import AddMemberForm, ChangeRoleForm, ProfileForm, SignInForm
 from accounts.models import Membership, Role, Team
+from accounts.sessions import SIGNED_OUT_BECAUSE, signed_out_message
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+class SignInView(LoginView):
+    """Django's sign-in, with failed attempts throttled and the reason for a timed-out session shown."""
+
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        reason = self.request.session.pop(SIGNED_OUT_BECAUSE, None)
+        if reason in ("idle", "absolute"):
+            context["signed_out_message"] = signed_out_message(reason)
+        return context
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.pause is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.pause.seconds_left)
+        return response
 
 
 def get_team_for_user(request: HttpRequest, slug: str) -> tuple[Team, bool]:
