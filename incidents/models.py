@@ -10,7 +10,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from accounts.models import Team
@@ -228,6 +229,24 @@ class TimelineEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.text[:60]}"
 
+    def save(self, *args, **kwargs):
+        # Every edit raises the version, so a second editor (or the live meeting) notices the change.
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.kind == EntryKind.DECISION:
+            errors = {}
+            if not self.known_then.strip():
+                errors["known_then"] = "A decision records what was known at that moment."
+            if not self.missing_then.strip():
+                errors["missing_then"] = (
+                    "A decision records what information was missing then (if nothing seemed missing, say so)."
+                )
+            if errors:
+                raise ValidationError(errors)
+
 
 class HowCaught(models.TextChoices):
     AUTOMATED_CHECK = "automated_check", "An automated check"
@@ -235,6 +254,17 @@ class HowCaught(models.TextChoices):
     REVIEW = "review", "A review (code, design or change review)"
     PERSON_NOTICED = "person_noticed", "Someone noticed"
     LUCK = "luck", "Luck"
+
+
+class NearMissQuerySet(models.QuerySet):
+    def counts_by_team_and_month(self):
+        """Near misses per team and calendar month: rows of ``team_id``, ``team__name``, ``month``, ``count``."""
+        return (
+            self.annotate(month=TruncMonth("filed_on"))
+            .values("team_id", "team__name", "month")
+            .annotate(count=Count("id"))
+            .order_by("month", "team__name")
+        )
 
 
 class NearMiss(models.Model):
@@ -255,6 +285,8 @@ class NearMiss(models.Model):
     filed_on = models.DateField()
     thanks_count = models.PositiveIntegerField(default=0)
 
+    objects = NearMissQuerySet.as_manager()
+
     class Meta:
         ordering = ["-filed_on", "-pk"]
         indexes = [models.Index(fields=["team", "filed_on"]), models.Index(fields=["filed_on"])]
@@ -262,6 +294,9 @@ class NearMiss(models.Model):
 
     def __str__(self) -> str:
         return self.what_almost_happened[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("near_miss_detail", args=[self.pk])
 
     @property
     def is_anonymous(self) -> bool:

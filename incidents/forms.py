@@ -1,0 +1,344 @@
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import Team, User
+from incidents.models import (
+    SEVERITY_MEANINGS,
+    EntryKind,
+    HowCaught,
+    Incident,
+    NearMiss,
+    Service,
+    Severity,
+    Status,
+    TimelineEntry,
+)
+from incidents.transcripts import MAX_BYTES, MAX_LINES, measure
+
+# A little slack for clocks that disagree; anything later than this is "in the future".
+CLOCK_SKEW = timedelta(minutes=5)
+TIME_FIELDS = ["impact_started_at", "detected_at", "mitigated_at", "resolved_at"]
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A ``datetime-local`` input in the viewer's zone; seconds appear only when the value has them."""
+
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if hasattr(value, "second"):
+            self.attrs["step"] = "1" if value.second else "60"
+            return value.strftime("%Y-%m-%dT%H:%M:%S" if value.second else "%Y-%m-%dT%H:%M")
+        if value and isinstance(value, str) and value.count(":") == 2:
+            self.attrs["step"] = "1"
+        return super().format_value(value)
+
+
+def zone_help(text: str = "") -> str:
+    zone = timezone.get_current_timezone_name()
+    return f"{text} In your time zone, {zone}.".strip() if text else f"In your time zone, {zone}."
+
+
+def severity_choices():
+    return [(value, f"{label} — {SEVERITY_MEANINGS[Severity(value)]}") for value, label in Severity.choices]
+
+
+def teams_for(user):
+    return Team.objects.all() if user.is_org_admin else Team.objects.filter(memberships__user=user)
+
+
+class NotInFutureMixin:
+    """Times are facts about the past: refuse one that lies ahead (naming the field)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        latest = timezone.now() + CLOCK_SKEW
+        for name in TIME_FIELDS + ["occurred_at"]:
+            value = cleaned.get(name)
+            if value and value > latest and name in self.fields:
+                label = self.fields[name].label or name
+                self.add_error(name, f"The {label.lower()} time is in the future; enter when it happened.")
+        return cleaned
+
+
+class IncidentCreateForm(NotInFutureMixin, forms.ModelForm):
+    """The short form: enough to start; the rest is filled in later."""
+
+    class Meta:
+        model = Incident
+        fields = ["title", "severity", "team", "impact_started_at", "restricted"]
+        widgets = {"severity": forms.RadioSelect, "impact_started_at": LocalDateTimeInput}
+        labels = {"title": "What is happening?", "restricted": "Restricted (for example a security incident)"}
+        help_texts = {
+            "title": "A short, factual name, such as “Checkout returns 502 for card payments”.",
+            "restricted": "Only responders, the facilitator and admins will know this incident exists.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["severity"].choices = severity_choices()
+        self.fields["team"].queryset = teams_for(user)
+        self.fields["team"].empty_label = None if self.fields["team"].queryset.count() == 1 else "Choose a team"
+        self.fields["impact_started_at"].help_text = zone_help("When customers or systems were first affected.")
+        self.fields["impact_started_at"].label = "Impact started"
+
+
+class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
+    """Everything about an incident; the time order rule lives on the model."""
+
+    class Meta:
+        model = Incident
+        fields = [
+            "title",
+            "severity",
+            "status",
+            "summary",
+            "customer_impact",
+            "impact_started_at",
+            "detected_at",
+            "mitigated_at",
+            "resolved_at",
+            "team",
+            "involved_teams",
+            "services",
+            "responders",
+            "facilitator",
+            "restricted",
+            "disposition",
+            "duplicate_of",
+        ]
+        widgets = {
+            "severity": forms.RadioSelect,
+            "impact_started_at": LocalDateTimeInput,
+            "detected_at": LocalDateTimeInput,
+            "mitigated_at": LocalDateTimeInput,
+            "resolved_at": LocalDateTimeInput,
+            "involved_teams": forms.CheckboxSelectMultiple,
+            "services": forms.CheckboxSelectMultiple,
+            "responders": forms.SelectMultiple(attrs={"size": 8}),
+            "summary": forms.Textarea(attrs={"rows": 8}),
+            "customer_impact": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "impact_started_at": "Impact started",
+            "detected_at": "Detected",
+            "mitigated_at": "Mitigated",
+            "resolved_at": "Resolved",
+            "involved_teams": "Other teams involved",
+            "disposition": "Closed as",
+        }
+        help_texts = {
+            "customer_impact": "Who was affected and how, in numbers where you have them.",
+            "responders": "The people who worked on it; they share the follow-up. Hold Ctrl or Cmd to pick several.",
+            "status": "Investigating → mitigated → resolved → reviewed.",
+            "duplicate_of": "Only when this is a duplicate.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["severity"].choices = severity_choices()
+        self.fields["team"].queryset = Team.objects.all()
+        people = User.objects.filter(is_active=True)
+        self.fields["responders"].queryset = people
+        self.fields["facilitator"].queryset = people
+        self.fields["duplicate_of"].queryset = (
+            Incident.objects.visible_to(user).exclude(pk=self.instance.pk).only("pk", "title", "impact_started_at")
+        )
+        self.fields["duplicate_of"].label_from_instance = lambda incident: f"#{incident.pk} {incident.title}"
+        for name in TIME_FIELDS:
+            self.fields[name].help_text = zone_help()
+        self.fields["status"].choices = Status.choices
+
+
+class TimelineEntryForm(NotInFutureMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    link = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label="Link",
+        help_text="A graph, log search, chat message or ticket.",
+    )
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["occurred_at", "kind", "text", "link", "known_then", "missing_then"]
+        widgets = {
+            "occurred_at": LocalDateTimeInput,
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "known_then": forms.Textarea(attrs={"rows": 2}),
+            "missing_then": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"occurred_at": "Time", "text": "What happened"}
+        help_texts = {
+            "text": "State the fact, without judging it: what was seen, done, decided or said.",
+            "known_then": "Decisions only: what the people deciding knew at that moment.",
+            "missing_then": "Decisions only: what they could not know yet. If nothing seemed missing, say so.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].help_text = zone_help()
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        # Unique ids per entry, so several forms can be on the page at once.
+        self.auto_id = f"id_entry{self.instance.pk}_%s" if self.instance.pk else "id_new_%s"
+
+
+class IncidentLinkForm(forms.Form):
+    incident = forms.ModelChoiceField(
+        queryset=Incident.objects.none(), label="Related incident", empty_label="Choose an incident"
+    )
+    note = forms.CharField(
+        max_length=200, required=False, help_text="What they have in common, for example “same retry storm”."
+    )
+
+    def __init__(self, *args, user, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["incident"]
+        field.queryset = (
+            Incident.objects.visible_to(user).exclude(pk=incident.pk).only("pk", "title", "impact_started_at")
+        )
+        field.label_from_instance = lambda other: f"#{other.pk} {other.title} ({other.impact_started_at:%d %b %Y})"
+        self.auto_id = "id_link_%s"
+
+
+class TranscriptForm(forms.Form):
+    transcript = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14, "data-max-bytes": MAX_BYTES, "data-max-lines": MAX_LINES}),
+        strip=False,
+        help_text=(
+            "Paste lines like “[14:02] name: text” or “2026-03-01 14:02:11 name: text”, or a Slack channel "
+            f"export (JSON). Up to {MAX_BYTES // 1000} KB and {MAX_LINES:,} lines at a time."
+        ),
+    )
+    day = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The day for lines that only have a time of day.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        self.fields["transcript"].help_text += f" Times without a zone are read as {zone}."
+
+    def clean_transcript(self):
+        text = self.cleaned_data["transcript"]
+        size, lines = measure(text)
+        if size > MAX_BYTES or lines > MAX_LINES:
+            raise ValidationError(
+                f"This paste has {size:,} bytes in {lines:,} lines; we take up to {MAX_BYTES // 1000} KB and "
+                f"{MAX_LINES:,} lines at a time. Split it into parts and import them one after another."
+            )
+        if not text.strip():
+            raise ValidationError("Paste the transcript here.")
+        return text
+
+
+IMPORT_KINDS = [(value, label) for value, label in EntryKind.choices if value != EntryKind.DECISION]
+
+
+class ImportRowForm(forms.Form):
+    """One row of the preview: keep it or not, and adjust time, kind and text before saving."""
+
+    include = forms.BooleanField(required=False, label="Import")
+    occurred_at = forms.DateTimeField(required=False, label="Time", widget=LocalDateTimeInput)
+    kind = forms.ChoiceField(choices=IMPORT_KINDS, initial=EntryKind.COMMUNICATION)
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Text")
+    source = forms.CharField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("include"):
+            if not cleaned.get("occurred_at") and "occurred_at" not in self.errors:
+                self.add_error("occurred_at", "Give this entry a time, or leave it out.")
+            if not (cleaned.get("text") or "").strip():
+                self.add_error("text", "Give this entry some text, or leave it out.")
+        return cleaned
+
+
+ImportRowFormSet = forms.formset_factory(ImportRowForm, extra=0, max_num=MAX_LINES, absolute_max=MAX_LINES)
+
+
+class NearMissForm(forms.ModelForm):
+    anonymous = forms.BooleanField(
+        required=False,
+        label="File anonymously",
+        help_text=(
+            "We then store no trace of you: no name, no account, no address, no exact time (only the day), "
+            "and nobody is notified about who filed it — not even you can prove it later."
+        ),
+    )
+
+    class Meta:
+        model = NearMiss
+        fields = ["what_almost_happened", "how_caught", "what_could_have_happened", "service", "team"]
+        widgets = {
+            "what_almost_happened": forms.Textarea(attrs={"rows": 3}),
+            "what_could_have_happened": forms.Textarea(attrs={"rows": 2}),
+            "how_caught": forms.RadioSelect,
+        }
+        labels = {
+            "what_almost_happened": "What almost happened?",
+            "how_caught": "How was it caught?",
+            "what_could_have_happened": "What could have happened?",
+            "service": "System or service",
+        }
+        help_texts = {
+            "what_almost_happened": "The facts, briefly: what was about to go wrong.",
+            "what_could_have_happened": "If it had not been caught.",
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.all()
+        self.fields["service"].empty_label = "Not sure / none of these"
+        self.fields["team"].queryset = Team.objects.all()
+        self.fields["team"].empty_label = "Not sure"
+        if not self.is_bound and "team" not in self.initial:
+            first_team = user.memberships.order_by("team__name").values_list("team_id", flat=True).first()
+            self.initial["team"] = first_team
+
+
+PERIODS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}
+PERIOD_CHOICES = [
+    ("", "Any time"),
+    ("7d", "Last 7 days"),
+    ("30d", "Last 30 days"),
+    ("90d", "Last 90 days"),
+    ("365d", "Last 12 months"),
+]
+
+
+class IncidentFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"type": "search"}))
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(), to_field_name="slug", required=False, empty_label="All teams"
+    )
+    severity = forms.ChoiceField(choices=[("", "All severities"), *Severity.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Any status"), *Status.choices], required=False)
+    period = forms.ChoiceField(choices=PERIOD_CHOICES, required=False, label="Started")
+    sort = forms.ChoiceField(
+        choices=[
+            ("", "Newest first"),
+            ("oldest", "Oldest first"),
+            ("severity", "Most severe first"),
+            ("ttd", "Longest time to detect"),
+            ("ttm", "Longest time to mitigate"),
+        ],
+        required=False,
+        label="Order",
+    )
+
+
+class NearMissFilterForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.all(), to_field_name="slug", required=False, empty_label="All teams"
+    )
+    how_caught = forms.ChoiceField(choices=[("", "Any way"), *HowCaught.choices], required=False, label="Caught by")
+    service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False, empty_label="All services")
+    period = forms.ChoiceField(choices=PERIOD_CHOICES, required=False, label="Filed")

@@ -1,0 +1,82 @@
+"""Near misses: filed in under a minute, anonymously if the reporter wishes, and thanked visibly.
+
+Nothing in this module logs, and for an anonymous filing nothing about the request is kept.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from incidents.forms import PERIODS, NearMissFilterForm, NearMissForm
+from incidents.models import NearMiss, NearMissThanks
+from incidents.services import file_near_miss, thank_near_miss
+from incidents.views import HtmxHttpRequest
+
+PAGE_SIZE = 25
+
+
+def near_miss_list(request: HtmxHttpRequest):
+    form = NearMissFilterForm(request.GET or None)
+    near_misses = NearMiss.objects.select_related("team", "service", "reporter")
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("team"):
+        near_misses = near_misses.filter(team=data["team"])
+    if data.get("how_caught"):
+        near_misses = near_misses.filter(how_caught=data["how_caught"])
+    if data.get("service"):
+        near_misses = near_misses.filter(service=data["service"])
+    if data.get("period"):
+        near_misses = near_misses.filter(filed_on__gte=timezone.now().date() - timedelta(days=PERIODS[data["period"]]))
+    page = Paginator(near_misses, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "near_misses": list(page.object_list),
+        "query": query.urlencode(),
+        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+    }
+    return render(request, "incidents/near_miss_list.html", context)
+
+
+def near_miss_new(request: HtmxHttpRequest):
+    form = NearMissForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        anonymous = form.cleaned_data["anonymous"]
+        near_miss = file_near_miss(form.save(commit=False), reporter=None if anonymous else request.user)
+        if anonymous:
+            messages.success(request, "Thank you. Your report is filed anonymously: nothing links it to you.")
+        else:
+            messages.success(request, "Thank you for reporting this. Near misses are the cheapest lessons we get.")
+        return redirect("near_miss_detail", pk=near_miss.pk)
+    return render(request, "incidents/near_miss_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _thanks_context(request, near_miss: NearMiss) -> dict:
+    return {
+        "near_miss": near_miss,
+        "own_report": near_miss.reporter_id == request.user.pk,
+        "thanked": NearMissThanks.objects.filter(near_miss=near_miss, user=request.user).exists(),
+    }
+
+
+def near_miss_detail(request: HtmxHttpRequest, pk: int):
+    near_miss = get_object_or_404(NearMiss.objects.select_related("team", "service", "reporter"), pk=pk)
+    return render(request, "incidents/near_miss_detail.html", _thanks_context(request, near_miss))
+
+
+@require_POST
+def near_miss_thank(request: HtmxHttpRequest, pk: int):
+    near_miss = get_object_or_404(NearMiss, pk=pk)
+    if near_miss.reporter_id == request.user.pk:
+        raise PermissionDenied("This is your own report; others can thank it.")
+    thank_near_miss(near_miss, request.user)
+    if request.htmx:
+        return render(request, "incidents/near_miss_detail.html#thanks", _thanks_context(request, near_miss))
+    return redirect("near_miss_detail", pk=near_miss.pk)
