@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -153,15 +154,14 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
         self.fields["status"].choices = Status.choices
 
 
+def https_urls(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
 class TimelineEntryForm(NotInFutureMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    link = forms.URLField(
-        required=False,
-        max_length=500,
-        assume_scheme="https",
-        label="Link",
-        help_text="A graph, log search, chat message or ticket.",
-    )
 
     class Meta:
         model = TimelineEntry
@@ -172,8 +172,10 @@ class TimelineEntryForm(NotInFutureMixin, forms.ModelForm):
             "known_then": forms.Textarea(attrs={"rows": 2}),
             "missing_then": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"occurred_at": "Time", "text": "What happened"}
+        labels = {"occurred_at": "Time", "text": "What happened", "link": "Link"}
+        formfield_callback = https_urls
         help_texts = {
+            "link": "A graph, log search, chat message or ticket.",
             "text": "State the fact, without judging it: what was seen, done, decided or said.",
             "known_then": "Decisions only: what the people deciding knew at that moment.",
             "missing_then": "Decisions only: what they could not know yet. If nothing seemed missing, say so.",

@@ -1,0 +1,98 @@
+"""Restricted incidents do not exist for people who may not see them: every URL 404s, no list shows them."""
+
+import pytest
+from django.urls import reverse
+
+from incidents.models import Incident
+from tests.incidents.factories import IncidentFactory, IncidentLinkFactory, TimelineEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+TITLE = "Leaked signing key in build logs"
+
+
+def every_url(incident, entry):
+    pk = incident.pk
+    return [
+        ("get", reverse("incident_detail", args=[pk]), {}),
+        ("get", reverse("incident_edit", args=[pk]), {}),
+        ("post", reverse("incident_edit", args=[pk]), {"title": "x"}),
+        ("post", reverse("incident_link_add", args=[pk]), {}),
+        ("post", reverse("incident_link_remove", args=[pk, 1]), {}),
+        ("get", reverse("timeline", args=[pk]), {}),
+        ("post", reverse("timeline_entry_add", args=[pk]), {"new-text": "x"}),
+        ("get", reverse("timeline_entry_edit", args=[pk, entry.pk]), {}),
+        ("post", reverse("timeline_entry_edit", args=[pk, entry.pk]), {"text": "x"}),
+        ("post", reverse("timeline_entry_delete", args=[pk, entry.pk]), {}),
+        ("get", reverse("timeline_import", args=[pk]), {}),
+        ("post", reverse("timeline_import", args=[pk]), {"step": "preview", "transcript": "[14:02] a: b"}),
+    ]
+
+
+@pytest.mark.parametrize("who", ["outsider", "teammate", "manager"])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_every_url_is_404_and_never_names_it(client, request, restricted_incident, who, htmx):
+    entry = TimelineEntryFactory(incident=restricted_incident, text="rotated the key")
+    client.force_login(request.getfixturevalue(who))
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    for method, url, data in every_url(restricted_incident, entry):
+        response = getattr(client, method)(url, data, **headers)
+        assert response.status_code == 404, (method, url)
+        assert TITLE not in response.text
+        assert "rotated the key" not in response.text
+    assert Incident.objects.get(pk=restricted_incident.pk).title == TITLE
+    assert restricted_incident.timeline.count() == 1
+
+
+@pytest.mark.parametrize("who", ["outsider", "teammate"])
+def test_absent_from_lists_search_and_counts(client, request, restricted_incident, incident, who):
+    client.force_login(request.getfixturevalue(who))
+    for params in [{}, {"q": "signing key"}, {"team": "payments"}, {"sort": "severity"}]:
+        response = client.get(reverse("incident_list"), params)
+        assert TITLE not in response.text
+        assert restricted_incident not in response.context["incidents"]
+    assert "1 incident." in client.get(reverse("incident_list")).text
+
+
+def test_absent_from_related_incidents_and_link_choices(client, outsider, restricted_incident, incident):
+    IncidentLinkFactory(from_incident=incident, to_incident=restricted_incident)
+    client.force_login(outsider)
+    page = client.get(incident.get_absolute_url())
+    assert page.status_code == 200
+    assert TITLE not in page.text
+    assert page.context["related"] == []
+
+
+def test_duplicate_choices_leave_it_out(client, teammate, restricted_incident, incident):
+    client.force_login(teammate)
+    assert TITLE not in client.get(reverse("incident_edit", args=[incident.pk])).text
+
+
+@pytest.mark.parametrize("who", ["engineer", "facilitator", "org_admin"])
+def test_responders_facilitator_and_admins_see_it(client, request, restricted_incident, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(restricted_incident.get_absolute_url()).status_code == 200
+    page = client.get(reverse("incident_list")).text
+    assert TITLE in page
+    assert "Restricted" in page
+
+
+def test_opening_a_restricted_incident_keeps_it_visible_to_its_opener(client, teammate, payments, outsider):
+    client.force_login(teammate)
+    client.post(
+        reverse("incident_new"),
+        {"title": "Suspicious logins", "severity": "sev2", "team": payments.pk,
+         "impact_started_at": "2026-03-01T10:00", "restricted": "on"},
+    )  # fmt: skip
+    incident = Incident.objects.get(title="Suspicious logins")
+    assert incident.restricted
+    assert client.get(incident.get_absolute_url()).status_code == 200
+    client.force_login(outsider)
+    assert client.get(incident.get_absolute_url()).status_code == 404
+
+
+def test_unknown_and_malformed_ids_are_404(client, engineer):
+    client.force_login(engineer)
+    assert client.get("/incidents/999999/").status_code == 404
+    assert client.get("/incidents/abc/").status_code == 404
+    assert IncidentFactory.__name__  # factories import cleanly
