@@ -1,0 +1,82 @@
+"""Building what the review page shows: sections with their language notes, factors, perspectives."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from postmortems import services
+from postmortems.forms import SectionForm
+from postmortems.models import SECTION_TEXTS, ContributingFactor, Review
+
+
+@dataclass
+class SectionView:
+    """One text section of the write-up as the page shows it."""
+
+    name: str
+    heading: str
+    text: str
+    html: str
+    version: int
+    flags: list
+    form: SectionForm | None = None
+    theirs: str | None = None  # the stored text, when a save conflicted with it
+    help: str = ""
+
+
+def visible_flags(text: str, dismissed: set[str]) -> list:
+    return [flag for flag in services.check(text) if flag.key not in dismissed]
+
+
+def section_view(review: Review, name: str, dismissed: set[str], form=None, theirs=None) -> SectionView:
+    return SectionView(
+        name=name,
+        heading=SECTION_TEXTS[name],
+        text=getattr(review, name),
+        html=getattr(review, f"{name}_html"),
+        version=review.section_version(name),
+        flags=visible_flags(getattr(review, name), dismissed),
+        form=form,
+        theirs=theirs,
+        help=Review._meta.get_field(name).help_text,
+    )
+
+
+def edit_form(review: Review, name: str) -> SectionForm:
+    return SectionForm(
+        section=name,
+        review=review,
+        initial={"text": getattr(review, name), "version": review.section_version(name)},
+        prefix=name,
+    )
+
+
+def factors_with_flags(review: Review, dismissed: set[str]) -> list[ContributingFactor]:
+    factors = list(
+        review.factors.select_related("category", "service").prefetch_related(
+            Prefetch("timeline_entries", to_attr="linked_entries")
+        )
+    )
+    for factor in factors:
+        factor.flags = visible_flags(factor.description, dismissed)
+    return factors
+
+
+def timeline_with_flags(review: Review, dismissed: set[str]) -> list:
+    if not review.incident_id:
+        return []
+    entries = list(review.incident.timeline.all())
+    for entry in entries:
+        entry.flags = [
+            flag
+            for text in (entry.text, entry.known_then, entry.missing_then)
+            for flag in visible_flags(text, dismissed)
+        ]
+    return entries
+
+
+def opportunities_with_flags(review: Review, dismissed: set[str]) -> list:
+    opportunities = list(review.opportunities.all())
+    for opportunity in opportunities:
+        opportunity.flags = visible_flags(opportunity.question, dismissed)
+    return opportunities

@@ -1,0 +1,89 @@
+"""Sharing the learning: the library of published reviews and the exports."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from accounts.models import Team
+from incidents.models import Service
+from postmortems import services
+from postmortems.access import get_review_for_user
+from postmortems.forms import LibraryFilterForm
+from postmortems.models import ContributingFactor, FactorCategory
+from postmortems.views import HtmxHttpRequest
+
+PAGE_SIZE = 20
+
+
+def _filter_form(data) -> LibraryFilterForm:
+    form = LibraryFilterForm(data)
+    form.fields["category"].choices = [("", "Any category")] + list(FactorCategory.objects.values_list("slug", "name"))
+    form.fields["service"].choices = [("", "Any service")] + [
+        (str(pk), name) for pk, name in Service.objects.values_list("pk", "name")
+    ]
+    form.fields["team"].choices = [("", "Any team")] + list(Team.objects.values_list("slug", "name"))
+    form.fields["period"].choices = [("", "Any time")] + [(key, label) for key, (label, _) in services.PERIODS.items()]
+    return form
+
+
+@require_GET
+def review_library(request: HtmxHttpRequest):
+    form = _filter_form(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    reviews = services.search_reviews(
+        request.user,
+        query=filters.get("q", ""),
+        category=filters.get("category", ""),
+        service=filters.get("service", ""),
+        team=filters.get("team", ""),
+        period=filters.get("period", ""),
+    ).prefetch_related(
+        Prefetch(
+            "factors",
+            queryset=ContributingFactor.objects.select_related("category").only(
+                "id", "review_id", "category__name", "category__slug"
+            ),
+            to_attr="factor_list",
+        )
+    )
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    for review in page:
+        review.category_names = sorted({factor.category.name for factor in review.factor_list})
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "searching": bool(filters and any(filters.values())),
+        "query_string": query_string.urlencode(),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "postmortems/library.html#results", context)
+    return render(request, "postmortems/library.html", context)
+
+
+def _markdown_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def review_export_markdown(request: HtmxHttpRequest, pk: int):
+    review, _, _ = get_review_for_user(request.user, pk)
+    if not review.is_published:
+        raise PermissionDenied("A review can be exported once it is published.")
+    return _markdown_response(services.export_markdown(review), f"review-{review.pk}-{slugify(review.title)[:50]}.md")
+
+
+@require_GET
+def review_export_anonymised(request: HtmxHttpRequest, pk: int):
+    review, _, _ = get_review_for_user(request.user, pk)
+    if not review.is_published:
+        raise PermissionDenied("A review can be exported once it is published.")
+    text = services.export_markdown(review, anonymised=True)
+    return _markdown_response(text, f"review-{review.pk}-anonymised.md")

@@ -1,0 +1,562 @@
+"""The review page: the document section by section, edited in place, with the language guide beside it."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from incidents.access import get_incident_for_user
+from incidents.models import NearMiss
+from postmortems import live, services
+from postmortems.access import get_review_for_user
+from postmortems.forms import (
+    FactorForm,
+    FeedbackForm,
+    OpportunityForm,
+    ParticipantsForm,
+    PerspectiveForm,
+    ScheduleForm,
+    SectionForm,
+)
+from postmortems.models import SECTION_TEXTS, AgendaSection, ContributingFactor, Perspective, ReviewFeedback
+from postmortems.views import HtmxHttpRequest
+from postmortems.views.document import (
+    edit_form,
+    factors_with_flags,
+    opportunities_with_flags,
+    section_view,
+    timeline_with_flags,
+    visible_flags,
+)
+
+TEMPLATE = "postmortems/detail.html"
+
+
+def _require_edit(can_edit: bool) -> None:
+    if not can_edit:
+        raise PermissionDenied("Only the people taking part can change this review, and only before it is published.")
+
+
+def _require_facilitator(can_facilitate: bool) -> None:
+    if not can_facilitate:
+        raise PermissionDenied("Only the review's facilitator can do this.")
+
+
+def _dismissed(review) -> set[str]:
+    return set(review.dismissals.values_list("key", flat=True))
+
+
+def _base_context(request, access) -> dict:
+    review = access.review
+    return {
+        "review": review,
+        "can_edit": access.can_edit,
+        "can_facilitate": access.can_facilitate,
+        "is_participant": access.is_participant,
+    }
+
+
+def review_context(request, access, *, editing: dict | None = None) -> dict:
+    """Everything the review page shows; ``editing`` maps a section name to (form, theirs)."""
+    review = access.review
+    user = request.user
+    dismissed = _dismissed(review)
+    editing = editing or {}
+    edit_name = request.GET.get("edit")
+    if access.can_edit and edit_name in SECTION_TEXTS and edit_name not in editing:
+        editing[edit_name] = (edit_form(review, edit_name), None)
+    sections = {name: section_view(review, name, dismissed, *editing.get(name, (None, None))) for name in SECTION_TEXTS}
+    factors = factors_with_flags(review, dismissed)
+    perspectives = services.perspectives_for(review, user)
+    participants = list(review.participants.all())
+    context = _base_context(request, access) | {
+        "sections": sections,
+        "timeline": timeline_with_flags(review, dismissed),
+        "factors": factors,
+        "opportunities": opportunities_with_flags(review, dismissed),
+        "perspectives": perspectives,
+        "my_perspective": next((p for p in perspectives if p.author_id == user.pk), None),
+        "perspective_count": review.perspectives.count(),
+        "participants": participants,
+        "factor_form": FactorForm(review=review, prefix="factor") if access.can_edit else None,
+        "opportunity_form": OpportunityForm(prefix="opportunity") if access.can_edit else None,
+        "edit_factor": _int(request.GET.get("edit_factor")),
+        "feedback_form": None,
+        "feedback_summary": None,
+        "agenda": list(AgendaSection),
+        "directory": (
+            list(User.objects.filter(is_active=True)) if access.can_facilitate and not review.is_published else []
+        ),
+    }
+    if review.is_published:
+        given = ReviewFeedback.objects.filter(review=review, author=user).exists()
+        context["feedback_given"] = given
+        if access.is_participant and not given:
+            context["feedback_form"] = FeedbackForm(prefix="feedback")
+        if access.can_facilitate:
+            context["feedback_summary"] = services.feedback_summary(review)
+    if context["edit_factor"]:
+        for factor in factors:
+            if factor.pk == context["edit_factor"]:
+                factor.form = _factor_edit_form(review, factor)
+    return context
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _factor_edit_form(review, factor, data=None):
+    return FactorForm(
+        data,
+        instance=factor,
+        review=review,
+        prefix=f"factor-{factor.pk}",
+        initial={"version": factor.version},
+    )
+
+
+@require_GET
+def review_detail(request: HtmxHttpRequest, pk: int):
+    access = get_review_for_user(request.user, pk)
+    return render(request, TEMPLATE, review_context(request, access))
+
+
+@require_POST
+def review_start(request: HtmxHttpRequest, incident_pk: int):
+    incident_access = get_incident_for_user(request.user, incident_pk)
+    if not incident_access.can_edit:
+        raise PermissionDenied("Only the people involved in this incident can start its review.")
+    review = services.start_review(by=request.user, incident=incident_access.incident)
+    if review.facilitator_id == request.user.pk:
+        messages.success(request, "The review is open. Invite the participants and schedule the meeting.")
+    elif review.facilitator_id is None:
+        messages.success(request, "The review is open and a facilitator has been requested from the team.")
+    return redirect(review)
+
+
+@require_POST
+def review_start_near_miss(request: HtmxHttpRequest, near_miss_pk: int):
+    near_miss = get_object_or_404(NearMiss, pk=near_miss_pk)
+    if not (request.user.is_org_admin or near_miss.team_id in request.user.team_ids):
+        raise PermissionDenied("Only the near miss's team can turn it into a review.")
+    review = services.start_review(by=request.user, near_miss=near_miss)
+    return redirect(review)
+
+
+@require_POST
+def review_take_on(request: HtmxHttpRequest, pk: int):
+    review, _, can_facilitate = get_review_for_user(request.user, pk)
+    _require_facilitator(can_facilitate)
+    services.take_on_review(review, request.user)
+    messages.success(request, "You are facilitating this review.")
+    return redirect(review)
+
+
+# --- section texts -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def review_section(request: HtmxHttpRequest, pk: int, name: str):
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    if name not in SECTION_TEXTS:
+        raise PermissionDenied("There is no such section.")
+    _require_edit(access.can_edit)
+    dismissed = _dismissed(review)
+    if request.method == "GET":
+        if request.GET.get("cancel"):
+            section = section_view(review, name, dismissed)
+        else:
+            section = section_view(review, name, dismissed, form=edit_form(review, name))
+        if request.htmx:
+            return render(request, f"{TEMPLATE}#section", _base_context(request, access) | {"s": section})
+        return redirect(f"{review.get_absolute_url()}?edit={name}#section-{name}")
+
+    form = SectionForm(request.POST, section=name, review=review, prefix=name)
+    theirs = None
+    status = 200
+    if form.is_valid():
+        result = services.save_section(review.pk, name, form.cleaned_data["text"], form.cleaned_data["version"])
+        review.refresh_from_db()
+        if result.saved:
+            if not request.htmx:
+                messages.success(request, f"{SECTION_TEXTS[name]} saved.")
+                return redirect(f"{review.get_absolute_url()}#section-{name}")
+            section = section_view(review, name, dismissed)
+            return render(request, f"{TEMPLATE}#section", _base_context(request, access) | {"s": section})
+        # Someone saved meanwhile: keep what this person typed, show theirs beside it, and base the
+        # next save on the version now stored so that saving the merged text goes through.
+        theirs = result.current[name]
+        data = request.POST.copy()
+        data[f"{name}-version"] = result.version
+        form = SectionForm(data, section=name, review=review, prefix=name)
+        form.is_valid()
+        status = 409
+    else:
+        status = 422
+    if request.htmx:
+        section = section_view(review, name, dismissed, form=form, theirs=theirs)
+        return render(request, f"{TEMPLATE}#section", _base_context(request, access) | {"s": section}, status=status)
+    context = review_context(request, access, editing={name: (form, theirs)})
+    return render(request, TEMPLATE, context, status=status)
+
+
+@require_POST
+def review_check(request: HtmxHttpRequest, pk: int):
+    """The language guide's notes for the text being typed (htmx, debounced)."""
+    access = get_review_for_user(request.user, pk)
+    _require_edit(access.can_edit or access.is_participant)
+    field = request.POST.get("field", "text")
+    if not field.replace("-", "_").replace("_", "").isalnum():
+        field = "text"
+    text = request.POST.get(field, "")[:50_000]
+    flags = visible_flags(text, _dismissed(access.review))
+    return render(request, f"{TEMPLATE}#flags", {"flags": flags, "checked": True})
+
+
+# --- participants, schedule, invite --------------------------------------------------------
+
+
+@require_POST
+def review_participants(request: HtmxHttpRequest, pk: int):
+    review, _, can_facilitate = get_review_for_user(request.user, pk)
+    _require_facilitator(can_facilitate)
+    form = ParticipantsForm(request.POST)
+    if form.is_valid():
+        chosen = set(form.cleaned_data["participants"])
+        if review.facilitator:
+            chosen.add(review.facilitator)
+        before = set(review.participants.values_list("pk", flat=True))
+        review.participants.set(chosen)
+        live.forget_readers(review.pk, before)
+        messages.success(request, "Participants updated.")
+    else:
+        messages.error(request, "We could not update the participants; please try again.")
+    return redirect(f"{review.get_absolute_url()}#participants")
+
+
+@require_http_methods(["GET", "POST"])
+def review_schedule(request: HtmxHttpRequest, pk: int):
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    _require_facilitator(access.can_facilitate and not review.is_published)
+    form = ScheduleForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Meeting scheduled. Download the invite to send it to the participants.")
+        return redirect(f"{review.get_absolute_url()}#meeting")
+    return render(
+        request,
+        "postmortems/schedule.html",
+        _base_context(request, access) | {"form": form, "due_by": review.meeting_due_by},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def review_invite(request: HtmxHttpRequest, pk: int):
+    review, _, can_facilitate = get_review_for_user(request.user, pk)
+    _require_facilitator(can_facilitate)
+    if not review.meeting_at:
+        messages.info(request, "Schedule the meeting first; then the invite can be downloaded.")
+        return redirect("review_schedule", pk=review.pk)
+    url = request.build_absolute_uri(review.get_absolute_url())
+    body = services.meeting_invite(review, url=url, host=request.get_host())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8; method=REQUEST")
+    response["Content-Disposition"] = f'attachment; filename="review-{review.pk}.ics"'
+    return response
+
+
+# --- perspectives ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def review_perspective(request: HtmxHttpRequest, pk: int):
+    """Writing one's own account: a full page, because it needs focus."""
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    if not access.is_participant:
+        raise PermissionDenied("Perspectives are written by the review's participants.")
+    if review.is_published:
+        raise PermissionDenied("The review is published; perspectives can no longer change.")
+    perspective = Perspective.objects.filter(review=review, author=request.user).first()
+    version = perspective.version if perspective else 0
+    theirs = None
+    status = 200
+    if request.method == "POST":
+        form = PerspectiveForm(request.POST, instance=perspective, review=review)
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in Perspective.TEXT_FIELDS}
+            result = services.save_perspective(review, request.user, data, form.cleaned_data["version"])
+            if result.saved:
+                messages.success(
+                    request,
+                    "Your perspective is saved. It stays private until the facilitator opens perspectives in the meeting.",
+                )
+                return redirect(f"{review.get_absolute_url()}#section-perspectives")
+            theirs = result.current
+            data = request.POST.copy()
+            data["version"] = result.version
+            form = PerspectiveForm(data, instance=perspective, review=review)
+            form.is_valid()
+            status = 409
+        else:
+            status = 422
+    else:
+        form = PerspectiveForm(instance=perspective, review=review, initial={"version": version})
+    fields = [
+        (form[name], theirs.get(name) if theirs else None, visible_flags(form[name].value() or "", set()))
+        for name in Perspective.TEXT_FIELDS
+    ]
+    return render(
+        request,
+        "postmortems/perspective.html",
+        _base_context(request, access) | {"form": form, "fields": fields, "conflict": theirs is not None},
+        status=status,
+    )
+
+
+# --- contributing factors and improvement opportunities -------------------------------------
+
+
+def _factors_response(request, access, *, form=None, status=200, template=TEMPLATE):
+    review = access.review
+    dismissed = _dismissed(review)
+    context = _base_context(request, access) | {
+        "factors": factors_with_flags(review, dismissed),
+        "factor_form": form or FactorForm(review=review, prefix="factor"),
+    }
+    return render(request, f"{template}#factors", context, status=status)
+
+
+@require_POST
+def review_factor_add(request: HtmxHttpRequest, pk: int):
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    _require_edit(access.can_edit)
+    form = FactorForm(request.POST, review=review, prefix="factor")
+    in_meeting = request.POST.get("from") == "meeting"
+    if form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
+        services.add_factor(review, request.user, data, form.cleaned_data.get("timeline_entries") or ())
+        if request.htmx:
+            if in_meeting:
+                from postmortems.views.meeting import meeting_part
+
+                return meeting_part(request, access, "factors")
+            return _factors_response(request, access)
+        messages.success(request, "Contributing factor added.")
+        return redirect(
+            reverse("review_meeting", args=[pk]) if in_meeting else f"{review.get_absolute_url()}#section-factors"
+        )
+    if request.htmx:
+        if in_meeting:
+            from postmortems.views.meeting import meeting_part
+
+            return meeting_part(request, access, "factors", factor_form=form, status=422)
+        return _factors_response(request, access, form=form, status=422)
+    context = review_context(request, access)
+    context["factor_form"] = form
+    return render(request, TEMPLATE, context, status=422)
+
+
+@require_http_methods(["GET", "POST"])
+def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    _require_edit(access.can_edit)
+    factor = get_object_or_404(
+        ContributingFactor.objects.select_related("category", "service"), pk=factor_pk, review=review
+    )
+    dismissed = _dismissed(review)
+    theirs = None
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect(f"{review.get_absolute_url()}?edit_factor={factor.pk}#factor-{factor.pk}")
+        factor.flags = visible_flags(factor.description, dismissed)
+        factor.linked_entries = list(factor.timeline_entries.all())
+        if not request.GET.get("cancel"):
+            factor.form = _factor_edit_form(review, factor)
+        return render(request, f"{TEMPLATE}#factor", _base_context(request, access) | {"factor": factor})
+
+    form = _factor_edit_form(review, factor, request.POST)
+    status = 422
+    if form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
+        entries = form.cleaned_data.get("timeline_entries") or []
+        result = services.save_factor(factor.pk, form.cleaned_data.get("version") or 0, data, entries)
+        if result.saved:
+            if not request.htmx:
+                messages.success(request, "Contributing factor saved.")
+                return redirect(f"{review.get_absolute_url()}#factor-{factor.pk}")
+            factor = ContributingFactor.objects.select_related("category", "service").get(pk=factor.pk)
+            factor.flags = visible_flags(factor.description, dismissed)
+            factor.linked_entries = list(factor.timeline_entries.all())
+            return render(request, f"{TEMPLATE}#factor", _base_context(request, access) | {"factor": factor})
+        theirs = result.current
+        data = request.POST.copy()
+        data[f"factor-{factor.pk}-version"] = result.version
+        factor.refresh_from_db()
+        form = _factor_edit_form(review, factor, data)
+        form.is_valid()
+        status = 409
+    factor.flags = visible_flags(factor.description, dismissed)
+    factor.linked_entries = list(factor.timeline_entries.all())
+    factor.form = form
+    factor.theirs = theirs
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#factor", _base_context(request, access) | {"factor": factor}, status=status)
+    context = review_context(request, access)
+    context["factors"] = [factor if f.pk == factor.pk else f for f in context["factors"]]
+    return render(request, TEMPLATE, context, status=status)
+
+
+@require_POST
+def review_factor_delete(request: HtmxHttpRequest, pk: int, factor_pk: int):
+    access = get_review_for_user(request.user, pk)
+    _require_edit(access.can_edit)
+    factor = get_object_or_404(ContributingFactor, pk=factor_pk, review=access.review)
+    services.delete_factor(factor)
+    if request.htmx:
+        return _factors_response(request, access)
+    messages.success(request, "Contributing factor removed.")
+    return redirect(f"{access.review.get_absolute_url()}#section-factors")
+
+
+def _opportunities_response(request, access, *, form=None, status=200):
+    review = access.review
+    context = _base_context(request, access) | {
+        "opportunities": opportunities_with_flags(review, _dismissed(review)),
+        "opportunity_form": form or OpportunityForm(prefix="opportunity"),
+    }
+    return render(request, f"{TEMPLATE}#opportunities", context, status=status)
+
+
+@require_POST
+def review_opportunity_add(request: HtmxHttpRequest, pk: int):
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    _require_edit(access.can_edit)
+    form = OpportunityForm(request.POST, prefix="opportunity")
+    in_meeting = request.POST.get("from") == "meeting"
+    if form.is_valid():
+        services.add_opportunity(review, request.user, form.cleaned_data["question"])
+        if request.htmx:
+            if in_meeting:
+                from postmortems.views.meeting import meeting_part
+
+                return meeting_part(request, access, "opportunities")
+            return _opportunities_response(request, access)
+        return redirect(
+            reverse("review_meeting", args=[pk]) if in_meeting else f"{review.get_absolute_url()}#section-opportunities"
+        )
+    if request.htmx:
+        if in_meeting:
+            from postmortems.views.meeting import meeting_part
+
+            return meeting_part(request, access, "opportunities", opportunity_form=form, status=422)
+        return _opportunities_response(request, access, form=form, status=422)
+    context = review_context(request, access)
+    context["opportunity_form"] = form
+    return render(request, TEMPLATE, context, status=422)
+
+
+@require_POST
+def review_opportunity_delete(request: HtmxHttpRequest, pk: int, opportunity_pk: int):
+    access = get_review_for_user(request.user, pk)
+    _require_edit(access.can_edit)
+    opportunity = get_object_or_404(access.review.opportunities, pk=opportunity_pk)
+    services.delete_opportunity(opportunity)
+    if request.htmx:
+        return _opportunities_response(request, access)
+    return redirect(f"{access.review.get_absolute_url()}#section-opportunities")
+
+
+# --- workflow: meeting, publishing, feedback -------------------------------------------------
+
+
+@require_POST
+def review_status(request: HtmxHttpRequest, pk: int):
+    review, _, can_facilitate = get_review_for_user(request.user, pk)
+    _require_facilitator(can_facilitate)
+    if review.is_published:
+        raise PermissionDenied("The review is published.")
+    action = request.POST.get("action")
+    if action == "start_meeting":
+        services.start_meeting(review)
+        return redirect("review_meeting", pk=review.pk)
+    if action == "end_meeting":
+        services.end_meeting(review)
+        messages.success(request, "The meeting is over. Tidy up the write-up, then publish it.")
+        return redirect(review)
+    raise PermissionDenied("Unknown step.")
+
+
+@require_http_methods(["GET", "POST"])
+def review_publish(request: HtmxHttpRequest, pk: int):
+    """The gate before publishing: what is missing, and every open language note to rephrase or dismiss."""
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    _require_facilitator(access.can_facilitate)
+    if review.is_published:
+        return redirect(review)
+    if request.method == "POST":
+        try:
+            services.publish(review)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("review_publish", pk=review.pk)
+        messages.success(request, "Published. The participants can now tell you how the review went.")
+        return redirect(review)
+    flags = services.open_flags(review)
+    context = _base_context(request, access) | {
+        "blockers": services.publish_blockers(review),
+        "open_flags": flags,
+        "dismissals": review.dismissals.select_related("dismissed_by"),
+    }
+    return render(request, "postmortems/publish.html", context)
+
+
+@require_POST
+def review_flag_dismiss(request: HtmxHttpRequest, pk: int):
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    _require_facilitator(access.can_facilitate and not review.is_published)
+    try:
+        services.dismiss_flag(review, request.POST.get("key", ""), request.POST.get("reason", ""), request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Note dismissed, with your reason kept beside the review.")
+    return redirect("review_publish", pk=review.pk)
+
+
+@require_POST
+def review_feedback(request: HtmxHttpRequest, pk: int):
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    if not (review.is_published and access.is_participant):
+        raise PermissionDenied("Feedback is asked of participants once the review is published.")
+    if ReviewFeedback.objects.filter(review=review, author=request.user).exists():
+        messages.info(request, "You have already told us how the review went. Thank you.")
+        return redirect(review)
+    form = FeedbackForm(request.POST, prefix="feedback")
+    if form.is_valid():
+        feedback = form.save(commit=False)
+        feedback.review = review
+        feedback.author = request.user
+        feedback.created_at = timezone.now()
+        feedback.save()
+        messages.success(request, "Thank you: the facilitator sees the averages and comments, not who wrote them.")
+        return redirect(review)
+    context = review_context(request, access)
+    context["feedback_form"] = form
+    return render(request, TEMPLATE, context, status=422)
