@@ -1,0 +1,363 @@
+"""The sweep: what is due now, decided from the database, each reminder issued exactly once.
+
+``run_sweep`` is what Celery beat runs every minute (``actions.tasks.sweep``). It only
+reads rows whose moment has come (partial indexes on ``next_check_at`` /
+``next_reminder_at`` / the outbox), claims them with ``SELECT ... FOR UPDATE SKIP
+LOCKED`` so overlapping sweeps share the work instead of repeating it, and records
+each reminder as a ``SentReminder`` row with a unique key *before* anything is sent.
+The inbox notification and the outbox rows are written in the same transaction, so a
+sweep killed halfway leaves either all of a reminder or none of it.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from actions.models import (
+    OPEN_STATUSES,
+    ActionItem,
+    FixObligation,
+    NotificationKind,
+    ObligationState,
+    SentReminder,
+    start_of_day_after,
+)
+from actions.notify import backoff, deliver_due, notify, notify_team_chats
+from actions.obligations import (
+    ObligationEvent,
+    escalation_recipients,
+    evaluate_obligation,
+    event_due,
+    next_check_after,
+    responders_and_facilitator,
+    sync_obligation,
+)
+from incidents.models import Disposition, Incident
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SweepReport:
+    obligations_checked: int = 0
+    obligation_reminders: int = 0
+    overdue_reminders: int = 0
+    digests: int = 0
+    deliveries_sent: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def reminders(self) -> int:
+        return self.obligation_reminders + self.overdue_reminders + self.digests
+
+
+def record_reminder(key: str, **fields) -> bool:
+    """Insert the sent-reminder row; False when it exists (this reminder was issued already)."""
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(key=key, **fields)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _incident_url(incident: Incident) -> str:
+    try:
+        return reverse("incident_detail", args=[incident.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def hours_in_words(delta: timedelta) -> str:
+    hours = round(delta.total_seconds() / 3600)
+    if hours <= 0:
+        return "less than an hour"
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
+# --- wording: about the incident and the system, never about a person -----------------------------
+
+
+def obligation_message(obligation: FixObligation, event: ObligationEvent, now: datetime) -> tuple[str, str]:
+    incident = obligation.incident
+    name = f"“{incident.title}”"
+    rule = (
+        "It is met when the incident has an action item of a systemic kind (test, guardrail, tooling, "
+        "observability or architecture) with an owner and a link to the change."
+    )
+    if event.kind == NotificationKind.FIX_DUE_SOON:
+        title = f"The systemic fix for {name} is due in {hours_in_words(obligation.deadline - now)}"
+        body = (
+            f"Every incident owes one concrete change to the system within {settings.SYSTEMIC_FIX_HOURS} hours. {rule}"
+        )
+    elif event.kind == NotificationKind.FIX_ESCALATION:
+        title = f"The systemic fix for {name} has passed its {settings.SYSTEMIC_FIX_HOURS}-hour deadline"
+        body = (
+            "No concrete change to the system is linked to this incident yet. The responders own it together; "
+            f"please help them find the time and the change that fits. {rule}"
+        )
+    else:
+        days = event.days_after * settings.SYSTEMIC_FIX_REPEAT_HOURS // 24
+        since = f"{days} day{'s' if days != 1 else ''}" if days else hours_in_words(now - obligation.deadline)
+        title = f"The systemic fix for {name} is still open, {since} after its deadline"
+        body = f"We will keep reminding the responders until the fix lands, even after the incident is closed. {rule}"
+    return title, body
+
+
+def announce_fix(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
+    """Tell the responders the obligation is met (once), naming the change, not the person."""
+    if not record_reminder(f"obligation:{obligation.pk}:met", obligation=obligation, sent_at=now):
+        return
+    incident = obligation.incident
+    title = f"The systemic fix for “{incident.title}” landed: “{item.title}”"
+    body = f"A {item.get_kind_display().lower()} change is linked to the incident. Thank you for following through."
+    for person in responders_and_facilitator(incident):
+        notify(person, NotificationKind.FIX_MET, title, body, _incident_url(incident), incident, email=False, now=now)
+
+
+# --- obligations ------------------------------------------------------------------------------------
+
+
+def process_obligation(obligation: FixObligation, now: datetime) -> int:
+    """Send what is due for one locked obligation and move its cursor; returns how many reminders went out."""
+    incident = obligation.incident
+    if incident.is_cancelled:
+        obligation.state, obligation.cancelled_at, obligation.next_check_at = ObligationState.CANCELLED, now, None
+        obligation.save(update_fields=["state", "cancelled_at", "next_check_at", "updated_at"])
+        return 0
+    evaluate_obligation(obligation, now)
+    if obligation.state == ObligationState.MET:
+        return 0
+    if now >= obligation.deadline and obligation.state == ObligationState.PENDING:
+        obligation.state, obligation.breached_at = ObligationState.BREACHED, obligation.deadline
+    sent_keys = {
+        key.rsplit(":", 1)[1]
+        for key in SentReminder.objects.filter(key__startswith=f"obligation:{obligation.pk}:").values_list(
+            "key", flat=True
+        )
+    }
+    event = event_due(obligation, now, sent_keys)
+    sent = 0
+    if event and record_reminder(f"obligation:{obligation.pk}:{event.key}", obligation=obligation, sent_at=now):
+        title, body = obligation_message(obligation, event, now)
+        url = _incident_url(incident)
+        if event.kind == NotificationKind.FIX_ESCALATION:
+            people = escalation_recipients(incident)
+        else:
+            people = responders_and_facilitator(incident)
+        for person in people:
+            notify(person, event.kind, title, body, url, incident, now=now)
+        teams = [incident.team, *incident.involved_teams.all()]
+        notify_team_chats(teams, title, url, now=now)
+        sent = 1
+    obligation.next_check_at = next_check_after(obligation, now)
+    obligation.attempts, obligation.last_error = 0, ""
+    obligation.save()
+    return sent
+
+
+def process_due_obligations(now: datetime, report: SweepReport) -> None:
+    batch_size = settings.ACTIONS_SWEEP_BATCH_SIZE
+    while True:
+        with transaction.atomic():
+            batch = list(
+                FixObligation.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(state__in=[ObligationState.PENDING, ObligationState.BREACHED], next_check_at__lte=now)
+                .select_related("incident__team", "incident__facilitator", "met_by")
+                .order_by("next_check_at", "pk")[:batch_size]
+            )
+            for obligation in batch:
+                report.obligations_checked += 1
+                try:
+                    with transaction.atomic():
+                        report.obligation_reminders += process_obligation(obligation, now)
+                except Exception as exc:
+                    push_back_obligation(obligation, now, exc, report)
+        if len(batch) < batch_size:
+            return
+
+
+def push_back_obligation(obligation: FixObligation, now: datetime, exc: Exception, report: SweepReport) -> None:
+    """A row that fails is tried again later, later each time, instead of every minute forever."""
+    attempts = obligation.attempts + 1
+    log.exception("Obligation %s failed in the sweep (attempt %s)", obligation.pk, attempts)
+    FixObligation.objects.filter(pk=obligation.pk).update(
+        attempts=attempts, next_check_at=now + backoff(attempts), last_error=f"{type(exc).__name__}: {exc}"[:2000]
+    )
+    report.failures.append(f"obligation {obligation.pk}: {exc}")
+
+
+def reconcile_obligations(now: datetime | None = None) -> int:
+    """Create the obligations that are owed but missing, and cancel those of false alarms and duplicates.
+
+    The incident signal does this on every save; this catches what a signal cannot see
+    (bulk updates, a crash between the two writes). Returns how many obligations changed.
+    """
+    now = now or timezone.now()
+    changed = 0
+    missing = (
+        Incident.objects.filter(mitigated_at__isnull=False, fix_obligation__isnull=True)
+        .exclude(disposition__in=[Disposition.FALSE_ALARM, Disposition.DUPLICATE])
+        .select_related("team", "facilitator")
+    )
+    for incident in missing.iterator():
+        sync_obligation(incident, now)
+        changed += 1
+    stale = FixObligation.objects.filter(
+        state__in=[ObligationState.PENDING, ObligationState.BREACHED],
+        incident__disposition__in=[Disposition.FALSE_ALARM, Disposition.DUPLICATE],
+    ).select_related("incident")
+    for obligation in stale:
+        sync_obligation(obligation.incident, now)
+        changed += 1
+    return changed
+
+
+# --- action items past their due date ------------------------------------------------------------------
+
+
+def process_overdue_items(now: datetime, report: SweepReport) -> None:
+    """Remind each owner of an action item past its due date, at most once a day."""
+    batch_size = settings.ACTIONS_SWEEP_BATCH_SIZE
+    today = timezone.localdate(now)
+    tomorrow = start_of_day_after(today)
+    while True:
+        with transaction.atomic():
+            batch = list(
+                ActionItem.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status__in=OPEN_STATUSES, next_reminder_at__lte=now)
+                .select_related("owner", "incident")
+                .order_by("next_reminder_at", "pk")[:batch_size]
+            )
+            for item in batch:
+                if item.owner_id and item.owner.is_active:
+                    key = f"item:{item.pk}:overdue:{today.isoformat()}"
+                    if record_reminder(key, action_item=item, recipient=item.owner, sent_at=now):
+                        title, body = overdue_message(item, today)
+                        notify(
+                            item.owner,
+                            NotificationKind.ACTION_OVERDUE,
+                            title,
+                            body,
+                            item.get_absolute_url(),
+                            item.incident,
+                            now=now,
+                        )
+                        report.overdue_reminders += 1
+                # A queryset update leaves the model's own cursor logic alone.
+                ActionItem.objects.filter(pk=item.pk).update(next_reminder_at=tomorrow)
+        if len(batch) < batch_size:
+            return
+
+
+def overdue_message(item: ActionItem, today: date) -> tuple[str, str]:
+    source = f" (from “{item.incident.title}”)" if item.incident_id else ""
+    days = (today - item.due_on).days if item.due_on else 0
+    title = f"“{item.title}”{source} is past its due date"
+    body = (
+        f"It was due on {item.due_on:%a %-d %b %Y}"
+        f"{f', {days} days ago' if days > 1 else ''}. If the plan changed, move the due date, "
+        "or close it as won't do with a reason everyone can read."
+    )
+    return title, body
+
+
+# --- the weekly digest for managers ---------------------------------------------------------------------
+
+
+def digest_moment(now: datetime) -> datetime:
+    """This week's digest time (``ACTIONS_DIGEST_WEEKDAY`` at ``ACTIONS_DIGEST_HOUR``, site time zone)."""
+    local = timezone.localtime(now)
+    monday = local.date() - timedelta(days=local.weekday())
+    day = monday + timedelta(days=settings.ACTIONS_DIGEST_WEEKDAY)
+    return datetime.combine(day, datetime.min.time(), tzinfo=local.tzinfo) + timedelta(
+        hours=settings.ACTIONS_DIGEST_HOUR
+    )
+
+
+def send_weekly_digests(now: datetime, report: SweepReport) -> None:
+    """Once a week, each manager gets their teams' open, due-soon and overdue items (no per-person counts)."""
+    moment = digest_moment(now)
+    if now < moment:
+        return
+    year, week, _ = timezone.localdate(now).isocalendar()
+    managers = list(
+        User.objects.filter(is_active=True, memberships__role=Role.MANAGER).distinct().order_by("pk").only("pk")
+    )
+    keys = {manager.pk: f"digest:{manager.pk}:{year}-W{week:02d}" for manager in managers}
+    done = set(SentReminder.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    for manager in managers:
+        if keys[manager.pk] in done:
+            continue
+        with transaction.atomic():
+            if not record_reminder(keys[manager.pk], recipient_id=manager.pk, sent_at=now):
+                continue
+            manager = User.objects.get(pk=manager.pk)
+            title, body = digest_message(manager, now)
+            if body:
+                notify(manager, NotificationKind.DIGEST, title, body, reverse("action_list") + "?status=open", now=now)
+                report.digests += 1
+
+
+def digest_message(manager: User, now: datetime) -> tuple[str, str]:
+    team_ids = [tid for tid, role in manager.memberships_by_team.items() if role == Role.MANAGER]
+    items = list(
+        ActionItem.objects.visible_to(manager)
+        .filter(team_id__in=team_ids, status__in=OPEN_STATUSES)
+        .select_related("team", "incident")
+        .order_by("due_on", "pk")
+    )
+    if not items:
+        return "", ""
+    today = timezone.localdate(now)
+    soon = today + timedelta(days=7)
+    overdue = [item for item in items if item.due_on and item.due_on < today]
+    due_soon = [item for item in items if item.due_on and today <= item.due_on <= soon]
+    teams = sorted({item.team.name for item in items})
+    title = f"This week's action items for {', '.join(teams)}: {len(items)} open, {len(due_soon)} due soon, {len(overdue)} overdue"
+    lines = []
+    for label, group in (("Overdue", overdue), ("Due in the next 7 days", due_soon)):
+        if group:
+            lines.append(f"{label}:")
+            lines += [f"- {item.title} ({item.team.name}, due {item.due_on:%-d %b})" for item in group[:20]]
+            if len(group) > 20:
+                lines.append(f"- and {len(group) - 20} more")
+    lines.append(f"Open in total: {len(items)}.")
+    return title, "\n".join(lines)
+
+
+# --- the whole sweep ------------------------------------------------------------------------------------------
+
+
+def run_sweep(now: datetime | None = None) -> SweepReport:
+    """Everything due at ``now``: obligation reminders and escalations, overdue items, digests, then the outbox."""
+    now = now or timezone.now()
+    report = SweepReport()
+    process_due_obligations(now, report)
+    process_overdue_items(now, report)
+    send_weekly_digests(now, report)
+    report.deliveries_sent = deliver_due(now)
+    return report
+
+
+def check_obligation(pk: int, now: datetime | None = None) -> int:
+    """Process one obligation right away (after a save), exactly as the sweep would."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        obligation = (
+            FixObligation.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=pk)
+            .filter(Q(state__in=[ObligationState.PENDING, ObligationState.BREACHED]))
+            .select_related("incident__team", "incident__facilitator", "met_by")
+            .first()
+        )
+        if obligation is None or obligation.next_check_at is None or obligation.next_check_at > now:
+            return 0
+        return process_obligation(obligation, now)

@@ -1,0 +1,26 @@
+"""Celery tasks: thin shells around the plain functions the tests call directly. They take primary keys."""
+
+from celery import shared_task
+
+from actions import notify, reminders
+
+
+@shared_task(name="actions.tasks.sweep")
+def sweep() -> dict:
+    report = reminders.run_sweep()
+    return {"reminders": report.reminders, "deliveries": report.deliveries_sent, "failures": len(report.failures)}
+
+
+@shared_task(name="actions.tasks.check_obligation")
+def check_obligation(pk: int) -> int:
+    return reminders.check_obligation(pk)
+
+
+@shared_task(name="actions.tasks.deliver")
+def deliver(pk: int) -> bool:
+    return notify.deliver_one(pk, immediate=True)
+
+
+@shared_task(name="actions.tasks.reconcile_obligations")
+def reconcile_obligations() -> int:
+    return reminders.reconcile_obligations()

@@ -1,0 +1,93 @@
+"""The notification inbox, its unread badge, reminder preferences and team chat hooks."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role, Team
+from actions.forms import NotificationPreferenceForm, TeamChatHookForm
+from actions.models import Notification, NotificationPreference, TeamChatHook
+from actions.views import HtmxHttpRequest
+
+
+@require_GET
+def inbox(request: HtmxHttpRequest):
+    notes = Notification.objects.filter(recipient=request.user).select_related("incident")
+    page = Paginator(notes, 30).get_page(request.GET.get("page"))
+    unread = Notification.objects.filter(recipient=request.user).unread().count()
+    return render(request, "actions/inbox.html", {"page": page, "unread": unread})
+
+
+@never_cache
+@require_GET
+def inbox_badge(request: HtmxHttpRequest):
+    """The header's unread count alone, polled by htmx."""
+    return render(request, "includes/header_extra.html")
+
+
+@require_POST
+def notification_open(request: HtmxHttpRequest, pk: int):
+    """Mark one notification read and go where it points."""
+    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if note.read_at is None:
+        Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+    if request.htmx:
+        note.read_at = note.read_at or timezone.now()
+        return render(request, "actions/inbox.html#note", {"note": note})
+    return redirect(note.url or "notifications")
+
+
+@require_POST
+def notifications_read_all(request: HtmxHttpRequest):
+    count = Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+    messages.success(request, f"Marked {count} as read." if count else "Nothing was unread.")
+    return redirect("notifications")
+
+
+@require_http_methods(["GET", "POST"])
+def notification_settings(request: HtmxHttpRequest):
+    preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
+    form = NotificationPreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved your reminder settings.")
+        return redirect("notification_settings")
+    managed = (
+        Team.objects.all()
+        if request.user.is_org_admin
+        else Team.objects.filter(memberships__user=request.user, memberships__role=Role.MANAGER)
+    )
+    return render(
+        request,
+        "actions/settings.html",
+        {"form": form, "managed_teams": managed.select_related("chat_hook"), "has_email": bool(request.user.email)},
+    )
+
+
+def _may_manage_hook(user, team: Team) -> bool:
+    return user.is_org_admin or user.has_role(Role.MANAGER, team)
+
+
+@require_http_methods(["GET", "POST"])
+def team_chat_hook(request: HtmxHttpRequest, slug: str):
+    """A team's chat web hook; its managers and admins set it (the URL is a secret, so only they see it)."""
+    team = get_object_or_404(Team, slug=slug)
+    if not _may_manage_hook(request.user, team):
+        raise PermissionDenied("A team's managers and admins set its chat web hook.")
+    hook = TeamChatHook.objects.filter(team=team).first() or TeamChatHook(team=team)
+    if request.method == "POST" and request.POST.get("remove") and hook.pk:
+        hook.delete()
+        messages.success(request, f"Removed the chat web hook of {team}.")
+        return redirect("notification_settings")
+    form = TeamChatHookForm(request.POST or None, instance=hook)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, f"Saved the chat web hook of {team}.")
+            return redirect("notification_settings")
+        return render(request, "actions/chat_hook.html", {"form": form, "team": team, "hook": hook}, status=422)
+    return render(request, "actions/chat_hook.html", {"form": form, "team": team, "hook": hook})

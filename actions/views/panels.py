@@ -1,0 +1,110 @@
+"""The pieces other apps' pages include: the obligation panel (incident) and the action-item section (review)."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from actions.forms import QuickActionItemForm
+from actions.models import ActionItem, FixObligation
+from actions.views import HtmxHttpRequest
+from incidents.access import get_incident_for_user
+from postmortems.access import get_review_for_user
+
+
+def obligation_context(incident, user, can_edit: bool, form=None) -> dict:
+    """What the panel shows: countdown, met (when, by which item) or breached (since when), and a quick form."""
+    obligation = FixObligation.objects.filter(incident=incident).select_related("met_by", "met_by__owner").first()
+    items = list(ActionItem.objects.filter(incident=incident).select_related("owner").order_by("created_at", "pk")[:20])
+    review = getattr(incident, "review", None)
+    if can_edit and form is None:
+        form = QuickActionItemForm(
+            instance=ActionItem(incident=incident, team=incident.team), incident=incident, initial={"owner": user.pk}
+        )
+        form.fields.pop("addresses", None)
+    now = timezone.now()
+    return {
+        "fix_hours": settings.SYSTEMIC_FIX_HOURS,
+        "late_by": obligation.met_at - obligation.deadline if obligation and obligation.met_at else None,
+        "overdue_by": now - obligation.breached_since() if obligation else None,
+        "incident": incident,
+        "obligation": obligation,
+        "state": obligation.display_state(now) if obligation else None,
+        "time_left": obligation.time_left(now) if obligation else None,
+        "items": items,
+        "review": review,
+        "can_edit": can_edit,
+        "fix_form": form if can_edit else None,
+        "now": now,
+    }
+
+
+def review_items_context(review, user, can_edit: bool, form=None) -> dict:
+    items = list(
+        ActionItem.objects.filter(Q(review=review) | (Q(incident_id=review.incident_id) & Q(incident__isnull=False)))
+        .select_related("owner", "team")
+        .prefetch_related("addresses")
+        .order_by("created_at", "pk")
+    )
+    team = review.team or (review.incident.team if review.incident_id else None)
+    if can_edit and form is None:
+        form = QuickActionItemForm(
+            instance=ActionItem(review=review, incident_id=review.incident_id, team=team),
+            review=review,
+            incident=review.incident if review.incident_id else None,
+            initial={"owner": user.pk},
+        )
+    return {"review": review, "items": items, "can_edit": can_edit, "item_form": form if can_edit else None}
+
+
+@require_http_methods(["GET", "POST"])
+def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
+    """GET: the panel alone (polled to keep the countdown fresh). POST: add an action item from the panel."""
+    access = get_incident_for_user(request.user, incident_pk)
+    incident, status, form = access.incident, 200, None
+    if request.method == "POST":
+        if not access.can_edit:
+            raise PermissionDenied("Responders, the facilitator and the teams involved add action items.")
+        review = getattr(incident, "review", None)
+        instance = ActionItem(incident=incident, review=review, team=incident.team, created_by=request.user)
+        form = QuickActionItemForm(request.POST, instance=instance, incident=incident)
+        form.fields.pop("addresses", None)
+        if form.is_valid():
+            form.save()
+            if not request.htmx:
+                return redirect(incident)
+            form = None
+        else:
+            status = 422
+            if not request.htmx:
+                context = {"form": form, "incident": incident, "review": review, "next": incident.get_absolute_url()}
+                return render(request, "actions/new.html", context, status=status)
+    context = obligation_context(incident, request.user, access.can_edit, form)
+    part = "status" if request.method == "GET" and request.GET.get("part") == "status" else "panel"
+    return render(request, f"actions/panel.html#{part}", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def review_action_items(request: HtmxHttpRequest, review_pk: int):
+    """The review's (and meeting's) action-item section: the list and one short inline create form."""
+    access = get_review_for_user(request.user, review_pk)
+    review, status, form = access.review, 200, None
+    if request.method == "POST":
+        if not access.can_edit:
+            raise PermissionDenied("Participants, the facilitator and the teams involved add action items.")
+        team = review.team or (review.incident.team if review.incident_id else None)
+        instance = ActionItem(review=review, incident_id=review.incident_id, team=team, created_by=request.user)
+        form = QuickActionItemForm(request.POST, instance=instance, review=review)
+        if form.is_valid():
+            form.save()
+            if not request.htmx:
+                return redirect(review)
+            form = None
+        else:
+            status = 422
+    context = review_items_context(review, request.user, access.can_edit, form)
+    if not request.htmx and status == 422:
+        return render(request, "actions/review_items.html", context, status=status)
+    return render(request, "actions/review_section.html#section", context, status=status)
