@@ -1,0 +1,212 @@
+"""The blameless language guide: notices blaming, judging and hindsight phrasing while people write.
+
+A pure-Python checker built from precompiled regular expressions and a little token logic, so
+it can run over a whole review section on every pause in typing. It leaves plain facts alone:
+a person's name next to what they did ("Priya joined the call at 02:20") is a fact; a person
+named as the one who failed ("Priya broke the deploy") is not how we write about a failure.
+
+Each ``Flag`` says why the phrasing hurts learning and offers a better framing: we-framing,
+a how-question, or a change to the system.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from . import advice
+from . import phrases as p
+from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
+from .people import capitalised_words, directory_for, directory_names, name_spans
+
+__all__ = [
+    "ATTENTION_REMEDY",
+    "HINDSIGHT",
+    "JUDGING_WORD",
+    "PERSON_BLAME",
+    "RULES",
+    "WHO_QUESTION",
+    "Flag",
+    "check_text",
+    "directory_names",
+    "find_attention_remedy",
+]
+
+_KEY_NOISE = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One phrase the guide suggests rewording, with why and a better framing."""
+
+    rule: str
+    start: int
+    end: int
+    excerpt: str
+    why: str
+    suggestion: str
+
+    @property
+    def key(self) -> str:
+        """A stable fingerprint (rule and normalised excerpt), so a dismissal survives edits elsewhere."""
+        words = _SPACES.sub(" ", _KEY_NOISE.sub(" ", self.excerpt.replace("’", "'").lower())).strip()
+        return f"{self.rule}:{words}"
+
+
+def _flag(text: str, rule: str, start: int, end: int, suggestion: str) -> Flag:
+    # Offsets hug the words, so the excerpt never starts or ends in whitespace.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Flag(rule, start, end, text[start:end], advice.WHY[rule], suggestion)
+
+
+class _Reading:
+    """One pass over a text: its words and the people in it, shared by every rule."""
+
+    def __init__(self, text: str, people: tuple[str, ...]):
+        self.text = text
+        self.people = people
+        self.words = p.word_index(text)
+
+    @cached_property
+    def names(self) -> list[tuple[int, int]]:
+        return name_spans(self.text, self.words, directory_for(self.people))
+
+    @cached_property
+    def capitalised(self) -> list[tuple[int, int]]:
+        return capitalised_words(self.text, self.words)
+
+    @cached_property
+    def roles(self) -> list[tuple[int, int]]:
+        return [m.span() for m in p.ROLE.finditer(self.text, self.words)]
+
+    def person_flags(self) -> list[Flag]:
+        text = self.text
+        # (start, end, certainly a person?) — "they" and unknown capitalised words need a verb only people do.
+        subjects = [(start, end, True) for start, end in self.names + self.roles]
+        subjects += [(*m.span(), True) for m in p.PERSON_PRONOUN.finditer(text, self.words)]
+        subjects += [(*m.span(), False) for m in p.THEY.finditer(text, self.words)]
+        known = {start for start, _end, _certain in subjects}
+        subjects += [(start, end, False) for start, end in self.capitalised if start not in known]
+
+        flags = []
+        for start, end, certainly_person in subjects:
+            flag = self._person_flag(start, end, certainly_person)
+            if flag:
+                flags.append(flag)
+        return flags
+
+    def _person_flag(self, start: int, end: int, certainly_person: bool) -> Flag | None:
+        text = self.text
+        if certainly_person:
+            should = p.SHOULD_HAVE_AFTER_PERSON.match(text, end)
+            if should:
+                return _flag(text, HINDSIGHT, start, should.end(), advice.HINDSIGHT_FRAMING)
+        predicate = (p.PREDICATE if certainly_person else p.HUMAN_ONLY).match(text, end)
+        if predicate:
+            forgot = p.FORGOT_PREDICATE.match(predicate.group("pred"))
+            return _flag(text, PERSON_BLAME, start, predicate.end(), advice.PERSON_FORGOT if forgot else advice.PERSON)
+        if not certainly_person:
+            return None
+        possessive = p.POSSESSIVE_BLAME.match(text, end)
+        if possessive:
+            return _flag(text, PERSON_BLAME, start, possessive.end(), advice.PERSON_POSSESSIVE)
+        window = max(0, start - 30)
+        opener = p.IF_BEFORE.search(text, window, start)
+        counterfactual = opener and p.IF_AFTER.match(text, end)
+        if not counterfactual:
+            opener = p.HAD_BEFORE.search(text, window, start)
+            counterfactual = opener and p.HAD_AFTER.match(text, end)
+        if counterfactual:
+            return _flag(text, HINDSIGHT, opener.start(), counterfactual.end(), advice.HINDSIGHT_FRAMING)
+        cause = p.CAUSED_BY_BEFORE.search(text, window, start)
+        if cause and (not p.POSSESSIVE.match(text, end) or p.POSSESSIVE_ACTION.match(text, end)):
+            return _flag(text, PERSON_BLAME, cause.start(), end, advice.PERSON)
+        return None
+
+    def question_flags(self) -> list[Flag]:
+        text, words = self.text, self.words
+        flags = [_flag(text, WHO_QUESTION, *m.span(), advice.WHY_YOU) for m in p.WHY_QUESTION.finditer(text, words)]
+        for match in p.WHO_QUESTION.finditer(text, words):
+            if p.WHO_OPENING.search(text, max(0, match.start() - 40), match.start()):
+                flags.append(_flag(text, WHO_QUESTION, *match.span(), advice.for_who_question(match.group())))
+        for match in p.WHOSE_QUESTION.finditer(text, words):
+            flags.append(_flag(text, WHO_QUESTION, *match.span(), advice.for_who_question(match.group())))
+        # "Why didn't Priya …?", "Why did the intern …?"
+        for start, _end in self.names + self.roles:
+            why = p.WHY_BEFORE_PERSON.search(text, max(0, start - 40), start)
+            if why:
+                stop = p.QUESTION_END.search(text, start)
+                end = len(text) if not stop else stop.end() if stop.group() == "?" else stop.start()
+                flags.append(_flag(text, WHO_QUESTION, why.start(), min(end, start + 200), advice.WHY_YOU))
+        return flags
+
+    def attention_flags(self) -> list[Flag]:
+        text = self.text
+        flags = []
+        for match in p.ATTENTION.finditer(text, self.words):
+            clause = p.CLAUSE_START.search(text, max(0, match.start() - 120), match.start())
+            clause_start = clause.start() if clause else max(0, match.start() - 120)
+            if p.SYSTEM_SUBJECT.search(text, clause_start, match.start()):
+                continue
+            flags.append(_flag(text, ATTENTION_REMEDY, *match.span(), advice.for_attention_remedy(match.group())))
+        return flags
+
+    def hindsight_flags(self) -> list[Flag]:
+        return [
+            _flag(self.text, HINDSIGHT, *m.span(), advice.HINDSIGHT_FRAMING)
+            for m in p.HINDSIGHT.finditer(self.text, self.words)
+        ]
+
+    def judging_flags(self) -> list[Flag]:
+        text = self.text
+        flags = []
+        for match in p.JUDGING.finditer(text, self.words):
+            word = match.group().lower()
+            if ("blam" in word or "fault" in word) and p.NEGATED_BLAME.search(
+                text, max(0, match.start() - 30), match.start()
+            ):
+                continue
+            flags.append(_flag(text, JUDGING_WORD, *match.span(), advice.for_judging_word(word)))
+        return flags
+
+
+def _without_overlaps(flags: list[Flag]) -> list[Flag]:
+    # The widest phrase wins: it carries the most specific advice ("the intern forgot" over "forgot").
+    kept: list[Flag] = []
+    for flag in sorted(flags, key=lambda f: (-(f.end - f.start), RULES.index(f.rule), f.start)):
+        if flag.end > flag.start and all(flag.end <= k.start or flag.start >= k.end for k in kept):
+            kept.append(flag)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
+    """Flag blaming, judging, hindsight phrasing, who-questions and attention remedies in ``text``.
+
+    ``people`` are names from the directory (see ``directory_names``); a name only matters
+    when the text frames that person as the one who failed. Flags come in text order and
+    never overlap.
+    """
+    if not text or text.isspace():
+        return []
+    reading = _Reading(text, tuple(sorted({person for person in people if person})))
+    return _without_overlaps(
+        reading.person_flags()
+        + reading.question_flags()
+        + reading.attention_flags()
+        + reading.hindsight_flags()
+        + reading.judging_flags()
+    )
+
+
+def find_attention_remedy(text: str) -> Flag | None:
+    """The first appeal to attention in ``text`` (an action item that changes no system), or None."""
+    if not text or text.isspace():
+        return None
+    flags = _without_overlaps(_Reading(text, ()).attention_flags())
+    return flags[0] if flags else None

@@ -1,0 +1,125 @@
+"""What the language guide says about each flag: why the phrasing hurts learning, and a better framing."""
+
+from __future__ import annotations
+
+import re
+
+PERSON_BLAME = "person_blame"
+JUDGING_WORD = "judging_word"
+HINDSIGHT = "hindsight"
+WHO_QUESTION = "who_question"
+ATTENTION_REMEDY = "attention_remedy"
+
+RULES = (PERSON_BLAME, WHO_QUESTION, ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD)
+
+WHY = {
+    PERSON_BLAME: "Naming a person as the one who failed turns a review into a trial and hides the conditions "
+    "that made the slip easy.",
+    JUDGING_WORD: "Judging words describe a person's character, not the system, and make people stop sharing "
+    "what really happened.",
+    HINDSIGHT: "Hindsight judges a decision with knowledge nobody had at that moment, so the real question "
+    "(what made it look right then) goes unasked.",
+    WHO_QUESTION: "Asking who looks for someone to blame; asking how finds the conditions we can change.",
+    ATTENTION_REMEDY: "Asking people to be more careful changes nothing in the system, so the same slip stays "
+    "just as easy next time.",
+}
+
+PERSON = (
+    "Describe what the system let happen: 'The deploy went out without a canary step…', or speak as a team: "
+    "'We deployed a change that…'."
+)
+PERSON_FORGOT = (
+    "Describe the step the process left to memory: 'Nothing in the release checklist prompted us to …', "
+    "or 'We did not …, because the tool did not ask'."
+)
+PERSON_POSSESSIVE = (
+    "Name the change, not its author: 'The configuration change to …', and say what let it through: "
+    "'…reached production without a review step'."
+)
+HINDSIGHT_FRAMING = (
+    "Describe what was known at that moment: 'At 02:14 the dashboard showed …, and we did not yet know …', "
+    "then ask what would have made the signal easier to see."
+)
+WHY_YOU = (
+    "Ask about the situation, not the person: 'What did the dashboard show at that point?' or 'What made "
+    "that look like the right step at the time?'"
+)
+
+_JUDGING = (
+    (
+        re.compile(r"human|operator|user|pilot|fat", re.IGNORECASE),
+        "Name the condition that made the slip easy: which step, screen or default invited it? "
+        "'The command accepted a production host without asking for confirmation.'",
+    ),
+    (
+        re.compile(r"fault|blam|culprit", re.IGNORECASE),
+        "Leave fault out and describe how the pieces combined: 'The retry storm and the missing rate limit "
+        "together overloaded the database.'",
+    ),
+    (
+        re.compile(r"disciplin|warning", re.IGNORECASE),
+        "Keep reviews apart from evaluating people; describe the system change that will make this "
+        "class of failure impossible.",
+    ),
+    (
+        re.compile(r"attention|bother|asleep", re.IGNORECASE),
+        "Say what competed for attention and what signal was missing: 'Three alerts fired at once and "
+        "none said which mattered.'",
+    ),
+)
+_JUDGING_DEFAULT = (
+    "Describe the action and its context without a verdict: what was done, what the person knew, and what "
+    "made it look reasonable at the time."
+)
+
+_WHO = (
+    (
+        re.compile(r"approv|review|merg|sign", re.IGNORECASE),
+        "Ask how: 'How did this change reach production without review?'",
+    ),
+    (
+        re.compile(r"deploy|push|ship|releas|roll|\bran\b|\brun\b", re.IGNORECASE),
+        "Ask how: 'How did the pipeline let this change go out without a check?'",
+    ),
+    (
+        re.compile(r"responsib|fault|blame|mistake|caus|broke", re.IGNORECASE),
+        "Ask what made it possible: 'Which safeguard was missing, and which part had no clear owner?'",
+    ),
+)
+_WHO_DEFAULT = "Ask how instead: 'How did our process let this happen?' or 'What did people know at that moment?'"
+
+_ATTENTION = (
+    (
+        re.compile(r"double|check|verify|confirm|read|review|look|watch|eye", re.IGNORECASE),
+        "Let the tool do the check: for example, the deploy command shows the target environment and asks "
+        "for confirmation, or CI blocks the change when the check fails.",
+    ),
+    (
+        re.compile(r"remind|train|educat|memo|email|word|talk|chat|announce|remember", re.IGNORECASE),
+        "Build the knowledge into the tool: a checklist step in the pipeline, a warning in the CLI, or a "
+        "runbook link in the alert itself.",
+    ),
+)
+_ATTENTION_DEFAULT = (
+    "Propose a change to the system instead: a test that catches it, a guardrail that blocks it, an alert "
+    "that shows it, or a checklist built into the tool."
+)
+
+
+def _first_fitting(table, excerpt: str, default: str) -> str:
+    for pattern, text in table:
+        if pattern.search(excerpt):
+            return text
+    return default
+
+
+def for_judging_word(excerpt: str) -> str:
+    return _first_fitting(_JUDGING, excerpt, _JUDGING_DEFAULT)
+
+
+def for_who_question(excerpt: str) -> str:
+    return _first_fitting(_WHO, excerpt, _WHO_DEFAULT)
+
+
+def for_attention_remedy(excerpt: str) -> str:
+    return _first_fitting(_ATTENTION, excerpt, _ATTENTION_DEFAULT)

@@ -1,0 +1,454 @@
+"""The phrases the language guide notices, as precompiled regular expressions.
+
+Each phrase set lists its alternatives beside the words they can begin with. The checker
+splits the text into words once and tries a phrase set only where one of those words
+starts, which keeps a whole review section well within one keystroke pause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_WORD_START = re.compile(r"\b[^\W\d_]{1,3}")
+
+WordIndex = dict[str, list[int]]
+
+
+def word_key(word: str) -> str:
+    """What the phrase sets index a word by: its first three letters, lower case."""
+    return word[:3].lower()
+
+
+def word_index(text: str) -> WordIndex:
+    """Where each word of ``text`` starts, by ``word_key``."""
+    index: WordIndex = {}
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        for match in _WORD_START.finditer(lowered):
+            index.setdefault(match.group(), []).append(match.start())
+    else:  # a few letters lengthen when lowered ("İ"); keep offsets into the original text
+        for match in _WORD_START.finditer(text):
+            index.setdefault(match.group().lower(), []).append(match.start())
+    return index
+
+
+class PhraseSet:
+    """Alternative phrases, each listed with the words it can begin with.
+
+    ``pattern`` is all of them as one regular expression. ``finditer`` finds the same
+    matches much faster: at each word it tries only the phrases that can begin with it.
+    """
+
+    def __init__(self, *phrases: tuple[str, str], end: str = r"\b", flags: int = re.IGNORECASE):
+        def compiled(regexes):
+            return re.compile(r"\b(?:" + "|".join(f"(?:{regex})" for regex in regexes) + ")" + end, flags)
+
+        self.pattern = compiled(regex for _, regex in phrases)
+        by_key: dict[str, list[str]] = {}
+        for first_words, regex in phrases:
+            for key in dict.fromkeys(word_key(_LETTERS.match(word).group()) for word in first_words.split()):
+                by_key.setdefault(key, []).append(regex)
+        self.by_key = {key: compiled(regexes) for key, regexes in by_key.items()}
+
+    def finditer(self, text: str, index: WordIndex) -> Iterator[re.Match]:
+        """Like ``pattern.finditer(text)``, for a text whose ``word_index`` is ``index``."""
+        candidates = sorted((position, key) for key in self.by_key.keys() & index.keys() for position in index[key])
+        resume = 0
+        for position, key in candidates:
+            if position < resume:
+                continue
+            match = self.by_key[key].match(text, position)
+            if match and match.end() > match.start():
+                resume = match.end()
+                yield match
+
+
+# --- people --------------------------------------------------------------------------------
+
+# Roles people write about instead of a name. Only nouns that always mean a person.
+ROLE_NOUNS = (
+    r"intern|new\s+hire|new\s+starter|new\s+joiner|newbie|junior|DBA|database\s+admin(?:istrator)?|"
+    r"sys\s?admin|admin(?:istrator)?|SRE|on-?call(?:er)?(?:\s+(?:engineer|person|dev|developer|SRE))?|"
+    r"engineer|developer|dev|programmer|operator|reviewer|approver|author|contractor|consultant|"
+    r"release\s+manager|incident\s+commander|tester|QA(?:\s+engineer)?|ops\s+(?:guy|person|engineer)|"
+    r"person\s+on\s+call|guy|team\s+lead|tech\s+lead|lead|manager|employee|staffer|analyst|architect|"
+    r"support\s+(?:agent|engineer)|customer\s+support\s+agent|product\s+manager|PM|designer"
+)
+ROLE_MODIFIERS = (
+    r"(?:(?:new|junior|senior|primary|secondary|backup|night|weekend|first|second|responsible|same|"
+    r"platform|payments|database|backend|frontend|infra(?:structure)?|security|networking|mobile|"
+    r"on-?call|other|lone|offshore|remote)\s+)*"
+)
+ROLE = PhraseSet(
+    (
+        "the our a an that this one their his her your",
+        rf"(?:the|our|an?|that|this|one\s+of\s+the|one\s+of\s+our|their|his|her|your)\s+{ROLE_MODIFIERS}"
+        rf"(?:{ROLE_NOUNS})s?",
+    ),
+)
+# Pronouns that almost always stand for a person.
+PERSON_PRONOUN = PhraseSet(("he she you someone somebody some", r"he|she|you|someone|somebody|some\s+(?:engineer|dev)"))
+# "They" also stands for services and queues, so it only counts with a verb only people do.
+THEY = PhraseSet(("they", "they"))
+
+FILLER = (
+    r"(?:\s+(?:had|has|have|then|just|simply|also|again|apparently|accidentally|mistakenly|carelessly|"
+    r"somehow|completely|totally|clearly|obviously|still|even|probably|basically|evidently|once\s+again|"
+    r"of\s+course|unfortunately|really|actually|allegedly|supposedly|repeatedly|ultimately|"
+    r"(?:,\s*)?(?:who|which)\s+was\s+on[- ]call(?:\s*,)?))*"
+)
+NEGATION = r"(?:didn['’]t|did\s+not|never|wouldn['’]t|would\s+not|couldn['’]t\s+be\s+bothered\s+to|hadn['’]t|had\s+not)"
+# What a person knew or was given is a fact about the situation, not a failure.
+STATE_VERBS = (
+    r"(?:received|got|saw|heard|knew|had|expected|meant|intended|needed|owned|realised|realized|understood|"
+    r"thought|imagined|learned|learnt|found|worked|joined|used|been)\b"
+)
+# Finding or repairing the broken thing is what responders do; it frames nobody as the cause.
+REPAIR_VERBS = (
+    r"(?:fixed|reverted|replaced|identified|reported|flagged|removed|patched|spotted|noticed|traced|isolated|"
+    r"debugged|investigated|diagnosed|rolled|caught|detected|discovered|located|repaired|restarted|drained|"
+    r"quarantined|disabled|documented|described|explained|showed|shared|pointed|highlighted|confirmed)\b"
+)
+DUTY_VERBS = (
+    r"check|test|read|follow|review|verify|notice|look|ask|wait|escalate|update|tell|communicate|bother|"
+    r"think|consider|run|validate|confirm|catch|double-?check|monitor|respond|acknowledge|ack|answer|"
+    r"pick\s+up|watch|listen|care|pay\s+attention|back\s+up|lock|roll\s+back|renew|document|warn|inform|"
+    r"notify|coordinate|announce|use\s+the\s+runbook|heed"
+)
+# Verbs only a person does: safe even after "they" or an unknown capitalised name.
+HUMAN_ONLY_PREDICATE = (
+    r"forg[oe]t(?:s|ten)?|neglected|did\s+not\s+bother|didn['’]t\s+bother|couldn['’]t\s+be\s+bothered|"
+    r"messed\s+(?:it\s+|this\s+|things\s+)?up|screwed\s+(?:it\s+|this\s+|things\s+)?up|"
+    r"dropped\s+the\s+ball|botched|fumbled|fat-?fingered|goofed|blundered|"
+    r"(?:was|were)\s+(?:asleep|distracted|not\s+paying\s+attention|careless|sloppy|lazy|negligent|reckless)|"
+    r"wasn['’]t\s+paying\s+attention|weren['’]t\s+paying\s+attention|"
+    r"ignored\s+(?:the|an?|our|all|every|both|several|multiple)\s+(?:\w+\s+){0,2}(?:alerts?|pages?|warnings?|"
+    r"runbook|checklist|process|procedure|rules?|advice|instructions?|reviews?|comments?|messages?)|"
+    r"made\s+(?:an?|the|another|one|a\s+few|several|some)\s+(?:\w+\s+)?(?:mistakes?|errors?|blunders?|typo|"
+    r"bad\s+call|wrong\s+call|poor\s+(?:call|decision|choice))"
+)
+# Verbs that frame a person (never a system) as the one who failed.
+PERSON_PREDICATE = (
+    HUMAN_ONLY_PREDICATE + r"|failed\s+to\s+\w+|fails\s+to\s+\w+|broke|breaks|has\s+broken|caused|causes|"
+    r"took\s+down|brought\s+down|knocked\s+over|knocked\s+out|wiped|nuked|"
+    r"missed\s+(?:the|an?|both|all|several|multiple|every)\b|overlooked|ignored|skipped|"
+    r"(?:accidentally|mistakenly|carelessly|wrongly|recklessly|blindly)\s+\w+|"
+    rf"{NEGATION}\s+(?:even\s+|properly\s+|bother\s+to\s+|actually\s+)?(?:{DUTY_VERBS})\b|"
+    rf"never\s+(?!{STATE_VERBS})[a-z]+(?:ed|t|ne|wn)\b|"
+    r"[a-z]+(?:\s+\w+){0,5}?\s+(?:by\s+(?:accident|mistake)|without\s+(?:even\s+|properly\s+|first\s+)?"
+    r"(?:reading|checking|testing|looking|reviewing|asking|telling|verifying|thinking|warning|waiting|"
+    r"understanding|running\s+the\s+tests|a\s+second\s+thought))|"
+    rf"(?!{STATE_VERBS}|{REPAIR_VERBS})[a-z]+(?:\s+(?:out|up|in|off|on|over|through))?\s+(?:the|an?)\s+"
+    r"(?:wrong|incorrect|bad|broken|buggy|faulty|untested)\b|"
+    r"let\s+(?:the|it|this|that|our|a)\s+(?:\w+\s+){0,3}(?:expire|lapse|slip|fill\s+up|run\s+out|rot)|"
+    r"(?:is|was|were|are)\s+(?:to\s+blame|at\s+fault|responsible\s+for\s+(?:the\s+|this\s+|our\s+)?"
+    r"(?:outage|incident|failure|breakage|mess|downtime|problem|bug|mistake|error|break|breaking|causing))"
+)
+PREDICATE = re.compile(rf"{FILLER}\s+(?P<pred>{PERSON_PREDICATE})", re.IGNORECASE)
+HUMAN_ONLY = re.compile(rf"{FILLER}\s+(?P<pred>{HUMAN_ONLY_PREDICATE})", re.IGNORECASE)
+FORGOT_PREDICATE = re.compile(r"forg|neglect|didn|did\s+not|never|hadn|had\s+not", re.IGNORECASE)
+SHOULD_HAVE_AFTER_PERSON = re.compile(
+    rf"{FILLER}\s+(?P<pred>should(?:n['’]t|\s+not)?\s+have\b(?:\s+\w+)?|should['’]ve\b(?:\s+\w+)?)",
+    re.IGNORECASE,
+)
+POSSESSIVE_BLAME = re.compile(
+    r"['’]s?\s+(?:\w+\s+)?(?P<pred>mistakes?|errors?|fault|oversight|blunders?|carelessness|negligence|"
+    r"screw-?up|mess-?up|typo|sloppiness|laziness|incompetence|bad\s+(?:change|deploy|config|commit|code|"
+    r"migration|query|decision|call|merge|push)|broken\s+(?:change|deploy|config|commit|code|migration|"
+    r"query|build)|lack\s+of\s+(?:care|attention|diligence|discipline|experience|judg(?:e)?ment))\b",
+    re.IGNORECASE,
+)
+CAUSED_BY_BEFORE = re.compile(
+    r"\b(?:caused|started)\s+by\s+$|\bbecause\s+of\s+$|\bdue\s+to\s+$|\bthanks\s+to\s+$|"
+    r"\bblame[sd]?\s+(?:it\s+)?on\s+$|\bfault\s+of\s+$|\bblaming\s+$|\bblame\s+$",
+    re.IGNORECASE,
+)
+# "Because of Otto's graph" credits a person; "because of Otto's change" makes them the cause.
+POSSESSIVE = re.compile(r"['’]s?\b")
+POSSESSIVE_ACTION = re.compile(
+    r"['’]s?\s+(?:\w+\s+)?(?:changes?|deploy(?:ment)?s?|commits?|config(?:uration)?|push|merge|migration|typo|"
+    r"script|command|decisions?|mistakes?|errors?|code|query|patch|rollout|release|edit|update|actions?|"
+    r"fault|choices?|call|refactor|PR|pull\s+request)\b",
+    re.IGNORECASE,
+)
+# Counterfactuals about a person: "If Jonas had waited …", "Had the on-call engineer read …".
+IF_BEFORE = re.compile(r"\b(?:if|unless)\s+$", re.IGNORECASE)
+HAD_BEFORE = re.compile(r"(?:^|(?<=[.!?;:\n])\s*|\band\s+|\bbut\s+)had\s+$", re.IGNORECASE)
+IF_AFTER = re.compile(
+    r"\s+(?:only\s+|just\s+)?had(?:n['’]t|\s+not)?\s+(?:just\s+|simply\s+|only\s+|been\s+)?[a-z]+",
+    re.IGNORECASE,
+)
+HAD_AFTER = re.compile(r"\s+(?:not\s+|just\s+|simply\s+|only\s+|been\s+)?[a-z]+", re.IGNORECASE)
+WHY_BEFORE_PERSON = re.compile(
+    r"\bwhy\s+(?:on\s+earth\s+)?(?:did|didn['’]t|did\s+not|would|wouldn['’]t|was|wasn['’]t|had|hadn['’]t|"
+    r"couldn['’]t|could)\s+$",
+    re.IGNORECASE,
+)
+QUESTION_END = re.compile(r"[?.!\n]")
+
+
+# --- judging words ------------------------------------------------------------------------
+
+JUDGING = PhraseSet(
+    ("careless negligent negligence negligently", r"careless(?:ly|ness)?|negligen(?:t|tly|ce)"),
+    ("sloppy sloppily sloppiness", r"sloppy|sloppi(?:ly|ness)"),
+    ("human operator user pilot", r"(?:human|operator|user|pilot)(?:['’]s)?\s+error"),
+    ("incompetent incompetence", r"incompeten(?:t|ce|tly)"),
+    (
+        "lazy laziness",
+        r"lazy(?![- ](?:load|loading|loaded|evaluat\w*|init\w*|import\w*|quer\w+|iterat\w*|eval|seq\w*|"
+        r"propert\w*|attribute\w*|field\w*|relation\w*|fetch\w*|mount\w*))|laziness",
+    ),
+    (
+        "reckless stupid dumb idiot idiotic foolish",
+        r"reckless(?:ly|ness)?|stupid(?:ity|ly)?|dumb|idiot(?:ic|s)?|foolish(?:ly|ness)?",
+    ),
+    ("silly rookie blunder", r"silly\s+(?:mistake|error|slip)|rookie\s+(?:mistake|error|move)|blunder(?:s|ed)?"),
+    (
+        "boneheaded inexcusable unforgivable irresponsible clueless amateur",
+        r"bone-?headed|inexcusable|unforgivable|irresponsibl[ey]|clueless|amateur(?:ish|s)?",
+    ),
+    ("fat dropped asleep", r"fat[- ]finger(?:ed|ing|s)?|dropped\s+the\s+ball|asleep\s+at\s+the\s+wheel"),
+    ("screw screwed screwing goof goofed", r"screw(?:ed)?[- ]up|screwing\s+up|goof(?:ed)?[- ]?up"),
+    (
+        "not wasn weren inattentive lack",
+        r"not\s+paying\s+attention|wasn['’]t\s+paying\s+attention|weren['’]t\s+paying\s+attention|"
+        r"inattentive(?:ness)?|lack\s+of\s+(?:care|attention|diligence|discipline|competence|common\s+sense)",
+    ),
+    (
+        "bad poor terrible questionable dumb stupid",
+        r"(?:bad|poor|terrible|questionable)\s+judg(?:e)?ment|(?:bad|poor|terrible|dumb|stupid)\s+decisions?",
+    ),
+    ("should knew there no", r"should\s+know\s+better|knew\s+better|(?:there\s+(?:is|was)\s+)?no\s+excuse"),
+    ("disciplinary written formal", r"disciplinary(?:\s+action)?|written\s+warning|formal\s+warning"),
+    (
+        "didn did never couldn could bothered",
+        r"(?:didn['’]t|did\s+not|never|couldn['’]t|could\s+not)\s+(?:even\s+)?(?:be\s+)?bother(?:ed)?(?:\s+to)?|"
+        r"bothered\s+to",
+    ),
+    ("culprit culprits", r"culprits?"),
+    (
+        "at fault my your his her their its whose",
+        r"at\s+fault|fault\s+lies|(?:my|your|his|her|their|its|whose)\s+fault",
+    ),
+    ("blame blamed blames blaming to", r"(?<!git\s)\bblam(?:e|ed|es|ing)\b(?![- ]?(?:less|free))|to\s+blame"),
+)
+# "Nobody is to blame", "without blaming anyone": saying so is the point of a blameless review.
+NEGATED_BLAME = re.compile(
+    r"\b(?:not|no\s+one|nobody|never|isn['’]t|wasn['’]t|without|avoid|no|don['’]t|do\s+not)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+# --- hindsight -----------------------------------------------------------------------------
+
+HINDSIGHT = PhraseSet(
+    (
+        "should shouldn",
+        r"should(?:n['’]t|\s+not)?\s+have\s+(?:been\s+)?(?:known|noticed|seen|caught|spotted|realised|"
+        r"realized|checked|tested|reviewed|asked|waited|read|looked|double-checked|verified|escalated|"
+        r"rolled\s+back|paged|thought|anticipated|expected|predicted|foreseen|obvious|clear|careful|more\s+\w+|"
+        r"flagged|followed|stopped|listened|confirmed|validated|communicated|picked\s+up|raised|questioned|"
+        r"avoided|prevented|done|run|used|understood|recogni[sz]ed|prepared|planned)|should['’]ve",
+    ),
+    (
+        "could would might",
+        r"(?:could|would|might)\s+(?:easily\s+|simply\s+|so\s+easily\s+)?have\s+(?:easily\s+)?(?:been\s+)?"
+        r"(?:avoided|prevented|caught|noticed|spotted|seen|foreseen|predicted)",
+    ),
+    ("obviously clearly", r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n))(?:obviously|clearly)"),
+    ("obvious obviously", r"(?<!non-)(?<!non)(?<!not\s)(?<!n['’]t\s)(?<!never\s)(?<!less\s)obvious(?:ly)?"),
+    (
+        "was were is are it been very so",
+        r"(?:was|were|is|are|it['’]s|been|very|so)\s+clearly\b(?!\s+(?:label|mark|document|written|explain|"
+        r"communicat|state|name|defin|separat|distinguish|sign|shown))",
+    ),
+    (
+        "clearly",
+        r"clearly\s+(?:should|wrong|a\s+mistake|an\s+error|visible|broken|not|missed|ignored|failed|"
+        r"didn['’]t|did\s+not|had|knew|a\s+bad|the\s+wrong)",
+    ),
+    ("simply just only", r"(?:simply|just|only)\s+(?:needed|had|has|have|need|needs)\s+to"),
+    (
+        "all",
+        r"all\s+(?:he|she|they|you|someone|anyone|anybody|it|the\s+\w+|\w+)\s+(?:had|needed|has|needs)\s+to\s+do\s+"
+        r"(?:was|is)",
+    ),
+    (
+        "it was is were so easy",
+        r"(?:it\s+was\s+|it['’]s\s+|was\s+|is\s+|were\s+|so\s+)?easy\s+to\s+(?:see|spot|notice|catch|predict|"
+        r"avoid|prevent|foresee|know)",
+    ),
+    ("in with looking", r"in\s+hindsight|with\s+hindsight|in\s+retrospect|looking\s+back(?=,)"),
+    (
+        "failed",
+        r"failed\s+to\s+(?:notice|see|spot|realise|realize|catch|check|read|recogni[sz]e|anticipate|consider|"
+        r"understand|follow|verify|test|review|look|pay\s+attention|act|respond|escalate|communicate|foresee)",
+    ),
+    (
+        "missed ignored overlooked",
+        r"(?:missed|ignored|overlooked)\s+(?:the|all\s+the|some|several|clear|obvious)\s+(?:obvious\s+)?"
+        r"(?:warning\s+)?(?:signs|signals|red\s+flags)",
+    ),
+    (
+        "anyone anybody everyone any",
+        r"(?:anyone|anybody|everyone|any\s+\w+)\s+(?:could|would|should|can)\s+(?:have\s+)?"
+        r"(?:seen|known|noticed|spotted|predicted|told|see|know|notice|spot|predict|tell)",
+    ),
+    ("a the", r"(?:a|the)\s+(?:clear|glaring|obvious)\s+(?:mistake|error|sign|warning|red\s+flag)"),
+    ("it", r"it\s+was\s+(?:always\s+)?(?:bound|going)\s+to\s+(?:happen|break|fail)"),
+    (
+        "signs signals warning warnings red symptoms clues",
+        r"(?:signs|signals|warnings?|red\s+flags|symptoms|clues)\s+(?:were|was)\s+(?:all\s+)?(?:there|clear|"
+        r"obvious|plain|staring)",
+    ),
+    (
+        "we they i you nobody no anyone anybody everyone everybody someone somebody people the engineers "
+        "developers reviewers operators",
+        r"(?:we|they|I|you|nobody|no\s+one|no-one|anyone|anybody|everyone|everybody|someone|somebody|people|"
+        r"the\s+team|engineers|developers|reviewers|operators)\s+(?:really\s+|definitely\s+|surely\s+)?"
+        r"should(?:n['’]t|\s+not)?\s+(?:ever\s+)?have\s+[a-z]+",
+    ),
+    flags=re.IGNORECASE | re.MULTILINE,
+)
+
+
+# --- questions -----------------------------------------------------------------------------
+
+WHY_SUBJECT = r"(?:you|he|she|they|nobody|no\s+one|no-one|anyone|anybody|someone|somebody|people|the\s+team)"
+WHY_QUESTION = PhraseSet(
+    (
+        "why",
+        r"why\s+(?:on\s+earth\s+)?(?:did|didn['’]t|did\s+not|do|don['’]t|would|wouldn['’]t|were|weren['’]t|"
+        r"was|wasn['’]t|has|hasn['’]t|have|haven['’]t|had|hadn['’]t|couldn['’]t|could|is|isn['’]t|"
+        rf"are|aren['’]t)\s+{WHY_SUBJECT}\b[^?.!\n]{{0,160}}\??",
+    ),
+    (
+        "how",
+        r"how\s+could\s+(?:you|he|she|they|anyone|anybody|someone|somebody)\s+(?:not\s+|possibly\s+)?"
+        r"[^?.!\n]{0,160}\??",
+    ),
+    end="",
+)
+# Interrogative "who", as opposed to the relative "the engineer who was paged": asked at the
+# start of a sentence, or after a verb of finding out.
+WHO_QUESTION = PhraseSet(
+    (
+        "who whom",
+        r"who(?:m|['’]s)?\b(?!\s+(?:owns?|owned|maintains?|maintained|will\s+own|should\s+own|is\s+the\s+owner|"
+        r"to\s+(?:page|call|contact|ask|escalate)|can\s+help|could\s+help|was\s+available|is\s+available))"
+        r"[^?.!\n]{0,160}\??",
+    ),
+    end="",
+)
+WHO_OPENING = re.compile(
+    r"(?:^|[.!?:;\"“(\n*•>-])\s*$|"
+    r"\b(?:find\s+out|found\s+out|finding\s+out|figure\s+out|figured\s+out|work\s+out|determine|determining|"
+    r"identify|identifying|establish|establishing|ask(?:ed|ing)?|know(?:s|ing)?|knew|wonder(?:ed|ing)?|"
+    r"track(?:ed)?\s+down|tell\s+us|find|investigate|investigating|question\s+of|matter|"
+    r"(?:question|thing|issue|point)\s+(?:is|was|remains))\s+$",
+    re.IGNORECASE,
+)
+WHOSE_QUESTION = PhraseSet(
+    (
+        "whose",
+        r"whose\s+(?:fault|mistake|error|change|commit|deploy|responsibility|idea|call|bad)\b[^?.!\n]{0,120}\??",
+    ),
+    end="",
+)
+
+
+# --- attention remedies ----------------------------------------------------------------------
+
+_ATTENTIVE = r"(?:careful|vigilant|attentive|diligent|cautious|mindful|alert(?!s)|focused|disciplined)"
+ATTENTION = PhraseSet(
+    (
+        "be being stay staying become becoming remain",
+        r"(?:be|being|stay|staying|become|becoming|remain)\s+(?:more\s+|extra\s+|very\s+|really\s+|much\s+more\s+|"
+        rf"a\s+lot\s+more\s+|a\s+bit\s+more\s+|especially\s+|doubly\s+|super\s+)?{_ATTENTIVE}",
+    ),
+    (
+        "are is am were was get got",
+        rf"(?:are|is|am|were|was|get|got)\s+(?:more|extra|much\s+more|a\s+lot\s+more)\s+{_ATTENTIVE}",
+    ),
+    ("take", r"take\s+(?:more|extra|greater|better|special)\s+care"),
+    (
+        "pay pays paying",
+        r"pay(?:s|ing)?\s+(?:more\s+|closer\s+|better\s+|extra\s+|careful\s+|close\s+|special\s+)?attention",
+    ),
+    ("retrain re reeducate refresher", r"re-?train(?:ed|ing|s)?|re-?educat(?:e|ed|ing|ion)|refresher\s+training"),
+    ("more additional extra further", r"(?:more|additional|extra|further)\s+training\s+(?:for|on\s+being)"),
+    ("try trying work do doing", r"try(?:ing)?\s+harder|work\s+harder|do(?:ing)?\s+better\s+next\s+time"),
+    (
+        "don do won will never not",
+        r"(?:don['’]t|do\s+not|won['’]t|will\s+not|never)\s+(?:do|let)\s+(?:it|this|that)\s+(?:happen\s+)?again|"
+        r"(?:not|never)\s+(?:to\s+)?(?:do|let)\s+(?:it|this|that)\s+(?:happen\s+)?again",
+    ),
+    (
+        "this it",
+        r"(?:this|it)\s+(?:won['’]t|will\s+not|must\s+not|must\s+never|shall\s+not|can['’]t)\s+happen\s+again",
+    ),
+    ("think slow", r"think\s+twice|slow\s+down\s+and"),
+    ("more extra", r"(?:more|extra)\s+(?:care|caution|vigilance|diligence|discipline|attentiveness)"),
+    (
+        "read review check test look watch verify follow proofread proof scan",
+        r"(?:read|review|check|test|look|watch|verify|follow|proof-?read|scan)\w*\s+(?:\w+\s+){0,4}?"
+        r"(?:more\s+(?:carefully|closely|thoroughly|attentively|diligently)|with\s+more\s+care|"
+        r"properly\s+next\s+time)",
+    ),
+    (
+        "double",
+        r"double-?check(?:s|ed|ing)?\s+(?:\w+\s+){0,5}?(?:next\s+time|in\s+(?:the\s+)?future|going\s+forward|"
+        r"from\s+now\s+on|every\s+time|each\s+time|always)",
+    ),
+    (
+        "always must should will need needs have has please to",
+        r"(?:always|must|should|will|need\s+to|needs\s+to|have\s+to|has\s+to|please|to)\s+double-?check",
+    ),
+    (
+        "remind reminded reminding reminder reminders",
+        r"remind(?:ed|ing|er|ers)?\s+(?:the\s+|all\s+|our\s+|every\s+)?(?:[\w-]+\s+){0,2}?(?:people|everyone|"
+        r"everybody|engineers?|developers?|devs|team|teams|staff|on-?call\w*|reviewers?|operators?|interns?|hires?|"
+        r"folks|colleagues|responders|members|approvers?|authors?)\s+(?:to|about|that|of)",
+    ),
+    (
+        "send sent post posted share shared",
+        r"(?:send|sent|post|posted|share|shared)\s+(?:out\s+)?an?\s+(?:\w+\s+)?(?:reminder|memo|email|announcement)\s+"
+        r"(?:to\s+(?:\w+\s+){0,3})?(?:to\s+be|about\s+being|reminding|asking)",
+    ),
+    (
+        "have had need will",
+        r"(?:have|had|need\s+to\s+have|will\s+have)\s+a\s+(?:quiet\s+|serious\s+|stern\s+)?(?:word|talk|chat)\s+with",
+    ),
+    (
+        "remember make ensure be",
+        r"(?:remember|make\s+sure|ensure\s+they|ensure\s+you|be\s+sure)\s+to\s+(?:always\s+)?(?:check|double-?check|"
+        r"verify|look|read|test|review|confirm|follow|be|run|ask|pay)",
+    ),
+    ("keep", r"keep\s+(?:a\s+)?(?:closer|close|better)\s+(?:eye|watch)"),
+    ("stay be", r"(?:stay|be)\s+on\s+(?:top\s+of|the\s+lookout)"),
+)
+# "Be careful" also describes a system ("the tool is careful to …"): when a system is the
+# subject of the clause, the phrase is a fact, not a remedy.
+SYSTEM_SUBJECT = re.compile(
+    r"\b(?:tool|script|pipeline|ci|check|checks|alert|alerts|bot|service|system|job|linter|test|tests|"
+    r"migration|dashboard|config|monitor|monitoring|cli|command|deploy|deployer|scheduler|proxy|cache|"
+    r"api|library|client|server|hook|workflow|action|lint|validator|guard|guardrail|runbook|code|"
+    r"controller|function|handler|worker|queue|app|application)\b[^.!?\n]{0,40}$",
+    re.IGNORECASE,
+)
+CLAUSE_START = re.compile(r"(?:[.!?;:\n]|\bbut\b|\band\b|\bso\b|\bwhile\b|\bwhen\b)[^.!?;:\n]*$", re.IGNORECASE)
+
+ALL_PHRASE_SETS = {
+    "role": ROLE,
+    "person_pronoun": PERSON_PRONOUN,
+    "they": THEY,
+    "judging": JUDGING,
+    "hindsight": HINDSIGHT,
+    "why_question": WHY_QUESTION,
+    "who_question": WHO_QUESTION,
+    "whose_question": WHOSE_QUESTION,
+    "attention": ATTENTION,
+}
