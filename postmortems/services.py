@@ -350,7 +350,7 @@ def build_search_document(review: Review) -> str:
 @transaction.atomic
 def publish(review: Review) -> None:
     """Publish the review (read-only from now on) and mark the incident reviewed. Checks blockers first."""
-    review = Review.objects.select_for_update().select_related("incident").get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).select_related("incident").get(pk=review.pk)
     blockers = publish_blockers(review)
     if blockers:
         raise ValidationError(blockers)
