@@ -16,6 +16,7 @@ from actions.notify import enqueue_after_commit, notify
 from actions.obligations import refresh_for_incident, sync_obligation
 from incidents.models import Incident
 from incidents.signals import near_miss_thanked
+from postmortems import live
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ def incident_saved(sender, instance: Incident, raw: bool = False, **kwargs) -> N
 def action_item_saved(sender, instance: ActionItem, raw: bool = False, **kwargs) -> None:
     if raw:
         return
+    if instance.review_id:
+        # People following the live meeting see the new item without reloading.
+        live.bump(instance.review_id, "actions")
     obligation = refresh_for_incident(instance.incident_id)
     if obligation is not None and obligation.is_open:
         enqueue_after_commit("actions.tasks.check_obligation", obligation.pk)

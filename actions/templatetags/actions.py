@@ -17,13 +17,14 @@ def fix_obligation_panel(context, incident):
 
 
 @register.inclusion_tag("actions/review_section.html", takes_context=True)
-def review_action_items(context, review, can_edit=None):
+def review_action_items(context, review, can_edit=None, heading=True):
     """The action-item section of the review and meeting pages."""
     if can_edit is None:
         from postmortems.access import get_review_for_user
 
         can_edit = get_review_for_user(context["request"].user, review.pk).can_edit
-    return {**review_items_context(review, context["request"].user, can_edit), "request": context["request"]}
+    items = review_items_context(review, context["request"].user, can_edit)
+    return {**items, "request": context["request"], "heading": heading}
 
 
 @register.simple_tag(takes_context=True)

@@ -51,7 +51,7 @@ def notifications_read_all(request: HtmxHttpRequest):
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HtmxHttpRequest):
     preference, _ = NotificationPreference.objects.get_or_create(user=request.user)
-    form = NotificationPreferenceForm(request.POST or None, instance=preference)
+    form = NotificationPreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Saved your reminder settings.")
@@ -83,7 +83,7 @@ def team_chat_hook(request: HtmxHttpRequest, slug: str):
         hook.delete()
         messages.success(request, f"Removed the chat web hook of {team}.")
         return redirect("notification_settings")
-    form = TeamChatHookForm(request.POST or None, instance=hook)
+    form = TeamChatHookForm(request.POST if request.method == "POST" else None, instance=hook)
     if request.method == "POST":
         if form.is_valid():
             form.save()

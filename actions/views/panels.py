@@ -56,7 +56,13 @@ def review_items_context(review, user, can_edit: bool, form=None) -> dict:
             incident=review.incident if review.incident_id else None,
             initial={"owner": user.pk},
         )
-    return {"review": review, "items": items, "can_edit": can_edit, "item_form": form if can_edit else None}
+    return {
+        "review": review,
+        "items": items,
+        "can_edit": can_edit,
+        "item_form": form if can_edit else None,
+        "heading": True,
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,366 @@
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import (
+    ActionItem,
+    ActionKind,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    ObligationState,
+    TeamChatHook,
+)
+from incidents.models import NearMiss
+from incidents.signals import near_miss_thanked
+from postmortems.models import ContributingFactor, FactorCategory, Review
+from tests.actions.factories import ActionItemFactory, IncidentFactory, mitigated_incident, obligation_of
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def incident(payments, engineer, teammate, facilitator):
+    return mitigated_incident(
+        payments, responders=[engineer, teammate], facilitator=facilitator, title="Checkout errors"
+    )
+
+
+@pytest.fixture
+def restricted(payments, engineer):
+    return mitigated_incident(payments, responders=[engineer], title="Leaked token", restricted=True)
+
+
+def test_list_shows_open_items_and_hides_restricted_ones_from_others(client, incident, restricted, engineer, outsider):
+    ActionItemFactory(incident=incident, title="Add a canary for checkout")
+    ActionItemFactory(incident=restricted, title="Rotate tokens automatically")
+
+    client.force_login(engineer)
+    page = client.get(reverse("action_list")).text
+    assert "Add a canary for checkout" in page and "Rotate tokens automatically" in page
+
+    client.force_login(outsider)
+    page = client.get(reverse("action_list")).text
+    assert "Add a canary for checkout" in page
+    assert "Rotate tokens automatically" not in page
+    assert b"Rotate tokens" not in b"".join(client.get(reverse("action_export")).streaming_content)
+    secret = ActionItem.objects.get(title="Rotate tokens automatically")
+    assert client.get(reverse("action_detail", args=[secret.pk])).status_code == 404
+
+
+def test_filters_live_in_the_url(client, incident, engineer, platform):
+    today = timezone.localdate()
+    ActionItemFactory(
+        incident=incident, title="Overdue guardrail", kind=ActionKind.GUARDRAIL, due_on=today - dt.timedelta(days=2)
+    )
+    ActionItemFactory(incident=incident, title="Soon test", due_on=today + dt.timedelta(days=3))
+    ActionItemFactory(incident=incident, title="Done docs", kind=ActionKind.DOCUMENTATION, status="done")
+    ActionItemFactory(
+        incident=IncidentFactory(team=platform), team=platform, title="Platform tooling", kind=ActionKind.TOOLING
+    )
+    client.force_login(engineer)
+
+    def titles(**params):
+        text = client.get(reverse("action_list"), params).text
+        return {t for t in ["Overdue guardrail", "Soon test", "Done docs", "Platform tooling"] if t in text}
+
+    assert titles() == {"Overdue guardrail", "Soon test", "Platform tooling"}
+    assert titles(due="overdue") == {"Overdue guardrail"}
+    assert titles(due="week") == {"Soon test"}
+    assert titles(kind="guardrail") == {"Overdue guardrail"}
+    assert titles(team="platform") == {"Platform tooling"}
+    assert titles(status="done") == {"Done docs"}
+    assert titles(status="all") == {"Overdue guardrail", "Soon test", "Done docs", "Platform tooling"}
+    assert titles(q="soon") == {"Soon test"}
+    assert titles(due="nonsense", sort="drop table") == titles(), "a malformed filter is ignored, never a 500"
+
+    text = client.get(reverse("action_list"), {"sort": "-due"}).text
+    assert text.index("Soon test") < text.index("Overdue guardrail")
+    text = client.get(reverse("action_list"), {"sort": "due"}).text
+    assert text.index("Overdue guardrail") < text.index("Soon test")
+
+    partial = client.get(reverse("action_list"), {"kind": "guardrail"}, **HTMX)
+    assert partial.text.lstrip().startswith('<section id="action-results"')
+
+
+def test_pagination_and_empty_states(client, incident, engineer):
+    client.force_login(engineer)
+    assert "No open action items" in client.get(reverse("action_list")).text
+    assert "No action items match" in client.get(reverse("action_list"), {"kind": "test"}).text
+    for n in range(30):
+        ActionItemFactory(incident=incident, title=f"Item {n:02d}", due_on=dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    first = client.get(reverse("action_list")).text
+    assert "30 action items, page 1 of 2" in first
+    assert "Item 24" in first and "Item 25" not in first
+    second = client.get(reverse("action_list"), {"page": 2, "kind": "test"}).text
+    assert "Item 29" in second
+    assert 'href="?page=1&amp;kind=test"' in second
+
+
+def test_list_query_count_does_not_grow_with_items(client, incident, engineer, django_assert_num_queries):
+    client.force_login(engineer)
+    ActionItemFactory.create_batch(5, incident=incident)
+    client.get(reverse("action_list"))  # warm up the session
+    # The same number of queries for 5 items as for 25: nothing is fetched per row.
+    with django_assert_num_queries(7) as small:
+        client.get(reverse("action_list"))
+    ActionItemFactory.create_batch(20, incident=incident)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("action_list"))
+
+
+def test_csv_export_follows_the_filters_and_defuses_formulas(client, incident, engineer):
+    ActionItemFactory(incident=incident, title='=HYPERLINK("http://evil")', kind=ActionKind.TOOLING)
+    ActionItemFactory(incident=incident, title="Add an alert on queue depth", kind=ActionKind.OBSERVABILITY)
+    client.force_login(engineer)
+    response = client.get(reverse("action_export"), {"kind": "tooling"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["id", "title", "kind"]
+    assert len(rows) == 2
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'
+    assert rows[1][9] == "Checkout errors"
+
+
+def test_my_action_items_shows_only_mine(client, incident, engineer, teammate):
+    ActionItemFactory(incident=incident, owner=engineer, title="Mine overdue", due_on=dt.date(2020, 1, 1))
+    ActionItemFactory(incident=incident, owner=teammate, title="Jonas's item")
+    client.force_login(engineer)
+    page = client.get(reverse("my_action_items")).text
+    assert "Mine overdue" in page and "Past their due date" in page
+    assert "Jonas's item" not in page
+    client.force_login(teammate)
+    assert "Mine overdue" not in client.get(reverse("my_action_items")).text
+
+
+def test_a_null_remedy_is_refused_with_an_explanation_and_the_text_stays(client, incident, engineer):
+    client.force_login(engineer)
+    response = client.post(
+        reverse("action_new", args=[incident.pk]),
+        {
+            "title": "Be more careful when deploying",
+            "kind": "process",
+            "owner": engineer.pk,
+            "team": incident.team_id,
+            "priority": "medium",
+        },
+    )
+    assert response.status_code == 422
+    assert "is an appeal to attention, not a fix" in response.text
+    assert "a guardrail" in response.text, "examples of system changes"
+    assert 'value="Be more careful when deploying"' in response.text
+    assert not ActionItem.objects.exists()
+
+
+def test_adding_an_item_from_the_full_form(client, incident, engineer):
+    client.force_login(engineer)
+    assert client.get(reverse("action_new", args=[incident.pk])).status_code == 200
+    response = client.post(
+        reverse("action_new", args=[incident.pk]),
+        {
+            "title": "Block deploys while a migration runs",
+            "kind": "guardrail",
+            "owner": engineer.pk,
+            "team": incident.team_id,
+            "priority": "high",
+            "change_url": "https://git.example.com/deploy/pull/7",
+            "description": "The pipeline checks the *migration lock*.",
+        },
+    )
+    item = ActionItem.objects.get()
+    assert response.status_code == 302 and response.url == item.get_absolute_url()
+    assert item.created_by == engineer
+    assert item.description_html == "<p>The pipeline checks the <em>migration lock</em>.</p>"
+    assert obligation_of(incident).state == ObligationState.MET
+
+
+def test_only_people_who_may_edit_the_incident_add_items(client, incident, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("action_new", args=[incident.pk])).status_code == 403
+    response = client.post(reverse("obligation_panel", args=[incident.pk]), {"title": "x"}, **HTMX)
+    assert response.status_code == 403
+    assert not ActionItem.objects.exists()
+
+
+def test_restricted_incident_obligation_is_404_for_others(client, restricted, outsider):
+    client.force_login(outsider)
+    assert client.get(reverse("obligation_panel", args=[restricted.pk])).status_code == 404
+    assert client.get(reverse("action_new", args=[restricted.pk])).status_code == 404
+
+
+def test_quick_add_on_the_panel_turns_the_obligation_to_met(client, incident, engineer):
+    client.force_login(engineer)
+    pending = client.get(reverse("obligation_panel", args=[incident.pk]) + "?part=status", **HTMX)
+    assert "Due in 47 h" in pending.text or "Due in 48 h" in pending.text
+    bad = client.post(
+        reverse("obligation_panel", args=[incident.pk]), {"title": "Retrain the team", "kind": "test"}, **HTMX
+    )
+    assert bad.status_code == 422
+    assert 'value="Retrain the team"' in bad.text
+    response = client.post(
+        reverse("obligation_panel", args=[incident.pk]),
+        {
+            "title": "Alert when error rate doubles",
+            "kind": "observability",
+            "owner": engineer.pk,
+            "change_url": "https://git.example.com/alerts/pull/3",
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert "Met" in response.text and "Alert when error rate doubles" in response.text
+    assert 'id="fix-obligation"' in response.text
+
+
+def test_the_incident_page_shows_the_obligation(client, incident, engineer):
+    client.force_login(engineer)
+    page = client.get(incident.get_absolute_url()).text
+    assert 'id="fix-obligation"' in page
+    assert "Due in" in page
+
+
+def test_inline_edit_and_status_with_wont_do_reason(client, incident, engineer, outsider):
+    item = ActionItemFactory(incident=incident, owner=engineer, title="Add a retry budget")
+    client.force_login(engineer)
+    form = client.get(item.get_absolute_url() + "?edit=1", **HTMX)
+    assert f'hx-post="/actions/{item.pk}/edit/"' in form.text
+    bad = client.post(
+        reverse("action_edit", args=[item.pk]),
+        {"title": "", "kind": "test", "team": item.team_id, "priority": "low"},
+        **HTMX,
+    )
+    assert bad.status_code == 422 and "This field is required." in bad.text
+    ok = client.post(
+        reverse("action_edit", args=[item.pk]),
+        {
+            "title": "Add a retry budget to the client",
+            "kind": "test",
+            "team": item.team_id,
+            "priority": "low",
+            "owner": engineer.pk,
+        },
+        **HTMX,
+    )
+    assert ok.status_code == 200 and "Add a retry budget to the client" in ok.text
+
+    refused = client.post(
+        reverse("action_status", args=[item.pk]), {"status": "wont_do", "wont_do_reason": " "}, **HTMX
+    )
+    assert refused.status_code == 422 and "Say why we won" in refused.text
+    client.post(
+        reverse("action_status", args=[item.pk]),
+        {"status": "wont_do", "wont_do_reason": "The client is retired in May."},
+    )
+    item.refresh_from_db()
+    assert item.status == "wont_do" and item.completed_at is not None
+
+    client.force_login(outsider)
+    page = client.get(item.get_absolute_url()).text
+    assert "The client is retired in May." in page, "the reason is shown to everyone"
+    assert client.post(reverse("action_status", args=[item.pk]), {"status": "open"}).status_code == 403
+    assert client.get(reverse("action_status", args=[item.pk])).status_code == 405
+
+
+def test_inbox_badge_and_marking_read(client, incident, engineer, teammate):
+    note = Notification.objects.create(
+        recipient=engineer,
+        kind=NotificationKind.FIX_DUE_SOON,
+        title="The systemic fix for “Checkout errors” is due in 4 hours",
+        url=incident.get_absolute_url(),
+    )
+    Notification.objects.create(recipient=engineer, kind=NotificationKind.THANKS, title="Someone thanked you")
+    client.force_login(engineer)
+    home = client.get("/").text
+    assert 'aria-label="Notifications, 2 unread"' in home
+    badge = client.get(reverse("notifications_badge"), **HTMX)
+    assert 'id="inbox-badge"' in badge.text and ">2<" in badge.text
+    assert "due in 4 hours" in client.get(reverse("notifications")).text
+
+    response = client.post(reverse("notification_open", args=[note.pk]))
+    assert response.url == incident.get_absolute_url()
+    assert ">1<" in client.get(reverse("notifications_badge")).text
+    client.post(reverse("notifications_read_all"))
+    assert "unread" not in client.get(reverse("notifications_badge")).text
+
+    client.force_login(teammate)
+    assert client.post(reverse("notification_open", args=[note.pk])).status_code == 404
+
+
+def test_email_preference(client, engineer):
+    client.force_login(engineer)
+    assert NotificationPreference.wants_email(engineer)
+    response = client.post(reverse("notification_settings"), {})
+    assert response.status_code == 302
+    assert not NotificationPreference.wants_email(engineer)
+
+
+def test_chat_hook_is_set_by_managers_only(client, payments, manager, engineer):
+    client.force_login(engineer)
+    assert client.get(reverse("team_chat_hook", args=["payments"])).status_code == 403
+    client.force_login(manager)
+    assert "Payments" in client.get(reverse("notification_settings")).text
+    bad = client.post(reverse("team_chat_hook", args=["payments"]), {"url": "not a url", "enabled": "on"})
+    assert bad.status_code == 422
+    client.post(
+        reverse("team_chat_hook", args=["payments"]), {"url": "https://hooks.example.com/T1/B2", "enabled": "on"}
+    )
+    assert TeamChatHook.objects.get(team=payments).url == "https://hooks.example.com/T1/B2"
+    client.post(reverse("team_chat_hook", args=["payments"]), {"remove": "1", "url": ""})
+    assert not TeamChatHook.objects.exists()
+
+
+def test_thanks_reach_a_named_reporter_and_nobody_for_anonymous_reports(engineer, teammate, payments):
+    named = NearMiss.objects.create(
+        what_almost_happened="The backup job pointed at the live bucket",
+        how_caught="review",
+        reporter=engineer,
+        filed_on=dt.date(2026, 3, 1),
+        team=payments,
+    )
+    anonymous = NearMiss.objects.create(
+        what_almost_happened="A config flag nearly shipped on", how_caught="luck", filed_on=dt.date(2026, 3, 1)
+    )
+    near_miss_thanked.send(sender=NearMiss, near_miss=named, thanked_by=teammate)
+    near_miss_thanked.send(sender=NearMiss, near_miss=anonymous, thanked_by=teammate)
+    notes = list(Notification.objects.all())
+    assert len(notes) == 1
+    assert notes[0].recipient == engineer
+    assert notes[0].title == "Someone thanked you for reporting “The backup job pointed at the live bucket”"
+    assert "Jonas" not in notes[0].title + notes[0].body
+
+
+def test_review_section_lists_items_and_adds_one_addressing_factors(client, incident, engineer, facilitator):
+    review = Review.objects.create(
+        incident=incident, title="Checkout errors", team=incident.team, facilitator=facilitator
+    )
+    factor = ContributingFactor.objects.create(
+        review=review, description="Deploys can run during migrations", category=FactorCategory.objects.first()
+    )
+    client.force_login(facilitator)
+    page = client.get(review.get_absolute_url()).text
+    assert 'id="review-action-items"' in page
+    response = client.post(
+        reverse("review_action_items", args=[review.pk]),
+        {
+            "title": "Lock deploys during migrations",
+            "kind": "guardrail",
+            "owner": engineer.pk,
+            "change_url": "https://git.example.com/x/1",
+            "addresses": [factor.pk],
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    item = ActionItem.objects.get()
+    assert (item.review, item.incident, list(item.addresses.all())) == (review, incident, [factor])
+    assert "Lock deploys during migrations" in response.text
+    review.refresh_from_db()
+    assert review.change_counter >= 1, "the live meeting notices"
+    assert obligation_of(incident).state == ObligationState.MET
