@@ -187,7 +187,8 @@ class TimelineEntryForm(NotInFutureMixin, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         # Unique ids per entry, so several forms can be on the page at once.
-        self.auto_id = f"id_entry{self.instance.pk}_%s" if self.instance.pk else "id_new_%s"
+        if self.instance.pk:
+            self.auto_id = f"id_entry{self.instance.pk}_%s"
 
 
 class IncidentLinkForm(forms.Form):

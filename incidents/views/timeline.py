@@ -95,6 +95,7 @@ def entry_edit(request: HtmxHttpRequest, pk: int, entry_pk: int):
                 update_timeline_entry(entry, changes, expected_version=form.cleaned_data.get("version"))
             except TimelineEditConflict as conflict:
                 # Keep what this person typed; show the other version; saving again replaces it.
+                theirs = conflict.current.text
                 data = request.POST.copy()
                 data["version"] = conflict.current.version
                 form = TimelineEntryForm(data, instance=conflict.current)
@@ -102,7 +103,7 @@ def entry_edit(request: HtmxHttpRequest, pk: int, entry_pk: int):
                 form.add_error(
                     None,
                     "Someone else changed this entry while you were editing it. Their version now reads: "
-                    f"“{conflict.current.text}”. Your text is below; save again to replace theirs, or cancel.",
+                    f"“{theirs}”. Your text is below; save again to replace theirs, or cancel.",
                 )
                 status = 409
             else:
@@ -119,7 +120,10 @@ def entry_edit(request: HtmxHttpRequest, pk: int, entry_pk: int):
             "editing": entry.pk,
             "edit_form": form,
         }
-        return render(request, "incidents/detail.html#timeline_entry", context, status=status)
+        response = render(request, "incidents/detail.html#timeline_entry", context, status=status)
+        if status != 200:
+            response = reswap(retarget(response, f"#entry-{entry.pk}"), "outerHTML")
+        return response
     return _full_page(request, access, status=400 if status != 200 else 200, editing=entry.pk, edit_form=form)
 
 
