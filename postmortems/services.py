@@ -125,7 +125,11 @@ def save_section(review_id: int, name: str, text: str, base_version: int) -> Sav
 @transaction.atomic
 def save_factor(factor_id: int, base_version: int, data: dict, timeline_entries) -> SaveResult:
     """Save an edited contributing factor unless someone changed it since ``base_version``."""
-    factor = ContributingFactor.objects.select_for_update().select_related("category", "service").get(pk=factor_id)
+    factor = (
+        ContributingFactor.objects.select_for_update(of=("self",))
+        .select_related("category", "service")
+        .get(pk=factor_id)
+    )
     if factor.version != base_version:
         return SaveResult(
             saved=False,

@@ -21,7 +21,9 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 
 
 def category(slug: str = "missing-guardrail") -> FactorCategory:
-    return FactorCategory.objects.get(slug=slug)
+    """A seeded category; recreated when a transactional test has flushed the seed data."""
+    name = slug.replace("-", " ").capitalize()
+    return FactorCategory.objects.get_or_create(slug=slug, defaults={"name": name})[0]
 
 
 class ContributingFactorFactory(factory.django.DjangoModelFactory):
