@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "incidents",
     "postmortems",
     "actions",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

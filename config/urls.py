@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("postmortems.urls")),
     path("", include("actions.urls")),
+    path("", include("dashboard.urls")),
 ]

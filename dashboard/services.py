@@ -1,0 +1,569 @@
+"""The dashboard's numbers: aggregates computed in PostgreSQL, cached in Redis, never per person.
+
+Every figure starts from ``Incident.objects.visible_to(user)``, so a restricted incident
+counts only for the people who may see it. Cached results are shared between people
+who see exactly the same incidents (a *visibility class*): admins see everything, most
+people see the unrestricted incidents, and only the responders and facilitators of
+restricted incidents get a cache entry of their own.
+
+Nothing here groups by a person: the units are teams, kinds, categories, months and weeks.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from accounts.models import Team
+from actions.models import OPEN_STATUSES, SYSTEMIC_KINDS, ActionItem, ActionStatus, FixObligation, ObligationState
+from dashboard.forms import PERIODS
+from dashboard.freshness import data_version
+from incidents.models import Disposition, Incident, NearMiss
+from postmortems.models import ContributingFactor, Perspective, Review, ReviewFeedback, ReviewStatus
+
+CACHE_SECONDS = 10 * 60
+RECURRENCE_WINDOW_DAYS = 90
+RECURRENCE_THRESHOLD = 3
+OLDEST_OVERDUE_SHOWN = 10
+OBLIGATIONS_SHOWN = 15
+
+
+class Percentile(Aggregate):
+    """``percentile_cont``: the continuous percentile of the group (an interval stays an interval)."""
+
+    function = "percentile_cont"
+    name = "Percentile"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, fraction: float, **extra):
+        if not 0 <= fraction <= 1:
+            raise ValueError("A percentile is a fraction between 0 and 1.")
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def _interval(end: str, start: str) -> ExpressionWrapper:
+    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+@dataclass(frozen=True)
+class Filters:
+    team: Team | None
+    period: str
+    severity: str
+    today: date
+    now: datetime
+
+    @property
+    def months(self) -> int:
+        return PERIODS[self.period][1]
+
+    @property
+    def period_label(self) -> str:
+        return PERIODS[self.period][0]
+
+    @property
+    def month_starts(self) -> list[date]:
+        """The first day of every month in the period, oldest first (the current month last)."""
+        year, month = self.today.year, self.today.month
+        months = []
+        for _ in range(self.months):
+            months.append(date(year, month, 1))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return months[::-1]
+
+    @property
+    def start(self) -> datetime:
+        first = self.month_starts[0]
+        return datetime(first.year, first.month, 1, tzinfo=UTC)
+
+    @property
+    def week_starts(self) -> list[date]:
+        monday = self.start.date() - timedelta(days=self.start.weekday())
+        this_monday = self.today - timedelta(days=self.today.weekday())
+        weeks = []
+        while monday <= this_monday:
+            weeks.append(monday)
+            monday += timedelta(days=7)
+        return weeks
+
+
+def make_filters(team: Team | None, period: str, severity: str = "", now: datetime | None = None) -> Filters:
+    now = now or timezone.now()
+    return Filters(team=team, period=period, severity=severity, today=now.astimezone(UTC).date(), now=now)
+
+
+def visibility_class(user) -> str:
+    """Who sees the same incidents as this person: ``all``, ``public`` or the person alone."""
+    if user.is_org_admin:
+        return "all"
+    involved = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
+    return f"user-{user.pk}" if involved.exists() else "public"
+
+
+def cache_key(user, filters: Filters) -> str:
+    team = filters.team.pk if filters.team else "all"
+    return f"dashboard:{data_version()}:{visibility_class(user)}:{team}:{filters.period}:{filters.today.isoformat()}"
+
+
+def dashboard_data(user, filters: Filters, key: str | None = None) -> dict:
+    """Everything the dashboard shows for these filters, from the cache when it is fresh."""
+    key = key or cache_key(user, filters)
+    data = cache.get(key)
+    if data is None:
+        data = compute(user, filters)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def compute(user, filters: Filters) -> dict:
+    """The aggregates, straight from the database (a fixed number of queries, whatever the data size)."""
+    visible = Incident.objects.visible_to(user)
+    return {
+        "computed_at": filters.now,
+        "actions": action_item_figures(user, filters),
+        "obligations": obligation_figures(visible, filters),
+        "response": response_times(visible, filters),
+        "factors": factor_figures(visible, filters),
+        "near_misses": near_miss_figures(filters),
+        "quality": review_quality(visible, filters),
+        "recurrences": recurrences_after_fix(visible, filters),
+    }
+
+
+def _month(value) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+# --- action items ---------------------------------------------------------------------------
+
+
+def action_item_figures(user, filters: Filters) -> dict:
+    """Open, due this week and overdue by team and by kind; the oldest overdue; opened vs closed per week."""
+    items = ActionItem.objects.visible_to(user)
+    if filters.team:
+        items = items.filter(team=filters.team)
+    today = filters.today
+    week_end = today + timedelta(days=6 - today.weekday())
+    open_items = items.filter(status__in=OPEN_STATUSES)
+    counts = {
+        "open": Count("pk"),
+        "due_this_week": Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
+        "overdue": Count("pk", filter=Q(due_on__lt=today)),
+    }
+    by_team = list(open_items.values("team__name").annotate(**counts).order_by("team__name"))
+    by_kind = list(open_items.values("kind").annotate(**counts).order_by("kind"))
+    oldest = [
+        {
+            "pk": item.pk,
+            "title": item.title,
+            "url": item.get_absolute_url(),
+            "team": item.team.name,
+            "kind": item.get_kind_display(),
+            "incident_pk": item.incident_id,
+            "incident_title": item.incident.title if item.incident_id else "",
+            "due_on": item.due_on,
+            "days_overdue": (today - item.due_on).days,
+        }
+        for item in open_items.filter(due_on__lt=today)
+        .select_related("incident", "team")
+        .order_by("due_on", "pk")[:OLDEST_OVERDUE_SHOWN]
+    ]
+    opened = dict(
+        items.filter(created_at__gte=filters.start)
+        .annotate(week=TruncWeek("created_at", tzinfo=UTC))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    closed = dict(
+        items.filter(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO], completed_at__gte=filters.start)
+        .annotate(week=TruncWeek("completed_at", tzinfo=UTC))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    opened = {_month(week): n for week, n in opened.items()}
+    closed = {_month(week): n for week, n in closed.items()}
+    weekly = [
+        {"week": week, "opened": opened.get(week, 0), "closed": closed.get(week, 0)} for week in filters.week_starts
+    ]
+    return {
+        "open": sum(row["open"] for row in by_team),
+        "due_this_week": sum(row["due_this_week"] for row in by_team),
+        "overdue": sum(row["overdue"] for row in by_team),
+        "by_team": by_team,
+        "by_kind": [{**row, "kind": ActionItem(kind=row["kind"]).get_kind_display()} for row in by_kind],
+        "oldest_overdue": oldest,
+        "weekly": weekly,
+    }
+
+
+# --- the 48-hour obligation -------------------------------------------------------------------
+
+
+def obligation_figures(visible, filters: Filters) -> dict:
+    """Share met on time by team and month, median time to a systemic fix, pending and breached ones."""
+    now = filters.now
+    obligations = FixObligation.objects.filter(incident__in=visible.values("pk")).exclude(
+        state=ObligationState.CANCELLED
+    )
+    if filters.team:
+        obligations = obligations.filter(incident__team=filters.team)
+    breached_q = Q(state=ObligationState.BREACHED) | Q(state=ObligationState.PENDING, deadline__lte=now)
+    decided_q = Q(state=ObligationState.MET) | breached_q
+    figures = {
+        "decided": Count("pk", filter=decided_q),
+        "on_time": Count("pk", filter=Q(state=ObligationState.MET, met_at__lte=F("deadline"))),
+        "median_fix": Percentile(_interval("met_at", "starts_at"), 0.5, filter=Q(state=ObligationState.MET)),
+    }
+    in_period = obligations.filter(deadline__gte=filters.start)
+    by_team = list(in_period.values("incident__team__name").annotate(**figures).order_by("incident__team__name"))
+    by_month_rows = {
+        _month(row["month"]): row
+        for row in in_period.annotate(month=TruncMonth("deadline", tzinfo=UTC)).values("month").annotate(**figures)
+    }
+    overall = in_period.aggregate(**figures, breached=Count("pk", filter=breached_q))
+    by_month = [
+        {"month": month, **{k: v for k, v in by_month_rows.get(month, {}).items() if k != "month"}}
+        for month in filters.month_starts
+    ]
+    for row in [*by_team, *by_month, overall]:
+        row.setdefault("decided", 0)
+        row.setdefault("on_time", 0)
+        row.setdefault("median_fix", None)
+        row["share"] = row["on_time"] / row["decided"] if row["decided"] else None
+    pending = [
+        {
+            "incident_pk": o.incident_id,
+            "incident": o.incident.title,
+            "team": o.incident.team.name,
+            "deadline": o.deadline,
+        }
+        for o in obligations.filter(state=ObligationState.PENDING, deadline__gt=now)
+        .select_related("incident__team")
+        .order_by("deadline")[:OBLIGATIONS_SHOWN]
+    ]
+    pending_count = obligations.filter(state=ObligationState.PENDING, deadline__gt=now).count()
+    breached = [
+        {
+            "incident_pk": o.incident_id,
+            "incident": o.incident.title,
+            "team": o.incident.team.name,
+            "deadline": o.deadline,
+        }
+        for o in in_period.filter(breached_q).select_related("incident__team").order_by("-deadline")[:OBLIGATIONS_SHOWN]
+    ]
+    return {
+        "overall": overall,
+        "by_team": by_team,
+        "by_month": by_month,
+        "pending": pending,
+        "pending_count": pending_count,
+        "breached": breached,
+    }
+
+
+# --- time to detect and to mitigate -----------------------------------------------------------
+
+RESPONSE_FIGURES = {
+    "count": Count("pk"),
+    "ttd_median": Percentile(_interval("detected_at", "impact_started_at"), 0.5, filter=Q(detected_at__isnull=False)),
+    "ttd_p90": Percentile(_interval("detected_at", "impact_started_at"), 0.9, filter=Q(detected_at__isnull=False)),
+    "ttm_median": Percentile(_interval("mitigated_at", "impact_started_at"), 0.5, filter=Q(mitigated_at__isnull=False)),
+    "ttm_p90": Percentile(_interval("mitigated_at", "impact_started_at"), 0.9, filter=Q(mitigated_at__isnull=False)),
+}
+
+
+def response_times(visible, filters: Filters) -> dict:
+    """Medians and 90th percentiles (never averages) of time to detect and mitigate, by month and severity."""
+    incidents = visible.filter(impact_started_at__gte=filters.start).exclude(
+        disposition__in=[Disposition.FALSE_ALARM, Disposition.DUPLICATE]
+    )
+    if filters.team:
+        incidents = incidents.filter(team=filters.team)
+    monthly = incidents.annotate(month=TruncMonth("impact_started_at", tzinfo=UTC))
+    by_month_severity = {
+        (_month(row["month"]), row["severity"]): row
+        for row in monthly.values("month", "severity").annotate(**RESPONSE_FIGURES)
+    }
+    by_month = {_month(row["month"]): row for row in monthly.values("month").annotate(**RESPONSE_FIGURES)}
+    by_severity = {row["severity"]: row for row in incidents.values("severity").annotate(**RESPONSE_FIGURES)}
+    overall = incidents.aggregate(**RESPONSE_FIGURES)
+    empty = dict.fromkeys(RESPONSE_FIGURES, None) | {"count": 0}
+
+    def clean(row):
+        return {name: (row or empty)[name] for name in RESPONSE_FIGURES}
+
+    return {
+        "overall": clean(overall),
+        "by_severity": {severity: clean(row) for severity, row in sorted(by_severity.items())},
+        "by_month": [{"month": month, **clean(by_month.get(month))} for month in filters.month_starts],
+        "by_month_severity": {
+            f"{month.isoformat()}:{severity}": clean(row) for (month, severity), row in by_month_severity.items()
+        },
+    }
+
+
+# --- contributing factors ---------------------------------------------------------------------
+
+
+def _factors(visible, filters: Filters):
+    factors = ContributingFactor.objects.filter(
+        review__incident__in=visible.values("pk"), review__incident__impact_started_at__gte=filters.start
+    )
+    if filters.team:
+        factors = factors.filter(review__incident__team=filters.team)
+    return factors
+
+
+def _sql(queryset) -> tuple[str, tuple]:
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def factor_figures(visible, filters: Filters) -> dict:
+    """Incidents per factor category and month, and categories that recur within 90 days."""
+    factors = _factors(visible, filters)
+    by_category = list(
+        factors.values("category_id", "category__name")
+        .annotate(incidents=Count("review__incident", distinct=True))
+        .order_by("-incidents", "category__name")
+    )
+    by_month = [
+        {"month": _month(row["month"]), "category": row["category__name"], "incidents": row["incidents"]}
+        for row in factors.annotate(month=TruncMonth("review__incident__impact_started_at", tzinfo=UTC))
+        .values("month", "category__name")
+        .annotate(incidents=Count("review__incident", distinct=True))
+        .order_by("month", "category__name")
+    ]
+    base_sql, params = _sql(
+        factors.values_list("category_id", "review__incident_id", "review__incident__impact_started_at")
+    )
+    recent_since = filters.now - timedelta(days=RECURRENCE_WINDOW_DAYS)
+    sql = f"""
+        SELECT category_id, MAX(n) AS peak, MAX(n) FILTER (WHERE t >= %s) AS recent_peak
+        FROM (
+            SELECT category_id, t, COUNT(*) OVER (
+                PARTITION BY category_id ORDER BY t
+                RANGE BETWEEN INTERVAL '{RECURRENCE_WINDOW_DAYS} days' PRECEDING AND CURRENT ROW
+            ) AS n
+            FROM (SELECT DISTINCT * FROM ({base_sql}) AS base (category_id, incident_id, t)) AS distinct_incidents
+        ) AS windows
+        GROUP BY category_id
+    """  # noqa: S608 - the only interpolations are our own compiled query and a constant
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [recent_since, *params])
+        peaks = {category_id: (peak, recent or 0) for category_id, peak, recent in cursor.fetchall()}
+    categories = []
+    for row in by_category:
+        peak, recent = peaks.get(row["category_id"], (0, 0))
+        categories.append(
+            {
+                "category": row["category__name"],
+                "incidents": row["incidents"],
+                "peak_90_days": peak,
+                "recurring": peak >= RECURRENCE_THRESHOLD,
+                "recurring_now": recent >= RECURRENCE_THRESHOLD,
+            }
+        )
+    return {"by_category": categories, "by_month": by_month}
+
+
+# --- near misses ------------------------------------------------------------------------------
+
+
+def near_miss_figures(filters: Filters) -> dict:
+    """Near-miss reports per month, and whether reporting is rising (a good sign)."""
+    near_misses = NearMiss.objects.filter(filed_on__gte=filters.start.date())
+    if filters.team:
+        near_misses = near_misses.filter(team=filters.team)
+    counts = dict(
+        near_misses.annotate(month=TruncMonth("filed_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    by_month = [{"month": month, "reports": counts.get(month, 0)} for month in filters.month_starts]
+    # Compare whole months only: the current month is still filling up.
+    complete = by_month[:-1]
+    recent = sum(row["reports"] for row in complete[-3:])
+    before = sum(row["reports"] for row in complete[-6:-3])
+    if len(complete) < 6 or (recent == 0 and before == 0):
+        trend = "unknown"
+    elif recent > before:
+        trend = "rising"
+    elif recent < before:
+        trend = "falling"
+    else:
+        trend = "steady"
+    return {
+        "total": sum(row["reports"] for row in by_month),
+        "by_month": by_month,
+        "trend": trend,
+        "last_three_months": recent,
+        "three_months_before": before,
+    }
+
+
+# --- review quality ---------------------------------------------------------------------------
+
+
+def review_quality(visible, filters: Filters) -> dict:
+    """Of the reviews written in the period: systemic action, two perspectives, no open language notes, feedback."""
+    reviews = Review.objects.filter(
+        incident__in=visible.values("pk"),
+        incident__impact_started_at__gte=filters.start,
+        status__in=[ReviewStatus.IN_REVIEW, ReviewStatus.PUBLISHED],
+    )
+    if filters.team:
+        reviews = reviews.filter(incident__team=filters.team)
+    systemic = ActionItem.objects.filter(
+        Q(review=OuterRef("pk")) | Q(incident=OuterRef("incident_id")), kind__in=SYSTEMIC_KINDS
+    ).exclude(status=ActionStatus.WONT_DO)
+    perspectives = (
+        Perspective.objects.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    annotated = reviews.annotate(
+        has_systemic=Exists(systemic),
+        perspective_count=Coalesce(Subquery(perspectives, output_field=IntegerField()), Value(0)),
+    )
+    by_team = list(
+        annotated.values("incident__team__name")
+        .annotate(
+            reviews=Count("pk"),
+            with_systemic=Count("pk", filter=Q(has_systemic=True)),
+            with_perspectives=Count("pk", filter=Q(perspective_count__gte=2)),
+            published=Count("pk", filter=Q(status=ReviewStatus.PUBLISHED)),
+        )
+        .order_by("incident__team__name")
+    )
+    flagged = reviews_with_open_flags(reviews.filter(status=ReviewStatus.IN_REVIEW))
+    feedback = {
+        row["review__incident__team__name"]: row
+        for row in ReviewFeedback.objects.filter(review__in=reviews.values("pk"))
+        .values("review__incident__team__name")
+        .annotate(
+            responses=Count("pk"),
+            blameless=Avg("blameless", output_field=FloatField()),
+            useful=Avg("useful", output_field=FloatField()),
+        )
+    }
+    for row in by_team:
+        team = row.pop("incident__team__name")
+        row["team"] = team
+        row["without_open_flags"] = row["reviews"] - flagged.get(team, 0)
+        answers = feedback.get(team, {})
+        row["responses"] = answers.get("responses", 0)
+        row["blameless"] = answers.get("blameless")
+        row["useful"] = answers.get("useful")
+    total = {
+        key: sum(row[key] for row in by_team)
+        for key in ("reviews", "with_systemic", "with_perspectives", "without_open_flags", "responses", "published")
+    }
+    for score in ("blameless", "useful"):
+        weighted = sum((row[score] or 0) * row["responses"] for row in by_team)
+        total[score] = weighted / total["responses"] if total["responses"] else None
+    for row in [*by_team, total]:
+        for key in ("with_systemic", "with_perspectives", "without_open_flags"):
+            row[f"{key}_share"] = row[key] / row["reviews"] if row["reviews"] else None
+    return {"overall": total, "by_team": by_team}
+
+
+def reviews_with_open_flags(reviews) -> dict[str, int]:
+    """How many of these reviews (by team) still have language notes nobody rephrased or dismissed.
+
+    Published reviews passed the language guide to be published, so only reviews still in
+    review are checked. Their texts come in a fixed number of queries.
+    """
+    from postmortems.services import check, review_texts
+
+    counts: dict[str, int] = {}
+    prefetched = reviews.select_related("incident__team").prefetch_related(
+        "factors", "opportunities", "perspectives", "incident__timeline", "dismissals"
+    )
+    for review in prefetched:
+        dismissed = {dismissal.key for dismissal in review.dismissals.all()}
+        if any(flag.key not in dismissed for _, _, text in review_texts(review) for flag in check(text)):
+            team = review.incident.team.name
+            counts[team] = counts.get(team, 0) + 1
+    return counts
+
+
+# --- fix effectiveness ------------------------------------------------------------------------
+
+
+def _fix_held_sql(earlier_factor: str, earlier_incident: str, later_incident: str) -> str:
+    """SQL condition: a fix for the earlier incident's factor was marked done before the later incident began."""
+    items = ActionItem._meta.db_table
+    addresses = ActionItem.addresses.through._meta.db_table
+    systemic = ", ".join(f"'{kind}'" for kind in sorted(SYSTEMIC_KINDS))
+    return f"""EXISTS (
+        SELECT 1 FROM {items} fix
+        WHERE fix.incident_id = {earlier_incident}.id AND fix.status = '{ActionStatus.DONE}'
+          AND fix.completed_at < {later_incident}.impact_started_at
+          AND (fix.kind IN ({systemic}) OR EXISTS (
+              SELECT 1 FROM {addresses} addressed
+              WHERE addressed.actionitem_id = fix.id AND addressed.contributingfactor_id = {earlier_factor}.id))
+    )"""
+
+
+def recurrences_after_fix(visible, filters: Filters) -> dict:
+    """Incidents in the period whose contributing factor (same category and service) had come up before
+    and had a fix marked done before this incident began: the fix did not hold, or did not reach far enough."""
+    later = visible.filter(impact_started_at__gte=filters.start)
+    if filters.team:
+        later = later.filter(team=filters.team)
+    later_sql, later_params = _sql(later.values("pk"))
+    visible_sql, visible_params = _sql(visible.values("pk"))
+    factors = ContributingFactor._meta.db_table
+    reviews = Review._meta.db_table
+    incidents = Incident._meta.db_table
+    categories = ContributingFactor._meta.get_field("category").related_model._meta.db_table
+    sql = f"""
+        SELECT category.name, COUNT(DISTINCT later.id), COUNT(DISTINCT earlier.id)
+        FROM {factors} new_factor
+        JOIN {reviews} new_review ON new_review.id = new_factor.review_id
+        JOIN {incidents} later ON later.id = new_review.incident_id
+        JOIN {factors} old_factor ON old_factor.category_id = new_factor.category_id
+             AND old_factor.service_id = new_factor.service_id AND old_factor.review_id <> new_factor.review_id
+        JOIN {reviews} old_review ON old_review.id = old_factor.review_id
+        JOIN {incidents} earlier ON earlier.id = old_review.incident_id
+             AND earlier.impact_started_at < later.impact_started_at
+        JOIN {categories} category ON category.id = new_factor.category_id
+        WHERE later.id IN ({later_sql}) AND earlier.id IN ({visible_sql})
+          AND {_fix_held_sql("old_factor", "earlier", "later")}
+        GROUP BY GROUPING SETS ((category.name), ())
+        ORDER BY 2 DESC, 1
+    """  # noqa: S608 - only our own compiled queries and constants are interpolated
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*later_params, *visible_params])
+        rows = cursor.fetchall()
+    total = next(((n, m) for name, n, m in rows if name is None), (0, 0))
+    return {
+        "incidents": total[0],
+        "earlier_incidents": total[1],
+        "by_category": [
+            {"category": name, "incidents": n, "earlier_incidents": m} for name, n, m in rows if name is not None
+        ],
+    }

@@ -1,0 +1,55 @@
+"""Any change to the data the dashboard summarises makes its cached aggregates stale."""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from dashboard.freshness import bump_version
+
+
+def _changed(sender, **kwargs) -> None:
+    # After commit: a dashboard computed from the committed data is never stored under an old version.
+    transaction.on_commit(bump_version, robust=True)
+
+
+def _m2m_changed(sender, action, **kwargs) -> None:
+    if action in {"post_add", "post_remove", "post_clear"}:
+        _changed(sender)
+
+
+def summarised_models() -> list:
+    from actions.models import ActionItem, FixObligation
+    from incidents.models import Incident, NearMiss, TimelineEntry
+    from postmortems.models import (
+        ContributingFactor,
+        FlagDismissal,
+        ImprovementOpportunity,
+        Perspective,
+        Review,
+        ReviewFeedback,
+    )
+
+    return [
+        Incident,
+        NearMiss,
+        TimelineEntry,
+        ActionItem,
+        FixObligation,
+        Review,
+        Perspective,
+        ContributingFactor,
+        ImprovementOpportunity,
+        FlagDismissal,
+        ReviewFeedback,
+    ]
+
+
+def connect() -> None:
+    from actions.models import ActionItem
+    from incidents.models import Incident
+
+    for model in summarised_models():
+        post_save.connect(_changed, sender=model, dispatch_uid=f"dashboard-save-{model._meta.label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"dashboard-delete-{model._meta.label}")
+    # Who responds to a restricted incident decides who may count it; what a fix addresses decides recurrences.
+    for through in (Incident.responders.through, ActionItem.addresses.through):
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"dashboard-m2m-{through._meta.label}")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dashboard import views
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export/<slug:name>.csv", views.export_csv, name="dashboard_export"),
+    path("ping", views.ping, name="ping"),
+]

@@ -1,0 +1,88 @@
+import csv
+from urllib.parse import urlencode
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET
+from django_htmx.middleware import HtmxDetails
+
+from dashboard import panels
+from dashboard.forms import DashboardFilterForm
+from dashboard.services import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, Filters, str]:
+    form = DashboardFilterForm(request.GET or None)
+    chosen = form.filters()
+    filters = make_filters(chosen["team"], chosen["period"], chosen["severity"])
+    query = urlencode(
+        {
+            key: value
+            for key, value in (
+                ("team", filters.team.slug if filters.team else ""),
+                ("period", filters.period),
+                ("severity", filters.severity),
+            )
+            if value
+        }
+    )
+    return form, filters, query
+
+
+def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeString:
+    """The figures, charts and tables, rendered once per data version, filters and viewer's time zone."""
+    data_key = cache_key(request.user, filters)
+    html_key = f"{data_key}:html:{filters.severity}:{timezone.get_current_timezone_name()}"
+    html = cache.get(html_key)
+    if html is None:
+        data = dashboard_data(request.user, filters, key=data_key)
+        context = {
+            "filters": filters,
+            "query": query,
+            "data": data,
+            "view": panels.build(data, filters),
+            "is_empty": not (
+                data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
+            ),
+        }
+        html = render_to_string("dashboard/dashboard.html#body", context, request=request)
+        cache.set(html_key, html, CACHE_SECONDS)
+    return mark_safe(html)  # our own template's output, escaped when it was rendered
+
+
+@require_GET
+def dashboard(request: HtmxHttpRequest):
+    """Follow-through and learning for a team (or all teams) over a period; the address carries the filters."""
+    form, filters, query = _filters(request)
+    body = dashboard_body(request, filters, query)
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(body)
+    return render(request, "dashboard/dashboard.html", {"form": form, "filters": filters, "body": body})
+
+
+@require_GET
+def export_csv(request: HttpRequest, name: str):
+    """One chart's or table's numbers as CSV, for the same filters as the page."""
+    _, filters, _ = _filters(request)
+    exports = panels.build(dashboard_data(request.user, filters), filters)["exports"]
+    if name not in exports:
+        raise Http404("No such export")
+    team = filters.team.slug if filters.team else "all-teams"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{team}-{filters.period}.csv"'
+    csv.writer(response).writerows(exports[name].csv_rows())
+    return response
+
+
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """A trivial signed-in page (the whole middleware stack, no work): the baseline for load measurements."""
+    return HttpResponse("ok", content_type="text/plain")
