@@ -12,6 +12,7 @@ a how-question, or a change to the system.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -79,7 +80,7 @@ class _Reading:
 
     @cached_property
     def capitalised(self) -> list[tuple[int, int]]:
-        return capitalised_words(self.text, self.words)
+        return capitalised_words(self.text)
 
     @cached_property
     def roles(self) -> list[tuple[int, int]]:
@@ -124,6 +125,9 @@ class _Reading:
             counterfactual = opener and p.HAD_AFTER.match(text, end)
         if counterfactual:
             return _flag(text, HINDSIGHT, opener.start(), counterfactual.end(), advice.HINDSIGHT_FRAMING)
+        but_for = p.BUT_FOR_BEFORE.search(text, window, start)
+        if but_for and p.BUT_FOR_HARM.match(text, end):
+            return _flag(text, PERSON_BLAME, but_for.start(), end, advice.PERSON)
         cause = p.CAUSED_BY_BEFORE.search(text, window, start)
         if cause and (not p.POSSESSIVE.match(text, end) or p.POSSESSIVE_ACTION.match(text, end)):
             return _flag(text, PERSON_BLAME, cause.start(), end, advice.PERSON)
@@ -178,11 +182,20 @@ class _Reading:
 
 def _without_overlaps(flags: list[Flag]) -> list[Flag]:
     # The widest phrase wins: it carries the most specific advice ("the intern forgot" over "forgot").
+    starts: list[int] = []
     kept: list[Flag] = []
-    for flag in sorted(flags, key=lambda f: (-(f.end - f.start), RULES.index(f.rule), f.start)):
-        if flag.end > flag.start and all(flag.end <= k.start or flag.start >= k.end for k in kept):
-            kept.append(flag)
-    return sorted(kept, key=lambda f: f.start)
+    for flag in sorted(flags, key=lambda f: (f.start - f.end, _RULE_ORDER[f.rule], f.start)):
+        if flag.end <= flag.start:
+            continue
+        place = bisect_right(starts, flag.start)
+        if (place and kept[place - 1].end > flag.start) or (place < len(kept) and kept[place].start < flag.end):
+            continue
+        starts.insert(place, flag.start)
+        kept.insert(place, flag)
+    return kept
+
+
+_RULE_ORDER = {rule: order for order, rule in enumerate(RULES)}
 
 
 def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:

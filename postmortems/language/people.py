@@ -101,16 +101,13 @@ def name_spans(text: str, index: WordIndex, directory: Directory) -> list[tuple[
     return kept
 
 
-def capitalised_words(text: str, index: WordIndex) -> list[tuple[int, int]]:
+# A capital letter starting a word (any letter that is not a lower-case Latin one).
+CAPITALISED = re.compile(r"(?<![\w.-])@?[^\W\d_a-zß-öø-ÿ][\w]*(?:[.-][^\W_][\w]*)*")
+
+
+def capitalised_words(text: str) -> list[tuple[int, int]]:
     """Capitalised words that could be a name the directory does not know (used only with human-only verbs)."""
-    spans = []
-    for positions in index.values():
-        for position in positions:
-            if text[position].isupper():
-                token = _token_at(text, position)
-                if token and token.group().lower() not in NOT_A_NAME:
-                    spans.append(token.span())
-    return spans
+    return [match.span() for match in CAPITALISED.finditer(text) if match.group().lower() not in NOT_A_NAME]
 
 
 def directory_names() -> list[str]:

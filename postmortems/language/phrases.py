@@ -121,7 +121,7 @@ DUTY_VERBS = (
 HUMAN_ONLY_PREDICATE = (
     r"forg[oe]t(?:s|ten)?|neglected|did\s+not\s+bother|didn['’]t\s+bother|couldn['’]t\s+be\s+bothered|"
     r"messed\s+(?:it\s+|this\s+|things\s+)?up|screwed\s+(?:it\s+|this\s+|things\s+)?up|"
-    r"dropped\s+the\s+ball|botched|fumbled|fat-?fingered|goofed|blundered|"
+    r"dropped\s+the\s+ball|botched|fumbled|fat-?fingered|goofed|blundered|slept\s+through|fell\s+asleep|"
     r"(?:was|were)\s+(?:asleep|distracted|not\s+paying\s+attention|careless|sloppy|lazy|negligent|reckless)|"
     r"wasn['’]t\s+paying\s+attention|weren['’]t\s+paying\s+attention|"
     r"ignored\s+(?:the|an?|our|all|every|both|several|multiple)\s+(?:\w+\s+){0,2}(?:alerts?|pages?|warnings?|"
@@ -138,11 +138,27 @@ PERSON_PREDICATE = (
     rf"{NEGATION}\s+(?:even\s+|properly\s+|bother\s+to\s+|actually\s+)?(?:{DUTY_VERBS})\b|"
     rf"never\s+(?!{STATE_VERBS})[a-z]+(?:ed|t|ne|wn)\b|"
     r"[a-z]+(?:\s+\w+){0,5}?\s+(?:by\s+(?:accident|mistake)|without\s+(?:even\s+|properly\s+|first\s+)?"
-    r"(?:reading|checking|testing|looking|reviewing|asking|telling|verifying|thinking|warning|waiting|"
+    r"(?:reading|checking|testing|looking|reviewing|asking|telling|verifying|thinking|warning|"
     r"understanding|running\s+the\s+tests|a\s+second\s+thought))|"
     rf"(?!{STATE_VERBS}|{REPAIR_VERBS})[a-z]+(?:\s+(?:out|up|in|off|on|over|through))?\s+(?:the|an?)\s+"
     r"(?:wrong|incorrect|bad|broken|buggy|faulty|untested)\b|"
     r"let\s+(?:the|it|this|that|our|a)\s+(?:\w+\s+){0,3}(?:expire|lapse|slip|fill\s+up|run\s+out|rot)|"
+    # "Jonas pushed a config that broke login": the person's action as the cause.
+    r"[a-z]+\s+(?:[\w-]+\s+){1,4}?(?:that|which)\s+(?:then\s+)?(?:broke|caused|took\s+(?:down|out)|"
+    r"brought\s+down|corrupted|wiped|deleted|crashed|knocked\s+out|started\s+the\s+outage|locked|"
+    r"overloaded|exhausted|blocked|flooded|dropped|truncated|killed|stalled|saturated|leaked|"
+    r"disabled|froze|hung|wedged|filled)|"
+    # "deployed to production instead of staging": the wrong target, told as the person's slip.
+    r"[a-z]+(?:\s+[\w-]+){0,6}?\s+instead\s+of\s+(?:the\s+|a\s+)?(?:staging|test|testing|dev|development|"
+    r"sandbox|dry[- ]?run|replica|canary|local)\b|"
+    r"[a-z]+(?:\s+[\w-]+){0,5}?\s+without\s+(?:any\s+|an?\s+)?(?:approval|review|permission|sign-?off|"
+    r"telling\s+anyone|asking\s+anyone)\b|"
+    r"(?:is|was|were|are)\s+(?:the\s+)?(?:main\s+|real\s+|only\s+|sole\s+|root\s+)?(?:cause|culprit)\b"
+    r"(?!\s+analysis)|(?:is|was|were|are)\s+(?:the\s+)?source\s+of\s+(?:the|this|our)\s+(?:outage|incident|"
+    r"problem|failure|trouble)|"
+    r"(?:is|was|were|are)\s+(?:the\s+)?(?:main\s+|real\s+|only\s+|sole\s+)?reason\s+(?:for\s+the\s+"
+    r"(?:outage|incident|failure|downtime|breakage|data\s+loss)|(?:that\s+)?(?:we|it|this|checkout|prod|production|"
+    r"the\s+\w+)\s+(?:lost|broke|failed|went\s+down|crashed|had\s+an?\s+outage))|"
     r"(?:is|was|were|are)\s+(?:to\s+blame|at\s+fault|responsible\s+for\s+(?:the\s+|this\s+|our\s+)?"
     r"(?:outage|incident|failure|breakage|mess|downtime|problem|bug|mistake|error|break|breaking|causing))"
 )
@@ -150,7 +166,8 @@ PREDICATE = re.compile(rf"{FILLER}\s+(?P<pred>{PERSON_PREDICATE})", re.IGNORECAS
 HUMAN_ONLY = re.compile(rf"{FILLER}\s+(?P<pred>{HUMAN_ONLY_PREDICATE})", re.IGNORECASE)
 FORGOT_PREDICATE = re.compile(r"forg|neglect|didn|did\s+not|never|hadn|had\s+not", re.IGNORECASE)
 SHOULD_HAVE_AFTER_PERSON = re.compile(
-    rf"{FILLER}\s+(?P<pred>should(?:n['’]t|\s+not)?\s+have\b(?:\s+\w+)?|should['’]ve\b(?:\s+\w+)?)",
+    rf"{FILLER}\s+(?P<pred>should(?:n['’]t|\s+not|\s+never)?\s+(?:ever\s+)?have\b(?:\s+\w+)?|"
+    r"should['’]ve\b(?:\s+\w+)?)",
     re.IGNORECASE,
 )
 POSSESSIVE_BLAME = re.compile(
@@ -162,6 +179,11 @@ POSSESSIVE_BLAME = re.compile(
 )
 CAUSED_BY_BEFORE = re.compile(
     r"\b(?:caused|started)\s+by\s+$|\bbecause\s+of\s+$|\bdue\s+to\s+$|\bthanks\s+to\s+$|"
+    r"\broot\s+cause\s*(?:was|is|:|=|-|–|—)\s*$|"
+    r"\b(?:outage|incident|failure|breakage|this|that|it|one|mess|downtime)\s+(?:is|was|['’]s)\s+"
+    r"(?:all\s+|entirely\s+|squarely\s+|totally\s+|100%\s+)?on\s+$|"
+    r"\b(?:mess|trouble|whole\s+thing|it\s+all|all\s+this|everything|chaos)\s+(?:started|began|happened|"
+    r"kicked\s+off)\s+(?:when|because|after)\s+$|"
     r"\bblame[sd]?\s+(?:it\s+)?on\s+$|\bfault\s+of\s+$|\bblaming\s+$|\bblame\s+$",
     re.IGNORECASE,
 )
@@ -171,6 +193,16 @@ POSSESSIVE_ACTION = re.compile(
     r"['’]s?\s+(?:\w+\s+)?(?:changes?|deploy(?:ment)?s?|commits?|config(?:uration)?|push|merge|migration|typo|"
     r"script|command|decisions?|mistakes?|errors?|code|query|patch|rollout|release|edit|update|actions?|"
     r"fault|choices?|call|refactor|PR|pull\s+request)\b",
+    re.IGNORECASE,
+)
+# "If it weren't for Lena, the outage would never have happened."
+BUT_FOR_BEFORE = re.compile(
+    r"\bif\s+it\s+(?:weren['’]t|wasn['’]t|were\s+not|was\s+not|hadn['’]t\s+been|had\s+not\s+been)\s+for\s+$",
+    re.IGNORECASE,
+)
+BUT_FOR_HARM = re.compile(
+    r"[^.!?\n]{0,120}?(?:(?:never|not|n['’]t)\s+(?:have\s+)?(?:happened|occurred|broken|failed|gone\s+down|"
+    r"been\s+(?:an?\s+)?(?:outage|incident|problem))|(?:been|gone)\s+fine|no\s+(?:outage|incident))",
     re.IGNORECASE,
 )
 # Counterfactuals about a person: "If Jonas had waited …", "Had the on-call engineer read …".
@@ -259,6 +291,15 @@ HINDSIGHT = PhraseSet(
         r"(?:avoided|prevented|caught|noticed|spotted|seen|foreseen|predicted)",
     ),
     ("obviously clearly", r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n))(?:obviously|clearly)"),
+    (
+        "plainly evidently",
+        r"(?:plainly|evidently)\s+(?:visible|there|wrong|broken|showed|shows|a\s+mistake|an\s+error|not)",
+    ),
+    (
+        "before",
+        r"before\s+(?:anyone|anybody|someone|somebody|we|they|he|she|the\s+team)\s+(?:even\s+|finally\s+)?"
+        r"(?:acted|noticed|did\s+anything|reacted|bothered|cared|looked)",
+    ),
     ("obvious obviously", r"(?<!non-)(?<!non)(?<!not\s)(?<!n['’]t\s)(?<!never\s)(?<!less\s)obvious(?:ly)?"),
     (
         "was were is are it been very so",
@@ -267,13 +308,15 @@ HINDSIGHT = PhraseSet(
     ),
     (
         "clearly",
-        r"clearly\s+(?:should|wrong|a\s+mistake|an\s+error|visible|broken|not|missed|ignored|failed|"
+        r"clearly\s+(?:should|wrong|a\s+mistake|an\s+error|visible|broken|not|missed|ignored|failed|showed|"
+        r"indicated|pointed|signall?ed|warned|told|said|there|"
         r"didn['’]t|did\s+not|had|knew|a\s+bad|the\s+wrong)",
     ),
     ("simply just only", r"(?:simply|just|only)\s+(?:needed|had|has|have|need|needs)\s+to"),
     (
         "all",
-        r"all\s+(?:he|she|they|you|someone|anyone|anybody|it|the\s+\w+|\w+)\s+(?:had|needed|has|needs)\s+to\s+do\s+"
+        r"all\s+(?:he|she|they|you|someone|anyone|anybody|it|the\s+[\w-]+(?:\s+[\w-]+)?|[\w-]+)\s+"
+        r"(?:had|needed|has|needs)\s+to\s+do\s+"
         r"(?:was|is)",
     ),
     (
@@ -294,7 +337,7 @@ HINDSIGHT = PhraseSet(
     ),
     (
         "anyone anybody everyone any",
-        r"(?:anyone|anybody|everyone|any\s+\w+)\s+(?:could|would|should|can)\s+(?:have\s+)?"
+        r"(?:anyone|anybody|everyone|any\s+\w+)\s+(?:[\w-]+\s+){0,5}?(?:could|would|should|can)\s+(?:have\s+)?"
         r"(?:seen|known|noticed|spotted|predicted|told|see|know|notice|spot|predict|tell)",
     ),
     ("a the", r"(?:a|the)\s+(?:clear|glaring|obvious)\s+(?:mistake|error|sign|warning|red\s+flag)"),
@@ -309,7 +352,7 @@ HINDSIGHT = PhraseSet(
         "developers reviewers operators",
         r"(?:we|they|I|you|nobody|no\s+one|no-one|anyone|anybody|everyone|everybody|someone|somebody|people|"
         r"the\s+team|engineers|developers|reviewers|operators)\s+(?:really\s+|definitely\s+|surely\s+)?"
-        r"should(?:n['’]t|\s+not)?\s+(?:ever\s+)?have\s+[a-z]+",
+        r"should(?:n['’]t|\s+not|\s+never)?\s+(?:ever\s+)?have\s+[a-z]+",
     ),
     flags=re.IGNORECASE | re.MULTILINE,
 )
@@ -394,7 +437,8 @@ ATTENTION = PhraseSet(
     ("more extra", r"(?:more|extra)\s+(?:care|caution|vigilance|diligence|discipline|attentiveness)"),
     (
         "read review check test look watch verify follow proofread proof scan",
-        r"(?:read|review|check|test|look|watch|verify|follow|proof-?read|scan)\w*\s+(?:\w+\s+){0,4}?"
+        r"(?:(?:read|review|check|test|look|watch|follow|proof-?read|scan)(?:s|ed|ing)?|verif(?:y|ies|ied|ying))\s+"
+        r"(?:\w+\s+){0,4}?"
         r"(?:more\s+(?:carefully|closely|thoroughly|attentively|diligently)|with\s+more\s+care|"
         r"properly\s+next\s+time)",
     ),
@@ -428,6 +472,17 @@ ATTENTION = PhraseSet(
         r"verify|look|read|test|review|confirm|follow|be|run|ask|pay)",
     ),
     ("keep", r"keep\s+(?:a\s+)?(?:closer|close|better)\s+(?:eye|watch)"),
+    (
+        "ask asking tell telling instruct require expect encourage get",
+        r"(?:ask|asking|tell|telling|instruct|require|expect|encourage|get)\s+(?:[\w-]+\s+){0,3}?to\s+"
+        r"(?:always\s+|please\s+)?(?:remember|be\s+careful|be\s+more|double-?check|pay\s+attention|stay\s+alert|"
+        r"watch\s+out|take\s+care|think\s+twice)",
+    ),
+    ("always", r"always\s+remember"),
+    (
+        "double",
+        r"(?:(?:^|(?<=[.!?:;]\s)|(?<=\n)|(?<=[-*•]\s))double-?check|double-?check\s+(?:your|their|his|her))",
+    ),
     ("stay be", r"(?:stay|be)\s+on\s+(?:top\s+of|the\s+lookout)"),
 )
 # "Be careful" also describes a system ("the tool is careful to …"): when a system is the
