@@ -350,3 +350,13 @@ def test_perspective_authors_are_not_counted_per_person(client, review, engineer
     page = client.get(review.get_absolute_url())
     # Progress is a single count, never who has or has not written.
     assert "1 of 3 participants" in page.text
+
+
+def test_incident_page_shows_the_review_panel(client, incident, facilitator):
+    client.force_login(facilitator)
+    page = client.get(incident.get_absolute_url())
+    assert page.status_code == 200
+    assert "Start the review" in page.text
+    client.post(reverse("review_start", args=[incident.pk]))
+    page = client.get(incident.get_absolute_url())
+    assert "Open the review" in page.text and "Draft" in page.text
