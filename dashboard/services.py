@@ -358,7 +358,7 @@ def factor_figures(visible, filters: Filters) -> dict:
     )
     recent_since = filters.now - timedelta(days=RECURRENCE_WINDOW_DAYS)
     sql = f"""
-        SELECT category_id, MAX(n) AS peak, MAX(n) FILTER (WHERE t >= %s) AS recent_peak
+        SELECT category_id, MAX(n) AS peak, COUNT(*) FILTER (WHERE t >= %s) AS recent
         FROM (
             SELECT category_id, t, COUNT(*) OVER (
                 PARTITION BY category_id ORDER BY t

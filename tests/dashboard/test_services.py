@@ -1,0 +1,255 @@
+"""The dashboard's aggregates, computed in PostgreSQL: known inputs, exact figures."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from actions.models import ActionKind, ActionStatus, ObligationState
+from dashboard import services
+from dashboard.freshness import VERSION_KEY, data_version
+from incidents.models import Severity
+from postmortems.models import ReviewStatus
+from tests.dashboard.conftest import NOW
+from tests.dashboard.factories import (
+    ActionItemFactory,
+    FactorFactory,
+    FeedbackFactory,
+    NearMissFactory,
+    PerspectiveFactory,
+    ReviewFactory,
+    ServiceFactory,
+    category,
+    incident_with_times,
+    set_obligation,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def figures(user, team=None, period="12m"):
+    return services.compute(user, services.make_filters(team, period, now=NOW))
+
+
+def test_time_to_detect_and_mitigate_are_medians_and_90th_percentiles_by_month_and_severity(
+    frozen, at, manager, payments
+):
+    for minutes in (10, 20, 30, 40):
+        incident_with_times(
+            payments, at(20), detect_minutes=minutes, mitigate_minutes=minutes * 3, severity=Severity.SEV2
+        )
+    # A false alarm is not an incident to learn response times from.
+    incident_with_times(payments, at(20), detect_minutes=500, mitigate_minutes=900, disposition="false_alarm")
+    incident_with_times(payments, at(20), detect_minutes=1, severity=Severity.SEV1)  # not mitigated yet
+
+    response = figures(manager)["response"]
+
+    june = next(row for row in response["by_month"] if row["month"] == dt.date(2026, 5, 1))
+    assert june["count"] == 5
+    sev2 = response["by_month_severity"]["2026-05-01:sev2"]
+    assert sev2["ttd_median"] == dt.timedelta(minutes=25)
+    assert sev2["ttd_p90"] == dt.timedelta(minutes=37)  # percentile_cont interpolates: 30 + 0.7 × 10
+    assert sev2["ttm_median"] == dt.timedelta(minutes=75)
+    assert response["by_severity"]["sev1"]["ttm_median"] is None
+    assert response["by_severity"]["sev1"]["ttd_median"] == dt.timedelta(minutes=1)
+    assert response["overall"]["count"] == 5
+    # Months without incidents are there, empty, so the chart shows the gap.
+    assert len(response["by_month"]) == 12
+    assert response["by_month"][-1]["count"] == 0 and response["by_month"][-1]["ttd_median"] is None
+
+
+def test_restricted_incidents_count_only_for_those_who_may_see_them(
+    frozen, at, manager, engineer, facilitator, org_admin, payments
+):
+    incident_with_times(payments, at(5), detect_minutes=10)
+    incident_with_times(payments, at(5), detect_minutes=10, restricted=True, responders=[engineer])
+
+    assert services.visibility_class(manager) == "public"
+    assert services.visibility_class(org_admin) == "all"
+    assert services.visibility_class(engineer) == f"user-{engineer.pk}"
+
+    filters = services.make_filters(None, "12m", now=NOW)
+    assert services.dashboard_data(manager, filters)["response"]["overall"]["count"] == 1
+    # Each visibility class has its own cache entry: the manager's cached figures never leak the other way.
+    assert services.dashboard_data(engineer, filters)["response"]["overall"]["count"] == 2
+    assert services.dashboard_data(org_admin, filters)["response"]["overall"]["count"] == 2
+    assert services.dashboard_data(facilitator, filters)["response"]["overall"]["count"] == 1
+
+
+def test_figures_are_cached_and_recomputed_after_a_change(
+    frozen, at, manager, payments, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    incident_with_times(payments, at(5), detect_minutes=10)
+    filters = services.make_filters(None, "12m", now=NOW)
+    assert services.dashboard_data(manager, filters)["response"]["overall"]["count"] == 1
+    version = data_version()
+
+    # From the cache: only the memberships and the visibility question reach the database.
+    with django_assert_num_queries(1):
+        assert services.dashboard_data(manager, filters)["response"]["overall"]["count"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_with_times(payments, at(4), detect_minutes=20)
+    assert data_version() > version
+    assert services.dashboard_data(manager, filters)["response"]["overall"]["count"] == 2
+
+    # Every summarised kind of row makes the figures stale, deletions too.
+    for make in (
+        lambda: NearMissFactory(team=payments),
+        lambda: ActionItemFactory(incident=incident_with_times(payments, at(3))),
+    ):
+        before = data_version()
+        with django_capture_on_commit_callbacks(execute=True):
+            row = make()
+        assert data_version() > before
+        before = data_version()
+        with django_capture_on_commit_callbacks(execute=True):
+            row.delete()
+        assert data_version() > before
+
+
+def test_a_lost_version_key_never_brings_back_old_figures(manager):
+    first = data_version()
+    cache.delete(VERSION_KEY)
+    assert data_version() > first
+
+
+def test_action_items_open_due_this_week_and_overdue_by_team_and_kind(frozen, at, manager, payments, platform):
+    incident = incident_with_times(payments, at(40))
+    other = incident_with_times(platform, at(40))
+    today = NOW.date()
+    ActionItemFactory(incident=incident, kind=ActionKind.TEST, due_on=today - dt.timedelta(days=30), title="Oldest")
+    ActionItemFactory(incident=incident, kind=ActionKind.TEST, due_on=today - dt.timedelta(days=1), title="Yesterday")
+    ActionItemFactory(incident=incident, kind=ActionKind.GUARDRAIL, due_on=today + dt.timedelta(days=4))  # Sunday
+    ActionItemFactory(incident=incident, kind=ActionKind.GUARDRAIL, due_on=today + dt.timedelta(days=5))  # next week
+    ActionItemFactory(incident=other, kind=ActionKind.PROCESS, due_on=today - dt.timedelta(days=2), title="Handover")
+    done = ActionItemFactory(incident=incident, kind=ActionKind.TEST, due_on=today - dt.timedelta(days=9))
+    done.status = ActionStatus.DONE
+    done.save()
+
+    actions = figures(manager)["actions"]
+
+    assert actions["open"] == 5 and actions["overdue"] == 3 and actions["due_this_week"] == 1
+    assert actions["by_team"] == [
+        {"team__name": "Payments", "open": 4, "due_this_week": 1, "overdue": 2},
+        {"team__name": "Platform", "open": 1, "due_this_week": 0, "overdue": 1},
+    ]
+    assert {row["kind"]: row["open"] for row in actions["by_kind"]} == {"Test": 2, "Guardrail": 2, "Process": 1}
+    assert [row["title"] for row in actions["oldest_overdue"]] == ["Oldest", "Handover", "Yesterday"]
+    assert actions["oldest_overdue"][0]["days_overdue"] == 30
+    assert actions["oldest_overdue"][0]["incident_pk"] == incident.pk
+    this_week = actions["weekly"][-1]
+    assert this_week["week"] == dt.date(2026, 6, 15)
+    assert this_week["opened"] == 6 and this_week["closed"] == 1
+
+    payments_only = figures(manager, team=payments)["actions"]
+    assert payments_only["open"] == 4 and [row["team__name"] for row in payments_only["by_team"]] == ["Payments"]
+
+
+def test_systemic_fix_obligation_share_on_time_median_pending_and_breached(frozen, at, manager, payments, platform):
+    def obligation(team, state, deadline, met_hours=None):
+        incident = incident_with_times(team, deadline - dt.timedelta(hours=50), mitigate_minutes=60)
+        met_at = deadline - dt.timedelta(hours=48) + dt.timedelta(hours=met_hours) if met_hours is not None else None
+        return set_obligation(incident, state, deadline, met_at=met_at)
+
+    obligation(payments, ObligationState.MET, at(40), met_hours=10)
+    obligation(payments, ObligationState.MET, at(35), met_hours=30)
+    obligation(payments, ObligationState.MET, at(30), met_hours=60)  # met, but late
+    obligation(payments, ObligationState.BREACHED, at(20))
+    obligation(platform, ObligationState.PENDING, at(1))  # the sweep has not run yet: breached already
+    soon = obligation(platform, ObligationState.PENDING, at(-0.5))
+    obligation(platform, ObligationState.CANCELLED, at(10))
+
+    result = figures(manager)["obligations"]
+
+    overall = result["overall"]
+    assert (overall["decided"], overall["on_time"], overall["breached"]) == (5, 2, 2)
+    assert overall["share"] == pytest.approx(0.4)
+    assert overall["median_fix"] == dt.timedelta(hours=30)
+    teams = {row["incident__team__name"]: row for row in result["by_team"]}
+    assert teams["Payments"]["share"] == pytest.approx(0.5) and teams["Platform"]["share"] == 0
+    may = next(row for row in result["by_month"] if row["month"] == dt.date(2026, 5, 1))
+    assert may["decided"] == 4 and may["on_time"] == 2
+    assert [row["incident_pk"] for row in result["pending"]] == [soon.incident_id]
+    assert result["pending_count"] == 1
+    assert len(result["breached"]) == 2
+
+
+def test_near_misses_per_month_and_a_rising_trend(frozen, manager, payments):
+    for month, count in ((12, 1), (1, 1), (2, 1), (3, 2), (4, 3), (5, 4), (6, 9)):
+        year = 2025 if month == 12 else 2026
+        for _ in range(count):
+            NearMissFactory(team=payments, filed_on=dt.date(year, month, 10))
+
+    near = figures(manager, period="12m")["near_misses"]
+
+    assert near["total"] == 21
+    assert [row["reports"] for row in near["by_month"]][-7:] == [1, 1, 1, 2, 3, 4, 9]
+    # The current month is still filling up: compare whole months only (Mar-May 9 against Dec-Feb 3).
+    assert near["trend"] == "rising"
+    assert (near["last_three_months"], near["three_months_before"]) == (9, 3)
+
+
+def test_a_category_in_three_incidents_within_90_days_is_recurring(frozen, at, manager, payments):
+    guardrail, ownership = category("missing-guardrail"), category("unclear-ownership")
+    for days_ago in (10, 40, 95):
+        FactorFactory(review=ReviewFactory(incident=incident_with_times(payments, at(days_ago))), category=guardrail)
+    for days_ago in (10, 120, 250):
+        FactorFactory(review=ReviewFactory(incident=incident_with_times(payments, at(days_ago))), category=ownership)
+
+    factors = figures(manager)["factors"]
+
+    rows = {row["category"]: row for row in factors["by_category"]}
+    assert rows["Missing guardrail"]["recurring"] and rows["Missing guardrail"]["peak_90_days"] == 3
+    assert not rows["Missing guardrail"]["recurring_now"]  # the oldest is 95 days back
+    assert not rows["Unclear ownership"]["recurring"] and rows["Unclear ownership"]["incidents"] == 3
+    assert {"month": dt.date(2026, 6, 1), "category": "Missing guardrail", "incidents": 1} in factors["by_month"]
+
+
+def test_recurrences_count_incidents_that_came_back_after_a_fix_was_done(frozen, at, manager, payments):
+    gateway, ledger = ServiceFactory(name="payments-gateway"), ServiceFactory(name="ledger")
+    guardrail = category("missing-guardrail")
+    earlier = incident_with_times(payments, at(100))
+    earlier_factor = FactorFactory(review=ReviewFactory(incident=earlier), category=guardrail, service=gateway)
+    fix = ActionItemFactory(incident=earlier, kind=ActionKind.DOCUMENTATION, title="Write the gateway runbook")
+    fix.addresses.add(earlier_factor)
+    fix.status = ActionStatus.DONE
+    fix.save()
+    ActionItem = type(fix)
+    ActionItem.objects.filter(pk=fix.pk).update(completed_at=at(90))
+
+    came_back = incident_with_times(payments, at(10))
+    FactorFactory(review=ReviewFactory(incident=came_back), category=guardrail, service=gateway)
+    elsewhere = incident_with_times(payments, at(9))
+    FactorFactory(review=ReviewFactory(incident=elsewhere), category=guardrail, service=ledger)
+    # Before the fix landed, the same weakness coming up again is not a fix that failed to hold.
+    too_early = incident_with_times(payments, at(95))
+    FactorFactory(review=ReviewFactory(incident=too_early), category=guardrail, service=gateway)
+
+    recurrences = figures(manager)["recurrences"]
+
+    assert recurrences["incidents"] == 1 and recurrences["earlier_incidents"] == 1
+    assert recurrences["by_category"] == [{"category": "Missing guardrail", "incidents": 1, "earlier_incidents": 1}]
+
+
+def test_review_quality_shares_and_feedback(frozen, at, manager, payments, engineer, teammate):
+    good = ReviewFactory(incident=incident_with_times(payments, at(30)))
+    PerspectiveFactory(review=good, author=engineer)
+    PerspectiveFactory(review=good, author=teammate)
+    ActionItemFactory(incident=good.incident, kind=ActionKind.GUARDRAIL)
+    FeedbackFactory(review=good, author=engineer, blameless=5, useful=4)
+    FeedbackFactory(review=good, author=teammate, blameless=4, useful=2)
+    thin = ReviewFactory(incident=incident_with_times(payments, at(20)), status=ReviewStatus.IN_REVIEW)
+    ActionItemFactory(incident=thin.incident, kind=ActionKind.PROCESS)
+    # Blaming words left in a review still in review are an open language note.
+    thin.summary = "Jonas was careless and should have known better."
+    thin.save()
+    ReviewFactory(incident=incident_with_times(payments, at(10)), status=ReviewStatus.DRAFT)  # not yet written
+
+    quality = figures(manager)["quality"]["overall"]
+
+    assert quality["reviews"] == 2
+    assert quality["with_systemic_share"] == pytest.approx(0.5)
+    assert quality["with_perspectives_share"] == pytest.approx(0.5)
+    assert quality["without_open_flags_share"] == pytest.approx(0.5)
+    assert quality["responses"] == 2 and quality["blameless"] == pytest.approx(4.5) and quality["useful"] == 3
