@@ -121,3 +121,111 @@ def private_postgres():
     cluster.start()
     yield cluster
     cluster.remove()
+
+
+class WebClient:
+    """A small HTTP client with a cookie jar that does not follow redirects, for servers in subprocesses."""
+
+    def __init__(self, base_url: str, headers: dict | None = None):
+        import http.cookiejar
+        import urllib.request
+
+        class NoRedirects(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.base_url = base_url.rstrip("/")
+        self.headers = headers or {}
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), NoRedirects)
+
+    def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None):
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(
+            self.base_url + path, data=body, method=method, headers={**self.headers, **(headers or {})}
+        )
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.headers, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode("utf-8", "replace")
+
+    def get(self, path: str, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def csrf_token(self, html: str) -> str:
+        import re
+
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    def log_in(self, username: str, password: str, headers: dict | None = None):
+        status, _, page = self.get("/login/", headers=headers)
+        assert status == 200, page[:500]
+        form = {"csrfmiddlewaretoken": self.csrf_token(page), "username": username, "password": password}
+        return self.request("POST", "/login/", form, headers={"Referer": self.base_url + "/login/", **(headers or {})})
+
+
+class GunicornServer:
+    """The application under gunicorn with the project's gunicorn.conf.py, on a free port."""
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        from tests.conftest import ROOT
+
+        self.port = free_port()
+        self.log_path = log_path
+        self.env = {
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "WEB_CONCURRENCY": env.get("WEB_CONCURRENCY", "1"),
+        }
+        self.root = ROOT
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "GunicornServer":
+        return self.launch().wait_until_ready()
+
+    def launch(self) -> "GunicornServer":
+        import sys
+
+        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"],
+            cwd=self.root,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def wait_until_ready(self) -> "GunicornServer":
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited early:\n{self.log_path.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not listen in 30 s:\n{self.log_path.read_text()}")
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
