@@ -400,7 +400,9 @@ def search_reviews(
             )
             search = SearchQuery(query, search_type="websearch", config="english")
             reviews = (
-                reviews.annotate(rank=SearchRank(vector, search)).filter(rank__gt=0).order_by("-rank", "-published_at")
+                reviews.annotate(document=vector, rank=SearchRank(vector, search))
+                .filter(document=search)
+                .order_by("-rank", "-published_at")
             )
         else:
             reviews = reviews.filter(Q(title__icontains=query) | Q(search_document__icontains=query))

@@ -1,0 +1,155 @@
+"""The library of published reviews: full-text search, filters, and restricted reviews kept out."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from postmortems import services
+from postmortems.models import ReviewStatus
+from tests.conftest import require_postgres_and_redis
+from tests.incidents.factories import IncidentFactory, ServiceFactory, TimelineEntryFactory
+from tests.postmortems.factories import (
+    ContributingFactorFactory,
+    OpportunityFactory,
+    PerspectiveFactory,
+    ReviewFactory,
+    category,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def published_review(team, title, summary, *, factor_category="missing-guardrail", service=None, days_ago=1, **extra):
+    incident = IncidentFactory(team=team, title=title, **extra)
+    review = ReviewFactory(incident=incident, summary=summary, status=ReviewStatus.IN_REVIEW)
+    ContributingFactorFactory(
+        review=review, category=category(factor_category), service=service, description="A step had no check."
+    )
+    review.search_document = services.build_search_document(review)
+    review.status = ReviewStatus.PUBLISHED
+    review.published_at = timezone.now() - timedelta(days=days_ago)
+    review.save()
+    return review
+
+
+@pytest.fixture
+def library(payments, platform, engineer):
+    checkout = ServiceFactory(name="checkout")
+    return {
+        "pool": published_review(
+            payments, "Checkout returns 502", "The connection pools were exhausted after a configuration change.",
+            service=checkout,
+        ),
+        "cert": published_review(
+            platform, "Expired certificate on the API gateway", "A certificate expired because renewal was manual.",
+            factor_category="process-gap", days_ago=200,
+        ),
+        "secret": published_review(
+            payments, "Leaked signing key", "A signing key was printed by a build step with connection details.",
+            restricted=True, responders=[engineer],
+        ),
+        "draft": ReviewFactory(incident=IncidentFactory(team=payments), summary="connection pool draft"),
+    }  # fmt: skip
+
+
+def titles(response):
+    return [review.title for review in response.context["page"]]
+
+
+def test_library_lists_published_reviews_with_summary_and_categories(client, library, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("review_library"))
+    assert titles(response) == ["Checkout returns 502", "Expired certificate on the API gateway"]
+    assert "connection pools were exhausted" in response.text
+    assert "Missing guardrail" in response.text and "Process gap" in response.text
+    assert "Leaked signing key" not in response.text
+
+
+def test_full_text_search_uses_postgresql_and_stems_words(client, library, outsider, engineer):
+    require_postgres_and_redis()
+    client.force_login(outsider)
+    # "pool" matches "pools" (stemmed), and the restricted review never appears for those who cannot see it.
+    assert titles(client.get(reverse("review_library"), {"q": "pool"})) == ["Checkout returns 502"]
+    assert titles(client.get(reverse("review_library"), {"q": "connection"})) == ["Checkout returns 502"]
+    assert titles(client.get(reverse("review_library"), {"q": "certificates renewal"})) == [
+        "Expired certificate on the API gateway"
+    ]
+    client.force_login(engineer)  # a responder of the restricted incident
+    assert set(titles(client.get(reverse("review_library"), {"q": "connection"}))) == {
+        "Checkout returns 502",
+        "Leaked signing key",
+    }
+
+
+def test_search_ranks_title_matches_first(engineer, library, payments):
+    require_postgres_and_redis()
+    published_review(payments, "Slow search", "The gateway certificate cache was cold.")
+    results = list(services.search_reviews(engineer, query="certificate"))
+    assert results[0].title == "Expired certificate on the API gateway"
+
+
+def test_filters(client, library, outsider):
+    client.force_login(outsider)
+    url = reverse("review_library")
+    assert titles(client.get(url, {"category": "process-gap"})) == ["Expired certificate on the API gateway"]
+    service = library["pool"].factors.get().service
+    assert titles(client.get(url, {"service": service.pk})) == ["Checkout returns 502"]
+    assert titles(client.get(url, {"team": "platform"})) == ["Expired certificate on the API gateway"]
+    assert titles(client.get(url, {"period": "30d"})) == ["Checkout returns 502"]
+    nothing = client.get(url, {"q": "zebra"})
+    assert titles(nothing) == [] and "No published review matches" in nothing.text
+
+
+def test_library_search_over_htmx_returns_only_results(client, library, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("review_library"), {"q": "pool"}, headers={"HX-Request": "true"})
+    assert response.text.lstrip().startswith('<section id="library-results"')
+
+
+def test_empty_library_explains_itself(client, engineer):
+    client.force_login(engineer)
+    response = client.get(reverse("review_library"))
+    assert "No reviews have been published yet" in response.text
+    assert reverse("incident_list") in response.text
+
+
+def test_library_query_count_does_not_grow_with_results(client, library, payments, outsider):
+    client.force_login(outsider)
+    url = reverse("review_library")
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(6):
+        published_review(payments, f"Another outage {n}", "Something else.", factor_category="capacity")
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert len(titles(response)) == 8
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_review_page_query_count_does_not_grow_with_content(
+    client, review, engineer, facilitator, teammate, django_assert_num_queries
+):
+    url = review.get_absolute_url()
+    client.force_login(facilitator)
+    ContributingFactorFactory(review=review)
+    OpportunityFactory(review=review)
+    PerspectiveFactory(review=review, author=engineer)
+    client.get(url)  # warms the directory of names used by the language guide
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+
+    for _ in range(10):
+        factor = ContributingFactorFactory(review=review)
+        factor.timeline_entries.add(TimelineEntryFactory(incident=review.incident))
+        OpportunityFactory(review=review)
+    PerspectiveFactory(review=review, author=teammate)
+    review.perspectives_revealed_at = timezone.now()
+    review.save()
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.text.count('class="factor"') == 11
