@@ -14,4 +14,5 @@ RUN SECRET_KEY=build-only-secret-key-not-used-at-runtime-0123456789 ALLOWED_HOST
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, timeouts and logging (JSON, without client addresses) come from gunicorn.conf.py and the environment.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.wsgi:application"]
