@@ -111,3 +111,83 @@ def private_redis():
     redis = PrivateRedis().start()
     yield redis
     redis.stop()
+
+
+class SoloWorker:
+    """A real Celery worker running tasks in its main process (``--pool=solo``), so killing it kills the task."""
+
+    def __init__(self, env: dict, log_path):
+        self.env, self.log_path, self.process = env, log_path, None
+
+    def start(self) -> "SoloWorker":
+        import os
+        import sys
+
+        from tests.conftest import ROOT
+
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--pool=solo",
+             "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "--hostname", f"actions-{os.getpid()}-{time.monotonic_ns()}@%h"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()}")
+            if b"ready." in self.log_path.read_bytes():
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"worker not ready in 30 s:\n{self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def start_worker(transactional_db, tmp_path):
+    """Factory for real worker processes on the test database; all are stopped at the end."""
+    from tests.conftest import require_postgres_and_redis, service_env
+
+    require_postgres_and_redis()
+    workers = []
+
+    def start(**env) -> SoloWorker:
+        worker = SoloWorker(service_env(**env), tmp_path / f"worker-{len(workers)}.log").start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def broker_app(url: str):
+    """A Celery client for a given broker: what beat does, sending the sweep by name."""
+    from celery import Celery
+
+    app = Celery("actions-tests", broker=url)
+    app.conf.broker_connection_retry_on_startup = False
+    app.conf.broker_transport_options = {"socket_connect_timeout": 2}
+    return app
+
+
+def wait_until(predicate, timeout: float = 30, message: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message() if callable(message) else message}")
