@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 from . import advice
 from . import phrases as p
@@ -66,6 +67,10 @@ def _flag(text: str, rule: str, start: int, end: int, suggestion: str) -> Flag:
     return Flag(rule, start, end, text[start:end], advice.WHY[rule], suggestion)
 
 
+# Words one of ``phrases.CAUSED_BY_BEFORE`` needs; without them the search is skipped.
+_CAUSE_WORDS = ("by", "of", "to", "on", "blam", "because", "cause", "when", "after")
+
+
 class _Reading:
     """One pass over a text: its words and the people in it, shared by every rule."""
 
@@ -80,7 +85,7 @@ class _Reading:
 
     @cached_property
     def capitalised(self) -> list[tuple[int, int]]:
-        return capitalised_words(self.text)
+        return capitalised_words(self.text, self.words)
 
     @cached_property
     def roles(self) -> list[tuple[int, int]]:
@@ -109,6 +114,13 @@ class _Reading:
             if should:
                 return _flag(text, HINDSIGHT, start, should.end(), advice.HINDSIGHT_FRAMING)
         predicate = (p.PREDICATE if certainly_person else p.HUMAN_ONLY).match(text, end)
+        if not predicate and certainly_person:
+            # The costlier patterns run only when a word they need follows the person.
+            after = text[end : end + 100].lower()
+            if any(marker in after for marker in p.WIDE_PREDICATE_MARKERS):
+                predicate = p.WIDE_PREDICATE.match(text, end)
+            if not predicate and (" and " in after or " but " in after):
+                predicate = p.LATER_HUMAN_ONLY.match(text, end)
         if predicate:
             forgot = p.FORGOT_PREDICATE.match(predicate.group("pred"))
             return _flag(text, PERSON_BLAME, start, predicate.end(), advice.PERSON_FORGOT if forgot else advice.PERSON)
@@ -117,20 +129,30 @@ class _Reading:
         possessive = p.POSSESSIVE_BLAME.match(text, end)
         if possessive:
             return _flag(text, PERSON_BLAME, start, possessive.end(), advice.PERSON_POSSESSIVE)
-        window = max(0, start - 30)
-        opener = p.IF_BEFORE.search(text, window, start)
-        counterfactual = opener and p.IF_AFTER.match(text, end)
-        if not counterfactual:
+        return self._framed_from_before(start, end)
+
+    def _framed_from_before(self, start: int, end: int) -> Flag | None:
+        """Blame or hindsight set up by the words before the person: "caused by …", "If … had …"."""
+        text = self.text
+        window = max(0, start - 50)
+        before = text[window:start].lower()
+        if "if" in before or "unless" in before:
+            opener = p.IF_BEFORE.search(text, window, start)
+            counterfactual = opener and p.IF_AFTER.match(text, end)
+            if counterfactual:
+                return _flag(text, HINDSIGHT, opener.start(), counterfactual.end(), advice.HINDSIGHT_FRAMING)
+            but_for = p.BUT_FOR_BEFORE.search(text, window, start)
+            if but_for and p.BUT_FOR_HARM.match(text, end):
+                return _flag(text, PERSON_BLAME, but_for.start(), end, advice.PERSON)
+        if "had" in before:
             opener = p.HAD_BEFORE.search(text, window, start)
             counterfactual = opener and p.HAD_AFTER.match(text, end)
-        if counterfactual:
-            return _flag(text, HINDSIGHT, opener.start(), counterfactual.end(), advice.HINDSIGHT_FRAMING)
-        but_for = p.BUT_FOR_BEFORE.search(text, window, start)
-        if but_for and p.BUT_FOR_HARM.match(text, end):
-            return _flag(text, PERSON_BLAME, but_for.start(), end, advice.PERSON)
-        cause = p.CAUSED_BY_BEFORE.search(text, window, start)
-        if cause and (not p.POSSESSIVE.match(text, end) or p.POSSESSIVE_ACTION.match(text, end)):
-            return _flag(text, PERSON_BLAME, cause.start(), end, advice.PERSON)
+            if counterfactual:
+                return _flag(text, HINDSIGHT, opener.start(), counterfactual.end(), advice.HINDSIGHT_FRAMING)
+        if any(word in before for word in _CAUSE_WORDS):
+            cause = p.CAUSED_BY_BEFORE.search(text, window, start)
+            if cause and (not p.POSSESSIVE.match(text, end) or p.POSSESSIVE_ACTION.match(text, end)):
+                return _flag(text, PERSON_BLAME, cause.start(), end, advice.PERSON)
         return None
 
     def question_flags(self) -> list[Flag]:
@@ -139,11 +161,13 @@ class _Reading:
         for match in p.WHO_QUESTION.finditer(text, words):
             if p.WHO_OPENING.search(text, max(0, match.start() - 40), match.start()):
                 flags.append(_flag(text, WHO_QUESTION, *match.span(), advice.for_who_question(match.group())))
-        for match in p.WHOSE_QUESTION.finditer(text, words):
+        for match in chain(p.WHOSE_QUESTION.finditer(text, words), p.WHICH_PERSON_QUESTION.finditer(text, words)):
             flags.append(_flag(text, WHO_QUESTION, *match.span(), advice.for_who_question(match.group())))
         # "Why didn't Priya …?", "Why did the intern …?"
         for start, _end in self.names + self.roles:
-            why = p.WHY_BEFORE_PERSON.search(text, max(0, start - 40), start)
+            why = "why" in text[max(0, start - 40) : start].lower() and p.WHY_BEFORE_PERSON.search(
+                text, max(0, start - 40), start
+            )
             if why:
                 stop = p.QUESTION_END.search(text, start)
                 end = len(text) if not stop else stop.end() if stop.group() == "?" else stop.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 from .phrases import WordIndex, word_key
 
@@ -74,26 +75,22 @@ def _token_at(text: str, position: int) -> re.Match | None:
 def name_spans(text: str, index: WordIndex, directory: Directory) -> list[tuple[int, int]]:
     """Where names from ``directory`` appear in ``text``, the longest name at each place."""
     spans = []
-    for key in directory.keys & index.keys():
-        for position in index[key]:
-            first = _token_at(text, position)
-            entries = first and directory.by_first_word.get(first.group().lower())
-            if not entries:
-                continue
-            for words, exact in entries:
-                end, found = first.end(), [first.group()]
-                for _ in words[1:]:
-                    gap = _SPACE.match(text, end)
-                    following = gap and NAME_TOKEN.match(text, gap.end())
-                    if not following:
-                        break
-                    found.append(following.group())
-                    end = following.end()
-                if len(found) == len(words) and (tuple(found) if exact else tuple(w.lower() for w in found)) == words:
-                    spans.append((position, end))
+    for position, _key in index.where(directory.keys):
+        first = _token_at(text, position)
+        entries = first and directory.by_first_word.get(first.group().lower())
+        for words, exact in entries or ():
+            end, found = first.end(), [first.group()]
+            for _ in words[1:]:
+                gap = _SPACE.match(text, end)
+                following = gap and NAME_TOKEN.match(text, gap.end())
+                if not following:
                     break
-    spans.sort()
-    # Keep the first of overlapping names ("Priya Raman" over the "Raman" inside it).
+                found.append(following.group())
+                end = following.end()
+            if len(found) == len(words) and (tuple(found) if exact else tuple(w.lower() for w in found)) == words:
+                spans.append((position, end))
+                break
+    # Keep the first of overlapping names ("Priya Raman" over the "Raman" inside it); spans come in text order.
     kept: list[tuple[int, int]] = []
     for span in spans:
         if not kept or span[0] >= kept[-1][1]:
@@ -101,13 +98,14 @@ def name_spans(text: str, index: WordIndex, directory: Directory) -> list[tuple[
     return kept
 
 
-# A capital letter starting a word (any letter that is not a lower-case Latin one).
-CAPITALISED = re.compile(r"(?<![\w.-])@?[^\W\d_a-zß-öø-ÿ][\w]*(?:[.-][^\W_][\w]*)*")
-
-
-def capitalised_words(text: str) -> list[tuple[int, int]]:
+def capitalised_words(text: str, index: WordIndex) -> list[tuple[int, int]]:
     """Capitalised words that could be a name the directory does not know (used only with human-only verbs)."""
-    return [match.span() for match in CAPITALISED.finditer(text) if match.group().lower() not in NOT_A_NAME]
+    spans = []
+    for position in compress(index.positions, map(str.isupper, map(text.__getitem__, index.positions))):
+        token = _token_at(text, position)
+        if token and token.group().lower() not in NOT_A_NAME:
+            spans.append(token.span())
+    return spans
 
 
 def directory_names() -> list[str]:

@@ -8,30 +8,39 @@ starts, which keeps a whole review section well within one keystroke pause.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
+from dataclasses import dataclass
+from itertools import compress
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-_WORD_START = re.compile(r"\b[^\W\d_]{1,3}")
+_WORD_START = re.compile(r"\b[^\W\d_]{1,4}")
 
-WordIndex = dict[str, list[int]]
+
+@dataclass(frozen=True)
+class WordIndex:
+    """Where each word of a text starts (``positions``) and its ``word_key`` (``keys``), in text order."""
+
+    keys: list[str]
+    positions: list[int]
+
+    def where(self, wanted: Container[str]) -> list[tuple[int, str]]:
+        """(position, key) of each word whose key is in ``wanted``, in text order."""
+        # map/compress/zip keep the loop over every word in C, which matters on every keystroke pause.
+        return list(compress(zip(self.positions, self.keys, strict=True), map(wanted.__contains__, self.keys)))
 
 
 def word_key(word: str) -> str:
-    """What the phrase sets index a word by: its first three letters, lower case."""
-    return word[:3].lower()
+    """What the phrase sets index a word by: its first four letters, lower case."""
+    return _LETTERS.match(word).group()[:4].lower()
 
 
 def word_index(text: str) -> WordIndex:
-    """Where each word of ``text`` starts, by ``word_key``."""
-    index: WordIndex = {}
+    """The ``WordIndex`` of ``text``."""
     lowered = text.lower()
-    if len(lowered) == len(text):
-        for match in _WORD_START.finditer(lowered):
-            index.setdefault(match.group(), []).append(match.start())
-    else:  # a few letters lengthen when lowered ("İ"); keep offsets into the original text
-        for match in _WORD_START.finditer(text):
-            index.setdefault(match.group().lower(), []).append(match.start())
-    return index
+    if len(lowered) != len(text):  # a few letters lengthen when lowered ("İ"); offsets must stay the original's
+        matches = list(_WORD_START.finditer(text))
+        return WordIndex([match.group().lower() for match in matches], [match.start() for match in matches])
+    return WordIndex(_WORD_START.findall(lowered), list(map(re.Match.start, _WORD_START.finditer(lowered))))
 
 
 class PhraseSet:
@@ -48,15 +57,14 @@ class PhraseSet:
         self.pattern = compiled(regex for _, regex in phrases)
         by_key: dict[str, list[str]] = {}
         for first_words, regex in phrases:
-            for key in dict.fromkeys(word_key(_LETTERS.match(word).group()) for word in first_words.split()):
+            for key in dict.fromkeys(word_key(word) for word in first_words.split()):
                 by_key.setdefault(key, []).append(regex)
         self.by_key = {key: compiled(regexes) for key, regexes in by_key.items()}
 
     def finditer(self, text: str, index: WordIndex) -> Iterator[re.Match]:
         """Like ``pattern.finditer(text)``, for a text whose ``word_index`` is ``index``."""
-        candidates = sorted((position, key) for key in self.by_key.keys() & index.keys() for position in index[key])
         resume = 0
-        for position, key in candidates:
+        for position, key in index.where(self.by_key):
             if position < resume:
                 continue
             match = self.by_key[key].match(text, position)
@@ -113,7 +121,7 @@ REPAIR_VERBS = (
 )
 DUTY_VERBS = (
     r"check|test|read|follow|review|verify|notice|look|ask|wait|escalate|update|tell|communicate|bother|"
-    r"think|consider|run|validate|confirm|catch|double-?check|monitor|respond|acknowledge|ack|answer|"
+    r"think|consider|run|validate|confirm|catch|double[- ]?check|monitor|respond|acknowledge|ack|answer|"
     r"pick\s+up|watch|listen|care|pay\s+attention|back\s+up|lock|roll\s+back|renew|document|warn|inform|"
     r"notify|coordinate|announce|use\s+the\s+runbook|heed"
 )
@@ -121,7 +129,8 @@ DUTY_VERBS = (
 HUMAN_ONLY_PREDICATE = (
     r"forg[oe]t(?:s|ten)?|neglected|did\s+not\s+bother|didn['’]t\s+bother|couldn['’]t\s+be\s+bothered|"
     r"messed\s+(?:it\s+|this\s+|things\s+)?up|screwed\s+(?:it\s+|this\s+|things\s+)?up|"
-    r"dropped\s+the\s+ball|botched|fumbled|fat-?fingered|goofed|blundered|slept\s+through|fell\s+asleep|"
+    r"dropped\s+the\s+ball|botched|fumbled|fat-?fingered|goofed|blundered|slept\s+through|fell\s+(?:back\s+)?asleep|"
+    r"went\s+back\s+to\s+(?:sleep|bed)|"
     r"(?:was|were)\s+(?:asleep|distracted|not\s+paying\s+attention|careless|sloppy|lazy|negligent|reckless)|"
     r"wasn['’]t\s+paying\s+attention|weren['’]t\s+paying\s+attention|"
     r"ignored\s+(?:the|an?|our|all|every|both|several|multiple)\s+(?:\w+\s+){0,2}(?:alerts?|pages?|warnings?|"
@@ -136,23 +145,9 @@ PERSON_PREDICATE = (
     r"missed\s+(?:the|an?|both|all|several|multiple|every)\b|overlooked|ignored|skipped|"
     r"(?:accidentally|mistakenly|carelessly|wrongly|recklessly|blindly)\s+\w+|"
     rf"{NEGATION}\s+(?:even\s+|properly\s+|bother\s+to\s+|actually\s+)?(?:{DUTY_VERBS})\b|"
-    rf"never\s+(?!{STATE_VERBS})[a-z]+(?:ed|t|ne|wn)\b|"
-    r"[a-z]+(?:\s+\w+){0,5}?\s+(?:by\s+(?:accident|mistake)|without\s+(?:even\s+|properly\s+|first\s+)?"
-    r"(?:reading|checking|testing|looking|reviewing|asking|telling|verifying|thinking|warning|"
-    r"understanding|running\s+the\s+tests|a\s+second\s+thought))|"
-    rf"(?!{STATE_VERBS}|{REPAIR_VERBS})[a-z]+(?:\s+(?:out|up|in|off|on|over|through))?\s+(?:the|an?)\s+"
-    r"(?:wrong|incorrect|bad|broken|buggy|faulty|untested)\b|"
+    # "had never operated it before" is experience, not a failure.
+    rf"(?<!had\s)never\s+(?!{STATE_VERBS})[a-z]+(?:ed|t|ne|wn)\b(?![^.!?\n]{{0,60}}\bbefore\b)|"
     r"let\s+(?:the|it|this|that|our|a)\s+(?:\w+\s+){0,3}(?:expire|lapse|slip|fill\s+up|run\s+out|rot)|"
-    # "Jonas pushed a config that broke login": the person's action as the cause.
-    r"[a-z]+\s+(?:[\w-]+\s+){1,4}?(?:that|which)\s+(?:then\s+)?(?:broke|caused|took\s+(?:down|out)|"
-    r"brought\s+down|corrupted|wiped|deleted|crashed|knocked\s+out|started\s+the\s+outage|locked|"
-    r"overloaded|exhausted|blocked|flooded|dropped|truncated|killed|stalled|saturated|leaked|"
-    r"disabled|froze|hung|wedged|filled)|"
-    # "deployed to production instead of staging": the wrong target, told as the person's slip.
-    r"[a-z]+(?:\s+[\w-]+){0,6}?\s+instead\s+of\s+(?:the\s+|a\s+)?(?:staging|test|testing|dev|development|"
-    r"sandbox|dry[- ]?run|replica|canary|local)\b|"
-    r"[a-z]+(?:\s+[\w-]+){0,5}?\s+without\s+(?:any\s+|an?\s+)?(?:approval|review|permission|sign-?off|"
-    r"telling\s+anyone|asking\s+anyone)\b|"
     r"(?:is|was|were|are)\s+(?:the\s+)?(?:main\s+|real\s+|only\s+|sole\s+|root\s+)?(?:cause|culprit)\b"
     r"(?!\s+analysis)|(?:is|was|were|are)\s+(?:the\s+)?source\s+of\s+(?:the|this|our)\s+(?:outage|incident|"
     r"problem|failure|trouble)|"
@@ -162,8 +157,38 @@ PERSON_PREDICATE = (
     r"(?:is|was|were|are)\s+(?:to\s+blame|at\s+fault|responsible\s+for\s+(?:the\s+|this\s+|our\s+)?"
     r"(?:outage|incident|failure|breakage|mess|downtime|problem|bug|mistake|error|break|breaking|causing))"
 )
+# Any verb, then a word a few words on that turns the act into the person's slip. Tried only
+# when one of ``WIDE_PREDICATE_MARKERS`` follows the person, as these are the costly patterns.
+WIDE_PERSON_PREDICATE = (
+    r"[a-z]+(?:\s+\w+){0,5}?\s+(?:by\s+(?:accident|mistake)|without\s+(?:even\s+|properly\s+|first\s+)?"
+    r"(?:reading|checking|testing|looking|reviewing|asking|telling|verifying|thinking|warning|"
+    r"understanding|running\s+the\s+tests|a\s+second\s+thought))|"
+    rf"(?!{STATE_VERBS}|{REPAIR_VERBS})[a-z]+(?:\s+(?:out|up|in|off|on|over|through))?\s+(?:the|an?)\s+"
+    r"(?:wrong|incorrect|bad|broken|buggy|faulty|untested)\b|"
+    # "Jonas pushed a config that broke login": the person's action as the cause.
+    r"[a-z]+\s+(?:[\w-]+\s+){1,4}?(?:that|which)\s+(?:then\s+)?(?:broke|caused|took\s+(?:down|out)|"
+    r"brought\s+down|corrupted|wiped|deleted|crashed|knocked\s+out|started\s+the\s+outage|locked|"
+    r"overloaded|exhausted|blocked|flooded|dropped|truncated|killed|stalled|saturated|leaked|"
+    r"disabled|froze|hung|wedged|filled)|"
+    # "deployed to production instead of staging": the wrong target, told as the person's slip.
+    r"[a-z]+(?:\s+[\w-]+){0,6}?\s+instead\s+of\s+(?:the\s+|a\s+)?(?:staging|test|testing|dev|development|"
+    r"sandbox|dry[- ]?run|replica|canary|local)\b|"
+    r"[a-z]+(?:\s+[\w-]+){0,5}?\s+without\s+(?:any\s+|an?\s+)?(?:approval|review|permission|sign-?off|"
+    r"telling\s+anyone|asking\s+anyone)\b"
+)
+WIDE_PREDICATE_MARKERS = (
+    "accident", "mistake", "without", "wrong", "incorrect", "bad", "broken", "buggy", "faulty", "untested",
+    "that", "which", "instead",
+)  # fmt: skip
 PREDICATE = re.compile(rf"{FILLER}\s+(?P<pred>{PERSON_PREDICATE})", re.IGNORECASE)
+WIDE_PREDICATE = re.compile(rf"{FILLER}\s+(?P<pred>{WIDE_PERSON_PREDICATE})", re.IGNORECASE)
 HUMAN_ONLY = re.compile(rf"{FILLER}\s+(?P<pred>{HUMAN_ONLY_PREDICATE})", re.IGNORECASE)
+# "Priya acknowledged the page and then went back to sleep."
+LATER_HUMAN_ONLY = re.compile(
+    rf"{FILLER}\s+[a-z]+(?:\s+[\w-]+){{0,5}}?,?\s+(?:and|but)\s+(?:then\s+|also\s+|still\s+)?"
+    rf"(?P<pred>{HUMAN_ONLY_PREDICATE})",
+    re.IGNORECASE,
+)
 FORGOT_PREDICATE = re.compile(r"forg|neglect|didn|did\s+not|never|hadn|had\s+not", re.IGNORECASE)
 SHOULD_HAVE_AFTER_PERSON = re.compile(
     rf"{FILLER}\s+(?P<pred>should(?:n['’]t|\s+not|\s+never)?\s+(?:ever\s+)?have\b(?:\s+\w+)?|"
@@ -171,7 +196,12 @@ SHOULD_HAVE_AFTER_PERSON = re.compile(
     re.IGNORECASE,
 )
 POSSESSIVE_BLAME = re.compile(
-    r"['’]s?\s+(?:\w+\s+)?(?P<pred>mistakes?|errors?|fault|oversight|blunders?|carelessness|negligence|"
+    # "Sam's decision to fail over caused the split-brain": the person's act as the cause.
+    r"['’]s?\s+(?:\w+\s+)?(?P<pred>(?:decision|change|script|deploy(?:ment)?|commit|config(?:uration)?|migration|"
+    r"code|query|command|rollout|push|merge|patch|refactor|PR|pull\s+request|action|edit|call|choice|fix|hotfix)"
+    r"(?:\s+[\w-]+){0,4}?\s+(?:caused|broke|wiped|deleted|took\s+(?:down|out)|brought\s+down|corrupted|"
+    r"crashed|led\s+to|resulted\s+in|made\s+(?:it|this|things)\s+worse|started\s+the)|"
+    r"mistakes?|errors?|fault|oversight|blunders?|carelessness|negligence|"
     r"screw-?up|mess-?up|typo|sloppiness|laziness|incompetence|bad\s+(?:change|deploy|config|commit|code|"
     r"migration|query|decision|call|merge|push)|broken\s+(?:change|deploy|config|commit|code|migration|"
     r"query|build)|lack\s+of\s+(?:care|attention|diligence|discipline|experience|judg(?:e)?ment))\b",
@@ -179,6 +209,9 @@ POSSESSIVE_BLAME = re.compile(
 )
 CAUSED_BY_BEFORE = re.compile(
     r"\b(?:caused|started)\s+by\s+$|\bbecause\s+of\s+$|\bdue\s+to\s+$|\bthanks\s+to\s+$|"
+    # "got worse because Maya approved the change": a harm explained by a person.
+    r"\b(?:worse|failed|broke|broken|down|outage|lost|crashed|corrupted|stalled|errors)\b[^.!?\n]{0,40}?"
+    r"\bbecause\s+$|"
     r"\broot\s+cause\s*(?:was|is|:|=|-|–|—)\s*$|"
     r"\b(?:outage|incident|failure|breakage|this|that|it|one|mess|downtime)\s+(?:is|was|['’]s)\s+"
     r"(?:all\s+|entirely\s+|squarely\s+|totally\s+|100%\s+)?on\s+$|"
@@ -280,7 +313,7 @@ HINDSIGHT = PhraseSet(
     (
         "should shouldn",
         r"should(?:n['’]t|\s+not)?\s+have\s+(?:been\s+)?(?:known|noticed|seen|caught|spotted|realised|"
-        r"realized|checked|tested|reviewed|asked|waited|read|looked|double-checked|verified|escalated|"
+        r"realized|checked|tested|reviewed|asked|waited|read|looked|double[- ]?checked|verified|escalated|"
         r"rolled\s+back|paged|thought|anticipated|expected|predicted|foreseen|obvious|clear|careful|more\s+\w+|"
         r"flagged|followed|stopped|listened|confirmed|validated|communicated|picked\s+up|raised|questioned|"
         r"avoided|prevented|done|run|used|understood|recogni[sz]ed|prepared|planned)|should['’]ve",
@@ -338,10 +371,16 @@ HINDSIGHT = PhraseSet(
     (
         "anyone anybody everyone any",
         r"(?:anyone|anybody|everyone|any\s+\w+)\s+(?:[\w-]+\s+){0,5}?(?:could|would|should|can)\s+(?:have\s+)?"
-        r"(?:seen|known|noticed|spotted|predicted|told|see|know|notice|spot|predict|tell)",
+        r"(?:seen|known|noticed|spotted|predicted|told|see|know|notice|spot|predict|tell|checked|caught|"
+        r"avoided|realised|realized|tested|asked|looked|done|stopped)",
     ),
     ("a the", r"(?:a|the)\s+(?:clear|glaring|obvious)\s+(?:mistake|error|sign|warning|red\s+flag)"),
     ("it", r"it\s+was\s+(?:always\s+)?(?:bound|going)\s+to\s+(?:happen|break|fail)"),
+    (
+        "was were it had has",
+        r"(?:was|were|it['’]s\s+been|had\s+been|has\s+been)\s+(?:entirely\s+|totally\s+|completely\s+|so\s+|"
+        r"perfectly\s+)?(?:predictable|foreseeable)",
+    ),
     (
         "signs signals warning warnings red symptoms clues",
         r"(?:signs|signals|warnings?|red\s+flags|symptoms|clues)\s+(?:were|was)\s+(?:all\s+)?(?:there|clear|"
@@ -390,9 +429,18 @@ WHO_OPENING = re.compile(
     r"(?:^|[.!?:;\"“(\n*•>-])\s*$|"
     r"\b(?:find\s+out|found\s+out|finding\s+out|figure\s+out|figured\s+out|work\s+out|determine|determining|"
     r"identify|identifying|establish|establishing|ask(?:ed|ing)?|know(?:s|ing)?|knew|wonder(?:ed|ing)?|"
-    r"track(?:ed)?\s+down|tell\s+us|find|investigate|investigating|question\s+of|matter|"
+    r"track(?:ed)?\s+down|tell\s+(?:me|us)|show\s+(?:me|us)|find|investigate|investigating|question\s+of|matter|"
+    r"say|guess|remind\s+me|"
     r"(?:question|thing|issue|point)\s+(?:is|was|remains))\s+$",
     re.IGNORECASE,
+)
+WHICH_PERSON_QUESTION = PhraseSet(
+    (
+        "which",
+        r"which\s+(?:one\s+of\s+(?:you|us|them)|of\s+(?:you|us|them)|(?:\w+\s+)?(?:engineer|developer|dev|person|"
+        r"team\s+member|reviewer|operator|admin|intern|SRE|DBA|one)s?\b)[^?.!\n]{0,160}\?",
+    ),
+    end="",
 )
 WHOSE_QUESTION = PhraseSet(
     (
@@ -444,18 +492,18 @@ ATTENTION = PhraseSet(
     ),
     (
         "double",
-        r"double-?check(?:s|ed|ing)?\s+(?:\w+\s+){0,5}?(?:next\s+time|in\s+(?:the\s+)?future|going\s+forward|"
+        r"double[- ]?check(?:s|ed|ing)?\s+(?:\w+\s+){0,5}?(?:next\s+time|in\s+(?:the\s+)?future|going\s+forward|"
         r"from\s+now\s+on|every\s+time|each\s+time|always)",
     ),
     (
         "always must should will need needs have has please to",
-        r"(?:always|must|should|will|need\s+to|needs\s+to|have\s+to|has\s+to|please|to)\s+double-?check",
+        r"(?:always|must|should|will|need\s+to|needs\s+to|have\s+to|has\s+to|please|to)\s+double[- ]?check",
     ),
     (
         "remind reminded reminding reminder reminders",
-        r"remind(?:ed|ing|er|ers)?\s+(?:the\s+|all\s+|our\s+|every\s+)?(?:[\w-]+\s+){0,2}?(?:people|everyone|"
+        r"remind(?:ed|ing|er|ers|s)?\s+(?:the\s+|all\s+|our\s+|every\s+)?(?:[\w-]+\s+){0,2}?(?:people|everyone|"
         r"everybody|engineers?|developers?|devs|team|teams|staff|on-?call\w*|reviewers?|operators?|interns?|hires?|"
-        r"folks|colleagues|responders|members|approvers?|authors?)\s+(?:to|about|that|of)",
+        r"folks|colleagues|responders|members|approvers?|authors?)(?:\s+[\w-]+){0,4}?\s+(?:to|about|that|of)\b",
     ),
     (
         "send sent post posted share shared",
@@ -468,20 +516,20 @@ ATTENTION = PhraseSet(
     ),
     (
         "remember make ensure be",
-        r"(?:remember|make\s+sure|ensure\s+they|ensure\s+you|be\s+sure)\s+to\s+(?:always\s+)?(?:check|double-?check|"
+        r"(?:remember|make\s+sure|ensure\s+they|ensure\s+you|be\s+sure)\s+to\s+(?:always\s+)?(?:check|double[- ]?check|"
         r"verify|look|read|test|review|confirm|follow|be|run|ask|pay)",
     ),
     ("keep", r"keep\s+(?:a\s+)?(?:closer|close|better)\s+(?:eye|watch)"),
     (
         "ask asking tell telling instruct require expect encourage get",
         r"(?:ask|asking|tell|telling|instruct|require|expect|encourage|get)\s+(?:[\w-]+\s+){0,3}?to\s+"
-        r"(?:always\s+|please\s+)?(?:remember|be\s+careful|be\s+more|double-?check|pay\s+attention|stay\s+alert|"
+        r"(?:always\s+|please\s+)?(?:remember|be\s+careful|be\s+more|double[- ]?check|pay\s+attention|stay\s+alert|"
         r"watch\s+out|take\s+care|think\s+twice)",
     ),
     ("always", r"always\s+remember"),
     (
         "double",
-        r"(?:(?:^|(?<=[.!?:;]\s)|(?<=\n)|(?<=[-*•]\s))double-?check|double-?check\s+(?:your|their|his|her))",
+        r"(?:(?:^|(?<=[.!?:;]\s)|(?<=\n)|(?<=[-*•]\s))double[- ]?check|double[- ]?check\s+(?:your|their|his|her))",
     ),
     ("stay be", r"(?:stay|be)\s+on\s+(?:top\s+of|the\s+lookout)"),
 )
@@ -505,5 +553,6 @@ ALL_PHRASE_SETS = {
     "why_question": WHY_QUESTION,
     "who_question": WHO_QUESTION,
     "whose_question": WHOSE_QUESTION,
+    "which_person_question": WHICH_PERSON_QUESTION,
     "attention": ATTENTION,
 }
