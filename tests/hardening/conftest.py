@@ -124,10 +124,10 @@ def private_postgres():
 
 
 class WebClient:
-    """A small HTTP client with a cookie jar that does not follow redirects, for servers in subprocesses."""
+    """A small HTTP client for servers in subprocesses: keeps cookies (Secure ones too, since the tests
+    speak plain HTTP behind a pretend TLS proxy) and never follows redirects."""
 
     def __init__(self, base_url: str, headers: dict | None = None):
-        import http.cookiejar
         import urllib.request
 
         class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -136,23 +136,32 @@ class WebClient:
 
         self.base_url = base_url.rstrip("/")
         self.headers = headers or {}
-        self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), NoRedirects)
+        self.cookies: dict[str, str] = {}
+        self.set_cookies: list[str] = []
+        self.opener = urllib.request.build_opener(NoRedirects)
 
     def request(self, method: str, path: str, data: dict | None = None, headers: dict | None = None):
         import urllib.error
         import urllib.parse
         import urllib.request
+        from http.cookies import SimpleCookie
 
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(
-            self.base_url + path, data=body, method=method, headers={**self.headers, **(headers or {})}
-        )
+        all_headers = {**self.headers, **(headers or {})}
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        request = urllib.request.Request(self.base_url + path, data=body, method=method, headers=all_headers)
         try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.headers, response.read().decode("utf-8", "replace")
+            response = self.opener.open(request, timeout=30)
         except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read().decode("utf-8", "replace")
+            response = error
+        with response:
+            status, response_headers, content = response.status, response.headers, response.read()
+        for header in response_headers.get_all("Set-Cookie") or []:
+            self.set_cookies.append(header)
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return status, response_headers, content.decode("utf-8", "replace")
 
     def get(self, path: str, **kwargs):
         return self.request("GET", path, **kwargs)
@@ -162,11 +171,12 @@ class WebClient:
 
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
-    def log_in(self, username: str, password: str, headers: dict | None = None):
-        status, _, page = self.get("/login/", headers=headers)
+    def log_in(self, username: str, password: str, scheme: str = "http"):
+        status, _, page = self.get("/login/")
         assert status == 200, page[:500]
         form = {"csrfmiddlewaretoken": self.csrf_token(page), "username": username, "password": password}
-        return self.request("POST", "/login/", form, headers={"Referer": self.base_url + "/login/", **(headers or {})})
+        referer = self.base_url.replace("http://", f"{scheme}://", 1) + "/login/"
+        return self.request("POST", "/login/", form, headers={"Referer": referer})
 
 
 class GunicornServer:
