@@ -105,7 +105,10 @@ FILLER = (
     r"(?:\s+(?:had|has|have|then|just|simply|also|again|apparently|accidentally|mistakenly|carelessly|"
     r"somehow|completely|totally|clearly|obviously|still|even|probably|basically|evidently|once\s+again|"
     r"of\s+course|unfortunately|really|actually|allegedly|supposedly|repeatedly|ultimately|"
-    r"(?:,\s*)?(?:who|which)\s+was\s+on[- ]call(?:\s*,)?))*"
+    r"(?:,\s*)?(?:who|which)\s+was\s+on[- ]call(?:\s*,)?)|"
+    # "Grace, once again, forgot …"
+    r"\s*,\s*(?:once\s+again|yet\s+again|again|as\s+usual|of\s+course|apparently|unfortunately|evidently|"
+    r"it\s+seems|predictably)\s*,)*"
 )
 NEGATION = r"(?:didn['’]t|did\s+not|never|wouldn['’]t|would\s+not|couldn['’]t\s+be\s+bothered\s+to|hadn['’]t|had\s+not)"
 # What a person knew or was given is a fact about the situation, not a failure.
@@ -131,6 +134,7 @@ HUMAN_ONLY_PREDICATE = (
     r"messed\s+(?:it\s+|this\s+|things\s+)?up|screwed\s+(?:it\s+|this\s+|things\s+)?up|"
     r"dropped\s+the\s+ball|botched|fumbled|fat-?fingered|goofed|blundered|slept\s+through|fell\s+(?:back\s+)?asleep|"
     r"went\s+back\s+to\s+(?:sleep|bed)|"
+    r"(?:was|were)\s+too\s+(?:busy|distracted|tired|slow|lazy|careless|rushed|hasty|impatient)\b|"
     r"(?:was|were)\s+(?:asleep|distracted|not\s+paying\s+attention|careless|sloppy|lazy|negligent|reckless)|"
     r"wasn['’]t\s+paying\s+attention|weren['’]t\s+paying\s+attention|"
     r"ignored\s+(?:the|an?|our|all|every|both|several|multiple)\s+(?:\w+\s+){0,2}(?:alerts?|pages?|warnings?|"
@@ -196,19 +200,23 @@ SHOULD_HAVE_AFTER_PERSON = re.compile(
     re.IGNORECASE,
 )
 POSSESSIVE_BLAME = re.compile(
+    r"['’]s?\s+(?:"
     # "Sam's decision to fail over caused the split-brain": the person's act as the cause.
-    r"['’]s?\s+(?:\w+\s+)?(?P<pred>(?:decision|change|script|deploy(?:ment)?|commit|config(?:uration)?|migration|"
-    r"code|query|command|rollout|push|merge|patch|refactor|PR|pull\s+request|action|edit|call|choice|fix|hotfix)"
+    r"(?:[\w-]+\s+){0,3}?(?:decision|change|script|deploy(?:ment)?|commit|config(?:uration)?|migration|code|query|"
+    r"command|rollout|push|merge|patch|refactor|PR|pull\s+request|action|edit|call|choice|fix|hotfix)"
     r"(?:\s+[\w-]+){0,4}?\s+(?:caused|broke|wiped|deleted|took\s+(?:down|out)|brought\s+down|corrupted|"
     r"crashed|led\s+to|resulted\s+in|made\s+(?:it|this|things)\s+worse|started\s+the)|"
-    r"mistakes?|errors?|fault|oversight|blunders?|carelessness|negligence|"
+    # "Jonas's mistake", "the intern's sloppy code".
+    r"(?:\w+\s+)?(?:mistakes?|errors?|fault|oversight|blunders?|carelessness|negligence|"
     r"screw-?up|mess-?up|typo|sloppiness|laziness|incompetence|bad\s+(?:change|deploy|config|commit|code|"
     r"migration|query|decision|call|merge|push)|broken\s+(?:change|deploy|config|commit|code|migration|"
-    r"query|build)|lack\s+of\s+(?:care|attention|diligence|discipline|experience|judg(?:e)?ment))\b",
+    r"query|build)|lack\s+of\s+(?:care|attention|diligence|discipline|experience|judg(?:e)?ment)))\b",
     re.IGNORECASE,
 )
 CAUSED_BY_BEFORE = re.compile(
-    r"\b(?:caused|started)\s+by\s+$|\bbecause\s+of\s+$|\bdue\s+to\s+$|\bthanks\s+to\s+$|"
+    r"\b(?:caused|introduced|broken|botched|wiped)\s+by\s+$|\bbecause\s+of\s+$|\bdue\s+to\s+$|\bthanks\s+to\s+$|"
+    r"\b(?:mistakes?|errors?|blunders?|slips?|screw-?ups?)\s+(?:\w+\s+){0,3}?by\s+$|"
+    r"\b(?:(?:all|entirely|squarely|solely|purely|largely|mostly|completely)\s+)?down\s+to\s+$|"
     # "got worse because Maya approved the change": a harm explained by a person.
     r"\b(?:worse|failed|broke|broken|down|outage|lost|crashed|corrupted|stalled|errors)\b[^.!?\n]{0,40}?"
     r"\bbecause\s+$|"
@@ -491,6 +499,10 @@ ATTENTION = PhraseSet(
         r"properly\s+next\s+time)",
     ),
     (
+        "read review check test verify proofread proof scan",
+        r"(?:read|review|check|test|verify|proof-?read|scan)\s+(?:\w+\s+){0,4}?carefully",
+    ),
+    (
         "double",
         r"double[- ]?check(?:s|ed|ing)?\s+(?:\w+\s+){0,5}?(?:next\s+time|in\s+(?:the\s+)?future|going\s+forward|"
         r"from\s+now\s+on|every\s+time|each\s+time|always)",
@@ -519,7 +531,11 @@ ATTENTION = PhraseSet(
         r"(?:remember|make\s+sure|ensure\s+they|ensure\s+you|be\s+sure)\s+to\s+(?:always\s+)?(?:check|double[- ]?check|"
         r"verify|look|read|test|review|confirm|follow|be|run|ask|pay)",
     ),
-    ("keep", r"keep\s+(?:a\s+)?(?:closer|close|better)\s+(?:eye|watch)"),
+    (
+        "keep keeps keeping",
+        r"keep(?:s|ing)?\s+(?:a\s+|an\s+)?(?:closer\s+|close\s+|better\s+|careful\s+)?(?:eye|watch)",
+    ),
+    ("remember", r"(?<!n['’]t\s)(?<!not\s)(?<!never\s)remember\s+to\s+[a-z]+"),
     (
         "ask asking tell telling instruct require expect encourage get",
         r"(?:ask|asking|tell|telling|instruct|require|expect|encourage|get)\s+(?:[\w-]+\s+){0,3}?to\s+"
