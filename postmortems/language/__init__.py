@@ -67,6 +67,7 @@ def _flag(text: str, rule: str, start: int, end: int, suggestion: str) -> Flag:
     return Flag(rule, start, end, text[start:end], advice.WHY[rule], suggestion)
 
 
+_EMPHASIS = "*_`~"
 # Words one of ``phrases.CAUSED_BY_BEFORE`` needs; without them the search is skipped.
 _CAUSE_WORDS = ("by", "of", "to", "on", "blam", "because", "cause", "when", "after")
 
@@ -109,6 +110,9 @@ class _Reading:
 
     def _person_flag(self, start: int, end: int, certainly_person: bool) -> Flag | None:
         text = self.text
+        # Markdown emphasis around a name ("**Priya** broke …") does not change what the sentence says.
+        while end < len(text) and text[end] in _EMPHASIS:
+            end += 1
         if certainly_person:
             should = p.SHOULD_HAVE_AFTER_PERSON.match(text, end)
             if should:
@@ -122,8 +126,7 @@ class _Reading:
             if not predicate and (" and " in after or " but " in after):
                 predicate = p.LATER_HUMAN_ONLY.match(text, end)
         if predicate:
-            forgot = p.FORGOT_PREDICATE.match(predicate.group("pred"))
-            return _flag(text, PERSON_BLAME, start, predicate.end(), advice.PERSON_FORGOT if forgot else advice.PERSON)
+            return _flag(text, PERSON_BLAME, start, predicate.end(), advice.for_person(predicate.group("pred")))
         if not certainly_person:
             return None
         possessive = p.POSSESSIVE_BLAME.match(text, end)
@@ -134,6 +137,8 @@ class _Reading:
     def _framed_from_before(self, start: int, end: int) -> Flag | None:
         """Blame or hindsight set up by the words before the person: "caused by …", "If … had …"."""
         text = self.text
+        while start and text[start - 1] in _EMPHASIS:
+            start -= 1
         window = max(0, start - 50)
         before = text[window:start].lower()
         if "if" in before or "unless" in before:

@@ -32,6 +32,10 @@ PERSON_FORGOT = (
     "Describe the step the process left to memory: 'Nothing in the release checklist prompted us to …', "
     "or 'We did not …, because the tool did not ask'."
 )
+PERSON_MISSED_SIGNAL = (
+    "Describe the signal as it looked then and what competed with it: 'The alert went to a channel nobody "
+    "watched at night, and three other pages fired at once'."
+)
 PERSON_POSSESSIVE = (
     "Name the change, not its author: 'The configuration change to …', and say what let it through: "
     "'…reached production without a review step'."
@@ -106,11 +110,29 @@ _ATTENTION_DEFAULT = (
 )
 
 
+_PERSON = (
+    (
+        re.compile(
+            r"notic|\bsee\b|\bsaw\b|spot|catch|caught|respond|acknowledg|\back\b|answer|pick\s+up|escalat|watch|"
+            r"monitor|missed|ignored|overlooked|slept|sleep|asleep|busy|distracted|attention",
+            re.IGNORECASE,
+        ),
+        PERSON_MISSED_SIGNAL,
+    ),
+    (re.compile(r"forg|neglect|didn|did\s+not|never|hadn|had\s+not|skipped", re.IGNORECASE), PERSON_FORGOT),
+)
+
+
 def _first_fitting(table, excerpt: str, default: str) -> str:
     for pattern, text in table:
         if pattern.search(excerpt):
             return text
     return default
+
+
+def for_person(predicate: str) -> str:
+    """The better framing for a person named as the one who failed, by what they are said to have done."""
+    return _first_fitting(_PERSON, predicate, PERSON)
 
 
 def for_judging_word(excerpt: str) -> str:

@@ -106,6 +106,8 @@ FILLER = (
     r"somehow|completely|totally|clearly|obviously|still|even|probably|basically|evidently|once\s+again|"
     r"of\s+course|unfortunately|really|actually|allegedly|supposedly|repeatedly|ultimately|"
     r"(?:,\s*)?(?:who|which)\s+was\s+on[- ]call(?:\s*,)?)|"
+    # "the contractor, who never considered timeouts"
+    r"\s*,\s*who(?=\s)|"
     # "Grace, once again, forgot …"
     r"\s*,\s*(?:once\s+again|yet\s+again|again|as\s+usual|of\s+course|apparently|unfortunately|evidently|"
     r"it\s+seems|predictably)\s*,)*"
@@ -173,7 +175,10 @@ WIDE_PERSON_PREDICATE = (
     r"[a-z]+\s+(?:[\w-]+\s+){1,4}?(?:that|which)\s+(?:then\s+)?(?:broke|caused|took\s+(?:down|out)|"
     r"brought\s+down|corrupted|wiped|deleted|crashed|knocked\s+out|started\s+the\s+outage|locked|"
     r"overloaded|exhausted|blocked|flooded|dropped|truncated|killed|stalled|saturated|leaked|"
-    r"disabled|froze|hung|wedged|filled)|"
+    r"disabled|froze|hung|wedged|filled|double-\w+|over(?:wrote|charged|paid|loaded|flowed)|lost|leaked|exposed|"
+    r"duplicated|erased|purged|emptied|invalidated)|"
+    # "paused the job far too late"
+    r"[a-z]+(?:\s+[\w-]+){0,5}?\s+(?:far\s+|way\s+|much\s+)?too\s+(?:late|slowly|early|soon|hastily)\b|"
     # "deployed to production instead of staging": the wrong target, told as the person's slip.
     r"[a-z]+(?:\s+[\w-]+){0,6}?\s+instead\s+of\s+(?:the\s+|a\s+)?(?:staging|test|testing|dev|development|"
     r"sandbox|dry[- ]?run|replica|canary|local)\b|"
@@ -182,7 +187,7 @@ WIDE_PERSON_PREDICATE = (
 )
 WIDE_PREDICATE_MARKERS = (
     "accident", "mistake", "without", "wrong", "incorrect", "bad", "broken", "buggy", "faulty", "untested",
-    "that", "which", "instead",
+    "that", "which", "instead", "too",
 )  # fmt: skip
 PREDICATE = re.compile(rf"{FILLER}\s+(?P<pred>{PERSON_PREDICATE})", re.IGNORECASE)
 WIDE_PREDICATE = re.compile(rf"{FILLER}\s+(?P<pred>{WIDE_PERSON_PREDICATE})", re.IGNORECASE)
@@ -193,7 +198,6 @@ LATER_HUMAN_ONLY = re.compile(
     rf"(?P<pred>{HUMAN_ONLY_PREDICATE})",
     re.IGNORECASE,
 )
-FORGOT_PREDICATE = re.compile(r"forg|neglect|didn|did\s+not|never|hadn|had\s+not", re.IGNORECASE)
 SHOULD_HAVE_AFTER_PERSON = re.compile(
     rf"{FILLER}\s+(?P<pred>should(?:n['’]t|\s+not|\s+never)?\s+(?:ever\s+)?have\b(?:\s+\w+)?|"
     r"should['’]ve\b(?:\s+\w+)?)",
@@ -205,7 +209,10 @@ POSSESSIVE_BLAME = re.compile(
     r"(?:[\w-]+\s+){0,3}?(?:decision|change|script|deploy(?:ment)?|commit|config(?:uration)?|migration|code|query|"
     r"command|rollout|push|merge|patch|refactor|PR|pull\s+request|action|edit|call|choice|fix|hotfix)"
     r"(?:\s+[\w-]+){0,4}?\s+(?:caused|broke|wiped|deleted|took\s+(?:down|out)|brought\s+down|corrupted|"
-    r"crashed|led\s+to|resulted\s+in|made\s+(?:it|this|things)\s+worse|started\s+the)|"
+    r"crashed|led\s+to|resulted\s+in|made\s+(?:it|this|things)\s+worse|started\s+the|cost\s+us)|"
+    r"(?:[\w-]+\s+){0,3}?(?:change|script|deploy(?:ment)?|commit|config(?:uration)?|migration|code|query|command|"
+    r"patch|refactor|PR|pull\s+request|fix|hotfix)\s+(?:was|were|is)\s+(?:\w+\s+)?(?:wrong|broken|buggy|bad|"
+    r"incorrect|faulty|sloppy|untested)|"
     # "Jonas's mistake", "the intern's sloppy code".
     r"(?:\w+\s+)?(?:mistakes?|errors?|fault|oversight|blunders?|carelessness|negligence|"
     r"screw-?up|mess-?up|typo|sloppiness|laziness|incompetence|bad\s+(?:change|deploy|config|commit|code|"
