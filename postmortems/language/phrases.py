@@ -113,6 +113,11 @@ FILLER = (
     r"it\s+seems|predictably)\s*,)*"
 )
 NEGATION = r"(?:didn['’]t|did\s+not|never|wouldn['’]t|would\s+not|couldn['’]t\s+be\s+bothered\s+to|hadn['’]t|had\s+not)"
+# "should have known" judges the past; "should have access" asks for something now.
+PAST_PARTICIPLE = (
+    r"(?:been|[a-z]+(?:ed|en|wn|ne|ht|un|ung|ade|ept|elt)|sent|spent|meant|lent|learnt|paid|said|laid|got|"
+    r"forgot|told|held|sold|read|set|put|let|hit|cut|shut|split|quit|spread|run|come|become)\b"
+)
 # What a person knew or was given is a fact about the situation, not a failure.
 STATE_VERBS = (
     r"(?:received|got|saw|heard|knew|had|expected|meant|intended|needed|owned|realised|realized|understood|"
@@ -199,7 +204,7 @@ LATER_HUMAN_ONLY = re.compile(
     re.IGNORECASE,
 )
 SHOULD_HAVE_AFTER_PERSON = re.compile(
-    rf"{FILLER}\s+(?P<pred>should(?:n['’]t|\s+not|\s+never)?\s+(?:ever\s+)?have\b(?:\s+\w+)?|"
+    rf"{FILLER}\s+(?P<pred>should(?:n['’]t|\s+not|\s+never)?\s+(?:ever\s+)?have\s+(?:{PAST_PARTICIPLE})|"
     r"should['’]ve\b(?:\s+\w+)?)",
     re.IGNORECASE,
 )
@@ -273,7 +278,7 @@ QUESTION_END = re.compile(r"[?.!\n]")
 
 JUDGING = PhraseSet(
     ("careless negligent negligence negligently", r"careless(?:ly|ness)?|negligen(?:t|tly|ce)"),
-    ("sloppy sloppily sloppiness", r"sloppy|sloppi(?:ly|ness)"),
+    ("sloppy sloppily sloppiness", r"sloppy(?![- ]quorums?)|sloppi(?:ly|ness)"),
     ("human operator user pilot", r"(?:human|operator|user|pilot)(?:['’]s)?\s+error"),
     ("incompetent incompetence", r"incompeten(?:t|ce|tly)"),
     (
@@ -283,7 +288,8 @@ JUDGING = PhraseSet(
     ),
     (
         "reckless stupid dumb idiot idiotic foolish",
-        r"reckless(?:ly|ness)?|stupid(?:ity|ly)?|dumb|idiot(?:ic|s)?|foolish(?:ly|ness)?",
+        r"reckless(?:ly|ness)?|stupid(?:ity|ly)?|dumb(?![- ](?:pipes?|terminals?|clients?|proxy|proxies|switch))|"
+        r"idiot(?:ic|s)?|foolish(?:ly|ness)?",
     ),
     ("silly rookie blunder", r"silly\s+(?:mistake|error|slip)|rookie\s+(?:mistake|error|move)|blunder(?:s|ed)?"),
     (
@@ -311,7 +317,8 @@ JUDGING = PhraseSet(
     ("culprit culprits", r"culprits?"),
     (
         "at fault my your his her their its whose",
-        r"at\s+fault|fault\s+lies|(?:my|your|his|her|their|its|whose)\s+fault",
+        r"at\s+fault|fault\s+lies|(?:my|your|his|her|their|its|whose)\s+fault(?![- ]?(?:toleran|domain|code|"
+        r"injection|isolation|line|detect|handling|zone|model))",
     ),
     ("blame blamed blames blaming to", r"(?<!git\s)\bblam(?:e|ed|es|ing)\b(?![- ]?(?:less|free))|to\s+blame"),
 )
@@ -369,6 +376,8 @@ HINDSIGHT = PhraseSet(
     ),
     (
         "it was is were so easy",
+        # "makes it easy to see" is a design goal, not hindsight.
+        r"(?<!make\sit\s)(?<!makes\sit\s)(?<!made\sit\s)(?<!be\s)"
         r"(?:it\s+was\s+|it['’]s\s+|was\s+|is\s+|were\s+|so\s+)?easy\s+to\s+(?:see|spot|notice|catch|predict|"
         r"avoid|prevent|foresee|know)",
     ),
@@ -406,7 +415,7 @@ HINDSIGHT = PhraseSet(
         "developers reviewers operators",
         r"(?:we|they|I|you|nobody|no\s+one|no-one|anyone|anybody|everyone|everybody|someone|somebody|people|"
         r"the\s+team|engineers|developers|reviewers|operators)\s+(?:really\s+|definitely\s+|surely\s+)?"
-        r"should(?:n['’]t|\s+not|\s+never)?\s+(?:ever\s+)?have\s+[a-z]+",
+        rf"should(?:n['’]t|\s+not|\s+never)?\s+(?:ever\s+)?have\s+{PAST_PARTICIPLE}",
     ),
     flags=re.IGNORECASE | re.MULTILINE,
 )
@@ -435,7 +444,9 @@ WHO_QUESTION = PhraseSet(
     (
         "who whom",
         r"who(?:m|['’]s)?\b(?!\s+(?:owns?|owned|maintains?|maintained|will\s+own|should\s+own|is\s+the\s+owner|"
-        r"to\s+(?:page|call|contact|ask|escalate)|can\s+help|could\s+help|was\s+available|is\s+available))"
+        r"to\s+(?:page|call|contact|ask|escalate)|can\s+help|could\s+help|(?:is|was|were|else\s+(?:is|was))\s+"
+        r"(?:available|affected|impacted|on[- ]call|attending|present|in\s+the\s+(?:call|room|meeting))|"
+        r"(?:is|was|were)\s+(?:paged|notified|told|informed)\s+(?:first|next)))(?!\s*:)"
         r"[^?.!\n]{0,160}\??",
     ),
     end="",

@@ -134,6 +134,9 @@ def test_judging_words(text, excerpt):
         "Nobody is to blame; the system allowed a one-character change to take down checkout.",
         "It was nobody's fault.",
         "A faulty disk on db-3 stalled replication.",
+        "The proxy is a dumb pipe; the retries come from the client.",
+        "Cassandra answered from a sloppy quorum.",
+        "The disk reported its fault code to the controller.",
     ],
 )
 def test_technical_and_blameless_uses_of_judging_words_are_left_alone(text):
@@ -167,6 +170,10 @@ def test_hindsight(text, excerpt):
         "The interaction between retries and timeouts was non-obvious.",
         "The dashboard did not clearly show replication lag.",
         "If the alert had fired earlier, we would have recovered sooner.",
+        "We should have a runbook for this.",
+        "Priya should have access to the payments dashboard.",
+        "The new dashboard makes it easy to see lag per shard.",
+        "Aiko had never operated the failover tool before, and its help text was empty.",
     ],
 )
 def test_specifications_and_system_counterfactuals_are_not_hindsight(text):
@@ -197,6 +204,8 @@ def test_who_and_why_you_questions_get_a_how_question(text, excerpt, advice):
         "Why did the health check pass while the service returned errors?",
         "People who were on the call agreed to pause deploys.",
         "Who owns the billing exporter is now in the service catalogue.",
+        "Who was affected, and for how long?",
+        "Who: Priya and Jonas",
     ],
 )
 def test_how_questions_and_relative_who_are_left_alone(text):
@@ -269,6 +278,24 @@ def test_flags_come_in_text_order_without_overlaps_and_explain_themselves():
         assert text[flag.start : flag.end] == flag.excerpt
         assert flag.why.endswith(".") and flag.suggestion
     assert all(a.end <= b.start for a, b in zip(flags, flags[1:], strict=False))
+
+
+def test_markdown_emphasis_and_asides_do_not_hide_blame():
+    assert rules("**Priya** broke the deploy.") == [("person_blame", "Priya** broke")]
+    assert rules("The outage was caused by *Jonas*.") == [("person_blame", "caused by *Jonas*")]
+    assert rules("Sam, once again, forgot to hand over.") == [("person_blame", "Sam, once again, forgot")]
+    assert rules("- Who approved this?") == [("who_question", "Who approved this?")]
+
+
+def test_advice_fits_what_the_person_is_said_to_have_done():
+    missed, forgot, broke = (
+        check_text(text, PEOPLE)[0]
+        for text in ("Jonas didn't notice the alert.", "Jonas forgot to renew it.", "Jonas broke checkout.")
+    )
+    assert "signal" in missed.suggestion
+    assert "left to memory" in forgot.suggestion
+    assert broke.suggestion.startswith("Describe what the system let happen")
+    assert len({missed.suggestion, forgot.suggestion, broke.suggestion}) == 3
 
 
 def test_the_widest_phrase_wins_an_overlap():
