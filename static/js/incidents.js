@@ -18,7 +18,7 @@
     if (event.target.matches && event.target.matches("select[name$='kind']")) syncDecisionFields(event.target.form || document);
   });
   document.addEventListener("DOMContentLoaded", function () { syncDecisionFields(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { syncDecisionFields(event.detail.elt.parentNode || document); });
+  document.addEventListener("htmx:afterSettle", function () { syncDecisionFields(document); });
 
   // The server refuses large pastes too; this only saves uploading them first.
   document.addEventListener("submit", function (event) {
