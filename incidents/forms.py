@@ -298,6 +298,7 @@ class NearMissForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["how_caught"].choices = HowCaught.choices
         self.fields["service"].queryset = Service.objects.all()
         self.fields["service"].empty_label = "Not sure / none of these"
         self.fields["team"].queryset = Team.objects.all()
