@@ -140,7 +140,7 @@ HUMAN_ONLY_PREDICATE = (
     r"forg[oe]t(?:s|ten)?|neglected|did\s+not\s+bother|didn['’]t\s+bother|couldn['’]t\s+be\s+bothered|"
     r"messed\s+(?:it\s+|this\s+|things\s+)?up|screwed\s+(?:it\s+|this\s+|things\s+)?up|"
     r"dropped\s+the\s+ball|botched|fumbled|fat-?fingered|goofed|blundered|slept\s+through|fell\s+(?:back\s+)?asleep|"
-    r"went\s+back\s+to\s+(?:sleep|bed)|"
+    r"went\s+back\s+to\s+(?:sleep|bed)|rubber[- ]?stamped|waved\s+(?:it|this|the\s+\w+)\s+through|"
     r"(?:was|were)\s+too\s+(?:busy|distracted|tired|slow|lazy|careless|rushed|hasty|impatient)\b|"
     r"(?:was|were)\s+(?:asleep|distracted|not\s+paying\s+attention|careless|sloppy|lazy|negligent|reckless)|"
     r"wasn['’]t\s+paying\s+attention|weren['’]t\s+paying\s+attention|"
@@ -159,6 +159,8 @@ PERSON_PREDICATE = (
     # "had never operated it before" is experience, not a failure.
     rf"(?<!had\s)never\s+(?!{STATE_VERBS})[a-z]+(?:ed|t|ne|wn)\b(?![^.!?\n]{{0,60}}\bbefore\b)|"
     r"let\s+(?:the|it|this|that|our|a)\s+(?:\w+\s+){0,3}(?:expire|lapse|slip|fill\s+up|run\s+out|rot)|"
+    r"left\s+(?:\w+\s+){1,3}?(?:running|open|enabled|unattended|unlocked|(?:switched|turned)\s+on)\b|"
+    r"left\s+(?:the\s+)?(?:\w+\s+){0,2}(?:logging|debug\w*|flag|mode|it|this|that|access)\s+on\b|"
     r"(?:is|was|were|are)\s+(?:the\s+)?(?:main\s+|real\s+|only\s+|sole\s+|root\s+)?(?:cause|culprit)\b"
     r"(?!\s+analysis)|(?:is|was|were|are)\s+(?:the\s+)?source\s+of\s+(?:the|this|our)\s+(?:outage|incident|"
     r"problem|failure|trouble)|"
@@ -197,10 +199,11 @@ WIDE_PREDICATE_MARKERS = (
 PREDICATE = re.compile(rf"{FILLER}\s+(?P<pred>{PERSON_PREDICATE})", re.IGNORECASE)
 WIDE_PREDICATE = re.compile(rf"{FILLER}\s+(?P<pred>{WIDE_PERSON_PREDICATE})", re.IGNORECASE)
 HUMAN_ONLY = re.compile(rf"{FILLER}\s+(?P<pred>{HUMAN_ONLY_PREDICATE})", re.IGNORECASE)
-# "Priya acknowledged the page and then went back to sleep."
+# "Priya acknowledged the page and then went back to sleep", "… and blocked the nightly job".
 LATER_HUMAN_ONLY = re.compile(
-    rf"{FILLER}\s+[a-z]+(?:\s+[\w-]+){{0,5}}?,?\s+(?:and|but)\s+(?:then\s+|also\s+|still\s+)?"
-    rf"(?P<pred>{HUMAN_ONLY_PREDICATE})",
+    rf"{FILLER}\s+[a-z]+(?:\s+[\w-]+){{0,7}}?,?\s+(?:and|but)\s+(?:then\s+|also\s+|still\s+|so\s+)?"
+    rf"(?P<pred>{HUMAN_ONLY_PREDICATE}|broke|blocked|took\s+down|brought\s+down|caused\s+(?:the|an?)|crashed|"
+    r"wiped|corrupted|knocked\s+out|overloaded|exhausted|double-\w+)",
     re.IGNORECASE,
 )
 SHOULD_HAVE_AFTER_PERSON = re.compile(
@@ -226,10 +229,13 @@ POSSESSIVE_BLAME = re.compile(
     re.IGNORECASE,
 )
 CAUSED_BY_BEFORE = re.compile(
-    r"\b(?:caused|introduced|broken|botched|wiped)\s+by\s+$|\bbecause\s+of\s+$|\bdue\s+to\s+$|\bthanks\s+to\s+$|"
+    r"\b(?:caused|introduced|broken|botched|wiped)\s+by\s+$|\bbecause\s+of\s+$|\bdue\s+to\s+$|"
     r"\b(?:mistakes?|errors?|blunders?|slips?|screw-?ups?)\s+(?:\w+\s+){0,3}?by\s+$|"
     r"\b(?:(?:all|entirely|squarely|solely|purely|largely|mostly|completely)\s+)?down\s+to\s+$|"
     # "got worse because Maya approved the change": a harm explained by a person.
+    # "Thanks to …" is as often gratitude: it counts only after a harm.
+    r"\b(?:worse|failed|broke|broken|down|outage|lost|crashed|corrupted|stalled|errors|stale|delayed|leak\w*|"
+    r"breach|wrong|happened|occurred)\b[^.!?\n]{0,40}?(?:\bbecause|\bthanks\s+to)\s+$|"
     r"\b(?:worse|failed|broke|broken|down|outage|lost|crashed|corrupted|stalled|errors)\b[^.!?\n]{0,40}?"
     r"\bbecause\s+$|"
     r"\broot\s+cause\s*(?:was|is|:|=|-|–|—)\s*$|"
@@ -245,7 +251,7 @@ POSSESSIVE = re.compile(r"['’]s?\b")
 POSSESSIVE_ACTION = re.compile(
     r"['’]s?\s+(?:\w+\s+)?(?:changes?|deploy(?:ment)?s?|commits?|config(?:uration)?|push|merge|migration|typo|"
     r"script|command|decisions?|mistakes?|errors?|code|query|patch|rollout|release|edit|update|actions?|"
-    r"fault|choices?|call|refactor|PR|pull\s+request)\b",
+    r"fault|choices?|call|refactor|PR|pull\s+request|backfill|cleanup|upgrade|experiment|import|job)\b",
     re.IGNORECASE,
 )
 # "If it weren't for Lena, the outage would never have happened."
@@ -479,7 +485,9 @@ WHOSE_QUESTION = PhraseSet(
 
 # --- attention remedies ----------------------------------------------------------------------
 
-_ATTENTIVE = r"(?:careful|vigilant|attentive|diligent|cautious|mindful|alert(?!s)|focused|disciplined)"
+_ATTENTIVE = (
+    r"(?:careful|vigilant|attentive|diligent|cautious|mindful|alert(?!s)|focused|disciplined|thorough|rigorous)"
+)
 ATTENTION = PhraseSet(
     (
         "be being stay staying become becoming remain",
@@ -570,7 +578,7 @@ ATTENTION = PhraseSet(
 # "Be careful" also describes a system ("the tool is careful to …"): when a system is the
 # subject of the clause, the phrase is a fact, not a remedy.
 SYSTEM_SUBJECT = re.compile(
-    r"\b(?:tool|script|pipeline|ci|check|checks|alert|alerts|bot|service|system|job|linter|test|tests|"
+    r"\b(?:tool|script|pipeline|ci|check|checks|checklist|alert|alerts|bot|service|system|job|linter|test|tests|suite|"
     r"migration|dashboard|config|monitor|monitoring|cli|command|deploy|deployer|scheduler|proxy|cache|"
     r"api|library|client|server|hook|workflow|action|lint|validator|guard|guardrail|runbook|code|"
     r"controller|function|handler|worker|queue|app|application)\b[^.!?\n]{0,40}$",
