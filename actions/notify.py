@@ -51,41 +51,92 @@ def notify(
     now: datetime | None = None,
 ) -> Notification:
     """Put a notification in the person's inbox and, if they want it, queue the same message by email."""
+    return notify_many([recipient], kind, title, body, url, incident, email=email, now=now)[0]
+
+
+def email_opt_outs(user_ids: Iterable[int] | None = None) -> set[int]:
+    """People who turned reminder email off (the default is on)."""
+    preferences = NotificationPreference.objects.filter(email_reminders=False)
+    if user_ids is not None:
+        preferences = preferences.filter(user_id__in=list(user_ids))
+    return set(preferences.values_list("user_id", flat=True))
+
+
+def notify_many(
+    people,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    incident=None,
+    email: bool = True,
+    now: datetime | None = None,
+    opt_outs: set[int] | None = None,
+) -> list[Notification]:
+    """The same message to several people's inboxes, and by email to those who want it, in two inserts."""
     now = now or timezone.now()
-    notification = Notification.objects.create(
-        recipient=recipient, kind=kind, title=title, body=body, url=url, incident=incident, created_at=now
+    people = list(people)
+    if not people:
+        return []
+    notes = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=person, kind=kind, title=title, body=body, url=url, incident=incident, created_at=now
+            )
+            for person in people
+        ]
     )
-    if email and NotificationPreference.wants_email(recipient):
+    if email:
+        if opt_outs is None:
+            opt_outs = email_opt_outs(person.pk for person in people)
         text = "\n\n".join(part for part in (title, body, f"Open it here: {absolute_url(url)}" if url else "") if part)
-        queue_delivery(
-            channel=DeliveryChannel.EMAIL,
-            notification=notification,
-            recipient=recipient,
-            address=recipient.email,
-            subject=title,
-            body=text,
-            now=now,
+        queue_deliveries(
+            [
+                Delivery(
+                    channel=DeliveryChannel.EMAIL,
+                    notification=note,
+                    recipient=person,
+                    address=person.email,
+                    subject=title,
+                    body=text,
+                )
+                for person, note in zip(people, notes, strict=True)
+                if person.email and person.pk not in opt_outs
+            ],
+            now,
         )
-    return notification
+    return notes
 
 
-def notify_team_chats(teams: Iterable[Team], text: str, url: str = "", now: datetime | None = None) -> int:
+def notify_team_chats(
+    teams: Iterable[Team], text: str, url: str = "", now: datetime | None = None, hooks: dict[int, str] | None = None
+) -> int:
     """Queue a Slack-compatible message to each team's enabled chat hook; returns how many."""
     now = now or timezone.now()
-    team_ids = {team.pk for team in teams}
-    hooks = TeamChatHook.objects.filter(team_id__in=team_ids, enabled=True)
+    hooks = enabled_chat_hooks() if hooks is None else hooks
     message = f"{text} <{absolute_url(url)}|Open>" if url else text
-    count = 0
-    for hook in hooks:
-        queue_delivery(channel=DeliveryChannel.CHAT, team_id=hook.team_id, address=hook.url, body=message, now=now)
-        count += 1
-    return count
+    rows = [
+        Delivery(channel=DeliveryChannel.CHAT, team_id=team_id, address=hooks[team_id], body=message)
+        for team_id in sorted({team.pk for team in teams})
+        if team_id in hooks
+    ]
+    queue_deliveries(rows, now)
+    return len(rows)
 
 
-def queue_delivery(*, now: datetime, **fields) -> Delivery:
-    delivery = Delivery.objects.create(created_at=now, next_attempt_at=now + SWEEP_GRACE, **fields)
-    enqueue_after_commit("actions.tasks.deliver", delivery.pk)
-    return delivery
+def enabled_chat_hooks() -> dict[int, str]:
+    return dict(TeamChatHook.objects.filter(enabled=True).values_list("team_id", "url"))
+
+
+def queue_deliveries(rows: list[Delivery], now: datetime) -> list[Delivery]:
+    if not rows:
+        return []
+    for row in rows:
+        row.created_at, row.next_attempt_at = now, now + SWEEP_GRACE
+    created = Delivery.objects.bulk_create(rows)
+    for delivery in created:
+        enqueue_after_commit("actions.tasks.deliver", delivery.pk)
+    return created
 
 
 def enqueue_after_commit(task_name: str, *args) -> None:

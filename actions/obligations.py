@@ -96,10 +96,13 @@ def first_check(obligation: FixObligation) -> datetime:
     return events[0].at if events else obligation.deadline
 
 
-def find_fix(incident_id: int) -> ActionItem | None:
+def find_fix(incident_id: int, candidates: list[ActionItem] | None = None) -> ActionItem | None:
     """The first action item that meets the obligation: systemic kind, an owner, a link to the change,
-    not "won't do", and not an appeal to attention."""
-    candidates = ActionItem.objects.filter(incident_id=incident_id).systemic_candidates().order_by("created_at", "pk")
+    not "won't do", and not an appeal to attention. ``candidates`` may come prefetched for a batch."""
+    if candidates is None:
+        candidates = (
+            ActionItem.objects.filter(incident_id=incident_id).systemic_candidates().order_by("created_at", "pk")
+        )
     for item in candidates:
         if not is_null_remedy(item.title, item.description):
             return item
@@ -150,7 +153,9 @@ def sync_obligation(incident: Incident, now: datetime | None = None) -> FixOblig
     return obligation
 
 
-def evaluate_obligation(obligation: FixObligation, now: datetime | None = None) -> bool:
+def evaluate_obligation(
+    obligation: FixObligation, now: datetime | None = None, candidates: list[ActionItem] | None = None
+) -> bool:
     """Bring met / pending / breached in line with the incident's action items. True when it just became met."""
     from actions.reminders import announce_fix
 
@@ -160,7 +165,7 @@ def evaluate_obligation(obligation: FixObligation, now: datetime | None = None) 
     current = obligation.met_by if obligation.met_by_id else None
     if current is not None and current.incident_id == obligation.incident_id and qualifies(current):
         return False
-    fix = find_fix(obligation.incident_id)
+    fix = find_fix(obligation.incident_id, candidates)
     if fix is not None:
         became_met = obligation.state != ObligationState.MET
         obligation.state, obligation.met_by, obligation.next_check_at = ObligationState.MET, fix, None
@@ -199,7 +204,7 @@ def refresh_for_incident(incident_id: int | None, now: datetime | None = None) -
 
 def responders_and_facilitator(incident: Incident) -> list[User]:
     """The people the obligation belongs to; the leading team's facilitators when nobody is named yet."""
-    people = {user.pk: user for user in incident.responders.filter(is_active=True)}
+    people = {user.pk: user for user in incident.responders.all() if user.is_active}
     if incident.facilitator_id and incident.facilitator.is_active:
         people.setdefault(incident.facilitator_id, incident.facilitator)
     if not people:
@@ -214,7 +219,7 @@ def responders_and_facilitator(incident: Incident) -> list[User]:
 
 def escalation_recipients(incident: Incident) -> list[User]:
     """The facilitator and the managers of every team involved."""
-    team_ids = {incident.team_id, *incident.involved_teams.values_list("pk", flat=True)}
+    team_ids = {incident.team_id, *(team.pk for team in incident.involved_teams.all())}
     people = {
         user.pk: user
         for user in User.objects.filter(

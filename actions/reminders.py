@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from actions.models import (
     SentReminder,
     start_of_day_after,
 )
-from actions.notify import backoff, deliver_due, notify, notify_team_chats
+from actions.notify import backoff, deliver_due, email_opt_outs, enabled_chat_hooks, notify_many, notify_team_chats
 from actions.obligations import (
     ObligationEvent,
     escalation_recipients,
@@ -58,14 +58,34 @@ class SweepReport:
         return self.obligation_reminders + self.overdue_reminders + self.digests
 
 
-def record_reminder(key: str, **fields) -> bool:
-    """Insert the sent-reminder row; False when it exists (this reminder was issued already)."""
-    try:
-        with transaction.atomic():
-            SentReminder.objects.create(key=key, **fields)
-    except IntegrityError:
-        return False
-    return True
+def record_reminder(
+    key: str, sent_at: datetime, obligation=None, action_item=None, recipient_id: int | None = None
+) -> bool:
+    """Insert the sent-reminder row; False when it exists (this reminder was issued already).
+
+    ``ON CONFLICT DO NOTHING``: a concurrent sweep inserting the same key waits for ours to
+    commit and then inserts nothing, so exactly one of them goes on to send.
+    """
+    table = SentReminder._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, obligation_id, action_item_id, recipient_id, sent_at) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
+            [key, getattr(obligation, "pk", None), getattr(action_item, "pk", None), recipient_id, sent_at],
+        )
+        return cursor.fetchone() is not None
+
+
+@dataclass
+class SweepContext:
+    """What one sweep reads once instead of once per reminder: email opt-outs and team chat hooks."""
+
+    opt_outs: set[int]
+    hooks: dict[int, str]
+
+    @classmethod
+    def load(cls) -> "SweepContext":
+        return cls(opt_outs=email_opt_outs(), hooks=enabled_chat_hooks())
 
 
 def _incident_url(incident: Incident) -> str:
@@ -113,49 +133,54 @@ def obligation_message(obligation: FixObligation, event: ObligationEvent, now: d
 
 def announce_fix(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
     """Tell the responders the obligation is met (once), naming the change, not the person."""
-    if not record_reminder(f"obligation:{obligation.pk}:met", obligation=obligation, sent_at=now):
+    if not record_reminder(f"obligation:{obligation.pk}:met", now, obligation=obligation):
         return
     incident = obligation.incident
     title = f"The systemic fix for “{incident.title}” landed: “{item.title}”"
     body = f"A {item.get_kind_display().lower()} change is linked to the incident. Thank you for following through."
-    for person in responders_and_facilitator(incident):
-        notify(person, NotificationKind.FIX_MET, title, body, _incident_url(incident), incident, email=False, now=now)
+    people = responders_and_facilitator(incident)
+    notify_many(people, NotificationKind.FIX_MET, title, body, _incident_url(incident), incident, email=False, now=now)
 
 
 # --- obligations ------------------------------------------------------------------------------------
 
 
-def process_obligation(obligation: FixObligation, now: datetime) -> int:
-    """Send what is due for one locked obligation and move its cursor; returns how many reminders went out."""
+def process_obligation(
+    obligation: FixObligation,
+    now: datetime,
+    context: SweepContext | None = None,
+    sent_keys: set[str] | None = None,
+    candidates: list[ActionItem] | None = None,
+) -> int:
+    """Send what is due for one locked obligation and move its cursor; returns how many reminders went out.
+
+    ``sent_keys`` and ``candidates`` may be read for a whole batch at once; without them they are read here.
+    """
+    context = context or SweepContext.load()
     incident = obligation.incident
     if incident.is_cancelled:
         obligation.state, obligation.cancelled_at, obligation.next_check_at = ObligationState.CANCELLED, now, None
         obligation.save(update_fields=["state", "cancelled_at", "next_check_at", "updated_at"])
         return 0
-    evaluate_obligation(obligation, now)
+    evaluate_obligation(obligation, now, candidates=candidates)
     if obligation.state == ObligationState.MET:
         return 0
     if now >= obligation.deadline and obligation.state == ObligationState.PENDING:
         obligation.state, obligation.breached_at = ObligationState.BREACHED, obligation.deadline
-    sent_keys = {
-        key.rsplit(":", 1)[1]
-        for key in SentReminder.objects.filter(key__startswith=f"obligation:{obligation.pk}:").values_list(
-            "key", flat=True
-        )
-    }
+    if sent_keys is None:
+        sent_keys = sent_obligation_keys([obligation.pk]).get(obligation.pk, set())
     event = event_due(obligation, now, sent_keys)
     sent = 0
-    if event and record_reminder(f"obligation:{obligation.pk}:{event.key}", obligation=obligation, sent_at=now):
+    if event and record_reminder(f"obligation:{obligation.pk}:{event.key}", now, obligation=obligation):
         title, body = obligation_message(obligation, event, now)
         url = _incident_url(incident)
         if event.kind == NotificationKind.FIX_ESCALATION:
             people = escalation_recipients(incident)
         else:
             people = responders_and_facilitator(incident)
-        for person in people:
-            notify(person, event.kind, title, body, url, incident, now=now)
+        notify_many(people, event.kind, title, body, url, incident, now=now, opt_outs=context.opt_outs)
         teams = [incident.team, *incident.involved_teams.all()]
-        notify_team_chats(teams, title, url, now=now)
+        notify_team_chats(teams, title, url, now=now, hooks=context.hooks)
         sent = 1
     obligation.next_check_at = next_check_after(obligation, now)
     obligation.attempts, obligation.last_error = 0, ""
@@ -163,7 +188,16 @@ def process_obligation(obligation: FixObligation, now: datetime) -> int:
     return sent
 
 
-def process_due_obligations(now: datetime, report: SweepReport) -> None:
+def sent_obligation_keys(obligation_ids: list[int]) -> dict[int, set[str]]:
+    """The schedule moments already sent, per obligation (``due-24h``, ``escalation``, ...)."""
+    sent: dict[int, set[str]] = {pk: set() for pk in obligation_ids}
+    rows = SentReminder.objects.filter(obligation_id__in=obligation_ids).values_list("obligation_id", "key")
+    for obligation_id, key in rows:
+        sent[obligation_id].add(key.rsplit(":", 1)[1])
+    return sent
+
+
+def process_due_obligations(now: datetime, report: SweepReport, context: SweepContext) -> None:
     batch_size = settings.ACTIONS_SWEEP_BATCH_SIZE
     while True:
         with transaction.atomic():
@@ -171,13 +205,25 @@ def process_due_obligations(now: datetime, report: SweepReport) -> None:
                 FixObligation.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(state__in=[ObligationState.PENDING, ObligationState.BREACHED], next_check_at__lte=now)
                 .select_related("incident__team", "incident__facilitator", "met_by")
+                .prefetch_related("incident__responders", "incident__involved_teams")
                 .order_by("next_check_at", "pk")[:batch_size]
             )
+            ids = [obligation.pk for obligation in batch]
+            sent = sent_obligation_keys(ids)
+            candidates: dict[int, list[ActionItem]] = {}
+            for item in (
+                ActionItem.objects.filter(incident_id__in=[o.incident_id for o in batch])
+                .systemic_candidates()
+                .order_by("created_at", "pk")
+            ):
+                candidates.setdefault(item.incident_id, []).append(item)
             for obligation in batch:
                 report.obligations_checked += 1
                 try:
                     with transaction.atomic():
-                        report.obligation_reminders += process_obligation(obligation, now)
+                        report.obligation_reminders += process_obligation(
+                            obligation, now, context, sent[obligation.pk], candidates.get(obligation.incident_id, [])
+                        )
                 except Exception as exc:
                     push_back_obligation(obligation, now, exc, report)
         if len(batch) < batch_size:
@@ -223,7 +269,7 @@ def reconcile_obligations(now: datetime | None = None) -> int:
 # --- action items past their due date ------------------------------------------------------------------
 
 
-def process_overdue_items(now: datetime, report: SweepReport) -> None:
+def process_overdue_items(now: datetime, report: SweepReport, context: SweepContext) -> None:
     """Remind each owner of an action item past its due date, at most once a day."""
     batch_size = settings.ACTIONS_SWEEP_BATCH_SIZE
     today = timezone.localdate(now)
@@ -239,20 +285,21 @@ def process_overdue_items(now: datetime, report: SweepReport) -> None:
             for item in batch:
                 if item.owner_id and item.owner.is_active:
                     key = f"item:{item.pk}:overdue:{today.isoformat()}"
-                    if record_reminder(key, action_item=item, recipient=item.owner, sent_at=now):
+                    if record_reminder(key, now, action_item=item, recipient_id=item.owner_id):
                         title, body = overdue_message(item, today)
-                        notify(
-                            item.owner,
+                        notify_many(
+                            [item.owner],
                             NotificationKind.ACTION_OVERDUE,
                             title,
                             body,
                             item.get_absolute_url(),
                             item.incident,
                             now=now,
+                            opt_outs=context.opt_outs,
                         )
                         report.overdue_reminders += 1
-                # A queryset update leaves the model's own cursor logic alone.
-                ActionItem.objects.filter(pk=item.pk).update(next_reminder_at=tomorrow)
+            # A queryset update leaves the model's own cursor logic alone.
+            ActionItem.objects.filter(pk__in=[item.pk for item in batch]).update(next_reminder_at=tomorrow)
         if len(batch) < batch_size:
             return
 
@@ -297,12 +344,12 @@ def send_weekly_digests(now: datetime, report: SweepReport) -> None:
         if keys[manager.pk] in done:
             continue
         with transaction.atomic():
-            if not record_reminder(keys[manager.pk], recipient_id=manager.pk, sent_at=now):
+            if not record_reminder(keys[manager.pk], now, recipient_id=manager.pk):
                 continue
             manager = User.objects.get(pk=manager.pk)
             title, body = digest_message(manager, now)
             if body:
-                notify(manager, NotificationKind.DIGEST, title, body, reverse("action_list") + "?status=open", now=now)
+                notify_many([manager], NotificationKind.DIGEST, title, body, reverse("action_list"), now=now)
                 report.digests += 1
 
 
@@ -340,8 +387,9 @@ def run_sweep(now: datetime | None = None) -> SweepReport:
     """Everything due at ``now``: obligation reminders and escalations, overdue items, digests, then the outbox."""
     now = now or timezone.now()
     report = SweepReport()
-    process_due_obligations(now, report)
-    process_overdue_items(now, report)
+    context = SweepContext.load()
+    process_due_obligations(now, report, context)
+    process_overdue_items(now, report, context)
     send_weekly_digests(now, report)
     report.deliveries_sent = deliver_due(now)
     return report
