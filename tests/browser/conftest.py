@@ -1,5 +1,6 @@
 """The browser harness: Playwright for Python driving Debian's Chromium against ``live_server``."""
 
+import functools
 import os
 from pathlib import Path
 
@@ -16,12 +17,21 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# axe-core from the npm registry (see vendor/README.md); run by BrowserSession.assert_accessible().
+AXE_SCRIPT = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_FAILING_IMPACTS = ("serious", "critical")
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +68,38 @@ class BrowserSession:
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(lambda url: "/login/" not in url)
         return page
+
+    def assert_accessible(self, exclude: list[str] | None = None) -> list[dict]:
+        """Run axe-core on the page as it is now; fail on serious or critical violations with a readable list.
+
+        Returns every violation (moderate and minor too) for a test that wants to look further. axe is
+        evaluated through the DevTools protocol: the page's CSP rightly refuses an injected <script>.
+        """
+        page = self.page
+        page.wait_for_load_state("load")
+        if not page.evaluate("typeof window.axe === 'object'"):
+            page.evaluate(_axe_source())
+        options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        context = {"exclude": [[selector] for selector in exclude]} if exclude else "document"
+        results = page.evaluate(
+            "async ([context, options]) => await axe.run(context === 'document' ? document : context, options)",
+            [context, options],
+        )
+        violations = results["violations"]
+        failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+        if failing:
+            lines = [f"axe-core found {len(failing)} serious or critical problem(s) on {page.url}:"]
+            for violation in failing:
+                lines.append(
+                    f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>"
+                )
+                for node in violation["nodes"][:5]:
+                    summary = " ".join(node.get("failureSummary", "").split())
+                    lines.append(f"    {' '.join(map(str, node['target']))}: {summary}")
+                if len(violation["nodes"]) > 5:
+                    lines.append(f"    ... and {len(violation['nodes']) - 5} more")
+            pytest.fail("\n".join(lines), pytrace=False)
+        return violations
 
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
