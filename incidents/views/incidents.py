@@ -150,7 +150,12 @@ def link_remove(request: HtmxHttpRequest, pk: int, link_pk: int):
     access = get_incident_for_user(request.user, pk)
     if not access.can_edit:
         raise PermissionDenied("Only people who can change this incident unlink it.")
-    IncidentLink.objects.filter(Q(from_incident=access.incident) | Q(to_incident=access.incident), pk=link_pk).delete()
+    visible = Incident.objects.visible_to(request.user)
+    IncidentLink.objects.filter(
+        Q(from_incident=access.incident, to_incident__in=visible)
+        | Q(to_incident=access.incident, from_incident__in=visible),
+        pk=link_pk,
+    ).delete()
     if request.htmx:
         return render(request, "incidents/detail.html#related", incident_page_context(request, access))
     return redirect(access.incident.get_absolute_url() + "#related")

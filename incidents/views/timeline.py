@@ -70,7 +70,10 @@ def entry_add(request: HtmxHttpRequest, pk: int):
         entry.author = request.user
         entry.save()
         if request.htmx:
-            return render(request, "incidents/detail.html#timeline", timeline_context(access))
+            context = timeline_context(access)
+            # Ready for the next fact: the fresh form takes the focus after the swap.
+            context["entry_form"].fields["text"].widget.attrs["autofocus"] = True
+            return render(request, "incidents/detail.html#timeline", context)
         return redirect(_timeline_url(access))
     if request.htmx:
         response = render(

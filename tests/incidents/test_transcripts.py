@@ -145,7 +145,7 @@ zones = st.sampled_from([UTC, BERLIN, zoneinfo.ZoneInfo("Pacific/Kiritimati"), z
 days = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines=st.lists(line_shapes, max_size=25), day=days, tz=zones)
 def test_any_paste_parses_without_error_and_every_line_is_accounted_for(lines, day, tz):
     text = "\n".join(lines)
@@ -181,7 +181,7 @@ slack_messages = st.fixed_dictionaries(
 )  # fmt: skip
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messages=st.lists(st.one_of(slack_messages, json_values), min_size=1, max_size=12), wrapped=st.booleans())
 def test_any_json_paste_parses_without_error_and_every_message_is_accounted_for(messages, wrapped):
     text = json.dumps({"messages": messages} if wrapped else messages)
