@@ -11,6 +11,7 @@ a how-question, or a change to the system.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -36,6 +37,7 @@ __all__ = [
     "find_attention_remedy",
 ]
 
+KEY_LENGTH = 200
 _KEY_NOISE = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
 
@@ -53,9 +55,16 @@ class Flag:
 
     @property
     def key(self) -> str:
-        """A stable fingerprint (rule and normalised excerpt), so a dismissal survives edits elsewhere."""
+        """A stable fingerprint (rule and normalised excerpt), so a dismissal survives edits elsewhere.
+
+        At most ``KEY_LENGTH`` characters: a long excerpt keeps its start and a digest of the rest.
+        """
         words = _SPACES.sub(" ", _KEY_NOISE.sub(" ", self.excerpt.replace("’", "'").lower())).strip()
-        return f"{self.rule}:{words}"
+        key = f"{self.rule}:{words}"
+        if len(key) > KEY_LENGTH:
+            digest = hashlib.sha256(words.encode()).hexdigest()[:16]
+            key = f"{key[: KEY_LENGTH - len(digest) - 1]}#{digest}"
+        return key
 
 
 def _flag(text: str, rule: str, start: int, end: int, suggestion: str) -> Flag:
@@ -176,7 +185,7 @@ class _Reading:
             if why:
                 stop = p.QUESTION_END.search(text, start)
                 end = len(text) if not stop else stop.end() if stop.group() == "?" else stop.start()
-                flags.append(_flag(text, WHO_QUESTION, why.start(), min(end, start + 200), advice.WHY_YOU))
+                flags.append(_flag(text, WHO_QUESTION, why.start(), min(end, start + 160), advice.WHY_YOU))
         return flags
 
     def attention_flags(self) -> list[Flag]:

@@ -316,6 +316,20 @@ def test_key_is_stable_across_edits_elsewhere_and_spelling_of_space_and_case():
     assert check_text("Who approved this?")[0].key != check_text("Who merged this?")[0].key
 
 
+def test_key_fits_the_dismissal_column_even_for_a_long_excerpt():
+    words = " ".join(["the", "retry", "budget", "and", "the", "pool"] * 30)
+    question = check_text(f"Why didn't Priya see that {words}?", PEOPLE)[0]
+    assert question.rule == "who_question" and len(question.excerpt) <= 200 and len(question.key) <= 200
+
+    def key(excerpt):
+        return Flag("who_question", 0, len(excerpt), excerpt, "why", "suggestion").key
+
+    long_excerpt = f"Why didn't Priya see that {words}?"
+    assert len(key(long_excerpt)) == 200 and key(long_excerpt).startswith("who_question:why didn t priya see")
+    assert key(long_excerpt) == key(long_excerpt.upper())
+    assert key(long_excerpt) != key(long_excerpt.replace("pool?", "cache?"))
+
+
 def test_empty_and_blank_text():
     assert check_text("") == []
     assert check_text(" \n\t ") == []
@@ -375,7 +389,7 @@ def test_check_text_never_raises_and_offsets_stay_in_the_text(text, people):
         assert 0 <= position <= flag.start < flag.end <= len(text)
         assert text[flag.start : flag.end] == flag.excerpt
         assert flag.excerpt == flag.excerpt.strip()
-        assert flag.key.startswith(flag.rule + ":")
+        assert flag.key.startswith(flag.rule + ":") and len(flag.key) <= 200 and len(flag.excerpt) <= 300
         position = flag.end
     remedy = find_attention_remedy(text)
     assert remedy is None or remedy.rule == "attention_remedy"
