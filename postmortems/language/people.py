@@ -12,14 +12,17 @@ from .phrases import WordIndex, word_key
 DIRECTORY_CACHE_KEY = "postmortems:language:directory-names"
 DIRECTORY_CACHE_SECONDS = 300
 
-# Names that are also ordinary English words only count when written with the same capitals
-# ("Will restarted the consumer" is about Will; "the job will fail" is not).
+# Names that are also ordinary words only count when written with the same capitals ("Will
+# restarted the consumer" is about Will; "the job will fail" is not). A lower-case username that
+# is such a word ("build", "deploy") is left out: it reads as the word, not as someone.
 COMMON_WORDS = frozenset(
     """a an and are as at be but by can do for go he her him his i if in is it may me my no not of on or our
     so the to up us we will was were who why how you your all any art bill bob buck chase chip claire crystal
     dawn don faith frank gene grace grant guy hope ivy jack jay jean joy june justice kit lane lee mark max
     miles nick page pat penny ray rich rob rose ruby sandy summer sun sue terry tim tom vic victor will win
-    wood young admin root test user ops dev deploy bot system service team""".split()  # noqa: SIM905 - reads as prose
+    wood young admin root test user ops dev deploy bot system service team build release backup monitor alert
+    alerts support infra security data api web app prod staging qa ci cd robot jenkins github gitlab cron
+    scheduler worker runner pager oncall""".split()  # noqa: SIM905 - reads as prose
 )
 # Capitalised words that start sentences without being anyone's name.
 NOT_A_NAME = frozenset(
@@ -51,6 +54,8 @@ def directory_for(people: tuple[str, ...]) -> Directory:
             candidates.update((word,) for word in words if len(word) >= 3)
         for candidate in candidates:
             exact = len(candidate) == 1 and (candidate[0].lower() in COMMON_WORDS or len(candidate[0]) < 2)
+            if exact and not candidate[0][0].isupper():
+                continue
             key = candidate if exact else tuple(word.lower() for word in candidate)
             names[key] = names.get(key, True) and exact
     by_first_word: dict[str, list[tuple[tuple[str, ...], bool]]] = {}

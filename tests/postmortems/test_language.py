@@ -97,6 +97,9 @@ def test_names_that_are_ordinary_words_need_their_capitals():
     assert rules("Will broke the build.", people) == [("person_blame", "Will broke")]
     assert rules("The job will fail to start without the secret.", people) == []
     assert rules("Will joined the call from Berlin.", people) == []
+    # Usernames of service accounts read as words, not as people.
+    assert rules("The build broke after the base image changed.", ["build", "jenkins", "Deploy Bot"]) == []
+    assert rules("jenkins broke the build", ["jenkins"]) == []
 
 
 def test_usernames_and_first_names_from_the_directory():
