@@ -38,7 +38,9 @@ def check_as_you_type(field: forms.Field, *, review: Review, html_name: str, not
 class SectionForm(forms.Form):
     """One section text of the write-up, with the version it was based on."""
 
-    text = forms.CharField(required=False, max_length=LONG_TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(
+        required=False, max_length=LONG_TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 8, "autofocus": True})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, section: str, review: Review, **kwargs):
