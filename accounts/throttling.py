@@ -10,6 +10,7 @@ which accounts are real.
 """
 
 import hashlib
+import ipaddress
 import logging
 import math
 import time
@@ -48,6 +49,20 @@ def client_address(request: HttpRequest | None) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")[:64]
 
 
+def address_group(address: str) -> str:
+    """The unit an address is counted in: itself for IPv4, its /64 network for IPv6 (one household or
+    server usually holds a whole /64, so counting single IPv6 addresses would be trivial to dodge)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def _digest(value: str) -> str:
     # Keys stay short and free of whatever characters an attacker typed.
     return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
@@ -65,7 +80,7 @@ def normalise_username(username: str | None) -> str:
 def current_pause(username: str | None, address: str) -> SignInPause | None:
     """The pause in force for this username or this address, if any."""
     now = time.time()
-    for kind, value in (("account", normalise_username(username)), ("address", address)):
+    for kind, value in (("account", normalise_username(username)), ("address", address_group(address))):
         if not value:
             continue
         _, pause_key = _keys(kind, value)
@@ -104,7 +119,7 @@ def record_failure(username: str | None, address: str) -> None:
     logger.warning("Failed sign-in for username %r from %s", username, address)
     if username:
         _count_failure("account", username, settings.LOGIN_THROTTLE_ACCOUNT_LIMIT)
-    _count_failure("address", address, settings.LOGIN_THROTTLE_ADDRESS_LIMIT)
+    _count_failure("address", address_group(address), settings.LOGIN_THROTTLE_ADDRESS_LIMIT)
 
 
 def record_refusal(username: str | None, address: str, pause: SignInPause) -> None:

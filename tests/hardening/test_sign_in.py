@@ -93,6 +93,13 @@ def test_addresses_behind_a_trusted_proxy_are_told_apart(db, limits, engineer, p
     assert attempt(Client(HTTP_X_FORWARDED_FOR="192.0.2.44"), "priya", password).status_code == 302
 
 
+def test_ipv6_addresses_are_counted_per_64_network(db, limits):
+    for n in range(6):
+        attempt(Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}"), f"guess-{n}")
+    assert attempt(Client(REMOTE_ADDR="2001:db8:1:2:ffff::9"), "someone").status_code == 429
+    assert attempt(Client(REMOTE_ADDR="2001:db8:1:3::1"), "someone").status_code == 200
+
+
 def test_a_successful_sign_in_clears_the_account_count(client, engineer, password, limits):
     attempt(client, "priya")
     attempt(client, "priya")
