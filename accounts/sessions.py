@@ -7,6 +7,7 @@ page does not turn every request into a session write.
 """
 
 import time
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -74,3 +75,16 @@ def _on_signed_in(sender, request, user, **kwargs):
         now = time.time()
         request.session[SIGNED_IN_AT] = now
         request.session[LAST_SEEN_AT] = now
+
+
+def remove_expired_sessions() -> int:
+    """Delete sessions past their expiry date from the session store; returns how many went."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+        return deleted
+    engine = import_module(settings.SESSION_ENGINE)
+    engine.SessionStore.clear_expired()
+    return 0

@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "config.tasks.record_worker_heartbeat", "schedule": timedelta(minutes=1)},
 }
+CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
+    "task": "accounts.tasks.clear_expired_sessions",
+    "schedule": timedelta(hours=6),
+}
 
 # --- Follow-through (actions app): the systemic-fix obligation and reminders -----------------
 SYSTEMIC_FIX_HOURS = env_int("SYSTEMIC_FIX_HOURS", 48)

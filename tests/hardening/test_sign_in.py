@@ -204,3 +204,19 @@ def test_timed_out_htmx_request_sends_the_whole_page_to_sign_in(client, engineer
         )
     assert response.status_code == 204
     assert response["HX-Redirect"] == f"{LOGIN}?next=%2Fteams%2F%3Fx%3D1"
+
+
+def test_expired_sessions_are_removed_by_the_periodic_task(engineer, teammate, password, settings):
+    from django.contrib.sessions.models import Session
+
+    from accounts.tasks import clear_expired_sessions
+
+    assert "accounts-clear-expired-sessions" in settings.CELERY_BEAT_SCHEDULE
+    with time_machine.travel("2026-11-21 09:00:00Z", tick=False):
+        attempt(Client(), "priya", password)
+    with time_machine.travel("2026-11-21 20:00:00Z", tick=False):
+        attempt(Client(), "jonas", password)
+    assert Session.objects.count() == 2
+    with time_machine.travel("2026-11-21 22:00:00Z", tick=False):
+        assert clear_expired_sessions() == 1  # 13 h after Priya's sign-in; Jonas's is 2 h old
+    assert Session.objects.get().get_decoded()["_auth_user_id"] == str(teammate.pk)
