@@ -134,8 +134,7 @@ def queue_deliveries(rows: list[Delivery], now: datetime) -> list[Delivery]:
     for row in rows:
         row.created_at, row.next_attempt_at = now, now + SWEEP_GRACE
     created = Delivery.objects.bulk_create(rows)
-    for delivery in created:
-        enqueue_after_commit("actions.tasks.deliver", delivery.pk)
+    enqueue_after_commit("actions.tasks.deliver", [delivery.pk for delivery in created])
     return created
 
 

@@ -17,8 +17,10 @@ def check_obligation(pk: int) -> int:
 
 
 @shared_task(name="actions.tasks.deliver")
-def deliver(pk: int) -> bool:
-    return notify.deliver_one(pk, immediate=True)
+def deliver(pks: list[int] | int) -> int:
+    """Send the deliveries queued together by one commit; returns how many this worker sent."""
+    pks = [pks] if isinstance(pks, int) else pks
+    return sum(1 for pk in pks if notify.deliver_one(pk, immediate=True))
 
 
 @shared_task(name="actions.tasks.reconcile_obligations")
