@@ -137,7 +137,8 @@ class _Reading:
         if predicate:
             return _flag(text, PERSON_BLAME, start, predicate.end(), advice.for_person(predicate.group("pred")))
         if not certainly_person:
-            return None
+            unknown = p.UNKNOWN_POSSESSIVE_BLAME.match(text, end)
+            return unknown and _flag(text, PERSON_BLAME, start, unknown.end(), advice.PERSON_POSSESSIVE)
         possessive = p.POSSESSIVE_BLAME.match(text, end)
         if possessive:
             return _flag(text, PERSON_BLAME, start, possessive.end(), advice.PERSON_POSSESSIVE)

@@ -229,7 +229,9 @@ POSSESSIVE_BLAME = re.compile(
     r"patch|refactor|PR|pull\s+request|fix|hotfix)\s+(?:was|were|is)\s+(?:\w+\s+)?(?:wrong|broken|buggy|bad|"
     r"incorrect|faulty|sloppy|untested)|"
     # "Jonas's mistake", "the intern's sloppy code".
-    r"(?:\w+\s+)?(?:mistakes?|errors?|fault|oversight|blunders?|carelessness|negligence|"
+    r"(?:\w+\s+)?(?:mistakes?|errors?(?!\s+(?:budgets?|logs?|rates?|messages?|codes?|pages?|handl\w+|counts?|"
+    r"tracking|reports?|alerts?|dashboards?|spikes?))|fault(?![- ]?(?:toleran|domain|code|injection))|oversight|"
+    r"blunders?|carelessness|negligence|"
     r"screw-?up|mess-?up|typo|sloppiness|laziness|incompetence|bad\s+(?:change|deploy|config|commit|code|"
     r"migration|query|decision|call|merge|push)|broken\s+(?:change|deploy|config|commit|code|migration|"
     r"query|build)|lack\s+of\s+(?:care|attention|diligence|discipline|experience|judg(?:e)?ment)))\b",
@@ -251,6 +253,12 @@ CAUSED_BY_BEFORE = re.compile(
     r"\b(?:mess|trouble|whole\s+thing|it\s+all|all\s+this|everything|chaos)\s+(?:started|began|happened|"
     r"kicked\s+off)\s+(?:when|because|after)\s+$|"
     r"\bblame[sd]?\s+(?:it\s+)?on\s+$|\bfault\s+of\s+$|\bblaming\s+$|\bblame\s+$",
+    re.IGNORECASE,
+)
+# "X's mistake" about a capitalised word the directory does not know.
+UNKNOWN_POSSESSIVE_BLAME = re.compile(
+    r"['’]s?\s+(?:mistake|fault(?![- ]?(?:toleran|domain|code|injection))|blunder|carelessness|negligence|"
+    r"sloppiness|laziness|incompetence)\b",
     re.IGNORECASE,
 )
 # "Because of Otto's graph" credits a person; "because of Otto's change" makes them the cause.
@@ -290,7 +298,10 @@ QUESTION_END = re.compile(r"[?.!\n]")
 # --- judging words ------------------------------------------------------------------------
 
 JUDGING = PhraseSet(
-    ("careless negligent negligence negligently", r"careless(?:ly|ness)?|negligen(?:t|tly|ce)"),
+    (
+        "careless negligent negligence negligently",
+        r"careless(?:ly|ness)?(?:\s+(?:mistakes?|errors?|slips?))?|negligen(?:t|tly|ce)",
+    ),
     ("sloppy sloppily sloppiness", r"sloppy(?![- ]quorums?)|sloppi(?:ly|ness)"),
     ("human operator user pilot", r"(?:human|operator|user|pilot)(?:['’]s)?\s+error"),
     ("incompetent incompetence", r"incompeten(?:t|ce|tly)"),
@@ -301,7 +312,8 @@ JUDGING = PhraseSet(
     ),
     (
         "reckless stupid dumb idiot idiotic foolish",
-        r"reckless(?:ly|ness)?|stupid(?:ity|ly)?|dumb(?![- ](?:pipes?|terminals?|clients?|proxy|proxies|switch))|"
+        r"reckless(?:ly|ness)?|stupid(?:ity|ly)?(?:\s+(?:mistakes?|errors?|decisions?|slips?|bugs?|idea))?|"
+        r"dumb(?![- ](?:pipes?|terminals?|clients?|proxy|proxies|switch))|"
         r"idiot(?:ic|s)?|foolish(?:ly|ness)?",
     ),
     ("silly rookie blunder", r"silly\s+(?:mistake|error|slip)|rookie\s+(?:mistake|error|move)|blunder(?:s|ed)?"),
@@ -548,7 +560,8 @@ ATTENTION = PhraseSet(
         "remind reminded reminding reminder reminders",
         r"remind(?:ed|ing|er|ers|s)?\s+(?:the\s+|all\s+|our\s+|every\s+)?(?:[\w-]+\s+){0,2}?(?:people|everyone|"
         r"everybody|engineers?|developers?|devs|team|teams|staff|on-?call\w*|reviewers?|operators?|interns?|hires?|"
-        r"folks|colleagues|responders|members|approvers?|authors?)(?:\s+[\w-]+){0,4}?\s+(?:to|about|that|of)\b",
+        r"folks|colleagues|responders|members|approvers?|authors?)(?:(?:\s+[\w-]+){0,4}?\s+(?:to|about|that|of)\b|"
+        r"(?=\s*(?:[.;!,\n]|$)))",
     ),
     (
         "send sent post posted share shared",

@@ -56,6 +56,7 @@ def rules(text, people=PEOPLE):
         ("Priya Raman didn't follow the runbook.", "Priya Raman didn't follow"),
         ("Root cause: the new hire ran the cleanup job.", "Root cause: the new hire"),
         ("Someone forgot to renew the certificate.", "Someone forgot"),
+        ("The outage was X's mistake.", "X's mistake"),
     ],
 )
 def test_person_blame_marks_the_person_and_the_failure(text, excerpt):
@@ -77,6 +78,8 @@ def test_person_blame_marks_the_person_and_the_failure(text, excerpt):
         "The engineer who was paged first joined at 02:14.",
         "Priya was responsible for the migration project.",
         "A schema change broke the nightly report.",
+        "Priya's error budget dashboard turned red at 02:10.",
+        "Kafka's error log showed the rebalance.",
     ],
 )
 def test_facts_about_people_are_left_alone(text):
@@ -115,6 +118,7 @@ def test_usernames_and_first_names_from_the_directory():
         ("This was human error.", "human error"),
         ("A careless change to the retry policy.", "careless"),
         ("The rollout was reckless.", "reckless"),
+        ("It was a stupid mistake.", "stupid mistake"),
         ("Root cause: operator error.", "operator error"),
         ("The fault lies with the platform team.", "fault lies"),
         ("It was entirely their fault.", "their fault"),
@@ -226,6 +230,7 @@ def test_how_questions_and_relative_who_are_left_alone(text):
         ("We will try harder.", "try harder"),
         ("Don't do it again.", "Don't do it again"),
         ("Reviewers should read diffs more carefully.", "read diffs more carefully"),
+        ("We will remind people.", "remind people"),
     ],
 )
 def test_attention_remedies(text, excerpt):
