@@ -7,6 +7,12 @@ named as the one who failed ("Priya broke the deploy") is not how we write about
 
 Each ``Flag`` says why the phrasing hurts learning and offers a better framing: we-framing,
 a how-question, or a change to the system.
+
+Changing the rules: phrases live in ``phrases.py``, each beside the words it can begin with
+(the tests check the fast path finds exactly what a full scan finds); the product's words
+live in ``advice.py``. Measure first: add fresh sentences to
+``tests/postmortems/language_corpus.tsv`` as a new batch, note how the current rules do on
+them, and only then widen a rule, in terms that would hold for sentences not yet written.
 """
 
 from __future__ import annotations
