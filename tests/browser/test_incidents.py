@@ -1,8 +1,11 @@
 """A responder opens an incident and builds its timeline inline, without the page reloading."""
 
+from datetime import UTC, datetime
+
 from playwright.sync_api import expect
 
 from incidents.models import Incident, TimelineEntry
+from tests.incidents.factories import IncidentFactory
 
 
 def snap(person, name):
@@ -82,3 +85,41 @@ def test_responder_opens_an_incident_and_builds_the_timeline_inline(open_browser
     # The one expected "error" is the browser noting the 422 answer to the invalid entry above.
     unexpected = [e for e in person.console_errors if "status of 422" not in e]
     assert unexpected == []
+
+
+def test_responder_imports_a_chat_transcript_after_a_preview(open_browser, engineer, payments, password):
+    incident = IncidentFactory(
+        title="Checkout returns 502 for card payments", team=payments, responders=[engineer],
+        impact_started_at=datetime(2026, 3, 1, 13, 0, tzinfo=UTC),
+    )  # fmt: skip
+    earlier = IncidentFactory(title="Card payments time out after certificate rotation", team=payments)
+    person = open_browser()
+    page = person.log_in("priya", password)
+    page.goto(incident.get_absolute_url())
+    page.get_by_role("link", name="Import a chat transcript").click()
+
+    paste = page.get_by_label("Transcript")
+    paste.fill("x" * 200_001)
+    page.get_by_role("button", name="Preview the entries").click()
+    expect(page.locator("#import .inline-error")).to_contain_text("we take up to 200 KB")
+
+    paste.fill("[14:02] priya: checkout errors at 4%\nsam joined the channel\n[14:05] jonas: rolling back 812")
+    page.get_by_role("button", name="Preview the entries").click()
+    expect(page.get_by_text("Not read: No time at the start of the line.")).to_be_visible()
+    expect(page.get_by_label("Text of row 1")).to_have_value("priya: checkout errors at 4%")
+    page.get_by_label("Kind of row 2").select_option(label="Action")
+    snap(person, "timeline-import-preview")
+    page.get_by_role("button", name="Save the ticked entries").click()
+
+    expect(page.get_by_text("2 timeline entries imported.")).to_be_visible()
+    expect(page.locator("#timeline .entry-text")).to_have_text(
+        ["priya: checkout errors at 4%", "jonas: rolling back 812"]
+    )
+    assert list(incident.timeline.values_list("kind", flat=True)) == ["communication", "action"]
+
+    # Link the earlier incident of the same class, inline.
+    page.get_by_label("Related incident", exact=True).select_option(value=str(earlier.pk))
+    page.get_by_label("Note").fill("gateway client configuration")
+    page.get_by_role("button", name="Link", exact=True).click()
+    expect(page.locator("#related")).to_contain_text("gateway client configuration")
+    assert person.console_errors == []
