@@ -14,9 +14,24 @@ from incidents.access import get_incident_for_user
 from postmortems.access import get_review_for_user
 
 
+def obligation_status(incident) -> dict:
+    """Countdown, met (when, by which item) or breached (since when): what the status partial shows."""
+    obligation = FixObligation.objects.filter(incident=incident).select_related("met_by").first()
+    now = timezone.now()
+    return {
+        "incident": incident,
+        "obligation": obligation,
+        "state": obligation.display_state(now) if obligation else None,
+        "time_left": obligation.time_left(now) if obligation else None,
+        "late_by": obligation.met_at - obligation.deadline if obligation and obligation.met_at else None,
+        "overdue_by": now - obligation.breached_since() if obligation else None,
+        "fix_hours": settings.SYSTEMIC_FIX_HOURS,
+        "now": now,
+    }
+
+
 def obligation_context(incident, user, can_edit: bool, form=None) -> dict:
-    """What the panel shows: countdown, met (when, by which item) or breached (since when), and a quick form."""
-    obligation = FixObligation.objects.filter(incident=incident).select_related("met_by", "met_by__owner").first()
+    """The incident page's panel: the obligation's status, the incident's action items and a quick form."""
     items = list(ActionItem.objects.filter(incident=incident).select_related("owner").order_by("created_at", "pk")[:20])
     review = getattr(incident, "review", None)
     if can_edit and form is None:
@@ -24,20 +39,12 @@ def obligation_context(incident, user, can_edit: bool, form=None) -> dict:
             instance=ActionItem(incident=incident, team=incident.team), incident=incident, initial={"owner": user.pk}
         )
         form.fields.pop("addresses", None)
-    now = timezone.now()
     return {
-        "fix_hours": settings.SYSTEMIC_FIX_HOURS,
-        "late_by": obligation.met_at - obligation.deadline if obligation and obligation.met_at else None,
-        "overdue_by": now - obligation.breached_since() if obligation else None,
-        "incident": incident,
-        "obligation": obligation,
-        "state": obligation.display_state(now) if obligation else None,
-        "time_left": obligation.time_left(now) if obligation else None,
+        **obligation_status(incident),
         "items": items,
         "review": review,
         "can_edit": can_edit,
         "fix_form": form if can_edit else None,
-        "now": now,
     }
 
 
@@ -56,13 +63,16 @@ def review_items_context(review, user, can_edit: bool, form=None) -> dict:
             incident=review.incident if review.incident_id else None,
             initial={"owner": user.pk},
         )
-    return {
+    context = {
         "review": review,
         "items": items,
         "can_edit": can_edit,
         "item_form": form if can_edit else None,
         "heading": True,
     }
+    if review.incident_id:
+        context.update(obligation_status(review.incident))
+    return context
 
 
 @require_http_methods(["GET", "POST"])

@@ -356,3 +356,15 @@ def test_notifications_never_blame(incident, t0):
 
 def test_timezone_is_utc_in_tests():
     assert timezone.get_default_timezone_name() == "UTC"
+
+
+def test_the_management_command_runs_one_sweep(incident, t0):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    with time_machine.travel(t0 + 24 * HOUR, tick=False):
+        call_command("sweep_reminders", "--reconcile", stdout=out)
+    assert "sent 1 obligation reminders" in out.getvalue()
+    assert len(inbox(NotificationKind.FIX_DUE_SOON)) == 3

@@ -346,6 +346,7 @@ def test_review_section_lists_items_and_adds_one_addressing_factors(client, inci
     client.force_login(facilitator)
     page = client.get(review.get_absolute_url()).text
     assert 'id="review-action-items"' in page
+    assert "Systemic fix for the incident" in page and "Due in" in page
     response = client.post(
         reverse("review_action_items", args=[review.pk]),
         {
@@ -361,6 +362,16 @@ def test_review_section_lists_items_and_adds_one_addressing_factors(client, inci
     item = ActionItem.objects.get()
     assert (item.review, item.incident, list(item.addresses.all())) == (review, incident, [factor])
     assert "Lock deploys during migrations" in response.text
+    assert "state-met" in response.text, "the section's obligation status turns to met in the same swap"
     review.refresh_from_db()
     assert review.change_counter >= 1, "the live meeting notices"
     assert obligation_of(incident).state == ObligationState.MET
+
+
+def test_the_meeting_page_has_the_action_item_section(client, incident, facilitator):
+    review = Review.objects.create(
+        incident=incident, title="Checkout errors", team=incident.team, facilitator=facilitator
+    )
+    client.force_login(facilitator)
+    response = client.get(reverse("review_meeting", args=[review.pk]))
+    assert response.status_code == 200
