@@ -153,6 +153,23 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
             self.fields[name].help_text = zone_help()
         self.fields["status"].choices = Status.choices
 
+    def clean(self):
+        cleaned = super().clean()
+        # Time to mitigate is one of the numbers that matter: a status past "investigating" needs its time.
+        if cleaned.get("disposition"):
+            return cleaned
+        status = cleaned.get("status")
+        needs = {
+            Status.MITIGATED: ["mitigated_at"],
+            Status.RESOLVED: ["mitigated_at", "resolved_at"],
+            Status.REVIEWED: ["mitigated_at", "resolved_at"],
+        }.get(status, [])
+        for name in needs:
+            if not cleaned.get(name) and name not in self.errors:
+                label = self.fields[name].label.lower()
+                self.add_error(name, f"The status is “{Status(status).label.lower()}”: add when it was {label}.")
+        return cleaned
+
 
 def https_urls(model_field, **kwargs):
     if isinstance(model_field, models.URLField):

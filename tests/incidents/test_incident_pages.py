@@ -149,6 +149,16 @@ def edit_data(incident, **changes):
         ),
         ({"disposition": "duplicate"}, "duplicate_of", "Say which incident this one duplicates."),
         ({"resolved_at": "2999-01-01T00:00"}, "resolved_at", "The resolved time is in the future"),
+        (
+            {"status": "mitigated", "mitigated_at": ""},
+            "mitigated_at",
+            "The status is “mitigated”: add when it was mitigated.",
+        ),
+        (
+            {"status": "reviewed", "resolved_at": ""},
+            "resolved_at",
+            "The status is “reviewed”: add when it was resolved.",
+        ),
     ],
 )
 def test_impossible_order_is_refused_naming_the_field_and_keeping_input(
@@ -165,6 +175,12 @@ def test_impossible_order_is_refused_naming_the_field_and_keeping_input(
     for value in changes.values():
         if value and "T" in value:
             assert f'value="{value}"' in response.text
+
+
+def test_a_false_alarm_may_be_resolved_without_a_mitigation_time(client, engineer, incident):
+    client.force_login(engineer)
+    data = edit_data(incident, status="resolved", disposition="false_alarm", mitigated_at="", detected_at="")
+    assert client.post(reverse("incident_edit", args=[incident.pk]), data).status_code == 302
 
 
 def test_full_edit_saves_everything_and_detail_shows_it(client, engineer, teammate, facilitator, incident, platform):
