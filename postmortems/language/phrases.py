@@ -97,7 +97,9 @@ ROLE = PhraseSet(
     ),
 )
 # Pronouns that almost always stand for a person.
-PERSON_PRONOUN = PhraseSet(("he she you someone somebody some", r"he|she|you|someone|somebody|some\s+(?:engineer|dev)"))
+PERSON_PRONOUN = PhraseSet(
+    ("he she you someone somebody some whoever", r"he|she|you|someone|somebody|some\s+(?:engineer|dev)|whoever")
+)
 # "They" also stands for services and queues, so it only counts with a verb only people do.
 THEY = PhraseSet(("they", "they"))
 
@@ -154,7 +156,9 @@ HUMAN_ONLY_PREDICATE = (
 PERSON_PREDICATE = (
     HUMAN_ONLY_PREDICATE + r"|failed\s+to\s+\w+|fails\s+to\s+\w+|broke|breaks|has\s+broken|caused|causes|"
     r"took\s+down|brought\s+down|knocked\s+over|knocked\s+out|wiped|nuked|"
-    r"missed\s+(?:the|an?|both|all|several|multiple|every)\b|overlooked|ignored|skipped|"
+    # "missed the page while driving" tells the circumstance, which is what a review wants.
+    r"missed\s+(?:the|an?|both|all|several|multiple|every)\b(?![^.!?\n]{0,40}\b(?:while|because|as|since|during)\b)|"
+    r"overlooked|ignored|skipped|took\s+(?:far\s+|way\s+|much\s+)?(?:too\s+long|ages|forever)\s+to|"
     r"(?:accidentally|mistakenly|carelessly|wrongly|recklessly|blindly)\s+\w+|"
     rf"{NEGATION}\s+(?:even\s+|properly\s+|bother\s+to\s+|actually\s+)?(?:{DUTY_VERBS})\b|"
     # "had never operated it before" is experience, not a failure.
@@ -340,6 +344,7 @@ JUDGING = PhraseSet(
         r"bothered\s+to",
     ),
     ("culprit culprits", r"culprits?"),
+    ("naive naively naivety", r"na[iï]ve(?:ly|ty)?(?![- ]bayes)"),
     (
         "at fault my your his her their its whose",
         r"at\s+fault|fault\s+lies|(?:my|your|his|her|their|its|whose)\s+fault(?![- ]?(?:toleran|domain|code|"
@@ -371,6 +376,19 @@ HINDSIGHT = PhraseSet(
         r"(?:avoided|prevented|caught|noticed|spotted|seen|foreseen|predicted)",
     ),
     ("obviously clearly", r"(?:^|(?<=[.!?]\s)|(?<=[.!?]\s\s)|(?<=\n))(?:obviously|clearly)"),
+    (
+        "plain for there staring",
+        r"plain\s+to\s+see|(?:for|there\s+for)\s+(?:all|anyone|everyone)\s+to\s+see|"
+        r"staring\s+(?:us|them|you|everyone)\s+in\s+the\s+face",
+    ),
+    (
+        "had if",
+        # Counterfactuals about whoever might have acted: "Had anyone checked …", "If someone had looked …".
+        # ("Had we known …" admits what was missing, which is the point.)
+        r"(?:(?:^|(?<=[.!?;:]\s)|(?<=\n))had\s+(?:anyone|anybody|someone|somebody|they|you)|"
+        r"if\s+(?:only\s+)?(?:anyone|anybody|someone|somebody)\s+had)\s+(?:just\s+|simply\s+|only\s+|bothered\s+to\s+)?"
+        r"(?!known|realised|realized|understood|heard|seen|learned|been\s+told)[a-z]+(?:ed|en|wn|ht|ne)\b",
+    ),
     (
         "plainly evidently",
         r"(?:plainly|evidently)\s+(?:visible|there|wrong|broken|showed|shows|a\s+mistake|an\s+error|not)",
