@@ -360,3 +360,27 @@ def test_incident_page_shows_the_review_panel(client, incident, facilitator):
     client.post(reverse("review_start", args=[incident.pk]))
     page = client.get(incident.get_absolute_url())
     assert "Open the review" in page.text and "Draft" in page.text
+
+
+def test_perspective_page_checks_each_answer_as_you_type(client, review, engineer):
+    client.force_login(engineer)
+    page = client.get(reverse("review_perspective", args=[review.pk]))
+    assert page.status_code == 200
+    for name in ("saw", "knew", "assumed", "pressure"):
+        assert f'id="notes-{name}"' in page.text
+        assert f"&quot;field&quot;: &quot;{name}&quot;" in page.text
+    assert "Nobody else sees it until the facilitator opens perspectives" in page.text
+    response = client.post(
+        reverse("review_check", args=[review.pk]), {"field": "knew", "knew": "It was obvious the pool was too small."}
+    )
+    assert "Hindsight" in response.text
+
+
+def test_meeting_sections_all_render(client, review, facilitator):
+    client.force_login(facilitator)
+    services.start_meeting(review)
+    for section in AgendaSection:
+        services.move_agenda(review, section)
+        page = client.get(reverse("review_meeting", args=[review.pk]))
+        assert page.status_code == 200
+        assert f'id="stage-heading">{section.label}<' in page.text
