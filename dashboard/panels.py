@@ -365,9 +365,9 @@ def recurrence_table(recurrences: dict) -> Table:
         [
             Column("Category"),
             Column("Incidents after a fix was done", "count"),
-            Column("Earlier incidents whose fix was done", "count"),
+            Column("Weaknesses (a category in one service) that came back", "count"),
         ],
-        [[row["category"], row["incidents"], row["earlier_incidents"]] for row in recurrences["by_category"]],
+        [[row["category"], row["incidents"], row["weaknesses"]] for row in recurrences["by_category"]],
     )
 
 

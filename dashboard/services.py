@@ -123,14 +123,29 @@ def cache_key(user, filters: Filters) -> str:
     return f"dashboard:{data_version()}:{visibility_class(user)}:{team}:{filters.period}:{filters.today.isoformat()}"
 
 
-def dashboard_data(user, filters: Filters, key: str | None = None) -> dict:
-    """Everything the dashboard shows for these filters, from the cache when it is fresh."""
+def dashboard_data(user, filters: Filters, key: str | None = None) -> tuple[dict, bool]:
+    """Everything the dashboard shows for these filters, and whether it is fresh.
+
+    While one request recomputes after a change, the others get the previous figures
+    (marked not fresh) instead of all running the same aggregates at once.
+    """
     key = key or cache_key(user, filters)
     data = cache.get(key)
-    if data is None:
+    if data is not None:
+        return data, True
+    last_key = key.split(":", 2)[2]  # the same figures, whatever the version
+    last_key = f"dashboard:last:{last_key}"
+    lock_key = f"{key}:computing"
+    if not cache.add(lock_key, 1, 120):
+        previous = cache.get(last_key)
+        if previous is not None:
+            return previous, False
+    try:
         data = compute(user, filters)
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+        cache.set_many({key: data, last_key: data}, CACHE_SECONDS)
+    finally:
+        cache.delete(lock_key)
+    return data, True
 
 
 def compute(user, filters: Filters) -> dict:
@@ -335,6 +350,8 @@ def _factors(visible, filters: Filters):
 
 
 def _sql(queryset) -> tuple[str, tuple]:
+    """A queryset as SQL to embed in our own; without its default ordering, which would only cost a sort."""
+    queryset = queryset.order_by()
     return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
@@ -513,24 +530,10 @@ def reviews_with_open_flags(reviews) -> dict[str, int]:
 # --- fix effectiveness ------------------------------------------------------------------------
 
 
-def _fix_held_sql(earlier_factor: str, earlier_incident: str, later_incident: str) -> str:
-    """SQL condition: a fix for the earlier incident's factor was marked done before the later incident began."""
-    items = ActionItem._meta.db_table
-    addresses = ActionItem.addresses.through._meta.db_table
-    systemic = ", ".join(f"'{kind}'" for kind in sorted(SYSTEMIC_KINDS))
-    return f"""EXISTS (
-        SELECT 1 FROM {items} fix
-        WHERE fix.incident_id = {earlier_incident}.id AND fix.status = '{ActionStatus.DONE}'
-          AND fix.completed_at < {later_incident}.impact_started_at
-          AND (fix.kind IN ({systemic}) OR EXISTS (
-              SELECT 1 FROM {addresses} addressed
-              WHERE addressed.actionitem_id = fix.id AND addressed.contributingfactor_id = {earlier_factor}.id))
-    )"""
-
-
 def recurrences_after_fix(visible, filters: Filters) -> dict:
-    """Incidents in the period whose contributing factor (same category and service) had come up before
-    and had a fix marked done before this incident began: the fix did not hold, or did not reach far enough."""
+    """Incidents in the period with a contributing factor whose weakness (same category and service) had come up
+    before and had a fix marked done before this incident began: the fix did not hold, or did not reach far enough.
+    Also how many distinct weaknesses came back."""
     later = visible.filter(impact_started_at__gte=filters.start)
     if filters.team:
         later = later.filter(team=filters.team)
@@ -540,30 +543,49 @@ def recurrences_after_fix(visible, filters: Filters) -> dict:
     reviews = Review._meta.db_table
     incidents = Incident._meta.db_table
     categories = ContributingFactor._meta.get_field("category").related_model._meta.db_table
+    items = ActionItem._meta.db_table
+    addresses = ActionItem.addresses.through._meta.db_table
+    systemic = ", ".join(f"'{kind}'" for kind in sorted(SYSTEMIC_KINDS))
+    done = ActionStatus.DONE.value
+    # A fix's completion always follows its own incident, so "fixed before the later incident began" already
+    # means "an earlier incident". That lets us keep one first-fix moment per weakness (category and service)
+    # instead of pairing every factor with every earlier one.
     sql = f"""
-        SELECT category.name, COUNT(DISTINCT later.id), COUNT(DISTINCT earlier.id)
+        WITH systemic_fix AS (
+            SELECT incident_id, MIN(completed_at) AS done_at FROM {items}
+            WHERE status = '{done}' AND kind IN ({systemic}) GROUP BY incident_id
+        ), addressed_fix AS (
+            SELECT addressed.contributingfactor_id AS factor_id, MIN(fix.completed_at) AS done_at
+            FROM {addresses} addressed JOIN {items} fix ON fix.id = addressed.actionitem_id
+            WHERE fix.status = '{done}' GROUP BY addressed.contributingfactor_id
+        ), first_fix AS (
+            SELECT old_factor.category_id, old_factor.service_id,
+                   MIN(LEAST(systemic_fix.done_at, addressed_fix.done_at)) AS fixed_at
+            FROM {factors} old_factor
+            JOIN {reviews} old_review ON old_review.id = old_factor.review_id
+            LEFT JOIN systemic_fix ON systemic_fix.incident_id = old_review.incident_id
+            LEFT JOIN addressed_fix ON addressed_fix.factor_id = old_factor.id
+            WHERE old_factor.service_id IS NOT NULL AND old_review.incident_id IN ({visible_sql})
+            GROUP BY old_factor.category_id, old_factor.service_id
+        )
+        SELECT category.name, COUNT(DISTINCT later.id),
+               COUNT(DISTINCT (new_factor.category_id, new_factor.service_id))
         FROM {factors} new_factor
         JOIN {reviews} new_review ON new_review.id = new_factor.review_id
         JOIN {incidents} later ON later.id = new_review.incident_id
-        JOIN {factors} old_factor ON old_factor.category_id = new_factor.category_id
-             AND old_factor.service_id = new_factor.service_id AND old_factor.review_id <> new_factor.review_id
-        JOIN {reviews} old_review ON old_review.id = old_factor.review_id
-        JOIN {incidents} earlier ON earlier.id = old_review.incident_id
-             AND earlier.impact_started_at < later.impact_started_at
+        JOIN first_fix ON first_fix.category_id = new_factor.category_id
+             AND first_fix.service_id = new_factor.service_id AND first_fix.fixed_at < later.impact_started_at
         JOIN {categories} category ON category.id = new_factor.category_id
-        WHERE later.id IN ({later_sql}) AND earlier.id IN ({visible_sql})
-          AND {_fix_held_sql("old_factor", "earlier", "later")}
+        WHERE later.id IN ({later_sql}) AND later.impact_started_at >= %s
         GROUP BY GROUPING SETS ((category.name), ())
         ORDER BY 2 DESC, 1
     """  # noqa: S608 - only our own compiled queries and constants are interpolated
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*later_params, *visible_params])
+        cursor.execute(sql, [*visible_params, *later_params, filters.start])
         rows = cursor.fetchall()
     total = next(((n, m) for name, n, m in rows if name is None), (0, 0))
     return {
         "incidents": total[0],
-        "earlier_incidents": total[1],
-        "by_category": [
-            {"category": name, "incidents": n, "earlier_incidents": m} for name, n, m in rows if name is not None
-        ],
+        "weaknesses": total[1],
+        "by_category": [{"category": name, "incidents": n, "weaknesses": m} for name, n, m in rows if name is not None],
     }

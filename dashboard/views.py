@@ -43,7 +43,7 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
     html_key = f"{data_key}:html:{filters.severity}:{timezone.get_current_timezone_name()}"
     html = cache.get(html_key)
     if html is None:
-        data = dashboard_data(request.user, filters, key=data_key)
+        data, fresh = dashboard_data(request.user, filters, key=data_key)
         context = {
             "filters": filters,
             "query": query,
@@ -54,7 +54,8 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
             ),
         }
         html = render_to_string("dashboard/dashboard.html#body", context, request=request)
-        cache.set(html_key, html, CACHE_SECONDS)
+        if fresh:
+            cache.set(html_key, html, CACHE_SECONDS)
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 
@@ -72,7 +73,7 @@ def dashboard(request: HtmxHttpRequest):
 def export_csv(request: HttpRequest, name: str):
     """One chart's or table's numbers as CSV, for the same filters as the page."""
     _, filters, _ = _filters(request)
-    exports = panels.build(dashboard_data(request.user, filters), filters)["exports"]
+    exports = panels.build(dashboard_data(request.user, filters)[0], filters)["exports"]
     if name not in exports:
         raise Http404("No such export")
     team = filters.team.slug if filters.team else "all-teams"

@@ -69,11 +69,11 @@ def test_restricted_incidents_count_only_for_those_who_may_see_them(
     assert services.visibility_class(engineer) == f"user-{engineer.pk}"
 
     filters = services.make_filters(None, "12m", now=NOW)
-    assert services.dashboard_data(manager, filters)["response"]["overall"]["count"] == 1
+    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
     # Each visibility class has its own cache entry: the manager's cached figures never leak the other way.
-    assert services.dashboard_data(engineer, filters)["response"]["overall"]["count"] == 2
-    assert services.dashboard_data(org_admin, filters)["response"]["overall"]["count"] == 2
-    assert services.dashboard_data(facilitator, filters)["response"]["overall"]["count"] == 1
+    assert services.dashboard_data(engineer, filters)[0]["response"]["overall"]["count"] == 2
+    assert services.dashboard_data(org_admin, filters)[0]["response"]["overall"]["count"] == 2
+    assert services.dashboard_data(facilitator, filters)[0]["response"]["overall"]["count"] == 1
 
 
 def test_figures_are_cached_and_recomputed_after_a_change(
@@ -81,17 +81,17 @@ def test_figures_are_cached_and_recomputed_after_a_change(
 ):
     incident_with_times(payments, at(5), detect_minutes=10)
     filters = services.make_filters(None, "12m", now=NOW)
-    assert services.dashboard_data(manager, filters)["response"]["overall"]["count"] == 1
+    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
     version = data_version()
 
     # From the cache: only the memberships and the visibility question reach the database.
     with django_assert_num_queries(1):
-        assert services.dashboard_data(manager, filters)["response"]["overall"]["count"] == 1
+        assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         incident_with_times(payments, at(4), detect_minutes=20)
     assert data_version() > version
-    assert services.dashboard_data(manager, filters)["response"]["overall"]["count"] == 2
+    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 2
 
     # Every summarised kind of row makes the figures stale, deletions too.
     for make in (
@@ -228,8 +228,8 @@ def test_recurrences_count_incidents_that_came_back_after_a_fix_was_done(frozen,
 
     recurrences = figures(manager)["recurrences"]
 
-    assert recurrences["incidents"] == 1 and recurrences["earlier_incidents"] == 1
-    assert recurrences["by_category"] == [{"category": "Missing guardrail", "incidents": 1, "earlier_incidents": 1}]
+    assert recurrences["incidents"] == 1 and recurrences["weaknesses"] == 1
+    assert recurrences["by_category"] == [{"category": "Missing guardrail", "incidents": 1, "weaknesses": 1}]
 
 
 def test_review_quality_shares_and_feedback(frozen, at, manager, payments, engineer, teammate):
@@ -253,3 +253,22 @@ def test_review_quality_shares_and_feedback(frozen, at, manager, payments, engin
     assert quality["with_perspectives_share"] == pytest.approx(0.5)
     assert quality["without_open_flags_share"] == pytest.approx(0.5)
     assert quality["responses"] == 2 and quality["blameless"] == pytest.approx(4.5) and quality["useful"] == 3
+
+
+def test_while_one_request_recomputes_the_others_get_the_previous_figures(
+    frozen, at, manager, payments, django_capture_on_commit_callbacks
+):
+    incident_with_times(payments, at(5), detect_minutes=10)
+    filters = services.make_filters(None, "12m", now=NOW)
+    assert services.dashboard_data(manager, filters) == (services.dashboard_data(manager, filters)[0], True)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_with_times(payments, at(4), detect_minutes=20)
+
+    key = services.cache_key(manager, filters)
+    cache.add(f"{key}:computing", 1)  # someone else is computing the new figures right now
+    previous, fresh = services.dashboard_data(manager, filters, key=key)
+    assert (previous["response"]["overall"]["count"], fresh) == (1, False)
+
+    cache.delete(f"{key}:computing")
+    current, fresh = services.dashboard_data(manager, filters, key=key)
+    assert (current["response"]["overall"]["count"], fresh) == (2, True)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -192,6 +192,9 @@ class Command(BaseCommand):
             self.seed_reviews()
             self.seed_action_items()
             self.seed_obligations()
+        # Fresh statistics, as autovacuum would gather them soon: without them the planner guesses badly.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         bump_version()
         manager = Membership.objects.filter(role=Role.MANAGER).select_related("user", "team").first()
         self.stdout.write(
