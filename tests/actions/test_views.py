@@ -375,3 +375,22 @@ def test_the_meeting_page_has_the_action_item_section(client, incident, facilita
     client.force_login(facilitator)
     response = client.get(reverse("review_meeting", args=[review.pk]))
     assert response.status_code == 200
+
+
+def test_thanking_a_near_miss_on_its_page_reaches_the_reporters_inbox(
+    client, engineer, teammate, payments, django_capture_on_commit_callbacks
+):
+    named = NearMiss.objects.create(
+        what_almost_happened="The cleanup job nearly ran against production",
+        how_caught="review",
+        reporter=engineer,
+        filed_on=dt.date(2026, 3, 1),
+        team=payments,
+    )
+    client.force_login(teammate)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("near_miss_thank", args=[named.pk]))
+    client.force_login(engineer)
+    inbox = client.get(reverse("notifications")).text
+    assert "Someone thanked you for reporting “The cleanup job nearly ran against production”" in inbox
+    assert "Jonas" not in inbox
