@@ -8,12 +8,12 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from accounts.models import Team
+from accounts.models import Role, Team
 from incidents.models import Service
 from postmortems import services
 from postmortems.access import get_review_for_user
 from postmortems.forms import LibraryFilterForm
-from postmortems.models import ContributingFactor, FactorCategory
+from postmortems.models import ContributingFactor, FactorCategory, Review, ReviewStatus
 from postmortems.views import HtmxHttpRequest
 
 PAGE_SIZE = 20
@@ -56,6 +56,7 @@ def review_library(request: HtmxHttpRequest):
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {
+        "in_progress": _in_progress(request.user),
         "form": form,
         "page": page,
         "searching": bool(filters and any(filters.values())),
@@ -64,6 +65,18 @@ def review_library(request: HtmxHttpRequest):
     if request.htmx and not request.htmx.boosted:
         return render(request, "postmortems/library.html#results", context)
     return render(request, "postmortems/library.html", context)
+
+
+def _in_progress(user) -> dict:
+    """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator."""
+    open_reviews = Review.objects.visible_to(user).exclude(status=ReviewStatus.PUBLISHED).select_related("team")
+    mine = list(open_reviews.filter(participants=user).order_by("-created_at")[:10])
+    if user.is_org_admin:
+        requested = open_reviews.filter(facilitator__isnull=True)
+    else:
+        facilitated_teams = [team_id for team_id, role in user.memberships_by_team.items() if role == Role.FACILITATOR]
+        requested = open_reviews.filter(facilitator__isnull=True, team_id__in=facilitated_teams)
+    return {"mine": mine, "requested": list(requested.order_by("facilitator_requested_at")[:10])}
 
 
 def _markdown_response(text: str, filename: str) -> HttpResponse:

@@ -153,3 +153,17 @@ def test_review_page_query_count_does_not_grow_with_content(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.text.count('class="factor"') == 11
+
+
+def test_library_shows_my_open_reviews_and_requests_for_a_facilitator(
+    client, incident, engineer, facilitator, outsider
+):
+    review = services.start_review(by=engineer, incident=incident)  # an engineer asks for a facilitator
+    client.force_login(engineer)
+    page = client.get(reverse("review_library"))
+    assert "Reviews you take part in" in page.text and review.title in page.text
+    assert "Waiting for a facilitator" not in page.text
+    client.force_login(facilitator)
+    assert "Waiting for a facilitator" in client.get(reverse("review_library")).text
+    client.force_login(outsider)
+    assert review.title not in client.get(reverse("review_library")).text
