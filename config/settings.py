@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "accounts",
+    "audit",
     "incidents",
     "postmortems",
     "actions",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Changes made during a request are recorded as that person's (audit trail).
+    "audit.middleware.AuditActorMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
@@ -197,6 +200,8 @@ CELERY_BEAT_SCHEDULE["actions-reconcile-obligations"] = {
 # Severities whose incidents must have a review, and how soon the review meeting is due
 # after resolution: (number of days, "days" or "business_days").
 REVIEW_REQUIRED_SEVERITIES = env_list("REVIEW_REQUIRED_SEVERITIES", ["sev1", "sev2"])
+if set(REVIEW_REQUIRED_SEVERITIES) - {"sev1", "sev2", "sev3", "sev4"}:
+    raise ImproperlyConfigured("REVIEW_REQUIRED_SEVERITIES must list severities among sev1, sev2, sev3, sev4.")
 REVIEW_MEETING_DEADLINES = {
     "sev1": (env_int("REVIEW_MEETING_DAYS_SEV1", 3), "days"),
     "sev2": (env_int("REVIEW_MEETING_BUSINESS_DAYS_SEV2", 5), "business_days"),
