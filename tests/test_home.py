@@ -1,0 +1,78 @@
+"""My work: what needs me now, and nothing from incidents I may not see."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.actions.factories import ActionItemFactory, mitigated_incident
+from tests.incidents.factories import IncidentFactory
+from tests.postmortems.factories import PerspectiveFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _my_work(payments, engineer, facilitator, count: int):
+    for n in range(count):
+        incident = mitigated_incident(
+            payments, responders=[engineer], facilitator=facilitator, title=f"Checkout errors {n}"
+        )
+        # No link to a change yet, so the systemic fix is still due.
+        ActionItemFactory(
+            incident=incident,
+            owner=engineer,
+            title=f"Add a canary check {n}",
+            change_url="",
+            due_on=timezone.localdate() + timedelta(days=n - 1),
+        )
+        review = ReviewFactory(incident=incident, facilitator=facilitator, participants=[engineer])
+        if n % 2:
+            PerspectiveFactory(review=review, author=engineer)
+
+
+def test_empty_home_says_what_each_part_is_for(client, engineer):
+    client.force_login(engineer)
+    page = client.get("/").text
+    assert "Report a near miss" in page
+    assert "No open action items are yours" in page
+    assert "No incident near you is waiting for its systemic fix" in page
+    assert "You are not in a review right now" in page
+
+
+def test_home_shows_my_items_fixes_due_and_reviews(client, engineer, facilitator, payments):
+    _my_work(payments, engineer, facilitator, 2)
+    client.force_login(engineer)
+    page = client.get("/").text
+    assert "Add a canary check 0" in page and "Overdue since" in page
+    assert "Add a canary check 1" in page
+    assert "Due in 47 h" in page
+    assert page.count("Write your account") == 1
+    assert "Checkout errors 0" in page
+
+
+def test_home_never_shows_restricted_incidents_to_others(client, engineer, outsider, platform):
+    secret = mitigated_incident(platform, responders=[engineer], title="Leaked signing key", restricted=True)
+    ActionItemFactory(incident=secret, owner=outsider, title="Rotate the signing keys automatically", change_url="")
+    client.force_login(outsider)
+    page = client.get("/").text
+    assert "Leaked signing key" not in page
+    assert "Rotate the signing keys" not in page
+    client.force_login(engineer)
+    assert "Leaked signing key" in client.get("/").text
+
+
+def test_home_query_count_does_not_grow_with_my_work(
+    client, engineer, facilitator, payments, django_assert_num_queries
+):
+    _my_work(payments, engineer, facilitator, 2)
+    client.force_login(engineer)
+    client.get("/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get("/")
+    _my_work(payments, engineer, facilitator, 10)
+    IncidentFactory.create_batch(5, team=payments)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get("/")
