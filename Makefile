@@ -23,6 +23,8 @@ migrate: install
 ## Start the web application, the Celery worker and Celery beat together (Ctrl-C stops all three).
 run: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_incidents
+	$(BIN)/python manage.py seed_demo_reviews
 	@echo ""
 	@echo "  Post-mortems is starting at http://127.0.0.1:$(PORT)/"
 	@echo ""
