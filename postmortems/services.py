@@ -162,7 +162,7 @@ def add_factor(review: Review, by: User, data: dict, timeline_entries=()) -> Con
 @transaction.atomic
 def delete_factor(factor: ContributingFactor) -> None:
     review_id = factor.review_id
-    factor.delete()
+    factor.soft_delete()  # restorable by an admin; the acting person is recorded
     live.bump(review_id, AgendaSection.FACTORS)
 
 
@@ -432,18 +432,28 @@ def _role_labels(review: Review, people: list[User]) -> dict[int, str]:
 
 
 def anonymise(text: str, review: Review, people: list[User]) -> str:
-    """Replace people's names (full, first, last, usernames) by their role in the review."""
+    """Replace people's names by their role in the review ("Engineer A", "the facilitator").
+
+    Full names are matched in any case; a single first or last name only as written with its
+    capital (so the name "May" leaves the verb "may" alone); usernames only as "@username",
+    since usernames are often ordinary words.
+    """
     labels = _role_labels(review, people)
-    replacements = []
+    replacements = []  # (pattern, flags, label)
     for person in people:
-        names = {person.name, person.get_full_name(), person.username, person.first_name, person.last_name}
-        names |= set(person.name.split())
-        for name in names:
-            if name and len(name) >= 2:
-                replacements.append((name, labels[person.pk]))
+        label = labels[person.pk]
+        for full in {person.name, person.get_full_name()}:
+            if full and " " in full.strip():
+                replacements.append((full.strip(), re.IGNORECASE, label))
+        parts = set(person.name.split()) | {person.first_name, person.last_name}
+        for part in parts:
+            if part and len(part) >= 2 and part[0].isupper():
+                replacements.append((part, 0, label))
+        if person.username:
+            replacements.append(("@" + person.username, re.IGNORECASE, label))
     replacements.sort(key=lambda item: len(item[0]), reverse=True)
-    for name, label in replacements:
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", label, text, flags=re.IGNORECASE)
+    for name, flags, label in replacements:
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", label, text, flags=flags)
     return text
 
 

@@ -247,3 +247,15 @@ def test_review_page_shows_the_deadline(client, payments, facilitator):
         client.force_login(facilitator)
         page = client.get(review.get_absolute_url())
     assert "Due by Thu 19 Nov 2026, 08:00 UTC for SEV1" in page.text
+
+
+def test_anonymising_leaves_ordinary_words_alone(review, facilitator):
+    from tests.factories import MembershipFactory, UserFactory
+
+    may = UserFactory(username="engineer", display_name="May Ito")
+    MembershipFactory(user=may, team=review.team)
+    text = "May Ito paged @engineer; the on-call engineer may restart it. May said so. Sam Lindqvist agreed."
+    result = services.anonymise(text, review, [may, facilitator])
+    assert result == (
+        "Engineer A paged Engineer A; the on-call engineer may restart it. Engineer A said so. the facilitator agreed."
+    )
