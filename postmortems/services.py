@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from incidents.models import Incident, NearMiss, Status
-from postmortems import live
+from postmortems import events, live
 from postmortems.language import Flag, check_text, directory_names
 from postmortems.models import (
     AGENDA,
@@ -77,6 +77,8 @@ def start_review(*, by: User, incident: Incident | None = None, near_miss: NearM
     else:
         review.facilitator_requested_at = timezone.now()
     review.save()
+    if review.facilitator_id is None:
+        transaction.on_commit(lambda: events.facilitator_requested.send(sender=Review, review=review), robust=True)
     people = [by.pk]
     if incident:
         people += list(incident.responders.values_list("pk", flat=True))
@@ -365,6 +367,7 @@ def publish(review: Review) -> None:
     if review.incident_id and review.incident.status != Status.REVIEWED:
         Incident.objects.filter(pk=review.incident_id).update(status=Status.REVIEWED, updated_at=timezone.now())
     live.bump(review.pk, "agenda")
+    transaction.on_commit(lambda: events.review_published.send(sender=Review, review=review), robust=True)
 
 
 # --- the library ---------------------------------------------------------------------------
