@@ -9,10 +9,11 @@ from actions.models import (
     SentReminder,
     TeamChatHook,
 )
+from audit.admin import SoftDeleteAdminMixin
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(admin.ModelAdmin):
+class ActionItemAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "status", "team", "owner", "due_on", "incident"]
     list_filter = ["status", "kind", "priority", "team"]
     search_fields = ["title", "incident__title"]

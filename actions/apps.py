@@ -7,3 +7,14 @@ class ActionsConfig(AppConfig):
 
     def ready(self) -> None:
         from actions import signals  # noqa: F401 - connects the receivers
+        from actions.access import get_action_item_for_user
+        from actions.models import ActionItem
+        from audit.registry import track
+
+        track(
+            ActionItem,
+            fields=["title", "description", "kind", "owner", "team", "due_on", "priority", "status"]
+            + ["wont_do_reason", "change_url", "incident", "review"],
+            m2m=["addresses"],
+            access=lambda user, pk: get_action_item_for_user(user, pk).item,
+        )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team
+from audit.models import LiveManager, SoftDeletable
 from incidents.models import Incident
 from markup.fields import RenderedMarkdownField
 
@@ -81,7 +82,7 @@ class ActionItemQuerySet(models.QuerySet):
         )
 
 
-class ActionItem(models.Model):
+class ActionItem(SoftDeletable):
     """A concrete change to the system that came out of an incident or its review."""
 
     title = models.CharField(
@@ -130,7 +131,7 @@ class ActionItem(models.Model):
     # When the owner is next reminded of an overdue item; derived from due_on and cleared once closed.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = ActionItemQuerySet.as_manager()
+    objects = LiveManager.from_queryset(ActionItemQuerySet)()
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -138,7 +138,7 @@ def sync_obligation(incident: Incident, now: datetime | None = None) -> FixOblig
             obligation.next_check_at = first_check(obligation)
             if obligation.state == ObligationState.BREACHED and now < obligation.deadline:
                 obligation.state, obligation.breached_at = ObligationState.PENDING, None
-        if incident.is_cancelled:
+        if incident.is_cancelled or incident.deleted_at is not None:
             if obligation.state != ObligationState.CANCELLED:
                 obligation.state, obligation.cancelled_at, obligation.next_check_at = (
                     ObligationState.CANCELLED,

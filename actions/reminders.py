@@ -158,7 +158,7 @@ def process_obligation(
     """
     context = context or SweepContext.load()
     incident = obligation.incident
-    if incident.is_cancelled:
+    if incident.is_cancelled or incident.deleted_at is not None:
         obligation.state, obligation.cancelled_at, obligation.next_check_at = ObligationState.CANCELLED, now, None
         obligation.save(update_fields=["state", "cancelled_at", "next_check_at", "updated_at"])
         return 0
@@ -178,9 +178,16 @@ def process_obligation(
             people = escalation_recipients(incident)
         else:
             people = responders_and_facilitator(incident)
+        if incident.restricted:
+            # A restricted incident exists only for those who may see it: no one else hears its name,
+            # and it never goes to a team channel.
+            people = [person for person in people if may_see(person, incident)] or [
+                person for person in responders_and_facilitator(incident) if may_see(person, incident)
+            ]
         notify_many(people, event.kind, title, body, url, incident, now=now, opt_outs=context.opt_outs)
-        teams = [incident.team, *incident.involved_teams.all()]
-        notify_team_chats(teams, title, url, now=now, hooks=context.hooks)
+        if not incident.restricted:
+            teams = [incident.team, *incident.involved_teams.all()]
+            notify_team_chats(teams, title, url, now=now, hooks=context.hooks)
         sent = 1
     obligation.next_check_at = next_check_after(obligation, now)
     obligation.attempts, obligation.last_error = 0, ""
@@ -304,8 +311,13 @@ def process_overdue_items(now: datetime, report: SweepReport, context: SweepCont
             return
 
 
+def may_see(person: User, incident: Incident) -> bool:
+    return not incident.restricted or Incident.objects.visible_to(person).filter(pk=incident.pk).exists()
+
+
 def overdue_message(item: ActionItem, today: date) -> tuple[str, str]:
-    source = f" (from “{item.incident.title}”)" if item.incident_id else ""
+    named = item.incident_id and may_see(item.owner, item.incident)
+    source = f" (from “{item.incident.title}”)" if named else ""
     days = (today - item.due_on).days if item.due_on else 0
     title = f"“{item.title}”{source} is past its due date"
     body = (

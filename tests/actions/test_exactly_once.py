@@ -119,7 +119,7 @@ def test_a_worker_killed_mid_sweep_leaves_nothing_half_done(
     start_worker, smtp_server, payments, engineer, teammate, facilitator
 ):
     celery_app.control.purge()
-    total = 60
+    total = 30
     due_incidents(total, payments, [engineer, teammate], facilitator)
     env = {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -368,3 +368,24 @@ def test_the_management_command_runs_one_sweep(incident, t0):
         call_command("sweep_reminders", "--reconcile", stdout=out)
     assert "sent 1 obligation reminders" in out.getvalue()
     assert len(inbox(NotificationKind.FIX_DUE_SOON)) == 3
+
+
+def test_a_restricted_incident_is_never_named_to_people_who_cannot_see_it(
+    payments, engineer, facilitator, manager, t0, chat_server
+):
+    TeamChatHookFactory(team=payments, url=chat_server.url)
+    with time_machine.travel(t0, tick=False):
+        secret = mitigated_incident(
+            payments,
+            responders=[engineer],
+            facilitator=facilitator,
+            mitigated_at=t0,
+            title="Leaked token",
+            restricted=True,
+        )
+    for moment in (t0 + 24 * HOUR, t0 + 48 * HOUR):
+        sweep_at(moment)
+    deliver_due(t0 + 49 * HOUR)
+    assert {n.recipient.username for n in Notification.objects.filter(incident=secret)} == {"priya", "sam"}
+    assert not Notification.objects.filter(recipient=manager, incident=secret).exists()
+    assert chat_server.requests == []
