@@ -295,6 +295,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # with a 413 page that says so (config.middleware.RequestBodyLimitMiddleware).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)  # 2.5 MB, as Django
 REQUEST_BODY_MAX_SIZE = env_int("REQUEST_BODY_MAX_SIZE", 8 * 1024 * 1024)
+# The transcript preview sends back up to 2,000 rows of six fields each (incidents.transcripts.MAX_LINES).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 15_000)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("postmortems.urls")),
     path("", include("actions.urls")),
     path("", include("dashboard.urls")),
+    path("", include("audit.urls")),
 ]

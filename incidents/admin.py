@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin import SoftDeleteAdminMixin
 from incidents.models import Incident, IncidentLink, NearMiss, Service, TimelineEntry
 
 
@@ -7,6 +8,7 @@ class TimelineEntryInline(admin.TabularInline):
     model = TimelineEntry
     extra = 0
     fields = ["occurred_at", "kind", "text", "link"]
+    can_delete = False  # entries are deleted (restorably) from the incident page
 
 
 class IncidentLinkInline(admin.TabularInline):
@@ -17,7 +19,7 @@ class IncidentLinkInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
     list_display = ["title", "severity", "status", "team", "impact_started_at", "restricted"]
     list_filter = ["severity", "status", "restricted", "team"]
     search_fields = ["title", "summary"]
@@ -25,6 +27,13 @@ class IncidentAdmin(admin.ModelAdmin):
     filter_horizontal = ["responders", "involved_teams", "services"]
     raw_id_fields = ["duplicate_of", "facilitator", "created_by"]
     inlines = [TimelineEntryInline, IncidentLinkInline]
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "incident", "deleted_at"]
+    search_fields = ["text", "incident__title"]
+    raw_id_fields = ["incident", "author"]
 
 
 @admin.register(Service)

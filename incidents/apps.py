@@ -4,3 +4,22 @@ from django.apps import AppConfig
 class IncidentsConfig(AppConfig):
     name = "incidents"
     verbose_name = "Incidents and near misses"
+
+    def ready(self) -> None:
+        from audit.registry import track
+        from incidents.access import get_incident_for_user
+        from incidents.models import Incident, TimelineEntry
+
+        # Near misses are never tracked: an anonymous reporter must leave no trace in the audit trail.
+        track(
+            Incident,
+            fields=["title", "summary", "severity", "status", "disposition", "duplicate_of", "team", "facilitator"]
+            + ["customer_impact", "restricted", "impact_started_at", "detected_at", "mitigated_at", "resolved_at"],
+            m2m=["involved_teams", "services", "responders"],
+            access=lambda user, pk: get_incident_for_user(user, pk).incident,
+        )
+        track(
+            TimelineEntry,
+            fields=["occurred_at", "kind", "text", "link", "known_then", "missing_then"],
+            scope="incident",
+        )

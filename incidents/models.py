@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from accounts.models import Team
+from audit.models import LiveManager, SoftDeletable
 from markup.fields import RenderedMarkdownField
 
 
@@ -73,7 +74,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(Q(restricted=False) | Q(facilitator=user) | Exists(is_responder))
 
 
-class Incident(models.Model):
+class Incident(SoftDeletable):
     """Something that went wrong, with the facts a review starts from."""
 
     title = models.CharField(max_length=200)
@@ -116,7 +117,7 @@ class Incident(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = IncidentQuerySet.as_manager()
+    objects = LiveManager.from_queryset(IncidentQuerySet)()
 
     class Meta:
         ordering = ["-impact_started_at", "-pk"]
@@ -204,7 +205,7 @@ class EntryKind(models.TextChoices):
     COMMUNICATION = "communication", "Communication"
 
 
-class TimelineEntry(models.Model):
+class TimelineEntry(SoftDeletable):
     """A fact in time order. Decisions also record what was known and what was missing then."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")

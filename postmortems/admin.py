@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from audit.admin import SoftDeleteAdminMixin
 from postmortems.models import ContributingFactor, FactorCategory, FlagDismissal, Review
 
 
@@ -15,6 +16,7 @@ class ContributingFactorInline(admin.TabularInline):
     model = ContributingFactor
     fields = ["description", "category", "depth", "service"]
     extra = 0
+    can_delete = False  # factors are deleted (restorably) from the review page
 
 
 class FlagDismissalInline(admin.TabularInline):
@@ -23,6 +25,15 @@ class FlagDismissalInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+
+@admin.register(ContributingFactor)
+class ContributingFactorAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "review", "category", "deleted_at"]
+    list_filter = ["category"]
+    search_fields = ["description", "review__title"]
+    raw_id_fields = ["review", "service", "created_by"]
+    filter_horizontal = ["timeline_entries"]
 
 
 @admin.register(Review)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import SoftDeletable
 from incidents.models import Incident, NearMiss, Service, TimelineEntry
 from markup.fields import RenderedMarkdownField
 
@@ -236,7 +237,7 @@ class Depth(models.TextChoices):
     MENTAL_MODEL = "mental_model", "Mental model"
 
 
-class ContributingFactor(models.Model):
+class ContributingFactor(SoftDeletable):
     """A condition of the system that made the failure possible."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="factors")

@@ -134,7 +134,7 @@ def entry_edit(request: HtmxHttpRequest, pk: int, entry_pk: int):
 def entry_delete(request: HtmxHttpRequest, pk: int, entry_pk: int):
     access = _editable(request, pk)
     entry = get_object_or_404(TimelineEntry, incident=access.incident, pk=entry_pk)
-    entry.delete()
+    entry.soft_delete(by=request.user)
     if request.htmx:
         return render(request, "incidents/detail.html#timeline", timeline_context(access))
     return redirect(_timeline_url(access))

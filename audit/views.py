@@ -1,0 +1,22 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from audit.history import events_for, lines_for
+from audit.registry import tracked_by_label
+
+PER_PAGE = 50
+
+
+def history(request, label: str, pk: int):
+    """The whole history of one page (an incident, a review, an action item), newest first.
+
+    Who may read it is decided by the owning app's own access helper, given at registration.
+    """
+    config = tracked_by_label(label)
+    if config is None or config.access is None:
+        raise Http404("No history here")
+    obj = config.access(request.user, pk)
+    page = Paginator(events_for(obj), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"object": obj, "page": page, "lines": lines_for(obj, page.object_list), "full_page": True}
+    return render(request, "audit/history_page.html", context)
