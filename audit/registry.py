@@ -257,3 +257,28 @@ def _fold(unit, key, prior: AuditEvent, changes: dict) -> AuditEvent | None:
     AuditEvent.objects.filter(pk=prior.pk).delete()
     del unit.events[key]
     return None
+
+
+def record_created(objs) -> None:
+    """Creation events for rows inserted with ``bulk_create`` (which sends no signals), in one insert."""
+    objs = [obj for obj in objs if obj.pk is not None]
+    if not objs or tracked(objs[0]) is None:
+        return
+    config = tracked(objs[0])
+    actor = current_actor()
+    content_type = ContentType.objects.get_for_model(config.model)
+    events = []
+    for obj in objs:
+        scope_model, scope_id = config.scope_of(obj)
+        events.append(
+            AuditEvent(
+                content_type=content_type,
+                object_id=obj.pk,
+                object_repr=str(obj)[:200],
+                scope_type=ContentType.objects.get_for_model(scope_model),
+                scope_id=scope_id,
+                action=Action.CREATED,
+                actor=actor,
+            )
+        )
+    AuditEvent.objects.bulk_create(events)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from audit.registry import record_created
 from incidents.models import EntryKind, Incident, IncidentLink, NearMiss, NearMissThanks, TimelineEntry
 from incidents.signals import near_miss_thanked
 
@@ -58,7 +59,9 @@ def import_timeline_entries(incident: Incident, rows: Iterable[ImportedRow], *, 
         TimelineEntry(incident=incident, occurred_at=row.occurred_at, kind=row.kind, text=row.text, author=author)
         for row in rows
     ]
-    return TimelineEntry.objects.bulk_create(entries)
+    created = TimelineEntry.objects.bulk_create(entries)
+    record_created(created)  # bulk_create sends no signals; the audit trail still hears of them
+    return created
 
 
 class LinkRefused(Exception):

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
+from audit.models import Action
+from audit.registry import record as audit_record
 from incidents.models import Incident, NearMiss, Status
 from postmortems import events, live
 from postmortems.language import Flag, check_text, directory_names
@@ -252,6 +254,7 @@ def start_meeting(review: Review) -> None:
 @transaction.atomic
 def end_meeting(review: Review) -> None:
     Review.objects.filter(pk=review.pk).update(status=ReviewStatus.IN_REVIEW, updated_at=timezone.now())
+    audit_record(review, Action.CHANGED, {"status": [review.get_status_display(), ReviewStatus.IN_REVIEW.label]})
     live.bump(review.pk, "agenda")
 
 
@@ -366,6 +369,9 @@ def publish(review: Review) -> None:
     review.save(update_fields=["status", "published_at", "search_document", "updated_at"])
     if review.incident_id and review.incident.status != Status.REVIEWED:
         Incident.objects.filter(pk=review.incident_id).update(status=Status.REVIEWED, updated_at=timezone.now())
+        audit_record(
+            review.incident, Action.CHANGED, {"status": [review.incident.get_status_display(), Status.REVIEWED.label]}
+        )
     live.bump(review.pk, "agenda")
     transaction.on_commit(lambda: events.review_published.send(sender=Review, review=review), robust=True)
 

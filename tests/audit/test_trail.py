@@ -265,3 +265,41 @@ def test_action_items_of_a_deleted_incident_and_deleted_items_are_gone_from_list
     assert client.get(action_item.get_absolute_url()).status_code == 404
     assert not Incident.objects.filter(pk=incident.pk).exists()
     assert Incident.all_objects.get(pk=incident.pk).deleted_by == engineer
+
+
+def test_a_deleted_incident_leaves_every_list_and_owes_no_fix(client, engineer, incident):
+    from actions.models import FixObligation, ObligationState
+
+    incident.status, incident.mitigated_at = "mitigated", incident.detected_at
+    incident.save()
+    assert FixObligation.objects.get(incident=incident).state == ObligationState.PENDING
+    client.force_login(engineer)
+    assert incident.title in client.get(reverse("incident_list")).text
+
+    incident.soft_delete(by=engineer)
+
+    assert incident.title not in client.get(reverse("incident_list")).text
+    assert incident.title not in client.get(reverse("incident_list"), {"q": "Checkout"}).text
+    assert client.get(incident.get_absolute_url()).status_code == 404
+    assert client.get(reverse("audit_history", args=["incidents.incident", incident.pk])).status_code == 404
+    assert FixObligation.objects.get(incident=incident).state == ObligationState.CANCELLED
+    assert events_of(incident)[-1].action == Action.DELETED
+
+
+def test_imported_and_bulk_changes_are_recorded_too(engineer, review):
+    from incidents.services import ImportedRow, import_timeline_entries
+    from postmortems.models import ReviewStatus
+    from postmortems.services import end_meeting
+
+    incident = review.incident
+    with acting_as(engineer):
+        [entry] = import_timeline_entries(
+            incident, [ImportedRow(occurred_at=incident.impact_started_at, kind="action", text="Rolled back.")],
+            author=engineer,
+        )  # fmt: skip
+    assert [(e.action, e.actor, e.scope_id) for e in events_of(entry)] == [(Action.CREATED, engineer, incident.pk)]
+
+    review.status = ReviewStatus.MEETING
+    review.save()
+    end_meeting(review)
+    assert events_of(review)[-1].changes == {"status": ["Meeting", "In review"]}

@@ -1,0 +1,63 @@
+"""Nobody removes incidents, timeline entries, factors or action items for good; admins restore them."""
+
+import pytest
+from django.urls import reverse
+
+from audit.models import Action, AuditEvent
+from incidents.models import Incident, TimelineEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def changelist(model: str) -> str:
+    return reverse(f"admin:{model.replace('.', '_')}_changelist")
+
+
+def test_admin_deletes_softly_and_restores(client, site_admin, engineer, incident):
+    client.force_login(site_admin)
+    url = changelist("incidents.incident")
+    assert incident.title in client.get(url).text
+
+    # No hard delete: neither the delete page nor the bulk "delete selected" action.
+    assert client.get(reverse("admin:incidents_incident_delete", args=[incident.pk])).status_code == 403
+    response = client.post(url, {"action": "delete_selected", "_selected_action": [incident.pk]})
+    assert Incident.all_objects.filter(pk=incident.pk, deleted_at__isnull=True).exists()
+
+    response = client.post(url, {"action": "soft_delete_selected", "_selected_action": [incident.pk]}, follow=True)
+    assert "Deleted 1 (they can be restored)." in response.text
+    deleted = Incident.all_objects.get(pk=incident.pk)
+    assert deleted.deleted_by == site_admin
+    assert incident.title not in client.get(url).text  # the list shows present rows by default
+    assert incident.title in client.get(url, {"deleted": "yes"}).text
+
+    response = client.post(
+        url + "?deleted=yes", {"action": "restore_selected", "_selected_action": [incident.pk]}, follow=True
+    )
+    assert "Restored 1." in response.text
+    assert Incident.objects.filter(pk=incident.pk).exists()
+    restored = AuditEvent.objects.filter(object_id=incident.pk, action=Action.RESTORED).get()
+    assert restored.actor == site_admin
+
+    client.force_login(engineer)
+    page = client.get(incident.get_absolute_url()).text
+    assert "Alex Morgan</span> restored this incident" in page
+    assert "Alex Morgan</span> deleted this incident" in page
+
+
+def test_timeline_entries_can_be_restored_from_the_admin(client, site_admin, engineer, incident):
+    entry = incident.timeline.get()
+    entry.soft_delete(by=engineer)
+    client.force_login(site_admin)
+    url = changelist("incidents.timelineentry")
+    assert entry.text[:40] in client.get(url, {"deleted": "yes"}).text
+    client.post(url + "?deleted=yes", {"action": "restore_selected", "_selected_action": [entry.pk]})
+    assert incident.timeline.filter(pk=entry.pk).exists()
+    assert TimelineEntry.objects.get(pk=entry.pk).deleted_by is None
+
+
+def test_the_trail_itself_cannot_be_edited_in_the_admin(client, site_admin, incident):
+    client.force_login(site_admin)
+    event = AuditEvent.objects.first()
+    assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
+    assert client.post(reverse("admin:audit_auditevent_delete", args=[event.pk])).status_code == 403
+    assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
