@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from accounts.templatetags.timefmt import duration
 
 WIDTH, HEIGHT = 720, 260
-LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 44
+LEFT, RIGHT, TOP, BOTTOM = 72, 36, 16, 44
 DURATION_STEPS = [60 * m for m in (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 4320, 10080)]
 
 

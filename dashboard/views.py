@@ -20,21 +20,15 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _filters(request: HttpRequest) -> tuple[DashboardFilterForm, Filters, str]:
-    form = DashboardFilterForm(request.GET or None)
-    chosen = form.filters()
+    chosen = DashboardFilterForm(request.GET).filters()
     filters = make_filters(chosen["team"], chosen["period"], chosen["severity"])
-    query = urlencode(
-        {
-            key: value
-            for key, value in (
-                ("team", filters.team.slug if filters.team else ""),
-                ("period", filters.period),
-                ("severity", filters.severity),
-            )
-            if value
-        }
-    )
-    return form, filters, query
+    effective = {
+        "team": filters.team.slug if filters.team else "",
+        "period": filters.period,
+        "severity": filters.severity,
+    }
+    # The form shows what the figures are for, even when the address left something out or was stale.
+    return DashboardFilterForm(effective), filters, urlencode({key: value for key, value in effective.items() if value})
 
 
 def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeString:

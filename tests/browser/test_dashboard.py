@@ -1,0 +1,83 @@
+"""A manager's journey through the dashboard in the real browser: figures, charts as tables, filters by htmx."""
+
+import datetime as dt
+import re
+
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from actions.models import ActionKind, ObligationState
+from tests.browser.conftest import ARTIFACTS
+from tests.dashboard.factories import (
+    ActionItemFactory,
+    FactorFactory,
+    NearMissFactory,
+    ReviewFactory,
+    ServiceFactory,
+    category,
+    incident_with_times,
+    set_obligation,
+)
+
+
+def seed(payments, platform):
+    now = timezone.now()
+    gateway = ServiceFactory(name="payments-gateway")
+    for n in range(12):
+        team = payments if n % 3 else platform
+        started = now - dt.timedelta(days=8 + n * 25)
+        incident = incident_with_times(team, started, detect_minutes=4 + n * 3, mitigate_minutes=35 + n * 9)
+        ActionItemFactory(incident=incident, kind=ActionKind.GUARDRAIL, due_on=(now - dt.timedelta(days=n * 4)).date())
+        set_obligation(
+            incident,
+            ObligationState.MET if n % 4 else ObligationState.BREACHED,
+            started + dt.timedelta(hours=50),
+            met_at=started + dt.timedelta(hours=20) if n % 4 else None,
+        )
+        review = ReviewFactory(incident=incident)
+        FactorFactory(review=review, category=category("missing-guardrail" if n % 2 else "capacity"), service=gateway)
+    for n in range(40):
+        NearMissFactory(team=payments, filed_on=(now - dt.timedelta(days=n * 8)).date())
+
+
+def test_a_manager_reads_the_dashboard_and_filters_it(open_browser, manager, payments, platform, password):
+    seed(payments, platform)
+    person = open_browser()
+    page = person.log_in("maya", password)
+
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+    expect(page.get_by_text("All teams, last 12 months.")).to_be_visible()
+    expect(page.get_by_role("img", name="Near misses reported per month")).to_be_visible()
+    expect(page.get_by_text("A rising number of near-miss reports is a good sign.")).to_be_visible()
+    person.assert_accessible()
+    person.screenshot("dashboard")
+
+    # Every chart reads as a table too.
+    figure = page.locator("#chart-time-to-mitigate")
+    figure.get_by_text("The numbers as a table").click()
+    expect(figure.get_by_role("columnheader", name="90th percentile")).to_be_visible()
+
+    # Filters swap the figures in place and keep them in the address, to bookmark or share.
+    with page.expect_response(lambda response: "team=platform" in response.url) as swapped:
+        page.get_by_label("Team", exact=True).select_option("platform")
+    assert swapped.value.status == 200
+    person.screenshot("dashboard-after-team-filter")
+    expect(page.get_by_text("Platform, last 12 months.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]team=platform"))
+    page.get_by_label("Period", exact=True).select_option("36m")
+    expect(page.get_by_text("Platform, last 3 years.")).to_be_visible()
+    person.screenshot("dashboard-platform-3-years")
+    page.locator("#chart-time-to-detect").screenshot(path=str(ARTIFACTS / "dashboard-chart-time-to-detect.png"))
+    page.locator(".headline").screenshot(path=str(ARTIFACTS / "dashboard-headline.png"))
+
+    page.reload()
+    expect(page.get_by_text("Platform, last 3 years.")).to_be_visible()
+    expect(page.get_by_label("Team", exact=True)).to_have_value("platform")
+
+    phone = open_browser(viewport={"width": 390, "height": 844})
+    phone.log_in("maya", password).goto("/dashboard/")
+    expect(phone.page.get_by_role("heading", name="Action items", exact=True)).to_be_visible()
+    phone.screenshot("dashboard-phone")
+    phone.page.screenshot(path=str(ARTIFACTS / "dashboard-phone-top.png"))
+    assert person.console_errors == [] and phone.console_errors == []
