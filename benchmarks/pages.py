@@ -268,6 +268,10 @@ def main() -> None:
         _, _, cold = fetch(base + reverse("dashboard"), viewer)
         status, headers, _ = fetch(base + pages[-1][1], viewer)
         etag = headers.get("ETag", "")
+        load = os.getloadavg()[0]
+        cores = os.cpu_count() or 1
+        if load > cores / 2:
+            print(f"Warning: the load average is {load:.1f} on {cores} cores; other work will distort these figures.")
         print(
             f"Serving {Incident.objects.count():,} incidents with {args.workers} gunicorn workers on port {port}; "
             f"{args.connections} clients per page for {args.duration} s.\n"
