@@ -120,10 +120,17 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
     return context
 
 
-def meeting_part(request, access, part: str, status: int = 200, **overrides):
-    """One refreshable part of the meeting page (htmx), or the whole live area for ``part="live"``."""
+def meeting_part(request, access, part: str, status: int = 200, state: dict | None = None, **overrides):
+    """One refreshable part of the meeting page (htmx), or the whole live area for ``part="live"``.
+
+    The live area carries the change counters it was rendered at (read before the content), so the
+    page does not fetch it again for a change it already shows.
+    """
     if part == "live":
-        return render(request, f"{TEMPLATE}#live", meeting_context(request, access, **overrides), status=status)
+        if state is None:
+            state, _ = live.live_state(access.review.pk)
+        context = meeting_context(request, access, **overrides) | {"live_state": json.dumps(state)}
+        return render(request, f"{TEMPLATE}#live", context, status=status)
     if part not in PART_TEMPLATES:
         raise PermissionDenied("There is no such part of the meeting page.")
     context = meeting_context(request, access, section=part, **overrides)
@@ -138,7 +145,7 @@ def review_meeting(request: HtmxHttpRequest, pk: int):
     live.remember_reader(access.review.pk, request.user.pk)
     part = request.GET.get("part")
     if part:
-        return meeting_part(request, access, part)
+        return meeting_part(request, access, part, state=state)
     context = meeting_context(request, access) | {"live_state": json.dumps(state)}
     return render(request, TEMPLATE, context)
 
@@ -178,6 +185,7 @@ def review_meeting_agenda(request: HtmxHttpRequest, pk: int):
     else:
         raise PermissionDenied("Say which section to open.")
     if request.htmx:
+        state, _ = live.live_state(review.pk)
         access = get_review_for_user(request.user, pk)
-        return meeting_part(request, access, "live")
+        return meeting_part(request, access, "live", state=state)
     return redirect("review_meeting", pk=review.pk)

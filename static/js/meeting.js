@@ -139,9 +139,18 @@
     if (button.form.requestSubmit) button.form.requestSubmit(button); else button.click();
   });
 
-  // After the facilitator's own step, the swapped-in area carries the new section: restart the timer.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "meeting-live") startTimer();
+  // The live area arrives with the change counters it was rendered at (after the facilitator's own
+  // step, too): adopt them, so the next poll does not fetch again what is already on screen.
+  document.addEventListener("htmx:afterSettle", function () {
+    var area = document.getElementById("meeting-live");
+    if (!area || !area.dataset.state) return;
+    var state;
+    try { state = JSON.parse(area.dataset.state); } catch (e) { return; }
+    if (state.seq !== undefined && (known.seq === undefined || state.seq >= known.seq)) {
+      known = state;
+      etag = '"' + state.seq + '"';
+    }
+    startTimer();
   });
 
   startTimer();

@@ -89,6 +89,9 @@ def test_facilitator_steps_the_agenda_and_participants_follow(client, review, fa
     )
     assert response.status_code == 200
     assert 'id="meeting-live"' in response.text and "<html" not in response.text
+    # The swapped-in area says which change it shows, so the page does not fetch it again.
+    seq = Review.objects.get(pk=review.pk).change_counter
+    assert f'data-state="{{&quot;seq&quot;: {seq},' in response.text
     assert 'aria-current="step"' in response.text
 
     client.force_login(engineer)
