@@ -130,3 +130,18 @@ def test_outsider_cannot_import(client, outsider, incident):
     client.force_login(outsider)
     assert client.get(reverse("timeline_import", args=[incident.pk])).status_code == 403
     assert preview(client, incident).status_code == 403
+
+
+def test_a_long_transcript_can_be_previewed_and_saved(client, engineer, incident, settings):
+    # Each preview row sends six fields; Django's default of 1,000 fields would stop at 166 rows.
+    assert settings.DATA_UPLOAD_MAX_NUMBER_FIELDS >= 6 * MAX_LINES + 10
+    client.force_login(engineer)
+    count = 400
+    transcript = "\n".join(f"2026-03-01 10:{n // 60:02d}:{n % 60:02d} bot: tick {n}" for n in range(count))
+    response = preview(client, incident, transcript=transcript)
+    assert response.status_code == 200
+    data = rows_data(response)
+    data["transcript"] = transcript
+    saved = client.post(reverse("timeline_import", args=[incident.pk]), data)
+    assert saved.status_code == 302
+    assert TimelineEntry.objects.count() == count
