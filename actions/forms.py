@@ -69,12 +69,7 @@ class ActionStatusForm(forms.ModelForm):
         fields = ["status", "wont_do_reason"]
         widgets = {"wont_do_reason": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"wont_do_reason": "Needed for “won't do”; everyone who can see the item reads it."}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == ActionStatus.WONT_DO and not (data.get("wont_do_reason") or "").strip():
-            self.add_error("wont_do_reason", "Say why we won't do it; everyone sees the reason.")
-        return data
+        # The model's clean() asks for the reason, so the rule lives in one place.
 
 
 class NotificationPreferenceForm(forms.ModelForm):

@@ -102,4 +102,21 @@ def test_the_action_list_filters_in_place_and_keeps_them_in_the_url(
     page.goto("/actions/mine/")
     expect(page.get_by_role("heading", name="Past their due date")).to_be_visible()
     browser.screenshot("actions-mine")
-    assert browser.console_errors == [], "\n".join(browser.console_errors)
+
+    # Inline edit on the item's page, then "won't do" with its reason.
+    page.get_by_role("link", name="Document the replay tool").click()
+    page.evaluate("document.body.dataset.sameDocument = 'yes'")
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Title").fill("Document the replay tool with examples")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="Document the replay tool with examples")).to_be_visible()
+    page.get_by_label("Status").select_option("wont_do")
+    page.get_by_role("button", name="Update status").click()
+    expect(page.get_by_text("Say why we won't do it")).to_be_visible()
+    page.get_by_label("Why we won't do it").fill("The replay tool is being retired next month.")
+    page.get_by_role("button", name="Update status").click()
+    expect(page.get_by_role("heading", name="Why we won't do it")).to_be_visible()
+    assert page.evaluate("document.body.dataset.sameDocument") == "yes"
+    browser.screenshot("actions-detail-wont-do")
+    unexpected = [error for error in browser.console_errors if "status of 422" not in error]
+    assert unexpected == [], "\n".join(unexpected)
