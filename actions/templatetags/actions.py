@@ -33,34 +33,3 @@ def unread_notifications(context) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user).unread().count()
-
-
-@register.inclusion_tag("actions/my_work.html", takes_context=True)
-def my_follow_up(context, limit: int = 5):
-    """For the "My work" page: my open action items and the open obligations of incidents I respond to."""
-    from django.db.models import F, Q
-    from django.utils import timezone
-
-    from actions.models import OPEN_STATUSES, ActionItem, FixObligation, ObligationState
-    from incidents.models import Incident
-
-    user = context["request"].user
-    items = list(
-        ActionItem.objects.visible_to(user)
-        .filter(owner=user, status__in=OPEN_STATUSES)
-        .select_related("incident")
-        .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit]
-    )
-    mine = Incident.objects.visible_to(user).filter(Q(responders=user) | Q(facilitator=user)).values("pk")
-    obligations = list(
-        FixObligation.objects.filter(incident__in=mine, state__in=[ObligationState.PENDING, ObligationState.BREACHED])
-        .select_related("incident")
-        .order_by("deadline")[:limit]
-    )
-    now = timezone.now()
-    return {
-        "items": items,
-        "obligations": [(o, o.display_state(now), o.time_left(now)) for o in obligations],
-        "today": timezone.localdate(),
-        "request": context["request"],
-    }

@@ -394,18 +394,3 @@ def test_thanking_a_near_miss_on_its_page_reaches_the_reporters_inbox(
     inbox = client.get(reverse("notifications")).text
     assert "Someone thanked you for reporting “The cleanup job nearly ran against production”" in inbox
     assert "Jonas" not in inbox
-
-
-def test_my_follow_up_for_the_home_page(rf, incident, engineer, outsider, restricted):
-    from django.template import Context, Template
-
-    ActionItemFactory(incident=incident, owner=engineer, title="Add a retry budget", kind=ActionKind.DOCUMENTATION)
-    template = Template("{% load actions %}{% my_follow_up %}")
-    request = rf.get("/")
-    request.user = engineer
-    html = template.render(Context({"request": request}))
-    assert "Add a retry budget" in html
-    assert "Checkout errors" in html and "Leaked token" in html and "Due in" in html
-    request.user = outsider
-    html = template.render(Context({"request": request}))
-    assert "Leaked token" not in html and "You own no open action items" in html
