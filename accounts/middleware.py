@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
 
-from accounts.sessions import end_expired_session
+from accounts.sessions import enforce_session_timeouts
 
 
 class UserTimezoneMiddleware:
@@ -41,7 +41,7 @@ class SessionTimeoutMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        expired = user is not None and user.is_authenticated and end_expired_session(request)
+        expired = user is not None and user.is_authenticated and enforce_session_timeouts(request)
         if expired and request.headers.get("HX-Request") == "true":
             current = request.headers.get("HX-Current-URL", "")
             parts = urlsplit(current)

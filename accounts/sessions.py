@@ -50,7 +50,7 @@ def expiry_reason(session, now: float) -> str | None:
     return None
 
 
-def end_expired_session(request: HttpRequest) -> str | None:
+def enforce_session_timeouts(request: HttpRequest) -> str | None:
     """Sign the person out when their session has run out; return why, else note that they were here."""
     now = time.time()
     session = request.session

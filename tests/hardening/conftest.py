@@ -207,7 +207,8 @@ class GunicornServer:
 
         self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"],
+            # The console script, as the Dockerfile runs it (no `python -m`, which would add the cwd to sys.path).
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi:application"],
             cwd=self.root,
             env=self.env,
             stdout=self.log,

@@ -18,22 +18,39 @@ from tests.hardening.conftest import GunicornServer, WebClient
 PASSWORD = "restart-test-password-42"
 
 
+def copy_schema(source: dict, target_url: str) -> None:
+    """Copy the migrated schema of the test database into the private cluster (much faster than migrating)."""
+    dump = subprocess.run(
+        ["pg_dump", "--schema-only", "--no-owner", "--no-privileges", "-h", source["HOST"] or "127.0.0.1",
+         "-p", str(source["PORT"] or 5432), "-U", source["USER"] or "postgres", source["NAME"]],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PGPASSWORD": source["PASSWORD"] or ""},
+    )  # fmt: skip
+    assert dump.returncode == 0, dump.stderr
+    load = subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", target_url],
+        input=dump.stdout, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert load.returncode == 0, load.stderr
+
+
 @pytest.fixture
-def app_database(private_postgres):
+def app_database(private_postgres, db):
+    from django.db import connection
+
     with psycopg.connect(private_postgres.url(), autocommit=True) as conn:
         conn.execute("CREATE DATABASE postmortems")
     url = private_postgres.url("postmortems")
+    copy_schema(connection.settings_dict, url)
     env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_NAME"}
     env.update(DATABASE_URL=url, DATABASE_POOL="false")
     setup = (
         "import django; django.setup();"
-        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
         "from accounts.models import User, Team;"
         f"User.objects.create_user('priya', password={PASSWORD!r});"
         "Team.objects.create(name='Payments', slug='payments')"
     )
     result = subprocess.run(
-        [sys.executable, "-c", setup], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", setup], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return url
