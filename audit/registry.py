@@ -31,6 +31,7 @@ class Tracked:
     m2m: list[str]
     scope: str | None
     access: Callable | None
+    describe: Callable | None = None
     _fields: dict[str, models.Field] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -45,6 +46,9 @@ class Tracked:
 
     def is_long(self, name: str) -> bool:
         return isinstance(self._fields.get(name), models.TextField)
+
+    def describe_object(self, obj) -> str:
+        return str(self.describe(obj) if self.describe else obj)[:200]
 
     def scope_of(self, obj) -> tuple[type[models.Model], int]:
         if self.scope is None:
@@ -63,14 +67,16 @@ def track(
     m2m: Iterable[str] = (),
     scope: str | None = None,
     access: Callable | None = None,
+    describe: Callable | None = None,
 ) -> None:
     """Record every change to ``model``'s ``fields`` (and many-to-many ``m2m``) as audit events.
 
     ``scope`` names the foreign key of the page the events are shown on (``"incident"`` for a
     timeline entry); without it the object is its own page. ``access(user, pk)`` returns the object
     if the person may see it and raises Http404 otherwise; objects with it get a full history page.
+    ``describe(obj)`` names a row in the history (``str(obj)`` without it).
     """
-    config = Tracked(model=model, fields=list(fields), m2m=list(m2m), scope=scope, access=access)
+    config = Tracked(model=model, fields=list(fields), m2m=list(m2m), scope=scope, access=access, describe=describe)
     _registry[model] = config
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
@@ -229,7 +235,7 @@ def record(obj, action: str, changes: dict | None = None, *, actor=UNSET) -> Aud
     event = AuditEvent.objects.create(
         content_type=content_type,
         object_id=obj.pk,
-        object_repr=str(obj)[:200],
+        object_repr=config.describe_object(obj),
         scope_type=ContentType.objects.get_for_model(scope_model),
         scope_id=scope_id,
         action=action,
@@ -274,7 +280,7 @@ def record_created(objs) -> None:
             AuditEvent(
                 content_type=content_type,
                 object_id=obj.pk,
-                object_repr=str(obj)[:200],
+                object_repr=config.describe_object(obj),
                 scope_type=ContentType.objects.get_for_model(scope_model),
                 scope_id=scope_id,
                 action=Action.CREATED,

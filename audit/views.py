@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from audit.history import events_for, lines_for
+from audit.history import events_for, lines_for, recent_history
 from audit.registry import tracked_by_label
 
 PER_PAGE = 50
@@ -17,6 +17,10 @@ def history(request, label: str, pk: int):
     if config is None or config.access is None:
         raise Http404("No history here")
     obj = config.access(request.user, pk)
+    if request.GET.get("recent"):
+        lines, more = recent_history(obj)
+        context = {"lines": lines, "more": more, "history_url": request.path}
+        return render(request, "audit/history.html#body", context)
     page = Paginator(events_for(obj), PER_PAGE).get_page(request.GET.get("page"))
     context = {"object": obj, "page": page, "lines": lines_for(obj, page.object_list), "full_page": True}
     return render(request, "audit/history_page.html", context)

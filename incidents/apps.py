@@ -22,4 +22,5 @@ class IncidentsConfig(AppConfig):
             TimelineEntry,
             fields=["occurred_at", "kind", "text", "link", "known_then", "missing_then"],
             scope="incident",
+            describe=lambda entry: entry.text,
         )

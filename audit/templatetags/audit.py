@@ -15,10 +15,12 @@ def history_for(context, obj) -> dict:
     """The last changes to ``obj`` and the rows on its page, with a link to the full history."""
     config = tracked(obj)
     lines, more = recent_history(obj)
-    history_url = ""
+    history_url = recent_url = ""
     if config is not None and config.access is not None:
         history_url = reverse("audit_history", args=[obj._meta.label_lower, obj.pk])
-    return {"lines": lines, "more": more, "history_url": history_url, "request": context.get("request")}
+        # Opening the section fetches the latest lines: edits made inline since the page loaded show too.
+        recent_url = f"{history_url}?recent=1"
+    return {"lines": lines, "more": more, "history_url": history_url, "recent_url": recent_url}
 
 
 @register.filter
