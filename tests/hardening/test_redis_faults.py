@@ -104,3 +104,34 @@ def test_pages_and_saves_work_while_redis_is_down(client, redis_is_down, org_adm
 
     assert client.post(reverse("logout")).status_code == 302
     assert client.get("/").status_code == 302
+
+
+def pages_without_arguments() -> list[str]:
+    """Every URL of the product that takes no argument (list pages, forms, dashboards), as it grows."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found = []
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                if not route.startswith("admin/"):
+                    walk(entry.url_patterns, route)
+            elif isinstance(entry, URLPattern) and "<" not in route and "(?P" not in route:
+                found.append("/" + route.lstrip("^").rstrip("$"))
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(found) - {"/logout/"})
+
+
+def test_every_page_without_arguments_works_while_redis_is_down(client, redis_is_down, org_admin, engineer):
+    pages = pages_without_arguments()
+    assert {"/", "/teams/", "/me/", "/login/", "/healthz"} <= set(pages)
+    client.force_login(org_admin)
+    failures = {}
+    for page in pages:
+        response = client.get(page)
+        if response.status_code >= 500 and page != "/healthz":
+            failures[page] = response.status_code
+    assert failures == {}
