@@ -60,8 +60,9 @@ class NotInFutureMixin:
         for name in TIME_FIELDS + ["occurred_at"]:
             value = cleaned.get(name)
             if value and value > latest and name in self.fields:
-                label = self.fields[name].label or name
-                self.add_error(name, f"The {label.lower()} time is in the future; enter when it happened.")
+                label = (self.fields[name].label or name).lower()
+                what = "This time" if label == "time" else f"The {label} time"
+                self.add_error(name, f"{what} is in the future; enter when it happened.")
         return cleaned
 
 

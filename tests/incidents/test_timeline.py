@@ -46,7 +46,7 @@ def test_times_are_read_and_shown_in_the_viewers_zone(client, engineer, incident
         ({"text": ""}, "text", "This field is required."),
         ({"occurred_at": ""}, "occurred_at", "This field is required."),
         ({"occurred_at": "14 o'clock"}, "occurred_at", "Enter a valid date/time."),
-        ({"occurred_at": "2999-01-01T00:00"}, "occurred_at", "The time time is in the future"),
+        ({"occurred_at": "2999-01-01T00:00"}, "occurred_at", "This time is in the future; enter when it happened."),
         ({"kind": "blame"}, "kind", "Select a valid choice."),
         ({"link": "not a url"}, "link", "Enter a valid URL."),
         ({"kind": "decision", "missing_then": "x"}, "known_then", "A decision records what was known at that moment."),
