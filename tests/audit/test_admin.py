@@ -29,6 +29,8 @@ def test_admin_deletes_softly_and_restores(client, site_admin, engineer, inciden
     assert deleted.deleted_by == site_admin
     assert incident.title not in client.get(url).text  # the list shows present rows by default
     assert incident.title in client.get(url, {"deleted": "yes"}).text
+    change_page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk]))
+    assert change_page.status_code == 200 and "Alex Morgan" in change_page.text  # deleted by
 
     response = client.post(
         url + "?deleted=yes", {"action": "restore_selected", "_selected_action": [incident.pk]}, follow=True

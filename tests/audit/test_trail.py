@@ -271,7 +271,7 @@ def test_action_items_of_a_deleted_incident_and_deleted_items_are_gone_from_list
     assert Incident.all_objects.get(pk=incident.pk).deleted_by == engineer
 
 
-def test_a_deleted_incident_leaves_every_list_and_owes_no_fix(client, engineer, incident):
+def test_a_deleted_incident_leaves_every_list_and_owes_no_fix(client, engineer, incident, review):
     from actions.models import FixObligation, ObligationState
 
     incident.status, incident.mitigated_at = "mitigated", incident.detected_at
@@ -286,8 +286,12 @@ def test_a_deleted_incident_leaves_every_list_and_owes_no_fix(client, engineer, 
     assert incident.title not in client.get(reverse("incident_list"), {"q": "Checkout"}).text
     assert client.get(incident.get_absolute_url()).status_code == 404
     assert client.get(reverse("audit_history", args=["incidents.incident", incident.pk])).status_code == 404
+    assert client.get(review.get_absolute_url()).status_code == 404
     assert FixObligation.objects.get(incident=incident).state == ObligationState.CANCELLED
     assert events_of(incident)[-1].action == Action.DELETED
+    # What points at the deleted incident still reaches it (the base manager does not filter).
+    entry = TimelineEntry.objects.get(incident_id=incident.pk)
+    assert entry.incident == incident and entry.incident.is_deleted
 
 
 def test_imported_and_bulk_changes_are_recorded_too(engineer, review):
