@@ -47,9 +47,14 @@
     });
   }
 
+  // A part with an open editor is not replaced under the writer's hands; it refreshes after.
+  function isEditing(element) {
+    return !!(element && element.querySelector("form[data-editing]"));
+  }
+
   function refresh(element, url) {
     if (!element || !window.htmx) return Promise.resolve();
-    if (element.querySelector("form[data-editing]")) return Promise.resolve();
+    if (isEditing(element)) return Promise.resolve();
     var kept = keepTyped(element);
     return htmx.ajax("GET", url, { target: element, swap: "outerHTML" }).then(function () {
       restoreTyped(kept);
@@ -60,17 +65,31 @@
   function apply(state) {
     var parts = state.parts || {};
     var before = known.parts || {};
+    var deferred = false;
     var jobs = [];
-    if (parts.agenda !== before.agenda) {
-      jobs.push(refresh(document.getElementById("meeting-live"), liveUrl));
+    var area = document.getElementById("meeting-live");
+    if (parts.agenda !== before.agenda && isEditing(area)) {
+      // Someone is writing in the current section: follow the facilitator once they save or cancel.
+      parts.agenda = before.agenda;
+      deferred = true;
+    } else if (parts.agenda !== before.agenda) {
+      jobs.push(refresh(area, liveUrl));
     } else {
       Object.keys(parts).forEach(function (name) {
         if (name === "agenda" || parts[name] === before[name]) return;
         var element = root.querySelector('[data-live-part="' + name + '"]');
-        if (element) jobs.push(refresh(element, element.dataset.src));
+        if (!element) return;
+        if (isEditing(element)) {
+          // Remember the part as unseen and ask again next time, without the ETag.
+          parts[name] = before[name];
+          deferred = true;
+          return;
+        }
+        jobs.push(refresh(element, element.dataset.src));
       });
     }
     known = state;
+    if (deferred) etag = null;
     return Promise.all(jobs);
   }
 

@@ -1,5 +1,7 @@
 """The live meeting in two browsers: the participant follows the facilitator without reloading."""
 
+import re
+
 from playwright.sync_api import expect
 
 from postmortems import services
@@ -49,4 +51,20 @@ def test_participant_follows_the_agenda_and_sees_a_new_factor_within_3_seconds(
     expect(priya.page.locator("#meeting-factors")).to_contain_text("Nothing compared the pool size", timeout=3000)
     expect(priya.page.get_by_label("Description")).to_have_value("Dashboards showed only the web tier.")
     priya.screenshot("meeting-participant-factors")
+
+    # Priya writes in "what went well" when the facilitator moves on: her editor stays until she saves,
+    # then her page follows the facilitator.
+    sam.page.locator("body").press("n")
+    expect(priya.page.locator("#stage-heading")).to_have_text("What went well · where we got lucky", timeout=3000)
+    priya.page.locator("#meeting-went_well").get_by_role("link", name=re.compile("^Write here")).click()
+    editor = priya.page.locator("#id_went_well-text")
+    editor.fill("The rollback took one command.")
+    sam.page.locator("body").press("n")
+    expect(sam.page.locator("#stage-heading")).to_have_text("Improvement opportunities")
+    priya.page.wait_for_timeout(2000)
+    expect(editor).to_have_value("The rollback took one command.")
+    priya.page.get_by_role("button", name="Save what went well").click()
+    expect(priya.page.locator("#stage-heading")).to_have_text("Improvement opportunities", timeout=3000)
+    review.refresh_from_db()
+    assert review.went_well == "The rollback took one command."
     assert sam.console_errors == [] and priya.console_errors == []
