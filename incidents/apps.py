@@ -11,9 +11,11 @@ class IncidentsConfig(AppConfig):
         from incidents.models import Incident, TimelineEntry
 
         # Near misses are never tracked: an anonymous reporter must leave no trace in the audit trail.
+        # duplicate_of is left out: the trail stores a related row's title, and the original may be a
+        # restricted incident that readers of this one must not learn exists.
         track(
             Incident,
-            fields=["title", "summary", "severity", "status", "disposition", "duplicate_of", "team", "facilitator"]
+            fields=["title", "summary", "severity", "status", "disposition", "team", "facilitator"]
             + ["customer_impact", "restricted", "impact_started_at", "detected_at", "mitigated_at", "resolved_at"],
             m2m=["involved_teams", "services", "responders"],
             access=lambda user, pk: get_incident_for_user(user, pk).incident,

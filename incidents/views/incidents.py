@@ -100,6 +100,8 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
         "involved_teams": list(incident.involved_teams.all()),
         "services": list(incident.services.all()),
         "related": related,
+        # Named only when this person may see it: a restricted original stays unnamed.
+        "duplicate_of": visible.filter(pk=incident.duplicate_of_id).first() if incident.duplicate_of_id else None,
         "link_form": IncidentLinkForm(user=request.user, incident=incident) if access.can_edit else None,
         **timeline_context(access),
     }

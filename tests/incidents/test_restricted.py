@@ -105,3 +105,12 @@ def test_a_link_to_a_hidden_incident_cannot_be_removed_by_someone_who_cannot_see
     client.force_login(teammate)
     client.post(reverse("incident_link_remove", args=[incident.pk, link.pk]))
     assert IncidentLink.objects.filter(pk=link.pk).exists()
+
+
+def test_a_duplicate_of_a_restricted_incident_does_not_name_it(client, teammate, restricted_incident, incident):
+    incident.disposition, incident.duplicate_of = "duplicate", restricted_incident
+    incident.save()
+    client.force_login(teammate)
+    page = client.get(incident.get_absolute_url()).text
+    assert "Duplicate of another incident" in page
+    assert TITLE not in page and restricted_incident.get_absolute_url() not in page
