@@ -45,3 +45,27 @@ def test_history_follows_inline_edits_without_a_reload(open_browser, engineer, t
     person.assert_accessible()
     person.screenshot("audit-full-history")
     assert person.console_errors == []
+
+
+def test_review_history_names_who_removed_a_factor(open_browser, engineer, facilitator, payments, password):
+    from postmortems.services import delete_factor
+    from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory
+
+    incident = IncidentFactory(title="Refunds delayed by a queue backlog", team=payments, responders=[engineer])
+    review = ReviewFactory(incident=incident, facilitator=facilitator, participants=[facilitator, engineer])
+    with acting_as(facilitator):
+        factor = ContributingFactorFactory(review=review, description="Nothing alerted on queue age.")
+        review.meeting_place = "Room 4 / the team call"
+        review.save()
+        delete_factor(factor)
+
+    person = open_browser()
+    page = person.log_in("priya", password)
+    page.goto(review.get_absolute_url())
+    history = page.locator("#history")
+    history.get_by_text("History", exact=True).click()
+    expect(history.get_by_text("Sam Lindqvist removed the contributing factor")).to_be_visible()
+    expect(history.get_by_text("where: set to Room 4 / the team call")).to_be_visible()
+    person.assert_accessible()
+    history.screenshot(path="test-artifacts/audit-review-history.png")
+    assert person.console_errors == []
