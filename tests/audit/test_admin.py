@@ -63,3 +63,18 @@ def test_the_trail_itself_cannot_be_edited_in_the_admin(client, site_admin, inci
     assert client.get(reverse("admin:audit_auditevent_changelist")).status_code == 200
     assert client.post(reverse("admin:audit_auditevent_delete", args=[event.pk])).status_code == 403
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
+
+
+def test_only_admins_restore(client, manager, engineer, incident):
+    from django.contrib.auth.models import Permission
+
+    manager.is_staff = True
+    manager.save()
+    manager.user_permissions.add(*Permission.objects.filter(codename__in=["view_incident", "change_incident"]))
+    incident.soft_delete(by=engineer)
+    client.force_login(manager)
+    url = changelist("incidents.incident") + "?deleted=yes"
+    response = client.post(url, {"action": "restore_selected", "_selected_action": [incident.pk]}, follow=True)
+    assert "Only admins restore deleted records." in response.text
+    assert not Incident.objects.filter(pk=incident.pk).exists()
+    assert not AuditEvent.objects.filter(action=Action.RESTORED).exists()
