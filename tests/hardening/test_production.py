@@ -186,3 +186,16 @@ def test_unknown_log_format_stops_start_up():
     )
     assert result.returncode != 0
     assert "LOG_FORMAT must be json or plain" in result.stderr
+
+
+def test_worker_logs_are_json_in_production(transactional_db, tmp_path):
+    from tests.conftest import WorkerProcess, require_postgres_and_redis
+
+    require_postgres_and_redis()
+    worker = WorkerProcess(production_env(), tmp_path / "worker.log").start()
+    worker.stop()
+    output = worker.log_path.read_text()
+    # Celery prints its start-up banner directly; every log record after it is one JSON object.
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    assert any(r["logger"] == "celery.apps.worker" and r["message"].endswith("ready.") for r in records), output
+    assert not re.search(r"^\[\d{4}-\d\d-\d\d [\d:,]+: (INFO|WARNING|ERROR)/", output, re.MULTILINE), output
