@@ -290,7 +290,9 @@ def process_overdue_items(now: datetime, report: SweepReport, context: SweepCont
                 .order_by("next_reminder_at", "pk")[:batch_size]
             )
             for item in batch:
-                if item.owner_id and item.owner.is_active:
+                # An item of a deleted incident waits, unreminded, in case an admin restores the incident.
+                incident_deleted = item.incident_id is not None and item.incident.deleted_at is not None
+                if item.owner_id and item.owner.is_active and not incident_deleted:
                     key = f"item:{item.pk}:overdue:{today.isoformat()}"
                     if record_reminder(key, now, action_item=item, recipient_id=item.owner_id):
                         title, body = overdue_message(item, today)

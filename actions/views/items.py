@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actions.access import get_action_item_for_user
 from actions.forms import ActionFilterForm, ActionItemForm, ActionStatusForm
 from actions.models import OPEN_STATUSES, ActionItem, FixObligation
+from actions.services import tell_new_owner
 from actions.views import HtmxHttpRequest
 from incidents.access import get_incident_for_user
 
@@ -179,9 +180,11 @@ def action_edit(request: HtmxHttpRequest, pk: int):
     access = get_action_item_for_user(request.user, pk)
     if not access.can_edit:
         raise PermissionDenied("Only the owner, the team and the incident's responders change this item.")
+    previous_owner_id = access.item.owner_id
     form = ActionItemForm(request.POST, instance=access.item)
     if form.is_valid():
         item = form.save()
+        tell_new_owner(item, previous_owner_id, request.user)
         if request.htmx:
             return render(request, "actions/detail.html#item", _detail_context(item, True))
         messages.success(request, "Saved.")
@@ -220,6 +223,7 @@ def action_new(request: HtmxHttpRequest, incident_pk: int):
         form = ActionItemForm(request.POST, instance=instance, review=review, incident=incident)
         if form.is_valid():
             item = form.save()
+            tell_new_owner(item, None, request.user)
             messages.success(request, f"Added “{item.title}”.")
             return redirect(request.POST.get("next") if _safe_next(request) else item)
         status = 422

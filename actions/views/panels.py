@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation
+from actions.services import tell_new_owner
 from actions.views import HtmxHttpRequest
 from incidents.access import get_incident_for_user
 from postmortems.access import get_review_for_user
@@ -88,7 +89,7 @@ def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
         form = QuickActionItemForm(request.POST, instance=instance, incident=incident)
         form.fields.pop("addresses", None)
         if form.is_valid():
-            form.save()
+            tell_new_owner(form.save(), None, request.user)
             if not request.htmx:
                 return redirect(incident)
             form = None
@@ -114,7 +115,7 @@ def review_action_items(request: HtmxHttpRequest, review_pk: int):
         instance = ActionItem(review=review, incident_id=review.incident_id, team=team, created_by=request.user)
         form = QuickActionItemForm(request.POST, instance=instance, review=review)
         if form.is_valid():
-            form.save()
+            tell_new_owner(form.save(), None, request.user)
             if not request.htmx:
                 return redirect(review)
             form = None

@@ -423,3 +423,33 @@ def test_review_section_query_count_does_not_grow_with_items(
     with django_assert_num_queries(len(small.captured_queries)):
         # Twelve items name the factor, and so does its checkbox in the form.
         assert client.get(url, **HTMX).text.count("Retries have no budget") == 13
+
+
+def test_a_new_owner_is_told_but_not_someone_who_took_it_themselves(client, incident, engineer, teammate):
+    client.force_login(engineer)
+    client.post(
+        reverse("obligation_panel", args=[incident.pk]),
+        {"title": "Add a contract test for refunds", "kind": "test", "owner": teammate.pk},
+        **HTMX,
+    )
+    client.post(
+        reverse("obligation_panel", args=[incident.pk]),
+        {"title": "Alert on refund latency", "kind": "observability", "owner": engineer.pk},
+        **HTMX,
+    )
+    told = Notification.objects.filter(kind=NotificationKind.ACTION_ASSIGNED)
+    assert [(n.recipient, n.title) for n in told] == [
+        (teammate, "An action item from “Checkout errors” is now yours: “Add a contract test for refunds”")
+    ]
+    item = ActionItem.objects.get(title="Alert on refund latency")
+    client.post(
+        reverse("action_edit", args=[item.pk]),
+        {
+            "title": item.title,
+            "kind": "observability",
+            "team": item.team_id,
+            "priority": "medium",
+            "owner": teammate.pk,
+        },
+    )
+    assert told.filter(recipient=teammate).count() == 2
