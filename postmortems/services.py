@@ -463,7 +463,8 @@ def anonymise(text: str, review: Review, people: list[User]) -> str:
     replacements.sort(key=lambda item: len(item[0]), reverse=True)
     for name, flags, label in replacements:
         text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", label, text, flags=flags)
-    return text
+    # "the facilitator" opening a sentence or a line reads better capitalised.
+    return re.sub(r"(^|[.!?]\s+|\n|: )the facilitator", r"\1The facilitator", text, flags=re.MULTILINE)
 
 
 def people_in(review: Review) -> list[User]:

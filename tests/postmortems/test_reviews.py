@@ -142,7 +142,8 @@ def test_restricted_review_does_not_exist_for_those_who_cannot_see_the_incident(
         assert post.status_code == 404
     for person in (engineer, org_admin):
         client.force_login(person)
-        assert client.get(urls[0]).status_code == 200
+        page = client.get(urls[0])
+        assert page.status_code == 200 and "Restricted" in page.text
 
 
 def test_only_the_facilitator_runs_the_meeting(client, review, engineer, facilitator):
