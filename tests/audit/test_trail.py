@@ -311,3 +311,25 @@ def test_imported_and_bulk_changes_are_recorded_too(engineer, review):
     review.save()
     end_meeting(review)
     assert events_of(review)[-1].changes == {"status": ["Meeting", "In review"]}
+
+
+def test_items_of_a_deleted_incident_are_not_reminded(engineer, teammate, incident, payments):
+    from datetime import date, timedelta
+
+    from actions.models import Notification, NotificationKind
+    from actions.reminders import run_sweep
+
+    due = date(2026, 3, 2)
+    ActionItem.objects.create(
+        title="Cap the pool size in CI", incident=incident, team=payments, owner=engineer, due_on=due
+    )
+    live = IncidentFactory(team=payments, title="Search slow for EU users")
+    ActionItem.objects.create(title="Index the search table", incident=live, team=payments, owner=teammate, due_on=due)
+    incident.soft_delete(by=engineer)
+
+    run_sweep(datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
+    reminded = Notification.objects.filter(kind=NotificationKind.ACTION_OVERDUE)
+    assert [n.recipient for n in reminded] == [teammate]
+    incident.restore()
+    run_sweep(datetime(2026, 3, 6, 9, 0, tzinfo=UTC) + timedelta(hours=1))
+    assert engineer in [n.recipient for n in Notification.objects.filter(kind=NotificationKind.ACTION_OVERDUE)]
