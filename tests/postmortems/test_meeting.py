@@ -172,3 +172,12 @@ def _category():
     from tests.postmortems.factories import category
 
     return category()
+
+
+def test_action_items_part_refreshes_on_its_own(client, review, facilitator):
+    client.force_login(facilitator)
+    services.start_meeting(review)
+    services.move_agenda(review, AgendaSection.ACTIONS)
+    part = client.get(reverse("review_meeting", args=[review.pk]) + "?part=actions")
+    assert part.status_code == 200
+    assert part.text.lstrip().startswith('<div class="live-part" data-live-part="actions"')
