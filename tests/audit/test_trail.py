@@ -333,3 +333,22 @@ def test_items_of_a_deleted_incident_are_not_reminded(engineer, teammate, incide
     incident.restore()
     run_sweep(datetime(2026, 3, 6, 9, 0, tzinfo=UTC) + timedelta(hours=1))
     assert engineer in [n.recipient for n in Notification.objects.filter(kind=NotificationKind.ACTION_OVERDUE)]
+
+
+def test_the_dashboard_counts_only_what_was_not_deleted(manager, incident, factor, action_item):
+    from dashboard.services import compute, make_filters
+
+    def figures():
+        data = compute(manager, make_filters(None, "3m"))
+        open_items = sum(row["open"] for row in data["actions"]["by_team"])
+        factor_incidents = sum(row["incidents"] for row in data["factors"]["by_category"])
+        return data["response"]["overall"]["count"], factor_incidents, open_items
+
+    assert figures() == (1, 1, 1)
+    factor.soft_delete()
+    action_item.soft_delete()
+    assert figures() == (1, 0, 0)
+    factor.restore()
+    action_item.restore()
+    incident.soft_delete()
+    assert figures() == (0, 0, 0)
