@@ -453,3 +453,27 @@ def test_a_new_owner_is_told_but_not_someone_who_took_it_themselves(client, inci
         },
     )
     assert told.filter(recipient=teammate).count() == 2
+
+
+def test_demo_action_items_are_seeded_once(payments, engineer, teammate):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.factories import UserFactory
+
+    out = StringIO()
+    call_command("seed_demo_actions", stdout=out)
+    assert "Run `manage.py seed_demo` first" in out.getvalue()
+    demo = UserFactory(username="engineer")
+    mitigated_incident(payments, responders=[demo], title="Gateway certificate expiry")
+    mitigated_incident(payments, responders=[demo], title="Failover picked the wrong region")
+    call_command("seed_demo_actions", stdout=out)
+    assert ActionItem.objects.count() == 3
+    assert set(ActionItem.objects.values_list("owner__username", flat=True)) == {"engineer"}
+    assert ActionItem.objects.filter(due_on__lt=timezone.localdate()).count() == 1
+    call_command("seed_demo_actions", stdout=out)
+    assert ActionItem.objects.count() == 3
+    fix = ActionItem.objects.get(kind="tooling")
+    assert obligation_of(fix.incident).met_by == fix, "the demo shows a met obligation"
+    assert obligation_of(ActionItem.objects.get(kind="documentation").incident).state == ObligationState.PENDING
