@@ -110,17 +110,30 @@ def make_filters(team: Team | None, period: str, severity: str = "", now: dateti
     return Filters(team=team, period=period, severity=severity, today=now.astimezone(UTC).date(), now=now)
 
 
-def visibility_class(user) -> str:
-    """Who sees the same incidents as this person: ``all``, ``public`` or the person alone."""
+def visibility_class(user, version: int | None = None) -> str:
+    """Who sees the same incidents as this person: ``all``, ``public`` or the person alone.
+
+    Remembered per data version: anything that could change the answer (a restricted flag,
+    a facilitator, the responders) raises the version.
+    """
     if user.is_org_admin:
         return "all"
+    key = f"dashboard:visibility:{version}:{user.pk}" if version is not None else None
+    known = cache.get(key) if key else None
+    if known is not None:
+        return known
     involved = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
-    return f"user-{user.pk}" if involved.exists() else "public"
+    answer = f"user-{user.pk}" if involved.exists() else "public"
+    if key:
+        cache.set(key, answer, CACHE_SECONDS)
+    return answer
 
 
 def cache_key(user, filters: Filters) -> str:
     team = filters.team.pk if filters.team else "all"
-    return f"dashboard:{data_version()}:{visibility_class(user)}:{team}:{filters.period}:{filters.today.isoformat()}"
+    version = data_version()
+    visibility = visibility_class(user, version)
+    return f"dashboard:{version}:{visibility}:{team}:{filters.period}:{filters.today.isoformat()}"
 
 
 def dashboard_data(user, filters: Filters, key: str | None = None) -> tuple[dict, bool]:

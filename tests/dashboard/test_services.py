@@ -84,8 +84,8 @@ def test_figures_are_cached_and_recomputed_after_a_change(
     assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
     version = data_version()
 
-    # From the cache: only the memberships and the visibility question reach the database.
-    with django_assert_num_queries(1):
+    # From the cache: not even the visibility question reaches the database.
+    with django_assert_num_queries(0):
         assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -272,3 +272,20 @@ def test_while_one_request_recomputes_the_others_get_the_previous_figures(
     cache.delete(f"{key}:computing")
     current, fresh = services.dashboard_data(manager, filters, key=key)
     assert (current["response"]["overall"]["count"], fresh) == (2, True)
+
+
+def test_joining_or_leaving_a_restricted_incident_changes_what_one_counts_at_once(
+    frozen, at, manager, payments, django_capture_on_commit_callbacks
+):
+    secret = incident_with_times(payments, at(5), detect_minutes=10, restricted=True)
+    filters = services.make_filters(None, "12m", now=NOW)
+    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        secret.responders.add(manager)
+    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        secret.responders.remove(manager)
+    assert services.visibility_class(manager, data_version()) == "public"
+    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 0
