@@ -178,29 +178,44 @@ def _after_delete(sender, instance, **kwargs) -> None:
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
-    # Only changes made from the tracked side (incident.responders.add(...)) are recorded; nothing
-    # in the product changes these relations from the other side.
     if reverse:
+        # Changed from the other side (user.responded_incidents.add(incident)): each tracked row touched.
+        config = tracked(model)
+        affected = _affected_rows(config, sender, instance, action, pk_set) if config else []
+    else:
+        config = tracked(instance)
+        affected = [instance] if config else []
+    if not affected:
         return
-    config = tracked(instance)
-    if config is None:
-        return
-    name = next(
-        (n for n in config.m2m if instance._meta.get_field(n).remote_field.through is sender),
-        None,
-    )
+    name = next((n for n in config.m2m if config.field(n).remote_field.through is sender), None)
     if name is None:
         return
     if action in {"pre_add", "pre_remove", "pre_clear"}:
-        pending = instance.__dict__.setdefault("_audit_m2m_before", {})
-        pending[name] = _names(instance, name)
+        for obj in affected:
+            obj.__dict__.setdefault("_audit_m2m_before", {})[name] = _names(obj, name)
     elif action in {"post_add", "post_remove", "post_clear"}:
-        before = instance.__dict__.get("_audit_m2m_before", {}).pop(name, None)
-        if before is None:
-            return
-        after = _names(instance, name)
-        if before != after:
-            record(instance, Action.CHANGED, {name: [before, after]})
+        for obj in affected:
+            before = obj.__dict__.get("_audit_m2m_before", {}).pop(name, None)
+            if before is None:
+                continue
+            after = _names(obj, name)
+            if before != after:
+                record(obj, Action.CHANGED, {name: [before, after]})
+
+
+def _affected_rows(config: Tracked, sender, instance, action: str, pk_set) -> list:
+    # The same row objects must see the pre_ and post_ signal, so they are kept on the instance.
+    cache = instance.__dict__.setdefault("_audit_m2m_reverse", {})
+    key = (sender, action.split("_", 1)[1])
+    if action.startswith("pre_"):
+        if action == "pre_clear":
+            name = next(n for n in config.m2m if config.field(n).remote_field.through is sender)
+            rows = list(config.model._base_manager.filter(**{name: instance}))
+        else:
+            rows = list(config.model._base_manager.filter(pk__in=pk_set or ()))
+        cache[key] = rows
+        return rows
+    return cache.pop(key, [])
 
 
 def _names(instance, name: str) -> list[str]:

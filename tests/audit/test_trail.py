@@ -352,3 +352,14 @@ def test_the_dashboard_counts_only_what_was_not_deleted(manager, incident, facto
     action_item.restore()
     incident.soft_delete()
     assert figures() == (0, 0, 0)
+
+
+def test_relations_changed_from_the_other_side_are_recorded_on_the_tracked_row(teammate, engineer, incident):
+    with acting_as(engineer):
+        teammate.responded_incidents.add(incident)
+    with acting_as(engineer):  # a second request; within one, adding and removing again would cancel out
+        teammate.responded_incidents.clear()
+    added, removed = events_of(incident)[-2:]
+    assert added.changes == {"responders": [["Priya Raman"], ["Jonas Berg", "Priya Raman"]]}
+    assert removed.changes == {"responders": [["Jonas Berg", "Priya Raman"], ["Priya Raman"]]}
+    assert added.actor == removed.actor == engineer
