@@ -7,9 +7,6 @@
   "use strict";
 
   var POLL_MS = 1000;
-  // Settling copies attributes from the old element to the new one; copying "style" (which the
-  // browser may have left empty on a form field) is an inline style, and the strict CSP refuses it.
-  if (window.htmx) htmx.config.attributesToSettle = ["class", "width", "height"];
   var root = document.querySelector("[data-meeting]");
   if (!root) return;
 
