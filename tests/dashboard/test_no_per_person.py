@@ -295,6 +295,7 @@ def test_no_page_or_export_shows_a_per_person_count(
                 if link.split("#")[0] not in seen:
                     queue.append(link)
 
+    print(f"walked {len(visited)} pages and exports")
     assert not problems, "\n".join(problems)
     # The walk really covered the product: pages of every area and the exports.
     for expected in ("/dashboard/", "/incidents/", "/reviews/", "/actions/", "/near-misses/", "/teams/"):
