@@ -32,6 +32,7 @@ class IncidentAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
 @admin.register(TimelineEntry)
 class TimelineEntryAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "incident", "deleted_at"]
+    list_select_related = ["incident"]
     search_fields = ["text", "incident__title"]
     raw_id_fields = ["incident", "author"]
 

@@ -30,6 +30,7 @@ class FlagDismissalInline(admin.TabularInline):
 @admin.register(ContributingFactor)
 class ContributingFactorAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "review", "category", "deleted_at"]
+    list_select_related = ["review", "category"]
     list_filter = ["category"]
     search_fields = ["description", "review__title"]
     raw_id_fields = ["review", "service", "created_by"]
