@@ -25,6 +25,7 @@ run: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_incidents
 	$(BIN)/python manage.py seed_demo_reviews
+	$(BIN)/python manage.py seed_demo_actions
 	@echo ""
 	@echo "  Post-mortems is starting at http://127.0.0.1:$(PORT)/"
 	@echo ""

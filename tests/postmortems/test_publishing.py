@@ -11,6 +11,7 @@ from django.urls import reverse
 from incidents.models import Severity
 from postmortems import services
 from postmortems.models import FlagDismissal, ReviewFeedback, ReviewStatus, meeting_due_by, review_required
+from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import IncidentFactory
 from tests.postmortems.factories import (
     ContributingFactorFactory,
@@ -27,6 +28,7 @@ def ready_review(review):
     """A review after its meeting, with a factor and an opportunity."""
     ContributingFactorFactory(review=review, description="Nothing compared pool size with the database limit.")
     OpportunityFactory(review=review, question="How might we check pool sizes before deploying?")
+    ActionItemFactory(review=review, incident=review.incident, title="Check pool size against the database limit in CI")
     review.status = ReviewStatus.IN_REVIEW
     review.save()
     return review
@@ -91,6 +93,17 @@ def test_publishing_needs_a_meeting_a_summary_and_a_factor(review):
     assert any("contributing factor" in b for b in blockers)
     with pytest.raises(ValidationError):
         services.publish(review)
+
+
+def test_publishing_needs_a_concrete_change_to_the_system(ready_review):
+    ready_review.action_items.all().delete()
+    ActionItemFactory(review=ready_review, incident=ready_review.incident, title="Be more careful with pool sizes")
+    blockers = services.publish_blockers(ready_review)
+    assert any("No concrete change to the system yet" in b for b in blockers)
+    ActionItemFactory(
+        review=ready_review, incident=ready_review.incident, title="Add a lint rule for pool sizes", change_url=""
+    )
+    assert services.publish_blockers(ready_review) == []
 
 
 def test_other_apps_can_add_publish_checks(ready_review, monkeypatch):

@@ -7,6 +7,7 @@ from accounts.models import Role
 from incidents.models import Status
 from postmortems import services
 from postmortems.models import AgendaSection, Perspective, Review, ReviewStatus
+from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import NearMissFactory
 from tests.postmortems.factories import ContributingFactorFactory, PerspectiveFactory, category
 
@@ -303,6 +304,7 @@ def test_the_whole_workflow_draft_meeting_review_published(client, review, facil
     review.refresh_from_db()
     assert review.current_section == AgendaSection.ACTIONS  # stops at the last section
     ContributingFactorFactory(review=review)
+    ActionItemFactory(review=review, incident=review.incident, title="Check pool sizes against the database limit")
     client.post(reverse("review_status", args=[review.pk]), {"action": "end_meeting"})
     review.refresh_from_db()
     assert review.status == ReviewStatus.IN_REVIEW
@@ -405,6 +407,7 @@ def test_requests_and_publishing_are_announced_after_commit(
         assert heard == [(events.facilitator_requested, review.pk)]
         services.take_on_review(review, facilitator)
         ContributingFactorFactory(review=review)
+        ActionItemFactory(review=review, incident=incident, title="Check pool sizes against the database limit")
         Review.objects.filter(pk=review.pk).update(status=ReviewStatus.IN_REVIEW, summary="The pool shrank.")
         with django_capture_on_commit_callbacks(execute=True):
             services.publish(review)

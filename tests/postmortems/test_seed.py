@@ -14,6 +14,10 @@ def test_demo_review_is_added_once_to_a_demo_incident(capsys):
     call_command("seed_demo_incidents")
     call_command("seed_demo_reviews")
     review = Review.objects.get()
+    # Every review owes a concrete change to the system before it is published.
+    assert review.status == ReviewStatus.IN_REVIEW
+    call_command("seed_demo_actions")
+    review.refresh_from_db()
     assert review.status == ReviewStatus.PUBLISHED
     assert review.perspectives.count() == 2 and review.perspectives_revealed
     assert review.factors.count() == 3 and review.opportunities.count() == 2

@@ -8,6 +8,8 @@ from django.utils import timezone
 from accounts.models import User
 from actions.models import ActionItem, ActionKind, ActionStatus, Priority
 from incidents.models import Incident
+from postmortems import services as review_services
+from postmortems.models import ReviewStatus
 
 
 class Command(BaseCommand):
@@ -38,7 +40,11 @@ class Command(BaseCommand):
 
     def create(self, incidents: list[Incident], owner: User) -> int:
         today = timezone.localdate()
-        reviewed = next((incident for incident in incidents if getattr(incident, "review", None)), incidents[0])
+        reviewed = (
+            Incident.objects.filter(review__isnull=False, restricted=False).select_related("team").first()
+            or incidents[0]
+        )
+        incidents = [reviewed] + [incident for incident in incidents if incident.pk != reviewed.pk]
         review = getattr(reviewed, "review", None)
         fix = ActionItem.objects.create(
             title="Rotate certificates on every gateway host in one step",
@@ -55,6 +61,9 @@ class Command(BaseCommand):
         )
         if review is not None:
             fix.addresses.set(review.factors.all()[:1])
+            # The demo review waited for its concrete change to the system; now it can be published.
+            if review.status == ReviewStatus.IN_REVIEW and not review_services.publish_blockers(review):
+                review_services.publish(review)
         ActionItem.objects.create(
             title="Alert on TLS handshake failures as their own signal",
             kind=ActionKind.OBSERVABILITY,
