@@ -178,7 +178,7 @@ def broker_app(url: str):
     """A Celery client for a given broker: what beat does, sending the sweep by name."""
     from celery import Celery
 
-    app = Celery("actions-tests", broker=url)
+    app = Celery("actions-tests", broker=url, set_as_current=False)
     app.conf.broker_connection_retry_on_startup = False
     app.conf.broker_transport_options = {"socket_connect_timeout": 2}
     return app
