@@ -113,17 +113,20 @@ def make_filters(team: Team | None, period: str, severity: str = "", now: dateti
 def visibility_class(user, version: int | None = None) -> str:
     """Who sees the same incidents as this person: ``all``, ``public`` or the person alone.
 
-    Remembered per data version: anything that could change the answer (a restricted flag,
-    a facilitator, the responders) raises the version.
+    Remembered per data version: anything that could change the answer (a restricted flag, a
+    facilitator, the responders, an admin membership) raises the version.
     """
-    if user.is_org_admin:
+    if user.is_superuser:
         return "all"
     key = f"dashboard:visibility:{version}:{user.pk}" if version is not None else None
     known = cache.get(key) if key else None
     if known is not None:
         return known
-    involved = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
-    answer = f"user-{user.pk}" if involved.exists() else "public"
+    if user.is_org_admin:
+        answer = "all"
+    else:
+        involved = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
+        answer = f"user-{user.pk}" if involved.exists() else "public"
     if key:
         cache.set(key, answer, CACHE_SECONDS)
     return answer

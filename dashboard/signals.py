@@ -17,6 +17,7 @@ def _m2m_changed(sender, action, **kwargs) -> None:
 
 
 def summarised_models() -> list:
+    from accounts.models import Membership
     from actions.models import ActionItem, FixObligation
     from incidents.models import Incident, NearMiss
     from postmortems.models import ContributingFactor, FlagDismissal, Perspective, Review, ReviewFeedback
@@ -24,7 +25,9 @@ def summarised_models() -> list:
     # Timeline entries and improvement questions are left out on purpose: they change many times a minute
     # during an incident, and only touch the open-language-note share of reviews still in review, which the
     # cache's ten-minute lifetime refreshes anyway.
+    # Memberships decide who is an admin, and so who counts restricted incidents.
     return [
+        Membership,
         Incident,
         NearMiss,
         ActionItem,

@@ -66,6 +66,7 @@ def test_restricted_incidents_count_only_for_those_who_may_see_them(
 
     assert services.visibility_class(manager) == "public"
     assert services.visibility_class(org_admin) == "all"
+    assert services.visibility_class(type(manager)(is_superuser=True)) == "all"
     assert services.visibility_class(engineer) == f"user-{engineer.pk}"
 
     filters = services.make_filters(None, "12m", now=NOW)
@@ -289,3 +290,12 @@ def test_joining_or_leaving_a_restricted_incident_changes_what_one_counts_at_onc
         secret.responders.remove(manager)
     assert services.visibility_class(manager, data_version()) == "public"
     assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 0
+
+    # Becoming an organisation admin counts everything from the next request on.
+    from accounts.models import Membership, Role
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Membership.objects.filter(user=manager).update(role=Role.ADMIN)
+        Membership.objects.get(user=manager).save()
+    fresh = type(manager).objects.get(pk=manager.pk)
+    assert services.dashboard_data(fresh, filters)[0]["response"]["overall"]["count"] == 1

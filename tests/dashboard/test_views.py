@@ -58,11 +58,11 @@ def test_query_count_does_not_grow_with_the_data(frozen, at, client, manager, pa
     large = dashboard_queries(client, url)
     assert small == large
 
-    # From the cache: session, person, memberships, the inbox badge and the team list; the figures, the
-    # rendered charts and even who-sees-what come from Redis.
+    # From the cache: session, person, the inbox badge and the team list; the figures, the rendered
+    # charts and even who-sees-what come from Redis.
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    assert len(queries) == 5
+    assert len(queries) == 4
 
 
 def test_the_page_shows_figures_charts_tables_and_csv_links(frozen, at, client, manager, payments, engineer):
