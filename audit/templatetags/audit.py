@@ -14,6 +14,9 @@ register = template.Library()
 def history_for(context, obj) -> dict:
     """The last changes to ``obj`` and the rows on its page, with a link to the full history."""
     config = tracked(obj)
+    if config is None or config.scope is not None:
+        # Only pages of tracked objects have a history (never a near miss: its reporter may be anonymous).
+        return {"untracked": True}
     lines, more = recent_history(obj)
     history_url = recent_url = ""
     if config is not None and config.access is not None:

@@ -363,3 +363,15 @@ def test_relations_changed_from_the_other_side_are_recorded_on_the_tracked_row(t
     assert added.changes == {"responders": [["Priya Raman"], ["Jonas Berg", "Priya Raman"]]}
     assert removed.changes == {"responders": [["Jonas Berg", "Priya Raman"], ["Priya Raman"]]}
     assert added.actor == removed.actor == engineer
+
+
+def test_only_tracked_pages_get_a_history_section(payments):
+    from django.template import Context, Template
+
+    from tests.incidents.factories import NearMissFactory
+
+    template = Template("{% load audit %}{% history_for obj %}")
+    assert template.render(Context({"obj": NearMissFactory(team=payments)})).strip() == ""
+    entry = TimelineEntryFactory(incident=IncidentFactory(team=payments))
+    assert template.render(Context({"obj": entry})).strip() == ""  # shown on its incident's page instead
+    assert 'id="history"' in template.render(Context({"obj": entry.incident}))
