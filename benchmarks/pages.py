@@ -13,7 +13,8 @@ page's throughput as a share of the trivial view's, and whether the targets are 
     .venv/bin/python benchmarks/pages.py                   # or add --seed to do the two steps above
 
 Options: ``--duration`` seconds per page (10), ``--connections`` (10), ``--participants`` (100),
-``--workers`` gunicorn processes (2 × cores), ``--port``, ``--json FILE`` to keep the figures.
+``--workers`` gunicorn processes (2 × cores), ``--port``, ``--json FILE`` to keep the figures,
+``--pages "dashboard,review page"`` to measure only some pages (the trivial view always runs).
 """
 
 import argparse
