@@ -529,15 +529,18 @@ def reviews_with_open_flags(reviews) -> dict[str, int]:
     Published reviews passed the language guide to be published, so only reviews still in
     review are checked. Their texts come in a fixed number of queries.
     """
-    from postmortems.services import check, review_texts
+    from postmortems.language import check_text, directory_names
+    from postmortems.services import review_texts
 
+    people = directory_names()  # once, not once per text
     counts: dict[str, int] = {}
     prefetched = reviews.select_related("incident__team").prefetch_related(
         "factors", "opportunities", "perspectives", "incident__timeline", "dismissals"
     )
     for review in prefetched:
         dismissed = {dismissal.key for dismissal in review.dismissals.all()}
-        if any(flag.key not in dismissed for _, _, text in review_texts(review) for flag in check(text)):
+        texts = review_texts(review)
+        if any(flag.key not in dismissed for _, _, text in texts for flag in check_text(text, people=people)):
             team = review.incident.team.name
             counts[team] = counts.get(team, 0) + 1
     return counts
