@@ -6,7 +6,8 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from actions.models import ActionKind, ObligationState
+from actions.models import ActionKind, ActionStatus, ObligationState
+from incidents.models import Incident
 from tests.browser.conftest import ARTIFACTS
 from tests.dashboard.factories import (
     ActionItemFactory,
@@ -21,6 +22,7 @@ from tests.dashboard.factories import (
 
 
 def seed(payments, platform):
+    """A year of incidents on one service; returns the newest incident's review."""
     now = timezone.now()
     gateway = ServiceFactory(name="payments-gateway")
     for n in range(12):
@@ -38,10 +40,17 @@ def seed(payments, platform):
         FactorFactory(review=review, category=category("missing-guardrail" if n % 2 else "capacity"), service=gateway)
     for n in range(40):
         NearMissFactory(team=payments, filed_on=(now - dt.timedelta(days=n * 8)).date())
+    # An earlier incident with the same weakness had its fix land long ago; the weakness came back since.
+    earlier = Incident.objects.order_by("-impact_started_at")[2]
+    fix = earlier.action_items.first()
+    fix.status = ActionStatus.DONE
+    fix.save()
+    type(fix).objects.filter(pk=fix.pk).update(completed_at=now - dt.timedelta(days=40))
+    return Incident.objects.order_by("-impact_started_at").first().review
 
 
 def test_a_manager_reads_the_dashboard_and_filters_it(open_browser, manager, payments, platform, password):
-    seed(payments, platform)
+    newest_review = seed(payments, platform)
     person = open_browser()
     page = person.log_in("maya", password)
 
@@ -74,6 +83,13 @@ def test_a_manager_reads_the_dashboard_and_filters_it(open_browser, manager, pay
     page.reload()
     expect(page.get_by_text("Platform, last 3 years.")).to_be_visible()
     expect(page.get_by_label("Team", exact=True)).to_have_value("platform")
+
+    # The review of the newest incident asks whether the earlier fixes held.
+    page.goto(newest_review.get_absolute_url())
+    callout = page.locator(".earlier-fixes")
+    expect(callout.get_by_role("heading", name="This has come up before. Did the fixes hold?")).to_be_visible()
+    expect(callout.get_by_text("Came back after a fix").first).to_be_visible()
+    callout.screenshot(path=str(ARTIFACTS / "review-earlier-fixes.png"))
 
     phone = open_browser(viewport={"width": 390, "height": 844})
     phone.log_in("maya", password).goto("/dashboard/")
