@@ -232,6 +232,15 @@ def test_recurrences_count_incidents_that_came_back_after_a_fix_was_done(frozen,
     assert recurrences["incidents"] == 1 and recurrences["weaknesses"] == 1
     assert recurrences["by_category"] == [{"category": "Missing guardrail", "incidents": 1, "weaknesses": 1}]
 
+    # A deleted fix is no fix; a deleted factor is no weakness.
+    fix.refresh_from_db()
+    fix.soft_delete()
+    assert figures(manager)["recurrences"]["incidents"] == 0
+    fix.restore()
+    assert figures(manager)["recurrences"]["incidents"] == 1
+    earlier_factor.soft_delete()
+    assert figures(manager)["recurrences"]["incidents"] == 0
+
 
 def test_review_quality_shares_and_feedback(frozen, at, manager, payments, engineer, teammate):
     good = ReviewFactory(incident=incident_with_times(payments, at(30)))
