@@ -58,6 +58,12 @@ class Percentile(Aggregate):
             raise ValueError("A percentile is a fraction between 0 and 1.")
         super().__init__(expression, fraction=float(fraction), **extra)
 
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # dashboard.sqlite registers percentile_cont(value, fraction) on SQLite connections.
+        clone = self.copy()
+        clone.template = "%(function)s(%(expressions)s, %(fraction)s)"
+        return super(Percentile, clone).as_sql(compiler, connection, **extra_context)
+
 
 def _interval(end: str, start: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
@@ -386,24 +392,12 @@ def factor_figures(visible, filters: Filters) -> dict:
         .annotate(incidents=Count("review__incident", distinct=True))
         .order_by("month", "category__name")
     ]
-    base_sql, params = _sql(
-        factors.values_list("category_id", "review__incident_id", "review__incident__impact_started_at")
-    )
     recent_since = filters.now - timedelta(days=RECURRENCE_WINDOW_DAYS)
-    sql = f"""
-        SELECT category_id, MAX(n) AS peak, COUNT(*) FILTER (WHERE t >= %s) AS recent
-        FROM (
-            SELECT category_id, t, COUNT(*) OVER (
-                PARTITION BY category_id ORDER BY t
-                RANGE BETWEEN INTERVAL '{RECURRENCE_WINDOW_DAYS} days' PRECEDING AND CURRENT ROW
-            ) AS n
-            FROM (SELECT DISTINCT * FROM ({base_sql}) AS base (category_id, incident_id, t)) AS distinct_incidents
-        ) AS windows
-        GROUP BY category_id
-    """  # noqa: S608 - the only interpolations are our own compiled query and a constant
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [recent_since, *params])
-        peaks = {category_id: (peak, recent or 0) for category_id, peak, recent in cursor.fetchall()}
+    rows = factors.values_list("category_id", "review__incident_id", "review__incident__impact_started_at")
+    if connection.vendor == "postgresql":
+        peaks = _recurrence_peaks_in_sql(rows, recent_since)
+    else:
+        peaks = _recurrence_peaks_in_python(rows, recent_since)
     categories = []
     for row in by_category:
         peak, recent = peaks.get(row["category_id"], (0, 0))
@@ -420,6 +414,44 @@ def factor_figures(visible, filters: Filters) -> dict:
 
 
 # --- near misses ------------------------------------------------------------------------------
+
+
+def _recurrence_peaks_in_sql(rows, recent_since) -> dict[int, tuple[int, int]]:
+    """Per category: the most incidents within any 90-day window, and how many in the last 90 days."""
+    base_sql, params = _sql(rows)
+    sql = f"""
+        SELECT category_id, MAX(n) AS peak, COUNT(*) FILTER (WHERE t >= %s) AS recent
+        FROM (
+            SELECT category_id, t, COUNT(*) OVER (
+                PARTITION BY category_id ORDER BY t
+                RANGE BETWEEN INTERVAL '{RECURRENCE_WINDOW_DAYS} days' PRECEDING AND CURRENT ROW
+            ) AS n
+            FROM (SELECT DISTINCT * FROM ({base_sql}) AS base (category_id, incident_id, t)) AS distinct_incidents
+        ) AS windows
+        GROUP BY category_id
+    """  # noqa: S608 - the only interpolations are our own compiled query and a constant
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [recent_since, *params])
+        peaks = {category_id: (peak, recent or 0) for category_id, peak, recent in cursor.fetchall()}
+    return peaks
+
+
+def _recurrence_peaks_in_python(rows, recent_since) -> dict[int, tuple[int, int]]:
+    """The same figures as ``_recurrence_peaks_in_sql``, for the embedded SQLite database."""
+    window = timedelta(days=RECURRENCE_WINDOW_DAYS)
+    times_by_category: dict[int, list[datetime]] = {}
+    for category_id, _incident_id, started in set(rows):
+        times_by_category.setdefault(category_id, []).append(started)
+    peaks = {}
+    for category_id, times in times_by_category.items():
+        times.sort()
+        peak, first = 0, 0
+        for last, moment in enumerate(times):
+            while times[first] < moment - window:
+                first += 1
+            peak = max(peak, last - first + 1)
+        peaks[category_id] = (peak, sum(1 for moment in times if moment >= recent_since))
+    return peaks
 
 
 def near_miss_figures(filters: Filters) -> dict:
@@ -556,6 +588,8 @@ def recurrences_after_fix(visible, filters: Filters) -> dict:
     later = visible.filter(impact_started_at__gte=filters.start)
     if filters.team:
         later = later.filter(team=filters.team)
+    if connection.vendor != "postgresql":
+        return _recurrences_in_python(visible, later)
     later_sql, later_params = _sql(later.values("pk"))
     visible_sql, visible_params = _sql(visible.values("pk"))
     # The models' own managers decide which rows still count (deleted ones do not).
@@ -622,4 +656,55 @@ def recurrences_after_fix(visible, filters: Filters) -> dict:
         "incidents": total[0],
         "weaknesses": total[1],
         "by_category": [{"category": name, "incidents": n, "weaknesses": m} for name, n, m in rows if name is not None],
+    }
+
+
+def _recurrences_in_python(visible, later) -> dict:
+    """``recurrences_after_fix`` for the embedded SQLite database: the same rule, joined in Python."""
+    from django.db.models import Min
+
+    systemic_done = dict(
+        ActionItem.objects.filter(status=ActionStatus.DONE, kind__in=SYSTEMIC_KINDS, incident__isnull=False)
+        .values("incident_id")
+        .annotate(done_at=Min("completed_at"))
+        .values_list("incident_id", "done_at")
+    )
+    addressed_done = dict(
+        ActionItem.addresses.through.objects.filter(
+            actionitem__status=ActionStatus.DONE, actionitem__in=ActionItem.objects.values("pk")
+        )
+        .values("contributingfactor_id")
+        .annotate(done_at=Min("actionitem__completed_at"))
+        .values_list("contributingfactor_id", "done_at")
+    )
+    first_fix: dict[tuple[int, int], datetime] = {}
+    earlier = ContributingFactor.objects.filter(service__isnull=False, review__incident__in=visible.values("pk"))
+    for factor_id, category_id, service_id, incident_id in earlier.values_list(
+        "pk", "category_id", "service_id", "review__incident_id"
+    ):
+        moments = [m for m in (systemic_done.get(incident_id), addressed_done.get(factor_id)) if m is not None]
+        if moments:
+            weakness = (category_id, service_id)
+            first_fix[weakness] = min([*moments, first_fix.get(weakness, min(moments))])
+    incidents_by_category: dict[str, set[int]] = {}
+    weaknesses_by_category: dict[str, set[tuple[int, int]]] = {}
+    returning = ContributingFactor.objects.filter(service__isnull=False, review__incident__in=later.values("pk"))
+    for category, category_id, service_id, incident_id, started in returning.values_list(
+        "category__name", "category_id", "service_id", "review__incident_id", "review__incident__impact_started_at"
+    ):
+        fixed_at = first_fix.get((category_id, service_id))
+        if fixed_at is not None and fixed_at < started:
+            incidents_by_category.setdefault(category, set()).add(incident_id)
+            weaknesses_by_category.setdefault(category, set()).add((category_id, service_id))
+    by_category = sorted(
+        (
+            {"category": name, "incidents": len(ids), "weaknesses": len(weaknesses_by_category[name])}
+            for name, ids in incidents_by_category.items()
+        ),
+        key=lambda row: (-row["incidents"], row["category"]),
+    )
+    return {
+        "incidents": len(set().union(*incidents_by_category.values())),
+        "weaknesses": len(set().union(*weaknesses_by_category.values())),
+        "by_category": by_category,
     }

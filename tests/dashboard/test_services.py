@@ -1,6 +1,7 @@
 """The dashboard's aggregates, computed in PostgreSQL: known inputs, exact figures."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -25,6 +26,14 @@ from tests.dashboard.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["postgresql", "python"])
+def computed_in(request, monkeypatch):
+    """Run a test on the SQL path and on the Python path the embedded SQLite database takes."""
+    if request.param == "python":
+        monkeypatch.setattr(services, "connection", SimpleNamespace(vendor="sqlite"))
+    return request.param
 
 
 def figures(user, team=None, period="12m"):
@@ -191,7 +200,7 @@ def test_near_misses_per_month_and_a_rising_trend(frozen, manager, payments):
     assert (near["last_three_months"], near["three_months_before"]) == (9, 3)
 
 
-def test_a_category_in_three_incidents_within_90_days_is_recurring(frozen, at, manager, payments):
+def test_a_category_in_three_incidents_within_90_days_is_recurring(frozen, at, manager, payments, computed_in):
     guardrail, ownership = category("missing-guardrail"), category("unclear-ownership")
     for days_ago in (10, 40, 95):
         FactorFactory(review=ReviewFactory(incident=incident_with_times(payments, at(days_ago))), category=guardrail)
@@ -207,7 +216,7 @@ def test_a_category_in_three_incidents_within_90_days_is_recurring(frozen, at, m
     assert {"month": dt.date(2026, 6, 1), "category": "Missing guardrail", "incidents": 1} in factors["by_month"]
 
 
-def test_recurrences_count_incidents_that_came_back_after_a_fix_was_done(frozen, at, manager, payments):
+def test_recurrences_count_incidents_that_came_back_after_a_fix_was_done(frozen, at, manager, payments, computed_in):
     gateway, ledger = ServiceFactory(name="payments-gateway"), ServiceFactory(name="ledger")
     guardrail = category("missing-guardrail")
     earlier = incident_with_times(payments, at(100))
@@ -308,3 +317,19 @@ def test_joining_or_leaving_a_restricted_incident_changes_what_one_counts_at_onc
         Membership.objects.get(user=manager).save()
     fresh = type(manager).objects.get(pk=manager.pk)
     assert services.dashboard_data(fresh, filters)[0]["response"]["overall"]["count"] == 1
+
+
+def test_the_embedded_database_gets_the_same_continuous_percentile_as_postgresql():
+    from dashboard.sqlite import PercentileCont
+
+    def percentile(values, fraction):
+        aggregate = PercentileCont()
+        for value in values:
+            aggregate.step(value, fraction)
+        return aggregate.finalize()
+
+    # PostgreSQL: percentile_cont(0.5) of 10, 20, 30, 40 is 25; percentile_cont(0.9) is 37.
+    assert percentile([40, 10, 30, 20], 0.5) == 25
+    assert percentile([40, 10, 30, 20], 0.9) == pytest.approx(37)
+    assert percentile([None, 7], 0.9) == 7
+    assert percentile([], 0.5) is None
