@@ -210,8 +210,13 @@ class TimelineEntryForm(NotInFutureMixin, forms.ModelForm):
 
 
 class IncidentLinkForm(forms.Form):
+    # A number, not a list of every incident: an organisation has thousands, and the page must stay light.
     incident = forms.ModelChoiceField(
-        queryset=Incident.objects.none(), label="Related incident", empty_label="Choose an incident"
+        queryset=Incident.objects.none(),
+        label="Related incident",
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        help_text="Its number, as shown after # in the incident list.",
+        error_messages={"invalid_choice": "There is no other incident with that number that you can see."},
     )
     note = forms.CharField(
         max_length=200, required=False, help_text="What they have in common, for example “same retry storm”."
@@ -219,11 +224,7 @@ class IncidentLinkForm(forms.Form):
 
     def __init__(self, *args, user, incident, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["incident"]
-        field.queryset = (
-            Incident.objects.visible_to(user).exclude(pk=incident.pk).only("pk", "title", "impact_started_at")
-        )
-        field.label_from_instance = lambda other: f"#{other.pk} {other.title} ({other.impact_started_at:%d %b %Y})"
+        self.fields["incident"].queryset = Incident.objects.visible_to(user).exclude(pk=incident.pk)
         self.auto_id = "id_link_%s"
 
 

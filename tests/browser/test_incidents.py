@@ -118,7 +118,7 @@ def test_responder_imports_a_chat_transcript_after_a_preview(open_browser, engin
     assert list(incident.timeline.values_list("kind", flat=True)) == ["communication", "action"]
 
     # Link the earlier incident of the same class, inline.
-    page.get_by_label("Related incident", exact=True).select_option(value=str(earlier.pk))
+    page.get_by_label("Related incident", exact=True).fill(str(earlier.pk))
     page.get_by_label("Note").fill("gateway client configuration")
     page.get_by_role("button", name="Link", exact=True).click()
     expect(page.locator("#related")).to_contain_text("gateway client configuration")

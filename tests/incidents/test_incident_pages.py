@@ -273,7 +273,7 @@ def test_linking_to_itself_is_refused(client, engineer, incident):
     client.force_login(engineer)
     response = client.post(reverse("incident_link_add", args=[incident.pk]), {"incident": incident.pk})
     assert response.status_code == 400
-    assert "Select a valid choice" in response.text
+    assert "There is no other incident with that number that you can see." in response.text
 
 
 # --- the list --------------------------------------------------------------------------------------------
