@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from accounts.models import Team, User
 from actions.models import ActionItem, ActionKind, ActionStatus, NotificationPreference, Priority, TeamChatHook
@@ -34,7 +35,7 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, review=None, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        self.fields["owner"].queryset = owner_choices(incident or self.instance.incident, self.instance.owner_id)
         self.fields["owner"].label_from_instance = lambda user: user.name
         self.fields["team"].queryset = Team.objects.all()
         if review is None and self.instance.review_id:
@@ -49,6 +50,25 @@ class ActionItemForm(forms.ModelForm):
             del self.fields["addresses"]
         if not self.instance.pk and incident is not None and not self.initial.get("team"):
             self.initial["team"] = incident.team_id
+
+
+def owner_choices(incident, current_owner_id=None):
+    """People who can own an incident's action item: its teams, responders and facilitator.
+
+    Listing the whole organisation would put hundreds of names in every form on the page.
+    """
+    people = User.objects.filter(is_active=True)
+    if incident is None:
+        return people
+    near = (
+        Q(memberships__team_id=incident.team_id)
+        | Q(memberships__team__in=incident.involved_teams.values("pk"))
+        | Q(responded_incidents=incident)
+        | Q(pk=incident.facilitator_id)
+    )
+    if current_owner_id:
+        near |= Q(pk=current_owner_id)
+    return people.filter(pk__in=User.objects.filter(near).values("pk"))
 
 
 class QuickActionItemForm(ActionItemForm):

@@ -6,9 +6,13 @@ class PostmortemsConfig(AppConfig):
     verbose_name = "Reviews and learning"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts.models import User
         from audit.registry import track
         from postmortems import signals  # noqa: F401 - connects the receivers
         from postmortems.access import get_review_for_user
+        from postmortems.language.people import forget_directory_names
         from postmortems.models import ContributingFactor, ImprovementOpportunity, Review
 
         track(
@@ -25,3 +29,5 @@ class PostmortemsConfig(AppConfig):
             scope="review",
         )
         track(ImprovementOpportunity, fields=["question"], scope="review")
+        post_save.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_saved")
+        post_delete.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_deleted")

@@ -112,7 +112,10 @@ def _fast_password_hashing():
 def _fresh_cache():
     from django.core.cache import cache
 
+    from postmortems.language.people import forget_directory_names
+
     cache.clear()
+    forget_directory_names()
     yield
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
@@ -11,6 +12,8 @@ from .phrases import WordIndex, word_key
 
 DIRECTORY_CACHE_KEY = "postmortems:language:directory-names"
 DIRECTORY_CACHE_SECONDS = 300
+DIRECTORY_LOCAL_SECONDS = 10
+_recent: dict = {"names": None, "until": 0.0}
 
 # Names that are also ordinary words only count when written with the same capitals ("Will
 # restarted the consumer" is about Will; "the job will fail" is not). A lower-case username that
@@ -114,9 +117,16 @@ def capitalised_words(text: str, index: WordIndex) -> list[tuple[int, int]]:
 
 
 def directory_names() -> list[str]:
-    """Display names and usernames of active people, cached for a few minutes, to pass as ``people``."""
+    """Display names and usernames of active people, cached for a few minutes, to pass as ``people``.
+
+    A page checks dozens of texts; the last answer is also kept in this process for a few
+    seconds so that costs one cache round trip, not one per text.
+    """
     from django.core.cache import cache
 
+    now = time.monotonic()
+    if _recent["names"] is not None and now < _recent["until"]:
+        return _recent["names"]
     names = cache.get(DIRECTORY_CACHE_KEY)
     if names is None:
         from accounts.models import User
@@ -133,4 +143,13 @@ def directory_names() -> list[str]:
                 found.add(full)
         names = sorted(found)
         cache.set(DIRECTORY_CACHE_KEY, names, DIRECTORY_CACHE_SECONDS)
+    _recent.update(names=names, until=now + DIRECTORY_LOCAL_SECONDS)
     return names
+
+
+def forget_directory_names(**kwargs) -> None:
+    """Someone joined, left or was renamed: the next check reads the directory afresh."""
+    from django.core.cache import cache
+
+    _recent.update(names=None, until=0.0)
+    cache.delete(DIRECTORY_CACHE_KEY)
