@@ -250,3 +250,13 @@ def test_hostile_text_typed_into_the_real_forms_is_stored_and_shown_as_typed(
     expect(page.get_by_text(PLAIN)).to_be_visible()
     priya.assert_clean("near-miss form")
     priya.session.screenshot("hostile-near-miss")
+
+    # The watchers do see an attack that gets through: an injected handler is refused by the CSP
+    # and reported, the element is flagged, and a dialog is recorded.
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x onerror=alert(1)>')")
+    page.wait_for_function("window.__cspViolations.length > 0")
+    assert "script-src" in page.evaluate("window.__cspViolations")[0]
+    assert page.evaluate(DANGEROUS_DOM) == ["IMG onerror"]
+    page.evaluate("setTimeout(() => alert('probe'), 0)")
+    page.wait_for_timeout(200)
+    assert priya.dialogs == ["probe"]
