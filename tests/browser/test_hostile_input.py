@@ -171,11 +171,13 @@ def test_hostile_text_everywhere_shows_as_text_and_nothing_runs(
     priya.visit("/incidents/?q=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(1)%3E")
     priya.visit(incident.get_absolute_url())
     expect(priya.page.get_by_text("{{7*7}}").first).to_be_visible()
+    priya.session.screenshot("hostile-incident-detail")
     priya.visit(f"/history/incidents.incident/{incident.pk}/")
     priya.visit("/near-misses/", shows=None)
     assert "<script>alert(1)</script>" in priya.page.locator("main").inner_text()
     priya.visit(near_miss.get_absolute_url())
     priya.visit(review.get_absolute_url())
+    priya.session.screenshot("hostile-review")
     priya.visit(f"/reviews/{review.pk}/?edit=summary")
     # The textarea holds the markdown exactly as typed, </textarea> and all.
     assert priya.page.locator("#id_summary-text").input_value() == MARKDOWN
