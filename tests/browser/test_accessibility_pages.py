@@ -71,7 +71,23 @@ def test_incident_review_meeting_and_action_pages_are_accessible(
     expect(page.get_by_role("link", name="Check pool size against the limit")).to_be_visible()
     sam.screenshot("a11y-actions")
     sam.assert_accessible()
+    page.get_by_role("link", name="Check pool size against the limit").click()
+    expect(page.get_by_role("heading", name="Check pool size against the limit")).to_be_visible()
+    sam.assert_accessible()
     assert sam.console_errors == []
+
+
+def test_incident_review_meeting_and_actions_at_phone_width(open_browser, payments, engineer, facilitator, password):
+    incident, review = _a_reviewed_incident(payments, engineer, facilitator)
+    services.start_meeting(review)
+    priya = open_browser(viewport={"width": 390, "height": 844})
+    page = priya.log_in("priya", password)
+    for path in [incident.get_absolute_url(), review.get_absolute_url(), f"/reviews/{review.pk}/meeting/", "/actions/"]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        priya.assert_accessible()
+    priya.screenshot("a11y-actions-phone")
+    assert priya.console_errors == []
 
 
 def test_near_miss_form_and_list_are_accessible_on_a_desktop_and_a_phone(open_browser, payments, engineer, password):
