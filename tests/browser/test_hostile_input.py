@@ -237,6 +237,7 @@ def test_hostile_text_typed_into_the_real_forms_is_stored_and_shown_as_typed(
     expect(page.get_by_role("heading", name=PLAIN[:200])).to_be_visible()
     priya.assert_clean("incident form")
     priya.visit(page.url, shows=PLAIN[:200])
+    incident_url = page.url
     # A timeline entry through the htmx form on the incident page.
     page.get_by_role("textbox", name="What happened").fill(f"{PLAIN}\n{MARKDOWN}")
     page.get_by_role("button", name="Add to the timeline").click()
@@ -252,6 +253,16 @@ def test_hostile_text_typed_into_the_real_forms_is_stored_and_shown_as_typed(
     expect(page.get_by_text(PLAIN)).to_be_visible()
     priya.assert_clean("near-miss form")
     priya.session.screenshot("hostile-near-miss")
+
+    # Too much text in an htmx form: a clear message beside it, and the text stays in the field.
+    page.goto(incident_url)
+    text = page.get_by_role("textbox", name="What happened")
+    text.evaluate("el => { el.value = 'log line '.repeat(350000); }")
+    page.get_by_role("button", name="Add to the timeline").click()
+    expect(page.get_by_text("That is more text than we can take at once. Please split it up.")).to_be_visible()
+    assert text.evaluate("el => el.value.length") == len("log line ") * 350_000
+    assert [e for e in priya.session.console_errors if "413" not in e] == []
+    priya.session.console_errors.clear()
 
     # The watchers do see an attack that gets through: an injected handler is refused by the CSP
     # and reported, the element is flagged, and a dialog is recorded.
