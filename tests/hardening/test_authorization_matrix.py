@@ -1,0 +1,486 @@
+"""Who may reach every URL of the project, by role and by whose object it is.
+
+Every URL pattern (admin aside) must have a row below saying how to build its arguments and which rule
+applies to GET and to POST; a new URL without a row fails ``test_every_url_has_a_row``. Each request runs
+in a savepoint that is rolled back, so one row's successful POST cannot change what the next one sees,
+and every refused request (and every GET) is checked to have changed nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Membership
+from actions.models import ActionItem, Notification, NotificationKind, TeamChatHook
+from audit.models import AuditEvent
+from incidents.models import Incident, IncidentLink, NearMiss, NearMissThanks, TimelineEntry
+from postmortems.models import ContributingFactor, ImprovementOpportunity, Perspective, Review, ReviewStatus
+from tests.actions.factories import ActionItemFactory
+from tests.incidents.factories import IncidentFactory, NearMissFactory, TimelineEntryFactory
+from tests.postmortems.factories import ContributingFactorFactory, OpportunityFactory, ReviewFactory
+
+ROLES = ("anonymous", "engineer", "outsider", "facilitator", "manager", "org_admin")
+
+# What a rule may expect: "ok" (allowed), 403, 404, 405, or "login" (sent to sign in).
+VIEW = "view"  # anyone who may see the object
+EDIT = "edit"  # own team's people (and the incident's responders/facilitator) and admins
+FACILITATE = "facilitate"  # the review's facilitator (or the team's facilitators while none is assigned) and admins
+PARTICIPANT = "participant"  # the review's participants only
+ADMIN = "admin"  # organisation admins only
+MANAGER = "manager"  # the team's managers and admins
+RECIPIENT = "recipient"  # the notification's recipient only (others get 404: it is not theirs to know of)
+PUBLIC = "public"  # no sign-in needed
+NOT_ALLOWED = 405
+REFUSED_ALWAYS = 403  # the object is in a state where nobody may do this (e.g. exporting a draft)
+
+OWN, OTHER, RESTRICTED, NONE = "own", "other", "restricted", "none"
+EVERY_TARGET = (OWN, OTHER, RESTRICTED)
+# People who are neither responder nor facilitator of the restricted incident (Maya shares its team).
+NOT_RESPONDERS = {"manager", "outsider"}
+
+
+@dataclass(frozen=True)
+class Row:
+    get: object
+    post: object
+    kwargs: Callable = lambda t: {}
+    targets: tuple = (NONE,)
+    # Logging out ends the session, so that row needs a client of its own for every request.
+    fresh_client: bool = False
+    # Reachable without signing in (LoginRequiredMiddleware lets it through).
+    public: bool = False
+    query: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def _pk(attr):
+    return lambda t: {"pk": getattr(t, attr).pk}
+
+
+MATRIX: dict[str, Row] = {
+    # config
+    "home": Row(get=VIEW, post=VIEW),
+    "healthz": Row(get=PUBLIC, post=NOT_ALLOWED, public=True),
+    # accounts
+    "login": Row(get=PUBLIC, post=PUBLIC, public=True),
+    "logout": Row(get=NOT_ALLOWED, post=VIEW, fresh_client=True),
+    "profile": Row(get=VIEW, post=VIEW),
+    "team_list": Row(get=VIEW, post=VIEW),
+    "team_detail": Row(get=VIEW, post=VIEW, kwargs=lambda t: {"slug": t.team.slug}, targets=(OWN, OTHER)),
+    "team_member_add": Row(get=NOT_ALLOWED, post=ADMIN, kwargs=lambda t: {"slug": t.team.slug}, targets=(OWN, OTHER)),
+    "team_member_role": Row(
+        get=NOT_ALLOWED,
+        post=ADMIN,
+        kwargs=lambda t: {"slug": t.team.slug, "pk": t.member.pk},
+        targets=(OWN, OTHER),
+        data={"role": "facilitator"},
+    ),
+    "team_member_remove": Row(
+        get=NOT_ALLOWED, post=ADMIN, kwargs=lambda t: {"slug": t.team.slug, "pk": t.member.pk}, targets=(OWN, OTHER)
+    ),
+    # incidents
+    "incident_list": Row(get=VIEW, post=VIEW),
+    "incident_new": Row(get=VIEW, post=VIEW),
+    "incident_detail": Row(get=VIEW, post=VIEW, kwargs=_pk("incident"), targets=EVERY_TARGET),
+    "incident_edit": Row(get=EDIT, post=EDIT, kwargs=_pk("incident"), targets=EVERY_TARGET),
+    "incident_link_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("incident"), targets=EVERY_TARGET),
+    "incident_link_remove": Row(
+        get=NOT_ALLOWED,
+        post=EDIT,
+        kwargs=lambda t: {"pk": t.incident.pk, "link_pk": t.link.pk},
+        targets=EVERY_TARGET,
+    ),
+    "timeline": Row(get=VIEW, post=VIEW, kwargs=_pk("incident"), targets=EVERY_TARGET),
+    "timeline_entry_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("incident"), targets=EVERY_TARGET),
+    "timeline_entry_edit": Row(
+        get=EDIT, post=EDIT, kwargs=lambda t: {"pk": t.incident.pk, "entry_pk": t.entry.pk}, targets=EVERY_TARGET
+    ),
+    "timeline_entry_delete": Row(
+        get=NOT_ALLOWED,
+        post=EDIT,
+        kwargs=lambda t: {"pk": t.incident.pk, "entry_pk": t.entry.pk},
+        targets=EVERY_TARGET,
+    ),
+    "timeline_import": Row(get=EDIT, post=EDIT, kwargs=_pk("incident"), targets=EVERY_TARGET),
+    "near_miss_list": Row(get=VIEW, post=VIEW),
+    "near_miss_new": Row(get=VIEW, post=VIEW),
+    "near_miss_detail": Row(get=VIEW, post=VIEW, kwargs=_pk("near_miss"), targets=(OWN, OTHER)),
+    "near_miss_thank": Row(get=NOT_ALLOWED, post=VIEW, kwargs=_pk("near_miss"), targets=(OWN, OTHER)),
+    # reviews
+    "review_library": Row(get=VIEW, post=NOT_ALLOWED),
+    "review_start": Row(
+        get=NOT_ALLOWED, post=EDIT, kwargs=lambda t: {"incident_pk": t.incident.pk}, targets=EVERY_TARGET
+    ),
+    "review_start_near_miss": Row(
+        get=NOT_ALLOWED, post=EDIT, kwargs=lambda t: {"near_miss_pk": t.near_miss.pk}, targets=(OWN, OTHER)
+    ),
+    "review_detail": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_take_on": Row(get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_section": Row(
+        get=EDIT, post=EDIT, kwargs=lambda t: {"pk": t.review.pk, "name": "summary"}, targets=EVERY_TARGET
+    ),
+    "review_check": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_participants": Row(get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_schedule": Row(get=FACILITATE, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_invite": Row(get=FACILITATE, post=NOT_ALLOWED, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_perspective": Row(get=PARTICIPANT, post=PARTICIPANT, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_factor_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_factor_edit": Row(
+        get=EDIT, post=EDIT, kwargs=lambda t: {"pk": t.review.pk, "factor_pk": t.factor.pk}, targets=EVERY_TARGET
+    ),
+    "review_factor_delete": Row(
+        get=NOT_ALLOWED,
+        post=EDIT,
+        kwargs=lambda t: {"pk": t.review.pk, "factor_pk": t.factor.pk},
+        targets=EVERY_TARGET,
+    ),
+    "review_opportunity_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_opportunity_delete": Row(
+        get=NOT_ALLOWED,
+        post=EDIT,
+        kwargs=lambda t: {"pk": t.review.pk, "opportunity_pk": t.opportunity.pk},
+        targets=EVERY_TARGET,
+    ),
+    "review_status": Row(
+        get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET, data={"action": "start_meeting"}
+    ),
+    "review_publish": Row(get=FACILITATE, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_flag_dismiss": Row(get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
+    # Feedback is asked of participants of a published review.
+    "review_feedback": Row(
+        get=NOT_ALLOWED, post=PARTICIPANT, kwargs=_pk("published_review"), targets=EVERY_TARGET, data={"score": "4"}
+    ),
+    "review_meeting": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_meeting_state": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_meeting_agenda": Row(
+        get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET, data={"section": "timeline"}
+    ),
+    "review_export_markdown": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("published_review"), targets=EVERY_TARGET),
+    "review_export_anonymised": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("published_review"), targets=EVERY_TARGET),
+    # actions
+    "action_list": Row(get=VIEW, post=NOT_ALLOWED),
+    "my_action_items": Row(get=VIEW, post=NOT_ALLOWED),
+    "action_export": Row(get=VIEW, post=NOT_ALLOWED),
+    "action_detail": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("item"), targets=EVERY_TARGET),
+    "action_edit": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("item"), targets=EVERY_TARGET),
+    "action_status": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("item"), targets=EVERY_TARGET),
+    "action_new": Row(get=EDIT, post=EDIT, kwargs=lambda t: {"incident_pk": t.incident.pk}, targets=EVERY_TARGET),
+    "obligation_panel": Row(get=VIEW, post=EDIT, kwargs=lambda t: {"incident_pk": t.incident.pk}, targets=EVERY_TARGET),
+    "review_action_items": Row(get=VIEW, post=EDIT, kwargs=lambda t: {"review_pk": t.review.pk}, targets=EVERY_TARGET),
+    "notifications": Row(get=VIEW, post=NOT_ALLOWED),
+    "notifications_badge": Row(get=VIEW, post=NOT_ALLOWED),
+    "notifications_read_all": Row(get=NOT_ALLOWED, post=VIEW),
+    "notification_settings": Row(get=VIEW, post=VIEW),
+    "notification_open": Row(get=NOT_ALLOWED, post=RECIPIENT, kwargs=_pk("notification"), targets=(OWN,)),
+    "team_chat_hook": Row(get=MANAGER, post=MANAGER, kwargs=lambda t: {"slug": t.team.slug}, targets=(OWN, OTHER)),
+    # dashboard
+    "dashboard": Row(get=VIEW, post=NOT_ALLOWED),
+    "dashboard_export": Row(get=VIEW, post=NOT_ALLOWED, kwargs=lambda t: {"name": "time-to-detect"}),
+    "ping": Row(get=VIEW, post=NOT_ALLOWED),
+    # audit: each tracked page's history follows the page's own access helper.
+    "audit_history": Row(
+        get=VIEW,
+        post=VIEW,
+        kwargs=lambda t: {"label": "incidents.incident", "pk": t.incident.pk},
+        targets=EVERY_TARGET,
+    ),
+}
+
+
+def project_url_names() -> set[str]:
+    """Every named URL pattern, walking includes; the admin is left to guard itself."""
+    names: set[str] = set()
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if route.startswith("admin/"):
+                    continue
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"The URL {route!r} has no name, so the matrix cannot list it."
+                names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def expected(rule, role: str, target: str, world, public: bool = False) -> object:
+    """What ``role`` should get from a URL under ``rule`` on ``target``'s object."""
+    if rule == PUBLIC:
+        return "ok"
+    # Signing in comes first (the middleware), then the method, then the object and the rules.
+    if role == "anonymous" and not public:
+        return "login"
+    if rule == NOT_ALLOWED:
+        return NOT_ALLOWED
+    if target == RESTRICTED and role in NOT_RESPONDERS:
+        return 404
+    if rule == VIEW:
+        return "ok"
+    if rule == ADMIN:
+        return "ok" if role == "org_admin" else 403
+    if rule == RECIPIENT:
+        return "ok" if role == "engineer" else 404
+    if rule == MANAGER:
+        return "ok" if role == "org_admin" or (target == OWN and role == "manager") else 403
+    if rule == PARTICIPANT:
+        return "ok" if role in world.participants[target] else 403
+    if rule == FACILITATE:
+        allowed = {OWN: {"facilitator", "org_admin"}, OTHER: {"org_admin"}, RESTRICTED: {"facilitator", "org_admin"}}
+        return "ok" if role in allowed[target] else 403
+    if rule == EDIT:
+        allowed = {
+            OWN: {"engineer", "facilitator", "manager", "org_admin"},
+            OTHER: {"outsider", "org_admin"},
+            # The responder, the incident's facilitator and admins; the others already got 404.
+            RESTRICTED: {"engineer", "facilitator", "org_admin"},
+            NONE: set(ROLES),
+        }
+        return "ok" if role in allowed[target] else 403
+    raise AssertionError(f"unknown rule {rule!r}")
+
+
+def _objects_for(team, member, participant, incident_fields=None, responders=(), facilitator=None):
+    incident = IncidentFactory(
+        team=team, facilitator=facilitator, responders=list(responders), **(incident_fields or {})
+    )
+    neighbour = IncidentFactory(team=team)
+    review = ReviewFactory(incident=incident)
+    published = ReviewFactory(
+        incident=IncidentFactory(
+            team=team, facilitator=facilitator, responders=list(responders), **(incident_fields or {})
+        ),
+        status=ReviewStatus.PUBLISHED,
+    )
+    if participant:
+        review.participants.add(participant)
+        published.participants.add(participant)
+    return SimpleNamespace(
+        team=team,
+        member=member,
+        incident=incident,
+        link=IncidentLink.objects.create(from_incident=incident, to_incident=neighbour),
+        entry=TimelineEntryFactory(incident=incident),
+        review=review,
+        published_review=published,
+        factor=ContributingFactorFactory(review=review),
+        opportunity=OpportunityFactory(review=review),
+        item=ActionItemFactory(incident=incident, team=team, owner=member),
+        near_miss=NearMissFactory(team=team, reporter=member),
+    )
+
+
+def build_world(cast: dict):
+    """Payments' objects (own), Platform's (other) and a restricted Payments incident with its review,
+    where Priya is a responder and Sam the facilitator; Maya (Payments) and Otto are neither."""
+    c = SimpleNamespace(**cast)
+    world = SimpleNamespace(
+        own=_objects_for(c.payments, c.teammate, participant=c.engineer),
+        other=_objects_for(c.platform, c.platform_member, participant=c.outsider),
+        restricted=_objects_for(
+            c.payments,
+            c.teammate,
+            participant=None,
+            incident_fields={"restricted": True},
+            responders=[c.engineer],
+            facilitator=c.facilitator,
+        ),
+        none=SimpleNamespace(),
+        participants={OWN: {"engineer"}, OTHER: {"outsider"}, RESTRICTED: set(), NONE: set()},
+        users={role: cast[role] for role in ROLES if role != "anonymous"},
+    )
+    world.own.notification = Notification.objects.create(
+        recipient=c.engineer, kind=NotificationKind.THANKS, title="Someone thanked you", url="/notifications/"
+    )
+    return world
+
+
+@pytest.fixture
+def cast(payments, platform, engineer, teammate, facilitator, manager, org_admin, outsider):
+    from tests.factories import MembershipFactory, UserFactory
+
+    platform_member = UserFactory(username="pia", display_name="Pia Koski")
+    MembershipFactory(user=platform_member, team=platform, role="engineer")
+    return {
+        "payments": payments,
+        "platform": platform,
+        "engineer": engineer,
+        "teammate": teammate,
+        "facilitator": facilitator,
+        "manager": manager,
+        "org_admin": org_admin,
+        "outsider": outsider,
+        "platform_member": platform_member,
+    }
+
+
+def state_snapshot() -> tuple:
+    """Counts that any change a refused request (or a GET) could make would move, in one query."""
+    querysets = [
+        AuditEvent.objects.all(),
+        Incident.objects.all(),
+        IncidentLink.objects.all(),
+        TimelineEntry.objects.all(),
+        NearMiss.objects.all(),
+        NearMissThanks.objects.all(),
+        Review.objects.all(),
+        Review.objects.filter(facilitator__isnull=False),
+        Review.objects.exclude(status=ReviewStatus.DRAFT),
+        Perspective.objects.all(),
+        ContributingFactor.objects.all(),
+        ImprovementOpportunity.objects.all(),
+        ActionItem.objects.all(),
+        Membership.objects.all(),
+        Notification.objects.filter(read_at__isnull=True),
+        TeamChatHook.objects.all(),
+    ]
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, query_params = queryset.values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{number})")
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return cursor.fetchone()
+
+
+def _client_for(role: str, world, clients: dict, fresh: bool = False, **client_options) -> Client:
+    if fresh or role not in clients:
+        client = Client(**client_options)
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        if fresh:
+            return client
+        clients[role] = client
+    return clients[role]
+
+
+def _request(client: Client, method: str, url: str, data: dict, **headers):
+    """One request inside a savepoint that is always rolled back, with the state before and after."""
+    with transaction.atomic():
+        before = state_snapshot()
+        response = client.get(url, headers=headers) if method == "GET" else client.post(url, data, headers=headers)
+        after = state_snapshot()
+        transaction.set_rollback(True)
+    return response, before, after
+
+
+def _check(response, want, method: str, url: str, role: str, changed: bool) -> str | None:
+    status = response.status_code
+    where = f"{method} {url} as {role}: got {status}"
+    if status >= 500:
+        return f"{where}, a server error"
+    if want == "login":
+        location = response.headers.get("Location", "")
+        if status != 302 or not location.startswith(reverse("login")):
+            return f"{where}, expected a redirect to sign in"
+        if changed:
+            return f"{where}, and the database changed"
+        return None
+    if want == "ok":
+        if status in (403, 404, 405):
+            return f"{where}, expected to be allowed"
+        if method == "GET" and status not in (200, 302):
+            return f"{where}, expected the page"
+        if method == "GET" and changed:
+            return f"{where}, and a GET changed the database"
+        return None
+    if status != want:
+        return f"{where}, expected {want}"
+    if changed:
+        return f"{where}, refused yet the database changed"
+    return None
+
+
+def test_every_url_has_a_row():
+    names = project_url_names()
+    missing = sorted(names - MATRIX.keys())
+    assert not missing, f"URL names with no row in the authorization matrix: {', '.join(missing)}"
+    stale = sorted(MATRIX.keys() - names)
+    assert not stale, f"Rows for URL names that no longer exist: {', '.join(stale)}"
+
+
+def test_anonymous_admin_is_sent_to_the_admins_sign_in(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_authorization_matrix(name, cast):
+    row = MATRIX[name]
+    world = build_world(cast)
+    clients: dict[str, Client] = {}
+    problems = []
+    for target in row.targets:
+        url = reverse(name, kwargs=row.kwargs(getattr(world, target))) + row.query
+        for role in ROLES if target == row.targets[0] else ROLES[1:]:
+            for method, rule in (("GET", row.get), ("POST", row.post)):
+                want = expected(rule, role, target, world, row.public)
+                client = _client_for(role, world, clients, fresh=row.fresh_client)
+                response, before, after = _request(client, method, url, row.data)
+                problem = _check(response, want, method, f"{url} ({target})", role, before != after)
+                if problem:
+                    problems.append(problem)
+    assert not problems, "\n".join(problems)
+
+
+def _state_changing_rows():
+    return sorted(name for name, row in MATRIX.items() if row.post != NOT_ALLOWED and row.get == NOT_ALLOWED)
+
+
+def test_post_only_views_answer_405_to_get_and_change_nothing(cast):
+    world = build_world(cast)
+    clients: dict[str, Client] = {}
+    post_only = _state_changing_rows()
+    assert len(post_only) > 20
+    for name in post_only:
+        row = MATRIX[name]
+        for target in row.targets:
+            url = reverse(name, kwargs=row.kwargs(getattr(world, target)))
+            # The method is checked before the object or the person, so an admin stands for everyone.
+            client = _client_for("org_admin", world, clients)
+            response, before, after = _request(client, "GET", url, {})
+            assert response.status_code == 405, f"GET {url}: {response.status_code}"
+            assert before == after, f"GET {url} changed the database"
+
+
+def _first_allowed_role(row: Row, target: str, world) -> str:
+    for role in ("org_admin", "engineer", "outsider", "facilitator", "manager", "anonymous"):
+        if expected(row.post, role, target, world, row.public) == "ok":
+            return role
+    raise AssertionError(f"nobody may POST to this row on {target}")
+
+
+def test_every_state_change_needs_the_csrf_token(cast):
+    """Without the token a POST is refused; with it in htmx's header the same POST goes through."""
+    world = build_world(cast)
+    clients: dict[str, Client] = {}
+    checked = 0
+    for name, row in sorted(MATRIX.items()):
+        if row.post in (NOT_ALLOWED, REFUSED_ALWAYS):
+            continue
+        target = row.targets[0]
+        url = reverse(name, kwargs=row.kwargs(getattr(world, target)))
+        role = _first_allowed_role(row, target, world)
+        client = _client_for(role, world, clients, fresh=row.fresh_client, enforce_csrf_checks=True)
+        client.get(reverse("login") if role == "anonymous" else reverse("profile"))
+        token = client.cookies.get("csrftoken")
+        assert token, "the sign-in page sets the CSRF cookie"
+
+        response, before, after = _request(client, "POST", url, row.data)
+        assert response.status_code == 403, f"POST {url} as {role} without a CSRF token: {response.status_code}"
+        assert before == after, f"POST {url} without a CSRF token changed the database"
+
+        response, _, _ = _request(client, "POST", url, row.data, x_csrftoken=token.value, hx_request="true")
+        assert response.status_code not in (403, 404, 405), f"htmx POST {url} as {role}: {response.status_code}"
+        assert response.status_code < 500
+        checked += 1
+    assert checked > 40
