@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 
 from actions.models import ActionStatus, Notification, NotificationKind
 from audit.context import acting_as
+from incidents.models import IncidentLink
 from postmortems import services
-from postmortems.models import ReviewStatus
+from postmortems.models import ReviewFeedback, ReviewStatus
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import IncidentFactory, NearMissFactory, TimelineEntryFactory
 from tests.postmortems.factories import (
@@ -149,6 +150,9 @@ def _hostile_world(payments, engineer, teammate, facilitator):
             status=ActionStatus.WONT_DO,
             wont_do_reason=f"{PLAIN}\n{MARKDOWN}",
         )
+    earlier = IncidentFactory(team=payments, title="Checkout errors last spring")
+    IncidentLink.objects.create(from_incident=incident, to_incident=earlier, note=PLAIN[:200])
+    ReviewFeedback.objects.create(review=review, author=teammate, blameless=4, useful=4, comment=PLAIN)
     Notification.objects.create(
         recipient=engineer,
         kind=NotificationKind.ACTION_ASSIGNED,
