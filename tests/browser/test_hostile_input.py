@@ -36,8 +36,8 @@ PLAIN_PAYLOADS = [
     "${alert(1)}",
     "<svg onload=alert(1)>",
 ]
-PLAIN = " ".join(PLAIN_PAYLOADS)  # short enough for a 150-character field... almost: see NAME
-NAME = '"><img src=x onerror=alert(1)> {{7*7}}'
+PLAIN = " ".join(PLAIN_PAYLOADS)  # 123 characters: fits every title and name field
+NAME = f"{PLAIN_PAYLOADS[0]} {PLAIN_PAYLOADS[1]}"  # a shorter one, to tell people and items apart
 MARKDOWN = "\n\n".join([*XSS_PAYLOADS, *PLAIN_PAYLOADS])
 # The one payload every page must show literally, proving the text was escaped and not dropped.
 MARKER = PLAIN_PAYLOADS[0]
