@@ -423,6 +423,10 @@ def test_authorization_matrix(name, cast):
         url = reverse(name, kwargs=row.kwargs(getattr(world, target))) + row.query
         for role in ROLES if target == row.targets[0] else ROLES[1:]:
             for method, rule in (("GET", row.get), ("POST", row.post)):
+                # The method is checked before the person or the object: once per row is enough
+                # (test_post_only_views_answer_405_to_get_and_change_nothing covers every target).
+                if rule == NOT_ALLOWED and (role, target) != ("engineer", row.targets[0]):
+                    continue
                 want = expected(rule, role, target, world, row.public)
                 client = _client_for(role, world, clients, fresh=row.fresh_client)
                 response, before, after = _request(client, method, url, row.data)
