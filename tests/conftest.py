@@ -190,6 +190,55 @@ def celery_worker(transactional_db, tmp_path):
     worker.stop()
 
 
+def wait_for_port(port: int, up: bool, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                if up:
+                    return
+        except OSError:
+            if not up:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"port {port} did not come {'up' if up else 'down'} in {timeout} s")
+
+
+class PrivateRedis:
+    """A throw-away redis-server on a free loopback port, with no persistence, that a test may stop
+    and restart: fault tests never touch the machine's shared Redis."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "PrivateRedis":
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, up=True)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        wait_for_port(self.port, up=False)
+
+
+@pytest.fixture
+def private_redis():
+    server = PrivateRedis().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on loopback; ``.messages`` holds what it received."""

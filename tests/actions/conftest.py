@@ -1,6 +1,5 @@
 import datetime as dt
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -61,56 +60,6 @@ def chat_server():
     recorder = ChatRecorder()
     yield recorder
     recorder.close()
-
-
-def _port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
-
-
-class PrivateRedis:
-    """A throw-away redis-server on a free port: tests stop and restart it, never the shared one."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> "PrivateRedis":
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self._wait(up=True)
-        return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self._wait(up=False)
-
-    def _wait(self, up: bool) -> None:
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if _port_open(self.port) == up:
-                return
-            time.sleep(0.05)
-        raise RuntimeError(f"private redis on {self.port} did not come {'up' if up else 'down'}")
-
-
-@pytest.fixture
-def private_redis():
-    redis = PrivateRedis().start()
-    yield redis
-    redis.stop()
 
 
 class SoloWorker:
