@@ -76,12 +76,15 @@ MATRIX: dict[str, Row] = {
     "team_member_role": Row(
         get=NOT_ALLOWED,
         post=ADMIN,
-        kwargs=lambda t: {"slug": t.team.slug, "pk": t.member.pk},
+        kwargs=lambda t: {"slug": t.team.slug, "pk": t.member.memberships.get(team=t.team).pk},
         targets=(OWN, OTHER),
         data={"role": "facilitator"},
     ),
     "team_member_remove": Row(
-        get=NOT_ALLOWED, post=ADMIN, kwargs=lambda t: {"slug": t.team.slug, "pk": t.member.pk}, targets=(OWN, OTHER)
+        get=NOT_ALLOWED,
+        post=ADMIN,
+        kwargs=lambda t: {"slug": t.team.slug, "pk": t.member.memberships.get(team=t.team).pk},
+        targets=(OWN, OTHER),
     ),
     # incidents
     "incident_list": Row(get=VIEW, post=VIEW),
