@@ -2,8 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from accounts.models import Team, User
+from accounts.models import Membership, Team, User
 from actions.models import ActionItem, ActionKind, ActionStatus, NotificationPreference, Priority, TeamChatHook
+from incidents.models import Incident
 
 
 class DateInput(forms.DateInput):
@@ -60,15 +61,16 @@ def owner_choices(incident, current_owner_id=None):
     people = User.objects.filter(is_active=True)
     if incident is None:
         return people
+    teams = Q(team_id=incident.team_id) | Q(team__in=incident.involved_teams.values("pk"))
+    # Each group is a small indexed set; OR-ing joins instead would test every person against every row.
     near = (
-        Q(memberships__team_id=incident.team_id)
-        | Q(memberships__team__in=incident.involved_teams.values("pk"))
-        | Q(responded_incidents=incident)
+        Q(pk__in=Membership.objects.filter(teams).values("user_id"))
+        | Q(pk__in=Incident.responders.through.objects.filter(incident=incident).values("user_id"))
         | Q(pk=incident.facilitator_id)
     )
     if current_owner_id:
         near |= Q(pk=current_owner_id)
-    return people.filter(pk__in=User.objects.filter(near).values("pk"))
+    return people.filter(near)
 
 
 class QuickActionItemForm(ActionItemForm):

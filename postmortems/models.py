@@ -53,7 +53,7 @@ SECTION_TEXTS = {
 class ReviewQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ReviewQuerySet":
         """Reviews this person may know exist: those of incidents they can see, and of near misses."""
-        return self.filter(Q(incident__in=Incident.objects.visible_to(user)) | Q(incident__isnull=True))
+        return self.exclude(incident__in=Incident.all_objects.hidden_from(user).values("pk"))
 
     def published(self) -> "ReviewQuerySet":
         return self.filter(status=ReviewStatus.PUBLISHED)
