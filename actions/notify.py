@@ -28,6 +28,7 @@ from actions.models import (
     NotificationPreference,
     TeamChatHook,
 )
+from pagecache.pages import pages_changed
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def notify_many(
             for person in people
         ]
     )
+    pages_changed()  # the inbox count in every page's header
     if email:
         if opt_outs is None:
             opt_outs = email_opt_outs(person.pk for person in people)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "postmortems",
     "actions",
     "dashboard",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pagecache.middleware.StalePagesAfterWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -182,6 +184,8 @@ SYSTEMIC_FIX_REPEAT_HOURS = env_int("SYSTEMIC_FIX_REPEAT_HOURS", 24)
 ACTIONS_DIGEST_WEEKDAY = env_int("ACTIONS_DIGEST_WEEKDAY", 0)  # Monday
 ACTIONS_DIGEST_HOUR = env_int("ACTIONS_DIGEST_HOUR", 8)  # in TIME_ZONE
 ACTIONS_SWEEP_SECONDS = env_int("ACTIONS_SWEEP_SECONDS", 60)
+# How long a rendered page is kept for the person who saw it (pagecache/pages.py); 0 turns this off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 ACTIONS_SWEEP_BATCH_SIZE = env_int("ACTIONS_SWEEP_BATCH_SIZE", 200)
 ACTIONS_DELIVERY_MAX_ATTEMPTS = env_int("ACTIONS_DELIVERY_MAX_ATTEMPTS", 6)
 ACTIONS_CHAT_TIMEOUT = env_int("ACTIONS_CHAT_TIMEOUT", 5)

@@ -12,6 +12,7 @@ from actions.models import ActionItem, FixObligation, ObligationState
 from config.celery import app as celery_app
 from config.tasks import WORKER_HEARTBEAT_KEY
 from incidents.models import Incident
+from pagecache.pages import cached_for_viewer
 from postmortems.models import Perspective, Review, ReviewStatus
 
 MY_WORK_LIMIT = 8
@@ -58,6 +59,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@cached_for_viewer
 def home(request: HttpRequest):
     """My work: what needs this person now, across incidents, reviews and action items."""
     user = request.user

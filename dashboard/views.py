@@ -15,6 +15,7 @@ from dashboard import panels
 from dashboard.forms import PERIODS, DashboardFilterForm
 from dashboard.services import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
 from incidents.models import Severity
+from pagecache.pages import cached_for_viewer
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -56,6 +57,7 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
 
 
 @require_GET
+@cached_for_viewer
 def dashboard(request: HtmxHttpRequest):
     """Follow-through and learning for a team (or all teams) over a period; the address carries the filters."""
     filters, query = _filters(request)

@@ -18,6 +18,7 @@ from actions.models import OPEN_STATUSES, ActionItem, FixObligation
 from actions.services import tell_new_owner
 from actions.views import HtmxHttpRequest
 from incidents.access import get_incident_for_user
+from pagecache.pages import cached_for_viewer
 
 PAGE_SIZE = 25
 
@@ -71,6 +72,7 @@ def _visible_items(request):
 
 
 @require_GET
+@cached_for_viewer
 def action_list(request: HtmxHttpRequest):
     form = ActionFilterForm(request.GET)
     items = filter_items(_visible_items(request), form)

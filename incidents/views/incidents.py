@@ -14,6 +14,7 @@ from incidents.models import Incident, IncidentLink
 from incidents.services import LinkRefused, create_incident, link_incidents
 from incidents.views import HtmxHttpRequest
 from incidents.views.timeline import timeline_context
+from pagecache.pages import cached_for_viewer
 
 PAGE_SIZE = 25
 
@@ -52,6 +53,7 @@ def filtered_incidents(user, form: IncidentFilterForm):
     return incidents.order_by(*SORTS[data.get("sort") or ""])
 
 
+@cached_for_viewer
 def incident_list(request: HtmxHttpRequest):
     form = IncidentFilterForm(request.GET or None)
     incidents = filtered_incidents(request.user, form)
@@ -109,6 +111,7 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
     return context
 
 
+@cached_for_viewer
 def incident_detail(request: HtmxHttpRequest, pk: int):
     access = get_incident_for_user(request.user, pk)
     return render(request, "incidents/detail.html", incident_page_context(request, access))

@@ -16,10 +16,12 @@ from incidents.forms import PERIODS, NearMissFilterForm, NearMissForm
 from incidents.models import NearMiss, NearMissThanks
 from incidents.services import file_near_miss, thank_near_miss
 from incidents.views import HtmxHttpRequest
+from pagecache.pages import cached_for_viewer
 
 PAGE_SIZE = 25
 
 
+@cached_for_viewer
 def near_miss_list(request: HtmxHttpRequest):
     form = NearMissFilterForm(request.GET or None)
     near_misses = NearMiss.objects.select_related("team", "service", "reporter")

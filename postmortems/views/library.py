@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Role, Team
 from incidents.models import Service
+from pagecache.pages import cached_for_viewer
 from postmortems import services
 from postmortems.access import get_review_for_user
 from postmortems.forms import LibraryFilterForm
@@ -31,6 +32,7 @@ def _filter_form(data) -> LibraryFilterForm:
 
 
 @require_GET
+@cached_for_viewer
 def review_library(request: HtmxHttpRequest):
     form = _filter_form(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}

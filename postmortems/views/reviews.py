@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
+from pagecache.pages import cached_for_viewer
 from postmortems import live, services
 from postmortems.access import get_review_for_user
 from postmortems.forms import (
@@ -124,6 +125,7 @@ def _factor_edit_form(review, factor, data=None):
 
 
 @require_GET
+@cached_for_viewer
 def review_detail(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
     return render(request, TEMPLATE, review_context(request, access))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from incidents.models import Incident, IncidentLink, NearMiss, NearMissThanks, Service, TimelineEntry
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("every_page_rendered")]
 
 
 def queries_for(client, url) -> int:
