@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django.contrib.postgres",
     "django_htmx",
     "template_partials",
@@ -95,6 +96,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through the templates above, so templates/django/forms/ can speed up the busiest ones.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Data -----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")

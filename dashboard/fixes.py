@@ -10,13 +10,20 @@ from datetime import datetime
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from actions.models import SYSTEMIC_KINDS, ActionItem, ActionStatus
 from incidents.models import Incident
 from postmortems.models import ContributingFactor, Review
 
 EARLIER_SHOWN = 5
+EARLIER_FIELDS = (
+    "review__incident__title",
+    "review__incident__impact_started_at",
+    "review__incident__team__name",
+    "category__name",
+    "service__name",
+)
 
 
 @dataclass
@@ -54,11 +61,14 @@ def earlier_incidents(review: Review, user, limit: int = EARLIER_SHOWN) -> list[
     matches = (
         ContributingFactor.objects.filter(
             same_weakness,
-            review__incident__in=Incident.objects.visible_to(user).values("pk"),
+            review__incident__isnull=False,
             review__incident__impact_started_at__lt=incident.impact_started_at,
         )
         .exclude(review=review)
+        .exclude(Exists(Incident.all_objects.hidden_from(user).filter(pk=OuterRef("review__incident_id"))))
         .select_related("review__incident__team", "category", "service")
+        # Only what the panel shows: reviews and incidents carry long texts that are slow to load.
+        .only(*EARLIER_FIELDS)
         .order_by("-review__incident__impact_started_at", "pk")[: limit * 10]
     )
     earlier: dict[int, EarlierIncident] = {}
@@ -81,6 +91,7 @@ def earlier_incidents(review: Review, user, limit: int = EARLIER_SHOWN) -> list[
     fixes = (
         ActionItem.objects.filter(incident_id__in=earlier)
         .filter(Q(kind__in=SYSTEMIC_KINDS) | Q(addresses__in=factor_ids))
+        .only("title", "kind", "status", "completed_at", "incident_id")
         .distinct()
         .order_by("completed_at", "pk")
     )
