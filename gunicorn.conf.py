@@ -8,7 +8,7 @@ Every value comes from the environment, with defaults that suit one small contai
 | ``WEB_CONCURRENCY`` | worker processes | 3 |
 | ``GUNICORN_THREADS`` | threads per worker (each may hold a database connection) | 1 |
 | ``GUNICORN_TIMEOUT`` | seconds before a stuck worker is replaced | 30 |
-| ``GUNICORN_MAX_REQUESTS`` | requests before a worker is recycled (0: never) | 1000 |
+| ``GUNICORN_MAX_REQUESTS`` | requests before a worker is recycled (0: never) | 20000 |
 | ``FORWARDED_ALLOW_IPS`` | proxies trusted for X-Forwarded-Proto | ``127.0.0.1`` |
 | ``LOG_FORMAT`` | ``json`` or ``plain`` | ``json`` in production |
 
@@ -30,7 +30,9 @@ threads = env_int("GUNICORN_THREADS", 1)
 timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000)
+# Recycling guards against slow leaks; a worker takes a second or two of CPU to start again, so at a few
+# hundred requests a second a low number would keep the cores busy restarting workers.
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 20000)
 max_requests_jitter = max_requests // 10
 # Heartbeat files on a memory filesystem, so a slow disk never makes healthy workers look dead.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
