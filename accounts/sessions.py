@@ -82,7 +82,7 @@ def remove_expired_sessions() -> int:
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+    if settings.SESSION_ENGINE in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}:
         deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
         return deleted
     engine = import_module(settings.SESSION_ENGINE)

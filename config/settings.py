@@ -232,6 +232,9 @@ SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 4)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 60 * 60 * 12)
 SESSION_ACTIVITY_RESOLUTION = env_int("SESSION_ACTIVITY_RESOLUTION", 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# Every request reads its session: from the cache, with the database behind it (and in its place while
+# the cache is unreachable).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Failed sign-ins: per username and per address, within the window; then a pause (accounts/throttling.py).
 LOGIN_THROTTLE_ACCOUNT_LIMIT = env_int("LOGIN_THROTTLE_ACCOUNT_LIMIT", 5)
 LOGIN_THROTTLE_ADDRESS_LIMIT = env_int("LOGIN_THROTTLE_ADDRESS_LIMIT", 30)
