@@ -55,12 +55,15 @@ done = function(summary, latency, requests)
 end
 """
 
-# Each connection waits 2 s between polls; requests rotate through the participants' sign-ins.
+# Each connection waits 2 s on average between polls; requests rotate through the participants' sign-ins.
+# wrk sends every connection's first request at once; the waits vary (1-3 s) so that, as with people who
+# opened the meeting page at different moments, the polls soon spread over the interval instead of
+# arriving as one burst of 100 every 2 s.
 POLL_LUA = """
 local cookies = {COOKIES}
 local etag = "{ETAG}"
 local counter = 0
-delay = function() return {INTERVAL_MS} end
+delay = function() return math.random({INTERVAL_MS} / 2, {INTERVAL_MS} * 3 / 2) end
 request = function()
   counter = counter + 1
   local cookie = cookies[(counter % #cookies) + 1]
@@ -251,7 +254,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page (default 10)")
     parser.add_argument("--connections", type=int, default=10, help="concurrent clients per page (default 10)")
     parser.add_argument("--participants", type=int, default=100, help="meeting participants polling (default 100)")
-    parser.add_argument("--poll-seconds", type=int, default=20, help="how long the participants poll (default 20)")
+    parser.add_argument("--poll-seconds", type=int, default=40, help="how long the participants poll (default 40)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn processes")
     parser.add_argument("--port", type=int, default=0, help="port for gunicorn (default: a free one)")
     parser.add_argument("--seed", action="store_true", help="migrate and seed the organisation first if empty")
