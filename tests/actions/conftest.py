@@ -70,6 +70,9 @@ class SoloWorker:
         self.env, self.log_path, self.process = env, log_path, None
 
     def start(self) -> "SoloWorker":
+        return self.launch().wait_until_ready()
+
+    def launch(self) -> "SoloWorker":
         import os
         import sys
 
@@ -82,6 +85,9 @@ class SoloWorker:
              "--hostname", f"actions-{os.getpid()}-{time.monotonic_ns()}@%h"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        return self
+
+    def wait_until_ready(self) -> "SoloWorker":
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -96,8 +102,16 @@ class SoloWorker:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
+        self.terminate()
+        self.wait_until_stopped()
+
+    def terminate(self) -> None:
+        """Ask for a warm shutdown, without waiting for it (see wait_until_stopped)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
+
+    def wait_until_stopped(self) -> None:
+        if self.process:
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
@@ -114,14 +128,23 @@ def start_worker(transactional_db, tmp_path):
     require_postgres_and_redis()
     workers = []
 
-    def start(**env) -> SoloWorker:
-        worker = SoloWorker(service_env(**env), tmp_path / f"worker-{len(workers)}.log").start()
-        workers.append(worker)
-        return worker
+    def start(count: int = 1, **env) -> SoloWorker | list[SoloWorker]:
+        """One worker, or ``count`` of them started side by side (each takes seconds to boot); returns once
+        every one of them is ready."""
+        started = []
+        for _ in range(count):
+            started.append(SoloWorker(service_env(**env), tmp_path / f"worker-{len(workers)}.log").launch())
+            workers.append(started[-1])
+        for worker in started:
+            worker.wait_until_ready()
+        return started[0] if count == 1 else started
 
     yield start
+    # Shut them all down side by side too.
     for worker in workers:
-        worker.stop()
+        worker.terminate()
+    for worker in workers:
+        worker.wait_until_stopped()
 
 
 def broker_app(url: str):

@@ -137,8 +137,7 @@ def test_a_worker_killed_mid_sweep_leaves_nothing_half_done(
     assert Notification.objects.filter(kind=NotificationKind.FIX_DUE_SOON).count() == 3 * done_when_killed
 
     # Re-run with two workers sweeping at the same time.
-    start_worker(**env)
-    start_worker(**env)
+    start_worker(count=2, **env)
     celery_app.send_task("actions.tasks.sweep")
     celery_app.send_task("actions.tasks.sweep")
     wait_until(lambda: SentReminder.objects.count() == total, timeout=90, message="all reminders")
