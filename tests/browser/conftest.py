@@ -61,8 +61,9 @@ class BrowserSession:
         self.page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
         self.page.on("pageerror", lambda exc: self.console_errors.append(str(exc)))
 
-    def log_in(self, username: str, password: str):
-        """Sign in with this username and password and open the page a sign-in leads to.
+    def log_in(self, username: str, password: str, path: str | None = None):
+        """Sign in with this username and password and open ``path``, by default the page a sign-in leads to
+        (as signing in from a link to ``path`` would).
 
         The sign-in page itself is driven through the browser in test_login.py and test_accessibility.py.
         Everywhere else the sign-in runs on the server (Django's test client: the same authentication,
@@ -80,7 +81,7 @@ class BrowserSession:
             [{"name": cookie.key, "value": cookie.value, "url": self.base_url, "httpOnly": True, "sameSite": "Lax"}]
         )
         page = self.page
-        page.goto(resolve_url(settings.LOGIN_REDIRECT_URL))
+        page.goto(path or resolve_url(settings.LOGIN_REDIRECT_URL))
         assert "/login/" not in page.url, f"{username}'s session cookie did not sign them in"
         return page
 

@@ -75,8 +75,7 @@ def test_signed_in_pages_are_accessible(open_browser, engineer, teammate, org_ad
     assert all(e.startswith("Failed to load resource") for e in person.console_errors), person.console_errors
 
     admin = open_browser()
-    admin_page = admin.log_in("alex", password)
-    admin_page.goto("/teams/payments/")
+    admin_page = admin.log_in("alex", password, path="/teams/payments/")
     expect(admin_page.get_by_role("heading", name="Add someone")).to_be_visible()
     admin.screenshot("a11y-team-admin")
     admin.assert_accessible()

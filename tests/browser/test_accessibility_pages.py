@@ -40,9 +40,7 @@ def test_incident_review_meeting_and_action_pages_are_accessible(
     IncidentFactory(team=payments, title="Search is slow for large teams", severity="sev4")
 
     sam = open_browser()
-    page = sam.log_in("sam", password)
-
-    page.goto("/incidents/")
+    page = sam.log_in("sam", password, path="/incidents/")
     expect(page.get_by_role("link", name="Checkout returns 502 for card payments")).to_be_visible()
     sam.assert_accessible()
     page.goto("/incidents/?severity=sev1")  # the filtered, empty list
@@ -94,8 +92,7 @@ def test_near_miss_form_and_list_are_accessible_on_a_desktop_and_a_phone(open_br
     NearMissFactory(team=payments, what_almost_happened="A migration almost locked the orders table")
     for viewport, name in [(None, "desktop"), ({"width": 390, "height": 844}, "phone")]:
         person = open_browser(viewport=viewport)
-        page = person.log_in("priya", password)
-        page.goto("/near-misses/new/")
+        page = person.log_in("priya", password, path="/near-misses/new/")
         expect(page.get_by_label("What almost happened?")).to_be_visible()
         person.assert_accessible()
         # The same form with errors, as someone sees it after sending it empty.

@@ -84,8 +84,7 @@ def test_the_action_list_filters_in_place_and_keeps_them_in_the_url(
         due_on=today + dt.timedelta(days=10),
     )
     browser = open_browser()
-    page = browser.log_in("priya", password)
-    page.goto("/actions/")
+    page = browser.log_in("priya", password, path="/actions/")
     expect(page.get_by_role("link", name="Alert on queue depth")).to_be_visible()
     expect(page.get_by_role("link", name="Document the replay tool")).to_be_visible()
 

@@ -16,8 +16,7 @@ def test_history_follows_inline_edits_without_a_reload(open_browser, engineer, t
         incident.save()
 
     person = open_browser(timezone_id="Europe/Berlin")
-    page = person.log_in("priya", password)
-    page.goto(incident.get_absolute_url())
+    page = person.log_in("priya", password, path=incident.get_absolute_url())
     history = page.locator("#history")
     expect(history.locator(".history-lines")).to_be_hidden()
     history.get_by_text("History", exact=True).click()
@@ -60,8 +59,7 @@ def test_review_history_names_who_removed_a_factor(open_browser, engineer, facil
         delete_factor(factor)
 
     person = open_browser()
-    page = person.log_in("priya", password)
-    page.goto(review.get_absolute_url())
+    page = person.log_in("priya", password, path=review.get_absolute_url())
     history = page.locator("#history")
     history.get_by_text("History", exact=True).click()
     expect(history.get_by_text("Sam Lindqvist removed the contributing factor")).to_be_visible()

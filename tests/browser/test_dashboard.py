@@ -92,7 +92,7 @@ def test_a_manager_reads_the_dashboard_and_filters_it(open_browser, manager, pay
     callout.screenshot(path=str(ARTIFACTS / "review-earlier-fixes.png"))
 
     phone = open_browser(viewport={"width": 390, "height": 844})
-    phone.log_in("maya", password).goto("/dashboard/")
+    phone.log_in("maya", password, path="/dashboard/")
     expect(phone.page.get_by_role("heading", name="Action items", exact=True)).to_be_visible()
     phone.screenshot("dashboard-phone")
     phone.page.screenshot(path=str(ARTIFACTS / "dashboard-phone-top.png"))

@@ -232,9 +232,7 @@ def test_hostile_text_typed_into_the_real_forms_is_stored_and_shown_as_typed(
     open_browser, payments, engineer, password
 ):
     priya = Watched(open_browser())
-    page = priya.session.log_in("priya", password)
-
-    page.goto("/incidents/new/")
+    page = priya.session.log_in("priya", password, path="/incidents/new/")
     page.get_by_label("What is happening?").fill(PLAIN[:200])
     page.get_by_label("Impact started").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Open the incident").click()

@@ -94,8 +94,7 @@ def test_responder_imports_a_chat_transcript_after_a_preview(open_browser, engin
     )  # fmt: skip
     earlier = IncidentFactory(title="Card payments time out after certificate rotation", team=payments)
     person = open_browser()
-    page = person.log_in("priya", password)
-    page.goto(incident.get_absolute_url())
+    page = person.log_in("priya", password, path=incident.get_absolute_url())
     page.get_by_role("link", name="Import a chat transcript").click()
 
     paste = page.get_by_label("Transcript")

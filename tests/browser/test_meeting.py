@@ -22,9 +22,9 @@ def test_participant_follows_the_agenda_and_sees_a_new_factor_within_3_seconds(
     url = f"/reviews/{review.pk}/meeting/"
 
     sam = open_browser()
-    sam.log_in("sam", password).goto(url)
+    sam.log_in("sam", password, path=url)
     priya = open_browser()
-    priya.log_in("priya", password).goto(url)
+    priya.log_in("priya", password, path=url)
     expect(priya.page.locator("[data-live-indicator]")).to_have_text("Live", timeout=3000)
     expect(priya.page.locator("#stage-heading")).to_have_text("Timeline")
     expect(priya.page.get_by_text("The error-rate alert fired for checkout.")).to_be_visible()

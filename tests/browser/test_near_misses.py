@@ -7,9 +7,7 @@ from incidents.models import NearMiss
 
 def test_engineer_files_a_near_miss_anonymously_from_a_phone(open_browser, engineer, payments, password):
     person = open_browser(viewport={"width": 390, "height": 844})
-    page = person.log_in("priya", password)
-
-    page.goto("/near-misses/")
+    page = person.log_in("priya", password, path="/near-misses/")
     expect(page.get_by_text("No near misses reported yet")).to_be_visible()
     page.get_by_role("link", name="Report the first near miss").click()
     page.get_by_label("What almost happened?").fill("A migration nearly dropped the refunds index in production")

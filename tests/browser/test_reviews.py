@@ -22,8 +22,7 @@ def test_typing_a_blaming_sentence_shows_a_note_with_a_better_framing(
 ):
     review = make_review(payments, facilitator, engineer, teammate)
     priya = open_browser()
-    page = priya.log_in("priya", password)
-    page.goto(f"/reviews/{review.pk}/")
+    page = priya.log_in("priya", password, path=f"/reviews/{review.pk}/")
     page.get_by_role("link", name="Edit what went well").click()
     box = page.locator("#id_went_well-text")
     expect(box).to_be_focused()
@@ -54,7 +53,7 @@ def test_concurrent_edit_is_shown_to_the_second_writer_and_nothing_is_lost(
     url = f"/reviews/{review.pk}/"
     priya, jonas = open_browser(), open_browser()
     for person, username in ((priya, "priya"), (jonas, "jonas")):
-        person.log_in(username, password).goto(url)
+        person.log_in(username, password, path=url)
         person.page.get_by_role("link", name="Edit summary").click()
         expect(person.page.locator("#id_summary-text")).to_be_visible()
 
