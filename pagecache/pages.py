@@ -2,11 +2,12 @@
 
 The pages people read most (lists, an incident, a review) cost tens of milliseconds of template
 rendering. A page kept here is keyed by everything it depends on: the address with its query, the
-htmx headers that choose a fragment, the person, their sign-in (the page's CSRF token belongs to it),
-the day (what is overdue) and ``PAGE_VERSION``, which rises with every change to the project's
-records (``pagecache.signals``) and after every request that may have written (``pagecache.middleware``). Entries live at most ``PAGE_CACHE_SECONDS`` so that texts such as
-"due in 3 hours" stay current. Requests carrying messages to show, and responses that set cookies, are
-never kept.
+htmx headers that choose a fragment, the person, their sign-in (the page's CSRF token belongs to it)
+and the day (what is overdue). It is kept together with ``PAGE_VERSION``, which rises with every
+change to the project's records (``pagecache.signals``) and after every request that may have
+written (``pagecache.middleware``), and served only while the version is unchanged. Entries live at
+most ``PAGE_CACHE_SECONDS`` so that texts such as "due in 3 hours" stay current. Requests carrying
+messages to show, and responses that set cookies, are never kept.
 """
 
 import hashlib
@@ -55,7 +56,6 @@ def _key(request) -> str | None:
         session_key,
         csrf_cookie,
         timezone.localdate().isoformat(),
-        str(PAGE_VERSION.current()),
     ]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -71,13 +71,18 @@ def cached_for_viewer(view):
         key = _key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        kept = cache.get(key)
-        if kept is not None:
-            headers, body = kept
+        # The version and the kept page in one round trip; the page is good only if kept under this version.
+        found = cache.get_many([PAGE_VERSION.key, key])
+        version, kept = found.get(PAGE_VERSION.key), found.get(key)
+        if version is not None and kept is not None and kept[0] == version:
+            _, headers, body = kept
             return HttpResponse(body, headers=headers)
+        if version is None:
+            version = PAGE_VERSION.current()
+        # Kept under the version read before rendering: a change made meanwhile makes it stale at once.
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (dict(response.items()), response.content), seconds)
+            cache.set(key, (version, dict(response.items()), response.content), seconds)
         return response
 
     return wrapped
