@@ -17,6 +17,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='actionitem',
-            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('status__in', ['open', 'in_progress'])), fields=['due_on', 'id'], include=('incident',), name='action_open_by_due_idx'),
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('status__in', ['open', 'in_progress'])), fields=['due_on', 'id', 'incident'], name='action_open_by_due_idx'),
         ),
     ]
