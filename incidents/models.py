@@ -62,6 +62,12 @@ class Service(models.Model):
         return self.name
 
 
+def _is_on_incident(user) -> Q:
+    """This person facilitates the incident or responds to it: what opens a restricted incident to them."""
+    is_responder = Incident.responders.through.objects.filter(incident=OuterRef("pk"), user=user)
+    return Q(facilitator=user) | Exists(is_responder)
+
+
 class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "IncidentQuerySet":
         """Incidents this person may know exist.
@@ -70,8 +76,7 @@ class IncidentQuerySet(models.QuerySet):
         """
         if user.is_org_admin:
             return self
-        is_responder = Incident.responders.through.objects.filter(incident=OuterRef("pk"), user=user)
-        return self.filter(Q(restricted=False) | Q(facilitator=user) | Exists(is_responder))
+        return self.filter(Q(restricted=False) | _is_on_incident(user))
 
     def hidden_from(self, user) -> "IncidentQuerySet":
         """The (few) incidents whose records this person must not see: deleted ones, and restricted ones
@@ -83,9 +88,7 @@ class IncidentQuerySet(models.QuerySet):
         deleted = Q(deleted_at__isnull=False)
         if user.is_org_admin:
             return self.filter(deleted)
-        is_responder = Incident.responders.through.objects.filter(incident=OuterRef("pk"), user=user)
-        restricted_to_others = Q(restricted=True) & ~Q(facilitator=user) & ~Exists(is_responder)
-        return self.filter(deleted | restricted_to_others)
+        return self.filter(deleted | (Q(restricted=True) & ~_is_on_incident(user)))
 
 
 class Incident(SoftDeletable):
