@@ -110,8 +110,8 @@ class FailSoftRedisCache(RedisCache):
 class VersionCounter:
     """A number in the cache that rises whenever the data behind some cached entries changes.
 
-    Entries carry the number in their key, so raising it makes them all stale at once and they simply
-    expire. It starts from the clock, so a lost key never brings an old number (and old entries) back.
+    Entries are stored with the number (in their key, or beside their value), so raising it makes them
+    all stale at once and they simply expire. It starts from the clock, so a lost key never brings an old number (and old entries) back.
     """
 
     def __init__(self, key: str):

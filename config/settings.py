@@ -149,6 +149,9 @@ else:
         }
     }
 
+# How long a rendered page is kept for the person who saw it (pagecache/pages.py); 0 turns this off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
+
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
@@ -190,8 +193,6 @@ SYSTEMIC_FIX_REPEAT_HOURS = env_int("SYSTEMIC_FIX_REPEAT_HOURS", 24)
 ACTIONS_DIGEST_WEEKDAY = env_int("ACTIONS_DIGEST_WEEKDAY", 0)  # Monday
 ACTIONS_DIGEST_HOUR = env_int("ACTIONS_DIGEST_HOUR", 8)  # in TIME_ZONE
 ACTIONS_SWEEP_SECONDS = env_int("ACTIONS_SWEEP_SECONDS", 60)
-# How long a rendered page is kept for the person who saw it (pagecache/pages.py); 0 turns this off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 ACTIONS_SWEEP_BATCH_SIZE = env_int("ACTIONS_SWEEP_BATCH_SIZE", 200)
 ACTIONS_DELIVERY_MAX_ATTEMPTS = env_int("ACTIONS_DELIVERY_MAX_ATTEMPTS", 6)
 ACTIONS_CHAT_TIMEOUT = env_int("ACTIONS_CHAT_TIMEOUT", 5)
