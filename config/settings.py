@@ -9,6 +9,7 @@ production checks: no default secret, explicit allowed hosts, secure cookies.
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -178,6 +179,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "config.tasks.record_worker_heartbeat", "schedule": timedelta(minutes=1)},
+}
+# On the hour, so that anonymous near misses appear in batches (incidents.services).
+CELERY_BEAT_SCHEDULE["incidents-release-near-misses"] = {
+    "task": "incidents.tasks.release_near_misses",
+    "schedule": crontab(minute=0),
 }
 CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
     "task": "accounts.tasks.clear_expired_sessions",

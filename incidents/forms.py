@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -313,18 +314,27 @@ class NearMissForm(forms.ModelForm):
         help_texts = {
             "what_almost_happened": "The facts, briefly: what was about to go wrong.",
             "what_could_have_happened": "If it had not been caught.",
+            "team": (
+                "Optional. In a small team, naming it narrows down who could have filed this report; "
+                "leave it empty if that matters to you."
+            ),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["how_caught"].choices = HowCaught.choices
         self.fields["service"].queryset = Service.objects.all()
         self.fields["service"].empty_label = "Not sure / none of these"
-        self.fields["team"].queryset = Team.objects.all()
-        self.fields["team"].empty_label = "Not sure"
-        if not self.is_bound and "team" not in self.initial:
-            first_team = user.memberships.order_by("team__name").values_list("team_id", flat=True).first()
-            self.initial["team"] = first_team
+        # Never filled in from the filer's own teams: a team is only given when the person picks one.
+        self.fields["team"].queryset = Team.objects.annotate(size=Count("memberships__user", distinct=True))
+        self.fields["team"].label_from_instance = lambda team: (
+            f"{team.name} ({team.size} {pluralize_people(team.size)})"
+        )
+        self.fields["team"].empty_label = "Not sure / rather not say"
+
+
+def pluralize_people(count: int) -> str:
+    return "person" if count == 1 else "people"
 
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}

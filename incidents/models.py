@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import MD5, TruncMonth
 from django.urls import reverse
 
 from accounts.models import Team
@@ -289,11 +289,20 @@ class NearMissQuerySet(models.QuerySet):
         )
 
 
+class ReleasedNearMissManager(models.Manager.from_queryset(NearMissQuerySet)):
+    """Near misses that anyone may see: anonymous ones only after the hourly release."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(awaiting_release=False)
+
+
 class NearMiss(models.Model):
     """Something that almost went wrong.
 
-    When filed anonymously, no trace of the reporter is kept: ``reporter`` is empty
-    and only the day of filing is stored.
+    When filed anonymously, no trace of the reporter is kept: ``reporter`` is empty, only the
+    day of filing is stored, and the report waits (``awaiting_release``) until the next full
+    hour, when every report filed meanwhile appears at once. Within a day reports are listed
+    by a hash of their text, so neither the order nor the moment one appears points at a person.
     """
 
     what_almost_happened = models.TextField()
@@ -306,11 +315,13 @@ class NearMiss(models.Model):
     )
     filed_on = models.DateField()
     thanks_count = models.PositiveIntegerField(default=0)
+    awaiting_release = models.BooleanField(default=False, editable=False)
 
-    objects = NearMissQuerySet.as_manager()
+    objects = ReleasedNearMissManager()
+    all_objects = NearMissQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-filed_on", "-pk"]
+        ordering = ["-filed_on", MD5("what_almost_happened").asc(), "pk"]
         indexes = [models.Index(fields=["team", "filed_on"]), models.Index(fields=["filed_on"])]
         verbose_name_plural = "near misses"
 
