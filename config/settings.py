@@ -213,6 +213,12 @@ CELERY_BEAT_SCHEDULE["actions-reconcile-obligations"] = {
     "schedule": timedelta(minutes=env_int("ACTIONS_RECONCILE_MINUTES", 15)),
 }
 
+# --- Privacy -------------------------------------------------------------------
+# No figure or comment set about fewer people than this is shown, on any page or in any export.
+PRIVACY_MIN_PEOPLE = env_int("PRIVACY_MIN_PEOPLE", 3)
+if PRIVACY_MIN_PEOPLE < 3:
+    raise ImproperlyConfigured("PRIVACY_MIN_PEOPLE must be 3 or more: fewer would point at individuals.")
+
 # --- Reviews -------------------------------------------------------------------
 # Severities whose incidents must have a review, and how soon the review meeting is due
 # after resolution: (number of days, "days" or "business_days").

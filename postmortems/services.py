@@ -7,7 +7,7 @@ from datetime import UTC, timedelta
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -25,7 +25,6 @@ from postmortems.models import (
     FlagDismissal,
     Perspective,
     Review,
-    ReviewFeedback,
     ReviewStatus,
 )
 
@@ -557,17 +556,3 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
             )
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
-
-
-# --- feedback ------------------------------------------------------------------------------
-
-
-def feedback_summary(review: Review) -> dict:
-    """Averages and comments, never tied to names."""
-    summary = ReviewFeedback.objects.filter(review=review).aggregate(
-        count=Count("pk"), blameless=Avg("blameless"), useful=Avg("useful")
-    )
-    summary["comments"] = list(
-        ReviewFeedback.objects.filter(review=review).exclude(comment="").order_by("?").values_list("comment", flat=True)
-    )
-    return summary

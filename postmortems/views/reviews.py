@@ -14,6 +14,7 @@ from incidents.models import NearMiss
 from pagecache.pages import cached_for_viewer
 from postmortems import live, services
 from postmortems.access import get_review_for_user
+from postmortems.feedback import feedback_summary
 from postmortems.forms import (
     FactorForm,
     FeedbackForm,
@@ -99,7 +100,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         if access.is_participant and not given:
             context["feedback_form"] = FeedbackForm(prefix="feedback")
         if access.can_facilitate:
-            context["feedback_summary"] = services.feedback_summary(review)
+            context["feedback_summary"] = feedback_summary(review)
     if context["edit_factor"]:
         for factor in factors:
             if factor.pk == context["edit_factor"]:

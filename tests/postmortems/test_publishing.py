@@ -202,7 +202,7 @@ def test_calendar_invite(client, review, facilitator, engineer):
 # --- feedback ---------------------------------------------------------------------------------
 
 
-def test_feedback_after_publishing_with_results_for_the_facilitator(
+def test_feedback_results_appear_only_once_three_people_answered(
     client, published, engineer, teammate, facilitator, manager
 ):
     url = reverse("review_feedback", args=[published.pk])
@@ -217,10 +217,21 @@ def test_feedback_after_publishing_with_results_for_the_facilitator(
     client.force_login(manager)  # not a participant
     assert client.post(url, {"feedback-blameless": 3, "feedback-useful": 3}).status_code == 403
 
+    # Two answers: no averages, no count, no comments; the page says why.
     client.force_login(facilitator)
-    page = client.get(published.get_absolute_url())
-    assert "4.5" in page.text and "3.0" in page.text and "Calm and fair." in page.text
-    assert "Priya Raman" not in page.text.split('id="feedback-results"')[1].split("</section>")[0]
+    results = client.get(published.get_absolute_url()).text.split('id="feedback-results"')[1].split("</section>")[0]
+    assert "Too few answers to show without identifying someone" in results
+    assert "Calm and fair." not in results and "4.5" not in results and "Answers" not in results
+
+    # The third answer shows all three together.
+    published.participants.add(manager)
+    client.force_login(manager)
+    client.post(url, {"feedback-blameless": 3, "feedback-useful": 3, "feedback-comment": "Useful timeline."})
+    client.force_login(facilitator)
+    results = client.get(published.get_absolute_url()).text.split('id="feedback-results"')[1].split("</section>")[0]
+    assert "4.0" in results and "3.0" in results and "Calm and fair." in results and "Useful timeline." in results
+    assert "Too few answers" not in results
+    assert "Priya Raman" not in results
 
 
 def test_feedback_is_refused_before_publishing_and_out_of_range(client, ready_review, engineer):
