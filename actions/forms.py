@@ -54,7 +54,8 @@ class ActionItemForm(forms.ModelForm):
 
 
 def owner_choices(incident, current_owner_id=None):
-    """People who can own an incident's action item: its teams, responders and facilitator.
+    """People who can own an incident's action item: its teams, responders and facilitator (for a
+    restricted incident only those of them who may see it).
 
     Listing the whole organisation would put hundreds of names in every form on the page.
     """
@@ -70,7 +71,8 @@ def owner_choices(incident, current_owner_id=None):
     )
     if current_owner_id:
         near |= Q(pk=current_owner_id)
-    return people.filter(near)
+    # Of a restricted incident, only people who may see it can own its items (and hear of them).
+    return incident.audience(people.filter(near))
 
 
 class QuickActionItemForm(ActionItemForm):

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import MD5, TruncMonth
 from django.urls import reverse
 
-from accounts.models import Team
+from accounts.models import Membership, Role, Team
 from audit.models import EveryRowManager, LiveManager, SoftDeletable
 from markup.fields import RenderedMarkdownField
 
@@ -153,6 +153,22 @@ class Incident(SoftDeletable):
 
     def get_absolute_url(self) -> str:
         return reverse("incident_detail", args=[self.pk])
+
+    def audience(self, people: models.QuerySet) -> models.QuerySet:
+        """Of ``people`` (a queryset of users), those who may know this incident exists.
+
+        Everyone for an ordinary incident; for a restricted one only its responders, its facilitator
+        and admins. Every way the incident reaches a person (inbox, email, invites, the owner and
+        participant pickers) passes through here, so "restricted" holds on each of them.
+        """
+        if not self.restricted:
+            return people
+        admins = Membership.objects.filter(role=Role.ADMIN).values("user_id")
+        responders = Incident.responders.through.objects.filter(incident_id=self.pk).values("user_id")
+        return people.filter(Q(is_superuser=True) | Q(pk__in=admins) | Q(pk__in=responders) | Q(pk=self.facilitator_id))
+
+    def is_visible_to(self, user) -> bool:
+        return self.audience(type(user).objects.filter(pk=user.pk)).exists() if self.restricted else True
 
     @property
     def severity_meaning(self) -> str:

@@ -133,10 +133,20 @@ class PerspectiveForm(forms.ModelForm):
             )
 
 
+def participant_choices(review: Review):
+    """Who may be invited to a review: anyone active, or for a restricted incident only those who may see it."""
+    people = User.objects.filter(is_active=True)
+    return review.incident.audience(people) if review.incident_id else people
+
+
 class ParticipantsForm(forms.Form):
     participants = forms.ModelMultipleChoiceField(
-        queryset=User.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple, required=False
+        queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = participant_choices(review)
 
 
 class ScheduleForm(forms.ModelForm):

@@ -525,8 +525,12 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
     start = review.meeting_at.astimezone(UTC)
     end = start + timedelta(minutes=review.meeting_minutes)
     agenda = " → ".join(section.label for section in AGENDA)
+    # Calendars are read by assistants and shown in shared free/busy views: a restricted incident's
+    # invite carries no title, and only people who may see the incident are invited.
+    restricted = bool(review.incident_id and review.incident.restricted)
+    subject = "a restricted incident (open the link to see it)" if restricted else f"“{review.title}”"
     description = (
-        f"Blameless review of “{review.title}”. We look at how the system let this happen, not at who.\n"
+        f"Blameless review of {subject}. We look at how the system let this happen, not at who.\n"
         f"Agenda: {agenda}.\nPlease write your own perspective before the meeting: {url}"
     )
     lines = [
@@ -541,7 +545,7 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
         f"SEQUENCE:{int(review.updated_at.timestamp())}",
         f"DTSTART:{start.strftime(fmt)}",
         f"DTEND:{end.strftime(fmt)}",
-        f"SUMMARY:{_ics_escape('Review: ' + review.title)}",
+        f"SUMMARY:{_ics_escape('Review meeting' if restricted else 'Review: ' + review.title)}",
         f"DESCRIPTION:{_ics_escape(description)}",
         f"URL:{url}",
     ]
@@ -549,7 +553,10 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
         lines.append(f"LOCATION:{_ics_escape(review.meeting_place)}")
     if review.facilitator and review.facilitator.email:
         lines.append(f"ORGANIZER;CN={_ics_escape(review.facilitator.name)}:mailto:{review.facilitator.email}")
-    for person in review.participants.all():
+    attendees = review.participants.all()
+    if review.incident_id:
+        attendees = review.incident.audience(attendees)
+    for person in attendees:
         if person.email:
             lines.append(
                 f"ATTENDEE;CN={_ics_escape(person.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{person.email}"

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
 from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
 from pagecache.pages import cached_for_viewer
@@ -23,6 +22,7 @@ from postmortems.forms import (
     PerspectiveForm,
     ScheduleForm,
     SectionForm,
+    participant_choices,
 )
 from postmortems.models import SECTION_TEXTS, AgendaSection, ContributingFactor, Perspective, ReviewFeedback
 from postmortems.views import HtmxHttpRequest
@@ -90,9 +90,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "feedback_form": None,
         "feedback_summary": None,
         "agenda": list(AgendaSection),
-        "directory": (
-            list(User.objects.filter(is_active=True)) if access.can_facilitate and not review.is_published else []
-        ),
+        "directory": (list(participant_choices(review)) if access.can_facilitate and not review.is_published else []),
     }
     if review.is_published:
         given = ReviewFeedback.objects.filter(review=review, author=user).exists()
@@ -232,7 +230,7 @@ def review_check(request: HtmxHttpRequest, pk: int):
 def review_participants(request: HtmxHttpRequest, pk: int):
     review, _, can_facilitate = get_review_for_user(request.user, pk)
     _require_facilitator(can_facilitate)
-    form = ParticipantsForm(request.POST)
+    form = ParticipantsForm(request.POST, review=review)
     if form.is_valid():
         chosen = set(form.cleaned_data["participants"])
         if review.facilitator:
