@@ -8,13 +8,15 @@ class ActionsConfig(AppConfig):
     def ready(self) -> None:
         from actions import signals  # noqa: F401 - connects the receivers
         from actions.access import get_action_item_for_user
+        from actions.exports import action_items_section
         from actions.models import ActionItem
         from actions.remedies import review_without_a_system_change
         from audit.registry import track
-        from postmortems.services import PUBLISH_CHECKS
+        from postmortems.exports import register_export_section
+        from postmortems.publishing import register_publish_check
 
-        if review_without_a_system_change not in PUBLISH_CHECKS:
-            PUBLISH_CHECKS.append(review_without_a_system_change)
+        register_publish_check(review_without_a_system_change)
+        register_export_section(action_items_section)
 
         track(
             ActionItem,

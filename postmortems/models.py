@@ -100,8 +100,13 @@ class Review(models.Model):
     perspectives_revealed_at = models.DateTimeField(null=True, blank=True)
     change_counter = models.PositiveBigIntegerField(default=0)
 
+    # The library's text: title and write-up with people replaced by roles, so a name finds nothing.
+    search_title = models.TextField(blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Everything the review showed when it was published (postmortems.publishing.snapshot_of); the
+    # published page and the exports read from it, so later edits of the incident never change it.
+    published_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -328,3 +333,24 @@ class ReviewFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback on review {self.review_id}"
+
+
+class Amendment(models.Model):
+    """A change to what a published review showed, made afterwards (the incident's timeline or facts).
+
+    The published text stays as it was; each amendment is listed beside it with its date.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="amendments")
+    made_at = models.DateTimeField(default=timezone.now)
+    change = models.TextField()
+    # For a timeline change: which entry (not a key: the entry may be deleted) and how it reads now,
+    # so that the next amendment says what changed since this one.
+    timeline_entry_pk = models.PositiveBigIntegerField(null=True, blank=True)
+    entry_as_amended = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Amendment to review {self.review_id}: {self.change[:60]}"

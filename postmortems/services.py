@@ -1,20 +1,16 @@
-"""Rules of the review: starting one, saving without losing anyone's words, the meeting, publishing."""
+"""Rules of the review: starting one, saving without losing anyone's words, the meeting, the language guide, the invite."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.template.loader import render_to_string
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
 from audit.models import Action
 from audit.registry import record as audit_record
-from incidents.models import Incident, NearMiss, Status
+from incidents.models import Incident, NearMiss
 from postmortems import events, live
 from postmortems.language import Flag, check_text, directory_names
 from postmortems.models import (
@@ -27,12 +23,6 @@ from postmortems.models import (
     Review,
     ReviewStatus,
 )
-
-# Other apps may add checks that must pass before a review is published (the actions
-# app adds "at least one systemic action item"). Each takes a review and returns a list
-# of blocking messages.
-PUBLISH_CHECKS: list = []
-
 
 # --- starting a review -------------------------------------------------------------------
 
@@ -325,175 +315,7 @@ def dismiss_flag(review: Review, key: str, reason: str, by: User) -> FlagDismiss
     raise ValidationError("That note is no longer in the review (it may have been dismissed or edited away).")
 
 
-# --- publishing ----------------------------------------------------------------------------
-
-
-def publish_blockers(review: Review) -> list[str]:
-    """What still stands between the review and publishing (empty when it may be published)."""
-    blockers = []
-    if review.status != ReviewStatus.IN_REVIEW:
-        blockers.append("Hold the review meeting first; end it to move the review to “in review”.")
-    if not review.summary.strip():
-        blockers.append("Write the summary: what happened, in plain facts.")
-    if not review.factors.exists():
-        blockers.append("Add at least one contributing factor: a condition of the system that made this possible.")
-    count = len(open_flags(review))
-    if count:
-        blockers.append(
-            f"{count} language note{'s' if count != 1 else ''} still open: rephrase the text or dismiss each note with a reason."
-        )
-    for check_fn in PUBLISH_CHECKS:
-        blockers.extend(check_fn(review))
-    return blockers
-
-
-def build_search_document(review: Review) -> str:
-    parts = [getattr(review, name) for name in SECTION_TEXTS]
-    for factor in review.factors.select_related("category", "service"):
-        parts += [factor.description, factor.category.name, factor.service.name if factor.service else ""]
-    parts += [o.question for o in review.opportunities.all()]
-    return "\n".join(part for part in parts if part)
-
-
-@transaction.atomic
-def publish(review: Review) -> None:
-    """Publish the review (read-only from now on) and mark the incident reviewed. Checks blockers first."""
-    review = Review.objects.select_for_update(of=("self",)).select_related("incident").get(pk=review.pk)
-    blockers = publish_blockers(review)
-    if blockers:
-        raise ValidationError(blockers)
-    review.status = ReviewStatus.PUBLISHED
-    review.published_at = timezone.now()
-    review.search_document = build_search_document(review)
-    review.save(update_fields=["status", "published_at", "search_document", "updated_at"])
-    if review.incident_id and review.incident.status != Status.REVIEWED:
-        Incident.objects.filter(pk=review.incident_id).update(status=Status.REVIEWED, updated_at=timezone.now())
-        audit_record(
-            review.incident, Action.CHANGED, {"status": [review.incident.get_status_display(), Status.REVIEWED.label]}
-        )
-    live.bump(review.pk, "agenda")
-    transaction.on_commit(lambda: events.review_published.send(sender=Review, review=review), robust=True)
-
-
-# --- the library ---------------------------------------------------------------------------
-
-PERIODS = {"30d": ("Last 30 days", 30), "90d": ("Last 3 months", 90), "365d": ("Last year", 365)}
-
-
-def search_reviews(
-    user: User, *, query: str = "", category: str = "", service: str = "", team: str = "", period: str = ""
-):
-    """Published reviews this person may see, matching the search and the filters, best match first."""
-    reviews = Review.objects.published().visible_to(user)
-    if category:
-        reviews = reviews.filter(
-            Exists(ContributingFactor.objects.filter(review=OuterRef("pk"), category__slug=category))
-        )
-    if service.isdigit():
-        reviews = reviews.filter(
-            Exists(ContributingFactor.objects.filter(review=OuterRef("pk"), service_id=int(service)))
-            | Exists(
-                Incident.services.through.objects.filter(incident=OuterRef("incident_id"), service_id=int(service))
-            )
-        )
-    if team:
-        reviews = reviews.filter(team__slug=team)
-    if period in PERIODS:
-        reviews = reviews.filter(published_at__gte=timezone.now() - timedelta(days=PERIODS[period][1]))
-    query = query.strip()
-    if query:
-        if connection.vendor == "postgresql":
-            vector = SearchVector("title", weight="A", config="english") + SearchVector(
-                "search_document", weight="B", config="english"
-            )
-            search = SearchQuery(query, search_type="websearch", config="english")
-            reviews = (
-                reviews.annotate(document=vector, rank=SearchRank(vector, search))
-                .filter(document=search)
-                .order_by("-rank", "-published_at")
-            )
-        else:
-            reviews = reviews.filter(Q(title__icontains=query) | Q(search_document__icontains=query))
-            reviews = reviews.order_by("-published_at")
-    else:
-        reviews = reviews.order_by("-published_at", "-pk")
-    return reviews.select_related("team", "incident")
-
-
-# --- exports -------------------------------------------------------------------------------
-
-
-def _role_labels(review: Review, people: list[User]) -> dict[int, str]:
-    """A role name per person, letters telling apart people with the same role ("Engineer A")."""
-    roles = dict(Membership.objects.filter(user__in=people, team_id=review.team_id).values_list("user_id", "role"))
-    other_roles = dict(Membership.objects.filter(user__in=people).values_list("user_id", "role"))
-    labels, counters = {}, {}
-    for person in people:
-        if person.pk == review.facilitator_id:
-            labels[person.pk] = "the facilitator"
-            continue
-        role = roles.get(person.pk) or other_roles.get(person.pk) or Role.ENGINEER
-        name = Role(role).label
-        counters[name] = counters.get(name, 0) + 1
-        labels[person.pk] = f"{name} {chr(ord('A') + (counters[name] - 1) % 26)}"
-    return labels
-
-
-def anonymise(text: str, review: Review, people: list[User]) -> str:
-    """Replace people's names by their role in the review ("Engineer A", "the facilitator").
-
-    Full names are matched in any case; a single first or last name only as written with its
-    capital (so the name "May" leaves the verb "may" alone); usernames only as "@username",
-    since usernames are often ordinary words.
-    """
-    labels = _role_labels(review, people)
-    replacements = []  # (pattern, flags, label)
-    for person in people:
-        label = labels[person.pk]
-        for full in {person.name, person.get_full_name()}:
-            if full and " " in full.strip():
-                replacements.append((full.strip(), re.IGNORECASE, label))
-        parts = set(person.name.split()) | {person.first_name, person.last_name}
-        for part in parts:
-            if part and len(part) >= 2 and part[0].isupper():
-                replacements.append((part, 0, label))
-        if person.username:
-            replacements.append(("@" + person.username, re.IGNORECASE, label))
-    replacements.sort(key=lambda item: len(item[0]), reverse=True)
-    for name, flags, label in replacements:
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", label, text, flags=flags)
-    # "the facilitator" opening a sentence or a line reads better capitalised.
-    return re.sub(r"(^|[.!?]\s+|\n|: )the facilitator", r"\1The facilitator", text, flags=re.MULTILINE)
-
-
-def people_in(review: Review) -> list[User]:
-    """Everyone whose name may appear in the review: the directory (names in free text included)."""
-    return list(User.objects.filter(is_active=True).order_by("pk"))
-
-
-def export_markdown(review: Review, *, anonymised: bool = False) -> str:
-    """The review as a Markdown document; anonymised, names are replaced by roles."""
-    perspectives = (
-        [p for p in review.perspectives.select_related("author") if not p.is_empty]
-        if review.perspectives_revealed
-        else []
-    )
-    text = render_to_string(
-        "postmortems/export.md",
-        {
-            "review": review,
-            "timeline": list(review.incident.timeline.all()) if review.incident_id else [],
-            "perspectives": perspectives,
-            "factors": review.factors.select_related("category", "service").prefetch_related("timeline_entries"),
-            "opportunities": review.opportunities.all(),
-            "participants": review.participants.all(),
-            "anonymised": anonymised,
-        },
-    )
-    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-    if anonymised:
-        text = anonymise(text, review, people_in(review))
-    return text
+# --- the calendar invite -------------------------------------------------------------------
 
 
 def _ics_escape(value: str) -> str:

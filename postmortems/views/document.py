@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from postmortems import services
 from postmortems.forms import SectionForm
 from postmortems.models import SECTION_TEXTS, ContributingFactor, Review
+from postmortems.publishing import published_timeline
 
 
 @dataclass
@@ -65,6 +66,9 @@ def factors_with_flags(review: Review, dismissed: set[str]) -> list[Contributing
 def timeline_with_flags(review: Review, dismissed: set[str]) -> list:
     if not review.incident_id:
         return []
+    if review.is_published and review.published_snapshot:
+        # The timeline as published; later changes are listed as amendments beside it.
+        return published_timeline(review)
     entries = list(review.incident.timeline.all())
     for entry in entries:
         entry.flags = [

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
 from pagecache.pages import cached_for_viewer
-from postmortems import live, services
+from postmortems import live, publishing, services
 from postmortems.access import get_review_for_user
 from postmortems.feedback import feedback_summary
 from postmortems.forms import (
@@ -93,6 +93,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "directory": (list(participant_choices(review)) if access.can_facilitate and not review.is_published else []),
     }
     if review.is_published:
+        context["amendments"] = list(review.amendments.all())
         given = ReviewFeedback.objects.filter(review=review, author=user).exists()
         context["feedback_given"] = given
         if access.is_participant and not given:
@@ -511,7 +512,7 @@ def review_publish(request: HtmxHttpRequest, pk: int):
         return redirect(review)
     if request.method == "POST":
         try:
-            services.publish(review)
+            publishing.publish(review)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("review_publish", pk=review.pk)
@@ -519,7 +520,7 @@ def review_publish(request: HtmxHttpRequest, pk: int):
         return redirect(review)
     flags = services.open_flags(review)
     context = _base_context(request, access) | {
-        "blockers": services.publish_blockers(review),
+        "blockers": publishing.publish_blockers(review),
         "open_flags": flags,
         "dismissals": review.dismissals.select_related("dismissed_by"),
     }

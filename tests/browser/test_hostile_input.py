@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from actions.models import ActionStatus, Notification, NotificationKind
 from audit.context import acting_as
 from incidents.models import IncidentLink
-from postmortems import services
+from postmortems import search, services
 from postmortems.models import ReviewFeedback, ReviewStatus
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import IncidentFactory, NearMissFactory, TimelineEntryFactory
@@ -209,7 +209,7 @@ def test_hostile_text_everywhere_shows_as_text_and_nothing_runs(
     review.refresh_from_db()
     review.status = ReviewStatus.PUBLISHED
     review.published_at = timezone.now()
-    review.search_document = services.build_search_document(review)
+    search.index_for_search(review)
     review.save()
     sam.visit(review.get_absolute_url())
     sam.visit("/reviews/?q=onerror")

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from postmortems import services
+from postmortems import search, services
 from postmortems.models import ReviewStatus
 from tests.conftest import require_postgres_and_redis
 from tests.incidents.factories import IncidentFactory, ServiceFactory, TimelineEntryFactory
@@ -29,7 +29,7 @@ def published_review(team, title, summary, *, factor_category="missing-guardrail
     ContributingFactorFactory(
         review=review, category=category(factor_category), service=service, description="A step had no check."
     )
-    review.search_document = services.build_search_document(review)
+    search.index_for_search(review)
     review.status = ReviewStatus.PUBLISHED
     review.published_at = timezone.now() - timedelta(days=days_ago)
     review.save()
@@ -88,7 +88,7 @@ def test_full_text_search_uses_postgresql_and_stems_words(client, library, outsi
 def test_search_ranks_title_matches_first(engineer, library, payments):
     require_postgres_and_redis()
     published_review(payments, "Slow search", "The gateway certificate cache was cold.")
-    results = list(services.search_reviews(engineer, query="certificate"))
+    results = list(search.search_reviews(engineer, query="certificate"))
     assert results[0].title == "Expired certificate on the API gateway"
 
 
