@@ -87,7 +87,7 @@ def export_markdown(review: Review, *, anonymised: bool = False) -> str:
         lines.append(f"- Facilitator: {snapshot['facilitator']}")
     if snapshot.get("participants"):
         lines.append(f"- Participants: {', '.join(p['name'] for p in snapshot['participants'])}")
-    if review.published_at:
+    if review.published_at and not anonymised:
         lines.append(f"- Published: {review.published_at:%-d %b %Y}")
     lines.append("")
 

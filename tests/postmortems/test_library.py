@@ -167,3 +167,33 @@ def test_library_shows_my_open_reviews_and_requests_for_a_facilitator(
     assert "Waiting for a facilitator" in client.get(reverse("review_library")).text
     client.force_login(outsider)
     assert review.title not in client.get(reverse("review_library")).text
+
+
+def test_the_library_searches_content_never_people(client, payments, engineer, teammate, facilitator, outsider):
+    """A name finds nothing (the index holds roles), the content still does; the facilitator's own page lists theirs."""
+    review = ReviewFactory(
+        incident=IncidentFactory(team=payments, title="Jonas Berg's deploy stalled the refunds queue"),
+        facilitator=facilitator,
+        participants=[facilitator, engineer, teammate],
+        summary="Priya Raman and @jonas watched the refunds queue grow; sam asked for a rollback.",
+        status=ReviewStatus.IN_REVIEW,
+    )
+    ContributingFactorFactory(review=review, description="Jonas had no staging queue to try the change on.")
+    search.index_for_search(review)
+    review.status = ReviewStatus.PUBLISHED
+    review.published_at = timezone.now()
+    review.save()
+
+    for text in (review.search_title, review.search_document):
+        for name in ("Jonas", "jonas", "Berg", "Priya", "Raman", "sam"):
+            assert name not in text, (name, text)
+    client.force_login(outsider)
+    url = reverse("review_library")
+    for name in ("Jonas", "jonas", "Berg", "Priya Raman", "@jonas", "Sam Lindqvist", "sam"):
+        assert titles(client.get(url, {"q": name})) == [], name
+    assert titles(client.get(url, {"q": "refunds queue"})) == [review.title]
+    assert titles(client.get(url, {"q": "staging"})) == [review.title]
+
+    client.force_login(facilitator)
+    home = client.get(reverse("home")).text
+    assert "Published reviews I facilitated" in home and review.get_absolute_url() in home

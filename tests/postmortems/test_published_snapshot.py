@@ -62,7 +62,9 @@ def test_later_changes_to_the_incident_show_as_dated_amendments_never_silently(c
     first, second = incident.timeline.all()
     later = timezone.now() + timedelta(days=3)
     with time_machine.travel(later, tick=False):
-        update_timeline_entry(first, {"text": "The error-rate alert fired for checkout and payments."}, expected_version=None)
+        update_timeline_entry(
+            first, {"text": "The error-rate alert fired for checkout and payments."}, expected_version=None
+        )
         TimelineEntryFactory(incident=incident, text="A second rollback finished the recovery.")
         second.soft_delete()
         incident.severity = Severity.SEV1
@@ -72,8 +74,13 @@ def test_later_changes_to_the_incident_show_as_dated_amendments_never_silently(c
 
     changes = list(Amendment.objects.filter(review=published).values_list("change", flat=True))
     assert len(changes) == 4, changes
-    assert "changed: text “The error-rate alert fired for checkout.” → “The error-rate alert fired for checkout and payments.”" in changes[0]
-    assert changes[1].startswith("Timeline entry at") and "added: “A second rollback finished the recovery.”" in changes[1]
+    assert (
+        "changed: text “The error-rate alert fired for checkout.” → “The error-rate alert fired for checkout and payments.”"
+        in changes[0]
+    )
+    assert (
+        changes[1].startswith("Timeline entry at") and "added: “A second rollback finished the recovery.”" in changes[1]
+    )
     assert "removed (it read “We rolled back the connection pool change.”)" in changes[2]
     assert changes[3] == "Incident Severity: SEV2 → SEV1."
     assert all(a.made_at == later for a in Amendment.objects.filter(review=published))
@@ -92,7 +99,10 @@ def test_later_changes_to_the_incident_show_as_dated_amendments_never_silently(c
 
     # So does the export.
     text = client.get(reverse("review_export_markdown", args=[published.pk])).content.decode()
-    assert "The error-rate alert fired for checkout.\n" in text or "The error-rate alert fired for checkout.\n" in text + "\n"
+    assert (
+        "The error-rate alert fired for checkout.\n" in text
+        or "The error-rate alert fired for checkout.\n" in text + "\n"
+    )
     timeline_part = text.split("## Timeline")[1].split("## ")[0]
     assert "and payments" not in timeline_part and "A second rollback" not in timeline_part
     assert "## Amendments since publishing" in text and f"{later:%-d %b %Y}: Incident Severity: SEV2 → SEV1." in text
@@ -116,7 +126,9 @@ def test_exports_are_complete_and_named_by_incident_number(client, published, ou
     assert f"- Incident: #{published.incident_id}" in text
     # Action items with their state, their owner's role (not name) and links.
     items = text.split("## Action items")[1].split("## ")[0]
-    assert "**Check pool size against the database limit in CI** (guardrail; open; owner: an engineer in Payments" in items
+    assert (
+        "**Check pool size against the database limit in CI** (guardrail; open; owner: an engineer in Payments" in items
+    )
     assert "The change: https://git.example.com/pr/42" in items
     assert "/actions/" in items and "Jonas" not in items
     # Factors with their category and depth, revealed perspectives.
