@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from postmortems.language.people import COMMON_WORDS
 
 FACILITATOR = "the facilitator"
+WORD = re.compile(r"\w+")
 # A chat mention as Slack writes it, optionally with a display name: <@U024BE7LH> or <@U024BE7LH|priya>.
 CHAT_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -111,17 +112,15 @@ class Anonymiser:
                     patterns.append(_Pattern(part, person.key, ignore_case=not ordinary, ordinary_word=ordinary))
         # Longest first, so "Priya Raman" wins over "Priya"; exact case before any case for the same text.
         patterns.sort(key=lambda p: (-len(p.text), p.ignore_case))
-        self._patterns = patterns
-        self._exact = {p.text: p for p in patterns if not p.ignore_case}
+        self._exact: dict[str, _Pattern] = {}
         self._folded: dict[str, _Pattern] = {}
+        self._by_first_word: dict[str, list[_Pattern]] = {}
         for p in patterns:
             if p.ignore_case:
                 self._folded.setdefault(p.text.casefold(), p)
-        alternatives = []
-        for p in patterns:
-            body = re.escape(p.text).replace(r"\ ", r"\s+")
-            alternatives.append(f"(?i:{body})" if p.ignore_case else body)
-        self._regex = re.compile(rf"(?<![\w@.+-])(?:{'|'.join(alternatives)})(?![\w@-]|\.\w)") if alternatives else None
+            else:
+                self._exact.setdefault(p.text, p)
+            self._by_first_word.setdefault(WORD.search(p.text).group(0).casefold(), []).append(p)
         self._roles = {person.key: person.role for person in self.people}
         self._counts: dict[str, int] = {}
 
@@ -164,12 +163,27 @@ class Anonymiser:
     def _mention_key(self, match: re.Match):
         return self._by_chat_id.get(match.group(1), ("chat", match.group(1)))
 
+    def _regex_for(self, text: str) -> re.Pattern | None:
+        """One pattern over the people whose first word occurs in ``text`` (a directory of hundreds
+        would make a pattern too slow to build and to run)."""
+        words = {word.casefold() for word in WORD.findall(text)}
+        present = [p for word in words & self._by_first_word.keys() for p in self._by_first_word[word]]
+        if not present:
+            return None
+        present.sort(key=lambda p: (-len(p.text), p.ignore_case))
+        alternatives = []
+        for p in present:
+            body = re.escape(p.text).replace(r"\ ", r"\s+")
+            alternatives.append(f"(?i:{body})" if p.ignore_case else body)
+        return re.compile(rf"(?<![\w@.+-])(?:{'|'.join(alternatives)})(?![\w@-]|\.\w)")
+
     def __call__(self, text: str) -> str:
         if not text:
             return text
+        regex = self._regex_for(text)
         seen = [self._mention_key(m) for m in CHAT_MENTION.finditer(text)]
-        if self._regex is not None:
-            seen += [key for key in map(self._person_at, self._regex.finditer(text)) if key is not None]
+        if regex is not None:
+            seen += [key for key in map(self._person_at, regex.finditer(text)) if key is not None]
         self._assign(seen)
         # Chat mentions first, parked as placeholders so that no label is ever read again as a name.
         mentions: list[str] = []
@@ -183,8 +197,8 @@ class Anonymiser:
             return match.group(0) if key is None else self.labels[key]
 
         text = CHAT_MENTION.sub(park, text)
-        if self._regex is not None:
-            text = self._regex.sub(replace, text)
+        if regex is not None:
+            text = regex.sub(replace, text)
         # An address of someone outside the directory still says who wrote or was written to.
         text = EMAIL.sub("[an e-mail address]", text)
         text = re.sub("\x00(\\d+)\x00", lambda m: mentions[int(m.group(1))], text)

@@ -139,3 +139,26 @@ def test_team_field_says_what_a_team_reveals(client, engineer, payments):
     team_field = page.index('name="team"')
     assert "narrows down who could have filed" in page[team_field - 600 : team_field]
     assert "Payments (1 person)" in page
+
+
+def test_anonymous_reports_appear_together_on_the_hour_in_an_order_that_is_not_filing_order(settings, payments):
+    from hashlib import md5
+
+    from incidents.services import file_near_miss
+
+    texts = ["Disk filled on the build cache", "A cron job nearly ran twice", "The backup almost skipped a day"]
+    for text in texts:
+        file_near_miss(NearMiss(what_almost_happened=text, how_caught=HowCaught.LUCK), reporter=None)
+    named = file_near_miss(NearMiss(what_almost_happened="One more report", how_caught=HowCaught.ALERT), reporter=None)
+    assert NearMiss.objects.count() == 0  # nothing shows before the release, not even the first one
+    # Their numbers are drawn at random, far from the sequence that numbers named reports.
+    assert all(pk >= 2**52 for pk in NearMiss.all_objects.values_list("pk", flat=True))
+
+    release_anonymous_near_misses()
+    listed = [near_miss.what_almost_happened for near_miss in NearMiss.objects.all()]
+    assert sorted(listed) == sorted([*texts, named.what_almost_happened])
+    assert listed == sorted(listed, key=lambda text: md5(text.encode()).hexdigest())
+    # The release runs on the hour.
+    schedule = settings.CELERY_BEAT_SCHEDULE["incidents-release-near-misses"]
+    assert schedule["task"] == "incidents.tasks.release_near_misses"
+    assert schedule["schedule"].minute == {0} and len(schedule["schedule"].hour) == 24
