@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.templatetags.timefmt import when
 from postmortems.anonymising import Anonymiser, clock_times_relative_to, people_of, relative_time
 from postmortems.models import Review
-from postmortems.publishing import INCIDENT_FACTS
+from postmortems.publishing import INCIDENT_FACTS, snapshot_of
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ def _detection(snapshot: dict):
 
 def export_markdown(review: Review, *, anonymised: bool = False) -> str:
     """The published review as Markdown; anonymised, people become roles and clock times "T+14 min"."""
-    snapshot = review.published_snapshot or {}
+    # Reviews published before snapshots were kept are exported as they stand.
+    snapshot = review.published_snapshot or snapshot_of(review)
     reference = _detection(snapshot)
     if anonymised:
 
