@@ -94,6 +94,8 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     }
     if review.is_published:
         context["amendments"] = list(review.amendments.all())
+        # The facts as published; a later change shows among the amendments.
+        context["published_incident"] = review.published_snapshot.get("incident")
         given = ReviewFeedback.objects.filter(review=review, author=user).exists()
         context["feedback_given"] = given
         if access.is_participant and not given:

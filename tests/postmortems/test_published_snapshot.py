@@ -92,6 +92,8 @@ def test_later_changes_to_the_incident_show_as_dated_amendments_never_silently(c
     assert "The error-rate alert fired for checkout.</p>" in timeline
     assert "We rolled back the connection pool change." in timeline
     assert "A second rollback" not in timeline
+    head = page.split('class="review-head"')[1].split("</header>")[0]
+    assert ">SEV2<" in head and "SEV1" not in head  # the severity as published
     amendments = page.split('id="amendments"')[1].split("</section>")[0]
     assert "Amendments since publishing" in amendments
     assert f'datetime="{later.isoformat()}"' in amendments
