@@ -49,13 +49,13 @@ def near_miss_list(request: HtmxHttpRequest):
 
 
 def near_miss_new(request: HtmxHttpRequest):
+    # Opening the form is no "last seen" moment either: it would say when someone began a report.
+    leave_session_untouched(request)
     form = NearMissForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["anonymous"]:
             file_near_miss(form.save(commit=False), reporter=None)
-            # The session stays as it was when the form was opened (no "last seen" moment, no message),
-            # and the address we send the browser to names no report.
-            leave_session_untouched(request)
+            # No message in the session either, and the address we send the browser to names no report.
             return redirect("near_miss_filed")
         near_miss = file_near_miss(form.save(commit=False), reporter=request.user)
         messages.success(request, "Thank you for reporting this. Near misses are the cheapest lessons we get.")

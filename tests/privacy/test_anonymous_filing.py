@@ -66,7 +66,11 @@ def test_anonymous_filing_changes_only_the_report(browser, engineer, payments, c
     require_postgres_and_redis()
     # A "last seen" write would happen on any request a second after the previous one.
     settings.SESSION_ACTIVITY_RESOLUTION = 1
+    browser.get(reverse("home"))
+    time.sleep(1.2)
+    sessions_before_opening = every_table()["django_session"]
     form_page = browser.get(reverse("near_miss_new")).text
+    assert every_table()["django_session"] == sessions_before_opening  # opening the form is no trace either
     assert "selected>Not sure / rather not say" in form_page.replace('value="" ', "")  # no team picked for them
     time.sleep(1.5)  # reading and typing, as a person does
 
