@@ -166,3 +166,24 @@ def test_anonymous_reports_appear_together_on_the_hour_in_an_order_that_is_not_f
     schedule = settings.CELERY_BEAT_SCHEDULE["incidents-release-near-misses"]
     assert schedule["task"] == "incidents.tasks.release_near_misses"
     assert schedule["schedule"].minute == {0} and len(schedule["schedule"].hour) == 24
+
+
+@pytest.mark.worker
+def test_a_real_worker_releases_the_hours_reports_and_logs_nothing_about_them(celery_worker, engineer):
+    from incidents.services import file_near_miss
+    from incidents.tasks import release_near_misses
+
+    file_near_miss(
+        NearMiss(what_almost_happened="A cron job nearly ran twice on the ledger", how_caught=HowCaught.LUCK),
+        reporter=None,
+    )
+    release_near_misses.delay()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and not NearMiss.objects.exists():
+        time.sleep(0.2)
+    log = celery_worker.log_path.read_text()
+    assert NearMiss.objects.count() == 1, log
+    assert "release_near_misses" in log  # the worker did log the task, as it logs every task
+    for trace in ("cron job", "ledger", "priya", "Priya", str(NearMiss.objects.get().pk)):
+        assert trace not in log
+    assert not re.search(r"release_near_misses\[[^\]]+\] succeeded in [\d.]+s: (?!None)", log)
