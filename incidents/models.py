@@ -158,7 +158,7 @@ class Incident(SoftDeletable):
         """Of ``people`` (a queryset of users), those who may know this incident exists.
 
         Everyone for an ordinary incident; for a restricted one only its responders, its facilitator
-        and admins. Every way the incident reaches a person (inbox, email, invites, the owner and
+        and admins (the rule of ``IncidentQuerySet.visible_to``, asked of many people at once). Every way the incident reaches a person (inbox, email, invites, the owner and
         participant pickers) passes through here, so "restricted" holds on each of them.
         """
         if not self.restricted:
@@ -168,7 +168,7 @@ class Incident(SoftDeletable):
         return people.filter(Q(is_superuser=True) | Q(pk__in=admins) | Q(pk__in=responders) | Q(pk=self.facilitator_id))
 
     def is_visible_to(self, user) -> bool:
-        return self.audience(type(user).objects.filter(pk=user.pk)).exists() if self.restricted else True
+        return not self.restricted or Incident.objects.visible_to(user).filter(pk=self.pk).exists()
 
     @property
     def severity_meaning(self) -> str:
