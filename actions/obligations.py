@@ -215,7 +215,7 @@ def evaluate_obligation(
     obligation: FixObligation, now: datetime | None = None, candidates: list[ActionItem] | None = None
 ) -> bool:
     """Bring met / pending / breached in line with the incident's action items. True when it just became met."""
-    from actions.reminders import announce_fix
+    from actions.reminders import announce_fix, announce_landed
 
     now = now or timezone.now()
     if obligation.state == ObligationState.CANCELLED:
