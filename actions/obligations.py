@@ -192,6 +192,9 @@ def sync_obligation(incident: Incident, now: datetime | None = None) -> FixOblig
         elif obligation.starts_at != start and obligation.state != ObligationState.MET and not obligation.reopened_at:
             # The mitigation time was corrected: move the clock; reminders already sent stay sent, and
             # a breach already recorded stays in the figures (``first_breached_at``).
+            if now >= obligation.deadline and obligation.first_breached_at is None:
+                obligation.breach_count += 1
+                obligation.first_breached_at = obligation.deadline
             obligation.starts_at, obligation.deadline = start, start + fix_window()
             obligation.next_check_at = first_check(obligation)
             if obligation.state == ObligationState.BREACHED and now < obligation.deadline:
@@ -324,3 +327,16 @@ def escalation_recipients(incident: Incident) -> list[User]:
 
 def incident_url(incident: Incident) -> str:
     return reverse("incident_detail", args=[incident.pk])
+
+
+def moving_mitigation_needs_a_reason(incident: Incident) -> str | None:
+    """Once the systemic-fix deadline has passed, moving the mitigation time must say why (it moves the clock)."""
+    obligation = FixObligation.objects.filter(incident_id=incident.pk).first()
+    if obligation is None or obligation.state == ObligationState.CANCELLED:
+        return None
+    if obligation.first_breached_at or obligation.display_state() == ObligationState.BREACHED:
+        return (
+            f"The systemic fix's {settings.SYSTEMIC_FIX_HOURS}-hour deadline has already passed. Say why the "
+            "mitigation time changes: the reason shows in the history, and the breach stays in the figures."
+        )
+    return None

@@ -70,7 +70,11 @@ def test_a_signed_merged_pull_request_lands_the_fix_at_its_merge_time(client, co
     )
     assert committed.landing_evidence_url == PR
     obligation = obligation_of(committed.incident)
-    assert (obligation.stage(merged_at + dt.timedelta(days=1)), obligation.landed_at, obligation.next_check_at) == (Stage.LANDED, merged_at, None)
+    assert (obligation.stage(merged_at + dt.timedelta(days=1)), obligation.landed_at, obligation.next_check_at) == (
+        Stage.LANDED,
+        merged_at,
+        None,
+    )
     landed = Notification.objects.get(kind=NotificationKind.FIX_LANDED, recipient=engineer)
     assert landed.title == f"The systemic fix for “{committed.incident.title}” landed: “{committed.title}”"
     assert "github pull request merged" in landed.body
