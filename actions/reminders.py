@@ -183,7 +183,7 @@ def announce_landed(obligation: FixObligation, item: ActionItem, now: datetime) 
         return
     incident = obligation.incident
     title = f"The systemic fix for “{incident.title}” landed: “{item.title}”"
-    how = item.get_landed_via_display().lower() if item.landed_via else "marked done"
+    how = item.get_landed_via_display() if item.landed_via else "Marked done"
     body = (
         f"Landed {date_in_words(item.landed_at)}: {how}"
         f"{f' ({item.landing_evidence_url})' if item.landing_evidence_url else ''}. Reminders for it stop. "

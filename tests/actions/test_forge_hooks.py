@@ -77,7 +77,7 @@ def test_a_signed_merged_pull_request_lands_the_fix_at_its_merge_time(client, co
     )
     landed = Notification.objects.get(kind=NotificationKind.FIX_LANDED, recipient=engineer)
     assert landed.title == f"The systemic fix for “{committed.incident.title}” landed: “{committed.title}”"
-    assert "github pull request merged" in landed.body
+    assert "GitHub pull request merged (https://github.com/acme/payments/pull/318)" in landed.body
 
 
 @pytest.mark.parametrize(
