@@ -10,6 +10,7 @@ import json
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
+from django.http.request import RawPostDataException
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -29,13 +30,16 @@ def _hook(request: HttpRequest, kind: str, organisation: str) -> JsonResponse:
         return _answer(400, "The Content-Length header is not a number.")
     if announced > limit:
         return _answer(413, f"The body is {announced} bytes; web hook deliveries may be at most {limit} bytes.")
-    body = request.body
+    secret = forge.secret_for(kind, organisation)
+    if not secret:
+        return _answer(403, f"No web hook secret is set up for the organisation “{organisation}”.")
+    try:
+        body = request.body
+    except RawPostDataException:  # a multipart form was parsed before us: not what a forge sends
+        return _answer(400, "Send the web hook's body as application/json.")
     if len(body) > limit:
         return _answer(413, f"The body is {len(body)} bytes; web hook deliveries may be at most {limit} bytes.")
-    secret = forge.secret_for(kind, organisation)
     try:
-        if not secret:
-            raise forge.Refused(403, f"No web hook secret is set up for the organisation “{organisation}”.")
         forge.verify(kind, secret, body, request.headers)
         delivery = forge.delivery_id(kind, request.headers)
         try:
