@@ -70,7 +70,7 @@ def titles(kind, person=None, incident=None) -> list[str]:
     return [note.title for note in notes]
 
 
-def land(item, moment, via=LandingSource.OWNER):
+def land(item, moment):
     with time_machine.travel(moment, tick=False):
         item.refresh_from_db()
         item.status = ActionStatus.DONE
@@ -257,6 +257,20 @@ def test_the_same_weakness_coming_back_flags_the_fix_on_both_reviews_and_to_its_
     assert told[0].title == f"The fix “{fix.title}” may not have held"
     factor.save()  # saving the factor again flags nothing twice
     assert RecurrenceFlag.objects.count() == 1
+
+
+def test_both_reviews_show_the_flag_and_only_a_facilitator_gets_the_decision(
+    client, fix, addressed, incident, committed_at, payments, facilitator, engineer
+):
+    land(fix, committed_at + DAY)
+    factor = later_factor(payments, committed_at + 5 * DAY, addressed.service)
+    for person, decides in ((facilitator, True), (engineer, False)):
+        client.force_login(person)
+        for review in (addressed.review, factor.review):
+            page = client.get(reverse("review_action_items", args=[review.pk])).text
+            assert "May not have held" in page and fix.title in page
+            assert "Missing guardrail in checkout-api" in page
+            assert ("It did not hold: a new fix is owed" in page) is decides
 
 
 def test_dismissing_needs_a_reason_and_the_fix_holds(
