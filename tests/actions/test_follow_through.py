@@ -387,3 +387,21 @@ def test_moving_the_mitigation_time_after_a_breach_needs_a_reason_keeps_the_brea
     assert len(titles(NotificationKind.FIX_ESCALATION, manager)) == 2, "a second breach escalates again"
     assert SentReminder.objects.filter(key=f"obligation:{obligation.pk}:escalation-r2").exists()
     assert obligation_of(incident).breach_count == 2
+
+
+def test_the_owner_marks_it_done_with_the_evidence_from_the_item_page(client, fix, incident, committed_at, teammate):
+    client.force_login(teammate)
+    release = "https://deploy.example.com/releases/2026-03-09.1"
+    with time_machine.travel(committed_at + 4 * DAY, tick=False):
+        response = client.post(
+            reverse("action_status", args=[fix.pk]), {"status": "done", "landing_evidence_url": release}
+        )
+    assert response.status_code == 302
+    fix.refresh_from_db()
+    assert (fix.landed_at, fix.landed_via, fix.landing_evidence_url) == (
+        committed_at + 4 * DAY,
+        LandingSource.OWNER,
+        release,
+    )
+    page = client.get(incident.get_absolute_url()).text
+    assert 'data-stage="landed"' in page and "Marked done by its owner" in page and release in page
