@@ -23,6 +23,7 @@ from actions.models import (
 )
 from actions.notify import notify_many, notify_team_chats
 from actions.obligations import evaluate_obligation, first_check, fix_window, incident_url, responders_and_facilitator
+from actions.reminders import may_see
 from postmortems.models import ContributingFactor
 
 
@@ -81,6 +82,9 @@ def tell_fix_team(flag: RecurrenceFlag, now: datetime) -> None:
     people = {person.pk: person for person in User.objects.filter(is_active=True, memberships__team_id=fix.team_id)}
     if fix.owner_id and fix.owner.is_active:
         people.setdefault(fix.owner_id, fix.owner)
+    if fix.incident and fix.incident.restricted:
+        # A restricted incident's fix is news only to those who may see the incident.
+        people = {pk: person for pk, person in people.items() if may_see(person, fix.incident)}
     title = f"The fix “{fix.title}” may not have held"
     body = (
         f"It landed {fix.landed_at:%-d %b %Y} and addressed {weakness(flag)}; {later_subject(flag)} has a contributing "
