@@ -403,5 +403,6 @@ def test_the_owner_marks_it_done_with_the_evidence_from_the_item_page(client, fi
         LandingSource.OWNER,
         release,
     )
-    page = client.get(incident.get_absolute_url()).text
+    with time_machine.travel(committed_at + 5 * DAY, tick=False):
+        page = client.get(incident.get_absolute_url()).text
     assert 'data-stage="landed"' in page and "Marked done by its owner" in page and release in page
