@@ -367,10 +367,20 @@ def process_overdue_items(now: datetime, report: SweepReport, context: SweepCont
                 .select_related("owner", "incident")
                 .order_by("next_reminder_at", "pk")[:batch_size]
             )
+            # A committed systemic fix past its due date gets the landing escalation instead (owner included).
+            followed = (
+                set(
+                    FixObligation.objects.filter(
+                        met_by_id__in=[item.pk for item in batch], state=ObligationState.MET, landed_at=None
+                    ).values_list("met_by_id", flat=True)
+                )
+                if batch
+                else set()
+            )
             for item in batch:
                 # An item of a deleted incident waits, unreminded, in case an admin restores the incident.
                 incident_deleted = item.incident_id is not None and item.incident.deleted_at is not None
-                if item.owner_id and item.owner.is_active and not incident_deleted:
+                if item.owner_id and item.owner.is_active and not incident_deleted and item.pk not in followed:
                     key = f"item:{item.pk}:overdue:{today.isoformat()}"
                     if record_reminder(key, now, action_item=item, recipient_id=item.owner_id):
                         title, body = overdue_message(item, today)

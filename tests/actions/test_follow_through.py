@@ -151,6 +151,8 @@ def test_landing_overdue_escalates_to_managers_and_repeats_after_the_incident_cl
     assert "is committed but has not landed" in escalated[0].title
     assert obligation_of(incident).landing_overdue(due)
 
+    assert titles(NotificationKind.ACTION_OVERDUE) == [], "one message about it a day, not two"
+
     repeat = due + 24 * HOUR
     sweep_at(repeat - SECOND)
     assert len(titles(NotificationKind.FIX_LANDING_OVERDUE, manager)) == 1
