@@ -408,3 +408,18 @@ def test_the_owner_marks_it_done_with_the_evidence_from_the_item_page(client, fi
     with time_machine.travel(committed_at + 5 * DAY, tick=False):
         page = client.get(incident.get_absolute_url()).text
     assert 'data-stage="landed"' in page and "Marked done by its owner" in page and release in page
+
+
+def test_the_incident_page_poll_answers_in_a_fixed_number_of_queries(
+    client, fix, incident, committed_at, engineer, django_assert_max_num_queries
+):
+    client.force_login(engineer)
+    url = reverse("obligation_panel", args=[incident.pk]) + "?part=status&items=1"
+    client.get(url, headers={"HX-Request": "true"})  # warm the session and the person's memberships
+    land(fix, committed_at + DAY)
+    with time_machine.travel(committed_at + 2 * DAY, tick=False):
+        # Session and person, the incident and its access, the obligation with its fix and flags, the items.
+        with django_assert_max_num_queries(8):
+            response = client.get(url, headers={"HX-Request": "true"})
+    assert 'data-stage="landed"' in response.text
+    assert 'id="obligation-items" hx-swap-oob="true"' in response.text
