@@ -10,18 +10,21 @@ class ActionsConfig(AppConfig):
         from actions.access import get_action_item_for_user
         from actions.exports import action_items_section
         from actions.models import ActionItem
+        from actions.obligations import moving_mitigation_needs_a_reason
         from actions.remedies import review_without_a_system_change
         from audit.registry import track
+        from incidents.guards import register_mitigation_guard
         from postmortems.exports import register_export_section
         from postmortems.publishing import register_publish_check
 
+        register_mitigation_guard(moving_mitigation_needs_a_reason)
         register_publish_check(review_without_a_system_change)
         register_export_section(action_items_section)
 
         track(
             ActionItem,
             fields=["title", "description", "kind", "owner", "team", "due_on", "priority", "status"]
-            + ["wont_do_reason", "change_url", "incident", "review"],
+            + ["wont_do_reason", "change_url", "incident", "review", "landed_at", "landed_via", "landing_evidence_url"],
             m2m=["addresses"],
             access=lambda user, pk: get_action_item_for_user(user, pk).item,
         )
