@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("", include("sso.urls")),
     path("", include("accounts.urls")),
     path("", include("incidents.urls")),
     path("", include("postmortems.urls")),
