@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "actions",
     "dashboard",
     "pagecache",
+    "alerts",
+    "slackapp",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -300,6 +304,28 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# --- Alert intake (alerts/) --------------------------------------------------------------
+ALERT_BODY_MAX_BYTES = env_int("ALERT_BODY_MAX_BYTES", 1024 * 1024)
+# How old a generic web hook's signature may be (seconds) before it counts as replayed.
+ALERT_SIGNATURE_TOLERANCE = env_int("ALERT_SIGNATURE_TOLERANCE", 300)
+# Words monitoring systems use for severity (Prometheus' "severity" label, PagerDuty's priority and urgency).
+ALERT_SEVERITY_MAP = {
+    "critical": "sev1", "p1": "sev1", "page": "sev2", "high": "sev2", "error": "sev2", "major": "sev2", "p2": "sev2",
+    "warning": "sev3", "minor": "sev3", "low": "sev3", "p3": "sev3", "info": "sev4", "p4": "sev4", "p5": "sev4",
+} | env_json("ALERT_SEVERITY_MAP", {})  # fmt: skip
+
+# --- The Slack app (slackapp/) -----------------------------------------------------------
+SLACK_SIGNING_SECRET = env_str("SLACK_SIGNING_SECRET")
+SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")
+SLACK_API_URL = env_str("SLACK_API_URL", "https://slack.com/api/")
+SLACK_TIMEOUT = env_int("SLACK_TIMEOUT", 5)
+SLACK_BODY_MAX_BYTES = env_int("SLACK_BODY_MAX_BYTES", 256 * 1024)
+# Post each new (not restricted) incident to its team's chat web hook.
+SLACK_ANNOUNCE_INCIDENTS = env_bool("SLACK_ANNOUNCE_INCIDENTS", True)
+
+# The API's lists (api/): a page as long as the pages' own lists.
+NINJA_PAGINATION_PER_PAGE = 25
 
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "static/"

@@ -14,4 +14,7 @@ urlpatterns = [
     path("", include("actions.urls")),
     path("", include("dashboard.urls")),
     path("", include("audit.urls")),
+    path("", include("alerts.urls")),
+    path("", include("slackapp.urls")),
+    path("", include("api.urls")),
 ]
