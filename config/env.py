@@ -55,6 +55,12 @@ def env_json(name: str, default):
         raise ImproperlyConfigured(f"{name} must be JSON ({exc})") from None
 
 
+def origin_of(url: str) -> str:
+    """``https://login.example.com`` from any address there."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def database_from_url(url: str) -> dict:
     """Django DATABASES entry for a ``postgres://`` or ``sqlite:///`` URL."""
     parts = urlsplit(url)

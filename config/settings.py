@@ -12,7 +12,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_int, env_json, env_list, env_str
+from config.env import database_from_url, env_bool, env_int, env_json, env_list, env_str, origin_of
 from config.logging import formatter_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -243,11 +243,11 @@ OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
 OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
 OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT")
-OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
-OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO") or "RS256"
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES") or "openid email profile"
 OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
-OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's sign-in")
-OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM", "groups")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME") or "single sign-on"
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM") or "groups"
 OIDC_GROUP_MAP = env_json("OIDC_GROUP_MAP", {})
 OIDC_STORE_ID_TOKEN = True  # as the hint for signing out at the provider too
 OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
@@ -309,6 +309,12 @@ USE_TZ = True
 ALERT_BODY_MAX_BYTES = env_int("ALERT_BODY_MAX_BYTES", 1024 * 1024)
 # How old a generic web hook's signature may be (seconds) before it counts as replayed.
 ALERT_SIGNATURE_TOLERANCE = env_int("ALERT_SIGNATURE_TOLERANCE", 300)
+# How long a delivery's key is kept to recognise a retry or a duplicate.
+ALERT_KEEP_DELIVERIES_DAYS = env_int("ALERT_KEEP_DELIVERIES_DAYS", 30)
+CELERY_BEAT_SCHEDULE["alerts-forget-old-deliveries"] = {
+    "task": "alerts.tasks.forget_old_deliveries",
+    "schedule": timedelta(hours=24),
+}
 # Words monitoring systems use for severity (Prometheus' "severity" label, PagerDuty's priority and urgency).
 ALERT_SEVERITY_MAP = {
     "critical": "sev1", "p1": "sev1", "page": "sev2", "high": "sev2", "error": "sev2", "major": "sev2", "p2": "sev2",
@@ -374,6 +380,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if OIDC_OP_LOGOUT_ENDPOINT:
+    # Signing out (a form) ends with a redirect to the provider's end-session page, which form-action governs.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origin_of(OIDC_OP_LOGOUT_ENDPOINT))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -294,3 +294,20 @@ def test_a_new_firing_after_the_incident_closed_opens_a_new_one(source):
     later = json.dumps(generic_alert(started_at=iso(timezone.now().replace(microsecond=0)))).encode()
     second = post(None, "generic", generic_headers(later), raw=later).json()["opened"]
     assert second and second[0] != first
+
+
+def test_delivery_keys_are_forgotten_after_the_retry_window(source):
+    import time_machine
+
+    from alerts.models import ReceivedAlert
+    from alerts.tasks import forget_old_deliveries
+
+    source(SourceKind.ALERTMANAGER)
+    body = alertmanager_body()
+    post(body, "alertmanager", BEARER)
+    with time_machine.travel(timezone.now() + timedelta(days=29)):
+        assert forget_old_deliveries() == 0
+        assert post(body, "alertmanager", BEARER).json()["duplicates"] == 1
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        assert forget_old_deliveries() == 1
+    assert not ReceivedAlert.objects.exists()

@@ -221,7 +221,9 @@ def chat_server():
     recorder.close()
 
 
-def test_new_incidents_are_announced_in_the_team_channel_but_restricted_ones_are_not(chat_server, engineer, payments):
+def test_new_incidents_are_announced_in_the_team_channel_but_restricted_ones_are_not(
+    slack_api, chat_server, engineer, payments, settings
+):
     TeamChatHook.objects.create(team=payments, url=chat_server.url)
     create_incident(created_by=engineer, title="Card payments failing", severity="sev1", team=payments,
                     impact_started_at=timezone.now() - timedelta(minutes=5))  # fmt: skip
@@ -234,3 +236,8 @@ def test_new_incidents_are_announced_in_the_team_channel_but_restricted_ones_are
     assert request["json"]["text"] == (
         f"New SEV1 incident for Payments: Card payments failing <http://127.0.0.1:8000/incidents/{incident.pk}/|Open>"
     )
+
+    settings.SLACK_ANNOUNCE_INCIDENTS = False
+    create_incident(created_by=engineer, title="Search is slow", severity="sev3", team=payments,
+                    impact_started_at=timezone.now() - timedelta(minutes=5))  # fmt: skip
+    assert Delivery.objects.count() == 1

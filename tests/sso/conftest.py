@@ -4,6 +4,7 @@ The provider signs real RS256 ID tokens with a key of its own and serves discove
 userinfo and end-session endpoints; the application talks to it over HTTP like to Okta or Keycloak.
 """
 
+import copy
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from config.env import origin_of
 from tests.conftest import free_port, wait_for_port
 
 CLIENT_ID = "postmortems"
@@ -95,4 +97,7 @@ def sso(settings, oidc_provider):
         "django.contrib.auth.backends.ModelBackend",
     ]
     settings.PAGE_CACHE_SECONDS = 0
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(origin_of(config["end_session_endpoint"]))
+    settings.CONTENT_SECURITY_POLICY = policy
     return oidc_provider

@@ -243,3 +243,18 @@ def test_without_single_sign_on_its_pages_do_not_exist(client, db):
     assert client.get("/oidc/authenticate/").status_code == 404
     assert client.get("/oidc/callback/?code=x&state=y").status_code == 404
     assert "Sign in with" not in client.get("/login/").text
+
+
+def test_the_settings_for_a_provider_are_read_from_its_discovery_document(oidc_provider):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("oidc_settings", oidc_provider.issuer + "/", stdout=out)
+    lines = dict(line.split("=", 1) for line in out.getvalue().splitlines())
+    assert lines["OIDC_ISSUER"] == oidc_provider.issuer
+    assert lines["OIDC_JWKS_ENDPOINT"] == oidc_provider.config["jwks_uri"]
+    assert lines["OIDC_END_SESSION_ENDPOINT"] == oidc_provider.config["end_session_endpoint"]
+    with pytest.raises(CommandError, match="Could not read"):
+        call_command("oidc_settings", oidc_provider.issuer + "/no-such-tenant", stdout=StringIO())
