@@ -15,7 +15,7 @@ exactly the same rules about who may see and change what: the API acts as the pe
 Create a token on your own *API tokens* page (`/me/tokens/`) and send it as
 `Authorization: Bearer pm_…`. A read-only token may use every `GET`; writing needs a read-write token.
 
-Lists take `limit` (at most 100) and `offset` and answer `{"items": [...], "count": N}`. Errors are JSON:
+Lists take `limit` (25 unless given, at most 100) and `offset` and answer `{"items": [...], "count": N}`. Errors are JSON:
 `{"detail": "..."}`, and for refused input `{"detail": "...", "errors": {"field": ["message", ...]}}`
 with status 422.
 """

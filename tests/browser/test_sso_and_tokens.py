@@ -56,3 +56,13 @@ def test_creating_and_revoking_an_api_token(open_browser, engineer, password):
         expect(page.get_by_role("status")).to_contain_text("is revoked")
         assert person.console_errors == []
     assert PersonalAccessToken.objects.filter(revoked_at__isnull=False).count() == 2
+
+
+def test_the_api_reference_loads_under_the_content_security_policy(open_browser):
+    person = open_browser()
+    page = person.page
+    page.goto("/api/docs")
+    expect(page.get_by_text("Post-mortems API").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/incidents").first).to_be_visible()
+    person.screenshot("api-reference")
+    assert person.console_errors == []
