@@ -22,11 +22,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain
 
 from . import advice
 from . import phrases as p
+from .clauses import read_sentences
+from .remedies import read_remedy, read_remedy_in_prose
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
 from .people import capitalised_words, directory_for, directory_names, name_spans
 
@@ -176,6 +178,13 @@ class _Reading:
                 return _flag(text, PERSON_BLAME, cause.start(), end, advice.PERSON)
         return None
 
+    def clause_flags(self) -> list[Flag]:
+        """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
+        return [
+            _flag(self.text, found.rule, found.start, found.end, advice.for_kind(found.kind))
+            for found in read_sentences(self.text, _people_words(self.people))
+        ]
+
     def question_flags(self) -> list[Flag]:
         text, words = self.text, self.words
         flags = [_flag(text, WHO_QUESTION, *m.span(), advice.WHY_YOU) for m in p.WHY_QUESTION.finditer(text, words)]
@@ -197,7 +206,10 @@ class _Reading:
 
     def attention_flags(self) -> list[Flag]:
         text = self.text
-        flags = []
+        flags = [
+            _flag(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, text[found.start : found.end]))
+            for found in read_remedy_in_prose(text)
+        ]
         for match in p.ATTENTION.finditer(text, self.words):
             clause = p.CLAUSE_START.search(text, max(0, match.start() - 120), match.start())
             clause_start = clause.start() if clause else max(0, match.start() - 120)
@@ -223,6 +235,12 @@ class _Reading:
                 continue
             flags.append(_flag(text, JUDGING_WORD, *match.span(), advice.for_judging_word(word)))
         return flags
+
+
+@lru_cache(maxsize=64)
+def _people_words(people: tuple[str, ...]) -> frozenset[str]:
+    """The lower-case words of the directory's names, for the clause reader."""
+    return frozenset(word.lower().lstrip("@") for person in people for word in person.split() if len(word) > 1)
 
 
 def _without_overlaps(flags: list[Flag]) -> list[Flag]:
@@ -255,6 +273,7 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
     reading = _Reading(text, tuple(sorted({person for person in people if person})))
     return _without_overlaps(
         reading.person_flags()
+        + reading.clause_flags()
         + reading.question_flags()
         + reading.attention_flags()
         + reading.hindsight_flags()
@@ -266,5 +285,9 @@ def find_attention_remedy(text: str) -> Flag | None:
     """The first appeal to attention in ``text`` (an action item that changes no system), or None."""
     if not text or text.isspace():
         return None
+    found = read_remedy(text)
+    if found:
+        excerpt = text[found.start : found.end]
+        return _flag(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, excerpt))
     flags = _without_overlaps(_Reading(text, ()).attention_flags())
     return flags[0] if flags else None

@@ -1,0 +1,244 @@
+"""Null remedies: an action whose substance changes people, not the system.
+
+An action item either changes an artefact (code, a test, an alert, a tool, the pipeline, a
+configuration, the runbook's content, who owns what) or it asks people to change: to pay
+attention, know more, remember, follow a rule more strictly, or answer for what happened.
+Only the first kind makes the same failure less likely next time. The reader works on the
+same lemmas and clauses as the blame reader (``clauses``): it finds the action's head verb and
+what it acts on, and refuses the action when its substance is people's attention, knowledge or
+standing, unless a mechanism (a check that blocks, an automatic alert) carries it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .clauses import Token, _fix_possessives, sentences_of, tokens_of
+
+
+@dataclass(frozen=True, slots=True)
+class NullRemedy:
+    """Where an action appeals to people instead of changing the system, and what kind of appeal it is."""
+
+    kind: str  # care, attention, knowledge, standing, obligation, prohibition
+    start: int
+    end: int
+
+
+_PREFIXES = lx._words(
+    """we i they let's lets please action todo ai owner next step steps follow-up followup"""
+)
+_MODAL_HEADS = lx._words("will should must need needs to have has shall can could ought going")
+# Verbs whose object decides: "write a memo" appeals to people, "write a runbook section" changes an artefact.
+_OBJECT_DECIDES = lx._words(
+    """add create write hold run schedule organise organize send post include improve raise share circulate
+    publish put set make ensure give do conduct host arrange book start launch plan introduce establish
+    increase build get have review revisit update"""
+)
+_KNOWING = lx._words(
+    """know knows remember remembers understand understands aware follow follows read reads check checks
+    verify verifies double-check review reviews think thinks take takes pay pays use uses be is are
+    stay stays keep keeps handle handles test tests ask asks consult"""
+)
+_AFTER_PERSON_NULL = lx._words(
+    """slow stop start be become get take pay focus concentrate learn remember know understand read follow
+    review apologise apologize attend watch study practise practice improve double-check"""
+)
+_PROHIBITIONS = lx._words("don't dont never avoid refrain no")
+_MECHANISM = lx._words(
+    """block blocks blocking prevent prevents prevented refuse refuses reject rejects enforce enforced enforces
+    automatically automated automate automatic bot bots lint linter ci pipeline hook pre-commit cron gate
+    gates fails failing required validation validate validates alert alerts alerting page pages paging
+    dashboard test tests script scripts webhook"""
+)
+
+
+def read_remedy(text: str) -> NullRemedy | None:
+    """The first part of ``text`` (an action item's title or description) that is a null remedy, or None."""
+    tokens = _fix_possessives(tokens_of(text))
+    for sentence in sentences_of(tokens):
+        found = _read_action(sentence)
+        if found:
+            return found
+    return None
+
+
+def read_remedy_in_prose(text: str) -> list[NullRemedy]:
+    """Null remedies proposed in running text ("We should remind everyone to …"), for the language guide.
+
+    Only sentences written as an action (an imperative, or "we should/will/need to …") are read,
+    so an account of what happened ("Priya reminded the channel at 02:10") is left alone.
+    """
+    found = []
+    for sentence in sentences_of(_fix_possessives(tokens_of(text))):
+        head = _head(sentence)
+        if head is None:
+            continue
+        index, modal = head
+        word = sentence[index]
+        if not modal and index and not (sentence[index - 1].low in (":", "-", "•", "*")):
+            continue
+        if not modal and word.low != word.lemma:
+            continue  # "Reminded …" tells what happened
+        if not modal and index == 0 and word.lemma not in lx.ATTENTION_VERBS and word.lemma not in ("be", "make", "ensure", "take", "exercise", "pay", "stay"):
+            continue
+        remedy = _read_action(sentence)
+        if remedy:
+            found.append(remedy)
+    return found
+
+
+def _head(sentence: list[Token]) -> tuple[int, bool] | None:
+    """Index of the action's head verb, and whether a modal ("we should …") introduced it."""
+    i, n, modal = 0, len(sentence), False
+    while i < n and (sentence[i].low in _PREFIXES or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")")):
+        if sentence[i].low in ("we", "i", "they"):
+            modal = True
+        i += 1
+    if modal:
+        start = i
+        while i < n and (sentence[i].low in _MODAL_HEADS or sentence[i].low in ("also", "all", "really", "definitely", "probably", "going")):
+            i += 1
+        if i == start or all(t.low in ("also", "all", "really", "definitely", "probably") for t in sentence[start:i]):
+            return None  # "We did not know …" tells what happened; it proposes nothing
+    return (i, modal) if i < n else None
+
+
+def _span(sentence: list[Token], i: int, j: int) -> tuple[int, int]:
+    j = min(max(j, i + 1), len(sentence))
+    return sentence[i].start, sentence[j - 1].end
+
+
+def _read_action(sentence: list[Token]) -> NullRemedy | None:
+    n = len(sentence)
+    lows = [t.low for t in sentence]
+    lemmas = [t.lemma for t in sentence]
+    mechanism = any(low in _MECHANISM or lem in _MECHANISM for low, lem in zip(lows, lemmas, strict=True))
+
+    def remedy(kind, i, j):
+        return NullRemedy(kind, *_span(sentence, i, j))
+
+    head = _head(sentence)
+    if head is None:
+        return None
+    i, _modal = head
+    # Care words anywhere: "deploy more carefully", "be cautious", "exercise caution".
+    for k, low in enumerate(lows):
+        if low in lx.CARE_WORDS or low == "strictly" or (low == "caution" and k and lemmas[k - 1] in ("exercise", "use", "with")):
+            if not mechanism or low in ("carefully", "careful", "cautious", "cautiously", "strictly"):
+                start = k - 1 if k and lows[k - 1] in ("more", "extra", "very", "be", "especially") else k
+                return remedy("care", start, k + 1)
+        if low in ("attention", "care") and k and lemmas[k - 1] in ("pay", "take", "more", "closer", "extra", "great", "greater"):
+            return remedy("care", k - 1, k + 1)
+    if "performance" in lows and any(low in ("plan", "review", "improvement", "conversation") for low in lows):
+        k = lows.index("performance")
+        return remedy("standing", k, k + 2)
+    for k, lem in enumerate(lemmas):
+        if lem in ("apologise", "apologize", "apology"):
+            return remedy("standing", k, k + 1)
+    lem, low = lemmas[i], lows[i]
+    rest = set(lemmas[i + 1 :]) | set(lows[i + 1 :])
+    # "Don't deploy on Fridays", "Never force-push": a rule for people to hold in mind.
+    if low in _PROHIBITIONS or (lem == "do" and i + 1 < n and lows[i + 1] in ("not", "n't")) or lem == "avoid":
+        if not mechanism:
+            return remedy("prohibition", i, min(n, i + 3))
+    if lem == "stop" and i + 1 < n and lows[i + 1].endswith("ing"):
+        if not mechanism:
+            return remedy("prohibition", i, i + 2)
+    # "Remind the team …", "Train Priya …", "Talk to Jonas …", "Tell the contractors to …".
+    if lem in lx.ATTENTION_VERBS or low in lx.ATTENTION_VERBS:
+        if lem in ("warn", "ask", "tell", "watch", "review", "refresh") and (mechanism or rest & lx.ARTEFACT_NOUNS and not rest & lx.PEOPLE_GROUPS and not _names_person(sentence, i + 1)):
+            return None
+        if lem in ("remind",) and mechanism and rest & {"automatically", "automated", "bot", "alert", "alerts", "cron"}:
+            return None
+        if lem in ("focus", "concentrate") and rest & lx.ARTEFACT_NOUNS and mechanism:
+            return None
+        if lem == "double-check" and mechanism:
+            return None
+        kind = "standing" if lem in ("apologise", "apologize") else "knowledge" if lem in _KNOWLEDGE_VERBS else "attention"
+        return remedy(kind, i, min(n, i + 3))
+    # "Sam to apologise", "On-call engineers must acknowledge faster", "Everyone must read …".
+    who_end = _people_subject(sentence, i)
+    if who_end is not None:
+        k = who_end
+        while k < n and (lows[k] in _MODAL_HEADS or lows[k] in ("always", "all", "really", "now", "also", "not", "n't", "never")):
+            k += 1
+        if k < n and k > who_end and not mechanism and lemmas[k] not in _ARTEFACT_VERBS:
+            return remedy("obligation", i, k + 1)
+        return None
+    # The object decides: "write a memo", "hold a meeting", "make sure Sam knows", "put X on a plan".
+    if lem in _OBJECT_DECIDES:
+        if lem in ("make", "ensure") or (lem == "make" and i + 1 < n and lows[i + 1] == "sure"):
+            k = i + 2 if i + 1 < n and lows[i + 1] in ("sure", "certain") else i + 1
+            k = k + 1 if k < n and lows[k] == "that" else k
+            people = _people_subject(sentence, k)
+            if people is not None and not mechanism:
+                return remedy("knowledge", i, min(n, people + 2))
+            if people is not None and k < n and any(lows[m] in _KNOWING or lemmas[m] in _KNOWING for m in range(people, min(n, people + 3))):
+                if not rest & {"automatically", "automated", "block", "blocks", "fail", "fails", "refuse", "refuses"}:
+                    return remedy("knowledge", i, min(n, people + 2))
+            return None
+        for k in range(i + 1, min(n, i + 9)):
+            if lows[k] in (",", ";", "so", "that", "which", "to", "for", "with", "by", "in", "on", "at") and k > i + 1 and lows[k] not in ("to",):
+                if lows[k] in ("for", "with", "in", "on", "at", "by") and k + 1 < n and lemmas[k + 1] in ("everyone", "all"):
+                    pass
+                else:
+                    break
+            if lows[k] in lx.ATTENTION_NOUNS or lemmas[k] in lx.ATTENTION_NOUNS:
+                if lows[k] in ("care", "focus", "talk", "warning") and k == i + 1:
+                    continue
+                if lows[k] in ("meeting", "meetings", "session", "sessions") and rest & lx.ARTEFACT_NOUNS - {"review"} and mechanism:
+                    return None
+                if lemmas[k] == "warning" and rest & lx.ARTEFACT_NOUNS:
+                    return None
+                return remedy("attention", i, k + 1)
+            if lemmas[k] in ("communication", "discipline", "diligence", "culture", "awareness", "understanding", "knowledge", "vigilance", "ownership-mindset"):
+                if lemmas[k] != "knowledge" or not rest & lx.ARTEFACT_NOUNS:
+                    return remedy("attention", i, k + 1)
+            if lows[k] in ("plan", "pip") and rest & {"performance", "improvement"}:
+                return remedy("standing", i, k + 1)
+            if lows[k] == "checklist" and rest & {"remind", "reminds", "reminding", "remember", "careful"} and not mechanism:
+                return remedy("attention", i, k + 1)
+        if lem in ("get", "have") and _people_subject(sentence, i + 1) is not None and not mechanism:
+            return remedy("attention", i, min(n, i + 3))
+    if rest & {"reminder", "reminders", "remind", "reminding"} and not (rest & {"automatically", "automated", "bot", "alert", "alerts", "cron", "page", "pages"}):
+        k = next(m for m in range(i, n) if lows[m].startswith("remind"))
+        return remedy("attention", k, k + 1)
+    return None
+
+
+_KNOWLEDGE_VERBS = lx._words("train retrain re-train educate re-educate coach brief mentor lecture instruct refresh")
+_ARTEFACT_VERBS = lx._words(
+    """add create write build automate alert page block require enforce validate fix remove replace migrate
+    upgrade rotate limit set enable disable document update assign own ship merge deploy implement test
+    monitor instrument configure move split shard cap pin record store introduce make give run open file"""
+)
+
+
+def _names_person(sentence: list[Token], i: int) -> bool:
+    return any(t.low in lx.PERSON_PRONOUNS or (t.capital and t.low in lx.FIRST_NAMES) for t in sentence[i : i + 3])
+
+
+def _people_subject(sentence: list[Token], i: int) -> int | None:
+    """The index after a mention of people at ``i`` ("everyone", "the on-call engineers", "Sam"), or None."""
+    n = len(sentence)
+    j = i
+    while j < n and sentence[j].low in ("the", "our", "all", "every", "each", "new", "any", "other", "senior", "junior", "on-call", "oncall", "release", "platform", "support", "payments", "database", "backend", "frontend", "night", "weekend"):
+        j += 1
+    if j >= n:
+        return None
+    word = sentence[j]
+    if word.low in lx.PEOPLE_GROUPS or word.low in lx.ROLE_NOUNS or word.lemma in lx.ROLE_NOUNS or word.low in lx.PERSON_PRONOUNS:
+        end = j + 1
+        while end < n and (sentence[end].low in lx.ROLE_NOUNS or sentence[end].low in ("rotation",)):
+            end += 1
+        return end
+    if word.low in ("team", "teams") and j > i:
+        return j + 1
+    if word.capital and j == i and word.low not in lx.SYSTEM_NAMES and word.text.isalpha() and (i or word.low in lx.FIRST_NAMES):
+        end = j + 1
+        if end < n and sentence[end].capital and sentence[end].low not in lx.SYSTEM_NAMES:
+            end += 1
+        return end
+    return None
