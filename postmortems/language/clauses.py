@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import simplemma
+
 from . import lexicon as lx
 from .lemmas import lemma
 
@@ -181,6 +183,11 @@ class SentenceReader:
         if name_end:
             return name_end, "certain"
         if token.capital and low not in lx.SYSTEM_NAMES and low not in _NOT_NAMES and token.text.isalpha():
+            # A capitalised word no English dictionary knows, written like a name (not "PagerDuty",
+            # not "AWS"), reads as someone's name: "Magnus took the login service down".
+            text = token.text
+            if len(text) > 2 and text[1:].islower() and not simplemma.is_known(low, lang="en"):
+                return i + 1, "certain"
             return i + 1, "maybe"
         return None
 
@@ -242,7 +249,11 @@ class SentenceReader:
         """Past fillers and adverbs ("just", "accidentally", ", once again,") after a subject."""
         while j < self.n:
             low = self.lows[j]
-            if low in _FILLERS or low in lx.CARELESS_ADVERBS or low in lx.REPEAT_MARKERS:
+            if (low.endswith("ly") and low not in ("only", "early", "fly", "apply", "reply", "supply", "rely") and len(low) > 4) or low in ("first", "quickly", "soon", "later"):
+                if marks is not None and low in lx.CARELESS_ADVERBS:
+                    marks.add("careless")
+                j += 1
+            elif low in _FILLERS or low in lx.CARELESS_ADVERBS or low in lx.REPEAT_MARKERS:
                 if marks is not None and (low in lx.CARELESS_ADVERBS or low in lx.REPEAT_MARKERS):
                     marks.add("careless" if low in lx.CARELESS_ADVERBS else "repeat")
                 j += 1
@@ -290,6 +301,8 @@ class SentenceReader:
         negated = self._negation(j)
         if negated and sureness == "group" and self.lows[j] in ("do", "does"):
             return None  # "the mobile team does not watch that channel" is how things are, not a failure
+        if negated and not certain:
+            return None
         if negated:
             k = self._skip(negated)
             if k < self.n:
@@ -358,6 +371,10 @@ class SentenceReader:
                 if low == "fault" and k + 1 < self.n and self.lows[k + 1] in ("tolerance", "domain", "injection", "code"):
                     continue
                 return self._finding(PERSON_BLAME, "possessive", i, k + 1, subject)
+            if low in ("behaviour", "behavior", "attitude", "conduct", "competence", "judgement", "judgment") and k == j:
+                return self._finding(JUDGING_WORD, "evaluation", i, k + 1, subject)
+            if low in ("file", "record") and k == j and i and self.lows[i - 1] in ("in", "into", "to", "on"):
+                return self._finding(JUDGING_WORD, "sanction", i, k + 1, subject)
             if low in lx.JUDGEMENT_ADJECTIVES or low in ("lazy", "careless", "sloppy", "bad", "reckless"):
                 return self._finding(JUDGING_WORD, "evaluation", i, k + 2, subject)
         if not certain and self.lows[j - 2 : j - 1] and not self.t[i].capital:
@@ -373,9 +390,11 @@ class SentenceReader:
             if lem in ("lead", "result") and k + 1 < self.n and self.lows[k + 1] in ("to", "in"):
                 return self._finding(PERSON_BLAME, "possessive", i, k + 2, subject)
             if lem == "be" and k + 1 < self.n:
-                nxt = self._skip_words(k + 1, {"the", "a", "an", "main", "real", "root", "only", "what", "that"})
-                if nxt < self.n and (self.lemmas[nxt] in lx.CAUSE_NOUNS or self.lows[nxt] in lx.BAD_OBJECT_ADJECTIVES):
+                nxt = self._skip_words(k + 1, {"the", "a", "an", "main", "real", "root", "only", "what", "that", "to"})
+                if nxt < self.n and (self.lemmas[nxt] in lx.CAUSE_NOUNS or self.lows[nxt] in lx.BAD_OBJECT_ADJECTIVES or self.lows[nxt] == "blame"):
                     return self._finding(PERSON_BLAME, "possessive", i, nxt + 1, subject)
+                if nxt < self.n and self._harm(nxt):
+                    return self._finding(PERSON_BLAME, "possessive", i, self._harm(nxt)[0], subject)
                 return None
         return None
 
@@ -401,7 +420,7 @@ class SentenceReader:
             if rest & {"outage", "incident", "failure", "mess", "breakage", "downtime", "break", "cause", "mistake", "error", "bug", "this", "it", "lose", "loss"}:
                 return self._finding(PERSON_BLAME, "evaluation", i, k + 2, subject)
             return None
-        if low == "supposed" and k + 1 < self.n and self.lows[k + 1] == "to" and certain:
+        if low in ("supposed", "meant") and k + 1 < self.n and self.lows[k + 1] == "to" and certain:
             return self._finding(HINDSIGHT, "counterfactual", i, min(k + 3, self.n), subject)
         if low == "one" and k + 1 < self.n and self.lows[k + 1] in ("who", "that"):
             verb = self._skip(k + 2)
@@ -543,7 +562,8 @@ class SentenceReader:
             if low == "on" and k and self.lemmas[k - 1] in ("be", "lie", "squarely", "entirely", "all", "totally", "100%", "fully"):
                 j = self._skip_words(k + 1, {"the", "@"})
                 person = self.person_at(k + 1) or self.person_at(j)
-                if person and person[1] == "certain" and self._subject_is_harm_or_deixis(k):
+                at_end = person and (person[0] >= self.n or self.lows[person[0]] in _SENTENCE_END | _CLAUSE_BREAK | {"tbh", "lol", "honestly", "alone"})
+                if person and (person[1] == "certain" or at_end) and self._subject_is_harm_or_deixis(k):
                     found.append(self._finding(PERSON_BLAME, "evaluation", max(0, k - 3), person[0], (k + 1, person[0])))
             if low == "to" and k and self.lows[k - 1] == "down" and k >= 2 and self.lemmas[k - 2] in ("come", "be", "all", "entirely", "squarely", "largely", "mostly", "purely"):
                 person = self.person_at(k + 1)
@@ -627,7 +647,7 @@ class SentenceReader:
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 2))
             elif low == "performance" and k + 1 < self.n and self.lows[k + 1] in ("review", "plan", "improvement", "conversation", "record", "file", "rating"):
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 2))
-            elif lem == "consequence" and self._window_has(max(0, k - 3), 3, {"face", "be", "facing", "real", "some", "serious", "have"}) | self._window_has(k + 1, 1, {"for"}):
+            elif lem == "consequence" and (self._window_has(max(0, k - 3), 3, {"face", "be", "facing", "real", "serious"}) or (k + 2 < self.n and self.lows[k + 1] == "for" and (self.person_at(k + 2) or self.lows[k + 2].endswith("ing")))):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 1))
             elif lem == "hold" and self._window_has(k + 1, 5, lx.SANCTION_HOLD_WORDS):
                 found.append(self._finding(JUDGING_WORD, "sanction", k, self._through(k + 1, 5, lx.SANCTION_HOLD_WORDS)))
@@ -642,7 +662,7 @@ class SentenceReader:
             ):
                 if self._window_has(k + 1, 3, {"his", "her", "their", "your", "'s"}) or (k and self.lemmas[k - 1] in ("should", "must", "will")):
                     found.append(self._finding(JUDGING_WORD, "sanction", k, self._through(k + 1, 5, {"access", "rights", "privileges", "permissions"})))
-            elif low == "hr" and self._window_has(max(0, k - 3), 3, {"to", "involve", "loop", "tell", "report"}):
+            elif low == "hr" and (self._window_has(max(0, k - 3), 3, {"to", "involve", "loop", "tell", "report"}) or self._window_has(k + 1, 4, {"told", "involved", "informed", "notified", "know"})):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
             elif low in ("shame", "example") and self._window_has(max(0, k - 3), 3, {"name", "make", "public", "publicly"}):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 3), k + 1))

@@ -43,7 +43,8 @@ SYSTEM_NAMES = _words(
     sentry cloudflare aws gcp azure s3 ec2 lambda rds dynamodb bigquery snowflake stripe twilio okta
     linux windows macos android ios chrome safari firefox java python node go ruby rust php dns cdn api
     cron systemd ansible puppet chef nomad traefik haproxy memcached clickhouse kibana logstash fluentd
-    renovate dependabot copilot"""
+    renovate dependabot copilot zuora braintree adyen spinnaker looker tableau okta auth0 keycloak
+    ci cd qa sso ldap vpn jira confluence opsgenie victorops statuspage heroku vercel netlify fastly akamai"""
 )
 
 # --- what a predicate does --------------------------------------------------------------------
@@ -119,16 +120,17 @@ ATTENTION_VERBS = _words(
     """remind train retrain educate re-educate coach brief talk speak discuss warn tell ask encourage insist
     stress emphasise emphasize reiterate reinforce focus concentrate exercise pay watch double-check doublecheck
     adhere comply apologise apologize slow memorise memorize remember mentor lecture urge instruct caution
-    re-train refresh"""
+    re-train refresh teach communicate instil instill explain walk acknowledge"""
 )
 ATTENTION_NOUNS = _words(
     """reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
     lunch-and-learn refresher session sessions meeting meetings talk talks caution attention vigilance care
-    focus briefing workshop course apology warning discipline diligence culture mindset"""
+    focus briefing workshop course apology warning discipline diligence culture mindset retro retrospective
+    onboarding importance lesson lessons learnings presentation webinar seminar class reading"""
 )
 CARE_WORDS = _words(
     """careful carefully cautious cautiously vigilant vigilantly attentive attentively closely thoroughly
-    diligent diligently mindful mindfully conscientious conscientiously alert"""
+    diligent diligently mindful mindfully conscientious conscientiously properly harder"""
 )
 # Artefacts a real fix changes: code, tests, alerts, tools, pipelines, configuration, runbooks, ownership.
 ARTEFACT_NOUNS = _words(
@@ -187,7 +189,7 @@ FIRST_NAMES = _words(
 )
 
 # Verbs that only do harm to something of value: "deleted the production bucket", not "deleted the stale branch".
-VALUE_SENSITIVE_VERBS = _words("delete drop remove overwrite erase")
+VALUE_SENSITIVE_VERBS = _words("delete drop remove")
 VALUABLE_OBJECTS = _words(
     """production prod customer customers table tables database databases db bucket record records data index
     backup backups volume cluster session sessions order orders user users ledger account accounts invoice

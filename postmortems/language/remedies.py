@@ -49,8 +49,7 @@ _PROHIBITIONS = lx._words("don't dont never avoid refrain no")
 _MECHANISM = lx._words(
     """block blocks blocking prevent prevents prevented refuse refuses reject rejects enforce enforced enforces
     automatically automated automate automatic bot bots lint linter ci pipeline hook pre-commit cron gate
-    gates fails failing required validation validate validates alert alerts alerting page pages paging
-    dashboard test tests script scripts webhook"""
+    gates fails failing required validation validate validates alerting paging script scripts webhook"""
 )
 
 
@@ -79,26 +78,47 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
         word = sentence[index]
         if not modal and index and not (sentence[index - 1].low in (":", "-", "•", "*")):
             continue
-        if not modal and word.low != word.lemma:
-            continue  # "Reminded …" tells what happened
-        if not modal and index == 0 and word.lemma not in lx.ATTENTION_VERBS and word.lemma not in ("be", "make", "ensure", "take", "exercise", "pay", "stay"):
-            continue
+        if not modal and not _reads_as_a_proposal(sentence, index):
+            continue  # "Reminded …", "The tool is careful …" tell what happened
         remedy = _read_action(sentence)
         if remedy:
             found.append(remedy)
     return found
 
 
+_IMPERATIVES = lx.ATTENTION_VERBS | _OBJECT_DECIDES | lx._words(
+    """be deploy take exercise pay stay double-check follow review check watch don't dont do never avoid stop
+    keep try think slow read test always"""
+)
+
+
+def _reads_as_a_proposal(sentence: list[Token], index: int) -> bool:
+    """An imperative ("Remind …", "Be careful …"), a noun-phrase action ("Training for …"), or
+    "Everyone must …" — not a sentence that reports what happened."""
+    word = sentence[index]
+    if word.low in _IMPERATIVES and word.low == word.lemma or word.low in lx.ATTENTION_NOUNS:
+        return True
+    if word.low in lx.PEOPLE_GROUPS or word.low in lx.ROLE_NOUNS:
+        following = [t.low for t in sentence[index + 1 : index + 3]]
+        return bool(set(following) & _OBLIGATIONS)
+    return False
+
+
+_OBLIGATIONS = lx._words("must should need needs ought shall")
+
+
 def _head(sentence: list[Token]) -> tuple[int, bool] | None:
     """Index of the action's head verb, and whether a modal ("we should …") introduced it."""
     i, n, modal = 0, len(sentence), False
-    while i < n and (sentence[i].low in _PREFIXES or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")")):
+    while i < n and (sentence[i].low in _PREFIXES or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")") or sentence[i].low.endswith("ly") and i + 1 < n):
         if sentence[i].low in ("we", "i", "they"):
             modal = True
         i += 1
     if modal:
         start = i
         while i < n and (sentence[i].low in _MODAL_HEADS or sentence[i].low in ("also", "all", "really", "definitely", "probably", "going")):
+            if sentence[i].low in ("have", "has") and (i + 1 >= n or sentence[i + 1].low != "to"):
+                break  # "we have no alert …" states a fact
             i += 1
         if i == start or all(t.low in ("also", "all", "really", "definitely", "probably") for t in sentence[start:i]):
             return None  # "We did not know …" tells what happened; it proposes nothing
@@ -123,6 +143,16 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
     if head is None:
         return None
     i, _modal = head
+    # "Mandatory training on …", "Refresher on …": the action is itself an appeal to people.
+    for k in range(i, min(n, i + 3)):
+        if lows[k] in lx.ATTENTION_NOUNS and lows[k] not in ("care", "focus", "attention", "warning", "talk", "reading") and not mechanism:
+            if k == i or lows[k - 1] in ("mandatory", "more", "extra", "new", "a", "an", "some", "regular", "annual", "yearly", "quarterly", "monthly", "weekly", "compulsory", "better", "additional"):
+                return remedy("attention", i, k + 1)
+    # "… that everyone knows the escalation path", "make people aware …".
+    for k in range(i, n - 1):
+        if (lows[k] in lx.PEOPLE_GROUPS or lows[k] in lx.ROLE_NOUNS) and lemmas[k + 1] in ("know", "understand", "remember", "be") and not mechanism and set(lows[:k]) & {"ensure", "sure", "check", "confirm", "verify", "that"}:
+            if lemmas[k + 1] != "be" or (k + 2 < n and lows[k + 2] in ("aware", "reminded", "trained", "told", "careful", "informed")):
+                return remedy("knowledge", k, k + 2)
     # Care words anywhere: "deploy more carefully", "be cautious", "exercise caution".
     for k, low in enumerate(lows):
         if low in lx.CARE_WORDS or low == "strictly" or (low == "caution" and k and lemmas[k - 1] in ("exercise", "use", "with")):
@@ -135,7 +165,7 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
         k = lows.index("performance")
         return remedy("standing", k, k + 2)
     for k, lem in enumerate(lemmas):
-        if lem in ("apologise", "apologize", "apology"):
+        if lem in ("apologise", "apologize") or (lem == "apology" and k and lemmas[k - 1] in ("an", "owe", "public", "formal")):
             return remedy("standing", k, k + 1)
     lem, low = lemmas[i], lows[i]
     rest = set(lemmas[i + 1 :]) | set(lows[i + 1 :])
@@ -164,7 +194,10 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
         k = who_end
         while k < n and (lows[k] in _MODAL_HEADS or lows[k] in ("always", "all", "really", "now", "also", "not", "n't", "never")):
             k += 1
-        if k < n and k > who_end and not mechanism and lemmas[k] not in _ARTEFACT_VERBS:
+        obliged = set(lows[who_end:k]) & (_OBLIGATIONS | {"to", "will"}) and not set(lows[who_end:k]) & {"could", "can", "not", "n't"}
+        if (lows[who_end:who_end + 1] == ["has"] or lows[who_end:who_end + 1] == ["have"]) and lows[who_end + 1 : who_end + 2] != ["to"]:
+            obliged = False
+        if obliged and k < n and k > who_end and not mechanism and lemmas[k] not in _ARTEFACT_VERBS:
             return remedy("obligation", i, k + 1)
         return None
     # The object decides: "write a memo", "hold a meeting", "make sure Sam knows", "put X on a plan".
@@ -179,12 +212,9 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
                 if not rest & {"automatically", "automated", "block", "blocks", "fail", "fails", "refuse", "refuses"}:
                     return remedy("knowledge", i, min(n, people + 2))
             return None
-        for k in range(i + 1, min(n, i + 9)):
-            if lows[k] in (",", ";", "so", "that", "which", "to", "for", "with", "by", "in", "on", "at") and k > i + 1 and lows[k] not in ("to",):
-                if lows[k] in ("for", "with", "in", "on", "at", "by") and k + 1 < n and lemmas[k + 1] in ("everyone", "all"):
-                    pass
-                else:
-                    break
+        for k in range(i + 1, min(n, i + 12)):
+            if lows[k] in (",", ";", "so", "that", "which") and k > i + 1:
+                break
             if lows[k] in lx.ATTENTION_NOUNS or lemmas[k] in lx.ATTENTION_NOUNS:
                 if lows[k] in ("care", "focus", "talk", "warning") and k == i + 1:
                     continue
@@ -212,7 +242,7 @@ _KNOWLEDGE_VERBS = lx._words("train retrain re-train educate re-educate coach br
 _ARTEFACT_VERBS = lx._words(
     """add create write build automate alert page block require enforce validate fix remove replace migrate
     upgrade rotate limit set enable disable document update assign own ship merge deploy implement test
-    monitor instrument configure move split shard cap pin record store introduce make give run open file"""
+    instrument configure move split shard cap pin record store introduce"""
 )
 
 
@@ -229,6 +259,10 @@ def _people_subject(sentence: list[Token], i: int) -> int | None:
     if j >= n:
         return None
     word = sentence[j]
+    if j + 2 < n and sentence[j + 1].low in ("and", "&") and word.capital:
+        other = _people_subject(sentence, j + 2)
+        if other is not None:
+            return other
     if word.low in lx.PEOPLE_GROUPS or word.low in lx.ROLE_NOUNS or word.lemma in lx.ROLE_NOUNS or word.low in lx.PERSON_PRONOUNS:
         end = j + 1
         while end < n and (sentence[end].low in lx.ROLE_NOUNS or sentence[end].low in ("rotation",)):
@@ -236,7 +270,7 @@ def _people_subject(sentence: list[Token], i: int) -> int | None:
         return end
     if word.low in ("team", "teams") and j > i:
         return j + 1
-    if word.capital and j == i and word.low not in lx.SYSTEM_NAMES and word.text.isalpha() and (i or word.low in lx.FIRST_NAMES):
+    if word.capital and j == i and word.low not in lx.SYSTEM_NAMES and word.low not in lx.PEOPLE_GROUPS and word.text.isalpha() and (i or word.low in lx.FIRST_NAMES):
         end = j + 1
         if end < n and sentence[end].capital and sentence[end].low not in lx.SYSTEM_NAMES:
             end += 1
