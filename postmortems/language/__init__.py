@@ -188,9 +188,6 @@ class _Reading:
     def question_flags(self) -> list[Flag]:
         text, words = self.text, self.words
         flags = [_flag(text, WHO_QUESTION, *m.span(), advice.WHY_YOU) for m in p.WHY_QUESTION.finditer(text, words)]
-        for match in p.WHO_QUESTION.finditer(text, words):
-            if p.WHO_OPENING.search(text, max(0, match.start() - 40), match.start()):
-                flags.append(_flag(text, WHO_QUESTION, *match.span(), advice.for_who_question(match.group())))
         for match in chain(p.WHOSE_QUESTION.finditer(text, words), p.WHICH_PERSON_QUESTION.finditer(text, words)):
             flags.append(_flag(text, WHO_QUESTION, *match.span(), advice.for_who_question(match.group())))
         # "Why didn't Priya …?", "Why did the intern …?"

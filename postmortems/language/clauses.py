@@ -165,6 +165,15 @@ class SentenceReader:
                     j += 1
             while j < self.n and (self.lows[j] in lx.ROLE_MODIFIERS or self._is_modifier_name(j)) and j - i < 5:
                 j += 1
+            if j + 2 < self.n and self.lemmas[j + 1] == "POSS" and (self.lows[j + 2] in lx.ROLE_NOUNS or self.lows[j + 2] in lx.ROLE_MODIFIERS):
+                # "the vendor's engineer", "the web team's on-call engineer"
+                k = j + 2
+                while k < self.n and self.lows[k] in lx.ROLE_MODIFIERS and not self.lows[k] in lx.ROLE_NOUNS:
+                    k += 1
+                while k + 1 < self.n and self.lows[k + 1] in lx.ROLE_NOUNS:
+                    k += 1
+                if k < self.n and self.lows[k] in lx.ROLE_NOUNS:
+                    return k + 1, "certain"
             if j > i + 1 and not (j < self.n and self.lows[j] in lx.ROLE_NOUNS) and self.lows[j - 1] in lx.ROLE_NOUNS:
                 j -= 1  # "the on-call didn't …": the last modifier was the noun
             if j < self.n and (self.lows[j] in lx.ROLE_NOUNS or self.lemmas[j] in lx.ROLE_NOUNS):
@@ -331,19 +340,24 @@ class SentenceReader:
             return None
         if not certain:
             return None
-        if lem in lx.CREDIT_VERBS or lem in lx.STATE_VERBS:
+        if low in ("who", "that", "which"):
+            return None  # a relative clause: "It was Femi who spotted …" is read as a cleft
+        stop = self._clause_end(j)
+        repairing = lem in _REPAIR_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")
+        if not repairing and lem not in lx.STATE_VERBS:
+            for k in range(j + 1, min(stop, j + 6)):
+                if self.lows[k] in lx.BAD_OBJECT_ADJECTIVES and (k + 1 >= self.n or self.lows[k + 1] not in ("one", "ones")):
+                    return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
+        if (lem in lx.CREDIT_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")) or lem in lx.STATE_VERBS:
             return None
         # An ordinary act turned into a slip: "pushed untested code", "approved it without reading it",
         # "ran it against prod by mistake", "broke the build again".
-        stop = self._clause_end(j)
         window = self.lows[j + 1 : stop]
         if marks & {"careless"}:
             return self._finding(PERSON_BLAME, "subject_harm", i, j + 1, subject)
         if "repeat" in marks or "again" in window or ("as", "usual") in zip(window, window[1:], strict=False):
             return self._finding(PERSON_BLAME, "repeat", i, stop, subject)
-        for k in range(j + 1, min(stop, j + 6)):
-            if self.lows[k] in lx.BAD_OBJECT_ADJECTIVES:
-                return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
+        for k in range(j + 1, stop):
             if self.lows[k] == "without":
                 nxt = self._skip_words(k + 1, {"even", "properly", "first", "any", "a", "an", "asking", "telling"})
                 if nxt < self.n and (self.lemmas[nxt] in lx.WITHOUT_GERUNDS or self.lows[nxt] in ("anyone", "review", "approval")):
@@ -401,7 +415,7 @@ class SentenceReader:
     def _copula(self, i: int, j: int, certain: bool) -> Finding | None:
         """"X is the reason …", "X was careless", "X was the one who …", "X was supposed to …"."""
         subject = (i, j)
-        k = self._skip_words(j + 1, {"the", "a", "an", "main", "real", "root", "only", "sole", "whole", "just", "so", "very", "really", "totally", "entirely", "clearly", "obviously", "being", "too"})
+        k = self._skip_words(self._skip(j + 1), {"the", "a", "an", "main", "real", "root", "only", "sole", "whole", "just", "so", "very", "really", "totally", "entirely", "clearly", "obviously", "being", "too", "single", "biggest", "primary"})
         if k >= self.n:
             return None
         low, lem = self.lows[k], self.lemmas[k]
@@ -458,7 +472,7 @@ class SentenceReader:
         return None
 
     def _human_verb_after(self, j: int) -> bool:
-        return self.lemmas[j] in lx.DUTY_VERBS or self.lemmas[j] in ("know", "realise", "realize", "notice", "spot")
+        return self.lemmas[j] in lx.DUTY_VERBS or self.lemmas[j] in _WHO_ACTS or self.lemmas[j] in ("know", "realise", "realize", "notice", "spot")
 
     def _negation(self, j: int) -> int | None:
         if self.lemmas[j] in ("do", "would", "can", "could", "will", "have") and j + 1 < self.n and self.lows[j + 1] in ("not", "n't", "never"):
@@ -478,6 +492,8 @@ class SentenceReader:
             return None
         if lem in lx.PARTICLE_HARM:
             for k in range(j + 1, min(j + 6, self._clause_end(j))):
+                if lem == "leave" and self.lows[k] == "on" and (k + 1 >= self.n or self.lows[k + 1] in ("in", "overnight", "over", "for", "and", ",", ".", "all", "everywhere")):
+                    return k + 1, "human"
                 if self.lows[k] in lx.PARTICLE_HARM[lem] or self.lemmas[k] in lx.PARTICLE_HARM[lem]:
                     human = lem in ("mess", "screw", "drop", "let", "leave", "sleep", "fall")
                     return k + 1, "human" if human else "any"
@@ -580,6 +596,7 @@ class SentenceReader:
                     j = self._skip_words(j + 1, {"the", "this", "it", "all", "our", "problem", "outage", "incident", "issue", "whole", "thing"})
                 if j < self.n and self.lows[j] in ("cause",):
                     j += 1
+                j = self._skip_words(j, {"here", "today", "really", "clearly", "ultimately", "in", "this", "case", "again"})
                 if j < self.n and (self.lemmas[j] == "be" or self.lows[j] in (":", "=", "-", "–", "—")):
                     person = self.person_at(self._skip_words(j + 1, {"simply", "just", "clearly", "obviously"}))
                     if person and person[1] == "certain":
@@ -593,7 +610,7 @@ class SentenceReader:
                 person = self.person_at(j)
                 if person and person[1] == "certain" and not self._negated_before(k):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (j, person[0])))
-            if low in ("time", "times") and k and self.lows[k - 1] in ("second", "third", "fourth", "fifth", "another", "nth", "umpteenth", "same", "every"):
+            if low in ("time", "times", "outage", "outages", "incident", "incidents", "mistake", "failure", "bug", "break") and k and self.lows[k - 1] in ("second", "third", "fourth", "fifth", "another", "nth", "umpteenth", "every"):
                 person = self.person_at(k + 1)
                 if person and person[1] == "certain":
                     verb = self._skip(person[0])
@@ -631,6 +648,31 @@ class SentenceReader:
         before = set(self.lows[:k])
         return bool(before & {"this", "that", "it", "outage", "incident", "one", "mess", "failure", "downtime", "thing", "'s-is", "that's", "blame", "fault", "everything", "all"})
 
+    def _asks_who(self, k: int, question: bool) -> bool:
+        """"Who …?" opening a question, or "tell me who …", "the question is who …"."""
+        before = self.lows[k - 1] if k else ""
+        if k == 0 or before in (":", "(", '"', "“", "so", "and", "but", "seriously", "honestly", "ok", "okay", "now", "then", "also", "-", "—"):
+            return question or before in (":",)
+        return before in ("know", "tell", "find", "ask", "see", "me", "us", "out", "figure", "wondering", "is", "was", "investigate", "establish", "determine", "identify")
+
+    def _who_question(self, k: int) -> Finding | None:
+        """A question for a person to answer for, unless it only asks who took part or who can help."""
+        j = self._skip_words(k + 1, {"exactly", "actually", "the", "hell", "even", "on", "earth", "ever", "really", "just", "'s-is"})
+        if j >= self.n or self.lows[k + 1] in ("else", "owns", "maintains", "knows", "can", "could", "should", "would", "has", "have", "to", "do", "does", "might"):
+            return None
+        lem = self.lemmas[j]
+        if lem in ("own", "maintain", "join", "attend", "help", "want", "like", "lead"):
+            return None
+        if lem == "be":
+            rest = self.lows[j + 1 : j + 4]
+            if rest[:1] and rest[0] in ("paged", "notified", "told", "informed", "available", "affected", "impacted", "present", "attending", "awake", "around", "online", "there", "involved", "the", "in", "best", "our", "your", "their", "a", "an", "free", "able", "still", "also", "here", "with"):
+                if not (rest[:2] in (["the", "culprit"], ["the", "one"], ["the", "cause"], ["the", "reason"]) or (rest[:1] == ["the"] and rest[1:2] and rest[1] in ("person", "engineer", "developer") and self._window_has(j + 3, 3, {"who", "that"}))):
+                    return None
+            if rest[:1] == ["on"] and rest[1:3] and (rest[1] in ("call", "call?", "rota", "rotation", "pager", "shift", "duty", "leave") or rest[1:3] in (["the", "call"], ["the", "bridge"], ["the", "rota"], ["the", "rotation"], ["the", "incident"], ["the", "pager"])):
+                return None
+        end = min(self._clause_end(j), j + 5)
+        return self._finding(WHO_QUESTION, "interrogation", k, end)
+
     # --- sanctions and interrogations --------------------------------------------------------
 
     def _sanctions(self) -> list[Finding]:
@@ -666,8 +708,14 @@ class SentenceReader:
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
             elif low in ("shame", "example") and self._window_has(max(0, k - 3), 3, {"name", "make", "public", "publicly"}):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 3), k + 1))
-            elif lem == "let" and k + 2 < self.n and self.lows[k + 2] == "go" and self.person_at(k + 1):
+            elif lem == "let" and k + 2 < self.n and self.lows[k + 2] == "go" and (self.person_at(k + 1) or (k and self.lemmas[k - 1] == "be")):
+                found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 3))
+            elif lem == "answer" and k + 1 < self.n and self.lows[k + 1] == "for" and self._window_has(k + 2, 3, {"this", "it", "that", "outage", "incident", "mess", "failure", "breach"}):
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 3))
+            elif low == "written" and k + 1 < self.n and self.lows[k + 1] == "up" and k and self.lemmas[k - 1] in ("be", "get"):
+                found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 2))
+            elif lem == "take" and k + 1 < self.n and self.lows[k + 1] == "away" and self._window_has(k + 2, 5, {"access", "rights", "privileges", "permissions", "keys", "pager"}):
+                found.append(self._finding(JUDGING_WORD, "sanction", k, self._through(k + 2, 5, {"access", "rights", "privileges", "permissions", "keys", "pager"})))
         return found
 
     def _interrogations(self) -> list[Finding]:
@@ -675,10 +723,11 @@ class SentenceReader:
         question = self.t and self.t[-1].low == "?"
         for k in range(self.n):
             low = self.lows[k]
-            if low == "what" and k + 2 < self.n and self.lemmas[k + 1] == "be" and self.lows[k + 2] in ("you", "they", "he", "she"):
-                verb = self.lows[k + 3] if k + 3 < self.n else ""
-                if verb in ("thinking", "doing", "smoking", "playing"):
-                    found.append(self._finding(WHO_QUESTION, "interrogation", k, k + 4))
+            if low == "what" and k + 2 < self.n and self.lemmas[k + 1] == "be" and self.person_at(k + 2):
+                after = self.person_at(k + 2)[0]
+                verb = self.lows[after] if after < self.n else ""
+                if verb in ("thinking", "smoking", "playing", "on") or (verb == "doing" and question and after + 1 < self.n and self.lows[after + 1] in ("?", "there", "on", "with")):
+                    found.append(self._finding(WHO_QUESTION, "interrogation", k, after + 1))
             elif low == "what" and k + 3 < self.n and self.lows[k + 1] in ("on", "the") and self.lows[k + 2] in ("earth", "hell", "heck"):
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 7)))
             elif low == "why" and k + 1 < self.n and self.lemmas[k + 1] in ("do", "would", "be", "have", "could", "can", "didn't", "wouldn't", "couldn't", "hadn't", "wasn't", "weren't", "not"):
@@ -689,22 +738,10 @@ class SentenceReader:
                 if person and (person[1] == "certain" or self.t[j].capital and self.lows[j] not in lx.SYSTEM_NAMES):
                     end = self._clause_end(person[0])
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, end))
-            elif low == "who" and (question or (k and self.lows[k - 1] in ("know", "tell", "find", "ask", "see", "me", "us", "out", "figure", "name", "wondering"))):
-                if k and self.lows[k - 1] in ("the", "one", ",") or (k and self.person_at(k - 1) and self.lows[k - 1] not in ("me", "us")):
-                    continue
-                j = self._skip_words(k + 1, {"exactly", "actually", "the", "hell", "even", "on", "earth", "ever", "really", "just"})
-                if j >= self.n:
-                    continue
-                lem, wlow = self.lemmas[j], self.lows[j]
-                if lem == "be" and j + 1 < self.n:
-                    nxt = self._skip_words(j + 1, {"the", "actually", "really", "even"})
-                    if nxt < self.n and (self.lows[nxt] in ("responsible", "to", "at", "behind", "culprit") or self.lemmas[nxt] in lx.CAUSE_NOUNS):
-                        found.append(self._finding(WHO_QUESTION, "interrogation", k, nxt + 1))
-                    continue
-                if lem in ("do", "let", "have") and j + 1 < self.n and self.lows[j + 1] in ("this", "that", "it", "the"):
-                    found.append(self._finding(WHO_QUESTION, "interrogation", k, j + 2))
-                elif lem not in lx.STATE_VERBS and lem not in _NEUTRAL_WHO_VERBS and (wlow.endswith("ed") or lem in _WHO_ACTS or lem in lx.HARM_VERBS or lem in lx.PARTICLE_HARM):
-                    found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self._clause_end(j), j + 4)))
+            elif low == "who" and self._asks_who(k, question):
+                finding = self._who_question(k)
+                if finding:
+                    found.append(finding)
             elif low == "which" and k + 1 < self.n and (
                 self.lows[k + 1] in ("one", "engineer", "developer", "person", "dev", "idiot", "team", "of")
                 and (self.lows[k + 1] != "one" or self._window_has(k + 2, 2, {"of"}))
@@ -717,6 +754,10 @@ class SentenceReader:
                 nxt = self.lemmas[k + 1]
                 if nxt in _ACTION_NOUNS or nxt in ("fault", "idea", "mistake", "responsibility", "call"):
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, k + 2))
+            elif low in ("name", "names") and k + 2 < self.n and self.lows[k + 1] == "of" and self.lows[k + 2] in ("whoever", "who", "the"):
+                j = k + 3 if self.lows[k + 2] != "the" else self._find("who", k + 3, k + 6)
+                if j is not None and j < self.n and self.lemmas[min(j + (1 if self.lows[k + 2] == "the" else 0), self.n - 1)] not in lx.CREDIT_VERBS:
+                    found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, j + 2)))
             elif low == "explain" and k + 1 < self.n and self.lows[k + 1] in ("why", "what", "how") and self._window_has(k + 2, 2, {"you", "he", "she"}):
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 4)))
             elif low in ("you",) and k + 1 < self.n and self.lemmas[k + 1] in ("need", "have", "owe") and self._window_has(k + 2, 3, {"explain", "justify", "answer"}):
@@ -724,6 +765,11 @@ class SentenceReader:
         return found
 
 
+_REPAIR_VERBS = lx._words(
+    """fix revert replace identify report flag patch spot notice trace isolate debug investigate diagnose catch
+    detect discover locate repair quarantine document describe explain show share point highlight find
+    remove clean correct undo roll"""
+)
 _COMMON_WORDS = lx._words(
     """will mark grace hope faith joy ray rose dawn june bill frank jack sandy rob may max ivy page pat
     victor summer sun lane miles nick penny ruby chase chip crystal guy kit lee win young art buck don

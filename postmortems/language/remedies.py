@@ -27,7 +27,8 @@ class NullRemedy:
 
 
 _PREFIXES = lx._words(
-    """we i they let's lets please action todo ai owner next step steps follow-up followup"""
+    """we i they let's lets please action item items todo ai owner next step steps follow-up followup going
+    forward from now on"""
 )
 _MODAL_HEADS = lx._words("will should must need needs to have has shall can could ought going")
 # Verbs whose object decides: "write a memo" appeals to people, "write a runbook section" changes an artefact.
