@@ -18,6 +18,7 @@ from accounts.models import Team
 from audit.models import LiveManager, SoftDeletable
 from incidents.models import Incident
 from markup.fields import RenderedMarkdownField
+from markup.notes import LanguageNotesField
 
 
 class ActionKind(models.TextChoices):
@@ -92,6 +93,7 @@ class ActionItem(SoftDeletable):
         blank=True, help_text="What the change is and how it prevents this class of failure. Markdown works."
     )
     description_html = RenderedMarkdownField(source="description")
+    language_notes = LanguageNotesField(sources=("title", "description"))
     kind = models.CharField(max_length=20, choices=ActionKind.choices, default=ActionKind.TEST)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -180,7 +182,7 @@ class ActionItem(SoftDeletable):
             self.next_reminder_at = None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"completed_at", "next_reminder_at", "updated_at"}
+            kwargs["update_fields"] = set(update_fields) | {"completed_at", "next_reminder_at", "updated_at", "language_notes"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

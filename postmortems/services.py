@@ -16,7 +16,7 @@ from audit.models import Action
 from audit.registry import record as audit_record
 from incidents.models import Incident, NearMiss, Status
 from postmortems import events, live
-from postmortems.language import Flag, check_text, directory_names
+from postmortems.language import Flag, check_text, directory_names, reading_of
 from postmortems.models import (
     AGENDA,
     SECTION_TEXTS,
@@ -33,6 +33,8 @@ from postmortems.models import (
 # app adds "at least one systemic action item"). Each takes a review and returns a list
 # of blocking messages.
 PUBLISH_CHECKS: list = []
+# Other apps' texts that the published review shows: each provider takes a review and returns ``ReviewText``s.
+REVIEW_TEXT_PROVIDERS: list = []
 
 
 # --- starting a review -------------------------------------------------------------------
@@ -121,7 +123,7 @@ def save_section(review_id: int, name: str, text: str, base_version: int) -> Sav
         return SaveResult(saved=False, version=version, current={name: getattr(review, name)})
     setattr(review, name, text)
     review.section_versions = {**review.section_versions, name: version + 1}
-    review.save(update_fields=[name, f"{name}_html", "section_versions", "updated_at"])
+    review.save(update_fields=[name, f"{name}_html", "language_notes", "section_versions", "updated_at"])
     live.bump(review_id, AgendaSection.LEARNINGS if name in {"went_well", "got_lucky"} else "agenda")
     return SaveResult(saved=True, version=version + 1)
 
@@ -270,23 +272,51 @@ class ReviewFlag:
     flag: Flag
 
 
-def review_texts(review: Review) -> list[tuple[str, str, str]]:
-    """Every text the write-up will show: (where, anchor on the review page, text)."""
-    texts = [(heading, f"section-{name}", getattr(review, name)) for name, heading in SECTION_TEXTS.items()]
-    for index, factor in enumerate(review.factors.all(), start=1):
-        texts.append((f"Contributing factor {index}", f"factor-{factor.pk}", factor.description))
-    for opportunity in review.opportunities.all():
-        texts.append(("Improvement opportunities", "section-opportunities", opportunity.question))
+@dataclass(frozen=True)
+class ReviewText:
+    """One text the published review shows: where it is, a link to it, and the object and field holding it."""
+
+    source: str
+    anchor: str
+    obj: object
+    field: str
+
+    @property
+    def text(self) -> str:
+        return getattr(self.obj, self.field) or ""
+
+
+def review_parts(review: Review) -> list[ReviewText]:
+    """Every text the published review shows, with the object that stores its language notes."""
+    parts = [ReviewText("Title", "review-title", review, "title")]
+    parts += [ReviewText(heading, f"section-{name}", review, name) for name, heading in SECTION_TEXTS.items()]
+    if review.incident_id:
+        for entry in review.incident.timeline.all():
+            for name in ("text", "known_then", "missing_then"):
+                parts.append(ReviewText(f"Timeline, {entry.occurred_at:%H:%M} UTC", f"entry-{entry.pk}", entry, name))
     if review.perspectives_revealed:
         for perspective in review.perspectives.all():
             for name in Perspective.TEXT_FIELDS:
                 label = Perspective._meta.get_field(name).verbose_name
-                texts.append((f"A perspective ({label})", "section-perspectives", getattr(perspective, name)))
-    if review.incident_id:
-        for entry in review.incident.timeline.all():
-            for text in (entry.text, entry.known_then, entry.missing_then):
-                texts.append((f"Timeline, {entry.occurred_at:%H:%M} UTC", "section-timeline", text))
-    return [item for item in texts if item[2] and item[2].strip()]
+                parts.append(ReviewText(f"A perspective ({label})", "section-perspectives", perspective, name))
+    for index, factor in enumerate(review.factors.all(), start=1):
+        parts.append(ReviewText(f"Contributing factor {index}", f"factor-{factor.pk}", factor, "description"))
+    for opportunity in review.opportunities.all():
+        parts.append(ReviewText("Improvement opportunities", "section-opportunities", opportunity, "question"))
+    for provider in REVIEW_TEXT_PROVIDERS:
+        parts += provider(review)
+    return [part for part in parts if part.text.strip()]
+
+
+def register_review_texts(provider) -> None:
+    """Let a higher app add texts the published review shows (the actions app adds its action items)."""
+    if provider not in REVIEW_TEXT_PROVIDERS:
+        REVIEW_TEXT_PROVIDERS.append(provider)
+
+
+def review_texts(review: Review) -> list[tuple[str, str, str]]:
+    """Every text the write-up will show: (where, anchor on the review page, text)."""
+    return [(part.source, part.anchor, part.text) for part in review_parts(review)]
 
 
 def check(text: str) -> list[Flag]:
@@ -295,17 +325,21 @@ def check(text: str) -> list[Flag]:
 
 
 def open_flags(review: Review) -> list[ReviewFlag]:
-    """Flags anywhere in the review that the facilitator has not dismissed."""
+    """Notes anywhere the published review will show that nobody has dismissed, read from what was stored on save."""
     dismissed = set(review.dismissals.values_list("key", flat=True))
-    people = directory_names()
     found, seen = [], set()
-    for source, anchor, text in review_texts(review):
-        for flag in check_text(text, people=people):
+    for part in review_parts(review):
+        for flag in reading_of(part.obj, part.field).flags:
             if flag.key in dismissed or flag.key in seen:
                 continue
             seen.add(flag.key)
-            found.append(ReviewFlag(source=source, anchor=anchor, flag=flag))
+            found.append(ReviewFlag(source=part.source, anchor=part.anchor, flag=flag))
     return found
+
+
+def unchecked_texts(review: Review) -> list[ReviewText]:
+    """Texts the guide could not read (another language): never counted as clean."""
+    return [part for part in review_parts(review) if not reading_of(part.obj, part.field).checked]
 
 
 def dismiss_flag(review: Review, key: str, reason: str, by: User) -> FlagDismissal:
@@ -342,6 +376,12 @@ def publish_blockers(review: Review) -> list[str]:
     if count:
         blockers.append(
             f"{count} language note{'s' if count != 1 else ''} still open: rephrase the text or dismiss each note with a reason."
+        )
+    unchecked = len(unchecked_texts(review))
+    if unchecked:
+        blockers.append(
+            f"{unchecked} text{'s' if unchecked != 1 else ''} not checked: the language guide reads English only. "
+            "Add an English version, or ask a reader of that language to look at it."
         )
     for check_fn in PUBLISH_CHECKS:
         blockers.extend(check_fn(review))

@@ -21,7 +21,7 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import cached_property, lru_cache
 from itertools import chain
 
@@ -29,6 +29,7 @@ from . import advice
 from . import phrases as p
 from .clauses import read_sentences
 from .remedies import read_remedy, read_remedy_in_prose
+from .rewrite import propose
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
 from .people import capitalised_words, directory_for, directory_names, name_spans
 
@@ -43,6 +44,10 @@ __all__ = [
     "check_text",
     "directory_names",
     "find_attention_remedy",
+    "LanguageReading",
+    "notes_for_storage",
+    "read_language",
+    "reading_of",
 ]
 
 KEY_LENGTH = 200
@@ -60,6 +65,14 @@ class Flag:
     excerpt: str
     why: str
     suggestion: str
+    # The writer's own sentence (``rewrite_start:rewrite_end``) said in a better way, or "".
+    rewrite: str = ""
+    rewrite_start: int = -1
+    rewrite_end: int = -1
+
+    def as_dict(self) -> dict:
+        """What is stored with the text when it is saved (see ``notes_for_storage``)."""
+        return asdict(self)
 
     @property
     def key(self) -> str:
@@ -178,12 +191,28 @@ class _Reading:
                 return _flag(text, PERSON_BLAME, cause.start(), end, advice.PERSON)
         return None
 
+    @cached_property
+    def findings(self):
+        return read_sentences(self.text, _people_words(self.people))
+
     def clause_flags(self) -> list[Flag]:
         """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
         return [
-            _flag(self.text, found.rule, found.start, found.end, advice.for_kind(found.kind))
-            for found in read_sentences(self.text, _people_words(self.people))
+            _flag(self.text, found.rule, found.start, found.end, advice.for_kind(found.kind)) for found in self.findings
         ]
+
+    def with_rewrite(self, flag: Flag) -> Flag:
+        """The flag with a rewrite of its sentence, read from the clause finding it overlaps."""
+        finding = next((f for f in self.findings if f.start < flag.end and flag.start < f.end), None)
+        if finding is not None:
+            kind, subject = finding.kind, finding.subject
+        else:
+            kind, subject = _KIND_OF_RULE.get(flag.rule, ""), None
+        proposal = propose(self.text, flag.rule, kind, flag.start, flag.end, subject)
+        if proposal is None:
+            return flag
+        start, end, sentence = proposal
+        return replace(flag, rewrite=sentence, rewrite_start=start, rewrite_end=end)
 
     def question_flags(self) -> list[Flag]:
         text, words = self.text, self.words
@@ -256,6 +285,7 @@ def _without_overlaps(flags: list[Flag]) -> list[Flag]:
 
 
 _RULE_ORDER = {rule: order for order, rule in enumerate(RULES)}
+_KIND_OF_RULE = {HINDSIGHT: "counterfactual", WHO_QUESTION: "interrogation", PERSON_BLAME: "evaluation"}
 
 
 def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
@@ -268,6 +298,10 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
     if not text or text.isspace():
         return []
     reading = _Reading(text, tuple(sorted({person for person in people if person})))
+    return [reading.with_rewrite(flag) for flag in _flag_all(reading)]
+
+
+def _flag_all(reading: _Reading) -> list[Flag]:
     return _without_overlaps(
         reading.person_flags()
         + reading.clause_flags()
@@ -285,6 +319,67 @@ def find_attention_remedy(text: str) -> Flag | None:
     found = read_remedy(text)
     if found:
         excerpt = text[found.start : found.end]
-        return _flag(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, excerpt))
+        flag = _flag(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, excerpt))
+        proposal = propose(text, ATTENTION_REMEDY, found.kind, flag.start, flag.end, None)
+        return replace(flag, rewrite=proposal[2], rewrite_start=proposal[0], rewrite_end=proposal[1]) if proposal else flag
     flags = _without_overlaps(_Reading(text, ()).attention_flags())
     return flags[0] if flags else None
+
+
+# --- reading a text: checked, or in a language the guide cannot read --------------------------------
+
+_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "fi", "pl", "cs", "tr", "id")
+_ENOUGH_WORDS = 6
+
+
+@dataclass(frozen=True)
+class LanguageReading:
+    """The guide's reading of one text: ``checked`` is False when the text is not in a language it reads."""
+
+    checked: bool
+    flags: list[Flag]
+    language: str = "en"
+
+    def as_dict(self) -> dict:
+        return {"checked": self.checked, "language": self.language, "flags": [flag.as_dict() for flag in self.flags]}
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> LanguageReading:
+        return cls(stored.get("checked", True), [Flag(**flag) for flag in stored.get("flags", ())], stored.get("language", "en"))
+
+
+def language_of(text: str) -> str:
+    """"en" when the guide can read ``text`` (or it is too short to tell), else the language it seems to be in."""
+    import simplemma
+
+    words = [word for word in text.split() if word.isalpha()]
+    if len(words) < _ENOUGH_WORDS or simplemma.in_target_language(text[:2000], lang="en") >= 0.6:
+        return "en"
+    scores = dict(simplemma.langdetect(text[:2000], lang=_LANGUAGES))
+    best = max(scores, key=scores.get)
+    if best != "en" and scores[best] > scores.get("en", 0) + 0.1:
+        return best
+    return "en" if scores.get("en", 0) >= 0.3 else "unk"
+
+
+def read_language(text: str, people: Iterable[str] = ()) -> LanguageReading:
+    """Check ``text``; text in a language the guide cannot read is marked not checked, never passed as clean."""
+    if not text or text.isspace():
+        return LanguageReading(True, [])
+    language = language_of(text)
+    if language != "en":
+        return LanguageReading(False, [], language)
+    return LanguageReading(True, check_text(text, people))
+
+
+def notes_for_storage(text: str) -> dict:
+    """The reading of ``text`` to store beside it when it is saved, knowing the names in the directory."""
+    return read_language(text, directory_names()).as_dict()
+
+
+def reading_of(obj, field: str) -> LanguageReading:
+    """The reading stored with ``obj.<field>`` when it was saved; read now only for rows saved before notes were stored."""
+    stored = (getattr(obj, "language_notes", None) or {}).get(field)
+    if stored is not None:
+        return LanguageReading.from_dict(stored)
+    return read_language(getattr(obj, field) or "", directory_names())
