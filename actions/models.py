@@ -182,7 +182,12 @@ class ActionItem(SoftDeletable):
             self.next_reminder_at = None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"completed_at", "next_reminder_at", "updated_at", "language_notes"}
+            kwargs["update_fields"] = set(update_fields) | {
+                "completed_at",
+                "next_reminder_at",
+                "updated_at",
+                "language_notes",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

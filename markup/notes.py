@@ -29,6 +29,16 @@ def read_for_storage(text: str) -> dict:
     return _readers[0](text)
 
 
+def check_while_typing(form, *names: str, kind: str = "text") -> None:
+    """Mark the form's text fields so the language guide's notes appear beside them while people type.
+
+    ``kind="action"`` also asks whether the text is a null remedy ("be more careful").
+    """
+    for name in names:
+        if name in form.fields:
+            form.fields[name].widget.attrs["data-language-check"] = kind
+
+
 def _fingerprint(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 

@@ -10,9 +10,9 @@ class PostmortemsConfig(AppConfig):
 
         from accounts.models import User
         from audit.registry import track
+        from markup.notes import register_language_reader
         from postmortems import signals  # noqa: F401 - connects the receivers
         from postmortems.access import get_review_for_user
-        from markup.notes import register_language_reader
         from postmortems.language import notes_for_storage
         from postmortems.language.people import forget_directory_names
         from postmortems.models import ContributingFactor, ImprovementOpportunity, Review

@@ -27,11 +27,11 @@ from itertools import chain
 
 from . import advice
 from . import phrases as p
+from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
 from .clauses import read_sentences
+from .people import capitalised_words, directory_for, directory_names, name_spans
 from .remedies import read_remedy, read_remedy_in_prose
 from .rewrite import propose
-from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
-from .people import capitalised_words, directory_for, directory_names, name_spans
 
 __all__ = [
     "ATTENTION_REMEDY",
@@ -198,7 +198,7 @@ class _Reading:
     def clause_flags(self) -> list[Flag]:
         """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
         return [
-            _flag(self.text, found.rule, found.start, found.end, advice.for_kind(found.kind)) for found in self.findings
+            _flag(self.text, found.rule, found.start, found.end, _advice_for(found, self.text)) for found in self.findings
         ]
 
     def with_rewrite(self, flag: Flag) -> Flag:
@@ -233,7 +233,13 @@ class _Reading:
     def attention_flags(self) -> list[Flag]:
         text = self.text
         flags = [
-            _flag(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, text[found.start : found.end]))
+            _flag(
+                text,
+                ATTENTION_REMEDY,
+                found.start,
+                found.end,
+                advice.for_remedy_kind(found.kind, text[found.start : found.end]),
+            )
             for found in read_remedy_in_prose(text)
         ]
         for match in p.ATTENTION.finditer(text, self.words):
@@ -261,6 +267,13 @@ class _Reading:
                 continue
             flags.append(_flag(text, JUDGING_WORD, *match.span(), advice.for_judging_word(word)))
         return flags
+
+
+def _advice_for(found, text: str) -> str:
+    excerpt = text[found.start : found.end]
+    if found.rule == WHO_QUESTION and excerpt[:3].lower() in ("who", "whi", "wha") and not excerpt.lower().startswith("what"):
+        return advice.for_who_question(excerpt)
+    return advice.for_kind(found.kind)
 
 
 @lru_cache(maxsize=64)
@@ -313,17 +326,22 @@ def _flag_all(reading: _Reading) -> list[Flag]:
 
 
 def find_attention_remedy(text: str) -> Flag | None:
-    """The first appeal to attention in ``text`` (an action item that changes no system), or None."""
+    """The first appeal to attention in ``text`` (an action item that changes no system), or None.
+
+    The same reading as ``check_text`` gives, so a title refused here carries the same note the
+    language guide shows beside it; a bare title ("Training for the on-call") is read as an action.
+    """
     if not text or text.isspace():
         return None
-    found = read_remedy(text)
-    if found:
+    reading = _Reading(text, ())
+    flags = _without_overlaps(reading.attention_flags())
+    if not flags:
+        found = read_remedy(text)
+        if found is None:
+            return None
         excerpt = text[found.start : found.end]
-        flag = _flag(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, excerpt))
-        proposal = propose(text, ATTENTION_REMEDY, found.kind, flag.start, flag.end, None)
-        return replace(flag, rewrite=proposal[2], rewrite_start=proposal[0], rewrite_end=proposal[1]) if proposal else flag
-    flags = _without_overlaps(_Reading(text, ()).attention_flags())
-    return flags[0] if flags else None
+        flags = [_flag(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, excerpt))]
+    return reading.with_rewrite(flags[0])
 
 
 # --- reading a text: checked, or in a language the guide cannot read --------------------------------
@@ -345,11 +363,15 @@ class LanguageReading:
 
     @classmethod
     def from_dict(cls, stored: dict) -> LanguageReading:
-        return cls(stored.get("checked", True), [Flag(**flag) for flag in stored.get("flags", ())], stored.get("language", "en"))
+        return cls(
+            stored.get("checked", True),
+            [Flag(**flag) for flag in stored.get("flags", ())],
+            stored.get("language", "en"),
+        )
 
 
 def language_of(text: str) -> str:
-    """"en" when the guide can read ``text`` (or it is too short to tell), else the language it seems to be in."""
+    """ "en" when the guide can read ``text`` (or it is too short to tell), else the language it seems to be in."""
     import simplemma
 
     words = [word for word in text.split() if word.isalpha()]

@@ -156,8 +156,8 @@ SANCTION = (
     "write that down as an action item."
 )
 EVALUATION = (
-    "Name the conditions instead of a person: 'How did it happen that …?' — which safeguard was missing, "
-    "and what made the step look safe at the time?"
+    "Describe the conditions instead of naming a person: 'How did it happen that …?' — which safeguard was "
+    "missing, and what made the step look safe at the time?"
 )
 _BY_KIND = {
     "subject_harm": PERSON,

@@ -25,6 +25,7 @@ import simplemma
 
 from . import lexicon as lx
 from .lemmas import lemma
+from .people import COMMON_WORDS as DIRECTORY_COMMON_WORDS
 
 PERSON_BLAME = "person_blame"
 JUDGING_WORD = "judging_word"
@@ -33,7 +34,7 @@ WHO_QUESTION = "who_question"
 
 _TOKEN = re.compile(r"[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n")
 _SENTENCE_END = frozenset(".!?;\n")
-_CLAUSE_BREAK = frozenset(",:()—–\"“”")
+_CLAUSE_BREAK = frozenset(',:()—–"“”')
 _CONTRACTIONS = {
     "n't": "not", "'ve": "have", "'re": "be", "'ll": "will", "'m": "be", "'d": "would",
 }  # fmt: skip
@@ -165,10 +166,14 @@ class SentenceReader:
                     j += 1
             while j < self.n and (self.lows[j] in lx.ROLE_MODIFIERS or self._is_modifier_name(j)) and j - i < 5:
                 j += 1
-            if j + 2 < self.n and self.lemmas[j + 1] == "POSS" and (self.lows[j + 2] in lx.ROLE_NOUNS or self.lows[j + 2] in lx.ROLE_MODIFIERS):
+            if (
+                j + 2 < self.n
+                and self.lemmas[j + 1] == "POSS"
+                and (self.lows[j + 2] in lx.ROLE_NOUNS or self.lows[j + 2] in lx.ROLE_MODIFIERS)
+            ):
                 # "the vendor's engineer", "the web team's on-call engineer"
                 k = j + 2
-                while k < self.n and self.lows[k] in lx.ROLE_MODIFIERS and not self.lows[k] in lx.ROLE_NOUNS:
+                while k < self.n and self.lows[k] in lx.ROLE_MODIFIERS and self.lows[k] not in lx.ROLE_NOUNS:
                     k += 1
                 while k + 1 < self.n and self.lows[k + 1] in lx.ROLE_NOUNS:
                     k += 1
@@ -201,14 +206,17 @@ class SentenceReader:
         return None
 
     def _is_modifier_name(self, j: int) -> bool:
-        return self.t[j].capital and self.lows[j] not in lx.ROLE_NOUNS and j + 1 < self.n and (
-            self.lows[j + 1] in lx.GROUP_NOUNS or self.lows[j + 1] in lx.ROLE_NOUNS
+        return (
+            self.t[j].capital
+            and self.lows[j] not in lx.ROLE_NOUNS
+            and j + 1 < self.n
+            and (self.lows[j + 1] in lx.GROUP_NOUNS or self.lows[j + 1] in lx.ROLE_NOUNS)
         )
 
     def _name_end(self, i: int) -> int | None:
         low = self.lows[i].lstrip("@")
         known = low in self.people or low in lx.FIRST_NAMES
-        if known and (self.t[i].capital or low not in _COMMON_WORDS):
+        if known and (self.t[i].capital or (low not in _COMMON_WORDS and low not in DIRECTORY_COMMON_WORDS)):
             j = i + 1
             # "Priya Raman": a second capitalised word continues the name.
             if j < self.n and self.t[j].capital and self.t[j].text.isalpha() and self.lows[j] not in _NOT_NAMES:
@@ -247,7 +255,10 @@ class SentenceReader:
 
     def _span(self, i: int, j: int) -> tuple[int, int]:
         j = min(max(j, i + 1), self.n)
-        return self.t[i].start, self.t[j - 1].end
+        while j - 1 > i and self.lows[j - 1] in (".", ",", ";", ":", "!"):
+            j -= 1
+        start, end = self.t[i].start, self.t[j - 1].end
+        return start, min(end, start + 160)
 
     def _finding(self, rule, kind, i, j, subject=None) -> Finding:
         start, end = self._span(i, j)
@@ -258,7 +269,11 @@ class SentenceReader:
         """Past fillers and adverbs ("just", "accidentally", ", once again,") after a subject."""
         while j < self.n:
             low = self.lows[j]
-            if (low.endswith("ly") and low not in ("only", "early", "fly", "apply", "reply", "supply", "rely") and len(low) > 4) or low in ("first", "quickly", "soon", "later"):
+            if (
+                low.endswith("ly")
+                and low not in ("only", "early", "fly", "apply", "reply", "supply", "rely")
+                and len(low) > 4
+            ) or low in ("first", "quickly", "soon", "later"):
                 if marks is not None and low in lx.CARELESS_ADVERBS:
                     marks.add("careless")
                 j += 1
@@ -270,11 +285,17 @@ class SentenceReader:
                 if marks is not None:
                     marks.add("repeat")
                 j += 2
-            elif low == "," and j + 1 < self.n and (
-                self.lows[j + 1] in _FILLERS | lx.REPEAT_MARKERS | {"yet", "as", "once", "who", "of"}
+            elif (
+                low == ","
+                and j + 1 < self.n
+                and (
+                    self.lows[j + 1] in _FILLERS | lx.REPEAT_MARKERS | {"yet", "as", "once", "who", "of"}
+                    or self.lows[j - 1] in _FILLERS | lx.REPEAT_MARKERS | {"usual", "course"}
+                )
+                or low in ("of", "course")
+                and j > 0
+                and self.lows[j - 1] in (",", "of")
             ):
-                j += 1
-            elif low in ("of", "course") and j > 0 and self.lows[j - 1] in (",", "of"):
                 j += 1
             else:
                 break
@@ -326,13 +347,23 @@ class SentenceReader:
             if k < self.n and self.lemmas[k] in lx.DUTY_VERBS and self.lows[self._clause_end(k) - 1] != "before":
                 return self._finding(PERSON_BLAME, "repeat", i, k + 1, subject)
             return None
-        if lem == "take" and self._window_has(j + 1, 2, {"over", "too", "ages", "forever", "way", "far", "much"}) and self._window_has(j + 1, 6, {"to"}):
+        if (
+            lem == "take"
+            and self._window_has(j + 1, 2, {"over", "too", "ages", "forever", "way", "far", "much"})
+            and self._window_has(j + 1, 6, {"to"})
+        ):
             return self._finding(PERSON_BLAME, "subject_harm", i, self._through(j + 1, 6, {"to"}) + 1, subject)
         if lem in ("fail",) and j + 2 < self.n and self.lows[j + 1] == "to":
             if self.lemmas[j + 2] not in lx.STATE_VERBS:
                 return self._finding(PERSON_BLAME, "subject_harm", i, j + 3, subject)
         if lem == "make" and self._window_has(j + 1, 4, {"mistake", "mistakes", "error", "errors", "blunder"}):
-            return self._finding(PERSON_BLAME, "subject_harm", i, self._through(j + 1, 4, {"mistake", "mistakes", "error", "errors", "blunder"}), subject)
+            return self._finding(
+                PERSON_BLAME,
+                "subject_harm",
+                i,
+                self._through(j + 1, 4, {"mistake", "mistakes", "error", "errors", "blunder"}),
+                subject,
+            )
         harm = self._harm(j)
         if harm:
             if certain or harm[1] == "human" or marks:
@@ -346,9 +377,13 @@ class SentenceReader:
         repairing = lem in _REPAIR_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")
         if not repairing and lem not in lx.STATE_VERBS:
             for k in range(j + 1, min(stop, j + 6)):
-                if self.lows[k] in lx.BAD_OBJECT_ADJECTIVES and (k + 1 >= self.n or self.lows[k + 1] not in ("one", "ones")):
+                if self.lows[k] in lx.BAD_OBJECT_ADJECTIVES and (
+                    k + 1 >= self.n or self.lows[k + 1] not in ("one", "ones")
+                ):
                     return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
-        if (lem in lx.CREDIT_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")) or lem in lx.STATE_VERBS:
+        if (
+            lem in lx.CREDIT_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")
+        ) or lem in lx.STATE_VERBS:
             return None
         # An ordinary act turned into a slip: "pushed untested code", "approved it without reading it",
         # "ran it against prod by mistake", "broke the build again".
@@ -360,7 +395,9 @@ class SentenceReader:
         for k in range(j + 1, stop):
             if self.lows[k] == "without":
                 nxt = self._skip_words(k + 1, {"even", "properly", "first", "any", "a", "an", "asking", "telling"})
-                if nxt < self.n and (self.lemmas[nxt] in lx.WITHOUT_GERUNDS or self.lows[nxt] in ("anyone", "review", "approval")):
+                if nxt < self.n and (
+                    self.lemmas[nxt] in lx.WITHOUT_GERUNDS or self.lows[nxt] in ("anyone", "review", "approval")
+                ):
                     return self._finding(PERSON_BLAME, "subject_harm", i, nxt + 1, subject)
             if self.lows[k] == "by" and k + 1 < self.n and self.lows[k + 1] in ("mistake", "accident"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
@@ -370,22 +407,36 @@ class SentenceReader:
         for k in range(j + 1, stop):
             if self.lows[k] in ("and", "but") and k + 1 < self.n:
                 later = self._skip(k + 1)
-                if later < self.n and (self._harm(later) or self.lemmas[later] == "go" and self._window_has(later, 3, {"home", "sleep", "bed"})):
+                if later < self.n and (
+                    self._harm(later)
+                    or self.lemmas[later] == "go"
+                    and self._window_has(later, 3, {"home", "sleep", "bed"})
+                ):
                     harm = self._harm(later)
                     return self._finding(PERSON_BLAME, "subject_harm", i, harm[0] if harm else later + 3, subject)
         return None
 
     def _possessive(self, i: int, j: int, certain: bool) -> Finding | None:
-        """"X's push took … offline", "X's fault", "the intern's careless merge corrupted …"."""
+        """ "X's push took … offline", "X's fault", "the intern's careless merge corrupted …"."""
         subject = (i, j)
         stop = self._clause_end(j)
         for k in range(j, min(stop, j + 4)):
             low, lem = self.lows[k], self.lemmas[k]
-            if low in ("fault", "mistake", "mistakes", "blunder", "screw-up", "mess", "doing") or lem in lx.JUDGEMENT_NOUNS:
-                if low == "fault" and k + 1 < self.n and self.lows[k + 1] in ("tolerance", "domain", "injection", "code"):
+            if (
+                low in ("fault", "mistake", "mistakes", "blunder", "screw-up", "mess", "doing")
+                or lem in lx.JUDGEMENT_NOUNS
+            ):
+                if (
+                    low == "fault"
+                    and k + 1 < self.n
+                    and self.lows[k + 1] in ("tolerance", "domain", "injection", "code")
+                ):
                     continue
                 return self._finding(PERSON_BLAME, "possessive", i, k + 1, subject)
-            if low in ("behaviour", "behavior", "attitude", "conduct", "competence", "judgement", "judgment") and k == j:
+            if (
+                low in ("behaviour", "behavior", "attitude", "conduct", "competence", "judgement", "judgment")
+                and k == j
+            ):
                 return self._finding(JUDGING_WORD, "evaluation", i, k + 1, subject)
             if low in ("file", "record") and k == j and i and self.lows[i - 1] in ("in", "into", "to", "on"):
                 return self._finding(JUDGING_WORD, "sanction", i, k + 1, subject)
@@ -405,7 +456,11 @@ class SentenceReader:
                 return self._finding(PERSON_BLAME, "possessive", i, k + 2, subject)
             if lem == "be" and k + 1 < self.n:
                 nxt = self._skip_words(k + 1, {"the", "a", "an", "main", "real", "root", "only", "what", "that", "to"})
-                if nxt < self.n and (self.lemmas[nxt] in lx.CAUSE_NOUNS or self.lows[nxt] in lx.BAD_OBJECT_ADJECTIVES or self.lows[nxt] == "blame"):
+                if nxt < self.n and (
+                    self.lemmas[nxt] in lx.CAUSE_NOUNS
+                    or self.lows[nxt] in lx.BAD_OBJECT_ADJECTIVES
+                    or self.lows[nxt] == "blame"
+                ):
                     return self._finding(PERSON_BLAME, "possessive", i, nxt + 1, subject)
                 if nxt < self.n and self._harm(nxt):
                     return self._finding(PERSON_BLAME, "possessive", i, self._harm(nxt)[0], subject)
@@ -413,9 +468,35 @@ class SentenceReader:
         return None
 
     def _copula(self, i: int, j: int, certain: bool) -> Finding | None:
-        """"X is the reason …", "X was careless", "X was the one who …", "X was supposed to …"."""
+        """ "X is the reason …", "X was careless", "X was the one who …", "X was supposed to …"."""
         subject = (i, j)
-        k = self._skip_words(self._skip(j + 1), {"the", "a", "an", "main", "real", "root", "only", "sole", "whole", "just", "so", "very", "really", "totally", "entirely", "clearly", "obviously", "being", "too", "single", "biggest", "primary"})
+        k = self._skip_words(
+            self._skip(j + 1),
+            {
+                "the",
+                "a",
+                "an",
+                "main",
+                "real",
+                "root",
+                "only",
+                "sole",
+                "whole",
+                "just",
+                "so",
+                "very",
+                "really",
+                "totally",
+                "entirely",
+                "clearly",
+                "obviously",
+                "being",
+                "too",
+                "single",
+                "biggest",
+                "primary",
+            },
+        )
         if k >= self.n:
             return None
         low, lem = self.lows[k], self.lemmas[k]
@@ -431,7 +512,23 @@ class SentenceReader:
             return self._finding(PERSON_BLAME, "evaluation", i, k + 2, subject)
         if low == "responsible" and k + 1 < self.n and self.lows[k + 1] == "for":
             rest = set(self.lemmas[k + 2 : self._clause_end(k)])
-            if rest & {"outage", "incident", "failure", "mess", "breakage", "downtime", "break", "cause", "mistake", "error", "bug", "this", "it", "lose", "loss"}:
+            if rest & {
+                "outage",
+                "incident",
+                "failure",
+                "mess",
+                "breakage",
+                "downtime",
+                "break",
+                "cause",
+                "mistake",
+                "error",
+                "bug",
+                "this",
+                "it",
+                "lose",
+                "loss",
+            }:
                 return self._finding(PERSON_BLAME, "evaluation", i, k + 2, subject)
             return None
         if low in ("supposed", "meant") and k + 1 < self.n and self.lows[k + 1] == "to" and certain:
@@ -460,22 +557,51 @@ class SentenceReader:
             k += 1
         if k < self.n and self.lows[k] == "to":
             k += 1
-        k = self._skip_words(k, {"easily", "just", "simply", "obviously", "clearly", "really", "at", "least", "ever", "definitely"})
+        k = self._skip_words(
+            k, {"easily", "just", "simply", "obviously", "clearly", "really", "at", "least", "ever", "definitely"}
+        )
         if k < self.n and self.lemmas[k] == "have" and self.lows[k] in ("have", "'ve", "of"):
             verb = self._skip_words(k + 1, {"easily", "just", "simply", "obviously", "clearly", "really", "already"})
-            if verb < self.n and self.lemmas[verb] not in ("be",) or verb < self.n and verb + 1 < self.n and self.lows[verb + 1] in ("more", "aware", "careful"):
+            if verb < self.n and self.lows[verb] == self.lemmas[verb] and self.lows[verb] not in _BARE_PARTICIPLES:
+                return None  # "should have access": a need now, not a judgement of the past
+            if (
+                verb < self.n
+                and self.lemmas[verb] not in ("be",)
+                or verb < self.n
+                and verb + 1 < self.n
+                and self.lows[verb + 1] in ("more", "aware", "careful")
+            ):
                 return verb + 1
             if verb < self.n and self.lemmas[verb] == "be":
-                return verb + 1 if verb + 1 < self.n and self.lows[verb + 1] in lx.CARE_WORDS | {"more", "aware", "faster", "quicker"} else None
-        if low == "should" and k < self.n and self.lows[k] in ("know", "have") and k + 1 < self.n and self.lows[k + 1] in ("better",):
+                return (
+                    verb + 1
+                    if verb + 1 < self.n
+                    and self.lows[verb + 1] in lx.CARE_WORDS | {"more", "aware", "faster", "quicker"}
+                    else None
+                )
+        if (
+            low == "should"
+            and k < self.n
+            and self.lows[k] in ("know", "have")
+            and k + 1 < self.n
+            and self.lows[k + 1] in ("better",)
+        ):
             return k + 2
         return None
 
     def _human_verb_after(self, j: int) -> bool:
-        return self.lemmas[j] in lx.DUTY_VERBS or self.lemmas[j] in _WHO_ACTS or self.lemmas[j] in ("know", "realise", "realize", "notice", "spot")
+        return (
+            self.lemmas[j] in lx.DUTY_VERBS
+            or self.lemmas[j] in _WHO_ACTS
+            or self.lemmas[j] in ("know", "realise", "realize", "notice", "spot")
+        )
 
     def _negation(self, j: int) -> int | None:
-        if self.lemmas[j] in ("do", "would", "can", "could", "will", "have") and j + 1 < self.n and self.lows[j + 1] in ("not", "n't", "never"):
+        if (
+            self.lemmas[j] in ("do", "would", "can", "could", "will", "have")
+            and j + 1 < self.n
+            and self.lows[j + 1] in ("not", "n't", "never")
+        ):
             k = j + 2
             if self.lemmas[j] == "have" and k < self.n and self.lemmas[k] in ("be",):
                 return None
@@ -492,7 +618,14 @@ class SentenceReader:
             return None
         if lem in lx.PARTICLE_HARM:
             for k in range(j + 1, min(j + 6, self._clause_end(j))):
-                if lem == "leave" and self.lows[k] == "on" and (k + 1 >= self.n or self.lows[k + 1] in ("in", "overnight", "over", "for", "and", ",", ".", "all", "everywhere")):
+                if (
+                    lem == "leave"
+                    and self.lows[k] == "on"
+                    and (
+                        k + 1 >= self.n
+                        or self.lows[k + 1] in ("in", "overnight", "over", "for", "and", ",", ".", "all", "everywhere")
+                    )
+                ):
                     return k + 1, "human"
                 if self.lows[k] in lx.PARTICLE_HARM[lem] or self.lemmas[k] in lx.PARTICLE_HARM[lem]:
                     human = lem in ("mess", "screw", "drop", "let", "leave", "sleep", "fall")
@@ -502,7 +635,11 @@ class SentenceReader:
         if lem in lx.LAPSE_VERBS and self._window_has(j + 1, 12, lx.CIRCUMSTANCE_WORDS):
             return None
         if lem in lx.HARM_VERBS and not (low.endswith("ing") and j and self.lemmas[j - 1] not in ("be", "keep")):
-            if lem in ("lock", "disable", "drop", "delete", "kill", "miss", "skip", "ignore", "lose") and j + 1 < self.n and self.lows[j + 1] in ("in", "by", "off", "out", "for"):
+            if (
+                lem in ("lock", "disable", "drop", "delete", "kill", "miss", "skip", "ignore", "lose")
+                and j + 1 < self.n
+                and self.lows[j + 1] in ("in", "by", "off", "out", "for")
+            ):
                 return None
             human = lem in _HUMAN_ONLY
             return j + 1, "human" if human else "any"
@@ -537,7 +674,7 @@ class SentenceReader:
     # --- shapes set up before the person -----------------------------------------------------
 
     def _framed_before(self) -> list[Finding]:
-        """"It was X who …", "this is on X", "down to X", "caused by X", "if only X had", "had X looked"."""
+        """ "It was X who …", "this is on X", "down to X", "caused by X", "if only X had", "had X looked"."""
         found = []
         for k in range(self.n):
             low, lem = self.lows[k], self.lemmas[k]
@@ -549,68 +686,145 @@ class SentenceReader:
                         j += 1
                     person = self.person_at(j)
                     if not person or person[0] >= self.n or self.lemmas[person[0]] != "have":
-                        if person and person[0] < self.n and self.lemmas[person[0]] in ("do", "be") and low == "if" and j > k + 1:
+                        if (
+                            person
+                            and person[0] < self.n
+                            and self.lemmas[person[0]] in ("do", "be")
+                            and low == "if"
+                            and j > k + 1
+                        ):
                             # "if only he'd looked", "if only she were …"
-                            return found + [self._finding(HINDSIGHT, "counterfactual", start, person[0] + 2, (j, person[0]))]
+                            return found + [
+                                self._finding(HINDSIGHT, "counterfactual", start, person[0] + 2, (j, person[0]))
+                            ]
                         continue
                     verb = self._skip(person[0] + 1)
-                    if verb < self.n and self.lemmas[verb] not in ("be",) and (
-                        self._window_has(0, self.n, {"would", "'d", "wouldn't"}) or self.lows[k + 1] == "only"
+                    if (
+                        verb < self.n
+                        and self.lemmas[verb] not in ("be",)
+                        and (self._window_has(0, self.n, {"would", "'d", "wouldn't"}) or self.lows[k + 1] == "only")
                     ):
                         found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 1, (j, person[0])))
-                    elif verb < self.n and self.lows[verb] in ("not", "n't") and self._window_has(0, self.n, {"would", "'d"}):
+                    elif (
+                        verb < self.n
+                        and self.lows[verb] in ("not", "n't")
+                        and self._window_has(0, self.n, {"would", "'d"})
+                    ):
                         found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 2, (j, person[0])))
                 else:
                     person = self.person_at(j)
                     if person and person[1] == "certain" and person[0] < self.n:
                         verb = self._skip(person[0])
-                        if verb < self.n and self.lows[verb] not in ("been",) and self._window_has(verb, 12, {"would", "'d", "wouldn't"}):
+                        if (
+                            verb < self.n
+                            and self.lows[verb] not in ("been",)
+                            and self._window_has(verb, 12, {"would", "'d", "wouldn't"})
+                        ):
                             found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 1, (j, person[0])))
-            elif lem == "be" and k and self.lows[k - 1] in ("it", "this", "that", "'s-is") or (low == "it" and k + 1 < self.n and self.lemmas[k + 1] == "be"):
+            elif (
+                lem == "be"
+                and k
+                and self.lows[k - 1] in ("it", "this", "that", "'s-is")
+                or (low == "it" and k + 1 < self.n and self.lemmas[k + 1] == "be")
+            ):
                 # Clefts: "It was Kwame who deleted …".
                 j = k + 1 if lem == "be" else k + 2
                 j = self._skip_words(j, {"all", "really", "clearly", "obviously", "definitely"})
                 person = self.person_at(j)
-                if person and person[0] + 1 < self.n and self.lows[person[0]] in ("who", "that") and self.lows[k - 1 if lem == "be" else k] == "it":
+                if (
+                    person
+                    and person[0] + 1 < self.n
+                    and self.lows[person[0]] in ("who", "that")
+                    and self.lows[k - 1 if lem == "be" else k] == "it"
+                ):
                     verb = self._skip(person[0] + 1)
-                    if verb < self.n and self.lemmas[verb] not in lx.CREDIT_VERBS and self.lemmas[verb] not in ("join",):
-                        found.append(self._finding(PERSON_BLAME, "cleft", k - 1 if lem == "be" else k, verb + 1, (j, person[0])))
-            if low == "on" and k and self.lemmas[k - 1] in ("be", "lie", "squarely", "entirely", "all", "totally", "100%", "fully"):
+                    if (
+                        verb < self.n
+                        and self.lemmas[verb] not in lx.CREDIT_VERBS
+                        and self.lemmas[verb] not in ("join",)
+                    ):
+                        found.append(
+                            self._finding(PERSON_BLAME, "cleft", k - 1 if lem == "be" else k, verb + 1, (j, person[0]))
+                        )
+            if (
+                low == "on"
+                and k
+                and self.lemmas[k - 1] in ("be", "lie", "squarely", "entirely", "all", "totally", "100%", "fully")
+            ):
                 j = self._skip_words(k + 1, {"the", "@"})
                 person = self.person_at(k + 1) or self.person_at(j)
-                at_end = person and (person[0] >= self.n or self.lows[person[0]] in _SENTENCE_END | _CLAUSE_BREAK | {"tbh", "lol", "honestly", "alone"})
+                at_end = person and (
+                    person[0] >= self.n
+                    or self.lows[person[0]] in _SENTENCE_END | _CLAUSE_BREAK | {"tbh", "lol", "honestly", "alone"}
+                )
                 if person and (person[1] == "certain" or at_end) and self._subject_is_harm_or_deixis(k):
-                    found.append(self._finding(PERSON_BLAME, "evaluation", max(0, k - 3), person[0], (k + 1, person[0])))
-            if low == "to" and k and self.lows[k - 1] == "down" and k >= 2 and self.lemmas[k - 2] in ("come", "be", "all", "entirely", "squarely", "largely", "mostly", "purely"):
+                    found.append(
+                        self._finding(PERSON_BLAME, "evaluation", max(0, k - 3), person[0], (k + 1, person[0]))
+                    )
+            if (
+                low == "to"
+                and k
+                and self.lows[k - 1] == "down"
+                and k >= 2
+                and self.lemmas[k - 2] in ("come", "be", "all", "entirely", "squarely", "largely", "mostly", "purely")
+            ):
                 person = self.person_at(k + 1)
                 if person and person[1] == "certain":
                     found.append(self._finding(PERSON_BLAME, "evaluation", k - 2, person[0], (k + 1, person[0])))
             if low == "with" and k and self.lemmas[k - 1] in ("lie", "rest", "squarely", "firmly"):
                 person = self.person_at(k + 1)
                 if person:
-                    found.append(self._finding(PERSON_BLAME, "evaluation", max(0, k - 3), person[0], (k + 1, person[0])))
+                    found.append(
+                        self._finding(PERSON_BLAME, "evaluation", max(0, k - 3), person[0], (k + 1, person[0]))
+                    )
             if lem in lx.CAUSE_NOUNS and lem not in ("problem", "trigger", "source"):
                 # "The root of the problem is Hannah", "root cause: the new hire", "reason was Sam".
                 j = k + 1
                 if j + 1 < self.n and self.lows[j] == "of":
-                    j = self._skip_words(j + 1, {"the", "this", "it", "all", "our", "problem", "outage", "incident", "issue", "whole", "thing"})
+                    j = self._skip_words(
+                        j + 1,
+                        {"the", "this", "it", "all", "our", "problem", "outage", "incident", "issue", "whole", "thing"},
+                    )
                 if j < self.n and self.lows[j] in ("cause",):
                     j += 1
-                j = self._skip_words(j, {"here", "today", "really", "clearly", "ultimately", "in", "this", "case", "again"})
+                j = self._skip_words(
+                    j, {"here", "today", "really", "clearly", "ultimately", "in", "this", "case", "again"}
+                )
                 if j < self.n and (self.lemmas[j] == "be" or self.lows[j] in (":", "=", "-", "–", "—")):
                     person = self.person_at(self._skip_words(j + 1, {"simply", "just", "clearly", "obviously"}))
                     if person and person[1] == "certain":
                         found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], None))
-            if low == "by" and k and self.lemmas[k - 1] in ("cause", "introduce", "break", "botch", "trigger", "start") and self.lows[k - 1] != "cause" or (low == "by" and k and self.lows[k - 1] in ("caused", "introduced", "triggered", "broken", "botched")):
+            if (
+                low == "by"
+                and k
+                and self.lemmas[k - 1] in ("cause", "introduce", "break", "botch", "trigger", "start")
+                and self.lows[k - 1] != "cause"
+                or (
+                    low == "by" and k and self.lows[k - 1] in ("caused", "introduced", "triggered", "broken", "botched")
+                )
+            ):
                 person = self.person_at(k + 1)
-                if person and person[1] == "certain" and not (person[0] < self.n and self.lemmas[person[0]] == "POSS" and not self._possessive_is_action(person[0] + 1)):
+                if (
+                    person
+                    and person[1] == "certain"
+                    and not (
+                        person[0] < self.n
+                        and self.lemmas[person[0]] == "POSS"
+                        and not self._possessive_is_action(person[0] + 1)
+                    )
+                ):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k - 1, person[0], (k + 1, person[0])))
             if lem == "blame" and k + 1 < self.n and self.lows[k - 1 : k] != ["no"]:
                 j = self._skip_words(k + 1, {"it", "this", "on", "everything", "all", "that", "the", "outage"})
                 person = self.person_at(j)
                 if person and person[1] == "certain" and not self._negated_before(k):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (j, person[0])))
-            if low in ("time", "times", "outage", "outages", "incident", "incidents", "mistake", "failure", "bug", "break") and k and self.lows[k - 1] in ("second", "third", "fourth", "fifth", "another", "nth", "umpteenth", "every"):
+            if (
+                low
+                in ("time", "times", "outage", "outages", "incident", "incidents", "mistake", "failure", "bug", "break")
+                and k
+                and self.lows[k - 1] in ("second", "third", "fourth", "fifth", "another", "nth", "umpteenth", "every")
+            ):
                 person = self.person_at(k + 1)
                 if person and person[1] == "certain":
                     verb = self._skip(person[0])
@@ -646,31 +860,154 @@ class SentenceReader:
 
     def _subject_is_harm_or_deixis(self, k: int) -> bool:
         before = set(self.lows[:k])
-        return bool(before & {"this", "that", "it", "outage", "incident", "one", "mess", "failure", "downtime", "thing", "'s-is", "that's", "blame", "fault", "everything", "all"})
+        return bool(
+            before
+            & {
+                "this",
+                "that",
+                "it",
+                "outage",
+                "incident",
+                "one",
+                "mess",
+                "failure",
+                "downtime",
+                "thing",
+                "'s-is",
+                "that's",
+                "blame",
+                "fault",
+                "everything",
+                "all",
+            }
+        )
 
     def _asks_who(self, k: int, question: bool) -> bool:
-        """"Who …?" opening a question, or "tell me who …", "the question is who …"."""
+        """ "Who …?" opening a question, or "tell me who …", "the question is who …"."""
         before = self.lows[k - 1] if k else ""
-        if k == 0 or before in (":", "(", '"', "“", "so", "and", "but", "seriously", "honestly", "ok", "okay", "now", "then", "also", "-", "—"):
+        if k == 0 or before in (
+            ":",
+            "(",
+            '"',
+            "“",
+            "so",
+            "and",
+            "but",
+            "seriously",
+            "honestly",
+            "ok",
+            "okay",
+            "now",
+            "then",
+            "also",
+            "-",
+            "—",
+        ):
             return question or before in (":",)
-        return before in ("know", "tell", "find", "ask", "see", "me", "us", "out", "figure", "wondering", "is", "was", "investigate", "establish", "determine", "identify")
+        return before in (
+            "know",
+            "tell",
+            "find",
+            "ask",
+            "see",
+            "me",
+            "us",
+            "out",
+            "figure",
+            "wondering",
+            "is",
+            "was",
+            "investigate",
+            "establish",
+            "determine",
+            "identify",
+        )
 
     def _who_question(self, k: int) -> Finding | None:
         """A question for a person to answer for, unless it only asks who took part or who can help."""
-        j = self._skip_words(k + 1, {"exactly", "actually", "the", "hell", "even", "on", "earth", "ever", "really", "just", "'s-is"})
-        if j >= self.n or self.lows[k + 1] in ("else", "owns", "maintains", "knows", "can", "could", "should", "would", "has", "have", "to", "do", "does", "might"):
+        j = self._skip_words(
+            k + 1, {"exactly", "actually", "the", "hell", "even", "on", "earth", "ever", "really", "just", "'s-is"}
+        )
+        if j >= self.n or self.lows[k + 1] in (
+            "else",
+            "owns",
+            "maintains",
+            "knows",
+            "can",
+            "could",
+            "should",
+            "would",
+            "has",
+            "have",
+            "to",
+            "do",
+            "does",
+            "might",
+        ):
             return None
         lem = self.lemmas[j]
         if lem in ("own", "maintain", "join", "attend", "help", "want", "like", "lead"):
             return None
         if lem == "be":
             rest = self.lows[j + 1 : j + 4]
-            if rest[:1] and rest[0] in ("paged", "notified", "told", "informed", "available", "affected", "impacted", "present", "attending", "awake", "around", "online", "there", "involved", "the", "in", "best", "our", "your", "their", "a", "an", "free", "able", "still", "also", "here", "with"):
-                if not (rest[:2] in (["the", "culprit"], ["the", "one"], ["the", "cause"], ["the", "reason"]) or (rest[:1] == ["the"] and rest[1:2] and rest[1] in ("person", "engineer", "developer") and self._window_has(j + 3, 3, {"who", "that"}))):
+            if rest[:1] and rest[0] in (
+                "paged",
+                "notified",
+                "told",
+                "informed",
+                "available",
+                "affected",
+                "impacted",
+                "present",
+                "attending",
+                "awake",
+                "around",
+                "online",
+                "there",
+                "involved",
+                "the",
+                "in",
+                "best",
+                "our",
+                "your",
+                "their",
+                "a",
+                "an",
+                "free",
+                "able",
+                "still",
+                "also",
+                "here",
+                "with",
+            ):
+                if not (
+                    rest[:2] in (["the", "culprit"], ["the", "one"], ["the", "cause"], ["the", "reason"])
+                    or (
+                        rest[:1] == ["the"]
+                        and rest[1:2]
+                        and rest[1] in ("person", "engineer", "developer")
+                        and self._window_has(j + 3, 3, {"who", "that"})
+                    )
+                ):
                     return None
-            if rest[:1] == ["on"] and rest[1:3] and (rest[1] in ("call", "call?", "rota", "rotation", "pager", "shift", "duty", "leave") or rest[1:3] in (["the", "call"], ["the", "bridge"], ["the", "rota"], ["the", "rotation"], ["the", "incident"], ["the", "pager"])):
+            if (
+                rest[:1] == ["on"]
+                and rest[1:3]
+                and (
+                    rest[1] in ("call", "call?", "rota", "rotation", "pager", "shift", "duty", "leave")
+                    or rest[1:3]
+                    in (
+                        ["the", "call"],
+                        ["the", "bridge"],
+                        ["the", "rota"],
+                        ["the", "rotation"],
+                        ["the", "incident"],
+                        ["the", "pager"],
+                    )
+                )
+            ):
                 return None
-        end = min(self._clause_end(j), j + 5)
+        end = self._clause_end(j)
         return self._finding(WHO_QUESTION, "interrogation", k, end)
 
     # --- sanctions and interrogations --------------------------------------------------------
@@ -679,43 +1016,137 @@ class SentenceReader:
         found = []
         for k in range(self.n):
             low, lem = self.lows[k], self.lemmas[k]
-            if low in ("disciplinary", "disciplined", "reprimand", "reprimanded", "punish", "punished", "punishment", "sacked", "demoted", "pip"):
+            if low in (
+                "disciplinary",
+                "disciplined",
+                "reprimand",
+                "reprimanded",
+                "punish",
+                "punished",
+                "punishment",
+                "sacked",
+                "demoted",
+                "pip",
+            ):
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 1))
             elif low in ("fired", "sacked") and k and self.lemmas[k - 1] in ("be", "get"):
                 found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 1))
-            elif lem == "fire" and k + 1 < self.n and (self.person_at(k + 1) or self.lows[k + 1] in ("whoever",)) and self.lows[k + 1] not in ("alarm", "drill"):
+            elif (
+                lem == "fire"
+                and k + 1 < self.n
+                and (self.person_at(k + 1) or self.lows[k + 1] in ("whoever",))
+                and self.lows[k + 1] not in ("alarm", "drill")
+                or low in ("written", "final", "formal")
+                and k + 1 < self.n
+                and self.lemmas[k + 1] == "warning"
+                or low == "performance"
+                and k + 1 < self.n
+                and self.lows[k + 1] in ("review", "plan", "improvement", "conversation", "record", "file", "rating")
+            ):
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 2))
-            elif low in ("written", "final", "formal") and k + 1 < self.n and self.lemmas[k + 1] == "warning":
-                found.append(self._finding(JUDGING_WORD, "sanction", k, k + 2))
-            elif low == "performance" and k + 1 < self.n and self.lows[k + 1] in ("review", "plan", "improvement", "conversation", "record", "file", "rating"):
-                found.append(self._finding(JUDGING_WORD, "sanction", k, k + 2))
-            elif lem == "consequence" and (self._window_has(max(0, k - 3), 3, {"face", "be", "facing", "real", "serious"}) or (k + 2 < self.n and self.lows[k + 1] == "for" and (self.person_at(k + 2) or self.lows[k + 2].endswith("ing")))):
+            elif lem == "consequence" and (
+                self._window_has(max(0, k - 3), 3, {"face", "be", "facing", "real", "serious"})
+                or (
+                    k + 2 < self.n
+                    and self.lows[k + 1] == "for"
+                    and (self.person_at(k + 2) or self.lows[k + 2].endswith("ing"))
+                )
+            ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 1))
             elif lem == "hold" and self._window_has(k + 1, 5, lx.SANCTION_HOLD_WORDS):
-                found.append(self._finding(JUDGING_WORD, "sanction", k, self._through(k + 1, 5, lx.SANCTION_HOLD_WORDS)))
+                found.append(
+                    self._finding(JUDGING_WORD, "sanction", k, self._through(k + 1, 5, lx.SANCTION_HOLD_WORDS))
+                )
             elif lem == "owe" and self._window_has(k + 1, 5, {"apology", "explanation"}):
-                found.append(self._finding(JUDGING_WORD, "sanction", k, self._through(k + 1, 5, {"apology", "explanation"})))
-            elif lem in ("apologise", "apologize") and k and (self.lemmas[k - 1] in ("to", "should", "must", "need") or self._window_has(max(0, k - 4), 4, {"expect", "make", "want", "demand"})):
-                found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 1))
-            elif lem == "manager" and k >= 2 and self.lows[k - 1] in ("his", "her", "their", "your", "'s") and self._window_has(max(0, k - 5), 4, {"talk", "speak", "tell", "escalate", "go", "report", "email", "loop", "inform"}):
-                found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 4), k + 1))
-            elif lem in ("lose", "revoke", "remove", "pull", "strip") and self._window_has(k + 1, 5, {"access", "rights", "privileges", "permissions"}) and (
-                self.person_at(k - 1) or (k >= 2 and self.person_at(k - 2)) or self._window_has(k + 1, 2, {"his", "her", "their", "your"}) or "'s" in self.lows[k + 1 : k + 4]
+                found.append(
+                    self._finding(JUDGING_WORD, "sanction", k, self._through(k + 1, 5, {"apology", "explanation"}))
+                )
+            elif (
+                lem in ("apologise", "apologize")
+                and k
+                and (
+                    self.lemmas[k - 1] in ("to", "should", "must", "need")
+                    or self._window_has(max(0, k - 4), 4, {"expect", "make", "want", "demand"})
+                )
             ):
-                if self._window_has(k + 1, 3, {"his", "her", "their", "your", "'s"}) or (k and self.lemmas[k - 1] in ("should", "must", "will")):
-                    found.append(self._finding(JUDGING_WORD, "sanction", k, self._through(k + 1, 5, {"access", "rights", "privileges", "permissions"})))
-            elif low == "hr" and (self._window_has(max(0, k - 3), 3, {"to", "involve", "loop", "tell", "report"}) or self._window_has(k + 1, 4, {"told", "involved", "informed", "notified", "know"})):
+                found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 1))
+            elif (
+                lem == "manager"
+                and k >= 2
+                and self.lows[k - 1] in ("his", "her", "their", "your", "'s")
+                and self._window_has(
+                    max(0, k - 5), 4, {"talk", "speak", "tell", "escalate", "go", "report", "email", "loop", "inform"}
+                )
+            ):
+                found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 4), k + 1))
+            elif (
+                lem in ("lose", "revoke", "remove", "pull", "strip")
+                and self._window_has(k + 1, 5, {"access", "rights", "privileges", "permissions"})
+                and (
+                    self.person_at(k - 1)
+                    or (k >= 2 and self.person_at(k - 2))
+                    or self._window_has(k + 1, 2, {"his", "her", "their", "your"})
+                    or "'s" in self.lows[k + 1 : k + 4]
+                )
+            ):
+                if self._window_has(k + 1, 3, {"his", "her", "their", "your", "'s"}) or (
+                    k and self.lemmas[k - 1] in ("should", "must", "will")
+                ):
+                    found.append(
+                        self._finding(
+                            JUDGING_WORD,
+                            "sanction",
+                            k,
+                            self._through(k + 1, 5, {"access", "rights", "privileges", "permissions"}),
+                        )
+                    )
+            elif low == "hr" and (
+                self._window_has(max(0, k - 3), 3, {"to", "involve", "loop", "tell", "report"})
+                or self._window_has(k + 1, 4, {"told", "involved", "informed", "notified", "know"})
+            ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
-            elif low in ("shame", "example") and self._window_has(max(0, k - 3), 3, {"name", "make", "public", "publicly"}):
+            elif low in ("shame", "example") and self._window_has(
+                max(0, k - 3), 3, {"name", "make", "public", "publicly"}
+            ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 3), k + 1))
-            elif lem == "let" and k + 2 < self.n and self.lows[k + 2] == "go" and (self.person_at(k + 1) or (k and self.lemmas[k - 1] == "be")):
+            elif (
+                lem == "let"
+                and k + 2 < self.n
+                and self.lows[k + 2] == "go"
+                and (self.person_at(k + 1) or (k and self.lemmas[k - 1] == "be"))
+            ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 3))
-            elif lem == "answer" and k + 1 < self.n and self.lows[k + 1] == "for" and self._window_has(k + 2, 3, {"this", "it", "that", "outage", "incident", "mess", "failure", "breach"}):
+            elif (
+                lem == "answer"
+                and k + 1 < self.n
+                and self.lows[k + 1] == "for"
+                and self._window_has(
+                    k + 2, 3, {"this", "it", "that", "outage", "incident", "mess", "failure", "breach"}
+                )
+            ):
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 3))
-            elif low == "written" and k + 1 < self.n and self.lows[k + 1] == "up" and k and self.lemmas[k - 1] in ("be", "get"):
+            elif (
+                low == "written"
+                and k + 1 < self.n
+                and self.lows[k + 1] == "up"
+                and k
+                and self.lemmas[k - 1] in ("be", "get")
+            ):
                 found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 2))
-            elif lem == "take" and k + 1 < self.n and self.lows[k + 1] == "away" and self._window_has(k + 2, 5, {"access", "rights", "privileges", "permissions", "keys", "pager"}):
-                found.append(self._finding(JUDGING_WORD, "sanction", k, self._through(k + 2, 5, {"access", "rights", "privileges", "permissions", "keys", "pager"})))
+            elif (
+                lem == "take"
+                and k + 1 < self.n
+                and self.lows[k + 1] == "away"
+                and self._window_has(k + 2, 5, {"access", "rights", "privileges", "permissions", "keys", "pager"})
+            ):
+                found.append(
+                    self._finding(
+                        JUDGING_WORD,
+                        "sanction",
+                        k,
+                        self._through(k + 2, 5, {"access", "rights", "privileges", "permissions", "keys", "pager"}),
+                    )
+                )
         return found
 
     def _interrogations(self) -> list[Finding]:
@@ -726,11 +1157,40 @@ class SentenceReader:
             if low == "what" and k + 2 < self.n and self.lemmas[k + 1] == "be" and self.person_at(k + 2):
                 after = self.person_at(k + 2)[0]
                 verb = self.lows[after] if after < self.n else ""
-                if verb in ("thinking", "smoking", "playing", "on") or (verb == "doing" and question and after + 1 < self.n and self.lows[after + 1] in ("?", "there", "on", "with")):
+                if verb in ("thinking", "smoking", "playing", "on") or (
+                    verb == "doing"
+                    and question
+                    and after + 1 < self.n
+                    and self.lows[after + 1] in ("?", "there", "on", "with")
+                ):
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, after + 1))
-            elif low == "what" and k + 3 < self.n and self.lows[k + 1] in ("on", "the") and self.lows[k + 2] in ("earth", "hell", "heck"):
+            elif (
+                low == "what"
+                and k + 3 < self.n
+                and self.lows[k + 1] in ("on", "the")
+                and self.lows[k + 2] in ("earth", "hell", "heck")
+            ):
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 7)))
-            elif low == "why" and k + 1 < self.n and self.lemmas[k + 1] in ("do", "would", "be", "have", "could", "can", "didn't", "wouldn't", "couldn't", "hadn't", "wasn't", "weren't", "not"):
+            elif (
+                low == "why"
+                and k + 1 < self.n
+                and self.lemmas[k + 1]
+                in (
+                    "do",
+                    "would",
+                    "be",
+                    "have",
+                    "could",
+                    "can",
+                    "didn't",
+                    "wouldn't",
+                    "couldn't",
+                    "hadn't",
+                    "wasn't",
+                    "weren't",
+                    "not",
+                )
+            ):
                 j = k + 2
                 if j < self.n and self.lows[j] in ("not", "n't"):
                     j += 1
@@ -742,25 +1202,52 @@ class SentenceReader:
                 finding = self._who_question(k)
                 if finding:
                     found.append(finding)
-            elif low == "which" and k + 1 < self.n and (
-                self.lows[k + 1] in ("one", "engineer", "developer", "person", "dev", "idiot", "team", "of")
-                and (self.lows[k + 1] != "one" or self._window_has(k + 2, 2, {"of"}))
-                and (self.lows[k + 1] != "of" or self._window_has(k + 2, 1, {"you", "them", "us"}))
+            elif (
+                low == "which"
+                and k + 1 < self.n
+                and (
+                    self.lows[k + 1] in ("one", "engineer", "developer", "person", "dev", "idiot", "team", "of")
+                    and (self.lows[k + 1] != "one" or self._window_has(k + 2, 2, {"of"}))
+                    and (self.lows[k + 1] != "of" or self._window_has(k + 2, 1, {"you", "them", "us"}))
+                )
             ):
                 verb = self._skip_words(k + 2, {"of", "you", "them", "the", "engineers", "devs", "developers", "us"})
-                if verb < self.n and self.lemmas[verb] not in lx.STATE_VERBS and self.lemmas[verb] not in _NEUTRAL_WHO_VERBS:
+                if (
+                    verb < self.n
+                    and self.lemmas[verb] not in lx.STATE_VERBS
+                    and self.lemmas[verb] not in _NEUTRAL_WHO_VERBS
+                ):
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, verb + 2)))
             elif low == "whose" and k + 1 < self.n and question:
                 nxt = self.lemmas[k + 1]
                 if nxt in _ACTION_NOUNS or nxt in ("fault", "idea", "mistake", "responsibility", "call"):
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, k + 2))
-            elif low in ("name", "names") and k + 2 < self.n and self.lows[k + 1] == "of" and self.lows[k + 2] in ("whoever", "who", "the"):
+            elif (
+                low in ("name", "names")
+                and k + 2 < self.n
+                and self.lows[k + 1] == "of"
+                and self.lows[k + 2] in ("whoever", "who", "the")
+            ):
                 j = k + 3 if self.lows[k + 2] != "the" else self._find("who", k + 3, k + 6)
-                if j is not None and j < self.n and self.lemmas[min(j + (1 if self.lows[k + 2] == "the" else 0), self.n - 1)] not in lx.CREDIT_VERBS:
+                if (
+                    j is not None
+                    and j < self.n
+                    and self.lemmas[min(j + (1 if self.lows[k + 2] == "the" else 0), self.n - 1)] not in lx.CREDIT_VERBS
+                ):
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, j + 2)))
-            elif low == "explain" and k + 1 < self.n and self.lows[k + 1] in ("why", "what", "how") and self._window_has(k + 2, 2, {"you", "he", "she"}):
+            elif (
+                low == "explain"
+                and k + 1 < self.n
+                and self.lows[k + 1] in ("why", "what", "how")
+                and self._window_has(k + 2, 2, {"you", "he", "she"})
+            ):
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 4)))
-            elif low in ("you",) and k + 1 < self.n and self.lemmas[k + 1] in ("need", "have", "owe") and self._window_has(k + 2, 3, {"explain", "justify", "answer"}):
+            elif (
+                low in ("you",)
+                and k + 1 < self.n
+                and self.lemmas[k + 1] in ("need", "have", "owe")
+                and self._window_has(k + 2, 3, {"explain", "justify", "answer"})
+            ):
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 5)))
         return found
 
@@ -770,6 +1257,7 @@ _REPAIR_VERBS = lx._words(
     detect discover locate repair quarantine document describe explain show share point highlight find
     remove clean correct undo roll"""
 )
+_BARE_PARTICIPLES = lx._words("read put set hit cut let run come become quit shut spread cast split")
 _COMMON_WORDS = lx._words(
     """will mark grace hope faith joy ray rose dawn june bill frank jack sandy rob may max ivy page pat
     victor summer sun lane miles nick penny ruby chase chip crystal guy kit lee win young art buck don

@@ -76,8 +76,8 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
         if head is None:
             continue
         index, modal = head
-        word = sentence[index]
-        if not modal and index and not (sentence[index - 1].low in (":", "-", "•", "*")):
+        sentence[index]
+        if not modal and index and sentence[index - 1].low not in (":", "-", "•", "*"):
             continue
         if not modal and not _reads_as_a_proposal(sentence, index):
             continue  # "Reminded …", "The tool is careful …" tell what happened
@@ -87,9 +87,13 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
     return found
 
 
-_IMPERATIVES = lx.ATTENTION_VERBS | _OBJECT_DECIDES | lx._words(
-    """be deploy take exercise pay stay double-check follow review check watch don't dont do never avoid stop
+_IMPERATIVES = (
+    lx.ATTENTION_VERBS
+    | _OBJECT_DECIDES
+    | lx._words(
+        """be deploy take exercise pay stay double-check follow review check watch don't dont do never avoid stop
     keep try think slow read test always"""
+    )
 )
 
 
@@ -111,13 +115,21 @@ _OBLIGATIONS = lx._words("must should need needs ought shall")
 def _head(sentence: list[Token]) -> tuple[int, bool] | None:
     """Index of the action's head verb, and whether a modal ("we should …") introduced it."""
     i, n, modal = 0, len(sentence), False
-    while i < n and (sentence[i].low in _PREFIXES or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")") or sentence[i].low.endswith("ly") and i + 1 < n):
+    while i < n and (
+        sentence[i].low in _PREFIXES
+        or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")")
+        or sentence[i].low.endswith("ly")
+        and i + 1 < n
+    ):
         if sentence[i].low in ("we", "i", "they"):
             modal = True
         i += 1
     if modal:
         start = i
-        while i < n and (sentence[i].low in _MODAL_HEADS or sentence[i].low in ("also", "all", "really", "definitely", "probably", "going")):
+        while i < n and (
+            sentence[i].low in _MODAL_HEADS
+            or sentence[i].low in ("also", "all", "really", "definitely", "probably", "going")
+        ):
             if sentence[i].low in ("have", "has") and (i + 1 >= n or sentence[i + 1].low != "to"):
                 break  # "we have no alert …" states a fact
             i += 1
@@ -128,6 +140,8 @@ def _head(sentence: list[Token]) -> tuple[int, bool] | None:
 
 def _span(sentence: list[Token], i: int, j: int) -> tuple[int, int]:
     j = min(max(j, i + 1), len(sentence))
+    while j - 1 > i and sentence[j - 1].low in (".", ",", ";", ":", "!"):
+        j -= 1
     return sentence[i].start, sentence[j - 1].end
 
 
@@ -146,27 +160,67 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
     i, _modal = head
     # "Mandatory training on …", "Refresher on …": the action is itself an appeal to people.
     for k in range(i, min(n, i + 3)):
-        if lows[k] in lx.ATTENTION_NOUNS and lows[k] not in ("care", "focus", "attention", "warning", "talk", "reading") and not mechanism:
-            if k == i or lows[k - 1] in ("mandatory", "more", "extra", "new", "a", "an", "some", "regular", "annual", "yearly", "quarterly", "monthly", "weekly", "compulsory", "better", "additional"):
+        if (
+            lows[k] in lx.ATTENTION_NOUNS
+            and lows[k] not in ("care", "focus", "attention", "warning", "talk", "reading")
+            and not mechanism
+        ):
+            if k == i or lows[k - 1] in (
+                "mandatory",
+                "more",
+                "extra",
+                "new",
+                "a",
+                "an",
+                "some",
+                "regular",
+                "annual",
+                "yearly",
+                "quarterly",
+                "monthly",
+                "weekly",
+                "compulsory",
+                "better",
+                "additional",
+            ):
                 return remedy("attention", i, k + 1)
     # "… that everyone knows the escalation path", "make people aware …".
     for k in range(i, n - 1):
-        if (lows[k] in lx.PEOPLE_GROUPS or lows[k] in lx.ROLE_NOUNS) and lemmas[k + 1] in ("know", "understand", "remember", "be") and not mechanism and set(lows[:k]) & {"ensure", "sure", "check", "confirm", "verify", "that"}:
-            if lemmas[k + 1] != "be" or (k + 2 < n and lows[k + 2] in ("aware", "reminded", "trained", "told", "careful", "informed")):
+        if (
+            (lows[k] in lx.PEOPLE_GROUPS or lows[k] in lx.ROLE_NOUNS)
+            and lemmas[k + 1] in ("know", "understand", "remember", "be")
+            and not mechanism
+            and set(lows[:k]) & {"ensure", "sure", "check", "confirm", "verify", "that"}
+        ):
+            if lemmas[k + 1] != "be" or (
+                k + 2 < n and lows[k + 2] in ("aware", "reminded", "trained", "told", "careful", "informed")
+            ):
                 return remedy("knowledge", k, k + 2)
+    if lows[i] in ("the", "a", "an", "this", "that", "its") and _people_subject(sentence, i) is None:
+        return None  # "The tool is careful to lock …" says what a system does
     # Care words anywhere: "deploy more carefully", "be cautious", "exercise caution".
     for k, low in enumerate(lows):
-        if low in lx.CARE_WORDS or low == "strictly" or (low == "caution" and k and lemmas[k - 1] in ("exercise", "use", "with")):
+        if (
+            low in lx.CARE_WORDS
+            or low == "strictly"
+            or (low == "caution" and k and lemmas[k - 1] in ("exercise", "use", "with"))
+        ):
             if not mechanism or low in ("carefully", "careful", "cautious", "cautiously", "strictly"):
                 start = k - 1 if k and lows[k - 1] in ("more", "extra", "very", "be", "especially") else k
                 return remedy("care", start, k + 1)
-        if low in ("attention", "care") and k and lemmas[k - 1] in ("pay", "take", "more", "closer", "extra", "great", "greater"):
+        if (
+            low in ("attention", "care")
+            and k
+            and lemmas[k - 1] in ("pay", "take", "more", "closer", "extra", "great", "greater")
+        ):
             return remedy("care", k - 1, k + 1)
     if "performance" in lows and any(low in ("plan", "review", "improvement", "conversation") for low in lows):
         k = lows.index("performance")
         return remedy("standing", k, k + 2)
     for k, lem in enumerate(lemmas):
-        if lem in ("apologise", "apologize") or (lem == "apology" and k and lemmas[k - 1] in ("an", "owe", "public", "formal")):
+        if lem in ("apologise", "apologize") or (
+            lem == "apology" and k and lemmas[k - 1] in ("an", "owe", "public", "formal")
+        ):
             return remedy("standing", k, k + 1)
     lem, low = lemmas[i], lows[i]
     rest = set(lemmas[i + 1 :]) | set(lows[i + 1 :])
@@ -174,12 +228,13 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
     if low in _PROHIBITIONS or (lem == "do" and i + 1 < n and lows[i + 1] in ("not", "n't")) or lem == "avoid":
         if not mechanism:
             return remedy("prohibition", i, min(n, i + 3))
-    if lem == "stop" and i + 1 < n and lows[i + 1].endswith("ing"):
-        if not mechanism:
-            return remedy("prohibition", i, i + 2)
+    if lem == "stop" and i + 1 < n and lows[i + 1].endswith("ing") and not mechanism:
+        return remedy("prohibition", i, i + 2)
     # "Remind the team …", "Train Priya …", "Talk to Jonas …", "Tell the contractors to …".
     if lem in lx.ATTENTION_VERBS or low in lx.ATTENTION_VERBS:
-        if lem in ("warn", "ask", "tell", "watch", "review", "refresh") and (mechanism or rest & lx.ARTEFACT_NOUNS and not rest & lx.PEOPLE_GROUPS and not _names_person(sentence, i + 1)):
+        if lem in ("warn", "ask", "tell", "watch", "review", "refresh") and (
+            mechanism or rest & lx.ARTEFACT_NOUNS and not rest & lx.PEOPLE_GROUPS and not _names_person(sentence, i + 1)
+        ):
             return None
         if lem in ("remind",) and mechanism and rest & {"automatically", "automated", "bot", "alert", "alerts", "cron"}:
             return None
@@ -187,16 +242,27 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
             return None
         if lem == "double-check" and mechanism:
             return None
-        kind = "standing" if lem in ("apologise", "apologize") else "knowledge" if lem in _KNOWLEDGE_VERBS else "attention"
+        kind = (
+            "standing" if lem in ("apologise", "apologize") else "knowledge" if lem in _KNOWLEDGE_VERBS else "attention"
+        )
         return remedy(kind, i, min(n, i + 3))
     # "Sam to apologise", "On-call engineers must acknowledge faster", "Everyone must read …".
     who_end = _people_subject(sentence, i)
     if who_end is not None:
         k = who_end
-        while k < n and (lows[k] in _MODAL_HEADS or lows[k] in ("always", "all", "really", "now", "also", "not", "n't", "never")):
+        while k < n and (
+            lows[k] in _MODAL_HEADS or lows[k] in ("always", "all", "really", "now", "also", "not", "n't", "never")
+        ):
             k += 1
-        obliged = set(lows[who_end:k]) & (_OBLIGATIONS | {"to", "will"}) and not set(lows[who_end:k]) & {"could", "can", "not", "n't"}
-        if (lows[who_end:who_end + 1] == ["has"] or lows[who_end:who_end + 1] == ["have"]) and lows[who_end + 1 : who_end + 2] != ["to"]:
+        obliged = set(lows[who_end:k]) & (_OBLIGATIONS | {"to", "will"}) and not set(lows[who_end:k]) & {
+            "could",
+            "can",
+            "not",
+            "n't",
+        }
+        if (lows[who_end : who_end + 1] == ["has"] or lows[who_end : who_end + 1] == ["have"]) and lows[
+            who_end + 1 : who_end + 2
+        ] != ["to"]:
             obliged = False
         if obliged and k < n and k > who_end and not mechanism and lemmas[k] not in _ARTEFACT_VERBS:
             return remedy("obligation", i, k + 1)
@@ -209,7 +275,11 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
             people = _people_subject(sentence, k)
             if people is not None and not mechanism:
                 return remedy("knowledge", i, min(n, people + 2))
-            if people is not None and k < n and any(lows[m] in _KNOWING or lemmas[m] in _KNOWING for m in range(people, min(n, people + 3))):
+            if (
+                people is not None
+                and k < n
+                and any(lows[m] in _KNOWING or lemmas[m] in _KNOWING for m in range(people, min(n, people + 3)))
+            ):
                 if not rest & {"automatically", "automated", "block", "blocks", "fail", "fails", "refuse", "refuses"}:
                     return remedy("knowledge", i, min(n, people + 2))
             return None
@@ -219,21 +289,41 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
             if lows[k] in lx.ATTENTION_NOUNS or lemmas[k] in lx.ATTENTION_NOUNS:
                 if lows[k] in ("care", "focus", "talk", "warning") and k == i + 1:
                     continue
-                if lows[k] in ("meeting", "meetings", "session", "sessions") and rest & lx.ARTEFACT_NOUNS - {"review"} and mechanism:
+                if (
+                    lows[k] in ("meeting", "meetings", "session", "sessions")
+                    and rest & lx.ARTEFACT_NOUNS - {"review"}
+                    and mechanism
+                ):
                     return None
                 if lemmas[k] == "warning" and rest & lx.ARTEFACT_NOUNS:
                     return None
                 return remedy("attention", i, k + 1)
-            if lemmas[k] in ("communication", "discipline", "diligence", "culture", "awareness", "understanding", "knowledge", "vigilance", "ownership-mindset"):
+            if lemmas[k] in (
+                "communication",
+                "discipline",
+                "diligence",
+                "culture",
+                "awareness",
+                "understanding",
+                "knowledge",
+                "vigilance",
+                "ownership-mindset",
+            ):
                 if lemmas[k] != "knowledge" or not rest & lx.ARTEFACT_NOUNS:
                     return remedy("attention", i, k + 1)
             if lows[k] in ("plan", "pip") and rest & {"performance", "improvement"}:
                 return remedy("standing", i, k + 1)
-            if lows[k] == "checklist" and rest & {"remind", "reminds", "reminding", "remember", "careful"} and not mechanism:
+            if (
+                lows[k] == "checklist"
+                and rest & {"remind", "reminds", "reminding", "remember", "careful"}
+                and not mechanism
+            ):
                 return remedy("attention", i, k + 1)
         if lem in ("get", "have") and _people_subject(sentence, i + 1) is not None and not mechanism:
             return remedy("attention", i, min(n, i + 3))
-    if rest & {"reminder", "reminders", "remind", "reminding"} and not (rest & {"automatically", "automated", "bot", "alert", "alerts", "cron", "page", "pages"}):
+    if rest & {"reminder", "reminders", "remind", "reminding"} and not (
+        rest & {"automatically", "automated", "bot", "alert", "alerts", "cron", "page", "pages"}
+    ):
         k = next(m for m in range(i, n) if lows[m].startswith("remind"))
         return remedy("attention", k, k + 1)
     return None
@@ -255,7 +345,29 @@ def _people_subject(sentence: list[Token], i: int) -> int | None:
     """The index after a mention of people at ``i`` ("everyone", "the on-call engineers", "Sam"), or None."""
     n = len(sentence)
     j = i
-    while j < n and sentence[j].low in ("the", "our", "all", "every", "each", "new", "any", "other", "senior", "junior", "on-call", "oncall", "release", "platform", "support", "payments", "database", "backend", "frontend", "night", "weekend"):
+    while j < n and sentence[j].low in (
+        "the",
+        "our",
+        "all",
+        "every",
+        "each",
+        "new",
+        "any",
+        "other",
+        "senior",
+        "junior",
+        "on-call",
+        "oncall",
+        "release",
+        "platform",
+        "support",
+        "payments",
+        "database",
+        "backend",
+        "frontend",
+        "night",
+        "weekend",
+    ):
         j += 1
     if j >= n:
         return None
@@ -264,14 +376,26 @@ def _people_subject(sentence: list[Token], i: int) -> int | None:
         other = _people_subject(sentence, j + 2)
         if other is not None:
             return other
-    if word.low in lx.PEOPLE_GROUPS or word.low in lx.ROLE_NOUNS or word.lemma in lx.ROLE_NOUNS or word.low in lx.PERSON_PRONOUNS:
+    if (
+        word.low in lx.PEOPLE_GROUPS
+        or word.low in lx.ROLE_NOUNS
+        or word.lemma in lx.ROLE_NOUNS
+        or word.low in lx.PERSON_PRONOUNS
+    ):
         end = j + 1
         while end < n and (sentence[end].low in lx.ROLE_NOUNS or sentence[end].low in ("rotation",)):
             end += 1
         return end
     if word.low in ("team", "teams") and j > i:
         return j + 1
-    if word.capital and j == i and word.low not in lx.SYSTEM_NAMES and word.low not in lx.PEOPLE_GROUPS and word.text.isalpha() and (i or word.low in lx.FIRST_NAMES):
+    if (
+        word.capital
+        and j == i
+        and word.low not in lx.SYSTEM_NAMES
+        and word.low not in lx.PEOPLE_GROUPS
+        and word.text.isalpha()
+        and (i or word.low in lx.FIRST_NAMES)
+    ):
         end = j + 1
         if end < n and sentence[end].capital and sentence[end].low not in lx.SYSTEM_NAMES:
             end += 1

@@ -52,7 +52,9 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def propose(text: str, rule: str, kind: str, start: int, end: int, subject: tuple[int, int] | None) -> tuple[int, int, str] | None:
+def propose(
+    text: str, rule: str, kind: str, start: int, end: int, subject: tuple[int, int] | None
+) -> tuple[int, int, str] | None:
     """(sentence start, sentence end, the rewritten sentence) for a note at ``start:end``, or None."""
     s, e = sentence_around(text, start, end)
     sentence = text[s:e]
@@ -87,7 +89,11 @@ def _as_we(body: str, start: int, end: int) -> str:
     before, after = body[:start], body[end:]
     # Words before the subject that framed the person ("Honestly,", "It's clear that") are left out;
     # a time or a clause opener ("At 02:10", "because") stays.
-    prefix = re.sub(r"(?i)^(?:\s*(?:honestly|frankly|basically|ugh|sorry\s+but|tbh|clearly|obviously|apparently|yet\s+again|once\s+again|as\s+usual|again)\b[,]?\s*)+", "", before)
+    prefix = re.sub(
+        r"(?i)^(?:\s*(?:honestly|frankly|basically|ugh|sorry\s+but|tbh|clearly|obviously|apparently|yet\s+again|once\s+again|as\s+usual|again)\b[,]?\s*)+",
+        "",
+        before,
+    )
     if re.search(r"(?i)\b(?:think|say|clear|obvious|fact|fair|truth)\b", prefix):
         prefix = ""
     after = _BLAME_ADVERBS.sub("", after)
@@ -136,7 +142,9 @@ def _how_did_it_happen(body: str, kind: str, subject: tuple[int, int] | None) ->
     """An evaluation, a cleft or an interrogation of a person, asked instead about the conditions."""
     lowered = body.lower()
     if kind == "interrogation":
-        match = re.search(r"(?i)\bwhy\s+(?:did|didn['’]t|did\s+not|would|wouldn['’]t)\s+\S+\s+(?P<verb>[a-z-]+)(?P<rest>.*)", body)
+        match = re.search(
+            r"(?i)\bwhy\s+(?:did|didn['’]t|did\s+not|would|wouldn['’]t)\s+\S+\s+(?P<verb>[a-z-]+)(?P<rest>.*)", body
+        )
         if match:
             verb = lemma(match.group("verb").lower())
             negative = "n't" in lowered or "not" in lowered.split()
