@@ -23,7 +23,6 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from functools import cached_property, lru_cache
-from itertools import chain
 
 from . import advice
 from . import phrases as p
@@ -198,7 +197,8 @@ class _Reading:
     def clause_flags(self) -> list[Flag]:
         """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
         return [
-            _flag(self.text, found.rule, found.start, found.end, _advice_for(found, self.text)) for found in self.findings
+            _flag(self.text, found.rule, found.start, found.end, _advice_for(found, self.text))
+            for found in self.findings
         ]
 
     def with_rewrite(self, flag: Flag) -> Flag:
@@ -217,8 +217,6 @@ class _Reading:
     def question_flags(self) -> list[Flag]:
         text, words = self.text, self.words
         flags = [_flag(text, WHO_QUESTION, *m.span(), advice.WHY_YOU) for m in p.WHY_QUESTION.finditer(text, words)]
-        for match in chain(p.WHOSE_QUESTION.finditer(text, words), p.WHICH_PERSON_QUESTION.finditer(text, words)):
-            flags.append(_flag(text, WHO_QUESTION, *match.span(), advice.for_who_question(match.group())))
         # "Why didn't Priya …?", "Why did the intern …?"
         for start, _end in self.names + self.roles:
             why = "why" in text[max(0, start - 40) : start].lower() and p.WHY_BEFORE_PERSON.search(
@@ -271,7 +269,11 @@ class _Reading:
 
 def _advice_for(found, text: str) -> str:
     excerpt = text[found.start : found.end]
-    if found.rule == WHO_QUESTION and excerpt[:3].lower() in ("who", "whi", "wha") and not excerpt.lower().startswith("what"):
+    if (
+        found.rule == WHO_QUESTION
+        and excerpt[:3].lower() in ("who", "whi", "wha")
+        and not excerpt.lower().startswith("what")
+    ):
         return advice.for_who_question(excerpt)
     return advice.for_kind(found.kind)
 

@@ -32,7 +32,7 @@ JUDGING_WORD = "judging_word"
 HINDSIGHT = "hindsight"
 WHO_QUESTION = "who_question"
 
-_TOKEN = re.compile(r"[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n")
+_TOKEN = re.compile(r"@?[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n")
 _SENTENCE_END = frozenset(".!?;\n")
 _CLAUSE_BREAK = frozenset(',:()—–"“”')
 _CONTRACTIONS = {
@@ -185,13 +185,19 @@ class SentenceReader:
                 end = j + 1
                 if end < self.n and self.lows[end] in lx.ROLE_NOUNS:  # "on-call engineer"
                     end += 1
+                if end + 1 < self.n and self.lows[end] == "on" and self.lows[end + 1] in ("call", "duty", "shift"):
+                    end += 2  # "the SRE on call"
                 return end, "certain"
             if j < self.n and self.lows[j] in lx.GROUP_NOUNS and (j > i + 1 or low in ("the", "that")):
                 return j + 1, "group"
             return None
+        if token.text.startswith("@") and low not in lx.SYSTEM_NAMES and not low.endswith("bot"):
+            return i + 1, "certain"  # a mention in chat is someone
         if low in ("ops", "qa", "devops", "infra") and (i == 0 or not self.t[i].capital or low == "ops"):
             return i + 1, "certain"
-        if not token.text[:1].isalpha():
+        if (low in lx.ROLE_MODIFIERS or low in lx.ROLE_NOUNS) and i + 1 < self.n and self.lows[i + 1] in lx.GROUP_NOUNS:
+            return i + 2, "group"  # "Dev team pushed …", "Platform team broke …"
+        if not token.text.lstrip("@")[:1].isalpha():
             return None
         name_end = self._name_end(i)
         if name_end:
@@ -281,7 +287,11 @@ class SentenceReader:
                 if marks is not None and (low in lx.CARELESS_ADVERBS or low in lx.REPEAT_MARKERS):
                     marks.add("careless" if low in lx.CARELESS_ADVERBS else "repeat")
                 j += 1
-            elif low in ("yet", "as", "once") and j + 1 < self.n and self.lows[j + 1] in ("again", "usual"):
+            elif (
+                low in ("yet", "as", "once")
+                and j + 1 < self.n
+                and self.lows[j + 1] in ("again", "usual", "always", "ever")
+            ):
                 if marks is not None:
                     marks.add("repeat")
                 j += 2
@@ -306,7 +316,7 @@ class SentenceReader:
         certain = sureness in ("certain", "group")
         subject = (i, end)
         if end < self.n and self.lemmas[end] == "POSS":
-            return self._possessive(i, end + 1, certain)
+            return self._possessive(i, end + 1, certain, group=sureness == "group")
         # "The cause was X" reads the other way round; "X, who was on call," is an aside.
         marks: set[str] = set()
         j = self._skip(end, marks)
@@ -381,6 +391,17 @@ class SentenceReader:
                     k + 1 >= self.n or self.lows[k + 1] not in ("one", "ones")
                 ):
                     return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
+        # "restarted prod without warning anybody": unless the sentence explains why ("because …").
+        explained = self._window_has(j + 1, self.n, {"because", "since", "allows", "allowed"})
+        for k in range(j + 1, j + 1 if explained or lem in lx.STATE_VERBS else stop):
+            if self.lows[k] == "without":
+                nxt = self._skip_words(k + 1, {"even", "properly", "first", "any", "a", "an", "asking", "telling"})
+                if nxt < self.n and (
+                    self.lemmas[nxt] in lx.WITHOUT_GERUNDS
+                    or self.lows[nxt].removesuffix("ing") in lx.WITHOUT_GERUNDS
+                    or self.lows[nxt] in ("anyone", "anybody", "review", "approval", "ticket", "backup", "warning")
+                ):
+                    return self._finding(PERSON_BLAME, "subject_harm", i, nxt + 1, subject)
         if (
             lem in lx.CREDIT_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")
         ) or lem in lx.STATE_VERBS:
@@ -393,12 +414,6 @@ class SentenceReader:
         if "repeat" in marks or "again" in window or ("as", "usual") in zip(window, window[1:], strict=False):
             return self._finding(PERSON_BLAME, "repeat", i, stop, subject)
         for k in range(j + 1, stop):
-            if self.lows[k] == "without":
-                nxt = self._skip_words(k + 1, {"even", "properly", "first", "any", "a", "an", "asking", "telling"})
-                if nxt < self.n and (
-                    self.lemmas[nxt] in lx.WITHOUT_GERUNDS or self.lows[nxt] in ("anyone", "review", "approval")
-                ):
-                    return self._finding(PERSON_BLAME, "subject_harm", i, nxt + 1, subject)
             if self.lows[k] == "by" and k + 1 < self.n and self.lows[k + 1] in ("mistake", "accident"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
             if self.lows[k] == "straight" and k + 2 < self.n and self.lows[k + 1] in ("to", "into", "onto"):
@@ -416,7 +431,7 @@ class SentenceReader:
                     return self._finding(PERSON_BLAME, "subject_harm", i, harm[0] if harm else later + 3, subject)
         return None
 
-    def _possessive(self, i: int, j: int, certain: bool) -> Finding | None:
+    def _possessive(self, i: int, j: int, certain: bool, group: bool = False) -> Finding | None:
         """ "X's push took … offline", "X's fault", "the intern's careless merge corrupted …"."""
         subject = (i, j)
         stop = self._clause_end(j)
@@ -442,8 +457,8 @@ class SentenceReader:
                 return self._finding(JUDGING_WORD, "sanction", i, k + 1, subject)
             if low in lx.JUDGEMENT_ADJECTIVES or low in ("lazy", "careless", "sloppy", "bad", "reckless"):
                 return self._finding(JUDGING_WORD, "evaluation", i, k + 2, subject)
-        if not certain and self.lows[j - 2 : j - 1] and not self.t[i].capital:
-            return None
+        if (not certain and self.lows[j - 2 : j - 1] and not self.t[i].capital) or group:
+            return None  # "the platform team's pipeline change broke …" names whose change, not a culprit
         # An action of theirs as the subject of harm.
         for k in range(j, min(stop, j + 5)):
             lem = self.lemmas[k]
@@ -777,7 +792,7 @@ class SentenceReader:
                     found.append(
                         self._finding(PERSON_BLAME, "evaluation", max(0, k - 3), person[0], (k + 1, person[0]))
                     )
-            if lem in lx.CAUSE_NOUNS and lem not in ("problem", "trigger", "source"):
+            if lem in lx.CAUSE_NOUNS and lem not in ("trigger", "source"):
                 # "The root of the problem is Hannah", "root cause: the new hire", "reason was Sam".
                 j = k + 1
                 if j + 1 < self.n and self.lows[j] == "of":
@@ -948,6 +963,9 @@ class SentenceReader:
         lem = self.lemmas[j]
         if lem in ("own", "maintain", "join", "attend", "help", "want", "like", "lead"):
             return None
+        low = self.lows[j]
+        if low != lem and low.endswith("s") and lem != "be" and not low.endswith("ss"):
+            return None  # "Who approves a Friday deploy today?" asks how the process works
         if lem == "be":
             rest = self.lows[j + 1 : j + 4]
             if rest[:1] and rest[0] in (
@@ -1016,6 +1034,13 @@ class SentenceReader:
         found = []
         for k in range(self.n):
             low, lem = self.lows[k], self.lemmas[k]
+            if (
+                low in ("firing", "sackable", "fireable")
+                and k + 1 < self.n
+                and self.lows[k + 1] in ("offence", "offense", "matter")
+            ):
+                found.append(self._finding(JUDGING_WORD, "sanction", k, k + 2))
+                continue
             if low in (
                 "disciplinary",
                 "disciplined",
@@ -1075,7 +1100,23 @@ class SentenceReader:
                 and k >= 2
                 and self.lows[k - 1] in ("his", "her", "their", "your", "'s")
                 and self._window_has(
-                    max(0, k - 5), 4, {"talk", "speak", "tell", "escalate", "go", "report", "email", "loop", "inform"}
+                    max(0, k - 5),
+                    4,
+                    {
+                        "talk",
+                        "speak",
+                        "tell",
+                        "escalate",
+                        "go",
+                        "report",
+                        "email",
+                        "loop",
+                        "inform",
+                        "raise",
+                        "raising",
+                        "bring",
+                        "flag",
+                    },
                 )
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 4), k + 1))

@@ -115,6 +115,8 @@ _OBLIGATIONS = lx._words("must should need needs ought shall")
 def _head(sentence: list[Token]) -> tuple[int, bool] | None:
     """Index of the action's head verb, and whether a modal ("we should …") introduced it."""
     i, n, modal = 0, len(sentence), False
+    if n > 2 and sentence[0].low == "let" and sentence[1].low == "'s":
+        return 2, True  # "Let's train …" proposes, as "we will" does
     while i < n and (
         sentence[i].low in _PREFIXES
         or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")")
