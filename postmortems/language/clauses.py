@@ -179,6 +179,14 @@ class SentenceReader:
                     k += 1
                 if k < self.n and self.lows[k] in lx.ROLE_NOUNS:
                     return k + 1, "certain"
+            if (
+                j + 1 < self.n
+                and self.lows[j + 1] in lx.ROLE_NOUNS
+                and self.lows[j] not in lx.ROLE_NOUNS
+                and ("-" in self.lows[j] or self.lemmas[j] == self.lows[j] and self.t[j].text.isalpha())
+                and self.lows[j] not in _NOT_MODIFIERS
+            ):
+                j += 1  # "the night-shift operator", "the billing engineer"
             if j > i + 1 and not (j < self.n and self.lows[j] in lx.ROLE_NOUNS) and self.lows[j - 1] in lx.ROLE_NOUNS:
                 j -= 1  # "the on-call didn't …": the last modifier was the noun
             if j < self.n and (self.lows[j] in lx.ROLE_NOUNS or self.lemmas[j] in lx.ROLE_NOUNS):
@@ -187,6 +195,11 @@ class SentenceReader:
                     end += 1
                 if end + 1 < self.n and self.lows[end] == "on" and self.lows[end + 1] in ("call", "duty", "shift"):
                     end += 2  # "the SRE on call"
+                if end + 2 < self.n and self.lows[end] in ("from", "on", "in") and self.lows[end + 1] in ("the", "our"):
+                    for k in range(end + 2, min(self.n, end + 5)):
+                        if self.lows[k] in lx.GROUP_NOUNS:
+                            end = k + 1  # "an engineer from the data team"
+                            break
                 return end, "certain"
             if j < self.n and self.lows[j] in lx.GROUP_NOUNS and (j > i + 1 or low in ("the", "that")):
                 return j + 1, "group"
@@ -202,11 +215,17 @@ class SentenceReader:
         name_end = self._name_end(i)
         if name_end:
             return name_end, "certain"
-        if token.capital and low not in lx.SYSTEM_NAMES and low not in _NOT_NAMES and token.text.isalpha():
+        if (
+            token.capital
+            and low not in lx.SYSTEM_NAMES
+            and low not in _NOT_NAMES
+            and token.text.replace("-", "").isalpha()
+        ):
             # A capitalised word no English dictionary knows, written like a name (not "PagerDuty",
             # not "AWS"), reads as someone's name: "Magnus took the login service down".
             text = token.text
-            if len(text) > 2 and text[1:].islower() and not simplemma.is_known(low, lang="en"):
+            plain = text.replace("-", "")
+            if len(plain) > 2 and plain[1:].islower() and not simplemma.is_known(low, lang="en"):
                 return i + 1, "certain"
             return i + 1, "maybe"
         return None
@@ -325,11 +344,32 @@ class SentenceReader:
             j = self._skip(close + 1, marks) if close else j
         if j >= self.n:
             return None
+        if (
+            self.lemmas[j] in ("decide", "choose", "try", "attempt", "manage")
+            and j + 2 < self.n
+            and self.lows[j + 1] == "to"
+        ):
+            j += 2  # "decided to drop the replica": what was done is the predicate
+        elif (
+            self.lemmas[j] == "go"
+            and j + 2 < self.n
+            and self.lows[j + 1] == "ahead"
+            and self.lows[j + 2] in ("and", "to")
+        ):
+            j += 3
         lem, low = self.lemmas[j], self.lows[j]
         # Counterfactuals about a person: "ought to have checked", "could've caught", "was supposed to".
         counterfactual = self._counterfactual(j)
         if counterfactual and (certain or self._human_verb_after(counterfactual - 1)):
             return self._finding(HINDSIGHT, "counterfactual", i, counterfactual, subject)
+        if (
+            lem == "need"
+            and low == "needed"
+            and j + 2 < self.n
+            and self.lows[j + 1] == "to"
+            and self.lemmas[j + 2] in lx.DUTY_VERBS
+        ):
+            return self._finding(HINDSIGHT, "counterfactual", i, j + 3, subject)
         if lem == "be":
             return self._copula(i, j, certain)
         if lem == "keep" and j + 1 < self.n and self.lows[j + 1].endswith("ing"):
@@ -422,6 +462,9 @@ class SentenceReader:
         for k in range(j + 1, stop):
             if self.lows[k] in ("and", "but") and k + 1 < self.n:
                 later = self._skip(k + 1)
+                negated = later < self.n and self._negation(later)
+                if negated and negated < self.n and self.lemmas[negated] in lx.DUTY_VERBS:
+                    return self._finding(PERSON_BLAME, "subject_harm", i, negated + 1, subject)
                 if later < self.n and (
                     self._harm(later)
                     or self.lemmas[later] == "go"
@@ -453,6 +496,12 @@ class SentenceReader:
                 and k == j
             ):
                 return self._finding(JUDGING_WORD, "evaluation", i, k + 1, subject)
+            if (
+                low == "manager"
+                and k == j
+                and self._window_has(k + 1, 5, {"hear", "know", "told", "informed", "aware", "involved"})
+            ):
+                return self._finding(JUDGING_WORD, "sanction", i, k + 1, subject)
             if low in ("file", "record") and k == j and i and self.lows[i - 1] in ("in", "into", "to", "on"):
                 return self._finding(JUDGING_WORD, "sanction", i, k + 1, subject)
             if low in lx.JUDGEMENT_ADJECTIVES or low in ("lazy", "careless", "sloppy", "bad", "reckless"):
@@ -546,6 +595,12 @@ class SentenceReader:
             }:
                 return self._finding(PERSON_BLAME, "evaluation", i, k + 2, subject)
             return None
+        if (
+            low.endswith("ing")
+            and (lem in lx.HARM_VERBS or lem in lx.PARTICLE_HARM)
+            and set(self.lows[j + 1 : k]) & lx.REPEAT_MARKERS
+        ):
+            return self._finding(PERSON_BLAME, "repeat", i, k + 1, subject)  # "is always breaking staging"
         if low in ("supposed", "meant") and k + 1 < self.n and self.lows[k + 1] == "to" and certain:
             return self._finding(HINDSIGHT, "counterfactual", i, min(k + 3, self.n), subject)
         if low == "one" and k + 1 < self.n and self.lows[k + 1] in ("who", "that"):
@@ -645,7 +700,10 @@ class SentenceReader:
                 if self.lows[k] in lx.PARTICLE_HARM[lem] or self.lemmas[k] in lx.PARTICLE_HARM[lem]:
                     human = lem in ("mess", "screw", "drop", "let", "leave", "sleep", "fall")
                     return k + 1, "human" if human else "any"
-        if lem in lx.VALUE_SENSITIVE_VERBS and not self._window_has(j + 1, 5, lx.VALUABLE_OBJECTS):
+        if lem in lx.VALUE_SENSITIVE_VERBS and (
+            not self._window_has(j + 1, 5, lx.VALUABLE_OBJECTS)
+            or self._window_has(j + 1, 4, {"staging", "test", "sandbox", "stale", "old", "temporary", "unused", "tmp"})
+        ):
             return None
         if lem in lx.LAPSE_VERBS and self._window_has(j + 1, 12, lx.CIRCUMSTANCE_WORDS):
             return None
@@ -728,7 +786,7 @@ class SentenceReader:
                         found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 2, (j, person[0])))
                 else:
                     person = self.person_at(j)
-                    if person and person[1] == "certain" and person[0] < self.n:
+                    if person and person[1] != "maybe" and person[0] < self.n:
                         verb = self._skip(person[0])
                         if (
                             verb < self.n
@@ -784,7 +842,7 @@ class SentenceReader:
                 and self.lemmas[k - 2] in ("come", "be", "all", "entirely", "squarely", "largely", "mostly", "purely")
             ):
                 person = self.person_at(k + 1)
-                if person and person[1] == "certain":
+                if person and person[1] != "maybe":
                     found.append(self._finding(PERSON_BLAME, "evaluation", k - 2, person[0], (k + 1, person[0])))
             if low == "with" and k and self.lemmas[k - 1] in ("lie", "rest", "squarely", "firmly"):
                 person = self.person_at(k + 1)
@@ -807,8 +865,25 @@ class SentenceReader:
                 )
                 if j < self.n and (self.lemmas[j] == "be" or self.lows[j] in (":", "=", "-", "–", "—")):
                     person = self.person_at(self._skip_words(j + 1, {"simply", "just", "clearly", "obviously"}))
-                    if person and person[1] == "certain":
+                    if person and person[1] != "maybe":
                         found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], None))
+            if (
+                low == "by"
+                and k >= 2
+                and self.lows[k - 1].endswith("ly")
+                and self.lows[k - 2] in ("caused", "triggered", "introduced", "broken")
+            ):
+                person = self.person_at(k + 1)
+                if person and person[1] != "maybe":
+                    found.append(
+                        self._finding(
+                            PERSON_BLAME,
+                            "evaluation",
+                            k - 2,
+                            person[0] + (2 if person[0] < self.n and self.lemmas[person[0]] == "POSS" else 0),
+                            (k + 1, person[0]),
+                        )
+                    )
             if (
                 low == "by"
                 and k
@@ -821,7 +896,7 @@ class SentenceReader:
                 person = self.person_at(k + 1)
                 if (
                     person
-                    and person[1] == "certain"
+                    and person[1] != "maybe"
                     and not (
                         person[0] < self.n
                         and self.lemmas[person[0]] == "POSS"
@@ -832,7 +907,7 @@ class SentenceReader:
             if lem == "blame" and k + 1 < self.n and self.lows[k - 1 : k] != ["no"]:
                 j = self._skip_words(k + 1, {"it", "this", "on", "everything", "all", "that", "the", "outage"})
                 person = self.person_at(j)
-                if person and person[1] == "certain" and not self._negated_before(k):
+                if person and person[1] != "maybe" and not self._negated_before(k):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (j, person[0])))
             if (
                 low
@@ -841,7 +916,7 @@ class SentenceReader:
                 and self.lows[k - 1] in ("second", "third", "fourth", "fifth", "another", "nth", "umpteenth", "every")
             ):
                 person = self.person_at(k + 1)
-                if person and person[1] == "certain":
+                if person and person[1] != "maybe":
                     verb = self._skip(person[0])
                     if verb < self.n and self.lemmas[verb] == "have":
                         verb = self._skip(verb + 1)
@@ -854,10 +929,10 @@ class SentenceReader:
                 else:
                     continue
                 person = self.person_at(j)
-                if person and person[1] == "certain" and person[0] < self.n and self.lemmas[person[0]] == "POSS":
+                if person and person[1] != "maybe" and person[0] < self.n and self.lemmas[person[0]] == "POSS":
                     if self._possessive_is_action(person[0] + 1, judged=low == "thanks") and self._harm_before(k):
                         found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0] + 2, (j, person[0])))
-                elif person and person[1] == "certain" and (self.lows[k + 1] == "of" or self._harm_before(k)):
+                elif person and person[1] != "maybe" and (self.lows[k + 1] == "of" or self._harm_before(k)):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (j, person[0])))
         return found
 
@@ -1034,6 +1109,9 @@ class SentenceReader:
         found = []
         for k in range(self.n):
             low, lem = self.lows[k], self.lemmas[k]
+            if low in ("terminated", "terminate") and k and (self.lemmas[k - 1] == "be" or self.person_at(k + 1)):
+                found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 1))
+                continue
             if (
                 low in ("firing", "sackable", "fireable")
                 and k + 1 < self.n
@@ -1298,6 +1376,7 @@ _REPAIR_VERBS = lx._words(
     detect discover locate repair quarantine document describe explain show share point highlight find
     remove clean correct undo roll"""
 )
+_NOT_MODIFIERS = lx._words("who that which and or but was is were are has had have did does do not")
 _BARE_PARTICIPLES = lx._words("read put set hit cut let run come become quit shut spread cast split")
 _COMMON_WORDS = lx._words(
     """will mark grace hope faith joy ray rose dawn june bill frank jack sandy rob may max ivy page pat

@@ -53,7 +53,7 @@ SYSTEM_NAMES = _words(
 HARM_VERBS = _words(
     """break wipe nuke delete drop corrupt crash destroy expose leak ruin trash overwrite cause botch
     fumble fat-finger fatfinger bungle blunder goof neglect ignore skip overlook miss forget rubber-stamp
-    rubberstamp erase misconfigure mistype sabotage"""
+    rubberstamp erase misconfigure mistype sabotage truncate"""
 )
 # Verbs that need a particle or object to do harm: "take down", "mess up", "knock over".
 PARTICLE_HARM = {
@@ -64,8 +64,9 @@ PARTICLE_HARM = {
     "screw": _words("up"),
     "blow": _words("up away"),
     "wipe": _words("out"),
-    "push": _words("untested"),
-    "let": _words("expire lapse slip rot"),
+    "push": _words("untested credentials secrets secret keys key password passwords tokens token"),
+    "let": _words("expire lapse slip rot fill overflow die"),
+    "lock": _words("out"),
     "leave": _words("running open enabled unattended unlocked broken half-done unfinished"),
     "drop": _words("ball"),
     "sleep": _words("through"),
@@ -120,13 +121,15 @@ ATTENTION_VERBS = _words(
     """remind train retrain educate re-educate coach brief talk speak discuss warn tell ask encourage insist
     stress emphasise emphasize reiterate reinforce focus concentrate exercise pay watch double-check doublecheck
     adhere comply apologise apologize slow memorise memorize remember mentor lecture urge instruct caution
-    re-train refresh teach communicate instil instill explain walk acknowledge"""
+    re-train refresh teach communicate instil instill explain walk acknowledge announce read follow check
+    verify consult re-read"""
 )
 ATTENTION_NOUNS = _words(
     """reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
     lunch-and-learn refresher session sessions meeting meetings talk talks caution attention vigilance care
     focus briefing workshop course apology warning discipline diligence culture mindset retro retrospective
-    onboarding importance lesson lessons learnings presentation webinar seminar class reading"""
+    onboarding importance lesson lessons learnings presentation webinar seminar class reading feedback
+    expectations guidance"""
 )
 CARE_WORDS = _words(
     """careful carefully cautious cautiously vigilant vigilantly attentive attentively closely thoroughly
@@ -189,11 +192,12 @@ FIRST_NAMES = _words(
 )
 
 # Verbs that only do harm to something of value: "deleted the production bucket", not "deleted the stale branch".
-VALUE_SENSITIVE_VERBS = _words("delete drop remove")
+VALUE_SENSITIVE_VERBS = _words("delete drop remove truncate")
 VALUABLE_OBJECTS = _words(
     """production prod customer customers table tables database databases db bucket record records data index
     backup backups volume cluster session sessions order orders user users ledger account accounts invoice
-    invoices payment payments live primary master main everything"""
+    invoices payment payments live primary master main everything replica replicas secret secrets key keys
+    state events history"""
 )
 # Lapses told with their circumstance ("missed the page while driving") are an account, not blame.
 LAPSE_VERBS = _words("miss skip ignore overlook")

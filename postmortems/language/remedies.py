@@ -35,7 +35,7 @@ _MODAL_HEADS = lx._words("will should must need needs to have has shall can coul
 _OBJECT_DECIDES = lx._words(
     """add create write hold run schedule organise organize send post include improve raise share circulate
     publish put set make ensure give do conduct host arrange book start launch plan introduce establish
-    increase build get have review revisit update"""
+    increase build get have review revisit update provide offer deliver"""
 )
 _KNOWING = lx._words(
     """know knows remember remembers understand understands aware follow follows read reads check checks
@@ -49,8 +49,8 @@ _AFTER_PERSON_NULL = lx._words(
 _PROHIBITIONS = lx._words("don't dont never avoid refrain no")
 _MECHANISM = lx._words(
     """block blocks blocking prevent prevents prevented refuse refuses reject rejects enforce enforced enforces
-    automatically automated automate automatic bot bots lint linter ci pipeline hook pre-commit cron gate
-    gates fails failing required validation validate validates alerting paging script scripts webhook"""
+    automatically automated automate automatic bot bots lint linter ci hook pre-commit gate gates fails
+    failing required validation validate validates alerting paging webhook"""
 )
 
 
@@ -77,7 +77,8 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
             continue
         index, modal = head
         sentence[index]
-        if not modal and index and sentence[index - 1].low not in (":", "-", "•", "*"):
+        lead = all(t.low in _PREFIXES or not t.low[:1].isalnum() for t in sentence[:index])
+        if not modal and index and not lead:
             continue
         if not modal and not _reads_as_a_proposal(sentence, index):
             continue  # "Reminded …", "The tool is careful …" tell what happened
@@ -103,8 +104,9 @@ def _reads_as_a_proposal(sentence: list[Token], index: int) -> bool:
     word = sentence[index]
     if word.low in _IMPERATIVES and word.low == word.lemma or word.low in lx.ATTENTION_NOUNS:
         return True
-    if word.low in lx.PEOPLE_GROUPS or word.low in lx.ROLE_NOUNS:
-        following = [t.low for t in sentence[index + 1 : index + 3]]
+    people = _people_subject(sentence, index)
+    if people is not None:
+        following = [t.low for t in sentence[people : people + 2]]
         return bool(set(following) & _OBLIGATIONS)
     return False
 
@@ -119,7 +121,7 @@ def _head(sentence: list[Token]) -> tuple[int, bool] | None:
         return 2, True  # "Let's train …" proposes, as "we will" does
     while i < n and (
         sentence[i].low in _PREFIXES
-        or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")")
+        or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")", ",")
         or sentence[i].low.endswith("ly")
         and i + 1 < n
     ):
@@ -233,6 +235,18 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
     if lem == "stop" and i + 1 < n and lows[i + 1].endswith("ing") and not mechanism:
         return remedy("prohibition", i, i + 2)
     # "Remind the team …", "Train Priya …", "Talk to Jonas …", "Tell the contractors to …".
+    if (
+        lem in ("tell", "ask", "warn", "urge", "instruct")
+        and not mechanism
+        and any(
+            lows[k] == "to" and k + 1 < n and lemmas[k + 1] not in _ARTEFACT_VERBS for k in range(i + 2, min(n, i + 6))
+        )
+    ):
+        return remedy("attention", i, min(n, i + 2))
+    if any(lows[k] == "and" and k + 1 < n and lemmas[k + 1] in _ARTEFACT_VERBS for k in range(i + 1, n)):
+        return None  # "Review the thresholds and lower them to 80 %" changes the alert
+    if lem == "make" and i + 3 < n and lows[i + 1] == "it" and lows[i + 2] == "clear":
+        return remedy("knowledge", i, i + 3)
     if lem in lx.ATTENTION_VERBS or low in lx.ATTENTION_VERBS:
         if lem in ("warn", "ask", "tell", "watch", "review", "refresh") and (
             mechanism or rest & lx.ARTEFACT_NOUNS and not rest & lx.PEOPLE_GROUPS and not _names_person(sentence, i + 1)
@@ -266,7 +280,13 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
             who_end + 1 : who_end + 2
         ] != ["to"]:
             obliged = False
-        if obliged and k < n and k > who_end and not mechanism and lemmas[k] not in _ARTEFACT_VERBS:
+        if (
+            obliged
+            and k < n
+            and k > who_end
+            and not mechanism
+            and (lemmas[k] in lx.ATTENTION_VERBS or lemmas[k] in _AFTER_PERSON_NULL or lemmas[k] in lx.DUTY_VERBS)
+        ):
             return remedy("obligation", i, k + 1)
         return None
     # The object decides: "write a memo", "hold a meeting", "make sure Sam knows", "put X on a plan".
@@ -347,28 +367,36 @@ def _people_subject(sentence: list[Token], i: int) -> int | None:
     """The index after a mention of people at ``i`` ("everyone", "the on-call engineers", "Sam"), or None."""
     n = len(sentence)
     j = i
-    while j < n and sentence[j].low in (
-        "the",
-        "our",
-        "all",
-        "every",
-        "each",
-        "new",
-        "any",
-        "other",
-        "senior",
-        "junior",
-        "on-call",
-        "oncall",
-        "release",
-        "platform",
-        "support",
-        "payments",
-        "database",
-        "backend",
-        "frontend",
-        "night",
-        "weekend",
+    while (
+        j < n
+        and not (
+            sentence[j].low in lx.PEOPLE_GROUPS
+            and (j + 1 >= n or sentence[j + 1].low not in lx.ROLE_NOUNS and sentence[j + 1].low not in ("rotation",))
+        )
+        and sentence[j].low
+        in (
+            "the",
+            "our",
+            "all",
+            "every",
+            "each",
+            "new",
+            "any",
+            "other",
+            "senior",
+            "junior",
+            "on-call",
+            "oncall",
+            "release",
+            "platform",
+            "support",
+            "payments",
+            "database",
+            "backend",
+            "frontend",
+            "night",
+            "weekend",
+        )
     ):
         j += 1
     if j >= n:
