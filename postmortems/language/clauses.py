@@ -339,6 +339,11 @@ class SentenceReader:
         # "The cause was X" reads the other way round; "X, who was on call," is an aside.
         marks: set[str] = set()
         j = self._skip(end, marks)
+        if self.lows[i] == "whoever" and j < self.n:
+            for k in range(j + 1, min(self.n, j + 5)):
+                harm = self._harm(k)
+                if harm:
+                    return self._finding(PERSON_BLAME, "subject_harm", i, harm[0], subject)
         if j < self.n and self.lows[j] == "," and j + 1 < self.n and self.lows[j + 1] == "who":
             close = self._find(",", j + 2, j + 8)
             j = self._skip(close + 1, marks) if close else j
@@ -376,7 +381,12 @@ class SentenceReader:
             verb = self.lemmas[j + 1]
             if verb not in lx.CREDIT_VERBS:
                 return self._finding(PERSON_BLAME, "repeat", i, j + 2, subject)
-        if lem == "have" and j + 2 < self.n and self.lows[j + 1] == "a" and self.lows[j + 2] in ("habit", "history"):
+        if (
+            lem == "have"
+            and j + 2 < self.n
+            and self.lows[j + 1] == "a"
+            and self.lows[j + 2] in ("habit", "history", "track", "pattern", "tendency", "reputation")
+        ):
             return self._finding(PERSON_BLAME, "repeat", i, min(j + 5, self.n), subject)
         negated = self._negation(j)
         if negated and sureness == "group" and self.lows[j] in ("do", "does"):
@@ -419,13 +429,13 @@ class SentenceReader:
             if certain or harm[1] == "human" or marks:
                 return self._finding(PERSON_BLAME, "subject_harm", i, harm[0], subject)
             return None
-        if not certain:
-            return None
+        if not certain and lem not in _WHO_ACTS:
+            return None  # "they" and unknown words need an act only people do ("pushed", "merged")
         if low in ("who", "that", "which"):
             return None  # a relative clause: "It was Femi who spotted …" is read as a cleft
         stop = self._clause_end(j)
         repairing = lem in _REPAIR_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")
-        if not repairing and lem not in lx.STATE_VERBS:
+        if not repairing and lem not in lx.STATE_VERBS and (certain or lem in _WHO_ACTS):
             for k in range(j + 1, min(stop, j + 6)):
                 if self.lows[k] in lx.BAD_OBJECT_ADJECTIVES and (
                     k + 1 >= self.n or self.lows[k + 1] not in ("one", "ones")
@@ -462,6 +472,13 @@ class SentenceReader:
         for k in range(j + 1, stop):
             if self.lows[k] in ("and", "but") and k + 1 < self.n:
                 later = self._skip(k + 1)
+                if (
+                    later < self.n
+                    and self.lows[later] == "never"
+                    and later + 1 < self.n
+                    and self.lemmas[later + 1] not in lx.STATE_VERBS
+                ):
+                    return self._finding(PERSON_BLAME, "subject_harm", i, later + 2, subject)
                 negated = later < self.n and self._negation(later)
                 if negated and negated < self.n and self.lemmas[negated] in lx.DUTY_VERBS:
                     return self._finding(PERSON_BLAME, "subject_harm", i, negated + 1, subject)
@@ -570,7 +587,7 @@ class SentenceReader:
             return self._finding(PERSON_BLAME, "evaluation", i, k + 1, subject)
         if low in ("culprit", "problem") and self.lows[k - 1] == "the":
             return self._finding(PERSON_BLAME, "evaluation", i, k + 1, subject)
-        if low in lx.JUDGEMENT_ADJECTIVES or low in ("asleep", "distracted", "negligent") or lem in lx.JUDGEMENT_NOUNS:
+        if low in lx.JUDGEMENT_ADJECTIVES or low in ("distracted", "negligent") or lem in lx.JUDGEMENT_NOUNS:
             return self._finding(JUDGING_WORD, "evaluation", i, k + 1, subject)
         if low in ("to", "at") and k + 1 < self.n and self.lows[k + 1] in ("blame", "fault"):
             return self._finding(PERSON_BLAME, "evaluation", i, k + 2, subject)
@@ -701,7 +718,8 @@ class SentenceReader:
                     human = lem in ("mess", "screw", "drop", "let", "leave", "sleep", "fall")
                     return k + 1, "human" if human else "any"
         if lem in lx.VALUE_SENSITIVE_VERBS and (
-            not self._window_has(j + 1, 5, lx.VALUABLE_OBJECTS)
+            self._as_planned(j)
+            or not self._window_has(j + 1, 5, lx.VALUABLE_OBJECTS)
             or self._window_has(j + 1, 4, {"staging", "test", "sandbox", "stale", "old", "temporary", "unused", "tmp"})
         ):
             return None
@@ -717,6 +735,29 @@ class SentenceReader:
             human = lem in _HUMAN_ONLY
             return j + 1, "human" if human else "any"
         return None
+
+    def _as_planned(self, j: int) -> bool:
+        """ "as step four of the plan", "as the runbook describes", "per the runbook": the act was the procedure."""
+        for k in range(j + 1, self.n):
+            if self.lows[k] in ("as", "per", "following") and self._window_has(
+                k + 1,
+                3,
+                {
+                    "step",
+                    "part",
+                    "planned",
+                    "documented",
+                    "described",
+                    "runbook",
+                    "plan",
+                    "designed",
+                    "agreed",
+                    "asked",
+                    "scheduled",
+                },
+            ):
+                return True
+        return False
 
     def _find(self, word: str, start: int, stop: int) -> int | None:
         for k in range(start, min(stop, self.n)):
@@ -822,7 +863,8 @@ class SentenceReader:
             if (
                 low == "on"
                 and k
-                and self.lemmas[k - 1] in ("be", "lie", "squarely", "entirely", "all", "totally", "100%", "fully")
+                and self.lemmas[k - 1]
+                in ("be", "lie", "sit", "rest", "fall", "squarely", "entirely", "all", "totally", "100%", "fully")
             ):
                 j = self._skip_words(k + 1, {"the", "@"})
                 person = self.person_at(k + 1) or self.person_at(j)
@@ -913,7 +955,12 @@ class SentenceReader:
                 low
                 in ("time", "times", "outage", "outages", "incident", "incidents", "mistake", "failure", "bug", "break")
                 and k
-                and self.lows[k - 1] in ("second", "third", "fourth", "fifth", "another", "nth", "umpteenth", "every")
+                and (
+                    self.lows[k - 1] in ("second", "third", "fourth", "fifth", "another", "nth", "umpteenth", "every")
+                    or self.lows[k - 1] == "first"
+                    and k >= 3
+                    and self.lows[k - 3] in ("not", "n't")
+                )
             ):
                 person = self.person_at(k + 1)
                 if person and person[1] != "maybe":
@@ -922,6 +969,30 @@ class SentenceReader:
                         verb = self._skip(verb + 1)
                     if verb < self.n and self.lemmas[verb] not in lx.CREDIT_VERBS | lx.STATE_VERBS:
                         found.append(self._finding(PERSON_BLAME, "repeat", k - 1, verb + 1, (k + 1, person[0])))
+            if (
+                low == "if"
+                and k + 4 < self.n
+                and self.lows[k + 1] == "it"
+                and self.lemmas[k + 2] == "be"
+                and self._window_has(k + 3, 2, {"for"})
+            ):
+                j = k + 4 if self.lows[k + 3] == "for" else k + 5
+                person = self.person_at(j)
+                rest = set(self.lows[j:])
+                if (
+                    person
+                    and person[1] != "maybe"
+                    and rest & {"never", "not", "n't", "wouldn't"}
+                    and not rest & {"still", "longer", "worse"}
+                ):
+                    found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (j, person[0])))
+            if (
+                lem in ("consequence", "punishment", "penalty")
+                and k >= 2
+                and self.lows[k - 1] in ("a", "as")
+                and self._window_has(0, k, {"removed", "remove", "banned", "suspended", "barred", "lose", "taken"})
+            ):
+                found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
             if low in ("because", "thanks") and k + 1 < self.n:
                 j = k + 1
                 if self.lows[j] in ("of", "to"):
@@ -1182,6 +1253,8 @@ class SentenceReader:
                     4,
                     {
                         "talk",
+                        "talking",
+                        "speaking",
                         "speak",
                         "tell",
                         "escalate",

@@ -33,7 +33,7 @@ ROLE_MODIFIERS = _words(
     database backend frontend infra infrastructure security networking mobile on-call oncall other lone offshore
     remote release incident support product web data ops qa sre dba"""
 )
-DETERMINERS = _words("the our a an that this one their his her your some")
+DETERMINERS = _words("the our a an that this one their his her your some any")
 
 # Names of systems, so a capitalised word that is a system is never read as a person.
 SYSTEM_NAMES = _words(
@@ -201,4 +201,4 @@ VALUABLE_OBJECTS = _words(
 )
 # Lapses told with their circumstance ("missed the page while driving") are an account, not blame.
 LAPSE_VERBS = _words("miss skip ignore overlook")
-CIRCUMSTANCE_WORDS = _words("while because as since during when")
+CIRCUMSTANCE_WORDS = _words("while because as since when")
