@@ -461,7 +461,8 @@ class SentenceReader:
         window = self.lows[j + 1 : stop]
         if marks & {"careless"}:
             return self._finding(PERSON_BLAME, "subject_harm", i, j + 1, subject)
-        if "repeat" in marks or "again" in window or ("as", "usual") in zip(window, window[1:], strict=False):
+        before_other = window[: next((n for n, w in enumerate(window) if w in _CLAUSE_OPENERS), len(window))]
+        if "repeat" in marks or "again" in before_other or ("as", "usual") in zip(window, window[1:], strict=False):
             return self._finding(PERSON_BLAME, "repeat", i, stop, subject)
         for k in range(j + 1, stop):
             if self.lows[k] == "by" and k + 1 < self.n and self.lows[k + 1] in ("mistake", "accident"):
@@ -581,6 +582,8 @@ class SentenceReader:
         if k >= self.n:
             return None
         low, lem = self.lows[k], self.lemmas[k]
+        if low == "why" and k == j + 1:
+            return self._finding(PERSON_BLAME, "evaluation", i, k + 1, subject)  # "Pascal is why the export failed"
         if lem in lx.CAUSE_NOUNS and low != "problem":
             if low == "cause" and k + 1 < self.n and self.lows[k + 1] == "analysis":
                 return None
@@ -1412,7 +1415,8 @@ class SentenceReader:
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, verb + 2)))
             elif low == "whose" and k + 1 < self.n and question:
                 nxt = self.lemmas[k + 1]
-                if nxt in _ACTION_NOUNS or nxt in ("fault", "idea", "mistake", "responsibility", "call"):
+                acted = k + 2 < self.n and (self._harm(k + 2) or self.lemmas[k + 2] in _WHO_ACTS)
+                if nxt in _ACTION_NOUNS or nxt in ("fault", "idea", "mistake", "responsibility", "call") or acted:
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, k + 2))
             elif (
                 low in ("name", "names")
@@ -1449,6 +1453,7 @@ _REPAIR_VERBS = lx._words(
     detect discover locate repair quarantine document describe explain show share point highlight find
     remove clean correct undo roll"""
 )
+_CLAUSE_OPENERS = lx._words("after when because once until while before since as")
 _NOT_MODIFIERS = lx._words("who that which and or but was is were are has had have did does do not")
 _BARE_PARTICIPLES = lx._words("read put set hit cut let run come become quit shut spread cast split")
 _COMMON_WORDS = lx._words(

@@ -24,7 +24,8 @@ ROLE_NOUNS = _words(
     author contractor contractors consultant dba sre sres sysadmin admin administrator oncall on-call oncaller
     newbie hire starter joiner junior senior lead manager guy guys folks employee staffer analyst architect
     tester designer commander responder responders human person people colleague colleagues coworker
-    teammate teammates"""
+    teammate teammates agent agents rep reps representative technician specialist trainee maintainer
+    maintainers owner deployer"""
 )
 # "the payments team", "ops", "QA": a group of people as the one who failed.
 GROUP_NOUNS = _words("team squad crew ops qa devops support department")
@@ -65,7 +66,7 @@ PARTICLE_HARM = {
     "blow": _words("up away"),
     "wipe": _words("out"),
     "push": _words("untested credentials secrets secret keys key password passwords tokens token"),
-    "let": _words("expire lapse slip rot fill overflow die"),
+    "let": _words("expire lapse slip rot fill overflow die back pile build grow"),
     "lock": _words("out"),
     "leave": _words("running open enabled unattended unlocked broken half-done unfinished"),
     "drop": _words("ball"),
@@ -122,14 +123,14 @@ ATTENTION_VERBS = _words(
     stress emphasise emphasize reiterate reinforce focus concentrate exercise pay watch double-check doublecheck
     adhere comply apologise apologize slow memorise memorize remember mentor lecture urge instruct caution
     re-train refresh teach communicate instil instill explain walk acknowledge announce read follow check
-    verify consult re-read"""
+    verify consult re-read rehearse practise practice"""
 )
 ATTENTION_NOUNS = _words(
     """reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
     lunch-and-learn refresher session sessions meeting meetings talk talks caution attention vigilance care
     focus briefing workshop course apology warning discipline diligence culture mindset retro retrospective
     onboarding importance lesson lessons learnings presentation webinar seminar class reading feedback
-    expectations guidance"""
+    expectations guidance brown-bag brownbag demo town-hall all-hands"""
 )
 CARE_WORDS = _words(
     """careful carefully cautious cautiously vigilant vigilantly attentive attentively closely thoroughly

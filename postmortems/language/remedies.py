@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import simplemma
+
 from . import lexicon as lx
 from .clauses import Token, _fix_possessives, sentences_of, tokens_of
 
@@ -424,7 +426,15 @@ def _people_subject(sentence: list[Token], i: int) -> int | None:
         and word.low not in lx.SYSTEM_NAMES
         and word.low not in lx.PEOPLE_GROUPS
         and word.text.isalpha()
-        and (i or word.low in lx.FIRST_NAMES)
+        and (
+            i
+            or word.low in lx.FIRST_NAMES
+            or (
+                j + 1 < n
+                and sentence[j + 1].low in ("to", "will", "must", "should")
+                and not simplemma.is_known(word.low, lang="en")
+            )
+        )
     ):
         end = j + 1
         if end < n and sentence[end].capital and sentence[end].low not in lx.SYSTEM_NAMES:
