@@ -436,7 +436,7 @@ class SentenceReader:
         stop = self._clause_end(j)
         repairing = lem in _REPAIR_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")
         if not repairing and lem not in lx.STATE_VERBS and (certain or lem in _WHO_ACTS):
-            for k in range(j + 1, min(stop, j + 6)):
+            for k in range(j + 1, min(stop, j + 9)):
                 if self.lows[k] in lx.BAD_OBJECT_ADJECTIVES and (
                     k + 1 >= self.n or self.lows[k + 1] not in ("one", "ones")
                 ):
@@ -582,6 +582,13 @@ class SentenceReader:
         if k >= self.n:
             return None
         low, lem = self.lows[k], self.lemmas[k]
+        if (
+            low in ("person", "party", "guy", "one", "engineer")
+            and k + 1 < self.n
+            and self.lows[k + 1] == "responsible"
+        ):
+            k += 1
+            low, lem = self.lows[k], self.lemmas[k]
         if low == "why" and k == j + 1:
             return self._finding(PERSON_BLAME, "evaluation", i, k + 1, subject)  # "Pascal is why the export failed"
         if lem in lx.CAUSE_NOUNS and low != "problem":
@@ -728,6 +735,8 @@ class SentenceReader:
             return None
         if lem in lx.LAPSE_VERBS and self._window_has(j + 1, 12, lx.CIRCUMSTANCE_WORDS):
             return None
+        if lem.startswith("mis") and len(lem) > 6 and lem[3:] in _MIS_VERBS:
+            return j + 1, "human"  # "misrouted", "misconfigured", "mislabelled": done wrongly
         if lem in lx.HARM_VERBS and not (low.endswith("ing") and j and self.lemmas[j - 1] not in ("be", "keep")):
             if (
                 lem in ("lock", "disable", "drop", "delete", "kill", "miss", "skip", "ignore", "lose")
@@ -972,6 +981,15 @@ class SentenceReader:
                         verb = self._skip(verb + 1)
                     if verb < self.n and self.lemmas[verb] not in lx.CREDIT_VERBS | lx.STATE_VERBS:
                         found.append(self._finding(PERSON_BLAME, "repeat", k - 1, verb + 1, (k + 1, person[0])))
+            if (
+                low == "to"
+                and k >= 2
+                and self.lows[k - 1] == "back"
+                and self.lemmas[k - 2] in ("trace", "come", "go", "lead", "point")
+            ):
+                person = self.person_at(k + 1)
+                if person and person[1] != "maybe":
+                    found.append(self._finding(PERSON_BLAME, "evaluation", k - 2, person[0], (k + 1, person[0])))
             if (
                 low == "if"
                 and k + 4 < self.n
@@ -1401,7 +1419,7 @@ class SentenceReader:
                 low == "which"
                 and k + 1 < self.n
                 and (
-                    self.lows[k + 1] in ("one", "engineer", "developer", "person", "dev", "idiot", "team", "of")
+                    (self.lows[k + 1] in ("one", "person", "idiot", "team", "of") or self.lows[k + 1] in lx.ROLE_NOUNS)
                     and (self.lows[k + 1] != "one" or self._window_has(k + 2, 2, {"of"}))
                     and (self.lows[k + 1] != "of" or self._window_has(k + 2, 1, {"you", "them", "us"}))
                 )
@@ -1453,6 +1471,7 @@ _REPAIR_VERBS = lx._words(
     detect discover locate repair quarantine document describe explain show share point highlight find
     remove clean correct undo roll"""
 )
+_MIS_VERBS = lx._words("route configure label name type read judge manage handle direct click apply set")
 _CLAUSE_OPENERS = lx._words("after when because once until while before since as")
 _NOT_MODIFIERS = lx._words("who that which and or but was is were are has had have did does do not")
 _BARE_PARTICIPLES = lx._words("read put set hit cut let run come become quit shut spread cast split")

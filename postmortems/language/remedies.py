@@ -250,7 +250,7 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
     if lem == "make" and i + 3 < n and lows[i + 1] == "it" and lows[i + 2] == "clear":
         return remedy("knowledge", i, i + 3)
     if lem in lx.ATTENTION_VERBS or low in lx.ATTENTION_VERBS:
-        if lem in ("warn", "ask", "tell", "watch", "review", "refresh") and (
+        if lem in ("warn", "ask", "tell", "review", "refresh") and (
             mechanism or rest & lx.ARTEFACT_NOUNS and not rest & lx.PEOPLE_GROUPS and not _names_person(sentence, i + 1)
         ):
             return None
@@ -287,7 +287,13 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
             and k < n
             and k > who_end
             and not mechanism
-            and (lemmas[k] in lx.ATTENTION_VERBS or lemmas[k] in _AFTER_PERSON_NULL or lemmas[k] in lx.DUTY_VERBS)
+            and (
+                lemmas[k] in lx.ATTENTION_VERBS
+                or lemmas[k] in _AFTER_PERSON_NULL
+                or lemmas[k] in lx.DUTY_VERBS
+                or set(lows[who_end:k]) & {"always", "never"}
+                or (lemmas[k] == "do" and set(lows[who_end:k]) & {"must", "should", "need", "needs"})
+            )
         ):
             return remedy("obligation", i, k + 1)
         return None
@@ -311,7 +317,7 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
             if lows[k] in (",", ";", "so", "that", "which") and k > i + 1:
                 break
             if lows[k] in lx.ATTENTION_NOUNS or lemmas[k] in lx.ATTENTION_NOUNS:
-                if lows[k] in ("care", "focus", "talk", "warning") and k == i + 1:
+                if lows[k] in ("care", "talk", "warning") and k == i + 1:
                     continue
                 if (
                     lows[k] in ("meeting", "meetings", "session", "sessions")
