@@ -455,7 +455,7 @@ class SentenceReader:
         if (
             lem in lx.CREDIT_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")
         ) or lem in lx.STATE_VERBS:
-            return None
+            return self._later_harm(i, j, stop, subject) if lem not in _REPAIR_VERBS else None
         # An ordinary act turned into a slip: "pushed untested code", "approved it without reading it",
         # "ran it against prod by mistake", "broke the build again".
         window = self.lows[j + 1 : stop]
@@ -469,7 +469,10 @@ class SentenceReader:
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
             if self.lows[k] == "straight" and k + 2 < self.n and self.lows[k + 1] in ("to", "into", "onto"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 3, subject)
-        # "Priya acknowledged the page and then went back to sleep": a later harm in the same clause.
+        return self._later_harm(i, j, stop, subject)
+
+    def _later_harm(self, i: int, j: int, stop: int, subject) -> Finding | None:
+        """ "Priya acknowledged the page and then went back to sleep": a later harm in the same clause."""
         for k in range(j + 1, stop):
             if self.lows[k] in ("and", "but") and k + 1 < self.n:
                 later = self._skip(k + 1)
@@ -1011,7 +1014,9 @@ class SentenceReader:
                 lem in ("consequence", "punishment", "penalty")
                 and k >= 2
                 and self.lows[k - 1] in ("a", "as")
-                and self._window_has(0, k, {"removed", "remove", "banned", "suspended", "barred", "lose", "taken"})
+                and self._window_has(
+                    0, k, {"removed", "remove", "banned", "suspended", "barred", "lose", "taken", "take", "off"}
+                )
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
             if low in ("because", "thanks") and k + 1 < self.n:

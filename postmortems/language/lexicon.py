@@ -25,7 +25,7 @@ ROLE_NOUNS = _words(
     newbie hire starter joiner junior senior lead manager guy guys folks employee staffer analyst architect
     tester designer commander responder responders human person people colleague colleagues coworker
     teammate teammates agent agents rep reps representative technician specialist trainee maintainer
-    maintainers owner deployer"""
+    maintainers owner deployer captain contact liaison"""
 )
 # "the payments team", "ops", "QA": a group of people as the one who failed.
 GROUP_NOUNS = _words("team squad crew ops qa devops support department")
@@ -68,7 +68,9 @@ PARTICLE_HARM = {
     "push": _words("untested credentials secrets secret keys key password passwords tokens token"),
     "let": _words("expire lapse slip rot fill overflow die back pile build grow"),
     "lock": _words("out"),
-    "leave": _words("running open enabled unattended unlocked broken half-done unfinished"),
+    "leave": _words(
+        "running open enabled unattended unlocked broken half-done unfinished exposed public unprotected unpatched"
+    ),
     "drop": _words("ball"),
     "sleep": _words("through"),
     "fall": _words("asleep"),

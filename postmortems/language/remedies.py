@@ -84,7 +84,7 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
             continue
         if not modal and not _reads_as_a_proposal(sentence, index):
             continue  # "Reminded …", "The tool is careful …" tell what happened
-        remedy = _read_action(sentence)
+        remedy = _read_action(sentence, prose=True)
         if remedy:
             found.append(remedy)
     return found
@@ -151,7 +151,7 @@ def _span(sentence: list[Token], i: int, j: int) -> tuple[int, int]:
     return sentence[i].start, sentence[j - 1].end
 
 
-def _read_action(sentence: list[Token]) -> NullRemedy | None:
+def _read_action(sentence: list[Token], prose: bool = False) -> NullRemedy | None:
     n = len(sentence)
     lows = [t.low for t in sentence]
     lemmas = [t.lemma for t in sentence]
@@ -293,6 +293,8 @@ def _read_action(sentence: list[Token]) -> NullRemedy | None:
                 or lemmas[k] in lx.DUTY_VERBS
                 or set(lows[who_end:k]) & {"always", "never"}
                 or (lemmas[k] == "do" and set(lows[who_end:k]) & {"must", "should", "need", "needs"})
+                # A title that obliges people ("Everyone must use dry-run mode") changes no artefact.
+                or (not prose and lemmas[k] not in _ARTEFACT_VERBS and set(lows[who_end:k]) & _OBLIGATIONS)
             )
         ):
             return remedy("obligation", i, k + 1)
