@@ -27,7 +27,7 @@ from functools import cached_property, lru_cache
 from . import advice
 from . import phrases as p
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
-from .clauses import read_sentences
+from .clauses import chunks, read_sentences
 from .people import capitalised_words, directory_for, directory_names, name_spans
 from .remedies import read_remedy, read_remedy_in_prose
 from .rewrite import propose
@@ -312,8 +312,25 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
     """
     if not text or text.isspace():
         return []
-    reading = _Reading(text, tuple(sorted({person for person in people if person})))
-    return [reading.with_rewrite(flag) for flag in _flag_all(reading)]
+    directory = tuple(sorted({person for person in people if person}))
+    return [_moved(flag, offset) for offset, chunk in chunks(text) for flag in _checked_sentence(chunk, directory)]
+
+
+@lru_cache(maxsize=50_000)
+def _checked_sentence(chunk: str, people: tuple[str, ...]) -> tuple[Flag, ...]:
+    """The flags of one sentence (or line), kept per process: typing changes one sentence at a time."""
+    reading = _Reading(chunk, people)
+    return tuple(reading.with_rewrite(flag) for flag in _flag_all(reading))
+
+
+def _moved(flag: Flag, offset: int) -> Flag:
+    if not offset:
+        return flag
+    rewrite_start = flag.rewrite_start + offset if flag.rewrite_start >= 0 else -1
+    rewrite_end = flag.rewrite_end + offset if flag.rewrite_end >= 0 else -1
+    return replace(
+        flag, start=flag.start + offset, end=flag.end + offset, rewrite_start=rewrite_start, rewrite_end=rewrite_end
+    )
 
 
 def _flag_all(reading: _Reading) -> list[Flag]:

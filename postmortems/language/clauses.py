@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import simplemma
 
@@ -1519,10 +1520,33 @@ _WHO_ACTS = lx._words(
 _NEUTRAL_WHO_VERBS = lx._words("own know be have see join attend call lead write help answer want like")
 
 
+# A sentence or line of text: what is read, and cached, as one piece.
+_CHUNK = re.compile(r"\S[^\n]*?(?:[.!?;](?=\s|$)|(?=\n)|$)")
+
+
+def chunks(text: str):
+    """(offset, text) of each sentence or line, the unit the readers cache their work on."""
+    return ((match.start(), match.group()) for match in _CHUNK.finditer(text))
+
+
+@lru_cache(maxsize=50_000)
+def _findings_in(chunk: str, people: frozenset[str]) -> tuple[Finding, ...]:
+    tokens = _fix_possessives(tokens_of(chunk))
+    return tuple(
+        finding for sentence in sentences_of(tokens) for finding in SentenceReader(sentence, people).findings()
+    )
+
+
+def _moved(finding: Finding, offset: int) -> Finding:
+    subject = finding.subject and (finding.subject[0] + offset, finding.subject[1] + offset)
+    return Finding(finding.rule, finding.kind, finding.start + offset, finding.end + offset, subject)
+
+
 def read_sentences(text: str, people: frozenset[str]) -> list[Finding]:
-    """Every finding of the clause reader in ``text``, in text order."""
-    tokens = _fix_possessives(tokens_of(text))
-    found = []
-    for sentence in sentences_of(tokens):
-        found.extend(SentenceReader(sentence, people).findings())
+    """Every finding of the clause reader in ``text``, in text order.
+
+    Each sentence's reading is kept in a per-process cache, so text being typed is read again only
+    where it changed (the live check sends the whole field on every pause).
+    """
+    found = [_moved(finding, offset) for offset, chunk in chunks(text) for finding in _findings_in(chunk, people)]
     return sorted(found, key=lambda f: (f.start, -f.end))

@@ -12,11 +12,12 @@ standing, unless a mechanism (a check that blocks, an automatic alert) carries i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import simplemma
 
 from . import lexicon as lx
-from .clauses import Token, _fix_possessives, sentences_of, tokens_of
+from .clauses import Token, _fix_possessives, chunks, sentences_of, tokens_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,16 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
     so an account of what happened ("Priya reminded the channel at 02:10") is left alone.
     """
     found = []
-    for sentence in sentences_of(_fix_possessives(tokens_of(text))):
+    for offset, chunk in chunks(text):
+        for remedy in _prose_remedies_in(chunk):
+            found.append(NullRemedy(remedy.kind, remedy.start + offset, remedy.end + offset))
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
+    found = []
+    for sentence in sentences_of(_fix_possessives(tokens_of(chunk))):
         head = _head(sentence)
         if head is None:
             continue
@@ -87,7 +97,7 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
         remedy = _read_action(sentence, prose=True)
         if remedy:
             found.append(remedy)
-    return found
+    return tuple(found)
 
 
 _IMPERATIVES = (

@@ -41,7 +41,10 @@ _PARTICIPLES = {
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence of ``text`` that holds ``start:end`` (offsets of its first and last character)."""
-    for match in _SENTENCE.finditer(text):
+    begin = max(
+        text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start), text.rfind("\n", 0, start)
+    )
+    for match in _SENTENCE.finditer(text, begin + 1):
         if match.start() <= start < match.end() or (match.start() < end <= match.end()):
             s, e = match.span()
             while s < e and text[s].isspace():

@@ -25,7 +25,9 @@ CORPUS_PEOPLE = [
 
 REMEDY_CORPUS = Path(__file__).with_name("remedy_corpus.tsv")
 _BATCH = re.compile(r"^# batch (?P<batch>\d+)(?: \((?P<header>[^)]*)\))?")
-_FIRST_SIGHT = re.compile(r"first sight: (?:precision (?P<precision>[\d.]+), )?recall (?P<recall>[\d.]+)(?:, real fixes refused (?P<refused>[\d.]+))?")
+_FIRST_SIGHT = re.compile(
+    r"first sight: (?:precision (?P<precision>[\d.]+), )?recall (?P<recall>[\d.]+)(?:, real fixes refused (?P<refused>[\d.]+))?"
+)
 
 
 def _read_corpus(path):
@@ -505,9 +507,7 @@ def test_corpus_precision_and_recall():
         batch_precision, batch_recall, _, _ = _figures(in_batch)
         seen = first_sight.get(batch)
         at_first = f"; first sight {seen['precision']:.3f} / {seen['recall']:.3f}" if seen else ""
-        figures += (
-            f"\n  batch {batch} ({len(in_batch)}): now {batch_precision:.3f} / {batch_recall:.3f}{at_first}"
-        )
+        figures += f"\n  batch {batch} ({len(in_batch)}): now {batch_precision:.3f} / {batch_recall:.3f}{at_first}"
     latest = max(first_sight, key=int)
     figures += (
         f"\nlatest batch {latest} at first sight: precision {first_sight[latest]['precision']:.3f}, "

@@ -104,7 +104,9 @@ def test_publishing_needs_a_concrete_change_to_the_system(ready_review):
         review=ready_review, incident=ready_review.incident, title="Add a lint rule for pool sizes", change_url=""
     )
     # The appeal to care is still shown in the published review, so it stays a language note to act on.
-    assert [item.source for item in services.open_flags(ready_review)] == ["Action item “Be more careful with pool sizes”"]
+    assert [item.source for item in services.open_flags(ready_review)] == [
+        "Action item “Be more careful with pool sizes”"
+    ]
     ready_review.action_items.filter(title__startswith="Be more careful").delete()
     assert services.publish_blockers(ready_review) == []
 
