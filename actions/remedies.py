@@ -47,7 +47,10 @@ def check_remedy(title: str, description: str = "") -> RemedyVerdict:
 def attention_remedy_error(title: str, description: str = "") -> str | None:
     """Why this item is refused as a null remedy, with examples of system changes; None when it is fine."""
     verdict = check_remedy(title, description)
-    return f"{verdict.explanation} {verdict.suggestion}" if verdict.refused else None
+    if not verdict.refused:
+        return None
+    instead = f" For example: “{verdict.rewrite}”" if verdict.rewrite and verdict.rewrite.startswith(("Make", "Add")) else ""
+    return f"{verdict.explanation} {verdict.suggestion}{instead}"
 
 
 def is_null_remedy(title: str, description: str = "") -> bool:

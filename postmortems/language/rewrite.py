@@ -188,7 +188,7 @@ def _gerund(verb: str) -> str:
 def _as_system_change(body: str) -> str | None:
     """ "Remind everyone to double-check the region" → "Make the tooling check the region …"."""
     match = re.search(
-        r"(?i)\b(?:remind|tell|ask|encourage|train|warn|urge)\s+(?:\w+\s+){0,4}?to\s+(?:always\s+|be\s+sure\s+to\s+)?"
+        r"(?i)\b(?:remind|tell|ask|encourage|train|warn|urge)\s+(?:[\w-]+\s+){0,4}?to\s+(?:always\s+|be\s+sure\s+to\s+)?"
         r"(?:double-check|check|verify|confirm|look\s+at|review|read)\s+(?P<what>[^,;]+)",
         body,
     )

@@ -277,3 +277,37 @@ def test_anonymising_leaves_ordinary_words_alone(review, facilitator):
     assert result == (
         "Engineer A paged Engineer A; the on-call engineer may restart it. Engineer A said so. The facilitator agreed."
     )
+
+
+def test_notes_are_stored_on_save_and_the_publish_check_lists_everything_the_review_shows(
+    client, ready_review, facilitator
+):
+    review = ready_review
+    review.title = "Priya broke checkout"
+    review.save()
+    # Stored with the text when it is saved, as the rendered markdown is.
+    assert [flag["excerpt"] for flag in review.language_notes["title"]["flags"]] == ["Priya broke"]
+    entry = review.incident.timeline.first()
+    entry.text = "Jonas ignored the disk alert for an hour."
+    entry.save()
+    item = ActionItemFactory(
+        review=review, incident=review.incident, title="Add a canary, because Sam skipped the staging deploy"
+    )
+    sources = {item.source: item.anchor for item in services.open_flags(review)}
+    assert sources["Title"] == "review-title"
+    assert any(source.startswith("Timeline") for source in sources)
+    assert sources["Action item “Add a canary, because Sam skipped the staging deploy”"] == f"action-{item.pk}"
+
+    client.force_login(facilitator)
+    gate = client.get(reverse("review_publish", args=[review.pk])).text
+    for anchor in ("#review-title", f"#entry-{entry.pk}", f"#action-{item.pk}"):
+        assert anchor in gate
+    assert "No open notes" not in gate
+
+
+def test_text_the_guide_cannot_read_blocks_publishing_as_not_checked(ready_review):
+    ready_review.got_lucky = "Der Fehler wurde zufällig bemerkt, weil jemand die Seite gerade neu geladen hat."
+    ready_review.save()
+    assert ready_review.language_notes["got_lucky"]["checked"] is False
+    assert [part.source for part in services.unchecked_texts(ready_review)] == ["Where we got lucky"]
+    assert any("not checked" in blocker for blocker in services.publish_blockers(ready_review))
