@@ -280,6 +280,7 @@ class ImportRowForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         check_while_typing(self, "text")
+        self.fields["text"].widget.attrs["data-check-now"] = ""  # the preview shows notes before anyone types
 
     def clean(self):
         cleaned = super().clean()

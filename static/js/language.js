@@ -57,6 +57,16 @@
       });
   }
 
+  // Text already in a field that asks for it (the transcript preview) is read once the page is shown.
+  function checkShown(root) {
+    if (!checkUrl) return;
+    root.querySelectorAll("[data-language-check][data-check-now]").forEach(function (field, index) {
+      if (field.value.trim()) setTimeout(function () { check(field); }, index * 50);
+    });
+  }
+  checkShown(document);
+  document.addEventListener("htmx:afterSwap", function (event) { checkShown(event.target); });
+
   var timers = new WeakMap();
   document.addEventListener("input", function (event) {
     var field = event.target;
