@@ -49,7 +49,9 @@ def attention_remedy_error(title: str, description: str = "") -> str | None:
     verdict = check_remedy(title, description)
     if not verdict.refused:
         return None
-    instead = f" For example: “{verdict.rewrite}”" if verdict.rewrite and verdict.rewrite.startswith(("Make", "Add")) else ""
+    instead = (
+        f" For example: “{verdict.rewrite}”" if verdict.rewrite and verdict.rewrite.startswith(("Make", "Add")) else ""
+    )
     return f"{verdict.explanation} {verdict.suggestion}{instead}"
 
 

@@ -61,7 +61,8 @@
   function checkShown(root) {
     if (!checkUrl) return;
     root.querySelectorAll("[data-language-check][data-check-now]").forEach(function (field, index) {
-      if (field.value.trim()) setTimeout(function () { check(field); }, index * 50);
+      // At most a few hundred rows are read ahead; the rest are read as soon as someone edits them.
+      if (field.value.trim() && index < 300) setTimeout(function () { check(field); }, index * 50);
     });
   }
   checkShown(document);
