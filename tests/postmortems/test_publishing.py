@@ -1,5 +1,6 @@
 """The gate before publishing, the published page, exports, the invite, feedback and deadlines."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -311,3 +312,14 @@ def test_text_the_guide_cannot_read_blocks_publishing_as_not_checked(ready_revie
     assert ready_review.language_notes["got_lucky"]["checked"] is False
     assert [part.source for part in services.unchecked_texts(ready_review)] == ["Where we got lucky"]
     assert any("not checked" in blocker for blocker in services.publish_blockers(ready_review))
+
+
+def test_recheck_language_refreshes_the_stored_notes(ready_review):
+    from django.core.management import call_command
+
+    from postmortems.models import Review
+
+    Review.objects.filter(pk=ready_review.pk).update(title="Priya broke checkout", language_notes={})
+    call_command("recheck_language", stdout=io.StringIO())
+    ready_review.refresh_from_db()
+    assert [flag["excerpt"] for flag in ready_review.language_notes["title"]["flags"]] == ["Priya broke"]
