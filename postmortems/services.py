@@ -286,8 +286,12 @@ class ReviewText:
         return getattr(self.obj, self.field) or ""
 
 
-def review_parts(review: Review) -> list[ReviewText]:
-    """Every text the published review shows, with the object that stores its language notes."""
+def review_parts(review: Review, with_other_apps: bool = True) -> list[ReviewText]:
+    """Every text the published review shows, with the object that stores its language notes.
+
+    ``with_other_apps=False`` leaves out what other apps add (action items), for callers that read
+    many reviews in a fixed number of queries.
+    """
     parts = [ReviewText("Title", "review-title", review, "title")]
     parts += [ReviewText(heading, f"section-{name}", review, name) for name, heading in SECTION_TEXTS.items()]
     if review.incident_id:
@@ -303,7 +307,7 @@ def review_parts(review: Review) -> list[ReviewText]:
         parts.append(ReviewText(f"Contributing factor {index}", f"factor-{factor.pk}", factor, "description"))
     for opportunity in review.opportunities.all():
         parts.append(ReviewText("Improvement opportunities", "section-opportunities", opportunity, "question"))
-    for provider in REVIEW_TEXT_PROVIDERS:
+    for provider in REVIEW_TEXT_PROVIDERS if with_other_apps else ():
         parts += provider(review)
     return [part for part in parts if part.text.strip()]
 
@@ -314,9 +318,9 @@ def register_review_texts(provider) -> None:
         REVIEW_TEXT_PROVIDERS.append(provider)
 
 
-def review_texts(review: Review) -> list[tuple[str, str, str]]:
+def review_texts(review: Review, with_other_apps: bool = True) -> list[tuple[str, str, str]]:
     """Every text the write-up will show: (where, anchor on the review page, text)."""
-    return [(part.source, part.anchor, part.text) for part in review_parts(review)]
+    return [(part.source, part.anchor, part.text) for part in review_parts(review, with_other_apps)]
 
 
 def check(text: str) -> list[Flag]:

@@ -1441,7 +1441,7 @@ class SentenceReader:
                 nxt = self.lemmas[k + 1]
                 acted = k + 2 < self.n and (self._harm(k + 2) or self.lemmas[k + 2] in _WHO_ACTS)
                 if nxt in _ACTION_NOUNS or nxt in ("fault", "idea", "mistake", "responsibility", "call") or acted:
-                    found.append(self._finding(WHO_QUESTION, "interrogation", k, k + 2))
+                    found.append(self._finding(WHO_QUESTION, "interrogation", k, self._clause_end(k + 1)))
             elif (
                 low in ("name", "names")
                 and k + 2 < self.n

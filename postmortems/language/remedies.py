@@ -262,6 +262,10 @@ def _read_action(sentence: list[Token], prose: bool = False) -> NullRemedy | Non
     if lem in lx.ATTENTION_VERBS or low in lx.ATTENTION_VERBS:
         if mechanism and lem in _CHECKING_VERBS:
             return None  # "Check pool size against the limit in CI": the check runs in a tool
+        if lem in ("check", "verify", "confirm") and not rest & _HABITUAL:
+            return (
+                None  # a one-off check is work on the system; "check … before every deploy" is a habit asked of people
+            )
         if lem in ("warn", "ask", "tell", "review", "refresh") and (
             mechanism or rest & lx.ARTEFACT_NOUNS and not rest & lx.PEOPLE_GROUPS and not _names_person(sentence, i + 1)
         ):
@@ -284,6 +288,8 @@ def _read_action(sentence: list[Token], prose: bool = False) -> NullRemedy | Non
             lows[k] in _MODAL_HEADS or lows[k] in ("always", "all", "really", "now", "also", "not", "n't", "never")
         ):
             k += 1
+        if prose and "have" in lows[who_end:k] and k < n and lows[k] != lemmas[k]:
+            return None  # "Priya should have checked …" judges the past; it proposes nothing
         obliged = set(lows[who_end:k]) & (_OBLIGATIONS | {"to", "will"}) and not set(lows[who_end:k]) & {
             "could",
             "can",
@@ -373,6 +379,9 @@ def _read_action(sentence: list[Token], prose: bool = False) -> NullRemedy | Non
     return None
 
 
+_HABITUAL = lx._words(
+    """before every each always whenever next daily weekly regularly routinely going forward again when after"""
+)
 _CHECKING_VERBS = lx._words("check verify read follow watch review confirm consult double-check validate test")
 _KNOWLEDGE_VERBS = lx._words("train retrain re-train educate re-educate coach brief mentor lecture instruct refresh")
 _ARTEFACT_VERBS = lx._words(

@@ -128,7 +128,7 @@ def test_names_that_are_ordinary_words_need_their_capitals():
 
 
 def test_usernames_and_first_names_from_the_directory():
-    assert rules("@jonas broke staging", PEOPLE) == [("person_blame", "jonas broke")]
+    assert rules("@jonas broke staging", PEOPLE) == [("person_blame", "@jonas broke")]
     assert rules("jonas broke staging", PEOPLE) == [("person_blame", "jonas broke")]
     assert rules("Berg broke staging", PEOPLE) == [("person_blame", "Berg broke")]
     assert rules("jonas-berg broke staging", PEOPLE) == []
