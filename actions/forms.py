@@ -5,6 +5,7 @@ from django.db.models import Q
 from accounts.models import Membership, Team, User
 from actions.models import ActionItem, ActionKind, ActionStatus, NotificationPreference, Priority, TeamChatHook
 from incidents.models import Incident
+from markup.notes import check_while_typing
 
 
 class DateInput(forms.DateInput):
@@ -36,6 +37,7 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, review=None, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "title", "description", kind="action")
         self.fields["owner"].queryset = owner_choices(incident or self.instance.incident, self.instance.owner_id)
         self.fields["owner"].label_from_instance = lambda user: user.name
         self.fields["team"].queryset = Team.objects.all()

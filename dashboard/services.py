@@ -574,7 +574,7 @@ def reviews_with_open_flags(reviews) -> dict[str, int]:
     )
     for review in prefetched:
         dismissed = {dismissal.key for dismissal in review.dismissals.all()}
-        texts = review_texts(review)
+        texts = review_texts(review, with_other_apps=False)
         if any(flag.key not in dismissed for _, _, text in texts for flag in check_text(text, people=people)):
             team = review.incident.team.name
             counts[team] = counts.get(team, 0) + 1

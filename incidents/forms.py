@@ -20,6 +20,7 @@ from incidents.models import (
     TimelineEntry,
 )
 from incidents.transcripts import MAX_BYTES, MAX_LINES, measure
+from markup.notes import check_while_typing
 
 # A little slack for clocks that disagree; anything later than this is "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -83,6 +84,7 @@ class IncidentCreateForm(NotInFutureMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "title")
         self.fields["severity"].choices = severity_choices()
         self.fields["team"].queryset = teams_for(user)
         self.fields["team"].empty_label = None if self.fields["team"].queryset.count() == 1 else "Choose a team"
@@ -145,6 +147,7 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "title", "summary", "customer_impact")
         self.fields["severity"].choices = severity_choices()
         self.fields["team"].queryset = Team.objects.all()
         people = User.objects.filter(is_active=True)
@@ -219,6 +222,7 @@ class TimelineEntryForm(NotInFutureMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "text", "known_then", "missing_then")
         self.fields["occurred_at"].help_text = zone_help()
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
@@ -291,6 +295,11 @@ class ImportRowForm(forms.Form):
     source = forms.CharField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        check_while_typing(self, "text")
+        self.fields["text"].widget.attrs["data-check-now"] = ""  # the preview shows notes before anyone types
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("include"):
@@ -339,6 +348,7 @@ class NearMissForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "what_almost_happened", "what_could_have_happened")
         self.fields["how_caught"].choices = HowCaught.choices
         self.fields["service"].queryset = Service.objects.all()
         self.fields["service"].empty_label = "Not sure / none of these"

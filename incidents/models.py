@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.models import Membership, Role, Team
 from audit.models import EveryRowManager, LiveManager, SoftDeletable
 from markup.fields import RenderedMarkdownField
+from markup.notes import LanguageNotesField
 
 
 class Severity(models.TextChoices):
@@ -97,6 +98,7 @@ class Incident(SoftDeletable):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="What happened, in plain facts. Markdown works.")
     summary_html = RenderedMarkdownField(source="summary")
+    language_notes = LanguageNotesField(sources=("title", "summary", "customer_impact"))
     severity = models.CharField(max_length=4, choices=Severity.choices, default=Severity.SEV3)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVESTIGATING)
     disposition = models.CharField(max_length=20, choices=Disposition.choices, default=Disposition.NONE, blank=True)
@@ -257,6 +259,7 @@ class TimelineEntry(SoftDeletable):
     link = models.URLField(blank=True, max_length=500)
     known_then = models.TextField("what was known at that moment", blank=True)
     missing_then = models.TextField("what information was missing", blank=True)
+    language_notes = LanguageNotesField(sources=("text", "known_then", "missing_then"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -329,6 +332,7 @@ class NearMiss(models.Model):
     what_almost_happened = models.TextField()
     how_caught = models.CharField(max_length=20, choices=HowCaught.choices)
     what_could_have_happened = models.TextField(blank=True)
+    language_notes = LanguageNotesField(sources=("what_almost_happened", "what_could_have_happened"))
     service = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="near_misses")
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="near_misses")
     reporter = models.ForeignKey(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from incidents.models import Service, TimelineEntry
+from markup.notes import check_while_typing
 from postmortems.models import (
     SECTION_TEXTS,
     ContributingFactor,
@@ -101,6 +102,10 @@ class OpportunityForm(forms.ModelForm):
         fields = ["question"]
         labels = {"question": "How might we …?"}
         help_texts = {"question": "A question that opens the way to a change in the system."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        check_while_typing(self, "question")
 
     def clean_question(self):
         question = self.cleaned_data["question"].strip()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from audit.models import SoftDeletable
 from incidents.models import Incident, NearMiss, Service, TimelineEntry
 from markup.fields import RenderedMarkdownField
+from markup.notes import LanguageNotesField
 
 
 class ReviewStatus(models.TextChoices):
@@ -88,6 +89,7 @@ class Review(models.Model):
     got_lucky_html = RenderedMarkdownField(source="got_lucky")
     # Version of each section text, raised on every save, so a concurrent edit is noticed.
     section_versions = models.JSONField(default=dict, blank=True)
+    language_notes = LanguageNotesField(sources=("title", "summary", "impact", "went_well", "got_lucky"))
 
     meeting_at = models.DateTimeField("meeting time", null=True, blank=True)
     meeting_minutes = models.PositiveIntegerField(
@@ -198,6 +200,7 @@ class Perspective(models.Model):
     assumed_html = RenderedMarkdownField(source="assumed")
     pressure = models.TextField("what pressure I was under", blank=True)
     pressure_html = RenderedMarkdownField(source="pressure")
+    language_notes = LanguageNotesField(sources=("saw", "knew", "assumed", "pressure"))
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -248,6 +251,7 @@ class ContributingFactor(SoftDeletable):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="factors")
     description = models.TextField(help_text="A condition of the system, not a person's act.")
     description_html = RenderedMarkdownField(source="description")
+    language_notes = LanguageNotesField(sources=("description",))
     category = models.ForeignKey(FactorCategory, on_delete=models.PROTECT, related_name="factors")
     depth = models.CharField(max_length=20, choices=Depth.choices, default=Depth.EVENT)
     service = models.ForeignKey(
@@ -274,6 +278,7 @@ class ImprovementOpportunity(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="opportunities")
     question = models.CharField(max_length=300)
+    language_notes = LanguageNotesField(sources=("question",))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

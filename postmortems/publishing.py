@@ -19,7 +19,7 @@ from incidents.models import Incident, Status, TimelineEntry
 from postmortems import events, live
 from postmortems.models import SECTION_TEXTS, Amendment, Perspective, Review, ReviewStatus
 from postmortems.search import index_for_search
-from postmortems.services import open_flags
+from postmortems.services import open_flags, unchecked_texts
 
 # Other apps may add checks that must pass before a review is published (the actions app adds
 # "at least one systemic action item"): each takes a review and returns a list of blocking messages.
@@ -45,6 +45,12 @@ def publish_blockers(review: Review) -> list[str]:
     if count:
         blockers.append(
             f"{count} language note{'s' if count != 1 else ''} still open: rephrase the text or dismiss each note with a reason."
+        )
+    unchecked = len(unchecked_texts(review))
+    if unchecked:
+        blockers.append(
+            f"{unchecked} text{'s' if unchecked != 1 else ''} not checked: the language guide reads English only. "
+            "Add an English version, or ask a reader of that language to look at it."
         )
     for check_fn in PUBLISH_CHECKS:
         blockers.extend(check_fn(review))

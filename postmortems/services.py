@@ -12,7 +12,7 @@ from audit.models import Action
 from audit.registry import record as audit_record
 from incidents.models import Incident, NearMiss
 from postmortems import events, live
-from postmortems.language import Flag, check_text, directory_names
+from postmortems.language import Flag, check_text, directory_names, reading_of
 from postmortems.models import (
     AGENDA,
     SECTION_TEXTS,
@@ -23,6 +23,10 @@ from postmortems.models import (
     Review,
     ReviewStatus,
 )
+
+# Other apps' texts that the published review shows: each provider takes a review and returns ``ReviewText``s.
+REVIEW_TEXT_PROVIDERS: list = []
+
 
 # --- starting a review -------------------------------------------------------------------
 
@@ -110,7 +114,7 @@ def save_section(review_id: int, name: str, text: str, base_version: int) -> Sav
         return SaveResult(saved=False, version=version, current={name: getattr(review, name)})
     setattr(review, name, text)
     review.section_versions = {**review.section_versions, name: version + 1}
-    review.save(update_fields=[name, f"{name}_html", "section_versions", "updated_at"])
+    review.save(update_fields=[name, f"{name}_html", "language_notes", "section_versions", "updated_at"])
     live.bump(review_id, AgendaSection.LEARNINGS if name in {"went_well", "got_lucky"} else "agenda")
     return SaveResult(saved=True, version=version + 1)
 
@@ -259,23 +263,55 @@ class ReviewFlag:
     flag: Flag
 
 
-def review_texts(review: Review) -> list[tuple[str, str, str]]:
-    """Every text the write-up will show: (where, anchor on the review page, text)."""
-    texts = [(heading, f"section-{name}", getattr(review, name)) for name, heading in SECTION_TEXTS.items()]
-    for index, factor in enumerate(review.factors.all(), start=1):
-        texts.append((f"Contributing factor {index}", f"factor-{factor.pk}", factor.description))
-    for opportunity in review.opportunities.all():
-        texts.append(("Improvement opportunities", "section-opportunities", opportunity.question))
+@dataclass(frozen=True)
+class ReviewText:
+    """One text the published review shows: where it is, a link to it, and the object and field holding it."""
+
+    source: str
+    anchor: str
+    obj: object
+    field: str
+
+    @property
+    def text(self) -> str:
+        return getattr(self.obj, self.field) or ""
+
+
+def review_parts(review: Review, with_other_apps: bool = True) -> list[ReviewText]:
+    """Every text the published review shows, with the object that stores its language notes.
+
+    ``with_other_apps=False`` leaves out what other apps add (action items), for callers that read
+    many reviews in a fixed number of queries.
+    """
+    parts = [ReviewText("Title", "review-title", review, "title")]
+    parts += [ReviewText(heading, f"section-{name}", review, name) for name, heading in SECTION_TEXTS.items()]
+    if review.incident_id:
+        for entry in review.incident.timeline.all():
+            for name in ("text", "known_then", "missing_then"):
+                parts.append(ReviewText(f"Timeline, {entry.occurred_at:%H:%M} UTC", f"entry-{entry.pk}", entry, name))
     if review.perspectives_revealed:
         for perspective in review.perspectives.all():
             for name in Perspective.TEXT_FIELDS:
                 label = Perspective._meta.get_field(name).verbose_name
-                texts.append((f"A perspective ({label})", "section-perspectives", getattr(perspective, name)))
-    if review.incident_id:
-        for entry in review.incident.timeline.all():
-            for text in (entry.text, entry.known_then, entry.missing_then):
-                texts.append((f"Timeline, {entry.occurred_at:%H:%M} UTC", "section-timeline", text))
-    return [item for item in texts if item[2] and item[2].strip()]
+                parts.append(ReviewText(f"A perspective ({label})", "section-perspectives", perspective, name))
+    for index, factor in enumerate(review.factors.all(), start=1):
+        parts.append(ReviewText(f"Contributing factor {index}", f"factor-{factor.pk}", factor, "description"))
+    for opportunity in review.opportunities.all():
+        parts.append(ReviewText("Improvement opportunities", "section-opportunities", opportunity, "question"))
+    for provider in REVIEW_TEXT_PROVIDERS if with_other_apps else ():
+        parts += provider(review)
+    return [part for part in parts if part.text.strip()]
+
+
+def register_review_texts(provider) -> None:
+    """Let a higher app add texts the published review shows (the actions app adds its action items)."""
+    if provider not in REVIEW_TEXT_PROVIDERS:
+        REVIEW_TEXT_PROVIDERS.append(provider)
+
+
+def review_texts(review: Review, with_other_apps: bool = True) -> list[tuple[str, str, str]]:
+    """Every text the write-up will show: (where, anchor on the review page, text)."""
+    return [(part.source, part.anchor, part.text) for part in review_parts(review, with_other_apps)]
 
 
 def check(text: str) -> list[Flag]:
@@ -284,17 +320,21 @@ def check(text: str) -> list[Flag]:
 
 
 def open_flags(review: Review) -> list[ReviewFlag]:
-    """Flags anywhere in the review that the facilitator has not dismissed."""
+    """Notes anywhere the published review will show that nobody has dismissed, read from what was stored on save."""
     dismissed = set(review.dismissals.values_list("key", flat=True))
-    people = directory_names()
     found, seen = [], set()
-    for source, anchor, text in review_texts(review):
-        for flag in check_text(text, people=people):
+    for part in review_parts(review):
+        for flag in reading_of(part.obj, part.field).flags:
             if flag.key in dismissed or flag.key in seen:
                 continue
             seen.add(flag.key)
-            found.append(ReviewFlag(source=source, anchor=anchor, flag=flag))
+            found.append(ReviewFlag(source=part.source, anchor=part.anchor, flag=flag))
     return found
+
+
+def unchecked_texts(review: Review) -> list[ReviewText]:
+    """Texts the guide could not read (another language): never counted as clean."""
+    return [part for part in review_parts(review) if not reading_of(part.obj, part.field).checked]
 
 
 def dismiss_flag(review: Review, key: str, reason: str, by: User) -> FlagDismissal:

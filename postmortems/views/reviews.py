@@ -31,9 +31,11 @@ from postmortems.views.document import (
     factors_with_flags,
     opportunities_with_flags,
     section_view,
+    stored_flags,
     timeline_with_flags,
     visible_flags,
 )
+from postmortems.views.language import live_notes
 
 TEMPLATE = "postmortems/detail.html"
 
@@ -222,8 +224,10 @@ def review_check(request: HtmxHttpRequest, pk: int):
     if not field.replace("-", "_").replace("_", "").isalnum():
         field = "text"
     text = request.POST.get(field, "")[:50_000]
-    flags = visible_flags(text, _dismissed(access.review))
-    return render(request, f"{TEMPLATE}#flags", {"flags": flags, "checked": True})
+    context = live_notes(text)
+    dismissed = _dismissed(access.review)
+    context["flags"] = [note for note in context["flags"] if note.key not in dismissed]
+    return render(request, f"{TEMPLATE}#flags", context | {"checked": True})
 
 
 # --- participants, schedule, invite --------------------------------------------------------
@@ -385,7 +389,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
     if request.method == "GET":
         if not request.htmx:
             return redirect(f"{review.get_absolute_url()}?edit_factor={factor.pk}#factor-{factor.pk}")
-        factor.flags = visible_flags(factor.description, dismissed)
+        factor.flags = stored_flags(factor, "description", dismissed)
         factor.linked_entries = list(factor.timeline_entries.all())
         if not request.GET.get("cancel"):
             factor.form = _factor_edit_form(review, factor)
@@ -402,7 +406,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
                 messages.success(request, "Contributing factor saved.")
                 return redirect(f"{review.get_absolute_url()}#factor-{factor.pk}")
             factor = ContributingFactor.objects.select_related("category", "service").get(pk=factor.pk)
-            factor.flags = visible_flags(factor.description, dismissed)
+            factor.flags = stored_flags(factor, "description", dismissed)
             factor.linked_entries = list(factor.timeline_entries.all())
             return render(request, f"{TEMPLATE}#factor", _base_context(request, access) | {"factor": factor})
         theirs = result.current
@@ -412,7 +416,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
         form = _factor_edit_form(review, factor, data)
         form.is_valid()
         status = 409
-    factor.flags = visible_flags(factor.description, dismissed)
+    factor.flags = stored_flags(factor, "description", dismissed)
     factor.linked_entries = list(factor.timeline_entries.all())
     factor.form = form
     factor.theirs = theirs

@@ -159,6 +159,7 @@ MATRIX: dict[str, Row] = {
         get=EDIT, post=EDIT, kwargs=lambda t: {"pk": t.review.pk, "name": "summary"}, targets=EVERY_TARGET
     ),
     "review_check": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "language_check": Row(get=NOT_ALLOWED, post=VIEW),
     "review_participants": Row(get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_schedule": Row(get=FACILITATE, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_invite": Row(get=FACILITATE, post=NOT_ALLOWED, kwargs=_pk("review"), targets=EVERY_TARGET),

@@ -1,5 +1,6 @@
 """The gate before publishing, the published page, exports, the invite, feedback and deadlines."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -103,6 +104,11 @@ def test_publishing_needs_a_concrete_change_to_the_system(ready_review):
     ActionItemFactory(
         review=ready_review, incident=ready_review.incident, title="Add a lint rule for pool sizes", change_url=""
     )
+    # The appeal to care is still shown in the published review, so it stays a language note to act on.
+    assert [item.source for item in services.open_flags(ready_review)] == [
+        "Action item “Be more careful with pool sizes”"
+    ]
+    ready_review.action_items.filter(title__startswith="Be more careful").delete()
     assert publishing.publish_blockers(ready_review) == []
 
 
@@ -271,3 +277,48 @@ def test_review_page_shows_the_deadline(client, payments, facilitator):
         client.force_login(facilitator)
         page = client.get(review.get_absolute_url())
     assert "Due by Thu 19 Nov 2026, 08:00 UTC for SEV1" in page.text
+
+
+def test_notes_are_stored_on_save_and_the_publish_check_lists_everything_the_review_shows(
+    client, ready_review, facilitator
+):
+    review = ready_review
+    review.title = "Priya broke checkout"
+    review.save()
+    # Stored with the text when it is saved, as the rendered markdown is.
+    assert [flag["excerpt"] for flag in review.language_notes["title"]["flags"]] == ["Priya broke"]
+    entry = review.incident.timeline.first()
+    entry.text = "Jonas ignored the disk alert for an hour."
+    entry.save()
+    item = ActionItemFactory(
+        review=review, incident=review.incident, title="Add a canary, because Sam skipped the staging deploy"
+    )
+    sources = {item.source: item.anchor for item in services.open_flags(review)}
+    assert sources["Title"] == "review-title"
+    assert any(source.startswith("Timeline") for source in sources)
+    assert sources["Action item “Add a canary, because Sam skipped the staging deploy”"] == f"action-{item.pk}"
+
+    client.force_login(facilitator)
+    gate = client.get(reverse("review_publish", args=[review.pk])).text
+    for anchor in ("#review-title", f"#entry-{entry.pk}", f"#action-{item.pk}"):
+        assert anchor in gate
+    assert "No open notes" not in gate
+
+
+def test_text_the_guide_cannot_read_blocks_publishing_as_not_checked(ready_review):
+    ready_review.got_lucky = "Der Fehler wurde zufällig bemerkt, weil jemand die Seite gerade neu geladen hat."
+    ready_review.save()
+    assert ready_review.language_notes["got_lucky"]["checked"] is False
+    assert [part.source for part in services.unchecked_texts(ready_review)] == ["Where we got lucky"]
+    assert any("not checked" in blocker for blocker in publishing.publish_blockers(ready_review))
+
+
+def test_recheck_language_refreshes_the_stored_notes(ready_review):
+    from django.core.management import call_command
+
+    from postmortems.models import Review
+
+    Review.objects.filter(pk=ready_review.pk).update(title="Priya broke checkout", language_notes={})
+    call_command("recheck_language", stdout=io.StringIO())
+    ready_review.refresh_from_db()
+    assert [flag["excerpt"] for flag in ready_review.language_notes["title"]["flags"]] == ["Priya broke"]
