@@ -4,6 +4,9 @@ An average of two answers, or a comment beside "1 answer", tells the reader who 
 chart and export that summarises what people answered asks here first.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.conf import settings
 
 
@@ -21,3 +24,22 @@ def too_few_message() -> str:
         f"Too few answers to show without identifying someone: results appear once at least {min_people()} "
         "people have answered."
     )
+
+
+# While an anonymous report is saved, nothing shared may be written on the side: even a cache entry
+# that holds no name tells, by its age, the moment of filing.
+_leaving_no_trace: ContextVar[bool] = ContextVar("leaving_no_trace", default=False)
+
+
+@contextmanager
+def leaving_no_trace():
+    """Run a save that must leave nothing behind but its own row (no shared cache writes)."""
+    token = _leaving_no_trace.set(True)
+    try:
+        yield
+    finally:
+        _leaving_no_trace.reset(token)
+
+
+def leaving_no_trace_now() -> bool:
+    return _leaving_no_trace.get()

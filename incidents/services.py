@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.privacy import leaving_no_trace
 from audit.registry import record_created
 from incidents.models import EntryKind, Incident, IncidentLink, NearMiss, NearMissThanks, TimelineEntry
 from incidents.signals import near_miss_thanked
@@ -100,7 +101,8 @@ def file_near_miss(near_miss: NearMiss, *, reporter=None) -> NearMiss:
         # A number drawn at random, not the next in sequence: the next one would tell which named
         # reports were filed just before and just after it.
         near_miss.pk = ANONYMOUS_NUMBERS_FROM + secrets.randbelow(ANONYMOUS_NUMBERS_FROM)
-        near_miss.save(force_insert=True)
+        with leaving_no_trace():
+            near_miss.save(force_insert=True)
     else:
         near_miss.save()
     return near_miss

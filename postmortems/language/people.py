@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
+from accounts.privacy import leaving_no_trace_now
+
 from .phrases import WordIndex, word_key
 
 DIRECTORY_CACHE_KEY = "postmortems:language:directory-names"
@@ -142,7 +144,8 @@ def directory_names() -> list[str]:
             if full:
                 found.add(full)
         names = sorted(found)
-        cache.set(DIRECTORY_CACHE_KEY, names, DIRECTORY_CACHE_SECONDS)
+        if not leaving_no_trace_now():
+            cache.set(DIRECTORY_CACHE_KEY, names, DIRECTORY_CACHE_SECONDS)
     _recent.update(names=names, until=now + DIRECTORY_LOCAL_SECONDS)
     return names
 
