@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -147,10 +148,8 @@ def enqueue_after_commit(task_name: str, *args) -> None:
     """
 
     def send():
-        from config.celery import app
-
         try:
-            app.send_task(task_name, args=args, retry=False)
+            current_app.send_task(task_name, args=args, retry=False)
         except Exception:
             log.warning("Could not enqueue %s%r; the next sweep will pick it up.", task_name, args, exc_info=True)
 

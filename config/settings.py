@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "actions",
     "dashboard",
     "pagecache",
+    "health",
 ]
 
 MIDDLEWARE = [
@@ -177,7 +178,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "worker-heartbeat": {"task": "config.tasks.record_worker_heartbeat", "schedule": timedelta(minutes=1)},
+    "worker-heartbeat": {"task": "health.tasks.record_worker_heartbeat", "schedule": timedelta(minutes=1)},
 }
 CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
     "task": "accounts.tasks.clear_expired_sessions",

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
-from config.cache import VersionCounter
+from versioning import VersionCounter
 
 PAGE_VERSION = VersionCounter("pages:version")
 
