@@ -9,12 +9,11 @@ class ActionsConfig(AppConfig):
         from actions import signals  # noqa: F401 - connects the receivers
         from actions.access import get_action_item_for_user
         from actions.models import ActionItem
-        from actions.remedies import review_without_a_system_change
+        from actions.publish_checks import review_without_a_system_change
         from audit.registry import track
-        from postmortems.services import PUBLISH_CHECKS
+        from postmortems.publish_checks import register_publish_check
 
-        if review_without_a_system_change not in PUBLISH_CHECKS:
-            PUBLISH_CHECKS.append(review_without_a_system_change)
+        register_publish_check(review_without_a_system_change)
 
         track(
             ActionItem,

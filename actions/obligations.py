@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
 from actions.models import SYSTEMIC_KINDS, ActionItem, FixObligation, NotificationKind, ObligationState
+from actions.notify import notify_many, record_reminder
 from actions.remedies import is_null_remedy
 from incidents.models import Incident
 
@@ -157,8 +158,6 @@ def evaluate_obligation(
     obligation: FixObligation, now: datetime | None = None, candidates: list[ActionItem] | None = None
 ) -> bool:
     """Bring met / pending / breached in line with the incident's action items. True when it just became met."""
-    from actions.reminders import announce_fix
-
     now = now or timezone.now()
     if obligation.state == ObligationState.CANCELLED:
         return False
@@ -237,4 +236,18 @@ def escalation_recipients(incident: Incident) -> list[User]:
 
 
 def incident_url(incident: Incident) -> str:
-    return reverse("incident_detail", args=[incident.pk])
+    try:
+        return reverse("incident_detail", args=[incident.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def announce_fix(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
+    """Tell the responders the obligation is met (once), naming the change, not the person."""
+    if not record_reminder(f"obligation:{obligation.pk}:met", now, obligation=obligation):
+        return
+    incident = obligation.incident
+    title = f"The systemic fix for “{incident.title}” landed: “{item.title}”"
+    body = f"A {item.get_kind_display().lower()} change is linked to the incident. Thank you for following through."
+    people = responders_and_facilitator(incident)
+    notify_many(people, NotificationKind.FIX_MET, title, body, incident_url(incident), incident, email=False, now=now)

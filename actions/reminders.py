@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -29,12 +29,21 @@ from actions.models import (
     SentReminder,
     start_of_day_after,
 )
-from actions.notify import backoff, deliver_due, email_opt_outs, enabled_chat_hooks, notify_many, notify_team_chats
+from actions.notify import (
+    backoff,
+    deliver_due,
+    email_opt_outs,
+    enabled_chat_hooks,
+    notify_many,
+    notify_team_chats,
+    record_reminder,
+)
 from actions.obligations import (
     ObligationEvent,
     escalation_recipients,
     evaluate_obligation,
     event_due,
+    incident_url,
     next_check_after,
     responders_and_facilitator,
     sync_obligation,
@@ -58,24 +67,6 @@ class SweepReport:
         return self.obligation_reminders + self.overdue_reminders + self.digests
 
 
-def record_reminder(
-    key: str, sent_at: datetime, obligation=None, action_item=None, recipient_id: int | None = None
-) -> bool:
-    """Insert the sent-reminder row; False when it exists (this reminder was issued already).
-
-    ``ON CONFLICT DO NOTHING``: a concurrent sweep inserting the same key waits for ours to
-    commit and then inserts nothing, so exactly one of them goes on to send.
-    """
-    table = SentReminder._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, obligation_id, action_item_id, recipient_id, sent_at) "
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
-            [key, getattr(obligation, "pk", None), getattr(action_item, "pk", None), recipient_id, sent_at],
-        )
-        return cursor.fetchone() is not None
-
-
 @dataclass
 class SweepContext:
     """What one sweep reads once instead of once per reminder: email opt-outs and team chat hooks."""
@@ -86,13 +77,6 @@ class SweepContext:
     @classmethod
     def load(cls) -> "SweepContext":
         return cls(opt_outs=email_opt_outs(), hooks=enabled_chat_hooks())
-
-
-def _incident_url(incident: Incident) -> str:
-    try:
-        return reverse("incident_detail", args=[incident.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def hours_in_words(delta: timedelta) -> str:
@@ -131,17 +115,6 @@ def obligation_message(obligation: FixObligation, event: ObligationEvent, now: d
     return title, body
 
 
-def announce_fix(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
-    """Tell the responders the obligation is met (once), naming the change, not the person."""
-    if not record_reminder(f"obligation:{obligation.pk}:met", now, obligation=obligation):
-        return
-    incident = obligation.incident
-    title = f"The systemic fix for “{incident.title}” landed: “{item.title}”"
-    body = f"A {item.get_kind_display().lower()} change is linked to the incident. Thank you for following through."
-    people = responders_and_facilitator(incident)
-    notify_many(people, NotificationKind.FIX_MET, title, body, _incident_url(incident), incident, email=False, now=now)
-
-
 # --- obligations ------------------------------------------------------------------------------------
 
 
@@ -173,7 +146,7 @@ def process_obligation(
     sent = 0
     if event and record_reminder(f"obligation:{obligation.pk}:{event.key}", now, obligation=obligation):
         title, body = obligation_message(obligation, event, now)
-        url = _incident_url(incident)
+        url = incident_url(incident)
         if event.kind == NotificationKind.FIX_ESCALATION:
             people = escalation_recipients(incident)
         else:

@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from accounts.models import Team
-from audit.models import EveryRowManager, LiveManager, SoftDeletable
+from audit.soft_delete import EveryRowManager, LiveManager, SoftDeletable
 from markup.fields import RenderedMarkdownField
 
 

@@ -28,12 +28,7 @@ from postmortems.models import (
     ReviewFeedback,
     ReviewStatus,
 )
-
-# Other apps may add checks that must pass before a review is published (the actions
-# app adds "at least one systemic action item"). Each takes a review and returns a list
-# of blocking messages.
-PUBLISH_CHECKS: list = []
-
+from postmortems.publish_checks import publish_checks
 
 # --- starting a review -------------------------------------------------------------------
 
@@ -343,7 +338,7 @@ def publish_blockers(review: Review) -> list[str]:
         blockers.append(
             f"{count} language note{'s' if count != 1 else ''} still open: rephrase the text or dismiss each note with a reason."
         )
-    for check_fn in PUBLISH_CHECKS:
+    for check_fn in publish_checks():
         blockers.extend(check_fn(review))
     return blockers
 

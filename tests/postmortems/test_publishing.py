@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from incidents.models import Severity
-from postmortems import services
+from postmortems import publish_checks, services
 from postmortems.models import FlagDismissal, ReviewFeedback, ReviewStatus, meeting_due_by, review_required
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import IncidentFactory
@@ -107,7 +107,8 @@ def test_publishing_needs_a_concrete_change_to_the_system(ready_review):
 
 
 def test_other_apps_can_add_publish_checks(ready_review, monkeypatch):
-    monkeypatch.setattr(services, "PUBLISH_CHECKS", [lambda review: ["Add at least one systemic action item."]])
+    monkeypatch.setattr(publish_checks, "_checks", [])
+    publish_checks.register_publish_check(lambda review: ["Add at least one systemic action item."])
     assert services.publish_blockers(ready_review) == ["Add at least one systemic action item."]
 
 
