@@ -3,17 +3,13 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
 from accounts.forms import AddMemberForm, ChangeRoleForm, ProfileForm, SignInForm
 from accounts.models import Membership, Role, Team
 from accounts.sessions import SIGNED_OUT_BECAUSE, signed_out_message
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+from web.htmx import render_page
 
 
 class SignInView(LoginView):
@@ -45,7 +41,7 @@ def get_team_for_user(request: HttpRequest, slug: str) -> tuple[Team, bool]:
 
 def team_list(request: HttpRequest):
     teams = Team.objects.annotate(member_count=Count("memberships"))
-    return render(request, "accounts/team_list.html", {"teams": teams})
+    return render_page(request, "accounts/team_list.html", {"teams": teams})
 
 
 def _render_team_page(request: HttpRequest, team: Team, can_manage: bool, add_form=None, status: int = 200):
@@ -59,7 +55,7 @@ def _render_team_page(request: HttpRequest, team: Team, can_manage: bool, add_fo
         "add_form": add_form,
         "role_choices": Role.choices,
     }
-    return render(request, "accounts/team_detail.html", context, status=status)
+    return render_page(request, "accounts/team_detail.html", context, status=status)
 
 
 def team_detail(request: HttpRequest, slug: str):
@@ -77,7 +73,7 @@ def member_add(request: HttpRequest, slug: str):
         membership = form.save()
         messages.success(request, f"{membership.user} joined {team} as {membership.get_role_display().lower()}.")
         return redirect("team_detail", slug=team.slug)
-    return _render_team_page(request, team, can_manage, add_form=form, status=400)
+    return _render_team_page(request, team, can_manage, add_form=form, status=422)
 
 
 @require_POST
@@ -112,4 +108,4 @@ def profile(request: HttpRequest):
         form.save()
         messages.success(request, "Your settings are saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+    return render_page(request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200)

@@ -1,9 +1,9 @@
-from django.core.paginator import Paginator
 from django.http import Http404
 
 from audit.history import events_for, lines_for, recent_history
 from audit.registry import tracked_by_label
 from web.htmx import HtmxHttpRequest, render_page
+from web.pagination import page_of
 
 PER_PAGE = 50
 
@@ -21,6 +21,6 @@ def history(request: HtmxHttpRequest, label: str, pk: int):
         lines, more = recent_history(obj)
         context = {"lines": lines, "more": more, "history_url": request.path}
         return render_page(request, "audit/history.html#body", context)
-    page = Paginator(events_for(obj), PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, events_for(obj), PER_PAGE)
     context = {"object": obj, "page": page, "lines": lines_for(obj, page.object_list), "full_page": True}
     return render_page(request, "audit/history_page.html", context)

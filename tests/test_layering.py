@@ -3,6 +3,8 @@
 Both read the source (imports inside functions count too), so a circle hidden behind a late import fails here.
 """
 
+import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -83,3 +85,53 @@ def test_the_circle_finder_finds_a_circle():
     graph.add_import(importer="a.two", imported="a.one")
     graph.add_import(importer="a.three", imported="a.one")
     assert import_circles(graph) == [["a.one", "a.two"]]
+
+
+# --- templates and template tags -------------------------------------------------------------------
+
+# The apps from the bottom up, as in the import contract.
+APPS_UPWARD = ["accounts", "audit", "incidents", "postmortems", "actions", "dashboard"]
+
+# Pages of a lower app that still include a higher app's part through its template tag. Each is a
+# panel the higher app owns; new ones should be htmx fragments served by the higher app instead.
+KNOWN_PANELS = {
+    ("incidents/detail.html", "reviews"),
+    ("incidents/detail.html", "actions"),
+    ("postmortems/detail.html", "actions"),
+    ("postmortems/meeting.html", "actions"),
+}
+
+
+def tag_libraries() -> dict[str, str]:
+    """Template tag library name -> the app that defines it."""
+    return {path.stem: path.parent.parent.name for path in ROOT.glob("*/templatetags/*.py") if path.stem != "__init__"}
+
+
+def test_no_template_tag_module_imports_a_view_module():
+    for path in ROOT.glob("*/templatetags/*.py"):
+        graph_imports = [
+            node.module or "" for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.ImportFrom)
+        ] + [
+            alias.name
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        ]
+        assert not [name for name in graph_imports if ".views" in f".{name}."], path
+
+
+def test_no_page_loads_the_template_tags_of_an_app_above_its_own():
+    libraries = tag_libraries()
+    upward = []
+    for template in (ROOT / "templates").rglob("*.html"):
+        name = str(template.relative_to(ROOT / "templates"))
+        app = name.split("/")[0]
+        if app not in APPS_UPWARD:
+            continue
+        for load in re.findall(r"{%\s*load\s+([^%]+?)\s*%}", template.read_text()):
+            for library in load.split():
+                owner = libraries.get(library)
+                above = owner in APPS_UPWARD and APPS_UPWARD.index(owner) > APPS_UPWARD.index(app)
+                if above and (name, library) not in KNOWN_PANELS:
+                    upward.append((name, library))
+    assert upward == []

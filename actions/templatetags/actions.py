@@ -3,8 +3,9 @@
 from django import template
 
 from actions.models import Notification
-from actions.views.panels import obligation_context, review_items_context
+from actions.panels import obligation_context, review_items_context
 from incidents.access import can_edit_incident
+from postmortems.access import get_review_for_user
 
 register = template.Library()
 
@@ -20,8 +21,6 @@ def fix_obligation_panel(context, incident):
 def review_action_items(context, review, can_edit=None, heading=True):
     """The action-item section of the review and meeting pages."""
     if can_edit is None:
-        from postmortems.access import get_review_for_user
-
         can_edit = get_review_for_user(context["request"].user, review.pk).can_edit
     items = review_items_context(review, context["request"].user, can_edit)
     return {**items, "request": context["request"], "heading": heading}

@@ -1,12 +1,11 @@
 from django.db.models import Exists, F, OuterRef, Q
-from django.shortcuts import render
 from django.utils import timezone
 
 from actions.models import ActionItem, FixObligation, ObligationState
-from actions.views import HtmxHttpRequest
 from incidents.models import Incident
 from pagecache.pages import cached_for_viewer
 from postmortems.models import Perspective, Review, ReviewStatus
+from web.htmx import HtmxHttpRequest, render_page
 
 MY_WORK_LIMIT = 8
 
@@ -40,7 +39,7 @@ def home(request: HtmxHttpRequest):
         .order_by("-created_at")[:MY_WORK_LIMIT]
     )
     now = timezone.now()
-    return render(
+    return render_page(
         request,
         "home.html",
         {

@@ -122,9 +122,8 @@ def test_quick_factor_capture_in_the_meeting(client, review, facilitator):
     services.start_meeting(review)
     services.move_agenda(review, AgendaSection.FACTORS)
     response = client.post(
-        reverse("review_factor_add", args=[review.pk]),
+        reverse("meeting_factor_add", args=[review.pk]),
         {
-            "from": "meeting",
             "factor-description": "Alerts went to a retired channel.",
             "factor-category": _category().pk,
             "factor-depth": "pattern",

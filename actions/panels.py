@@ -1,0 +1,72 @@
+"""What the pieces of other apps' pages show: the obligation panel (incident) and the action-item section (review).
+
+The template tags include them in those pages; the views in ``actions.views.panels`` answer their htmx requests.
+"""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from actions.forms import QuickActionItemForm
+from actions.models import ActionItem, FixObligation
+
+
+def obligation_status(incident) -> dict:
+    """Countdown, met (when, by which item) or breached (since when): what the status partial shows."""
+    obligation = FixObligation.objects.filter(incident=incident).select_related("met_by").first()
+    now = timezone.now()
+    return {
+        "incident": incident,
+        "obligation": obligation,
+        "state": obligation.display_state(now) if obligation else None,
+        "time_left": obligation.time_left(now) if obligation else None,
+        "late_by": obligation.met_at - obligation.deadline if obligation and obligation.met_at else None,
+        "overdue_by": now - obligation.breached_since() if obligation else None,
+        "fix_hours": settings.SYSTEMIC_FIX_HOURS,
+        "now": now,
+    }
+
+
+def obligation_context(incident, user, can_edit: bool, form=None) -> dict:
+    """The incident page's panel: the obligation's status, the incident's action items and a quick form."""
+    items = list(ActionItem.objects.filter(incident=incident).select_related("owner").order_by("created_at", "pk")[:20])
+    review = getattr(incident, "review", None)
+    if can_edit and form is None:
+        form = QuickActionItemForm(
+            instance=ActionItem(incident=incident, team=incident.team), incident=incident, initial={"owner": user.pk}
+        )
+        form.fields.pop("addresses", None)
+    return {
+        **obligation_status(incident),
+        "items": items,
+        "review": review,
+        "can_edit": can_edit,
+        "fix_form": form if can_edit else None,
+    }
+
+
+def review_items_context(review, user, can_edit: bool, form=None) -> dict:
+    items = list(
+        ActionItem.objects.filter(Q(review=review) | (Q(incident_id=review.incident_id) & Q(incident__isnull=False)))
+        .select_related("owner", "team")
+        .prefetch_related("addresses")
+        .order_by("created_at", "pk")
+    )
+    team = review.team or (review.incident.team if review.incident_id else None)
+    if can_edit and form is None:
+        form = QuickActionItemForm(
+            instance=ActionItem(review=review, incident_id=review.incident_id, team=team),
+            review=review,
+            incident=review.incident if review.incident_id else None,
+            initial={"owner": user.pk},
+        )
+    context = {
+        "review": review,
+        "items": items,
+        "can_edit": can_edit,
+        "item_form": form if can_edit else None,
+        "heading": True,
+    }
+    if review.incident_id:
+        context.update(obligation_status(review.incident))
+    return context
