@@ -135,13 +135,16 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Redis being down turns cache reads into misses and writes into no-ops (config/cache.py).
-            "BACKEND": "config.cache.FailSoftRedisCache",
+            # Redis being down turns cache reads into misses and writes into no-ops: the cache only holds
+            # what can be rebuilt, so a page carries on against PostgreSQL (django-redis IGNORE_EXCEPTIONS).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "pm"),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
         }
     }
+    # Each call that finds Redis unreachable logs a warning (logger "django_redis").
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {

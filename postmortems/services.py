@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
@@ -15,7 +15,7 @@ from accounts.models import Membership, Role, User
 from audit.models import Action
 from audit.registry import record as audit_record
 from incidents.models import Incident, NearMiss, Status
-from postmortems import events, live
+from postmortems import live
 from postmortems.language import Flag, check_text, directory_names
 from postmortems.models import (
     AGENDA,
@@ -74,8 +74,6 @@ def start_review(*, by: User, incident: Incident | None = None, near_miss: NearM
     else:
         review.facilitator_requested_at = timezone.now()
     review.save()
-    if review.facilitator_id is None:
-        transaction.on_commit(lambda: events.facilitator_requested.send(sender=Review, review=review), robust=True)
     people = [by.pk]
     if incident:
         people += list(incident.responders.values_list("pk", flat=True))
@@ -368,7 +366,6 @@ def publish(review: Review) -> None:
             review.incident, Action.CHANGED, {"status": [review.incident.get_status_display(), Status.REVIEWED.label]}
         )
     live.bump(review.pk, "agenda")
-    transaction.on_commit(lambda: events.review_published.send(sender=Review, review=review), robust=True)
 
 
 # --- the library ---------------------------------------------------------------------------
@@ -490,68 +487,6 @@ def export_markdown(review: Review, *, anonymised: bool = False) -> str:
     if anonymised:
         text = anonymise(text, review, people_in(review))
     return text
-
-
-def _ics_escape(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def _ics_fold(line: str) -> str:
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    chunks, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not chunks else 74):
-            chunks.append(current.decode())
-            current = b""
-        current += piece
-    chunks.append(current.decode())
-    return "\r\n ".join(chunks)
-
-
-def meeting_invite(review: Review, url: str, host: str) -> str:
-    """An iCalendar (.ics) invitation to the review meeting, with the participants as attendees."""
-    if not review.meeting_at:
-        raise ValueError("The meeting has no time yet.")
-    fmt = "%Y%m%dT%H%M%SZ"
-    start = review.meeting_at.astimezone(UTC)
-    end = start + timedelta(minutes=review.meeting_minutes)
-    agenda = " → ".join(section.label for section in AGENDA)
-    description = (
-        f"Blameless review of “{review.title}”. We look at how the system let this happen, not at who.\n"
-        f"Agenda: {agenda}.\nPlease write your own perspective before the meeting: {url}"
-    )
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Post-mortems//Review meeting//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:REQUEST",
-        "BEGIN:VEVENT",
-        f"UID:review-{review.pk}@{host}",
-        f"DTSTAMP:{timezone.now().astimezone(UTC).strftime(fmt)}",
-        f"SEQUENCE:{int(review.updated_at.timestamp())}",
-        f"DTSTART:{start.strftime(fmt)}",
-        f"DTEND:{end.strftime(fmt)}",
-        f"SUMMARY:{_ics_escape('Review: ' + review.title)}",
-        f"DESCRIPTION:{_ics_escape(description)}",
-        f"URL:{url}",
-    ]
-    if review.meeting_place:
-        lines.append(f"LOCATION:{_ics_escape(review.meeting_place)}")
-    if review.facilitator and review.facilitator.email:
-        lines.append(f"ORGANIZER;CN={_ics_escape(review.facilitator.name)}:mailto:{review.facilitator.email}")
-    for person in review.participants.all():
-        if person.email:
-            lines.append(
-                f"ATTENDEE;CN={_ics_escape(person.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{person.email}"
-            )
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
 
 
 # --- feedback ------------------------------------------------------------------------------

@@ -164,7 +164,7 @@ def test_json_log_lines_carry_plain_extras_but_never_the_request():
 
     from django.test import RequestFactory
 
-    from config.logging import JsonFormatter
+    from config.logging import json_formatter
 
     request = RequestFactory().get("/x", REMOTE_ADDR="198.51.100.23")
     record = logging.makeLogRecord(
@@ -172,7 +172,7 @@ def test_json_log_lines_carry_plain_extras_but_never_the_request():
     )
     record.status_code = 404
     record.request = request
-    entry = json.loads(JsonFormatter().format(record))
+    entry = json.loads(json_formatter().format(record))
     assert entry["message"] == "Not Found: /x"
     assert entry["status_code"] == 404
     assert entry["level"] == "WARNING" and entry["logger"] == "django.request"
