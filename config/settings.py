@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "accounts",
     "audit",
     "incidents",
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: counts failed sign-ins (accounts/throttling.py); the sign-in form itself answers a pause.
+    "axes.middleware.AxesMiddleware",
     "pagecache.middleware.StalePagesAfterWritesMiddleware",
 ]
 
@@ -157,9 +160,10 @@ else:
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 
 # --- Celery -----------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+# The embedded broker keeps messages in files; kombu warns unless its URL names a host, though none is used.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost//")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery" / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -245,8 +249,20 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Failed sign-ins: per username and per address, within the window; then a pause (accounts/throttling.py).
 LOGIN_THROTTLE_ACCOUNT_LIMIT = env_int("LOGIN_THROTTLE_ACCOUNT_LIMIT", 5)
 LOGIN_THROTTLE_ADDRESS_LIMIT = env_int("LOGIN_THROTTLE_ADDRESS_LIMIT", 30)
+# Read for compatibility: axes keeps each count until LOGIN_THROTTLE_PAUSE passes without a failure.
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
 LOGIN_THROTTLE_PAUSE = env_int("LOGIN_THROTTLE_PAUSE", 15 * 60)
+# django-axes counts them in the cache and refuses sign-in at either limit (accounts/throttling.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "accounts.throttling.FailOpenCacheHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "accounts.throttling.failure_limit"
+AXES_COOLOFF_TIME = "accounts.throttling.pause_length"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.counted_address"
+AXES_USERNAME_CALLABLE = "accounts.throttling.counted_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # accounts.throttling clears the account's count only, not the address's
+AXES_VERBOSE = False
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use the socket's address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -333,7 +349,11 @@ LOGGING = {
     "formatters": {"default": formatter_settings(LOG_FORMAT)},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "default"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # accounts.login logs failed sign-ins (username, address); axes' own lines would add the user agent.
+        "axes": {"level": "ERROR"},
+    },
 }
 # With JSON logs the worker and beat log through LOGGING too, instead of Celery's own plain format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

@@ -1,16 +1,7 @@
 import pytest
 
 from tests.actions.factories import ActionItemFactory
-from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
 from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory
-
-
-@pytest.fixture
-def incident(payments, engineer):
-    """A Payments SEV2 incident with Priya as responder and one timeline entry."""
-    incident = IncidentFactory(title="Checkout returns 502 for card payments", team=payments, responders=[engineer])
-    TimelineEntryFactory(incident=incident, text="The error-rate alert fired for checkout.")
-    return incident
 
 
 @pytest.fixture
