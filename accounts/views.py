@@ -76,12 +76,16 @@ def member_add(request: HttpRequest, slug: str):
     return _render_team_page(request, team, can_manage, add_form=form, status=422)
 
 
-@require_POST
-def member_change_role(request: HttpRequest, slug: str, pk: int):
+def _membership_to_change(request: HttpRequest, slug: str, pk: int) -> tuple[Team, Membership]:
     team, can_manage = get_team_for_user(request, slug)
     if not can_manage:
-        raise PermissionDenied("Only admins change team roles.")
-    membership = get_object_or_404(Membership, team=team, pk=pk)
+        raise PermissionDenied("Only admins change team membership and roles.")
+    return team, get_object_or_404(Membership, team=team, pk=pk)
+
+
+@require_POST
+def member_change_role(request: HttpRequest, slug: str, pk: int):
+    team, membership = _membership_to_change(request, slug, pk)
     form = ChangeRoleForm(request.POST, instance=membership)
     if form.is_valid():
         form.save()
@@ -93,10 +97,7 @@ def member_change_role(request: HttpRequest, slug: str, pk: int):
 
 @require_POST
 def member_remove(request: HttpRequest, slug: str, pk: int):
-    team, can_manage = get_team_for_user(request, slug)
-    if not can_manage:
-        raise PermissionDenied("Only admins change team membership.")
-    membership = get_object_or_404(Membership, team=team, pk=pk)
+    team, membership = _membership_to_change(request, slug, pk)
     membership.delete()
     messages.success(request, f"{membership.user} left {team}.")
     return redirect("team_detail", slug=team.slug)

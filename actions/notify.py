@@ -43,20 +43,6 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}" if path.startswith("/") else path
 
 
-def notify(
-    recipient,
-    kind: str,
-    title: str,
-    body: str = "",
-    url: str = "",
-    incident=None,
-    email: bool = True,
-    now: datetime | None = None,
-) -> Notification:
-    """Put a notification in the person's inbox and, if they want it, queue the same message by email."""
-    return notify_many([recipient], kind, title, body, url, incident, email=email, now=now)[0]
-
-
 def email_opt_outs(user_ids: Iterable[int] | None = None) -> set[int]:
     """People who turned reminder email off (the default is on)."""
     preferences = NotificationPreference.objects.filter(email_reminders=False)

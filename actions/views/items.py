@@ -17,6 +17,7 @@ from actions.models import OPEN_STATUSES, ActionItem, FixObligation
 from actions.services import tell_new_owner
 from incidents.access import get_incident_for_user
 from pagecache.pages import cached_for_viewer
+from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_of
 
@@ -47,12 +48,7 @@ def filter_items(queryset, form: ActionFilterForm):
         queryset = queryset.filter(status__in=OPEN_STATUSES)
     elif status != "all":
         queryset = queryset.filter(status=status)
-    if data.get("team"):
-        queryset = queryset.filter(team=data["team"])
-    if data.get("kind"):
-        queryset = queryset.filter(kind=data["kind"])
-    if data.get("priority"):
-        queryset = queryset.filter(priority=data["priority"])
+    queryset = narrowed(queryset, data, ("team", "kind", "priority"))
     due = data.get("due")
     if due == "overdue":
         queryset = queryset.filter(status__in=OPEN_STATUSES, due_on__lt=today)

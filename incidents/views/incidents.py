@@ -13,6 +13,7 @@ from incidents.models import Incident, IncidentLink
 from incidents.services import LinkRefused, create_incident, link_incidents
 from incidents.views.page import TEMPLATE, incident_page_context
 from pagecache.pages import cached_for_viewer
+from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_context
 
@@ -40,10 +41,7 @@ def filtered_incidents(user, form: IncidentFilterForm):
     if data.get("team"):
         team = data["team"]
         incidents = incidents.filter(Q(team=team) | Q(involved_teams=team)).distinct()
-    if data.get("severity"):
-        incidents = incidents.filter(severity=data["severity"])
-    if data.get("status"):
-        incidents = incidents.filter(status=data["status"])
+    incidents = narrowed(incidents, data, ("severity", "status"))
     if data.get("period"):
         incidents = incidents.filter(impact_started_at__gte=timezone.now() - timedelta(days=PERIODS[data["period"]]))
     incidents = incidents.annotate(

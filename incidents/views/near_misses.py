@@ -15,6 +15,7 @@ from incidents.forms import PERIODS, NearMissFilterForm, NearMissForm
 from incidents.models import NearMiss, NearMissThanks
 from incidents.services import file_near_miss, thank_near_miss
 from pagecache.pages import cached_for_viewer
+from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_context
 
@@ -26,12 +27,7 @@ def near_miss_list(request: HtmxHttpRequest):
     form = NearMissFilterForm(request.GET or None)
     near_misses = NearMiss.objects.select_related("team", "service", "reporter")
     data = form.cleaned_data if form.is_valid() else {}
-    if data.get("team"):
-        near_misses = near_misses.filter(team=data["team"])
-    if data.get("how_caught"):
-        near_misses = near_misses.filter(how_caught=data["how_caught"])
-    if data.get("service"):
-        near_misses = near_misses.filter(service=data["service"])
+    near_misses = narrowed(near_misses, data, ("team", "how_caught", "service"))
     if data.get("period"):
         near_misses = near_misses.filter(filed_on__gte=timezone.now().date() - timedelta(days=PERIODS[data["period"]]))
     context = {"form": form} | page_context(request, near_misses, PAGE_SIZE)

@@ -8,6 +8,11 @@ def require_edit(can_edit: bool) -> None:
         raise PermissionDenied("Only the people taking part can change this review, and only before it is published.")
 
 
+def require_unpublished(review) -> None:
+    if review.is_published:
+        raise PermissionDenied("The review is published; it no longer changes.")
+
+
 def require_facilitator(can_facilitate: bool) -> None:
     if not can_facilitate:
         raise PermissionDenied("Only the review's facilitator can do this.")

@@ -11,7 +11,7 @@ from postmortems import live, services
 from postmortems.access import get_review_for_user
 from postmortems.forms import OpportunityForm, QuickFactorForm
 from postmortems.models import AGENDA, AgendaSection, ReviewStatus
-from postmortems.views.access import require_edit
+from postmortems.views.access import require_edit, require_unpublished
 from postmortems.views.document import (
     factors_with_flags,
     opportunities_with_flags,
@@ -175,8 +175,7 @@ def review_meeting_agenda(request: HtmxHttpRequest, pk: int):
     review = access.review
     if not access.can_facilitate:
         raise PermissionDenied("Only the facilitator steps through the agenda.")
-    if review.is_published:
-        raise PermissionDenied("The review is published.")
+    require_unpublished(review)
     section = request.POST.get("section")
     step = request.POST.get("step")
     if section in AgendaSection.values:

@@ -24,7 +24,7 @@ from postmortems.forms import (
 )
 from postmortems.invites import meeting_invite
 from postmortems.models import SECTION_TEXTS, AgendaSection, ContributingFactor, Perspective, ReviewFeedback
-from postmortems.views.access import require_edit, require_facilitator
+from postmortems.views.access import require_edit, require_facilitator, require_unpublished
 from postmortems.views.document import (
     edit_form,
     factors_with_flags,
@@ -279,8 +279,7 @@ def review_perspective(request: HtmxHttpRequest, pk: int):
     review = access.review
     if not access.is_participant:
         raise PermissionDenied("Perspectives are written by the review's participants.")
-    if review.is_published:
-        raise PermissionDenied("The review is published; perspectives can no longer change.")
+    require_unpublished(review)
     perspective = Perspective.objects.filter(review=review, author=request.user).first()
     version = perspective.version if perspective else 0
     theirs = None
@@ -321,17 +320,29 @@ def review_perspective(request: HtmxHttpRequest, pk: int):
 # --- contributing factors and improvement opportunities -------------------------------------
 
 
-def _factors_response(request, access, *, form=None, status=200):
-    """The factors section again: the fragment for htmx, else the whole page (with the form kept)."""
+# The two lists edited in place: what each shows, and its empty form for the next entry.
+LISTS = {
+    "factors": (factors_with_flags, "factor_form", lambda review: FactorForm(review=review, prefix="factor")),
+    "opportunities": (
+        opportunities_with_flags,
+        "opportunity_form",
+        lambda review: OpportunityForm(prefix="opportunity"),
+    ),
+}
+
+
+def _list_response(request, access, name: str, *, form=None, status=200):
+    """A list section again (factors, opportunities): the fragment for htmx, else the whole page, the form kept."""
+    items_with_flags, form_name, empty_form = LISTS[name]
     review = access.review
     if wants_fragment(request):
         context = _base_context(request, access) | {
-            "factors": factors_with_flags(review, _dismissed(review)),
-            "factor_form": form or FactorForm(review=review, prefix="factor"),
+            name: items_with_flags(review, _dismissed(review)),
+            form_name: form or empty_form(review),
         }
     else:
-        context = review_context(request, access) | ({"factor_form": form} if form else {})
-    return render_page(request, TEMPLATE, context, partial="factors", status=status)
+        context = review_context(request, access) | ({form_name: form} if form else {})
+    return render_page(request, TEMPLATE, context, partial=name, status=status)
 
 
 @require_POST
@@ -341,13 +352,13 @@ def review_factor_add(request: HtmxHttpRequest, pk: int):
     require_edit(access.can_edit)
     form = FactorForm(request.POST, review=review, prefix="factor")
     if not form.is_valid():
-        return _factors_response(request, access, form=form, status=422)
+        return _list_response(request, access, "factors", form=form, status=422)
     data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
     services.add_factor(review, request.user, data, form.cleaned_data.get("timeline_entries") or ())
     if not wants_fragment(request):
         messages.success(request, "Contributing factor added.")
         return redirect(f"{review.get_absolute_url()}#section-factors")
-    return _factors_response(request, access)
+    return _list_response(request, access, "factors")
 
 
 @require_http_methods(["GET", "POST"])
@@ -411,20 +422,7 @@ def review_factor_delete(request: HtmxHttpRequest, pk: int, factor_pk: int):
     if not wants_fragment(request):
         messages.success(request, "Contributing factor removed.")
         return redirect(f"{access.review.get_absolute_url()}#section-factors")
-    return _factors_response(request, access)
-
-
-def _opportunities_response(request, access, *, form=None, status=200):
-    """The questions section again: the fragment for htmx, else the whole page (with the form kept)."""
-    review = access.review
-    if wants_fragment(request):
-        context = _base_context(request, access) | {
-            "opportunities": opportunities_with_flags(review, _dismissed(review)),
-            "opportunity_form": form or OpportunityForm(prefix="opportunity"),
-        }
-    else:
-        context = review_context(request, access) | ({"opportunity_form": form} if form else {})
-    return render_page(request, TEMPLATE, context, partial="opportunities", status=status)
+    return _list_response(request, access, "factors")
 
 
 @require_POST
@@ -434,11 +432,11 @@ def review_opportunity_add(request: HtmxHttpRequest, pk: int):
     require_edit(access.can_edit)
     form = OpportunityForm(request.POST, prefix="opportunity")
     if not form.is_valid():
-        return _opportunities_response(request, access, form=form, status=422)
+        return _list_response(request, access, "opportunities", form=form, status=422)
     services.add_opportunity(review, request.user, form.cleaned_data["question"])
     if not wants_fragment(request):
         return redirect(f"{review.get_absolute_url()}#section-opportunities")
-    return _opportunities_response(request, access)
+    return _list_response(request, access, "opportunities")
 
 
 @require_POST
@@ -449,7 +447,7 @@ def review_opportunity_delete(request: HtmxHttpRequest, pk: int, opportunity_pk:
     services.delete_opportunity(opportunity)
     if not wants_fragment(request):
         return redirect(f"{access.review.get_absolute_url()}#section-opportunities")
-    return _opportunities_response(request, access)
+    return _list_response(request, access, "opportunities")
 
 
 # --- workflow: meeting, publishing, feedback -------------------------------------------------
