@@ -98,7 +98,7 @@ def test_malformed_profile_values_are_refused_with_the_text_kept(client, enginee
     response = client.post(
         reverse("profile"), {"display_name": "Priya\x00", "email": "not an email", "time_zone": "../../etc/passwd"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Enter a valid email address." in response.text
     engineer.refresh_from_db()
     assert engineer.time_zone == "UTC"
