@@ -24,6 +24,19 @@ def test_apps_import_one_way_and_never_config(monkeypatch):
     assert cli.lint_imports(config_filename=str(ROOT / "pyproject.toml")) == cli.EXIT_STATUS_SUCCESS
 
 
+def test_the_contract_fails_on_an_upward_import(tmp_path, monkeypatch):
+    for package, source in {"top": "", "bottom": "from top import thing\n"}.items():
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text(source)
+    (tmp_path / "contract.toml").write_text(
+        '[tool.importlinter]\nroot_packages = ["top", "bottom"]\n'
+        '[[tool.importlinter.contracts]]\nname = "one way"\ntype = "layers"\nlayers = ["top", "bottom"]\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert cli.lint_imports(config_filename=str(tmp_path / "contract.toml"), no_cache=True) != cli.EXIT_STATUS_SUCCESS
+
+
 def test_every_top_level_package_is_under_the_contract():
     packages = {p.parent.name for p in ROOT.glob("*/__init__.py")} - {"tests", "benchmarks"}
     assert packages <= set(root_packages())
