@@ -9,11 +9,15 @@ class ActionsConfig(AppConfig):
         from actions import signals  # noqa: F401 - connects the receivers
         from actions.access import get_action_item_for_user
         from actions.models import ActionItem
+        from actions.panels import obligation_panel, review_items_panel
         from actions.publish_checks import review_without_a_system_change
         from audit.registry import track
         from postmortems.publish_checks import register_publish_check
+        from web.panels import register_panel
 
         register_publish_check(review_without_a_system_change)
+        register_panel("incident", "actions/panel.html", obligation_panel)
+        register_panel("review", "actions/review_section.html", review_items_panel)
 
         track(
             ActionItem,

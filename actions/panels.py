@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation
+from incidents.access import can_edit_incident
+from postmortems.access import get_review_for_user
 
 
 def obligation_status(incident) -> dict:
@@ -70,3 +72,20 @@ def review_items_context(review, user, can_edit: bool, form=None) -> dict:
     if review.incident_id:
         context.update(obligation_status(review.incident))
     return context
+
+
+# --- registered with web.panels in ActionsConfig.ready() -------------------------------------------
+
+
+def obligation_panel(context, incident) -> dict:
+    """The systemic-fix obligation on the incident page: countdown, met by which item, or breached since when."""
+    user = context["request"].user
+    return obligation_context(incident, user, can_edit_incident(user, incident))
+
+
+def review_items_panel(context, review, can_edit=None, heading=True) -> dict:
+    """The action-item section of the review and meeting pages."""
+    user = context["request"].user
+    if can_edit is None:
+        can_edit = get_review_for_user(user, review.pk).can_edit
+    return review_items_context(review, user, can_edit) | {"heading": heading}

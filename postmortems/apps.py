@@ -14,6 +14,8 @@ class PostmortemsConfig(AppConfig):
         from postmortems.access import get_review_for_user
         from postmortems.language.people import forget_directory_names
         from postmortems.models import ContributingFactor, ImprovementOpportunity, Review
+        from postmortems.panels import review_panel
+        from web.panels import register_panel
 
         track(
             Review,
@@ -31,3 +33,4 @@ class PostmortemsConfig(AppConfig):
         track(ImprovementOpportunity, fields=["question"], scope="review")
         post_save.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_saved")
         post_delete.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_deleted")
+        register_panel("incident", "postmortems/includes/review_panel.html", review_panel)

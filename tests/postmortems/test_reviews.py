@@ -79,7 +79,7 @@ def test_start_is_post_only(client, incident, facilitator):
 def test_incident_panel_offers_the_way_into_the_review(rf, incident, facilitator, engineer):
     from django.template import Context, Template
 
-    template = Template("{% load reviews %}{% review_panel incident %}")
+    template = Template('{% load panels %}{% panels "incident" incident %}')
 
     def render(user):
         request = rf.get("/")
