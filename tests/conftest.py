@@ -98,12 +98,10 @@ def outsider(platform):
 
 @pytest.fixture
 def incident(payments, engineer):
-    """A Payments SEV2 incident with Priya as responder and one timeline entry."""
-    from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
+    """A Payments SEV2 incident with Priya as responder and an empty timeline."""
+    from tests.incidents.factories import IncidentFactory
 
-    incident = IncidentFactory(title="Checkout returns 502 for card payments", team=payments, responders=[engineer])
-    TimelineEntryFactory(incident=incident, text="The error-rate alert fired for checkout.")
-    return incident
+    return IncidentFactory(title="Checkout returns 502 for card payments", team=payments, responders=[engineer])
 
 
 @pytest.fixture

@@ -105,6 +105,7 @@ def test_the_circle_finder_finds_a_circle():
 # The apps from the bottom up, as in the import contract.
 APPS_UPWARD = ["accounts", "audit", "incidents", "postmortems", "actions", "dashboard"]
 
+
 def tag_libraries() -> dict[str, str]:
     """Template tag library name -> the app that defines it."""
     return {path.stem: path.parent.parent.name for path in ROOT.glob("*/templatetags/*.py") if path.stem != "__init__"}

@@ -1,7 +1,14 @@
 import pytest
 
 from tests.actions.factories import ActionItemFactory
+from tests.incidents.factories import TimelineEntryFactory
 from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory
+
+
+@pytest.fixture
+def entry(incident):
+    """One fact on the incident's timeline."""
+    return TimelineEntryFactory(incident=incident, text="The error-rate alert fired for checkout.")
 
 
 @pytest.fixture

@@ -165,7 +165,12 @@ def test_review_shows_earlier_incidents_with_the_same_weakness_and_their_fixes(
     ContributingFactorFactory(review=review, category=guardrail, service=gateway)
 
     client.force_login(engineer)
-    page = client.get(review.get_absolute_url()).text
+    # The review page asks the dashboard for this part (htmx), with a plain link without JavaScript.
+    earlier_url = reverse("review_earlier_fixes", args=[review.pk])
+    assert earlier_url in client.get(review.get_absolute_url()).text
+    page = client.get(earlier_url, headers={"HX-Request": "true"}).text
+    assert "<html" not in page
+    assert "This has come up before. Did the fixes hold?" in client.get(earlier_url).text
 
     assert "This has come up before. Did the fixes hold?" in page
     assert "Gateway timeouts in March" in page and "Cap gateway retries" in page

@@ -53,7 +53,8 @@ def test_an_outage_costs_no_waiting_when_the_server_refuses(private_redis):
     started = time.monotonic()
     for n in range(200):
         backend.get(f"key-{n}")
-    assert time.monotonic() - started < 1
+    # Each call is one refused connection, not a wait for the connect timeout (200 × 0.5 s).
+    assert time.monotonic() - started < 10
 
 
 @pytest.fixture
