@@ -9,12 +9,15 @@ class ActionsConfig(AppConfig):
         from actions import signals  # noqa: F401 - connects the receivers
         from actions.access import get_action_item_for_user
         from actions.models import ActionItem
+        from actions.obligations import moving_mitigation_needs_a_reason
         from actions.panels import obligation_panel, review_items_panel
         from actions.publish_checks import review_without_a_system_change
         from audit.registry import track
+        from incidents.guards import register_mitigation_guard
         from postmortems.publish_checks import register_publish_check
         from web.panels import register_panel
 
+        register_mitigation_guard(moving_mitigation_needs_a_reason)
         register_publish_check(review_without_a_system_change)
         register_panel("incident", "actions/panel.html", obligation_panel)
         register_panel("review", "actions/review_section.html", review_items_panel)
@@ -22,7 +25,7 @@ class ActionsConfig(AppConfig):
         track(
             ActionItem,
             fields=["title", "description", "kind", "owner", "team", "due_on", "priority", "status"]
-            + ["wont_do_reason", "change_url", "incident", "review"],
+            + ["wont_do_reason", "change_url", "incident", "review", "landed_at", "landed_via", "landing_evidence_url"],
             m2m=["addresses"],
             access=lambda user, pk: get_action_item_for_user(user, pk).item,
         )

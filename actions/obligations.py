@@ -13,7 +13,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from actions.models import SYSTEMIC_KINDS, ActionItem, FixObligation, NotificationKind, ObligationState
+from actions.models import (
+    SYSTEMIC_KINDS,
+    ActionItem,
+    FixObligation,
+    NotificationKind,
+    ObligationState,
+    RecurrenceState,
+    start_of_day_after,
+)
 from actions.notify import notify_many, record_reminder
 from actions.remedies import is_null_remedy
 from incidents.models import Incident
@@ -65,13 +73,15 @@ def event_due(obligation: FixObligation, now: datetime, sent_keys: set[str]) -> 
         if passed and passed[-1].key not in sent_keys:
             return passed[-1]
         return None
-    escalation = ObligationEvent("escalation", obligation.deadline, NotificationKind.FIX_ESCALATION)
+    # A second breach (after the mitigation time was moved) escalates again under keys of its own.
+    round_tag = f"-r{obligation.breach_count}" if obligation.breach_count > 1 else ""
+    escalation = ObligationEvent(f"escalation{round_tag}", obligation.deadline, NotificationKind.FIX_ESCALATION)
     if escalation.key not in sent_keys:
         return escalation
     periods = int((now - obligation.deadline) / repeat_interval())
     if periods >= 1:
         repeat = ObligationEvent(
-            f"still-open-{periods}",
+            f"still-open{round_tag}-{periods}",
             obligation.deadline + periods * repeat_interval(),
             NotificationKind.FIX_STILL_OPEN,
             days_after=periods,
@@ -90,6 +100,52 @@ def next_check_after(obligation: FixObligation, now: datetime) -> datetime:
         return obligation.deadline
     periods = int((now - obligation.deadline) / repeat_interval())
     return obligation.deadline + (periods + 1) * repeat_interval()
+
+
+# --- after commitment: until the fix lands ---------------------------------------------------------
+
+
+def landing_interval() -> timedelta:
+    return timedelta(hours=max(settings.FIX_LANDING_REMINDER_HOURS, 1))
+
+
+def landing_repeat_interval() -> timedelta:
+    return timedelta(hours=max(settings.FIX_LANDING_OVERDUE_REPEAT_HOURS, 1))
+
+
+def landing_due(obligation: FixObligation) -> datetime:
+    return obligation.landing_due_at or obligation.met_at + timedelta(days=settings.FIX_LANDING_DAYS)
+
+
+def landing_event_due(obligation: FixObligation, now: datetime, sent_keys: set[str]) -> ObligationEvent | None:
+    """For a committed fix that has not landed: the reminder every ``FIX_LANDING_REMINDER_HOURS`` after
+    commitment, the escalation when its landing date passes, then a repeat every
+    ``FIX_LANDING_OVERDUE_REPEAT_HOURS``. Keys name the committed item, so a different fix starts afresh."""
+    tag = f"landing-{obligation.met_by_id}"
+    due = landing_due(obligation)
+    if now < due:
+        count = int((now - obligation.met_at) / landing_interval())
+        if count >= 1 and f"{tag}-{count}" not in sent_keys:
+            at = obligation.met_at + count * landing_interval()
+            return ObligationEvent(f"{tag}-{count}", at, NotificationKind.FIX_LANDING_DUE, days_after=count)
+        return None
+    overdue = ObligationEvent(f"{tag}-overdue", due, NotificationKind.FIX_LANDING_OVERDUE)
+    if overdue.key not in sent_keys:
+        return overdue
+    periods = int((now - due) / landing_repeat_interval())
+    if periods >= 1 and f"{tag}-overdue-{periods}" not in sent_keys:
+        at = due + periods * landing_repeat_interval()
+        return ObligationEvent(f"{tag}-overdue-{periods}", at, NotificationKind.FIX_LANDING_OVERDUE, days_after=periods)
+    return None
+
+
+def landing_next_check(obligation: FixObligation, now: datetime) -> datetime:
+    due = landing_due(obligation)
+    if now < due:
+        count = int((now - obligation.met_at) / landing_interval()) + 1
+        return min(obligation.met_at + count * landing_interval(), due)
+    periods = int((now - due) / landing_repeat_interval()) + 1
+    return due + periods * landing_repeat_interval()
 
 
 def first_check(obligation: FixObligation) -> datetime:
@@ -117,6 +173,7 @@ def qualifies(item: ActionItem) -> bool:
         and bool(item.change_url)
         and item.status != "wont_do"
         and not is_null_remedy(item.title, item.description)
+        and not item.recurrence_flags.filter(state=RecurrenceState.CONFIRMED).exists()
     )
 
 
@@ -133,8 +190,12 @@ def sync_obligation(incident: Incident, now: datetime | None = None) -> FixOblig
         )
         if created:
             obligation.next_check_at = first_check(obligation)
-        elif obligation.starts_at != start and obligation.state != ObligationState.MET:
-            # The mitigation time was corrected: move the clock; reminders already sent stay sent.
+        elif obligation.starts_at != start and obligation.state != ObligationState.MET and not obligation.reopened_at:
+            # The mitigation time was corrected: move the clock; reminders already sent stay sent, and
+            # a breach already recorded stays in the figures (``first_breached_at``).
+            if now >= obligation.deadline and obligation.first_breached_at is None:
+                obligation.breach_count += 1
+                obligation.first_breached_at = obligation.deadline
             obligation.starts_at, obligation.deadline = start, start + fix_window()
             obligation.next_check_at = first_check(obligation)
             if obligation.state == ObligationState.BREACHED and now < obligation.deadline:
@@ -163,6 +224,7 @@ def evaluate_obligation(
         return False
     current = obligation.met_by if obligation.met_by_id else None
     if current is not None and current.incident_id == obligation.incident_id and qualifies(current):
+        follow_landing(obligation, current, now)
         return False
     fix = find_fix(obligation.incident_id, candidates)
     if fix is not None:
@@ -170,13 +232,23 @@ def evaluate_obligation(
         obligation.state, obligation.met_by, obligation.next_check_at = ObligationState.MET, fix, None
         if became_met or obligation.met_at is None:
             obligation.met_at = min(now, max(fix.updated_at, obligation.created_at or fix.updated_at))
-        obligation.save()
+        if fix.due_on is None:
+            # Landing has a deadline too: the item's due date, by default FIX_LANDING_DAYS after commitment.
+            fix.due_on = timezone.localdate(obligation.met_at) + timedelta(days=settings.FIX_LANDING_DAYS)
+            ActionItem.objects.filter(pk=fix.pk).update(
+                due_on=fix.due_on, next_reminder_at=start_of_day_after(fix.due_on) if fix.is_open else None
+            )
+        obligation.landing_due_at, obligation.landed_at = None, None
+        follow_landing(obligation, fix, now, announce=not became_met)
         if became_met:
             announce_fix(obligation, fix, now)
+            if fix.landed_at:
+                announce_landed(obligation, fix, now)
         return became_met
     if obligation.state == ObligationState.MET:
         # The item that met it was closed as won't do, lost its link or owner: the clock is back.
         obligation.met_by, obligation.met_at = None, None
+        obligation.landed_at, obligation.landing_due_at = None, None
         if now >= obligation.deadline:
             obligation.state, obligation.breached_at = (
                 ObligationState.BREACHED,
@@ -187,6 +259,21 @@ def evaluate_obligation(
         obligation.next_check_at = first_check(obligation)
         obligation.save()
     return False
+
+
+def follow_landing(obligation: FixObligation, fix: ActionItem, now: datetime, announce: bool = True) -> None:
+    """Keep a committed obligation's landing date, landing moment and next check in step with its item."""
+    due = start_of_day_after(fix.due_on) if fix.due_on else None
+    landed_now = fix.landed_at is not None and obligation.landed_at is None
+    if (due, fix.landed_at) == (obligation.landing_due_at, obligation.landed_at) and obligation.next_check_at:
+        return
+    if (due, fix.landed_at) == (obligation.landing_due_at, obligation.landed_at) and fix.landed_at:
+        return
+    obligation.landing_due_at, obligation.landed_at = due, fix.landed_at
+    obligation.next_check_at = None if fix.landed_at else landing_next_check(obligation, now)
+    obligation.save()
+    if landed_now and announce:
+        announce_landed(obligation, fix, now)
 
 
 def refresh_for_incident(incident_id: int | None, now: datetime | None = None) -> FixObligation | None:
@@ -242,12 +329,59 @@ def incident_url(incident: Incident) -> str:
         return ""
 
 
+def moving_mitigation_needs_a_reason(incident: Incident) -> str | None:
+    """Once the systemic-fix deadline has passed, moving the mitigation time must say why (it moves the clock)."""
+    obligation = FixObligation.objects.filter(incident_id=incident.pk).first()
+    if obligation is None or obligation.state == ObligationState.CANCELLED:
+        return None
+    if obligation.first_breached_at or obligation.display_state() == ObligationState.BREACHED:
+        return (
+            f"The systemic fix's {settings.SYSTEMIC_FIX_HOURS}-hour deadline has already passed. Say why the "
+            "mitigation time changes: the reason shows in the history, and the breach stays in the figures."
+        )
+    return None
+
+
+def date_in_words(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%a %-d %b %Y} ({timezone.get_current_timezone_name()})"
+
+
 def announce_fix(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
-    """Tell the responders the obligation is met (once), naming the change, not the person."""
-    if not record_reminder(f"obligation:{obligation.pk}:met", now, obligation=obligation):
+    """Tell the responders a fix is committed (once per item), naming the change, not the person."""
+    if not record_reminder(f"obligation:{obligation.pk}:committed-{item.pk}", now, obligation=obligation):
+        return
+    incident = obligation.incident
+    title = f"The systemic fix for “{incident.title}” is committed: “{item.title}”"
+    due = f" It is due to land by {item.due_on:%a %-d %b %Y}." if item.due_on else ""
+    body = (
+        f"A {item.get_kind_display().lower()} change is linked to the incident and has an owner.{due} "
+        "It has not landed yet: we remind until the change is merged or shipped."
+    )
+    people = responders_and_facilitator(incident)
+    notify_many(people, NotificationKind.FIX_MET, title, body, incident_url(incident), incident, email=False, now=now)
+
+
+def announce_landed(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
+    """Tell the owner and the responders the committed fix landed (once per item), and how we know."""
+    if not record_reminder(f"obligation:{obligation.pk}:landed-{item.pk}", now, obligation=obligation):
         return
     incident = obligation.incident
     title = f"The systemic fix for “{incident.title}” landed: “{item.title}”"
-    body = f"A {item.get_kind_display().lower()} change is linked to the incident. Thank you for following through."
-    people = responders_and_facilitator(incident)
-    notify_many(people, NotificationKind.FIX_MET, title, body, incident_url(incident), incident, email=False, now=now)
+    how = item.get_landed_via_display() if item.landed_via else "Marked done"
+    body = (
+        f"Landed {date_in_words(item.landed_at)}: {how}"
+        f"{f' ({item.landing_evidence_url})' if item.landing_evidence_url else ''}. Reminders for it stop. "
+        "If the same weakness comes back in a later incident, we will ask whether this fix held."
+    )
+    people = fix_followers(obligation)
+    notify_many(people, NotificationKind.FIX_LANDED, title, body, incident_url(incident), incident, now=now)
+
+
+def fix_followers(obligation: FixObligation) -> list[User]:
+    """A committed fix's owner and the incident's responders (and facilitator)."""
+    people = {person.pk: person for person in responders_and_facilitator(obligation.incident)}
+    owner = obligation.met_by.owner if obligation.met_by_id else None
+    if owner is not None and owner.is_active:
+        people.setdefault(owner.pk, owner)
+    return sorted(people.values(), key=lambda person: person.pk)

@@ -200,6 +200,27 @@ SYSTEMIC_FIX_HOURS = env_int("SYSTEMIC_FIX_HOURS", 48)
 SYSTEMIC_FIX_REMINDER_HOURS = [int(h) for h in env_list("SYSTEMIC_FIX_REMINDER_HOURS", ["24", "4"])]
 # After the deadline: the escalation, then a reminder every this many hours until the fix lands.
 SYSTEMIC_FIX_REPEAT_HOURS = env_int("SYSTEMIC_FIX_REPEAT_HOURS", 24)
+# After commitment the fix must land by its item's due date; an item without one gets this many days.
+FIX_LANDING_DAYS = env_int("FIX_LANDING_DAYS", 14)
+# Until it lands: a reminder to its owner and the responders every this many hours, then, once the
+# landing date has passed, an escalation to the teams' managers repeated every this many hours.
+FIX_LANDING_REMINDER_HOURS = env_int("FIX_LANDING_REMINDER_HOURS", 72)
+FIX_LANDING_OVERDUE_REPEAT_HOURS = env_int("FIX_LANDING_OVERDUE_REPEAT_HOURS", 24)
+# A landed fix counts as held once this many days pass with no recurrence left undecided.
+FIX_HELD_AFTER_DAYS = env_int("FIX_HELD_AFTER_DAYS", 90)
+# How often the incident page asks whether its systemic fix changed state (seconds).
+OBLIGATION_POLL_SECONDS = env_int("OBLIGATION_POLL_SECONDS", 20)
+# Forge web hooks: "github:acme=secret,gitlab:platform=token" (forge:organisation=secret), before the admin's.
+FORGE_WEBHOOK_SECRETS: dict[tuple[str, str], str] = {}
+for _entry in env_list("FORGE_WEBHOOK_SECRETS", []):
+    _where, _sep, _secret = _entry.partition("=")
+    _forge, _colon, _org = _where.partition(":")
+    if not (_sep and _colon and _secret and _org) or _forge not in {"github", "gitlab"}:
+        raise ImproperlyConfigured(
+            "FORGE_WEBHOOK_SECRETS must be comma-separated forge:organisation=secret entries (forge github or gitlab)."
+        )
+    FORGE_WEBHOOK_SECRETS[(_forge, _org.lower())] = _secret
+FORGE_WEBHOOK_MAX_BYTES = env_int("FORGE_WEBHOOK_MAX_BYTES", 1_000_000)
 ACTIONS_DIGEST_WEEKDAY = env_int("ACTIONS_DIGEST_WEEKDAY", 0)  # Monday
 ACTIONS_DIGEST_HOUR = env_int("ACTIONS_DIGEST_HOUR", 8)  # in TIME_ZONE
 ACTIONS_SWEEP_SECONDS = env_int("ACTIONS_SWEEP_SECONDS", 60)

@@ -37,6 +37,10 @@ def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
                 return render_page(request, "actions/new.html", context, status=status)
     context = obligation_context(incident, request.user, access.can_edit, form)
     part = "status" if request.method == "GET" and request.GET.get("part") == "status" else "panel"
+    # The incident page's poll also refreshes the item list (a landed fix is done), out of band.
+    context["with_items"] = context["oob"] = part == "status" and request.GET.get("items") == "1"
+    if part == "panel":
+        context["with_items"] = True
     return render_page(request, f"actions/panel.html#{part}", context, status=status)
 
 

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.models import Membership
-from actions.models import ActionItem, Notification, NotificationKind, TeamChatHook
+from actions.models import ActionItem, Notification, NotificationKind, RecurrenceFlag, TeamChatHook
 from audit.models import AuditEvent
 from incidents.models import Incident, IncidentLink, NearMiss, NearMissThanks, TimelineEntry
 from postmortems.models import ContributingFactor, ImprovementOpportunity, Perspective, Review, ReviewStatus
@@ -185,6 +185,16 @@ MATRIX: dict[str, Row] = {
     "notification_settings": Row(get=VIEW, post=VIEW),
     "notification_open": Row(get=NOT_ALLOWED, post=RECIPIENT, kwargs=_pk("notification"), targets=(OWN,)),
     "team_chat_hook": Row(get=MANAGER, post=MANAGER, kwargs=lambda t: {"slug": t.team.slug}, targets=(OWN, OTHER)),
+    "recurrence_decide": Row(
+        get=NOT_ALLOWED,
+        post=FACILITATE,
+        kwargs=_pk("flag"),
+        targets=EVERY_TARGET,
+        data={"decision": "dismiss", "reason": "The later failure came from a path the fix never covered."},
+    ),
+    # Forge web hooks need no sign-in but a secret: with none set up for the organisation, everyone gets 403.
+    "github_hook": Row(get=NOT_ALLOWED, post=REFUSED_ALWAYS, kwargs=lambda t: {"organisation": "acme"}, public=True),
+    "gitlab_hook": Row(get=NOT_ALLOWED, post=REFUSED_ALWAYS, kwargs=lambda t: {"organisation": "acme"}, public=True),
     # dashboard
     "dashboard": Row(get=VIEW, post=NOT_ALLOWED),
     "dashboard_export": Row(get=VIEW, post=NOT_ALLOWED, kwargs=lambda t: {"name": "time-to-detect"}),
@@ -225,8 +235,8 @@ def expected(rule, role: str, target: str, world, public: bool = False) -> objec
     # Signing in comes first (the middleware), then the method, then the object and the rules.
     if role == "anonymous" and not public:
         return "login"
-    if rule == NOT_ALLOWED:
-        return NOT_ALLOWED
+    if rule in (NOT_ALLOWED, REFUSED_ALWAYS):
+        return rule
     if target == RESTRICTED and role in NOT_RESPONDERS:
         return 404
     if rule == VIEW:
@@ -269,6 +279,8 @@ def _objects_for(team, member, participant, incident_fields=None, responders=(),
     if participant:
         review.participants.add(participant)
         published.participants.add(participant)
+    item = ActionItemFactory(incident=incident, team=team, owner=member)
+    factor = ContributingFactorFactory(review=review)
     return SimpleNamespace(
         team=team,
         member=member,
@@ -277,9 +289,10 @@ def _objects_for(team, member, participant, incident_fields=None, responders=(),
         entry=TimelineEntryFactory(incident=incident),
         review=review,
         published_review=published,
-        factor=ContributingFactorFactory(review=review),
+        factor=factor,
         opportunity=OpportunityFactory(review=review),
-        item=ActionItemFactory(incident=incident, team=team, owner=member),
+        item=item,
+        flag=RecurrenceFlag.objects.create(fix=item, earlier_factor=factor, later_factor=factor),
         near_miss=NearMissFactory(team=team, reporter=member),
     )
 
