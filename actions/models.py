@@ -21,6 +21,7 @@ from actions.remedies import attention_remedy_error
 from audit.soft_delete import LiveManager, SoftDeletable
 from incidents.models import Incident
 from markup.fields import RenderedMarkdownField
+from markup.notes import LanguageNotesField
 
 
 class ActionKind(models.TextChoices):
@@ -116,6 +117,7 @@ class ActionItem(SoftDeletable):
         blank=True, help_text="What the change is and how it prevents this class of failure. Markdown works."
     )
     description_html = RenderedMarkdownField(source="description")
+    language_notes = LanguageNotesField(sources=("title", "description"))
     kind = models.CharField(max_length=20, choices=ActionKind.choices, default=ActionKind.TEST)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -229,6 +231,7 @@ class ActionItem(SoftDeletable):
                 "completed_at",
                 "next_reminder_at",
                 "updated_at",
+                "language_notes",
                 "change_key",
                 "landed_at",
                 "landed_via",

@@ -1,9 +1,23 @@
-"""What actions adds to the checks a review must pass before it is published."""
+"""What actions adds to a review's publishing: the texts it shows, and the check that a system change exists."""
 
 from django.db.models import Q
 
 from actions.models import ActionItem, ActionStatus
 from actions.remedies import is_null_remedy
+from postmortems.services import ReviewText
+
+
+def action_item_texts(review) -> list:
+    """The action items' titles and descriptions, as texts the published review shows."""
+    subject = Q(review=review)
+    if review.incident_id:
+        subject |= Q(incident_id=review.incident_id)
+    items = ActionItem.objects.filter(subject).order_by("pk")
+    return [
+        ReviewText(f"Action item “{item.title[:60]}”", f"action-{item.pk}", item, field)
+        for item in items
+        for field in ("title", "description")
+    ]
 
 
 def review_without_a_system_change(review) -> list[str]:
@@ -12,6 +26,7 @@ def review_without_a_system_change(review) -> list[str]:
     Any kind counts (tests, guardrails, tooling, documentation, process, architecture, signals)
     as long as it is not an appeal to attention and not set aside as "won't do".
     """
+
     subject = Q(review=review)
     if review.incident_id:
         subject |= Q(incident_id=review.incident_id)

@@ -1,7 +1,7 @@
 """Small rules around saving action items that the views share."""
 
 from actions.models import ActionItem, NotificationKind
-from actions.notify import notify_many
+from actions.notify import notify
 
 
 def tell_new_owner(item: ActionItem, previous_owner_id: int | None, changed_by) -> bool:
@@ -9,8 +9,8 @@ def tell_new_owner(item: ActionItem, previous_owner_id: int | None, changed_by) 
     if item.owner_id is None or item.owner_id == previous_owner_id or item.owner_id == getattr(changed_by, "pk", None):
         return False
     source = f" from “{item.incident.title}”" if item.incident_id else ""
-    notify_many(
-        [item.owner],
+    told = notify(
+        item.owner,
         NotificationKind.ACTION_ASSIGNED,
         f"An action item{source} is now yours: “{item.title}”",
         "You make sure this change lands. If it cannot, say so on the item: move the due date, "
@@ -18,4 +18,4 @@ def tell_new_owner(item: ActionItem, previous_owner_id: int | None, changed_by) 
         item.get_absolute_url(),
         item.incident,
     )
-    return True
+    return told is not None

@@ -4,10 +4,14 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("health.urls")),
     path("admin/", admin.site.urls),
+    path("", include("sso.urls")),
     path("", include("accounts.urls")),
     path("", include("incidents.urls")),
     path("", include("postmortems.urls")),
     path("", include("actions.urls")),
     path("", include("dashboard.urls")),
     path("", include("audit.urls")),
+    path("", include("alerts.urls")),
+    path("", include("slackapp.urls")),
+    path("", include("api.urls")),
 ]

@@ -21,6 +21,10 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
         raise ValueError("The meeting has no time yet.")
     start = review.meeting_at.astimezone(UTC)
     agenda = " → ".join(section.label for section in AGENDA)
+    # Calendars are read by assistants and shown in shared free/busy views: a restricted incident's
+    # invite carries no title, and only people who may see the incident are invited.
+    restricted = bool(review.incident_id and review.incident.restricted)
+    subject = "a restricted incident (open the link to see it)" if restricted else f"“{review.title}”"
     event = Event()
     event.add("uid", f"review-{review.pk}@{host}")
     event.add("dtstamp", timezone.now().astimezone(UTC))
@@ -28,10 +32,10 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
     event.add("sequence", int(review.updated_at.timestamp()))
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=review.meeting_minutes))
-    event.add("summary", f"Review: {review.title}")
+    event.add("summary", "Review meeting" if restricted else f"Review: {review.title}")
     event.add(
         "description",
-        f"Blameless review of “{review.title}”. We look at how the system let this happen, not at who.\n"
+        f"Blameless review of {subject}. We look at how the system let this happen, not at who.\n"
         f"Agenda: {agenda}.\nPlease write your own perspective before the meeting: {url}",
     )
     event.add("url", url)
@@ -39,7 +43,10 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
         event.add("location", review.meeting_place)
     if review.facilitator and review.facilitator.email:
         event.add("organizer", _person(review.facilitator.email, review.facilitator.name))
-    for person in review.participants.all():
+    attendees = review.participants.all()
+    if review.incident_id:
+        attendees = review.incident.audience(attendees)
+    for person in attendees:
         if person.email:
             attendee = _person(person.email, person.name, ROLE="REQ-PARTICIPANT", PARTSTAT="NEEDS-ACTION", RSVP="TRUE")
             event.add("attendee", attendee, encode=0)
