@@ -4,20 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install lint lock migrate clean
+.PHONY: run test install install-runtime lint lock migrate clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Running needs only the runtime pins; the test tools come with `make test`.
+$(VENV)/.installed-runtime: requirements.lock $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
 $(VENV)/.installed: requirements-dev.lock $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.lock
-	touch $@
+	touch $@ $(VENV)/.installed-runtime
+
+install-runtime: $(VENV)/.installed-runtime
 
 install: $(VENV)/.installed
 
-migrate: install
+migrate: install-runtime
 	$(BIN)/python manage.py migrate --noinput
 
 ## Start the web application, the Celery worker and Celery beat together (Ctrl-C stops all three).

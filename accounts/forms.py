@@ -69,7 +69,7 @@ class ThrottledSignInMixin:
     def clean(self):
         username = self.cleaned_data.get("username")
         address = throttling.client_address(self.request)
-        pause = throttling.current_pause(username, address)
+        pause = throttling.current_pause(self.request, username)
         if pause:
             throttling.record_refusal(username, address, pause)
             self._refuse(pause)
@@ -78,10 +78,10 @@ class ThrottledSignInMixin:
         except ValidationError as error:
             if error_code(error) != "invalid_login":
                 raise
-            pause = throttling.current_pause(username, address)
+            pause = throttling.current_pause(self.request, username)
             if pause:
                 self._refuse(pause)
-            left = throttling.attempts_left(username)
+            left = throttling.attempts_left(self.request, username)
             if left is not None and 0 < left <= 2:
                 raise ValidationError(
                     [

@@ -1,24 +1,27 @@
-"""Slow down password guessing: failed sign-ins are counted per account and per address.
+"""Slow down password guessing, with django-axes counting failed sign-ins in the cache.
 
-After ``LOGIN_THROTTLE_ACCOUNT_LIMIT`` failures for one username (or ``LOGIN_THROTTLE_ADDRESS_LIMIT``
-from one address) within ``LOGIN_THROTTLE_WINDOW`` seconds, sign-in for that username (or from that
-address) pauses for ``LOGIN_THROTTLE_PAUSE`` seconds, whatever password is tried. The counters live in
-the cache (Redis); when the cache is unreachable they fail open, so an outage never locks everybody out.
+After ``LOGIN_THROTTLE_ACCOUNT_LIMIT`` failures for one username (or ``LOGIN_THROTTLE_ADDRESS_LIMIT`` from
+one address), sign-in for that username (or from that address) pauses for ``LOGIN_THROTTLE_PAUSE``
+seconds, whatever password is tried. Axes keeps one counter per username and one per address in the cache
+(Redis), each living ``LOGIN_THROTTLE_PAUSE`` seconds after its last failure; when the cache is unreachable
+nothing is counted, so an outage never locks everybody out.
 
-The same rules apply to usernames that do not exist, so the pause tells an attacker nothing about
-which accounts are real.
+Axes compares every counter with one limit; the two limits here come from ``failure_limit``, which tells
+axes "locked" once either counter reaches its own limit. The same rules apply to usernames that do not
+exist, so the pause tells an attacker nothing about which accounts are real.
 """
 
-import hashlib
 import ipaddress
 import logging
 import math
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
+from axes.handlers.cache import AxesCacheHandler
+from axes.helpers import get_cache, get_client_ip_address, get_client_username, make_cache_key_list
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -63,63 +66,88 @@ def address_group(address: str) -> str:
     return str(ip)
 
 
-def _digest(value: str) -> str:
-    # Keys stay short and free of whatever characters an attacker typed.
-    return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:32]
-
-
-def _keys(kind: str, value: str) -> tuple[str, str]:
-    digest = _digest(value)
-    return f"login:failures:{kind}:{digest}", f"login:paused:{kind}:{digest}"
-
-
 def normalise_username(username: str | None) -> str:
     return (username or "").strip().casefold()[:300]
 
 
-def current_pause(username: str | None, address: str) -> SignInPause | None:
-    """The pause in force for this username or this address, if any."""
-    now = time.time()
-    for kind, value in (("account", normalise_username(username)), ("address", address_group(address))):
-        if not value:
-            continue
-        _, pause_key = _keys(kind, value)
-        until = cache.get(pause_key)
-        if until and until > now:
-            return SignInPause(until=until, reason=kind)
+# --- what axes is configured with (settings.AXES_*) ----------------------------------------------------
+
+
+def counted_address(request: HttpRequest) -> str:
+    """AXES_CLIENT_IP_CALLABLE: the address group failures are counted against."""
+    return address_group(client_address(request))
+
+
+def counted_username(request: HttpRequest, credentials: dict | None) -> str:
+    """AXES_USERNAME_CALLABLE: case and surrounding spaces do not make a new username."""
+    if credentials and "username" in credentials:
+        return normalise_username(credentials["username"])
+    return normalise_username(request.POST.get("username"))
+
+
+def pause_length(request: HttpRequest | None = None) -> timedelta:
+    """AXES_COOLOFF_TIME: how long sign-in pauses, and how long a counter lives after its last failure."""
+    return timedelta(seconds=settings.LOGIN_THROTTLE_PAUSE)
+
+
+def _counter_keys(request: HttpRequest, credentials: dict | None) -> dict[str, str]:
+    username = get_client_username(request, credentials)
+    return {
+        "account": make_cache_key_list([{"username": username}])[0],
+        "address": make_cache_key_list([{"ip_address": get_client_ip_address(request)}])[0],
+    }
+
+
+def failure_counts(request: HttpRequest, credentials: dict | None = None) -> dict[str, int]:
+    cache = get_cache()
+    found = cache.get_many(list(_counter_keys(request, credentials).values()))
+    return {kind: found.get(key) or 0 for kind, key in _counter_keys(request, credentials).items()}
+
+
+def _reached(counts: dict[str, int]) -> str | None:
+    if counts["account"] >= settings.LOGIN_THROTTLE_ACCOUNT_LIMIT:
+        return "account"
+    if counts["address"] >= settings.LOGIN_THROTTLE_ADDRESS_LIMIT:
+        return "address"
     return None
 
 
-def _count_failure(kind: str, value: str, limit: int) -> int:
-    failures_key, pause_key = _keys(kind, value)
-    cache.add(failures_key, 0, timeout=settings.LOGIN_THROTTLE_WINDOW)
-    try:
-        failures = cache.incr(failures_key)
-    except ValueError:  # expired in between, or the cache is unreachable: fail open
-        return 0
-    if failures >= limit:
-        until = time.time() + settings.LOGIN_THROTTLE_PAUSE
-        cache.set(pause_key, until, timeout=settings.LOGIN_THROTTLE_PAUSE)
-        cache.delete(failures_key)
-    return failures
+def failure_limit(request: HttpRequest, credentials: dict | None) -> int:
+    """AXES_FAILURE_LIMIT: axes locks when its highest counter reaches this number.
+
+    Once either counter has reached its own limit, any failure count locks (1); until then the limit stays
+    just above the highest counter, so the lower account limit and the higher address limit both hold.
+    """
+    counts = failure_counts(request, credentials)
+    return 1 if _reached(counts) else max(counts.values()) + 1
 
 
-def attempts_left(username: str | None) -> int | None:
-    """How many more failures this username may have before sign-in pauses (None when unknown)."""
-    failures_key, _ = _keys("account", normalise_username(username))
-    failures = cache.get(failures_key)
-    if failures is None:
+def lockout_response(request, original_response, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the sign-in form already says why and until when (429), so it stays."""
+    return original_response
+
+
+# --- what the sign-in form asks ------------------------------------------------------------------
+
+
+def current_pause(request: HttpRequest, username: str | None) -> SignInPause | None:
+    """The pause in force for this username or this address, if any."""
+    credentials = {"username": username}
+    reason = _reached(failure_counts(request, credentials))
+    if reason is None:
         return None
-    return max(0, settings.LOGIN_THROTTLE_ACCOUNT_LIMIT - failures)
+    key = _counter_keys(request, credentials)[reason]
+    cache = get_cache()
+    seconds = cache.ttl(key) if hasattr(cache, "ttl") else None
+    if not seconds or seconds < 0:
+        seconds = settings.LOGIN_THROTTLE_PAUSE
+    return SignInPause(until=time.time() + seconds, reason=reason)
 
 
-def record_failure(username: str | None, address: str) -> None:
-    """Count one failed sign-in against the username and the address, pausing either at its limit."""
-    username = normalise_username(username)
-    logger.warning("Failed sign-in for username %r from %s", username, address)
-    if username:
-        _count_failure("account", username, settings.LOGIN_THROTTLE_ACCOUNT_LIMIT)
-    _count_failure("address", address_group(address), settings.LOGIN_THROTTLE_ADDRESS_LIMIT)
+def attempts_left(request: HttpRequest, username: str | None) -> int:
+    """How many more failures this username may have before sign-in pauses."""
+    counts = failure_counts(request, {"username": username})
+    return max(0, settings.LOGIN_THROTTLE_ACCOUNT_LIMIT - counts["account"])
 
 
 def record_refusal(username: str | None, address: str, pause: SignInPause) -> None:
@@ -132,18 +160,32 @@ def record_refusal(username: str | None, address: str, pause: SignInPause) -> No
     )
 
 
-def forget_failures(username: str | None) -> None:
-    """A successful sign-in clears the account's count (not the address's: one good password must not
-    reset the count of an address guessing at many accounts)."""
-    failures_key, _ = _keys("account", normalise_username(username))
-    cache.delete(failures_key)
+class FailOpenCacheHandler(AxesCacheHandler):
+    """AXES_HANDLER: axes' cache handler, except that with the cache unreachable a failure goes uncounted.
+
+    The cache ignores connection errors, so its counters read as missing (``None``) instead of raising;
+    axes would then fail comparing them, and the person would get an error page instead of the form.
+    """
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        try:
+            super().user_login_failed(sender, credentials, request, **kwargs)
+        except TypeError:
+            logger.warning("Failed sign-in not counted: the cache is unreachable.")
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.throttling.failed")
 def _on_login_failed(sender, credentials, request=None, **kwargs):
-    record_failure(credentials.get("username"), client_address(request))
+    logger.warning(
+        "Failed sign-in for username %r from %s",
+        normalise_username(credentials.get("username")),
+        client_address(request),
+    )
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.throttling.logged_in")
 def _on_logged_in(sender, request, user, **kwargs):
-    forget_failures(user.get_username())
+    """A successful sign-in clears the account's count (not the address's: one good password must not
+    reset the count of an address guessing at many accounts)."""
+    if request is not None:
+        get_cache().delete(_counter_keys(request, {"username": user.get_username()})["account"])

@@ -4,17 +4,13 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
 from accounts.forms import AddMemberForm, ChangeRoleForm, ProfileForm, SignInForm
 from accounts.models import Membership, Role, Team
 from accounts.sessions import SIGNED_OUT_BECAUSE, signed_out_message
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+from web.htmx import render_page
 
 
 class SignInView(LoginView):
@@ -57,7 +53,7 @@ def get_team_for_user(request: HttpRequest, slug: str) -> tuple[Team, bool]:
 
 def team_list(request: HttpRequest):
     teams = Team.objects.annotate(member_count=Count("memberships"))
-    return render(request, "accounts/team_list.html", {"teams": teams})
+    return render_page(request, "accounts/team_list.html", {"teams": teams})
 
 
 def _render_team_page(request: HttpRequest, team: Team, can_manage: bool, add_form=None, status: int = 200):
@@ -71,7 +67,7 @@ def _render_team_page(request: HttpRequest, team: Team, can_manage: bool, add_fo
         "add_form": add_form,
         "role_choices": Role.choices,
     }
-    return render(request, "accounts/team_detail.html", context, status=status)
+    return render_page(request, "accounts/team_detail.html", context, status=status)
 
 
 def team_detail(request: HttpRequest, slug: str):
@@ -89,15 +85,19 @@ def member_add(request: HttpRequest, slug: str):
         membership = form.save()
         messages.success(request, f"{membership.user} joined {team} as {membership.get_role_display().lower()}.")
         return redirect("team_detail", slug=team.slug)
-    return _render_team_page(request, team, can_manage, add_form=form, status=400)
+    return _render_team_page(request, team, can_manage, add_form=form, status=422)
+
+
+def _membership_to_change(request: HttpRequest, slug: str, pk: int) -> tuple[Team, Membership]:
+    team, can_manage = get_team_for_user(request, slug)
+    if not can_manage:
+        raise PermissionDenied("Only admins change team membership and roles.")
+    return team, get_object_or_404(Membership, team=team, pk=pk)
 
 
 @require_POST
 def member_change_role(request: HttpRequest, slug: str, pk: int):
-    team, can_manage = get_team_for_user(request, slug)
-    if not can_manage:
-        raise PermissionDenied("Only admins change team roles.")
-    membership = get_object_or_404(Membership, team=team, pk=pk)
+    team, membership = _membership_to_change(request, slug, pk)
     form = ChangeRoleForm(request.POST, instance=membership)
     if form.is_valid():
         form.save()
@@ -109,10 +109,7 @@ def member_change_role(request: HttpRequest, slug: str, pk: int):
 
 @require_POST
 def member_remove(request: HttpRequest, slug: str, pk: int):
-    team, can_manage = get_team_for_user(request, slug)
-    if not can_manage:
-        raise PermissionDenied("Only admins change team membership.")
-    membership = get_object_or_404(Membership, team=team, pk=pk)
+    team, membership = _membership_to_change(request, slug, pk)
     membership.delete()
     messages.success(request, f"{membership.user} left {team}.")
     return redirect("team_detail", slug=team.slug)
@@ -124,4 +121,4 @@ def profile(request: HttpRequest):
         form.save()
         messages.success(request, "Your settings are saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
+    return render_page(request, "accounts/profile.html", {"form": form}, status=422 if form.errors else 200)

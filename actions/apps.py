@@ -11,17 +11,21 @@ class ActionsConfig(AppConfig):
         from actions.exports import action_items_section
         from actions.models import ActionItem
         from actions.obligations import moving_mitigation_needs_a_reason
-        from actions.remedies import action_item_texts, review_without_a_system_change
+        from actions.panels import obligation_panel, review_items_panel
+        from actions.publish_checks import action_item_texts, review_without_a_system_change
         from audit.registry import track
         from incidents.guards import register_mitigation_guard
         from postmortems.exports import register_export_section
         from postmortems.publishing import register_publish_check
         from postmortems.services import register_review_texts
+        from web.panels import register_panel
 
         register_mitigation_guard(moving_mitigation_needs_a_reason)
         register_publish_check(review_without_a_system_change)
         register_export_section(action_items_section)
         register_review_texts(action_item_texts)
+        register_panel("incident", "actions/panel.html", obligation_panel)
+        register_panel("review", "actions/review_section.html", review_items_panel)
 
         track(
             ActionItem,

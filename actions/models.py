@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Team
-from audit.models import LiveManager, SoftDeletable
+from actions.remedies import attention_remedy_error
+from audit.soft_delete import LiveManager, SoftDeletable
 from incidents.models import Incident
 from markup.fields import RenderedMarkdownField
 from markup.notes import LanguageNotesField
@@ -254,8 +255,6 @@ class ActionItem(SoftDeletable):
         return self.is_open and self.due_on is not None and self.due_on < today
 
     def clean(self) -> None:
-        from actions.remedies import attention_remedy_error
-
         errors = {}
         if self.status == ActionStatus.WONT_DO and not self.wont_do_reason.strip():
             errors["wont_do_reason"] = "Say why we won't do it; everyone sees the reason."

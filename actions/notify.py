@@ -13,9 +13,10 @@ import urllib.request
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -26,6 +27,7 @@ from actions.models import (
     DeliveryState,
     Notification,
     NotificationPreference,
+    SentReminder,
     TeamChatHook,
 )
 from pagecache.pages import pages_changed
@@ -167,14 +169,30 @@ def enqueue_after_commit(task_name: str, *args) -> None:
     """
 
     def send():
-        from config.celery import app
-
         try:
-            app.send_task(task_name, args=args, retry=False)
+            current_app.send_task(task_name, args=args, retry=False)
         except Exception:
             log.warning("Could not enqueue %s%r; the next sweep will pick it up.", task_name, args, exc_info=True)
 
     transaction.on_commit(send, robust=True)
+
+
+def record_reminder(
+    key: str, sent_at: datetime, obligation=None, action_item=None, recipient_id: int | None = None
+) -> bool:
+    """Insert the sent-reminder row; False when it exists (this reminder was issued already).
+
+    ``ON CONFLICT DO NOTHING``: a concurrent sweep inserting the same key waits for ours to
+    commit and then inserts nothing, so exactly one of them goes on to send.
+    """
+    table = SentReminder._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, obligation_id, action_item_id, recipient_id, sent_at) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
+            [key, getattr(obligation, "pk", None), getattr(action_item, "pk", None), recipient_id, sent_at],
+        )
+        return cursor.fetchone() is not None
 
 
 def backoff(attempts: int) -> timedelta:

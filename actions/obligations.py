@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -22,6 +22,7 @@ from actions.models import (
     RecurrenceState,
     start_of_day_after,
 )
+from actions.notify import notify_many, record_reminder
 from actions.remedies import is_null_remedy
 from incidents.models import Incident
 
@@ -218,8 +219,6 @@ def evaluate_obligation(
     obligation: FixObligation, now: datetime | None = None, candidates: list[ActionItem] | None = None
 ) -> bool:
     """Bring met / pending / breached in line with the incident's action items. True when it just became met."""
-    from actions.reminders import announce_fix, announce_landed
-
     now = now or timezone.now()
     if obligation.state == ObligationState.CANCELLED:
         return False
@@ -264,8 +263,6 @@ def evaluate_obligation(
 
 def follow_landing(obligation: FixObligation, fix: ActionItem, now: datetime, announce: bool = True) -> None:
     """Keep a committed obligation's landing date, landing moment and next check in step with its item."""
-    from actions.reminders import announce_landed
-
     due = start_of_day_after(fix.due_on) if fix.due_on else None
     landed_now = fix.landed_at is not None and obligation.landed_at is None
     if (due, fix.landed_at) == (obligation.landing_due_at, obligation.landed_at) and obligation.next_check_at:
@@ -326,7 +323,10 @@ def escalation_recipients(incident: Incident) -> list[User]:
 
 
 def incident_url(incident: Incident) -> str:
-    return reverse("incident_detail", args=[incident.pk])
+    try:
+        return reverse("incident_detail", args=[incident.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def moving_mitigation_needs_a_reason(incident: Incident) -> str | None:
@@ -340,3 +340,48 @@ def moving_mitigation_needs_a_reason(incident: Incident) -> str | None:
             "mitigation time changes: the reason shows in the history, and the breach stays in the figures."
         )
     return None
+
+
+def date_in_words(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%a %-d %b %Y} ({timezone.get_current_timezone_name()})"
+
+
+def announce_fix(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
+    """Tell the responders a fix is committed (once per item), naming the change, not the person."""
+    if not record_reminder(f"obligation:{obligation.pk}:committed-{item.pk}", now, obligation=obligation):
+        return
+    incident = obligation.incident
+    title = f"The systemic fix for “{incident.title}” is committed: “{item.title}”"
+    due = f" It is due to land by {item.due_on:%a %-d %b %Y}." if item.due_on else ""
+    body = (
+        f"A {item.get_kind_display().lower()} change is linked to the incident and has an owner.{due} "
+        "It has not landed yet: we remind until the change is merged or shipped."
+    )
+    people = responders_and_facilitator(incident)
+    notify_many(people, NotificationKind.FIX_MET, title, body, incident_url(incident), incident, email=False, now=now)
+
+
+def announce_landed(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
+    """Tell the owner and the responders the committed fix landed (once per item), and how we know."""
+    if not record_reminder(f"obligation:{obligation.pk}:landed-{item.pk}", now, obligation=obligation):
+        return
+    incident = obligation.incident
+    title = f"The systemic fix for “{incident.title}” landed: “{item.title}”"
+    how = item.get_landed_via_display() if item.landed_via else "Marked done"
+    body = (
+        f"Landed {date_in_words(item.landed_at)}: {how}"
+        f"{f' ({item.landing_evidence_url})' if item.landing_evidence_url else ''}. Reminders for it stop. "
+        "If the same weakness comes back in a later incident, we will ask whether this fix held."
+    )
+    people = fix_followers(obligation)
+    notify_many(people, NotificationKind.FIX_LANDED, title, body, incident_url(incident), incident, now=now)
+
+
+def fix_followers(obligation: FixObligation) -> list[User]:
+    """A committed fix's owner and the incident's responders (and facilitator)."""
+    people = {person.pk: person for person in responders_and_facilitator(obligation.incident)}
+    owner = obligation.met_by.owner if obligation.met_by_id else None
+    if owner is not None and owner.is_active:
+        people.setdefault(owner.pk, owner)
+    return sorted(people.values(), key=lambda person: person.pk)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -29,12 +29,23 @@ from actions.models import (
     SentReminder,
     start_of_day_after,
 )
-from actions.notify import backoff, deliver_due, email_opt_outs, enabled_chat_hooks, notify_many, notify_team_chats
+from actions.notify import (
+    backoff,
+    deliver_due,
+    email_opt_outs,
+    enabled_chat_hooks,
+    notify_many,
+    notify_team_chats,
+    record_reminder,
+)
 from actions.obligations import (
     ObligationEvent,
+    date_in_words,
     escalation_recipients,
     evaluate_obligation,
     event_due,
+    fix_followers,
+    incident_url,
     landing_due,
     landing_event_due,
     landing_next_check,
@@ -61,24 +72,6 @@ class SweepReport:
         return self.obligation_reminders + self.overdue_reminders + self.digests
 
 
-def record_reminder(
-    key: str, sent_at: datetime, obligation=None, action_item=None, recipient_id: int | None = None
-) -> bool:
-    """Insert the sent-reminder row; False when it exists (this reminder was issued already).
-
-    ``ON CONFLICT DO NOTHING``: a concurrent sweep inserting the same key waits for ours to
-    commit and then inserts nothing, so exactly one of them goes on to send.
-    """
-    table = SentReminder._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (key, obligation_id, action_item_id, recipient_id, sent_at) "
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (key) DO NOTHING RETURNING id",
-            [key, getattr(obligation, "pk", None), getattr(action_item, "pk", None), recipient_id, sent_at],
-        )
-        return cursor.fetchone() is not None
-
-
 @dataclass
 class SweepContext:
     """What one sweep reads once instead of once per reminder: email opt-outs and team chat hooks."""
@@ -89,13 +82,6 @@ class SweepContext:
     @classmethod
     def load(cls) -> "SweepContext":
         return cls(opt_outs=email_opt_outs(), hooks=enabled_chat_hooks())
-
-
-def _incident_url(incident: Incident) -> str:
-    try:
-        return reverse("incident_detail", args=[incident.pk])
-    except NoReverseMatch:
-        return ""
 
 
 def hours_in_words(delta: timedelta) -> str:
@@ -157,51 +143,6 @@ def landing_message(obligation: FixObligation, event: ObligationEvent, now: date
     return title, body
 
 
-def date_in_words(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local:%a %-d %b %Y} ({timezone.get_current_timezone_name()})"
-
-
-def announce_fix(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
-    """Tell the responders a fix is committed (once per item), naming the change, not the person."""
-    if not record_reminder(f"obligation:{obligation.pk}:committed-{item.pk}", now, obligation=obligation):
-        return
-    incident = obligation.incident
-    title = f"The systemic fix for “{incident.title}” is committed: “{item.title}”"
-    due = f" It is due to land by {item.due_on:%a %-d %b %Y}." if item.due_on else ""
-    body = (
-        f"A {item.get_kind_display().lower()} change is linked to the incident and has an owner.{due} "
-        "It has not landed yet: we remind until the change is merged or shipped."
-    )
-    people = responders_and_facilitator(incident)
-    notify_many(people, NotificationKind.FIX_MET, title, body, _incident_url(incident), incident, email=False, now=now)
-
-
-def announce_landed(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
-    """Tell the owner and the responders the committed fix landed (once per item), and how we know."""
-    if not record_reminder(f"obligation:{obligation.pk}:landed-{item.pk}", now, obligation=obligation):
-        return
-    incident = obligation.incident
-    title = f"The systemic fix for “{incident.title}” landed: “{item.title}”"
-    how = item.get_landed_via_display() if item.landed_via else "Marked done"
-    body = (
-        f"Landed {date_in_words(item.landed_at)}: {how}"
-        f"{f' ({item.landing_evidence_url})' if item.landing_evidence_url else ''}. Reminders for it stop. "
-        "If the same weakness comes back in a later incident, we will ask whether this fix held."
-    )
-    people = fix_followers(obligation)
-    notify_many(people, NotificationKind.FIX_LANDED, title, body, _incident_url(incident), incident, now=now)
-
-
-def fix_followers(obligation: FixObligation) -> list[User]:
-    """A committed fix's owner and the incident's responders (and facilitator)."""
-    people = {person.pk: person for person in responders_and_facilitator(obligation.incident)}
-    owner = obligation.met_by.owner if obligation.met_by_id else None
-    if owner is not None and owner.is_active:
-        people.setdefault(owner.pk, owner)
-    return sorted(people.values(), key=lambda person: person.pk)
-
-
 # --- obligations ------------------------------------------------------------------------------------
 
 
@@ -239,7 +180,7 @@ def process_obligation(
             title, body = landing_message(obligation, event, now)
         else:
             title, body = obligation_message(obligation, event, now)
-        url = _incident_url(incident)
+        url = incident_url(incident)
         if event.kind == NotificationKind.FIX_ESCALATION:
             people = escalation_recipients(incident)
         elif event.kind == NotificationKind.FIX_LANDING_OVERDUE:

@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 
 from actions.models import ActionItem, FixObligation, NotificationKind
-from actions.notify import enqueue_after_commit, notify
+from actions.notify import enqueue_after_commit, notify_many
 from actions.obligations import refresh_for_incident, sync_obligation
 from actions.recurrence import flag_recurrences
 from incidents.models import Incident
@@ -63,8 +63,8 @@ def deliver_thanks(sender, near_miss, thanked_by=None, **kwargs) -> None:
     summary = near_miss.what_almost_happened.strip().splitlines()[0] if near_miss.what_almost_happened.strip() else ""
     if len(summary) > 80:
         summary = summary[:79].rstrip() + "…"
-    notify(
-        reporter,
+    notify_many(
+        [reporter],
         NotificationKind.THANKS,
         f"Someone thanked you for reporting “{summary}”",
         "Near-miss reports are cheap lessons. Thank you for making this one visible.",

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from actions.views import forge, items, notifications, panels, recurrence
+from actions.views import forge, home, items, notifications, panels, recurrence
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("actions/", items.action_list, name="action_list"),
     path("actions/mine/", items.my_action_items, name="my_action_items"),
     path("actions/export.csv", items.action_export, name="action_export"),

@@ -64,11 +64,15 @@ class SoftDeleteAdminMixin:
                 actions[name] = (func, name, func.short_description)
         return actions
 
+    @staticmethod
+    def _each(request, rows, change: str) -> int:
+        """Soft-delete or restore each row, one by one so each is recorded as this person's change."""
+        for obj in rows:
+            getattr(obj, change)(by=request.user)
+        return len(rows)
+
     def soft_delete_selected(self, request, queryset):
-        count = 0
-        for obj in queryset.filter(deleted_at__isnull=True):
-            obj.soft_delete(by=request.user)
-            count += 1
+        count = self._each(request, list(queryset.filter(deleted_at__isnull=True)), "soft_delete")
         self.message_user(request, f"Deleted {count} (they can be restored).", messages.SUCCESS)
 
     soft_delete_selected.short_description = "Delete selected (can be restored)"
@@ -77,10 +81,7 @@ class SoftDeleteAdminMixin:
         if not request.user.is_org_admin:
             self.message_user(request, "Only admins restore deleted records.", messages.ERROR)
             return
-        count = 0
-        for obj in queryset.filter(deleted_at__isnull=False):
-            obj.restore(by=request.user)
-            count += 1
+        count = self._each(request, list(queryset.filter(deleted_at__isnull=False)), "restore")
         self.message_user(request, f"Restored {count}.", messages.SUCCESS)
 
     restore_selected.short_description = "Restore selected"

@@ -5,15 +5,14 @@ both Django and gunicorn. Client addresses never reach the web server's logs: a 
 anonymously, and an address next to a timestamp would be a trace of who filed it.
 """
 
-import json
 import logging
 import re
-from datetime import UTC, datetime
 
-# Attributes every LogRecord has; anything else on a record was passed with ``extra=``.
-_STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
+
 # Extras that may carry a request (and with it the client's address and cookies) are never written out.
-_NEVER_WRITTEN = {"request", "environ", "headers", "META"}
+NEVER_WRITTEN = ("request", "environ", "headers", "META")
 
 _IPV4 = r"\b(?:\d{1,3}\.){3}\d{1,3}\b"
 # Full IPv6 form, or any compressed form (it has "::"); clock times like 10:00:00 are left alone.
@@ -21,27 +20,17 @@ _IPV6 = r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|(?:[0-9a-fA-F]{1,4}(?::[0
 _ADDRESS = re.compile(rf"ip=\S+|{_IPV4}|{_IPV6}")
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per record: time (UTC, ISO 8601), level, logger, message, exception, and any
-    plain extras (strings, numbers, booleans) such as a request's ``status_code``."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        for key, value in vars(record).items():
-            if key in _STANDARD_ATTRIBUTES or key in _NEVER_WRITTEN or key.startswith("_"):
-                continue
-            if isinstance(value, str | int | float | bool) or value is None:
-                entry[key] = value
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        if record.stack_info:
-            entry["stack"] = self.formatStack(record.stack_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+def json_formatter() -> JsonFormatter:
+    """One JSON object per record (python-json-logger): message, level, logger, time (UTC, ISO 8601),
+    an exception if any, and the extras passed with ``extra=`` such as a request's ``status_code``."""
+    return JsonFormatter(
+        "{message}{levelname}{name}",
+        style="{",
+        rename_fields={"levelname": "level", "name": "logger"},
+        timestamp="time",
+        reserved_attrs=[*RESERVED_ATTRS, *NEVER_WRITTEN],
+        json_ensure_ascii=False,
+    )
 
 
 class RedactAddresses(logging.Filter):
@@ -69,7 +58,7 @@ class OmitAnonymousFiling(logging.Filter):
 
 def formatter_settings(log_format: str) -> dict:
     if log_format == "json":
-        return {"()": "config.logging.JsonFormatter"}
+        return {"()": "config.logging.json_formatter"}
     if log_format == "plain":
         return {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
     from django.core.exceptions import ImproperlyConfigured

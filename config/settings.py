@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "accounts",
     "sso",
     "audit",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "actions",
     "dashboard",
     "pagecache",
+    "health",
     "alerts",
     "slackapp",
     "ninja",
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: counts failed sign-ins (accounts/throttling.py); the sign-in form itself answers a pause.
+    "axes.middleware.AxesMiddleware",
     "pagecache.middleware.StalePagesAfterWritesMiddleware",
 ]
 
@@ -99,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # Where higher apps show their part on a lower app's page (web/panels.py).
+            "libraries": {"panels": "web.panels"},
         },
     },
 ]
@@ -140,13 +146,16 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Redis being down turns cache reads into misses and writes into no-ops (config/cache.py).
-            "BACKEND": "config.cache.FailSoftRedisCache",
+            # Redis being down turns cache reads into misses and writes into no-ops: the cache only holds
+            # what can be rebuilt, so a page carries on against PostgreSQL (django-redis IGNORE_EXCEPTIONS).
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "pm"),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_after": 5},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
         }
     }
+    # Each call that finds Redis unreachable logs a warning (logger "django_redis").
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -159,9 +168,10 @@ else:
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 
 # --- Celery -----------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+# The embedded broker keeps messages in files; kombu warns unless its URL names a host, though none is used.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost//")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "celery" / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -183,7 +193,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
-    "worker-heartbeat": {"task": "config.tasks.record_worker_heartbeat", "schedule": timedelta(minutes=1)},
+    "worker-heartbeat": {"task": "health.tasks.record_worker_heartbeat", "schedule": timedelta(minutes=1)},
 }
 # On the hour, so that anonymous near misses appear in batches (incidents.services).
 CELERY_BEAT_SCHEDULE["incidents-release-near-misses"] = {
@@ -328,8 +338,21 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Failed sign-ins: per username and per address, within the window; then a pause (accounts/throttling.py).
 LOGIN_THROTTLE_ACCOUNT_LIMIT = env_int("LOGIN_THROTTLE_ACCOUNT_LIMIT", 5)
 LOGIN_THROTTLE_ADDRESS_LIMIT = env_int("LOGIN_THROTTLE_ADDRESS_LIMIT", 30)
+# Read for compatibility: axes keeps each count until LOGIN_THROTTLE_PAUSE passes without a failure.
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
 LOGIN_THROTTLE_PAUSE = env_int("LOGIN_THROTTLE_PAUSE", 15 * 60)
+# django-axes counts them in the cache and refuses sign-in at either limit (accounts/throttling.py).
+# Axes first, so that a paused sign-in is refused before any backend checks a password.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_HANDLER = "accounts.throttling.FailOpenCacheHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "accounts.throttling.failure_limit"
+AXES_COOLOFF_TIME = "accounts.throttling.pause_length"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.counted_address"
+AXES_USERNAME_CALLABLE = "accounts.throttling.counted_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = False  # accounts.throttling clears the account's count only, not the address's
+AXES_VERBOSE = False
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: use the socket's address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -447,7 +470,11 @@ LOGGING = {
     "formatters": {"default": formatter_settings(LOG_FORMAT)},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "default"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # accounts.login logs failed sign-ins (username, address); axes' own lines would add the user agent.
+        "axes": {"level": "ERROR"},
+    },
 }
 # With JSON logs the worker and beat log through LOGGING too, instead of Celery's own plain format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

@@ -1,11 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config import views
-
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", include("health.urls")),
     path("admin/", admin.site.urls),
     path("", include("sso.urls")),
     path("", include("accounts.urls")),

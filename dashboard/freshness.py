@@ -4,7 +4,7 @@ Cached aggregates carry the version in their key; a change to the underlying dat
 (``dashboard.signals``), so the next request computes afresh and old entries simply expire.
 """
 
-from config.cache import VersionCounter
+from versioning import VersionCounter
 
 VERSION_KEY = "dashboard:version"
 

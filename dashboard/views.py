@@ -3,24 +3,21 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
-from django_htmx.middleware import HtmxDetails
 
 from accounts.models import Team
 from dashboard import panels
+from dashboard.fixes import earlier_incidents
 from dashboard.follow_through import follow_through_figures
 from dashboard.forms import PERIODS, DashboardFilterForm
 from dashboard.services import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
 from incidents.models import Severity
 from pagecache.pages import cached_for_viewer
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+from postmortems.access import get_review_for_user
+from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 
 def _filters(request: HttpRequest) -> tuple[Filters, str]:
@@ -64,7 +61,7 @@ def dashboard(request: HtmxHttpRequest):
     """Follow-through and learning for a team (or all teams) over a period; the address carries the filters."""
     filters, query = _filters(request)
     body = dashboard_body(request, filters, query)
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         return HttpResponse(body)
     context = {
         "filters": filters,
@@ -73,7 +70,7 @@ def dashboard(request: HtmxHttpRequest):
         "periods": [(key, label) for key, (label, _) in PERIODS.items()],
         "severities": Severity.choices,
     }
-    return render(request, "dashboard/dashboard.html", context)
+    return render_page(request, "dashboard/dashboard.html", context)
 
 
 @require_GET
@@ -88,6 +85,17 @@ def export_csv(request: HttpRequest, name: str):
     response["Content-Disposition"] = f'attachment; filename="{name}-{team}-{filters.period}.csv"'
     csv.writer(response).writerows(exports[name].csv_rows())
     return response
+
+
+@require_GET
+def earlier_fixes(request: HtmxHttpRequest, pk: int):
+    """Earlier incidents with the same weakness (factor category and service) and whether their fixes held.
+
+    The review page asks for this part; it is the dashboard's because it reads across incidents and fixes.
+    """
+    review = get_review_for_user(request.user, pk).review
+    context = {"earlier": earlier_incidents(review, request.user), "review": review}
+    return render_page(request, "dashboard/earlier_fixes.html", context, partial="earlier")
 
 
 @require_GET

@@ -15,7 +15,7 @@ from django.db.models.functions import MD5, TruncMonth
 from django.urls import reverse
 
 from accounts.models import Membership, Role, Team
-from audit.models import EveryRowManager, LiveManager, SoftDeletable
+from audit.soft_delete import EveryRowManager, LiveManager, SoftDeletable
 from markup.fields import RenderedMarkdownField
 from markup.notes import LanguageNotesField
 

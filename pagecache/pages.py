@@ -20,7 +20,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
-from config.cache import VersionCounter
+from versioning import VersionCounter
 
 PAGE_VERSION = VersionCounter("pages:version")
 
@@ -81,6 +81,8 @@ def cached_for_viewer(view):
             version = PAGE_VERSION.current()
         # Kept under the version read before rendering: a change made meanwhile makes it stale at once.
         response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
         if response.status_code == 200 and not response.streaming and not response.cookies:
             cache.set(key, (version, dict(response.items()), response.content), seconds)
         return response

@@ -16,6 +16,8 @@ class PostmortemsConfig(AppConfig):
         from postmortems.language import notes_for_storage
         from postmortems.language.people import forget_directory_names
         from postmortems.models import ContributingFactor, ImprovementOpportunity, Review
+        from postmortems.panels import review_panel
+        from web.panels import register_panel
 
         track(
             Review,
@@ -34,3 +36,4 @@ class PostmortemsConfig(AppConfig):
         register_language_reader(notes_for_storage)
         post_save.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_saved")
         post_delete.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_deleted")
+        register_panel("incident", "postmortems/includes/review_panel.html", review_panel)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import SoftDeletable
+from audit.soft_delete import SoftDeletable
 from incidents.models import Incident, NearMiss, Service, TimelineEntry
 from markup.fields import RenderedMarkdownField
 from markup.notes import LanguageNotesField

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from audit.models import Action
 from audit.registry import record as audit_record
 from incidents.models import Incident, Status, TimelineEntry
-from postmortems import events, live
+from postmortems import live
 from postmortems.models import SECTION_TEXTS, Amendment, Perspective, Review, ReviewStatus
 from postmortems.search import index_for_search
 from postmortems.services import open_flags, unchecked_texts
@@ -77,7 +77,6 @@ def publish(review: Review) -> None:
             review.incident, Action.CHANGED, {"status": [review.incident.get_status_display(), Status.REVIEWED.label]}
         )
     live.bump(review.pk, "agenda")
-    transaction.on_commit(lambda: events.review_published.send(sender=Review, review=review), robust=True)
 
 
 # --- the snapshot ------------------------------------------------------------------------------

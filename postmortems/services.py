@@ -1,7 +1,6 @@
 """Rules of the review: starting one, saving without losing anyone's words, the meeting, the language guide, the invite."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,7 +10,7 @@ from accounts.models import Role, User
 from audit.models import Action
 from audit.registry import record as audit_record
 from incidents.models import Incident, NearMiss
-from postmortems import events, live
+from postmortems import live
 from postmortems.language import Flag, check_text, directory_names, reading_of
 from postmortems.models import (
     AGENDA,
@@ -72,8 +71,6 @@ def start_review(*, by: User, incident: Incident | None = None, near_miss: NearM
     else:
         review.facilitator_requested_at = timezone.now()
     review.save()
-    if review.facilitator_id is None:
-        transaction.on_commit(lambda: events.facilitator_requested.send(sender=Review, review=review), robust=True)
     people = [by.pk]
     if incident:
         people += list(incident.responders.values_list("pk", flat=True))
@@ -353,75 +350,3 @@ def dismiss_flag(review: Review, key: str, reason: str, by: User) -> FlagDismiss
                 dismissed_by=by,
             )
     raise ValidationError("That note is no longer in the review (it may have been dismissed or edited away).")
-
-
-# --- the calendar invite -------------------------------------------------------------------
-
-
-def _ics_escape(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def _ics_fold(line: str) -> str:
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    chunks, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not chunks else 74):
-            chunks.append(current.decode())
-            current = b""
-        current += piece
-    chunks.append(current.decode())
-    return "\r\n ".join(chunks)
-
-
-def meeting_invite(review: Review, url: str, host: str) -> str:
-    """An iCalendar (.ics) invitation to the review meeting, with the participants as attendees."""
-    if not review.meeting_at:
-        raise ValueError("The meeting has no time yet.")
-    fmt = "%Y%m%dT%H%M%SZ"
-    start = review.meeting_at.astimezone(UTC)
-    end = start + timedelta(minutes=review.meeting_minutes)
-    agenda = " → ".join(section.label for section in AGENDA)
-    # Calendars are read by assistants and shown in shared free/busy views: a restricted incident's
-    # invite carries no title, and only people who may see the incident are invited.
-    restricted = bool(review.incident_id and review.incident.restricted)
-    subject = "a restricted incident (open the link to see it)" if restricted else f"“{review.title}”"
-    description = (
-        f"Blameless review of {subject}. We look at how the system let this happen, not at who.\n"
-        f"Agenda: {agenda}.\nPlease write your own perspective before the meeting: {url}"
-    )
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Post-mortems//Review meeting//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:REQUEST",
-        "BEGIN:VEVENT",
-        f"UID:review-{review.pk}@{host}",
-        f"DTSTAMP:{timezone.now().astimezone(UTC).strftime(fmt)}",
-        f"SEQUENCE:{int(review.updated_at.timestamp())}",
-        f"DTSTART:{start.strftime(fmt)}",
-        f"DTEND:{end.strftime(fmt)}",
-        f"SUMMARY:{_ics_escape('Review meeting' if restricted else 'Review: ' + review.title)}",
-        f"DESCRIPTION:{_ics_escape(description)}",
-        f"URL:{url}",
-    ]
-    if review.meeting_place:
-        lines.append(f"LOCATION:{_ics_escape(review.meeting_place)}")
-    if review.facilitator and review.facilitator.email:
-        lines.append(f"ORGANIZER;CN={_ics_escape(review.facilitator.name)}:mailto:{review.facilitator.email}")
-    attendees = review.participants.all()
-    if review.incident_id:
-        attendees = review.incident.audience(attendees)
-    for person in attendees:
-        if person.email:
-            lines.append(
-                f"ATTENDEE;CN={_ics_escape(person.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{person.email}"
-            )
-    lines += ["END:VEVENT", "END:VCALENDAR"]
-    return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"

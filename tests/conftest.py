@@ -9,23 +9,19 @@ All share ``TEST_PASSWORD``.
 """
 
 import os
-import socket
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from accounts.models import Role
+from tests import processes
 from tests.factories import TEST_PASSWORD, MembershipFactory, TeamFactory, UserFactory
+from tests.processes import free_port, service_env, wait_for_port
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make beside it are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _ci() -> bool:
@@ -97,6 +93,28 @@ def outsider(platform):
     return _member("otto", "Otto Nieminen", platform, Role.ENGINEER)
 
 
+# --- the incident most tests look at ------------------------------------------------------
+
+
+@pytest.fixture
+def incident(payments, engineer):
+    """A Payments SEV2 incident with Priya as responder and an empty timeline."""
+    from tests.incidents.factories import IncidentFactory
+
+    return IncidentFactory(title="Checkout returns 502 for card payments", team=payments, responders=[engineer])
+
+
+@pytest.fixture
+def restricted_incident(payments, engineer, facilitator):
+    """A security incident only Priya (responder), Sam (facilitator) and admins may see."""
+    from tests.incidents.factories import IncidentFactory
+
+    return IncidentFactory(
+        title="Leaked signing key in build logs", team=payments, restricted=True, responders=[engineer],
+        facilitator=facilitator,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def password():
     return TEST_PASSWORD
@@ -158,86 +176,13 @@ def every_page_rendered(settings):
 # --- real services ----------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def service_env(**overrides) -> dict[str, str]:
-    """Environment for a child process (worker, beat, server) that talks to the test database."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    env = dict(os.environ)
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
-    env.pop("TEST_DATABASE_NAME", None)
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    env.update(overrides)
-    return env
-
-
-class WorkerProcess:
-    def __init__(self, env: dict[str, str], log_path: Path):
-        self.env = env
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-
-    def start(self, concurrency: int = 1) -> "WorkerProcess":
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-             f"--concurrency={concurrency}", "--pool=prefork", "--without-gossip", "--without-mingle",
-             "--hostname", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"Celery worker exited early; see {self.log_path}:\n{self.log_path.read_text()}")
-            if b"ready." in self.log_path.read_bytes():
-                return self
-            time.sleep(0.2)
-        raise RuntimeError(f"Celery worker did not become ready in 30 s; see {self.log_path}")
-
-    def stop(self, kill: bool = False) -> None:
-        if self.process and self.process.poll() is None:
-            if kill:
-                self.process.kill()
-            else:
-                self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "log", None):
-            self.log.close()
-
-
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path):
     """A real Celery worker process consuming from the real Redis broker, on the test database."""
     require_postgres_and_redis()
-    worker = WorkerProcess(service_env(), tmp_path / "worker.log").start()
+    worker = processes.celery_worker(service_env(), tmp_path / "worker.log").start()
     yield worker
     worker.stop()
-
-
-def wait_for_port(port: int, up: bool, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                if up:
-                    return
-        except OSError:
-            if not up:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"port {port} did not come {'up' if up else 'down'} in {timeout} s")
 
 
 class PrivateRedis:
@@ -278,22 +223,6 @@ def private_redis():
 @pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on loopback; ``.messages`` holds what it received."""
-    from email import message_from_bytes, policy
-
-    from aiosmtpd.controller import Controller
-
-    class Recorder:
-        def __init__(self):
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            message = message_from_bytes(envelope.original_content, policy=policy.default)
-            self.messages.append(message)
-            return "250 Message accepted for delivery"
-
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    recorder.host, recorder.port = controller.hostname, controller.port
-    yield recorder
-    controller.stop()
+    server = processes.SmtpServer().start()
+    yield server
+    server.stop()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from config.celery import app as celery_app
-from tests.conftest import ROOT
+from tests.processes import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def test_healthz_reports_ok_without_signing_in(client):
 
 
 def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
-    from tests.conftest import free_port
+    from tests.processes import free_port
 
     monkeypatch.setattr(celery_app.conf, "broker_url", f"redis://127.0.0.1:{free_port()}/0")
     response = client.get(reverse("healthz"))
@@ -35,7 +35,7 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     """A separate process pointed at a port where no database listens."""
-    from tests.conftest import free_port
+    from tests.processes import free_port
 
     env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:{free_port()}/nothing", DATABASE_POOL="false")
     script = (

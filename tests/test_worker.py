@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from config.tasks import WORKER_HEARTBEAT_KEY, record_worker_heartbeat
+from health.tasks import WORKER_HEARTBEAT_KEY, record_worker_heartbeat
 
 
 @pytest.mark.worker

@@ -1,6 +1,1 @@
-from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+"""Action items, notifications, the panels other pages include, and the home page (my work)."""

@@ -5,10 +5,9 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,9 +15,11 @@ from actions.access import get_action_item_for_user
 from actions.forms import ActionFilterForm, ActionItemForm, ActionStatusForm
 from actions.models import OPEN_STATUSES, ActionItem, FixObligation
 from actions.services import tell_new_owner
-from actions.views import HtmxHttpRequest
 from incidents.access import get_incident_for_user
 from pagecache.pages import cached_for_viewer
+from web.filters import narrowed
+from web.htmx import HtmxHttpRequest, render_page, wants_fragment
+from web.pagination import page_of
 
 PAGE_SIZE = 25
 
@@ -47,12 +48,7 @@ def filter_items(queryset, form: ActionFilterForm):
         queryset = queryset.filter(status__in=OPEN_STATUSES)
     elif status != "all":
         queryset = queryset.filter(status=status)
-    if data.get("team"):
-        queryset = queryset.filter(team=data["team"])
-    if data.get("kind"):
-        queryset = queryset.filter(kind=data["kind"])
-    if data.get("priority"):
-        queryset = queryset.filter(priority=data["priority"])
+    queryset = narrowed(queryset, data, ("team", "kind", "priority"))
     due = data.get("due")
     if due == "overdue":
         queryset = queryset.filter(status__in=OPEN_STATUSES, due_on__lt=today)
@@ -76,16 +72,14 @@ def _visible_items(request):
 def action_list(request: HtmxHttpRequest):
     form = ActionFilterForm(request.GET)
     items = filter_items(_visible_items(request), form)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, items, PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
         "today": timezone.localdate(),
         "filtered": any(request.GET.get(name) for name in form.fields),
     }
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "actions/list.html#results", context)
-    return render(request, "actions/list.html", context)
+    return render_page(request, "actions/list.html", context, partial="results")
 
 
 @require_GET
@@ -150,7 +144,7 @@ def my_action_items(request: HtmxHttpRequest):
         "recently_done": recently_done,
         "today": today,
     }
-    return render(request, "actions/mine.html", context)
+    return render_page(request, "actions/mine.html", context)
 
 
 def _detail_context(item, can_edit, form=None, status_form=None, editing=False):
@@ -172,9 +166,7 @@ def action_detail(request: HtmxHttpRequest, pk: int):
     access = get_action_item_for_user(request.user, pk)
     editing = access.can_edit and request.GET.get("edit") == "1"
     context = _detail_context(access.item, access.can_edit, editing=editing)
-    if request.htmx:
-        return render(request, "actions/detail.html#item", context)
-    return render(request, "actions/detail.html", context)
+    return render_page(request, "actions/detail.html", context, partial="item")
 
 
 @require_POST
@@ -187,12 +179,12 @@ def action_edit(request: HtmxHttpRequest, pk: int):
     if form.is_valid():
         item = form.save()
         tell_new_owner(item, previous_owner_id, request.user)
-        if request.htmx:
-            return render(request, "actions/detail.html#item", _detail_context(item, True))
+        if wants_fragment(request):
+            return render_page(request, "actions/detail.html", _detail_context(item, True), partial="item")
         messages.success(request, "Saved.")
         return redirect(item)
     context = _detail_context(access.item, True, form=form, editing=True)
-    return render(request, "actions/detail.html#item" if request.htmx else "actions/detail.html", context, status=422)
+    return render_page(request, "actions/detail.html", context, partial="item", status=422)
 
 
 @require_POST
@@ -203,13 +195,13 @@ def action_status(request: HtmxHttpRequest, pk: int):
     form = ActionStatusForm(request.POST, instance=access.item)
     if form.is_valid():
         item = form.save()
-        if request.htmx:
-            return render(request, "actions/detail.html#item", _detail_context(item, True))
+        if wants_fragment(request):
+            return render_page(request, "actions/detail.html", _detail_context(item, True), partial="item")
         messages.success(request, f"Marked as {item.get_status_display().lower()}.")
         return redirect(item)
     access.item.status = ActionItem.objects.values_list("status", flat=True).get(pk=pk)
     context = _detail_context(access.item, True, status_form=form)
-    return render(request, "actions/detail.html#item" if request.htmx else "actions/detail.html", context, status=422)
+    return render_page(request, "actions/detail.html", context, partial="item", status=422)
 
 
 @require_http_methods(["GET", "POST"])
@@ -233,7 +225,7 @@ def action_new(request: HtmxHttpRequest, incident_pk: int):
         form = ActionItemForm(instance=instance, review=review, incident=incident, initial={"owner": request.user.pk})
         status = 200
     context = {"form": form, "incident": incident, "review": review, "next": _safe_next(request)}
-    return render(request, "actions/new.html", context, status=status)
+    return render_page(request, "actions/new.html", context, status=status)
 
 
 def _safe_next(request) -> str:

@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -11,22 +10,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role, Team
 from actions.forms import NotificationPreferenceForm, TeamChatHookForm
 from actions.models import Notification, NotificationPreference, TeamChatHook
-from actions.views import HtmxHttpRequest
+from web.htmx import HtmxHttpRequest, render_page, wants_fragment
+from web.pagination import page_of
 
 
 @require_GET
 def inbox(request: HtmxHttpRequest):
     notes = Notification.objects.filter(recipient=request.user).select_related("incident")
-    page = Paginator(notes, 30).get_page(request.GET.get("page"))
+    page = page_of(request, notes, 30)
     unread = Notification.objects.filter(recipient=request.user).unread().count()
-    return render(request, "actions/inbox.html", {"page": page, "unread": unread})
+    return render_page(request, "actions/inbox.html", {"page": page, "unread": unread})
 
 
 @never_cache
 @require_GET
 def inbox_badge(request: HtmxHttpRequest):
     """The header's unread count alone, polled by htmx."""
-    return render(request, "includes/header_extra.html")
+    return render_page(request, "includes/header_extra.html", {})
 
 
 @require_POST
@@ -35,10 +35,10 @@ def notification_open(request: HtmxHttpRequest, pk: int):
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if note.read_at is None:
         Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
-    if request.htmx:
-        note.read_at = note.read_at or timezone.now()
-        return render(request, "actions/inbox.html#note", {"note": note})
-    return redirect(note.url or "notifications")
+    if not wants_fragment(request):
+        return redirect(note.url or "notifications")
+    note.read_at = note.read_at or timezone.now()
+    return render_page(request, "actions/inbox.html", {"note": note}, partial="note")
 
 
 @require_POST
@@ -61,10 +61,11 @@ def notification_settings(request: HtmxHttpRequest):
         if request.user.is_org_admin
         else Team.objects.filter(memberships__user=request.user, memberships__role=Role.MANAGER)
     )
-    return render(
+    return render_page(
         request,
         "actions/settings.html",
         {"form": form, "managed_teams": managed.select_related("chat_hook"), "has_email": bool(request.user.email)},
+        status=422 if form.errors else 200,
     )
 
 
@@ -84,10 +85,9 @@ def team_chat_hook(request: HtmxHttpRequest, slug: str):
         messages.success(request, f"Removed the chat web hook of {team}.")
         return redirect("notification_settings")
     form = TeamChatHookForm(request.POST if request.method == "POST" else None, instance=hook)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, f"Saved the chat web hook of {team}.")
-            return redirect("notification_settings")
-        return render(request, "actions/chat_hook.html", {"form": form, "team": team, "hook": hook}, status=422)
-    return render(request, "actions/chat_hook.html", {"form": form, "team": team, "hook": hook})
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved the chat web hook of {team}.")
+        return redirect("notification_settings")
+    context = {"form": form, "team": team, "hook": hook}
+    return render_page(request, "actions/chat_hook.html", context, status=422 if form.errors else 200)

@@ -2,14 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from actions.models import RecurrenceFlag, RecurrenceState
 from actions.recurrence import confirm, dismiss, may_decide
-from actions.views import HtmxHttpRequest
 from incidents.models import Incident
+from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 
 @require_POST
@@ -32,10 +32,10 @@ def decide(request: HtmxHttpRequest, pk: int):
         dismiss(flag, request.user, reason)
     else:
         error, status = "Say why the fix held, so everyone can read the reason.", 422
-    if request.htmx:
+    if wants_fragment(request):
         flag.can_decide = True
         context = {"flag": flag, "error": error, "reason": reason}
-        return render(request, "actions/recurrence.html#flag", context, status=status)
+        return render_page(request, "actions/recurrence.html#flag", context, status=status)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = flag.fix.get_absolute_url()

@@ -1,8 +1,1 @@
 """Incident, timeline and near-miss pages, one module per area."""
-
-from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails

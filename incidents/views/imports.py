@@ -5,7 +5,7 @@ from functools import cache
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -16,7 +16,7 @@ from incidents.forms import IMPORT_KINDS, ImportRowFormSet, TranscriptForm
 from incidents.models import EntryKind
 from incidents.services import ImportedRow, import_timeline_entries
 from incidents.transcripts import parse_transcript
-from incidents.views import HtmxHttpRequest
+from web.htmx import HtmxHttpRequest, render_page
 
 
 def _rows_from(transcript) -> list[dict]:
@@ -138,6 +138,4 @@ def timeline_import(request: HtmxHttpRequest, pk: int):
         "preview_rows": shown,
         "import_error": import_error,
     }
-    if request.htmx:
-        return render(request, "incidents/import.html#import", context, status=status)
-    return render(request, "incidents/import.html", context, status=400 if status != 200 else 200)
+    return render_page(request, "incidents/import.html", context, partial="import", status=status)

@@ -2,9 +2,8 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import DurationField, ExpressionWrapper, F, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -12,9 +11,11 @@ from incidents.access import IncidentAccess, get_incident_for_user
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
 from incidents.services import LinkRefused, create_incident, link_incidents
-from incidents.views import HtmxHttpRequest
-from incidents.views.timeline import timeline_context
+from incidents.views.page import TEMPLATE, incident_page_context
 from pagecache.pages import cached_for_viewer
+from web.filters import narrowed
+from web.htmx import HtmxHttpRequest, render_page, wants_fragment
+from web.pagination import page_context
 
 PAGE_SIZE = 25
 
@@ -40,10 +41,7 @@ def filtered_incidents(user, form: IncidentFilterForm):
     if data.get("team"):
         team = data["team"]
         incidents = incidents.filter(Q(team=team) | Q(involved_teams=team)).distinct()
-    if data.get("severity"):
-        incidents = incidents.filter(severity=data["severity"])
-    if data.get("status"):
-        incidents = incidents.filter(status=data["status"])
+    incidents = narrowed(incidents, data, ("severity", "status"))
     if data.get("period"):
         incidents = incidents.filter(impact_started_at__gte=timezone.now() - timedelta(days=PERIODS[data["period"]]))
     incidents = incidents.annotate(
@@ -57,18 +55,9 @@ def filtered_incidents(user, form: IncidentFilterForm):
 def incident_list(request: HtmxHttpRequest):
     form = IncidentFilterForm(request.GET or None)
     incidents = filtered_incidents(request.user, form)
-    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "incidents": list(page.object_list),
-        "query": query.urlencode(),
-        "filtered": any(v for k, v in request.GET.items() if k != "page"),
-    }
-    template = "incidents/list.html#results" if request.htmx and not request.htmx.boosted else "incidents/list.html"
-    return render(request, template, context)
+    context = {"form": form} | page_context(request, incidents, PAGE_SIZE)
+    context["incidents"] = list(context["page"].object_list)
+    return render_page(request, "incidents/list.html", context, partial="results")
 
 
 def incident_new(request: HtmxHttpRequest):
@@ -80,41 +69,13 @@ def incident_new(request: HtmxHttpRequest):
         incident = create_incident(created_by=request.user, **form.cleaned_data)
         messages.success(request, "The incident is open. Add what you know to the timeline as you go.")
         return redirect(incident)
-    return render(request, "incidents/new.html", {"form": form}, status=400 if form.errors else 200)
-
-
-def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
-    """Everything the incident page shows; timeline views reuse it when they answer without htmx."""
-    incident = access.incident
-    visible = Incident.objects.visible_to(request.user)
-    links_out = IncidentLink.objects.filter(from_incident=incident, to_incident__in=visible).select_related(
-        "to_incident__team"
-    )
-    links_in = IncidentLink.objects.filter(to_incident=incident, from_incident__in=visible).select_related(
-        "from_incident__team"
-    )
-    related = [(link, link.to_incident) for link in links_out] + [(link, link.from_incident) for link in links_in]
-    related.sort(key=lambda pair: pair[1].impact_started_at, reverse=True)
-    context = {
-        "incident": incident,
-        "can_edit": access.can_edit,
-        "responders": list(incident.responders.all()),
-        "involved_teams": list(incident.involved_teams.all()),
-        "services": list(incident.services.all()),
-        "related": related,
-        # Named only when this person may see it: a restricted original stays unnamed.
-        "duplicate_of": visible.filter(pk=incident.duplicate_of_id).first() if incident.duplicate_of_id else None,
-        "link_form": IncidentLinkForm(user=request.user, incident=incident) if access.can_edit else None,
-        **timeline_context(access),
-    }
-    context.update(overrides)
-    return context
+    return render_page(request, "incidents/new.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @cached_for_viewer
 def incident_detail(request: HtmxHttpRequest, pk: int):
     access = get_incident_for_user(request.user, pk)
-    return render(request, "incidents/detail.html", incident_page_context(request, access))
+    return render_page(request, TEMPLATE, incident_page_context(request, access))
 
 
 def incident_edit(request: HtmxHttpRequest, pk: int):
@@ -127,7 +88,7 @@ def incident_edit(request: HtmxHttpRequest, pk: int):
         messages.success(request, "The incident is updated.")
         return redirect(access.incident)
     context = {"incident": access.incident, "form": form}
-    return render(request, "incidents/edit.html", context, status=400 if form.errors else 200)
+    return render_page(request, "incidents/edit.html", context, status=422 if form.errors else 200)
 
 
 @require_POST
@@ -143,11 +104,8 @@ def link_add(request: HtmxHttpRequest, pk: int):
             form.add_error("incident", str(refusal))
     if form.errors:
         context = incident_page_context(request, access, link_form=form)
-        template = "incidents/detail.html#related" if request.htmx else "incidents/detail.html"
-        return render(request, template, context, status=422 if request.htmx else 400)
-    if request.htmx:
-        return render(request, "incidents/detail.html#related", incident_page_context(request, access))
-    return redirect(access.incident.get_absolute_url() + "#related")
+        return render_page(request, TEMPLATE, context, partial="related", status=422)
+    return _related(request, access)
 
 
 @require_POST
@@ -161,6 +119,11 @@ def link_remove(request: HtmxHttpRequest, pk: int, link_pk: int):
         | Q(to_incident=access.incident, from_incident__in=visible),
         pk=link_pk,
     ).delete()
-    if request.htmx:
-        return render(request, "incidents/detail.html#related", incident_page_context(request, access))
-    return redirect(access.incident.get_absolute_url() + "#related")
+    return _related(request, access)
+
+
+def _related(request: HtmxHttpRequest, access: IncidentAccess):
+    """After a change to the links: the related incidents again for htmx, else back to the page."""
+    if not wants_fragment(request):
+        return redirect(access.incident.get_absolute_url() + "#related")
+    return render_page(request, TEMPLATE, incident_page_context(request, access), partial="related")

@@ -7,8 +7,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,8 +15,10 @@ from accounts.sessions import leave_session_untouched
 from incidents.forms import PERIODS, NearMissFilterForm, NearMissForm
 from incidents.models import NearMiss, NearMissThanks
 from incidents.services import file_near_miss, thank_near_miss
-from incidents.views import HtmxHttpRequest
 from pagecache.pages import cached_for_viewer
+from web.filters import narrowed
+from web.htmx import HtmxHttpRequest, render_page, wants_fragment
+from web.pagination import page_context
 
 PAGE_SIZE = 25
 
@@ -27,25 +28,12 @@ def near_miss_list(request: HtmxHttpRequest):
     form = NearMissFilterForm(request.GET or None)
     near_misses = NearMiss.objects.select_related("team", "service", "reporter")
     data = form.cleaned_data if form.is_valid() else {}
-    if data.get("team"):
-        near_misses = near_misses.filter(team=data["team"])
-    if data.get("how_caught"):
-        near_misses = near_misses.filter(how_caught=data["how_caught"])
-    if data.get("service"):
-        near_misses = near_misses.filter(service=data["service"])
+    near_misses = narrowed(near_misses, data, ("team", "how_caught", "service"))
     if data.get("period"):
         near_misses = near_misses.filter(filed_on__gte=timezone.now().date() - timedelta(days=PERIODS[data["period"]]))
-    page = Paginator(near_misses, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "near_misses": list(page.object_list),
-        "query": query.urlencode(),
-        "filtered": any(v for k, v in request.GET.items() if k != "page"),
-    }
-    return render(request, "incidents/near_miss_list.html", context)
+    context = {"form": form} | page_context(request, near_misses, PAGE_SIZE)
+    context["near_misses"] = list(context["page"].object_list)
+    return render_page(request, "incidents/near_miss_list.html", context)
 
 
 def near_miss_new(request: HtmxHttpRequest):
@@ -60,7 +48,7 @@ def near_miss_new(request: HtmxHttpRequest):
         near_miss = file_near_miss(form.save(commit=False), reporter=request.user)
         messages.success(request, "Thank you for reporting this. Near misses are the cheapest lessons we get.")
         return redirect("near_miss_detail", pk=near_miss.pk)
-    return render(request, "incidents/near_miss_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render_page(request, "incidents/near_miss_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @require_GET
@@ -70,7 +58,7 @@ def near_miss_filed(request: HtmxHttpRequest):
     Reached straight after filing, so it leaves the session untouched too.
     """
     leave_session_untouched(request)
-    return render(request, "incidents/near_miss_filed.html")
+    return render_page(request, "incidents/near_miss_filed.html", {})
 
 
 def _thanks_context(request, near_miss: NearMiss) -> dict:
@@ -83,7 +71,7 @@ def _thanks_context(request, near_miss: NearMiss) -> dict:
 
 def near_miss_detail(request: HtmxHttpRequest, pk: int):
     near_miss = get_object_or_404(NearMiss.objects.select_related("team", "service", "reporter"), pk=pk)
-    return render(request, "incidents/near_miss_detail.html", _thanks_context(request, near_miss))
+    return render_page(request, "incidents/near_miss_detail.html", _thanks_context(request, near_miss))
 
 
 @require_POST
@@ -92,6 +80,8 @@ def near_miss_thank(request: HtmxHttpRequest, pk: int):
     if near_miss.reporter_id == request.user.pk:
         raise PermissionDenied("This is your own report; others can thank it.")
     thank_near_miss(near_miss, request.user)
-    if request.htmx:
-        return render(request, "incidents/near_miss_detail.html#thanks", _thanks_context(request, near_miss))
-    return redirect("near_miss_detail", pk=near_miss.pk)
+    if not wants_fragment(request):
+        return redirect("near_miss_detail", pk=near_miss.pk)
+    return render_page(
+        request, "incidents/near_miss_detail.html", _thanks_context(request, near_miss), partial="thanks"
+    )

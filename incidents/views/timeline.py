@@ -1,39 +1,16 @@
 """The timeline, edited inline on the incident page with htmx (and plain forms without JavaScript)."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from incidents.access import IncidentAccess, get_incident_for_user
 from incidents.forms import TimelineEntryForm
-from incidents.models import EntryKind, TimelineEntry
+from incidents.models import TimelineEntry
 from incidents.services import TimelineEditConflict, update_timeline_entry
-from incidents.views import HtmxHttpRequest
-
-
-def new_entry_form(access: IncidentAccess, entries: list[TimelineEntry]) -> TimelineEntryForm:
-    # Start where the story left off: the last entry's time, else when the impact started.
-    last = entries[-1].occurred_at if entries else access.incident.impact_started_at
-    return TimelineEntryForm(
-        initial={"occurred_at": timezone.localtime(last), "kind": EntryKind.OBSERVATION}, prefix="new"
-    )
-
-
-def timeline_context(access: IncidentAccess, **overrides) -> dict:
-    entries = list(access.incident.timeline.all())
-    context = {
-        "incident": access.incident,
-        "can_edit": access.can_edit,
-        "entries": entries,
-        "entry_form": new_entry_form(access, entries) if access.can_edit else None,
-        "editing": None,
-        "edit_form": None,
-    }
-    context.update(overrides)
-    return context
+from incidents.views.page import TEMPLATE, incident_page_context, timeline_context
+from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 
 def _editable(request, pk: int) -> IncidentAccess:
@@ -43,22 +20,24 @@ def _editable(request, pk: int) -> IncidentAccess:
     return access
 
 
-def _full_page(request, access: IncidentAccess, status: int = 200, **overrides) -> HttpResponse:
-    from incidents.views.incidents import incident_page_context
-
-    context = incident_page_context(request, access, **overrides)
-    return render(request, "incidents/detail.html", context, status=status)
-
-
 def _timeline_url(access: IncidentAccess) -> str:
     return access.incident.get_absolute_url() + "#timeline"
 
 
+def _page(request: HtmxHttpRequest, access: IncidentAccess, partial: str, status: int = 200, **overrides):
+    """The incident page, or its ``partial`` for htmx; the fragment needs only the timeline's part of the page."""
+    if wants_fragment(request):
+        context = timeline_context(access, **overrides)
+    else:
+        context = incident_page_context(request, access, **overrides)
+    return render_page(request, TEMPLATE, context, partial=partial, status=status)
+
+
 def timeline(request: HtmxHttpRequest, pk: int):
     access = get_incident_for_user(request.user, pk)
-    if request.htmx:
-        return render(request, "incidents/detail.html#timeline", timeline_context(access))
-    return redirect(_timeline_url(access))
+    if not wants_fragment(request):
+        return redirect(_timeline_url(access))
+    return _page(request, access, "timeline")
 
 
 @require_POST
@@ -69,18 +48,14 @@ def entry_add(request: HtmxHttpRequest, pk: int):
         entry = form.save(commit=False)
         entry.author = request.user
         entry.save()
-        if request.htmx:
-            context = timeline_context(access)
-            # Ready for the next fact: the fresh form takes the focus after the swap.
-            context["entry_form"].fields["text"].widget.attrs["autofocus"] = True
-            return render(request, "incidents/detail.html#timeline", context)
-        return redirect(_timeline_url(access))
-    if request.htmx:
-        response = render(
-            request, "incidents/detail.html#timeline_add", {"incident": access.incident, "entry_form": form}, status=422
-        )
-        return reswap(retarget(response, "#timeline-add"), "outerHTML")
-    return _full_page(request, access, status=400, entry_form=form)
+        if not wants_fragment(request):
+            return redirect(_timeline_url(access))
+        response = _page(request, access, "timeline")
+        # Ready for the next fact: the fresh form takes the focus after the swap.
+        response.context_data["entry_form"].fields["text"].widget.attrs["autofocus"] = True
+        return response
+    response = _page(request, access, "timeline_add", status=422, entry_form=form)
+    return reswap(retarget(response, "#timeline-add"), "outerHTML")
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,24 +85,15 @@ def entry_edit(request: HtmxHttpRequest, pk: int, entry_pk: int):
                 )
                 status = 409
             else:
-                if request.htmx:
-                    return render(request, "incidents/detail.html#timeline", timeline_context(access))
-                return redirect(_timeline_url(access))
+                if not wants_fragment(request):
+                    return redirect(_timeline_url(access))
+                return _page(request, access, "timeline")
         else:
             status = 422
-    if request.htmx:
-        context = {
-            "incident": access.incident,
-            "entry": entry,
-            "can_edit": True,
-            "editing": entry.pk,
-            "edit_form": form,
-        }
-        response = render(request, "incidents/detail.html#timeline_entry", context, status=status)
-        if status != 200:
-            response = reswap(retarget(response, f"#entry-{entry.pk}"), "outerHTML")
-        return response
-    return _full_page(request, access, status=400 if status != 200 else 200, editing=entry.pk, edit_form=form)
+    response = _page(request, access, "timeline_entry", status=status, entry=entry, editing=entry.pk, edit_form=form)
+    if status != 200:
+        response = reswap(retarget(response, f"#entry-{entry.pk}"), "outerHTML")
+    return response
 
 
 @require_POST
@@ -135,6 +101,6 @@ def entry_delete(request: HtmxHttpRequest, pk: int, entry_pk: int):
     access = _editable(request, pk)
     entry = get_object_or_404(TimelineEntry, incident=access.incident, pk=entry_pk)
     entry.soft_delete(by=request.user)
-    if request.htmx:
-        return render(request, "incidents/detail.html#timeline", timeline_context(access))
-    return redirect(_timeline_url(access))
+    if not wants_fragment(request):
+        return redirect(_timeline_url(access))
+    return _page(request, access, "timeline")

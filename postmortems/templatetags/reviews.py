@@ -1,10 +1,6 @@
-"""Template helpers of the reviews: the review panel on the incident page and language-note labels."""
+"""Template helpers of the reviews: language-note labels."""
 
 from django import template
-
-from accounts.models import Role
-from incidents.access import can_edit_incident
-from postmortems.models import Review, meeting_due_by, review_required
 
 register = template.Library()
 
@@ -20,20 +16,3 @@ RULE_LABELS = {
 @register.filter
 def rule_label(rule: str) -> str:
     return RULE_LABELS.get(rule, "Language note")
-
-
-@register.inclusion_tag("postmortems/includes/review_panel.html", takes_context=True)
-def review_panel(context, incident):
-    """The incident page's way into its review: its state, or how to start one."""
-    user = context["request"].user
-    review = Review.objects.filter(incident=incident).select_related("facilitator").first()
-    is_facilitator = user.is_org_admin or user.has_role(Role.FACILITATOR, incident.team_id)
-    return {
-        "incident": incident,
-        "review": review,
-        "required": review_required(incident),
-        "due_by": meeting_due_by(incident),
-        "can_start": review is None and can_edit_incident(user, incident),
-        "is_facilitator": is_facilitator,
-        "csrf_token": context.get("csrf_token"),
-    }

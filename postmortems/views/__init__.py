@@ -1,6 +1,1 @@
-from django.http import HttpRequest
-from django_htmx.middleware import HtmxDetails
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
+"""Review pages: the document, the live meeting, the library."""

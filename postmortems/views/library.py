@@ -1,10 +1,8 @@
 """Sharing the learning: the library of published reviews and the exports."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role, Team
@@ -14,7 +12,8 @@ from postmortems import exports, search
 from postmortems.access import get_review_for_user
 from postmortems.forms import LibraryFilterForm
 from postmortems.models import ContributingFactor, FactorCategory, Review, ReviewStatus
-from postmortems.views import HtmxHttpRequest
+from web.htmx import HtmxHttpRequest, render_page
+from web.pagination import page_of
 
 PAGE_SIZE = 20
 
@@ -51,21 +50,16 @@ def review_library(request: HtmxHttpRequest):
             to_attr="factor_list",
         )
     )
-    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, reviews, PAGE_SIZE)
     for review in page:
         review.category_names = sorted({factor.category.name for factor in review.factor_list})
-    query_string = request.GET.copy()
-    query_string.pop("page", None)
     context = {
         "in_progress": _in_progress(request.user),
         "form": form,
         "page": page,
         "searching": bool(filters and any(filters.values())),
-        "query_string": query_string.urlencode(),
     }
-    if request.htmx and not request.htmx.boosted:
-        return render(request, "postmortems/library.html#results", context)
-    return render(request, "postmortems/library.html", context)
+    return render_page(request, "postmortems/library.html", context, partial="results")
 
 
 def _in_progress(user) -> dict:

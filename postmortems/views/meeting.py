@@ -4,20 +4,21 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotModified, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from postmortems import live, services
 from postmortems.access import get_review_for_user
 from postmortems.forms import OpportunityForm, QuickFactorForm
 from postmortems.models import AGENDA, AgendaSection, ReviewStatus
-from postmortems.views import HtmxHttpRequest
+from postmortems.views.access import require_edit, require_unpublished
 from postmortems.views.document import (
     factors_with_flags,
     opportunities_with_flags,
     section_view,
     timeline_with_flags,
 )
+from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 TEMPLATE = "postmortems/meeting.html"
 
@@ -130,11 +131,11 @@ def meeting_part(request, access, part: str, status: int = 200, state: dict | No
         if state is None:
             state, _ = live.live_state(access.review.pk)
         context = meeting_context(request, access, **overrides) | {"live_state": json.dumps(state)}
-        return render(request, f"{TEMPLATE}#live", context, status=status)
+        return render_page(request, f"{TEMPLATE}#live", context, status=status)
     if part not in PART_TEMPLATES:
         raise PermissionDenied("There is no such part of the meeting page.")
     context = meeting_context(request, access, section=part, **overrides)
-    return render(request, PART_TEMPLATES[part], context, status=status)
+    return render_page(request, PART_TEMPLATES[part], context, status=status)
 
 
 @require_GET
@@ -147,7 +148,7 @@ def review_meeting(request: HtmxHttpRequest, pk: int):
     if part:
         return meeting_part(request, access, part, state=state)
     context = meeting_context(request, access) | {"live_state": json.dumps(state)}
-    return render(request, TEMPLATE, context)
+    return render_page(request, TEMPLATE, context)
 
 
 @require_GET
@@ -174,8 +175,7 @@ def review_meeting_agenda(request: HtmxHttpRequest, pk: int):
     review = access.review
     if not access.can_facilitate:
         raise PermissionDenied("Only the facilitator steps through the agenda.")
-    if review.is_published:
-        raise PermissionDenied("The review is published.")
+    require_unpublished(review)
     section = request.POST.get("section")
     step = request.POST.get("step")
     if section in AgendaSection.values:
@@ -184,8 +184,41 @@ def review_meeting_agenda(request: HtmxHttpRequest, pk: int):
         services.step_agenda(review, 1 if step == "next" else -1)
     else:
         raise PermissionDenied("Say which section to open.")
-    if request.htmx:
-        state, _ = live.live_state(review.pk)
-        access = get_review_for_user(request.user, pk)
-        return meeting_part(request, access, "live", state=state)
-    return redirect("review_meeting", pk=review.pk)
+    if not wants_fragment(request):
+        return redirect("review_meeting", pk=review.pk)
+    state, _ = live.live_state(review.pk)
+    access = get_review_for_user(request.user, pk)
+    return meeting_part(request, access, "live", state=state)
+
+
+# --- quick capture: the meeting's own endpoints, answering with the meeting's part ------------------------
+
+
+def _captured(request: HtmxHttpRequest, access, part: str, form, form_name: str):
+    """After a capture in the meeting: the part again (the form kept with a 422 when invalid)."""
+    if form.is_valid():
+        if not wants_fragment(request):
+            return redirect("review_meeting", pk=access.review.pk)
+        return meeting_part(request, access, part)
+    return meeting_part(request, access, part, status=422, **{form_name: form})
+
+
+@require_POST
+def meeting_factor_add(request: HtmxHttpRequest, pk: int):
+    access = get_review_for_user(request.user, pk)
+    require_edit(access.can_edit)
+    form = QuickFactorForm(request.POST, review=access.review, prefix="factor")
+    if form.is_valid():
+        data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
+        services.add_factor(access.review, request.user, data)
+    return _captured(request, access, AgendaSection.FACTORS, form, "factor_form")
+
+
+@require_POST
+def meeting_opportunity_add(request: HtmxHttpRequest, pk: int):
+    access = get_review_for_user(request.user, pk)
+    require_edit(access.can_edit)
+    form = OpportunityForm(request.POST, prefix="opportunity")
+    if form.is_valid():
+        services.add_opportunity(access.review, request.user, form.cleaned_data["question"])
+    return _captured(request, access, AgendaSection.OPPORTUNITIES, form, "opportunity_form")

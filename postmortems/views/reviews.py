@@ -3,8 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,8 +23,9 @@ from postmortems.forms import (
     SectionForm,
     participant_choices,
 )
+from postmortems.invites import meeting_invite
 from postmortems.models import SECTION_TEXTS, AgendaSection, ContributingFactor, Perspective, ReviewFeedback
-from postmortems.views import HtmxHttpRequest
+from postmortems.views.access import require_edit, require_facilitator, require_unpublished
 from postmortems.views.document import (
     edit_form,
     factors_with_flags,
@@ -36,18 +36,9 @@ from postmortems.views.document import (
     visible_flags,
 )
 from postmortems.views.language import live_notes
+from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 TEMPLATE = "postmortems/detail.html"
-
-
-def _require_edit(can_edit: bool) -> None:
-    if not can_edit:
-        raise PermissionDenied("Only the people taking part can change this review, and only before it is published.")
-
-
-def _require_facilitator(can_facilitate: bool) -> None:
-    if not can_facilitate:
-        raise PermissionDenied("Only the review's facilitator can do this.")
 
 
 def _dismissed(review) -> set[str]:
@@ -132,7 +123,7 @@ def _factor_edit_form(review, factor, data=None):
 @cached_for_viewer
 def review_detail(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
-    return render(request, TEMPLATE, review_context(request, access))
+    return render_page(request, TEMPLATE, review_context(request, access))
 
 
 @require_POST
@@ -160,7 +151,7 @@ def review_start_near_miss(request: HtmxHttpRequest, near_miss_pk: int):
 @require_POST
 def review_take_on(request: HtmxHttpRequest, pk: int):
     review, _, can_facilitate = get_review_for_user(request.user, pk)
-    _require_facilitator(can_facilitate)
+    require_facilitator(can_facilitate)
     services.take_on_review(review, request.user)
     messages.success(request, "You are facilitating this review.")
     return redirect(review)
@@ -175,16 +166,16 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
     review = access.review
     if name not in SECTION_TEXTS:
         raise PermissionDenied("There is no such section.")
-    _require_edit(access.can_edit)
+    require_edit(access.can_edit)
     dismissed = _dismissed(review)
     if request.method == "GET":
         if request.GET.get("cancel"):
             section = section_view(review, name, dismissed)
         else:
             section = section_view(review, name, dismissed, form=edit_form(review, name))
-        if request.htmx:
-            return render(request, f"{TEMPLATE}#section", _base_context(request, access) | {"s": section})
-        return redirect(f"{review.get_absolute_url()}?edit={name}#section-{name}")
+        if not wants_fragment(request):
+            return redirect(f"{review.get_absolute_url()}?edit={name}#section-{name}")
+        return render_page(request, TEMPLATE, _base_context(request, access) | {"s": section}, partial="section")
 
     form = SectionForm(request.POST, section=name, review=review, prefix=name)
     theirs = None
@@ -193,11 +184,11 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
         result = services.save_section(review.pk, name, form.cleaned_data["text"], form.cleaned_data["version"])
         review.refresh_from_db()
         if result.saved:
-            if not request.htmx:
+            if not wants_fragment(request):
                 messages.success(request, f"{SECTION_TEXTS[name]} saved.")
                 return redirect(f"{review.get_absolute_url()}#section-{name}")
             section = section_view(review, name, dismissed)
-            return render(request, f"{TEMPLATE}#section", _base_context(request, access) | {"s": section})
+            return render_page(request, TEMPLATE, _base_context(request, access) | {"s": section}, partial="section")
         # Someone saved meanwhile: keep what this person typed, show theirs beside it, and base the
         # next save on the version now stored so that saving the merged text goes through.
         theirs = result.current[name]
@@ -208,18 +199,19 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
         status = 409
     else:
         status = 422
-    if request.htmx:
+    if wants_fragment(request):
         section = section_view(review, name, dismissed, form=form, theirs=theirs)
-        return render(request, f"{TEMPLATE}#section", _base_context(request, access) | {"s": section}, status=status)
-    context = review_context(request, access, editing={name: (form, theirs)})
-    return render(request, TEMPLATE, context, status=status)
+        context = _base_context(request, access) | {"s": section}
+    else:
+        context = review_context(request, access, editing={name: (form, theirs)})
+    return render_page(request, TEMPLATE, context, partial="section", status=status)
 
 
 @require_POST
 def review_check(request: HtmxHttpRequest, pk: int):
     """The language guide's notes for the text being typed (htmx, debounced)."""
     access = get_review_for_user(request.user, pk)
-    _require_edit(access.can_edit or access.is_participant)
+    require_edit(access.can_edit or access.is_participant)
     field = request.POST.get("field", "text")
     if not field.replace("-", "_").replace("_", "").isalnum():
         field = "text"
@@ -227,7 +219,7 @@ def review_check(request: HtmxHttpRequest, pk: int):
     context = live_notes(text)
     dismissed = _dismissed(access.review)
     context["flags"] = [note for note in context["flags"] if note.key not in dismissed]
-    return render(request, f"{TEMPLATE}#flags", context | {"checked": True})
+    return render_page(request, f"{TEMPLATE}#flags", context | {"checked": True})
 
 
 # --- participants, schedule, invite --------------------------------------------------------
@@ -236,7 +228,7 @@ def review_check(request: HtmxHttpRequest, pk: int):
 @require_POST
 def review_participants(request: HtmxHttpRequest, pk: int):
     review, _, can_facilitate = get_review_for_user(request.user, pk)
-    _require_facilitator(can_facilitate)
+    require_facilitator(can_facilitate)
     form = ParticipantsForm(request.POST, review=review)
     if form.is_valid():
         chosen = set(form.cleaned_data["participants"])
@@ -255,13 +247,13 @@ def review_participants(request: HtmxHttpRequest, pk: int):
 def review_schedule(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
     review = access.review
-    _require_facilitator(access.can_facilitate and not review.is_published)
+    require_facilitator(access.can_facilitate and not review.is_published)
     form = ScheduleForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Meeting scheduled. Download the invite to send it to the participants.")
         return redirect(f"{review.get_absolute_url()}#meeting")
-    return render(
+    return render_page(
         request,
         "postmortems/schedule.html",
         _base_context(request, access) | {"form": form, "due_by": review.meeting_due_by},
@@ -272,12 +264,12 @@ def review_schedule(request: HtmxHttpRequest, pk: int):
 @require_GET
 def review_invite(request: HtmxHttpRequest, pk: int):
     review, _, can_facilitate = get_review_for_user(request.user, pk)
-    _require_facilitator(can_facilitate)
+    require_facilitator(can_facilitate)
     if not review.meeting_at:
         messages.info(request, "Schedule the meeting first; then the invite can be downloaded.")
         return redirect("review_schedule", pk=review.pk)
     url = request.build_absolute_uri(review.get_absolute_url())
-    body = services.meeting_invite(review, url=url, host=request.get_host())
+    body = meeting_invite(review, url=url, host=request.get_host())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8; method=REQUEST")
     response["Content-Disposition"] = f'attachment; filename="review-{review.pk}.ics"'
     return response
@@ -293,8 +285,7 @@ def review_perspective(request: HtmxHttpRequest, pk: int):
     review = access.review
     if not access.is_participant:
         raise PermissionDenied("Perspectives are written by the review's participants.")
-    if review.is_published:
-        raise PermissionDenied("The review is published; perspectives can no longer change.")
+    require_unpublished(review)
     perspective = Perspective.objects.filter(review=review, author=request.user).first()
     version = perspective.version if perspective else 0
     theirs = None
@@ -324,7 +315,7 @@ def review_perspective(request: HtmxHttpRequest, pk: int):
         (form[name], theirs.get(name) if theirs else None, visible_flags(form[name].value() or "", set()))
         for name in Perspective.TEXT_FIELDS
     ]
-    return render(
+    return render_page(
         request,
         "postmortems/perspective.html",
         _base_context(request, access) | {"form": form, "fields": fields, "conflict": theirs is not None},
@@ -335,65 +326,65 @@ def review_perspective(request: HtmxHttpRequest, pk: int):
 # --- contributing factors and improvement opportunities -------------------------------------
 
 
-def _factors_response(request, access, *, form=None, status=200, template=TEMPLATE):
+# The two lists edited in place: what each shows, and its empty form for the next entry.
+LISTS = {
+    "factors": (factors_with_flags, "factor_form", lambda review: FactorForm(review=review, prefix="factor")),
+    "opportunities": (
+        opportunities_with_flags,
+        "opportunity_form",
+        lambda review: OpportunityForm(prefix="opportunity"),
+    ),
+}
+
+
+def _list_response(request, access, name: str, *, form=None, status=200):
+    """A list section again (factors, opportunities): the fragment for htmx, else the whole page, the form kept."""
+    items_with_flags, form_name, empty_form = LISTS[name]
     review = access.review
-    dismissed = _dismissed(review)
-    context = _base_context(request, access) | {
-        "factors": factors_with_flags(review, dismissed),
-        "factor_form": form or FactorForm(review=review, prefix="factor"),
-    }
-    return render(request, f"{template}#factors", context, status=status)
+    if wants_fragment(request):
+        context = _base_context(request, access) | {
+            name: items_with_flags(review, _dismissed(review)),
+            form_name: form or empty_form(review),
+        }
+    else:
+        context = review_context(request, access) | ({form_name: form} if form else {})
+    return render_page(request, TEMPLATE, context, partial=name, status=status)
 
 
 @require_POST
 def review_factor_add(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
     review = access.review
-    _require_edit(access.can_edit)
+    require_edit(access.can_edit)
     form = FactorForm(request.POST, review=review, prefix="factor")
-    in_meeting = request.POST.get("from") == "meeting"
-    if form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
-        services.add_factor(review, request.user, data, form.cleaned_data.get("timeline_entries") or ())
-        if request.htmx:
-            if in_meeting:
-                from postmortems.views.meeting import meeting_part
-
-                return meeting_part(request, access, "factors")
-            return _factors_response(request, access)
+    if not form.is_valid():
+        return _list_response(request, access, "factors", form=form, status=422)
+    data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
+    services.add_factor(review, request.user, data, form.cleaned_data.get("timeline_entries") or ())
+    if not wants_fragment(request):
         messages.success(request, "Contributing factor added.")
-        return redirect(
-            reverse("review_meeting", args=[pk]) if in_meeting else f"{review.get_absolute_url()}#section-factors"
-        )
-    if request.htmx:
-        if in_meeting:
-            from postmortems.views.meeting import meeting_part
-
-            return meeting_part(request, access, "factors", factor_form=form, status=422)
-        return _factors_response(request, access, form=form, status=422)
-    context = review_context(request, access)
-    context["factor_form"] = form
-    return render(request, TEMPLATE, context, status=422)
+        return redirect(f"{review.get_absolute_url()}#section-factors")
+    return _list_response(request, access, "factors")
 
 
 @require_http_methods(["GET", "POST"])
 def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
     access = get_review_for_user(request.user, pk)
     review = access.review
-    _require_edit(access.can_edit)
+    require_edit(access.can_edit)
     factor = get_object_or_404(
         ContributingFactor.objects.select_related("category", "service"), pk=factor_pk, review=review
     )
     dismissed = _dismissed(review)
     theirs = None
     if request.method == "GET":
-        if not request.htmx:
+        if not wants_fragment(request):
             return redirect(f"{review.get_absolute_url()}?edit_factor={factor.pk}#factor-{factor.pk}")
         factor.flags = stored_flags(factor, "description", dismissed)
         factor.linked_entries = list(factor.timeline_entries.all())
         if not request.GET.get("cancel"):
             factor.form = _factor_edit_form(review, factor)
-        return render(request, f"{TEMPLATE}#factor", _base_context(request, access) | {"factor": factor})
+        return render_page(request, TEMPLATE, _base_context(request, access) | {"factor": factor}, partial="factor")
 
     form = _factor_edit_form(review, factor, request.POST)
     status = 422
@@ -402,13 +393,13 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
         entries = form.cleaned_data.get("timeline_entries") or []
         result = services.save_factor(factor.pk, form.cleaned_data.get("version") or 0, data, entries)
         if result.saved:
-            if not request.htmx:
+            if not wants_fragment(request):
                 messages.success(request, "Contributing factor saved.")
                 return redirect(f"{review.get_absolute_url()}#factor-{factor.pk}")
             factor = ContributingFactor.objects.select_related("category", "service").get(pk=factor.pk)
             factor.flags = stored_flags(factor, "description", dismissed)
             factor.linked_entries = list(factor.timeline_entries.all())
-            return render(request, f"{TEMPLATE}#factor", _base_context(request, access) | {"factor": factor})
+            return render_page(request, TEMPLATE, _base_context(request, access) | {"factor": factor}, partial="factor")
         theirs = result.current
         data = request.POST.copy()
         data[f"factor-{factor.pk}-version"] = result.version
@@ -420,72 +411,49 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
     factor.linked_entries = list(factor.timeline_entries.all())
     factor.form = form
     factor.theirs = theirs
-    if request.htmx:
-        return render(request, f"{TEMPLATE}#factor", _base_context(request, access) | {"factor": factor}, status=status)
-    context = review_context(request, access)
-    context["factors"] = [factor if f.pk == factor.pk else f for f in context["factors"]]
-    return render(request, TEMPLATE, context, status=status)
+    if wants_fragment(request):
+        context = _base_context(request, access) | {"factor": factor}
+    else:
+        context = review_context(request, access)
+        context["factors"] = [factor if f.pk == factor.pk else f for f in context["factors"]]
+    return render_page(request, TEMPLATE, context, partial="factor", status=status)
 
 
 @require_POST
 def review_factor_delete(request: HtmxHttpRequest, pk: int, factor_pk: int):
     access = get_review_for_user(request.user, pk)
-    _require_edit(access.can_edit)
+    require_edit(access.can_edit)
     factor = get_object_or_404(ContributingFactor, pk=factor_pk, review=access.review)
     services.delete_factor(factor)
-    if request.htmx:
-        return _factors_response(request, access)
-    messages.success(request, "Contributing factor removed.")
-    return redirect(f"{access.review.get_absolute_url()}#section-factors")
-
-
-def _opportunities_response(request, access, *, form=None, status=200):
-    review = access.review
-    context = _base_context(request, access) | {
-        "opportunities": opportunities_with_flags(review, _dismissed(review)),
-        "opportunity_form": form or OpportunityForm(prefix="opportunity"),
-    }
-    return render(request, f"{TEMPLATE}#opportunities", context, status=status)
+    if not wants_fragment(request):
+        messages.success(request, "Contributing factor removed.")
+        return redirect(f"{access.review.get_absolute_url()}#section-factors")
+    return _list_response(request, access, "factors")
 
 
 @require_POST
 def review_opportunity_add(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
     review = access.review
-    _require_edit(access.can_edit)
+    require_edit(access.can_edit)
     form = OpportunityForm(request.POST, prefix="opportunity")
-    in_meeting = request.POST.get("from") == "meeting"
-    if form.is_valid():
-        services.add_opportunity(review, request.user, form.cleaned_data["question"])
-        if request.htmx:
-            if in_meeting:
-                from postmortems.views.meeting import meeting_part
-
-                return meeting_part(request, access, "opportunities")
-            return _opportunities_response(request, access)
-        return redirect(
-            reverse("review_meeting", args=[pk]) if in_meeting else f"{review.get_absolute_url()}#section-opportunities"
-        )
-    if request.htmx:
-        if in_meeting:
-            from postmortems.views.meeting import meeting_part
-
-            return meeting_part(request, access, "opportunities", opportunity_form=form, status=422)
-        return _opportunities_response(request, access, form=form, status=422)
-    context = review_context(request, access)
-    context["opportunity_form"] = form
-    return render(request, TEMPLATE, context, status=422)
+    if not form.is_valid():
+        return _list_response(request, access, "opportunities", form=form, status=422)
+    services.add_opportunity(review, request.user, form.cleaned_data["question"])
+    if not wants_fragment(request):
+        return redirect(f"{review.get_absolute_url()}#section-opportunities")
+    return _list_response(request, access, "opportunities")
 
 
 @require_POST
 def review_opportunity_delete(request: HtmxHttpRequest, pk: int, opportunity_pk: int):
     access = get_review_for_user(request.user, pk)
-    _require_edit(access.can_edit)
+    require_edit(access.can_edit)
     opportunity = get_object_or_404(access.review.opportunities, pk=opportunity_pk)
     services.delete_opportunity(opportunity)
-    if request.htmx:
-        return _opportunities_response(request, access)
-    return redirect(f"{access.review.get_absolute_url()}#section-opportunities")
+    if not wants_fragment(request):
+        return redirect(f"{access.review.get_absolute_url()}#section-opportunities")
+    return _list_response(request, access, "opportunities")
 
 
 # --- workflow: meeting, publishing, feedback -------------------------------------------------
@@ -494,7 +462,7 @@ def review_opportunity_delete(request: HtmxHttpRequest, pk: int, opportunity_pk:
 @require_POST
 def review_status(request: HtmxHttpRequest, pk: int):
     review, _, can_facilitate = get_review_for_user(request.user, pk)
-    _require_facilitator(can_facilitate)
+    require_facilitator(can_facilitate)
     if review.is_published:
         raise PermissionDenied("The review is published.")
     action = request.POST.get("action")
@@ -513,7 +481,7 @@ def review_publish(request: HtmxHttpRequest, pk: int):
     """The gate before publishing: what is missing, and every open language note to rephrase or dismiss."""
     access = get_review_for_user(request.user, pk)
     review = access.review
-    _require_facilitator(access.can_facilitate)
+    require_facilitator(access.can_facilitate)
     if review.is_published:
         return redirect(review)
     if request.method == "POST":
@@ -530,14 +498,14 @@ def review_publish(request: HtmxHttpRequest, pk: int):
         "open_flags": flags,
         "dismissals": review.dismissals.select_related("dismissed_by"),
     }
-    return render(request, "postmortems/publish.html", context)
+    return render_page(request, "postmortems/publish.html", context)
 
 
 @require_POST
 def review_flag_dismiss(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
     review = access.review
-    _require_facilitator(access.can_facilitate and not review.is_published)
+    require_facilitator(access.can_facilitate and not review.is_published)
     try:
         services.dismiss_flag(review, request.POST.get("key", ""), request.POST.get("reason", ""), request.user)
     except ValidationError as error:
@@ -567,4 +535,4 @@ def review_feedback(request: HtmxHttpRequest, pk: int):
         return redirect(review)
     context = review_context(request, access)
     context["feedback_form"] = form
-    return render(request, TEMPLATE, context, status=422)
+    return render_page(request, TEMPLATE, context, status=422)

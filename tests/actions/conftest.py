@@ -1,6 +1,5 @@
 import datetime as dt
 import json
-import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -8,7 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from accounts.models import Role
-from tests.conftest import _member, free_port
+from tests.conftest import _member
+from tests.processes import free_port
 
 T0 = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)  # a Wednesday: far from the Monday digest
 
@@ -63,77 +63,22 @@ def chat_server():
     recorder.close()
 
 
-class SoloWorker:
-    """A real Celery worker running tasks in its main process (``--pool=solo``), so killing it kills the task."""
-
-    def __init__(self, env: dict, log_path):
-        self.env, self.log_path, self.process = env, log_path, None
-
-    def start(self) -> "SoloWorker":
-        return self.launch().wait_until_ready()
-
-    def launch(self) -> "SoloWorker":
-        import os
-        import sys
-
-        from tests.conftest import ROOT
-
-        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--pool=solo",
-             "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "--hostname", f"actions-{os.getpid()}-{time.monotonic_ns()}@%h"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        return self
-
-    def wait_until_ready(self) -> "SoloWorker":
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"worker exited early:\n{self.log_path.read_text()}")
-            if b"ready." in self.log_path.read_bytes():
-                return self
-            time.sleep(0.1)
-        raise RuntimeError(f"worker not ready in 30 s:\n{self.log_path.read_text()}")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        self.terminate()
-        self.wait_until_stopped()
-
-    def terminate(self) -> None:
-        """Ask for a warm shutdown, without waiting for it (see wait_until_stopped)."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-
-    def wait_until_stopped(self) -> None:
-        if self.process:
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-
 @pytest.fixture
 def start_worker(transactional_db, tmp_path):
     """Factory for real worker processes on the test database; all are stopped at the end."""
-    from tests.conftest import require_postgres_and_redis, service_env
+    from tests.conftest import require_postgres_and_redis
+    from tests.processes import ChildProcess, celery_worker, service_env
 
     require_postgres_and_redis()
     workers = []
 
-    def start(count: int = 1, **env) -> SoloWorker | list[SoloWorker]:
+    def start(count: int = 1, **env) -> ChildProcess | list[ChildProcess]:
         """One worker, or ``count`` of them started side by side (each takes seconds to boot); returns once
         every one of them is ready."""
         started = []
         for _ in range(count):
-            started.append(SoloWorker(service_env(**env), tmp_path / f"worker-{len(workers)}.log").launch())
+            log_path = tmp_path / f"worker-{len(workers)}.log"
+            started.append(celery_worker(service_env(**env), log_path, pool="solo").launch())
             workers.append(started[-1])
         for worker in started:
             worker.wait_until_ready()

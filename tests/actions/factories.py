@@ -10,21 +10,7 @@ from django.utils import timezone
 from actions.models import ActionItem, ActionKind, FixObligation, TeamChatHook
 from incidents.models import Incident
 from tests.factories import TeamFactory, UserFactory
-
-
-class IncidentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Incident
-        skip_postgeneration_save = True
-
-    title = factory.Sequence(lambda n: f"Checkout errors {n}")
-    team = factory.SubFactory(TeamFactory)
-    impact_started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
-
-    @factory.post_generation
-    def responders(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.responders.set(extracted)
+from tests.incidents.factories import IncidentFactory
 
 
 class ActionItemFactory(factory.django.DjangoModelFactory):

@@ -22,7 +22,7 @@ from config.celery import app as celery_app
 from incidents.models import Incident
 from tests.actions.conftest import broker_app, wait_until
 from tests.actions.factories import TeamChatHookFactory, mitigated_incident
-from tests.conftest import ROOT, service_env
+from tests.processes import ROOT, service_env
 
 pytestmark = pytest.mark.worker
 

@@ -364,7 +364,7 @@ def test_moving_the_mitigation_time_after_a_breach_needs_a_reason_keeps_the_brea
     moved = {"mitigated_at": "2026-03-05T10:00"}  # a day later: the new deadline is still ahead
     with time_machine.travel(deadline + HOUR, tick=False):
         refused = client.post(url, edit_data(incident, **moved))
-        assert refused.status_code == 400
+        assert refused.status_code == 422
         assert "Say why the mitigation time changes" in refused.text
         assert obligation_of(incident).deadline == deadline, "nothing moved without a reason"
         reason = "The first mitigation only paused the retries; the error rate stayed high until the rollback."

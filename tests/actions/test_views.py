@@ -20,7 +20,8 @@ from actions.models import (
 from incidents.models import NearMiss
 from incidents.signals import near_miss_thanked
 from postmortems.models import ContributingFactor, FactorCategory, Review
-from tests.actions.factories import ActionItemFactory, IncidentFactory, mitigated_incident, obligation_of
+from tests.actions.factories import ActionItemFactory, mitigated_incident, obligation_of
+from tests.incidents.factories import IncidentFactory
 
 pytestmark = pytest.mark.django_db
 

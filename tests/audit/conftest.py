@@ -1,16 +1,14 @@
 import pytest
 
 from tests.actions.factories import ActionItemFactory
-from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
+from tests.incidents.factories import TimelineEntryFactory
 from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory
 
 
 @pytest.fixture
-def incident(payments, engineer):
-    """A Payments SEV2 incident with Priya as responder and one timeline entry."""
-    incident = IncidentFactory(title="Checkout returns 502 for card payments", team=payments, responders=[engineer])
-    TimelineEntryFactory(incident=incident, text="The error-rate alert fired for checkout.")
-    return incident
+def entry(incident):
+    """One fact on the incident's timeline."""
+    return TimelineEntryFactory(incident=incident, text="The error-rate alert fired for checkout.")
 
 
 @pytest.fixture

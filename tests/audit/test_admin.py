@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from audit.models import Action, AuditEvent
 from incidents.models import Incident, TimelineEntry
+from tests.incidents.factories import TimelineEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_admin_deletes_softly_and_restores(client, site_admin, engineer, inciden
 
 
 def test_timeline_entries_can_be_restored_from_the_admin(client, site_admin, engineer, incident):
-    entry = incident.timeline.get()
+    entry = TimelineEntryFactory(incident=incident, text="The error-rate alert fired for checkout.")
     entry.soft_delete(by=engineer)
     client.force_login(site_admin)
     url = changelist("incidents.timelineentry")

@@ -186,7 +186,7 @@ def test_action_item_page_shows_its_history(client, engineer, action_item):
     assert "See the full history" not in page  # fewer than twenty changes
 
 
-def test_history_shows_the_last_twenty_with_a_link_to_all(client, engineer, incident):
+def test_history_shows_the_last_twenty_with_a_link_to_all(client, engineer, incident, entry):
     for n in range(25):
         incident.title = f"Checkout errors, take {n}"
         incident.save()
@@ -234,7 +234,7 @@ def test_history_page_asks_the_owning_app_who_may_see_it(client, engineer, outsi
     assert client.get(url + "?page=zzz").status_code == 200
 
 
-def test_history_is_one_query_whatever_its_length(engineer, teammate, incident, django_assert_num_queries):
+def test_history_is_one_query_whatever_its_length(engineer, teammate, incident, django_assert_num_queries, entry):
     def grow(n):
         for i in range(n):
             with acting_as(engineer if i % 2 else teammate):
@@ -271,7 +271,7 @@ def test_action_items_of_a_deleted_incident_and_deleted_items_are_gone_from_list
     assert Incident.all_objects.get(pk=incident.pk).deleted_by == engineer
 
 
-def test_a_deleted_incident_leaves_every_list_and_owes_no_fix(client, engineer, incident, review):
+def test_a_deleted_incident_leaves_every_list_and_owes_no_fix(client, engineer, incident, review, entry):
     from actions.models import FixObligation, ObligationState
 
     incident.status, incident.mitigated_at = "mitigated", incident.detected_at

@@ -72,10 +72,12 @@ class BrowserSession:
         """
         from django.conf import settings
         from django.shortcuts import resolve_url
-        from django.test import Client
+        from django.test import Client, RequestFactory
 
         client = Client()
-        assert client.login(username=username, password=password), f"{username} could not sign in"
+        # Sign-in throttling (django-axes) counts by the request's address, so authenticate() needs one.
+        request = RequestFactory().post(settings.LOGIN_URL)
+        assert client.login(request=request, username=username, password=password), f"{username} could not sign in"
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         self.context.add_cookies(
             [{"name": cookie.key, "value": cookie.value, "url": self.base_url, "httpOnly": True, "sameSite": "Lax"}]

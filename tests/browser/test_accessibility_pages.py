@@ -103,5 +103,5 @@ def test_near_miss_form_and_list_are_accessible_on_a_desktop_and_a_phone(open_br
         person.assert_accessible()
         page.goto("/near-misses/")
         person.assert_accessible()
-        # Only the deliberate 400 for the form with errors, no script errors.
-        assert all("status of 400" in e for e in person.console_errors), person.console_errors
+        # Only the deliberate 422 for the form with errors, no script errors.
+        assert all("status of 422" in e for e in person.console_errors), person.console_errors

@@ -11,12 +11,12 @@ from incidents.models import Incident
 from tests.browser.conftest import ARTIFACTS
 from tests.dashboard.factories import (
     ActionItemFactory,
-    FactorFactory,
+    ContributingFactorFactory,
     NearMissFactory,
-    ReviewFactory,
     ServiceFactory,
     category,
     incident_with_times,
+    published_review,
     set_obligation,
 )
 
@@ -36,8 +36,10 @@ def seed(payments, platform):
             started + dt.timedelta(hours=50),
             met_at=started + dt.timedelta(hours=20) if n % 4 else None,
         )
-        review = ReviewFactory(incident=incident)
-        FactorFactory(review=review, category=category("missing-guardrail" if n % 2 else "capacity"), service=gateway)
+        review = published_review(incident=incident)
+        ContributingFactorFactory(
+            review=review, category=category("missing-guardrail" if n % 2 else "capacity"), service=gateway
+        )
     for n in range(40):
         NearMissFactory(team=payments, filed_on=(now - dt.timedelta(days=n * 8)).date())
     # An earlier incident with the same weakness had its fix land long ago; the weakness came back since.

@@ -33,14 +33,14 @@ from actions.models import ActionKind, ActionStatus, ObligationState
 from postmortems.models import ReviewStatus
 from tests.dashboard.factories import (
     ActionItemFactory,
-    FactorFactory,
+    ContributingFactorFactory,
     FeedbackFactory,
     NearMissFactory,
     PerspectiveFactory,
-    ReviewFactory,
     ServiceFactory,
     category,
     incident_with_times,
+    published_review,
     set_obligation,
 )
 
@@ -218,9 +218,9 @@ def organisation(payments, platform, people):
         incident.facilitator = facilitator
         incident.save()
         set_obligation(incident, ObligationState.MET, incident.impact_started_at + dt.timedelta(hours=50))
-        review = ReviewFactory(incident=incident, facilitator=facilitator, status=ReviewStatus.PUBLISHED)
+        review = published_review(incident=incident, facilitator=facilitator, status=ReviewStatus.PUBLISHED)
         review.participants.set([engineer, teammate])
-        factor = FactorFactory(review=review, category=category("missing-guardrail"), service=gateway)
+        factor = ContributingFactorFactory(review=review, category=category("missing-guardrail"), service=gateway)
         PerspectiveFactory(review=review, author=engineer)
         PerspectiveFactory(review=review, author=teammate)
         FeedbackFactory(review=review, author=engineer)

@@ -14,14 +14,14 @@ from postmortems.models import ReviewStatus
 from tests.dashboard.conftest import NOW
 from tests.dashboard.factories import (
     ActionItemFactory,
-    FactorFactory,
+    ContributingFactorFactory,
     FeedbackFactory,
     NearMissFactory,
     PerspectiveFactory,
-    ReviewFactory,
     ServiceFactory,
     category,
     incident_with_times,
+    published_review,
     set_obligation,
 )
 
@@ -203,9 +203,13 @@ def test_near_misses_per_month_and_a_rising_trend(frozen, manager, payments):
 def test_a_category_in_three_incidents_within_90_days_is_recurring(frozen, at, manager, payments, computed_in):
     guardrail, ownership = category("missing-guardrail"), category("unclear-ownership")
     for days_ago in (10, 40, 95):
-        FactorFactory(review=ReviewFactory(incident=incident_with_times(payments, at(days_ago))), category=guardrail)
+        ContributingFactorFactory(
+            review=published_review(incident=incident_with_times(payments, at(days_ago))), category=guardrail
+        )
     for days_ago in (10, 120, 250):
-        FactorFactory(review=ReviewFactory(incident=incident_with_times(payments, at(days_ago))), category=ownership)
+        ContributingFactorFactory(
+            review=published_review(incident=incident_with_times(payments, at(days_ago))), category=ownership
+        )
 
     factors = figures(manager)["factors"]
 
@@ -220,7 +224,9 @@ def test_recurrences_count_incidents_that_came_back_after_a_fix_was_done(frozen,
     gateway, ledger = ServiceFactory(name="payments-gateway"), ServiceFactory(name="ledger")
     guardrail = category("missing-guardrail")
     earlier = incident_with_times(payments, at(100))
-    earlier_factor = FactorFactory(review=ReviewFactory(incident=earlier), category=guardrail, service=gateway)
+    earlier_factor = ContributingFactorFactory(
+        review=published_review(incident=earlier), category=guardrail, service=gateway
+    )
     fix = ActionItemFactory(incident=earlier, kind=ActionKind.DOCUMENTATION, title="Write the gateway runbook")
     fix.addresses.add(earlier_factor)
     fix.status = ActionStatus.DONE
@@ -229,12 +235,12 @@ def test_recurrences_count_incidents_that_came_back_after_a_fix_was_done(frozen,
     ActionItem.objects.filter(pk=fix.pk).update(completed_at=at(90))
 
     came_back = incident_with_times(payments, at(10))
-    FactorFactory(review=ReviewFactory(incident=came_back), category=guardrail, service=gateway)
+    ContributingFactorFactory(review=published_review(incident=came_back), category=guardrail, service=gateway)
     elsewhere = incident_with_times(payments, at(9))
-    FactorFactory(review=ReviewFactory(incident=elsewhere), category=guardrail, service=ledger)
+    ContributingFactorFactory(review=published_review(incident=elsewhere), category=guardrail, service=ledger)
     # Before the fix landed, the same weakness coming up again is not a fix that failed to hold.
     too_early = incident_with_times(payments, at(95))
-    FactorFactory(review=ReviewFactory(incident=too_early), category=guardrail, service=gateway)
+    ContributingFactorFactory(review=published_review(incident=too_early), category=guardrail, service=gateway)
 
     recurrences = figures(manager)["recurrences"]
 
@@ -252,18 +258,18 @@ def test_recurrences_count_incidents_that_came_back_after_a_fix_was_done(frozen,
 
 
 def test_review_quality_shares_and_feedback(frozen, at, manager, payments, engineer, teammate):
-    good = ReviewFactory(incident=incident_with_times(payments, at(30)))
+    good = published_review(incident=incident_with_times(payments, at(30)))
     PerspectiveFactory(review=good, author=engineer)
     PerspectiveFactory(review=good, author=teammate)
     ActionItemFactory(incident=good.incident, kind=ActionKind.GUARDRAIL)
     FeedbackFactory(review=good, author=engineer, blameless=5, useful=4)
     FeedbackFactory(review=good, author=teammate, blameless=4, useful=2)
-    thin = ReviewFactory(incident=incident_with_times(payments, at(20)), status=ReviewStatus.IN_REVIEW)
+    thin = published_review(incident=incident_with_times(payments, at(20)), status=ReviewStatus.IN_REVIEW)
     ActionItemFactory(incident=thin.incident, kind=ActionKind.PROCESS)
     # Blaming words left in a review still in review are an open language note.
     thin.summary = "Jonas was careless and should have known better."
     thin.save()
-    ReviewFactory(incident=incident_with_times(payments, at(10)), status=ReviewStatus.DRAFT)  # not yet written
+    published_review(incident=incident_with_times(payments, at(10)), status=ReviewStatus.DRAFT)  # not yet written
 
     quality = figures(manager)["quality"]["overall"]
 
@@ -279,8 +285,8 @@ def test_per_team_feedback_figures_need_three_answers(frozen, at, manager, payme
     """2 answers hidden, 3 shown: per team, and in the total, which counts only the teams shown."""
     from tests.factories import UserFactory
 
-    two = ReviewFactory(incident=incident_with_times(platform, at(30)))
-    three = ReviewFactory(incident=incident_with_times(payments, at(30)))
+    two = published_review(incident=incident_with_times(platform, at(30)))
+    three = published_review(incident=incident_with_times(payments, at(30)))
     for blameless in (5, 4):
         FeedbackFactory(review=two, author=UserFactory(), blameless=blameless, useful=1)
     for blameless in (5, 4, 3):

@@ -17,13 +17,13 @@ from postmortems.models import ReviewStatus
 from tests.dashboard.conftest import NOW
 from tests.dashboard.factories import (
     ActionItemFactory,
-    FactorFactory,
+    ContributingFactorFactory,
     NearMissFactory,
     PerspectiveFactory,
-    ReviewFactory,
     ServiceFactory,
     category,
     incident_with_times,
+    published_review,
     set_obligation,
 )
 
@@ -36,8 +36,10 @@ def organisation(team, people, size: int, at) -> None:
     for n in range(size):
         incident = incident_with_times(team, at(5 + n * 3), detect_minutes=5 + n, mitigate_minutes=40 + n)
         set_obligation(incident, ObligationState.MET, at(3 + n * 3), met_at=at(4 + n * 3))
-        review = ReviewFactory(incident=incident, status=ReviewStatus.IN_REVIEW if n == 0 else ReviewStatus.PUBLISHED)
-        FactorFactory(review=review, category=category("missing-guardrail"), service=gateway)
+        review = published_review(
+            incident=incident, status=ReviewStatus.IN_REVIEW if n == 0 else ReviewStatus.PUBLISHED
+        )
+        ContributingFactorFactory(review=review, category=category("missing-guardrail"), service=gateway)
         for person in people:
             PerspectiveFactory(review=review, author=person)
         ActionItemFactory(incident=incident, owner=people[n % len(people)], due_on=NOW.date() - dt.timedelta(days=n))
@@ -150,20 +152,25 @@ def test_review_shows_earlier_incidents_with_the_same_weakness_and_their_fixes(
     gateway = ServiceFactory(name="payments-gateway")
     guardrail = category("missing-guardrail")
     earlier = incident_with_times(payments, at(100), title="Gateway timeouts in March")
-    factor = FactorFactory(review=ReviewFactory(incident=earlier), category=guardrail, service=gateway)
+    factor = ContributingFactorFactory(review=published_review(incident=earlier), category=guardrail, service=gateway)
     fix = ActionItemFactory(incident=earlier, kind=ActionKind.GUARDRAIL, title="Cap gateway retries")
     fix.addresses.add(factor)
     fix.status = ActionStatus.DONE
     fix.save()
     type(fix).objects.filter(pk=fix.pk).update(completed_at=at(90))
     secret = incident_with_times(payments, at(50), title="Signing key in logs", restricted=True)
-    FactorFactory(review=ReviewFactory(incident=secret), category=guardrail, service=gateway)
+    ContributingFactorFactory(review=published_review(incident=secret), category=guardrail, service=gateway)
     now = incident_with_times(payments, at(2), title="Gateway timeouts again", responders=[engineer])
-    review = ReviewFactory(incident=now, status=ReviewStatus.DRAFT)
-    FactorFactory(review=review, category=guardrail, service=gateway)
+    review = published_review(incident=now, status=ReviewStatus.DRAFT)
+    ContributingFactorFactory(review=review, category=guardrail, service=gateway)
 
     client.force_login(engineer)
-    page = client.get(review.get_absolute_url()).text
+    # The review page asks the dashboard for this part (htmx), with a plain link without JavaScript.
+    earlier_url = reverse("review_earlier_fixes", args=[review.pk])
+    assert earlier_url in client.get(review.get_absolute_url()).text
+    page = client.get(earlier_url, headers={"HX-Request": "true"}).text
+    assert "<html" not in page
+    assert "This has come up before. Did the fixes hold?" in client.get(earlier_url).text
 
     assert "This has come up before. Did the fixes hold?" in page
     assert "Gateway timeouts in March" in page and "Cap gateway retries" in page

@@ -6,15 +6,13 @@ tests never touch them, and start throw-away servers of their own instead.
 
 import glob
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port
+from tests.processes import free_port
 
 
 def _pg_bin(name: str) -> str:
@@ -129,66 +127,3 @@ class WebClient:
         form = {"csrfmiddlewaretoken": self.csrf_token(page), "username": username, "password": password}
         referer = self.base_url.replace("http://", f"{scheme}://", 1) + "/login/"
         return self.request("POST", "/login/", form, headers={"Referer": referer})
-
-
-class GunicornServer:
-    """The application under gunicorn with the project's gunicorn.conf.py, on a free port."""
-
-    def __init__(self, env: dict[str, str], log_path: Path):
-        from tests.conftest import ROOT
-
-        self.port = free_port()
-        self.log_path = log_path
-        self.env = {
-            **env,
-            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
-            "WEB_CONCURRENCY": env.get("WEB_CONCURRENCY", "1"),
-        }
-        self.root = ROOT
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> "GunicornServer":
-        return self.launch().wait_until_ready()
-
-    def launch(self) -> "GunicornServer":
-        import sys
-
-        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            # The console script, as the Dockerfile runs it (no `python -m`, which would add the cwd to sys.path).
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi:application"],
-            cwd=self.root,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        return self
-
-    def wait_until_ready(self) -> "GunicornServer":
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited early:\n{self.log_path.read_text()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError(f"gunicorn did not listen in 30 s:\n{self.log_path.read_text()}")
-
-    def output(self) -> str:
-        return self.log_path.read_text()
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()

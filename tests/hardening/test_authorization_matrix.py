@@ -175,6 +175,9 @@ MATRIX: dict[str, Row] = {
         targets=EVERY_TARGET,
     ),
     "review_opportunity_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "meeting_factor_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "meeting_opportunity_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_earlier_fixes": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_opportunity_delete": Row(
         get=NOT_ALLOWED,
         post=EDIT,

@@ -12,8 +12,8 @@ import sys
 import psycopg
 import pytest
 
-from tests.conftest import ROOT
-from tests.hardening.conftest import GunicornServer, WebClient
+from tests.hardening.conftest import WebClient
+from tests.processes import ROOT, WebServer
 
 PASSWORD = "restart-test-password-42"
 
@@ -56,10 +56,10 @@ def app_database(private_postgres, db):
     return url
 
 
-def serve(database_url: str, log_path, **extra) -> GunicornServer:
+def serve(database_url: str, log_path, **extra) -> WebServer:
     env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(DATABASE_URL=database_url, DEBUG="false", **extra)
-    return GunicornServer(env, log_path).launch()
+    return WebServer(env, log_path).launch()
 
 
 def test_requests_succeed_right_after_postgresql_restarts(private_postgres, app_database, tmp_path):

@@ -12,9 +12,9 @@ import sys
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-from tests.conftest import ROOT, service_env
 from tests.factories import UserFactory
-from tests.hardening.conftest import GunicornServer, WebClient
+from tests.hardening.conftest import WebClient
+from tests.processes import ROOT, WebServer, service_env
 
 SECRET = "a-long-random-production-secret-8f3b1c9e7d2a4f6b0c5e"
 PASSWORD = "production-test-password-17"
@@ -46,7 +46,7 @@ def production_server(transactional_db, tmp_path):
     env = production_env(STATIC_ROOT=str(static_root))
     collected = run_manage(env, "collectstatic", "--noinput")
     assert collected.returncode == 0, collected.stdout + collected.stderr
-    server = GunicornServer(env, tmp_path / "gunicorn.log").start()
+    server = WebServer(env, tmp_path / "gunicorn.log").start()
     yield server, static_root
     server.stop()
 
@@ -164,7 +164,7 @@ def test_json_log_lines_carry_plain_extras_but_never_the_request():
 
     from django.test import RequestFactory
 
-    from config.logging import JsonFormatter
+    from config.logging import json_formatter
 
     request = RequestFactory().get("/x", REMOTE_ADDR="198.51.100.23")
     record = logging.makeLogRecord(
@@ -172,7 +172,7 @@ def test_json_log_lines_carry_plain_extras_but_never_the_request():
     )
     record.status_code = 404
     record.request = request
-    entry = json.loads(JsonFormatter().format(record))
+    entry = json.loads(json_formatter().format(record))
     assert entry["message"] == "Not Found: /x"
     assert entry["status_code"] == 404
     assert entry["level"] == "WARNING" and entry["logger"] == "django.request"
@@ -189,10 +189,11 @@ def test_unknown_log_format_stops_start_up():
 
 
 def test_worker_logs_are_json_in_production(transactional_db, tmp_path):
-    from tests.conftest import WorkerProcess, require_postgres_and_redis
+    from tests.conftest import require_postgres_and_redis
+    from tests.processes import celery_worker
 
     require_postgres_and_redis()
-    worker = WorkerProcess(production_env(), tmp_path / "worker.log").start()
+    worker = celery_worker(production_env(), tmp_path / "worker.log").start()
     worker.stop()
     output = worker.log_path.read_text()
     # Celery prints its start-up banner directly; every log record after it is one JSON object.

@@ -6,60 +6,55 @@ import time
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django_redis.cache import RedisCache
 
 from accounts.models import Membership
-from config.cache import FailSoftRedisCache
 from config.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
+# The cache of settings.CACHES: django-redis, told to ignore connection errors.
+OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
 
-def make_cache(url: str, **options) -> FailSoftRedisCache:
-    return FailSoftRedisCache(url, {"KEY_PREFIX": "fault-test", "OPTIONS": options})
+
+def make_cache(url: str) -> RedisCache:
+    return RedisCache(url, {"KEY_PREFIX": "fault-test", "OPTIONS": OPTIONS})
 
 
 def test_cache_turns_an_outage_into_misses_and_recovers(private_redis, caplog):
-    backend = make_cache(private_redis.url, retry_after=1)
+    backend = make_cache(private_redis.url)
     assert backend.add("counter", 0) is True
     assert backend.incr("counter") == 1
     backend.set("answer", 42)
     assert backend.get("answer") == 42
 
     private_redis.stop()
-    with caplog.at_level(logging.WARNING, logger="config.cache"):
+    with caplog.at_level(logging.WARNING):
         assert backend.get("answer") is None
         assert backend.get("answer", "fallback") == "fallback"
-        assert backend.set("answer", 43) is None
-        assert backend.add("other", 1) is False
+        assert not backend.set("answer", 43)
+        assert not backend.add("other", 1)
         assert backend.get_many(["answer", "other"]) == {}
-        assert backend.set_many({"a": 1, "b": 2}) == ["a", "b"]
-        assert backend.delete("answer") is False
-        assert backend.has_key("answer") is False
+        assert not backend.set_many({"a": 1, "b": 2})
+        assert not backend.delete("answer")
+        assert not backend.has_key("answer")
         assert backend.get_or_set("computed", lambda: "rebuilt") == "rebuilt"
-        with pytest.raises(ValueError):
-            backend.incr("counter")
-    warnings = [r for r in caplog.records if r.name == "config.cache"]
-    assert len(warnings) == 1, "one warning per outage, not one per call"
-    assert "Cache unreachable" in warnings[0].getMessage()
+        assert backend.incr("counter") is None
+    assert any("Exception ignored" in record.getMessage() for record in caplog.records), "the outage is logged"
 
     private_redis.start()
-    assert backend.is_paused
-    # Until the pause is over the backend does not even try, so a page pays no connect timeouts.
-    assert backend.get("answer") is None
-    time.sleep(1.1)
-    assert not backend.is_paused
     backend.set("answer", 44)
     assert backend.get("answer") == 44
 
 
-def test_pause_skips_redis_without_waiting_for_timeouts(private_redis):
-    backend = make_cache(private_redis.url, retry_after=30)
+def test_an_outage_costs_no_waiting_when_the_server_refuses(private_redis):
+    backend = make_cache(private_redis.url)
     private_redis.stop()
-    backend.get("warm-up-failure")
     started = time.monotonic()
     for n in range(200):
         backend.get(f"key-{n}")
-    assert time.monotonic() - started < 0.5
+    # Each call is one refused connection, not a wait for the connect timeout (200 × 0.5 s).
+    assert time.monotonic() - started < 10
 
 
 @pytest.fixture
@@ -67,9 +62,9 @@ def redis_is_down(settings, private_redis, monkeypatch):
     """Point the cache and the broker at a Redis that has just stopped (settings restore themselves)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.FailSoftRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": private_redis.url,
-            "OPTIONS": {"retry_after": 0},
+            "OPTIONS": OPTIONS,
         }
     }
     monkeypatch.setattr(celery_app.conf, "broker_url", private_redis.url)
@@ -77,8 +72,8 @@ def redis_is_down(settings, private_redis, monkeypatch):
 
 
 def test_pages_and_saves_work_while_redis_is_down(client, redis_is_down, org_admin, engineer, outsider, password):
-    with pytest.raises(ValueError):
-        cache.incr("proof-that-the-cache-is-down")
+    # With Redis up, a missing key raises ValueError; unreachable, the error is ignored.
+    assert cache.incr("proof-that-the-cache-is-down") is None
 
     response = client.post(reverse("login"), {"username": "alex", "password": password})
     assert response.status_code == 302, "signing in must not depend on the cache"

@@ -74,7 +74,7 @@ def test_an_unreadable_line_can_be_kept_by_giving_it_a_time(client, engineer, in
     response = preview(client, incident)
     missing_time = rows_data(response, **{"rows-2-include": "on"})
     refused = client.post(reverse("timeline_import", args=[incident.pk]), missing_time)
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "Give this entry a time, or leave it out." in refused.text
     assert "someone joined the channel" in refused.text
     assert not TimelineEntry.objects.exists()
@@ -89,7 +89,7 @@ def test_saving_with_nothing_ticked_says_so(client, engineer, incident):
     response = preview(client, incident)
     data = rows_data(response, **{"rows-0-include": None, "rows-1-include": None})
     refused = client.post(reverse("timeline_import", args=[incident.pk]), data)
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "Tick at least one row" in refused.text
 
 

@@ -68,7 +68,7 @@ def test_create_errors_name_the_field_and_keep_what_was_typed(client, engineer, 
     data = {"title": "Typed title", "severity": "sev3", "team": payments.pk, "impact_started_at": "2026-03-01T14:02"}
     data.update(change)
     response = client.post(reverse("incident_new"), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.context["form"].errors[field][0]
     assert f'id="id_{field}_error"' in response.text
     if change.get("title") is None:
@@ -88,7 +88,7 @@ def test_impact_in_the_future_is_refused(client, engineer, payments):
             "impact_started_at": later.strftime("%Y-%m-%dT%H:%M"),
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "The impact started time is in the future" in response.text
 
 
@@ -98,7 +98,7 @@ def test_people_can_only_open_incidents_for_their_own_teams(client, engineer, pl
         reverse("incident_new"),
         {"title": "Not mine", "severity": "sev3", "team": platform.pk, "impact_started_at": "2026-03-01T14:02"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Select a valid choice" in response.text
 
 
@@ -168,7 +168,7 @@ def test_impossible_order_is_refused_naming_the_field_and_keeping_input(
     response = client.post(
         reverse("incident_edit", args=[incident.pk]), edit_data(incident, summary="Typed **facts**", **changes)
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.context["form"].errors[field][0]
     assert f'id="id_{field}_error"' in response.text
     assert "Typed **facts**" in response.text
@@ -272,7 +272,7 @@ def test_linking_shows_both_ways_and_points_to_the_earlier_one(client, engineer,
 def test_linking_to_itself_is_refused(client, engineer, incident):
     client.force_login(engineer)
     response = client.post(reverse("incident_link_add", args=[incident.pk]), {"incident": incident.pk})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "There is no other incident with that number that you can see." in response.text
 
 

@@ -118,7 +118,7 @@ def test_filing_errors_keep_what_was_typed(client, engineer, payments, changes, 
     response = client.post(
         reverse("near_miss_new"), filing(payments, what_could_have_happened="typed by me", **changes)
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert message in response.context["form"].errors[field][0]
     assert "typed by me" in response.text
     assert not NearMiss.objects.exists()

@@ -150,7 +150,7 @@ def test_without_javascript_every_step_works_with_plain_pages(client, engineer, 
     assert response.status_code == 302 and response.url.endswith("#timeline")
     entry = TimelineEntry.objects.get()
     bad = add(client, incident, htmx=False, text="")
-    assert bad.status_code == 400 and "<html" in bad.text and "This field is required." in bad.text
+    assert bad.status_code == 422 and "<html" in bad.text and "This field is required." in bad.text
     edit_page = client.get(reverse("timeline_entry_edit", args=[incident.pk, entry.pk]))
     assert "<html" in edit_page.text and "Save entry" in edit_page.text
     saved = client.post(

@@ -1,28 +1,17 @@
 import pytest
 
-from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
+from tests.incidents.factories import TimelineEntryFactory
 from tests.postmortems.factories import ReviewFactory
 
 
 @pytest.fixture
-def incident(payments, engineer):
-    """A Payments SEV2 incident with Priya as responder and two timeline entries."""
-    incident = IncidentFactory(title="Checkout returns 502 for card payments", team=payments, responders=[engineer])
+def review(incident, facilitator, engineer, teammate):
+    """The incident's review, facilitated by Sam, with Priya and Jonas taking part; the timeline has two entries."""
     TimelineEntryFactory(incident=incident, text="The error-rate alert fired for checkout.")
     TimelineEntryFactory(incident=incident, text="We rolled back the connection pool change.")
-    return incident
-
-
-@pytest.fixture
-def review(incident, facilitator, engineer, teammate):
-    """The incident's review, facilitated by Sam, with Priya and Jonas taking part."""
     return ReviewFactory(incident=incident, facilitator=facilitator, participants=[facilitator, engineer, teammate])
 
 
 @pytest.fixture
-def restricted_review(payments, engineer, facilitator):
-    incident = IncidentFactory(
-        title="Leaked signing key in build logs", team=payments, restricted=True, responders=[engineer],
-        facilitator=facilitator,
-    )  # fmt: skip
-    return ReviewFactory(incident=incident, facilitator=facilitator, participants=[facilitator, engineer])
+def restricted_review(restricted_incident, facilitator, engineer):
+    return ReviewFactory(incident=restricted_incident, facilitator=facilitator, participants=[facilitator, engineer])

@@ -122,9 +122,8 @@ def test_quick_factor_capture_in_the_meeting(client, review, facilitator):
     services.start_meeting(review)
     services.move_agenda(review, AgendaSection.FACTORS)
     response = client.post(
-        reverse("review_factor_add", args=[review.pk]),
+        reverse("meeting_factor_add", args=[review.pk]),
         {
-            "from": "meeting",
             "factor-description": "Alerts went to a retired channel.",
             "factor-category": _category().pk,
             "factor-depth": "pattern",
@@ -181,3 +180,26 @@ def test_action_items_part_refreshes_on_its_own(client, review, facilitator):
     part = client.get(reverse("review_meeting", args=[review.pk]) + "?part=actions")
     assert part.status_code == 200
     assert part.text.lstrip().startswith('<div class="live-part" data-live-part="actions"')
+
+
+def test_quick_capture_in_the_meeting_keeps_what_was_typed_when_refused(client, review, facilitator):
+    client.force_login(facilitator)
+    services.start_meeting(review)
+    services.move_agenda(review, AgendaSection.OPPORTUNITIES)
+    response = client.post(
+        reverse("meeting_opportunity_add", args=[review.pk]),
+        {"opportunity-question": "Make the pool size checked"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 422
+    assert 'data-live-part="opportunities"' in response.text
+    assert "Make the pool size checked" in response.text
+    assert "How might we" in response.text  # the reason, in the form
+    assert not review.opportunities.exists()
+    # Without JavaScript, a capture goes back to the meeting page.
+    response = client.post(
+        reverse("meeting_opportunity_add", args=[review.pk]),
+        {"opportunity-question": "How might we check pool sizes before deploys?"},
+    )
+    assert response.status_code == 302 and response.url == reverse("review_meeting", args=[review.pk])
+    assert review.opportunities.count() == 1

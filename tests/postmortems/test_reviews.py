@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from incidents.models import Status
-from postmortems import publishing, services
+from postmortems import services
 from postmortems.models import AgendaSection, Perspective, Review, ReviewStatus
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import NearMissFactory
@@ -79,7 +79,7 @@ def test_start_is_post_only(client, incident, facilitator):
 def test_incident_panel_offers_the_way_into_the_review(rf, incident, facilitator, engineer):
     from django.template import Context, Template
 
-    template = Template("{% load reviews %}{% review_panel incident %}")
+    template = Template('{% load panels %}{% panels "incident" incident %}')
 
     def render(user):
         request = rf.get("/")
@@ -387,31 +387,3 @@ def test_meeting_sections_all_render(client, review, facilitator):
         page = client.get(reverse("review_meeting", args=[review.pk]))
         assert page.status_code == 200
         assert f'id="stage-heading">{section.label}<' in page.text
-
-
-def test_requests_and_publishing_are_announced_after_commit(
-    incident, engineer, facilitator, django_capture_on_commit_callbacks
-):
-    from postmortems import events
-
-    heard = []
-
-    def listen(sender, review, **kwargs):
-        heard.append((kwargs["signal"], review.pk))
-
-    events.facilitator_requested.connect(listen)
-    events.review_published.connect(listen)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            review = services.start_review(by=engineer, incident=incident)
-        assert heard == [(events.facilitator_requested, review.pk)]
-        services.take_on_review(review, facilitator)
-        ContributingFactorFactory(review=review)
-        ActionItemFactory(review=review, incident=incident, title="Check pool sizes against the database limit")
-        Review.objects.filter(pk=review.pk).update(status=ReviewStatus.IN_REVIEW, summary="The pool shrank.")
-        with django_capture_on_commit_callbacks(execute=True):
-            publishing.publish(review)
-        assert heard[-1] == (events.review_published, review.pk)
-    finally:
-        events.facilitator_requested.disconnect(listen)
-        events.review_published.disconnect(listen)

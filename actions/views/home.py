@@ -1,66 +1,17 @@
-from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
-from django.http import HttpRequest, JsonResponse
-from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from actions.models import ActionItem, FixObligation, ObligationState
-from config.celery import app as celery_app
-from config.tasks import WORKER_HEARTBEAT_KEY
 from incidents.models import Incident
 from pagecache.pages import cached_for_viewer
 from postmortems.models import Perspective, Review, ReviewStatus
+from web.htmx import HtmxHttpRequest, render_page
 
 MY_WORK_LIMIT = 8
 
 
-def database_is_reachable() -> tuple[bool, str]:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        return False, type(exc).__name__
-    return True, "ok"
-
-
-def broker_is_reachable() -> tuple[bool, str]:
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
-    except Exception as exc:  # noqa: BLE001
-        return False, type(exc).__name__
-    return True, "ok"
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    db_ok, db_detail = database_is_reachable()
-    broker_ok, broker_detail = broker_is_reachable()
-    try:
-        worker_seen = cache.get(WORKER_HEARTBEAT_KEY)
-    except Exception:  # noqa: BLE001 - the cache being down is reported by the broker check
-        worker_seen = None
-    healthy = db_ok and broker_ok
-    return JsonResponse(
-        {
-            "status": "ok" if healthy else "unavailable",
-            "database": db_detail,
-            "broker": broker_detail,
-            "worker_last_seen": worker_seen,
-        },
-        status=200 if healthy else 503,
-    )
-
-
 @cached_for_viewer
-def home(request: HttpRequest):
+def home(request: HtmxHttpRequest):
     """My work: what needs this person now, across incidents, reviews and action items."""
     user = request.user
     visible_incidents = Incident.objects.visible_to(user).values("pk")
@@ -96,7 +47,7 @@ def home(request: HttpRequest):
         .order_by("-published_at")[:MY_WORK_LIMIT]
     )
     now = timezone.now()
-    return render(
+    return render_page(
         request,
         "home.html",
         {

@@ -1,0 +1,105 @@
+"""What the pieces of other apps' pages show: the obligation panel (incident) and the action-item section (review).
+
+The template tags include them in those pages; the views in ``actions.views.panels`` answer their htmx requests.
+"""
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from actions.forms import QuickActionItemForm
+from actions.models import ActionItem, FixObligation
+from actions.recurrence import flags_for_review, may_decide
+from incidents.access import can_edit_incident
+from postmortems.access import get_review_for_user
+
+
+def obligation_status(incident) -> dict:
+    """Owed (countdown or breached since when), committed, landed, held or did not hold: what the status shows."""
+    obligation = (
+        FixObligation.objects.filter(incident=incident)
+        .select_related("met_by__owner")
+        .prefetch_related("met_by__recurrence_flags")
+        .first()
+    )
+    now = timezone.now()
+    return {
+        "incident": incident,
+        "obligation": obligation,
+        "state": obligation.display_state(now) if obligation else None,
+        "stage": obligation.stage(now) if obligation else None,
+        "landing_overdue": obligation.landing_overdue(now) if obligation else False,
+        "poll_seconds": settings.OBLIGATION_POLL_SECONDS,
+        "time_left": obligation.time_left(now) if obligation else None,
+        "late_by": obligation.met_at - obligation.deadline if obligation and obligation.met_at else None,
+        "overdue_by": now - obligation.breached_since() if obligation else None,
+        "fix_hours": settings.SYSTEMIC_FIX_HOURS,
+        "held_days": settings.FIX_HELD_AFTER_DAYS,
+        "now": now,
+    }
+
+
+def obligation_context(incident, user, can_edit: bool, form=None) -> dict:
+    """The incident page's panel: the obligation's status, the incident's action items and a quick form."""
+    items = list(ActionItem.objects.filter(incident=incident).select_related("owner").order_by("created_at", "pk")[:20])
+    review = getattr(incident, "review", None)
+    if can_edit and form is None:
+        form = QuickActionItemForm(
+            instance=ActionItem(incident=incident, team=incident.team), incident=incident, initial={"owner": user.pk}
+        )
+        form.fields.pop("addresses", None)
+    return {
+        **obligation_status(incident),
+        "with_items": True,
+        "items": items,
+        "review": review,
+        "can_edit": can_edit,
+        "fix_form": form if can_edit else None,
+    }
+
+
+def review_items_context(review, user, can_edit: bool, form=None) -> dict:
+    items = list(
+        ActionItem.objects.filter(Q(review=review) | (Q(incident_id=review.incident_id) & Q(incident__isnull=False)))
+        .select_related("owner", "team")
+        .prefetch_related("addresses")
+        .order_by("created_at", "pk")
+    )
+    team = review.team or (review.incident.team if review.incident_id else None)
+    if can_edit and form is None:
+        form = QuickActionItemForm(
+            instance=ActionItem(review=review, incident_id=review.incident_id, team=team),
+            review=review,
+            incident=review.incident if review.incident_id else None,
+            initial={"owner": user.pk},
+        )
+    context = {
+        "review": review,
+        "items": items,
+        "can_edit": can_edit,
+        "item_form": form if can_edit else None,
+        "heading": True,
+    }
+    if review.incident_id:
+        context.update(obligation_status(review.incident))
+    context["flags"] = flags_for_review(review)
+    for flag in context["flags"]:
+        flag.can_decide = may_decide(user, flag)
+    return context
+
+
+# --- registered with web.panels in ActionsConfig.ready() -------------------------------------------
+
+
+def obligation_panel(context, incident) -> dict:
+    """The systemic-fix obligation on the incident page: countdown, met by which item, or breached since when."""
+    user = context["request"].user
+    return obligation_context(incident, user, can_edit_incident(user, incident))
+
+
+def review_items_panel(context, review, can_edit=None, heading=True) -> dict:
+    """The action-item section of the review and meeting pages."""
+    user = context["request"].user
+    if can_edit is None:
+        can_edit = get_review_for_user(user, review.pk).can_edit
+    return review_items_context(review, user, can_edit) | {"heading": heading}
