@@ -10,10 +10,10 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django_redis import get_redis_connection
 
 from config.logging import OmitAnonymousFiling
 from incidents.models import HowCaught, NearMiss
@@ -42,7 +42,7 @@ def every_cache_entry() -> dict[bytes, bytes]:
     Version counters are left out: they rise with any write by anyone and hold a bare number, which
     tells neither who wrote nor when.
     """
-    client = cache._cache.get_client()
+    client = get_redis_connection("default")
     return {key: client.dump(key) for key in client.scan_iter() if not key.endswith(b":version")}
 
 
