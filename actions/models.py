@@ -127,6 +127,8 @@ class ActionItem(SoftDeletable):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every save of the item's form, so a second editor's save is noticed.
+    version = models.PositiveIntegerField(default=1)
     completed_at = models.DateTimeField(null=True, blank=True)
     # When the owner is next reminded of an overdue item; derived from due_on and cleared once closed.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -304,6 +306,9 @@ class NotificationKind(models.TextChoices):
     ACTION_ASSIGNED = "action_assigned", "Action item assigned"
     DIGEST = "digest", "Weekly digest"
     THANKS = "thanks", "Thanks"
+    FACILITATOR_NEEDED = "facilitator_needed", "A review needs a facilitator"
+    PERSPECTIVE_ASKED = "perspective_asked", "Your perspective is asked for"
+    FEEDBACK_ASKED = "feedback_asked", "Feedback on a published review"
 
 
 class NotificationQuerySet(models.QuerySet):

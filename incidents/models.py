@@ -133,6 +133,8 @@ class Incident(SoftDeletable):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every save of the incident's form, so a second editor's save is noticed.
+    version = models.PositiveIntegerField(default=1)
 
     objects = LiveManager.from_queryset(IncidentQuerySet)()
     all_objects = EveryRowManager.from_queryset(IncidentQuerySet)()

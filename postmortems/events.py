@@ -10,3 +10,6 @@ facilitator_requested = Signal()
 
 # A review was published: its participants can now give feedback on it.
 review_published = Signal()
+
+# The facilitator asked ``people=`` (participants) to write their perspective.
+perspectives_asked = Signal()

@@ -37,3 +37,10 @@ def review_panel(context, incident):
         "is_facilitator": is_facilitator,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def clock(seconds: int) -> str:
+    """Seconds as the meeting timer shows them: 4:05, 72:30."""
+    seconds = max(int(seconds or 0), 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
