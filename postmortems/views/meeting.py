@@ -125,7 +125,7 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
             "section": item,
             "state": "done" if i < index else "current" if i == index else "upcoming",
             "minutes": review.planned_minutes(item),
-            "spent": review.elapsed_seconds(item, now) // 60,
+            "spent": review.elapsed_seconds(item, now),
         }
         for i, item in enumerate(agenda_sections)
     ]

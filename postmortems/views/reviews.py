@@ -140,7 +140,7 @@ def review_start(request: HtmxHttpRequest, incident_pk: int):
     if review.facilitator_id == request.user.pk:
         messages.success(request, "The review is open. Invite the participants and schedule the meeting.")
     elif review.facilitator_id is None:
-        messages.success(request, "The review is open and a facilitator has been requested from the team.")
+        messages.success(request, "The review is open. We asked the team's facilitators to run it, by inbox, e-mail and chat.")
     return redirect(review)
 
 

@@ -81,18 +81,13 @@
   }
 
   var pending = 0;
-  var sentForms = [];
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    pending += 1;
-    var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form") : null;
-    if (form) sentForms.push(form);
-  });
-  document.addEventListener("htmx:afterRequest", function (event) {
-    pending = Math.max(0, pending - 1);
-    var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest("form") : null;
-    var index = sentForms.indexOf(form);
-    if (index >= 0) sentForms.splice(index, 1);
-    if (form && event.detail.successful && event.detail.xhr && event.detail.xhr.status < 300) forgetDrafts(form);
+  document.addEventListener("htmx:beforeRequest", function () { pending += 1; });
+  document.addEventListener("htmx:afterRequest", function () { pending = Math.max(0, pending - 1); });
+  // A form that was sent and accepted (before its answer replaces it) leaves no draft behind.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (form && form.tagName === "FORM" && status >= 200 && status < 300) forgetDrafts(form);
   });
 
   var followNotice = root.querySelector("[data-follow-notice]");
@@ -113,6 +108,43 @@
     if (!element || !window.htmx) return Promise.resolve();
     if (!force && hasUnsentText(element)) return Promise.resolve();
     return htmx.ajax("GET", url, { target: element, swap: "outerHTML" });
+  }
+
+  function formIsUnsent(form) {
+    return form.hasAttribute("data-editing") || Array.prototype.some.call(form.querySelectorAll(FIELDS), function (field) {
+      return field.value !== field.defaultValue;
+    });
+  }
+
+  // Refresh a part around the forms someone is writing in: the new list arrives, and the very form
+  // (its text, caret and focus) stays. Returns false when a form has no place in the new part.
+  function refreshAroundForms(element, url) {
+    var unsent = Array.prototype.filter.call(element.querySelectorAll("form"), formIsUnsent);
+    return fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        if (!document.contains(element)) return true;
+        var template = document.createElement("template");
+        template.innerHTML = html.trim();
+        var fresh = template.content.firstElementChild;
+        var pairs = unsent.map(function (form) {
+          return [form, fresh.querySelector('form[action="' + form.getAttribute("action") + '"]')];
+        });
+        if (pairs.some(function (pair) { return !pair[1]; })) return false;
+        var active = document.activeElement;
+        var caret = active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+        pairs.forEach(function (pair) { pair[1].replaceWith(pair[0]); });
+        element.replaceWith(fresh);
+        htmx.process(fresh);
+        if (active && fresh.contains(active)) {
+          active.focus();
+          if (caret) { try { active.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text field */ } }
+        }
+        return true;
+      });
   }
 
   function apply(state) {
@@ -136,9 +168,12 @@
         var element = root.querySelector('[data-live-part="' + name + '"]');
         if (!element) return;
         if (hasUnsentText(element)) {
-          // Remember the part as unseen and ask again next time, without the ETag.
-          parts[name] = before[name];
-          deferred = true;
+          var part = name;
+          var seen = before[name];
+          jobs.push(refreshAroundForms(element, element.dataset.src).then(function (done) {
+            // Not possible now: remember the part as unseen and ask again next time, without the ETag.
+            if (!done) { known.parts[part] = seen; etag = null; }
+          }));
           return;
         }
         jobs.push(refresh(element, element.dataset.src));

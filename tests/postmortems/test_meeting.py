@@ -119,7 +119,7 @@ def test_jumping_to_a_section_keeps_each_sections_time(client, review, facilitat
         assert review.elapsed_seconds(AgendaSection.TIMELINE) == 17 * 60 + 30
         page = client.get(reverse("review_meeting", args=[review.pk]))
         assert "How might we" in page.text  # the quick capture of this section
-        assert "17 of 15 min" in page.text  # the timeline's time is kept in the agenda
+        assert "17:30 of 15 min" in page.text  # the timeline's time is kept in the agenda
         # Back to the timeline: its timer goes on from where it was, and says the overrun in words.
         clock.shift(timedelta(minutes=2))
         client.post(reverse("review_meeting_agenda", args=[review.pk]), {"section": AgendaSection.TIMELINE})
