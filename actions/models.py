@@ -127,7 +127,7 @@ class ActionItem(SoftDeletable):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised by every save of the item's form, so a second editor's save is noticed.
+    # Raised by every save, so a second editor's save is noticed (audit.versions).
     version = models.PositiveIntegerField(default=1)
     completed_at = models.DateTimeField(null=True, blank=True)
     # When the owner is next reminded of an overdue item; derived from due_on and cleared once closed.
@@ -180,9 +180,11 @@ class ActionItem(SoftDeletable):
         else:
             self.completed_at = self.completed_at or timezone.now()
             self.next_reminder_at = None
+        if not self._state.adding:
+            self.version += 1  # every save, so an editor who opened an older version is told
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"completed_at", "next_reminder_at", "updated_at"}
+            kwargs["update_fields"] = set(update_fields) | {"completed_at", "next_reminder_at", "updated_at", "version"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -12,12 +12,13 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 
+from accounts.models import Membership, Role, User
 from actions.models import ActionItem, FixObligation, NotificationKind
 from actions.notify import enqueue_after_commit, notify, notify_many, notify_team_chats
 from actions.obligations import refresh_for_incident, sync_obligation
-from accounts.models import Membership, Role, User
 from incidents.models import Incident
 from incidents.signals import near_miss_thanked
+from markup.plain import shorten
 from postmortems import events, live
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,7 @@ def deliver_thanks(sender, near_miss, thanked_by=None, **kwargs) -> None:
         url = reverse("near_miss_detail", args=[near_miss.pk])
     except NoReverseMatch:
         url = ""
-    summary = near_miss.what_almost_happened.strip().splitlines()[0] if near_miss.what_almost_happened.strip() else ""
-    if len(summary) > 80:
-        summary = summary[:79].rstrip() + "…"
+    summary = shorten(near_miss.what_almost_happened, 80)
     notify(
         reporter,
         NotificationKind.THANKS,

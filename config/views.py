@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import connection
@@ -16,6 +18,7 @@ from pagecache.pages import cached_for_viewer
 from postmortems.models import Perspective, Review, ReviewStatus
 
 MY_WORK_LIMIT = 8
+FEEDBACK_ASK_FOR = timedelta(days=60)
 
 
 def database_is_reachable() -> tuple[bool, str]:
@@ -88,6 +91,15 @@ def home(request: HttpRequest):
         .order_by("-created_at")[:MY_WORK_LIMIT]
     )
     now = timezone.now()
+    # A published review leaves "reviews I take part in"; until they answer, its participants are asked
+    # how it went (for two months; the inbox asks once too).
+    feedback_asks = list(
+        Review.objects.visible_to(user)
+        .published()
+        .filter(published_at__gte=now - FEEDBACK_ASK_FOR, participants=user)
+        .exclude(feedback__author=user)
+        .order_by("-published_at")[:MY_WORK_LIMIT]
+    )
     return render(
         request,
         "home.html",
@@ -99,5 +111,6 @@ def home(request: HttpRequest):
                 (obligation, obligation.display_state(now), obligation.time_left(now)) for obligation in obligations
             ],
             "reviews": reviews,
+            "feedback_asks": feedback_asks,
         },
     )

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Team, User
+from audit.versions import VersionedFormMixin
 from incidents.models import (
     SEVERITY_MEANINGS,
     EntryKind,
@@ -88,7 +89,7 @@ class IncidentCreateForm(NotInFutureMixin, forms.ModelForm):
         self.fields["impact_started_at"].label = "Impact started"
 
 
-class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
+class IncidentEditForm(VersionedFormMixin, NotInFutureMixin, forms.ModelForm):
     """Everything about an incident; the time order rule lives on the model."""
 
     class Meta:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from accounts.models import Team
 from audit.models import EveryRowManager, LiveManager, SoftDeletable
 from markup.fields import RenderedMarkdownField
+from markup.plain import shorten
 
 
 class Severity(models.TextChoices):
@@ -133,7 +134,7 @@ class Incident(SoftDeletable):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised by every save of the incident's form, so a second editor's save is noticed.
+    # Raised by every save, so a second editor's save is noticed (audit.versions).
     version = models.PositiveIntegerField(default=1)
 
     objects = LiveManager.from_queryset(IncidentQuerySet)()
@@ -152,6 +153,13 @@ class Incident(SoftDeletable):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("incident_detail", args=[self.pk])
@@ -317,7 +325,7 @@ class NearMiss(models.Model):
         verbose_name_plural = "near misses"
 
     def __str__(self) -> str:
-        return self.what_almost_happened[:80]
+        return shorten(self.what_almost_happened, 80)
 
     def get_absolute_url(self) -> str:
         return reverse("near_miss_detail", args=[self.pk])

@@ -137,6 +137,8 @@ class ParticipantsForm(forms.Form):
     participants = forms.ModelMultipleChoiceField(
         queryset=User.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple, required=False
     )
+    # The participant list's version when the form was opened (Review.participants_version).
+    version = forms.IntegerField(required=False, min_value=0)
 
 
 class ScheduleForm(forms.ModelForm):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from audit.models import SoftDeletable
 from incidents.models import Incident, NearMiss, Service, TimelineEntry
 from markup.fields import RenderedMarkdownField
+from markup.plain import shorten
 
 
 class ReviewStatus(models.TextChoices):
@@ -301,7 +302,7 @@ class ContributingFactor(SoftDeletable):
         indexes = [models.Index(fields=["category", "service"])]
 
     def __str__(self) -> str:
-        return self.description[:80]
+        return shorten(self.description, 80)
 
 
 class ImprovementOpportunity(models.Model):

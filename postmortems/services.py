@@ -15,6 +15,7 @@ from accounts.models import Membership, Role, User
 from audit.models import Action
 from audit.registry import record as audit_record
 from incidents.models import Incident, NearMiss, Status
+from markup.plain import shorten
 from postmortems import events, live
 from postmortems.language import Flag, check_text, directory_names
 from postmortems.models import (
@@ -69,7 +70,7 @@ def start_review(*, by: User, incident: Incident | None = None, near_miss: NearM
         team_id = near_miss.team_id
         review = Review(
             near_miss=near_miss,
-            title=f"Near miss: {near_miss.what_almost_happened[:120]}",
+            title=f"Near miss: {shorten(near_miss.what_almost_happened, 120)}",
             team_id=team_id,
             summary=near_miss.what_almost_happened,
             impact=near_miss.what_could_have_happened,
@@ -202,6 +203,24 @@ def save_perspective(review: Review, author: User, data: dict, base_version: int
     # Participants only see that one more account is ready, never its content before the reveal.
     live.bump(review.pk, AgendaSection.PERSPECTIVES)
     return SaveResult(saved=True, version=perspective.version)
+
+
+@transaction.atomic
+def save_participants(review: Review, people, base_version: int | None) -> SaveResult:
+    """Set who takes part (the facilitator always does), unless the list changed since ``base_version``."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if base_version is not None and review.participants_version != base_version:
+        current = list(review.participants.order_by("display_name", "username"))
+        return SaveResult(saved=False, version=review.participants_version, current={"participants": current})
+    chosen = set(people)
+    if review.facilitator:
+        chosen.add(review.facilitator)
+    before = set(review.participants.values_list("pk", flat=True))
+    review.participants.set(chosen)
+    review.participants_version += 1
+    review.save(update_fields=["participants_version", "updated_at"])
+    live.forget_readers(review.pk, before)
+    return SaveResult(saved=True, version=review.participants_version)
 
 
 def perspectives_for(review: Review, user: User) -> list[Perspective]:

@@ -17,6 +17,7 @@ from actions.forms import ActionFilterForm, ActionItemForm, ActionStatusForm
 from actions.models import OPEN_STATUSES, ActionItem, FixObligation
 from actions.services import tell_new_owner
 from actions.views import HtmxHttpRequest
+from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from incidents.access import get_incident_for_user
 from pagecache.pages import cached_for_viewer
 
@@ -184,15 +185,26 @@ def action_edit(request: HtmxHttpRequest, pk: int):
         raise PermissionDenied("Only the owner, the team and the incident's responders change this item.")
     previous_owner_id = access.item.owner_id
     form = ActionItemForm(request.POST, instance=access.item)
+    conflict = None
     if form.is_valid():
-        item = form.save()
-        tell_new_owner(item, previous_owner_id, request.user)
-        if request.htmx:
-            return render(request, "actions/detail.html#item", _detail_context(item, True))
-        messages.success(request, "Saved.")
-        return redirect(item)
-    context = _detail_context(access.item, True, form=form, editing=True)
-    return render(request, "actions/detail.html#item" if request.htmx else "actions/detail.html", context, status=422)
+        try:
+            item = save_if_unchanged(form)
+        except EditConflict as stale:
+            conflict = differences(form, stale.current)
+            access.item = stale.current
+            form = rebase(ActionItemForm, request.POST, stale.current)
+        else:
+            tell_new_owner(item, previous_owner_id, request.user)
+            if request.htmx:
+                return render(request, "actions/detail.html#item", _detail_context(item, True))
+            messages.success(request, "Saved.")
+            return redirect(item)
+    context = _detail_context(access.item, True, form=form, editing=True) | {
+        "conflict": conflict,
+        "conflict_what": "this action item",
+    }
+    template = "actions/detail.html#item" if request.htmx else "actions/detail.html"
+    return render(request, template, context, status=409 if conflict is not None else 422)
 
 
 @require_POST

@@ -8,8 +8,7 @@ from django.urls import reverse
 
 from postmortems import live, services
 from postmortems.models import AgendaSection, Review
-from tests.incidents.factories import TimelineEntryFactory
-from tests.incidents.factories import NearMissFactory
+from tests.incidents.factories import NearMissFactory, TimelineEntryFactory
 from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
