@@ -7,7 +7,7 @@ from datetime import UTC, timedelta
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -456,7 +456,9 @@ def publish(review: Review) -> None:
     review.search_document = build_search_document(review)
     review.save(update_fields=["status", "published_at", "search_document", "updated_at"])
     if review.incident_id and review.incident.status != Status.REVIEWED:
-        Incident.objects.filter(pk=review.incident_id).update(status=Status.REVIEWED, updated_at=timezone.now())
+        Incident.objects.filter(pk=review.incident_id).update(
+            status=Status.REVIEWED, updated_at=timezone.now(), version=F("version") + 1
+        )
         audit_record(
             review.incident, Action.CHANGED, {"status": [review.incident.get_status_display(), Status.REVIEWED.label]}
         )

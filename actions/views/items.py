@@ -191,7 +191,6 @@ def action_edit(request: HtmxHttpRequest, pk: int):
             item = save_if_unchanged(form)
         except EditConflict as stale:
             conflict = differences(form, stale.current)
-            access.item = stale.current
             form = rebase(ActionItemForm, request.POST, stale.current)
         else:
             tell_new_owner(item, previous_owner_id, request.user)
@@ -199,7 +198,7 @@ def action_edit(request: HtmxHttpRequest, pk: int):
                 return render(request, "actions/detail.html#item", _detail_context(item, True))
             messages.success(request, "Saved.")
             return redirect(item)
-    context = _detail_context(access.item, True, form=form, editing=True) | {
+    context = _detail_context(form.instance, True, form=form, editing=True) | {
         "conflict": conflict,
         "conflict_what": "this action item",
     }
