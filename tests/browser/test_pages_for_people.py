@@ -85,6 +85,9 @@ def test_the_dashboard_reads_on_a_desktop_and_a_phone(open_browser, manager, pay
         expect(page.locator("#chart-review-quality .chart-note")).to_contain_text(re.compile("rated"))
         person.assert_accessible()
         shot(person, name)
+        page.locator(".headline").screenshot(path=str(SHOTS / f"{name}-headline.png"))
+        for chart in ("time-to-mitigate", "review-quality", "factor-categories", "action-items-weekly"):
+            page.locator(f"#chart-{chart}").screenshot(path=str(SHOTS / f"{name}-{chart}.png"))
 
         # A filter that leaves a chart nothing to draw says so instead of showing a blank card.
         page.get_by_label("Team", exact=True).select_option("platform")
