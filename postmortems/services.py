@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q
@@ -471,6 +471,9 @@ def publish(review: Review) -> None:
 PERIODS = {"30d": ("Last 30 days", 30), "90d": ("Last 3 months", 90), "365d": ("Last year", 365)}
 
 
+SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
+
+
 def search_reviews(
     user: User, *, query: str = "", category: str = "", service: str = "", team: str = "", period: str = ""
 ):
@@ -499,7 +502,23 @@ def search_reviews(
             )
             search = SearchQuery(query, search_type="websearch", config="english")
             reviews = (
-                reviews.annotate(document=vector, rank=SearchRank(vector, search))
+                reviews.annotate(
+                    document=vector,
+                    rank=SearchRank(vector, search),
+                    # The words found, in their sentence; marked with control characters, since the text is
+                    # the writers' own: the template escapes it and only then turns the marks into <mark>.
+                    snippet=SearchHeadline(
+                        "search_document",
+                        search,
+                        config="english",
+                        start_sel=SNIPPET_START,
+                        stop_sel=SNIPPET_STOP,
+                        max_words=28,
+                        min_words=12,
+                        max_fragments=2,
+                        fragment_delimiter=" … ",
+                    ),
+                )
                 .filter(document=search)
                 .order_by("-rank", "-published_at")
             )

@@ -1,10 +1,13 @@
 """Template helpers of the reviews: the review panel on the incident page and language-note labels."""
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from accounts.models import Role
 from incidents.access import can_edit_incident
 from postmortems.models import Review, meeting_due_by, review_required
+from postmortems.services import SNIPPET_START, SNIPPET_STOP
 
 register = template.Library()
 
@@ -44,3 +47,10 @@ def clock(seconds: int) -> str:
     """Seconds as the meeting timer shows them: 4:05, 72:30."""
     seconds = max(int(seconds or 0), 0)
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@register.filter
+def marked_snippet(snippet: str) -> str:
+    """A search snippet with the words found in <mark>; everything else escaped."""
+    text = escape(" ".join((snippet or "").split()))
+    return mark_safe(text.replace(SNIPPET_START, "<mark>").replace(SNIPPET_STOP, "</mark>"))

@@ -217,7 +217,9 @@ def test_a_facilitator_is_asked_for_and_participants_are_asked_for_feedback(
     # The facilitator finds it in the inbox, and the review offers one clear thing to do.
     sam = open_browser()
     inbox = sam.log_in("sam", password, path="/notifications/")
-    expect(inbox.get_by_text("The review of “Checkout returns 502 for card payments” needs a facilitator")).to_be_visible()
+    expect(
+        inbox.get_by_text("The review of “Checkout returns 502 for card payments” needs a facilitator")
+    ).to_be_visible()
     assert not inbox.locator(".notification-meta").first.inner_text().strip().endswith("·")
     inbox.get_by_role("button", name="Open").first.click()
     # The head of the review page (its header and any call to act) holds exactly one primary button.
