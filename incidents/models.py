@@ -259,7 +259,7 @@ class TimelineEntry(SoftDeletable):
         verbose_name_plural = "timeline entries"
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.text[:60]}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {shorten(self.text, 80)}"
 
     def save(self, *args, **kwargs):
         # Every edit raises the version, so a second editor (or the live meeting) notices the change.

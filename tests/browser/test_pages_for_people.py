@@ -262,3 +262,32 @@ def _publish(review):
     review.save()
     assert services.publish_blockers(review) == []
     services.publish(review)
+
+
+def test_the_other_pages_touched_are_accessible(open_browser, engineer, teammate, payments, password):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from actions.notify import notify
+    from tests.postmortems.test_library import published_review
+
+    call_command("seed_demo", stdout=StringIO())  # the demo people, for the sign-in page in development
+    visitor = open_browser(viewport=PHONE)
+    visitor.page.goto("/login/")
+    expect(visitor.page.get_by_role("heading", name="Demo sign-ins")).to_be_visible()
+    visitor.assert_accessible()
+
+    published_review(payments, "Checkout returns 502", "The connection pools were exhausted after a deploy.")
+    near_miss = NearMissFactory(team=payments, reporter=teammate, thanks_count=3)
+    item = ActionItemFactory(incident=IncidentFactory(team=payments, responders=[engineer]), owner=engineer)
+    notify(engineer, NotificationKind.THANKS, "Someone thanked you for a report", "Thank you.", "/near-misses/")
+    priya = open_browser()
+    page = priya.log_in("priya", password, path="/reviews/?q=pool")
+    expect(page.locator(".snippet mark")).to_have_text("pools")
+    for path in ("/notifications/", near_miss.get_absolute_url(), f"{item.get_absolute_url()}?edit=1"):
+        page.goto(path)
+        priya.assert_accessible()
+    page.goto("/reviews/?q=pool")
+    priya.assert_accessible()
+    assert priya.console_errors == [] and visitor.console_errors == []
