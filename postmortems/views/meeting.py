@@ -220,19 +220,14 @@ def review_meeting_agenda(request: HtmxHttpRequest, pk: int):
     return redirect("review_meeting", pk=review.pk)
 
 
-def _facilitator_access(request, pk: int):
-    access = get_review_for_user(request.user, pk)
-    if not access.can_facilitate:
-        raise PermissionDenied("Only the facilitator runs the meeting.")
-    if access.review.status != ReviewStatus.MEETING:
-        raise PermissionDenied("The meeting is not running.")
-    return access
-
-
 @require_POST
 def review_meeting_timer(request: HtmxHttpRequest, pk: int):
     """The facilitator starts, pauses, resets or extends the current section's timer."""
-    access = _facilitator_access(request, pk)
+    access = get_review_for_user(request.user, pk)
+    if not access.can_facilitate:
+        raise PermissionDenied("Only the facilitator runs the meeting's timer.")
+    if access.review.is_published:
+        raise PermissionDenied("The review is published.")
     action = request.POST.get("action")
     if action not in services.TIMER_ACTIONS:
         raise PermissionDenied("Say what to do with the timer.")
