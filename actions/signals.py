@@ -16,10 +16,12 @@ from accounts.models import Membership, Role, User
 from actions.models import ActionItem, FixObligation, NotificationKind
 from actions.notify import enqueue_after_commit, notify, notify_many, notify_team_chats
 from actions.obligations import refresh_for_incident, sync_obligation
+from actions.recurrence import flag_recurrences
 from incidents.models import Incident
 from incidents.signals import near_miss_thanked
 from markup.plain import shorten
 from postmortems import events, live
+from postmortems.models import ContributingFactor
 
 log = logging.getLogger(__name__)
 
@@ -119,3 +121,11 @@ def ask_for_feedback(sender, review, **kwargs) -> None:
         review.incident,
         email=False,
     )
+
+
+@receiver(post_save, sender=ContributingFactor, dispatch_uid="actions_factor_saved")
+def factor_saved(sender, instance: ContributingFactor, raw: bool = False, **kwargs) -> None:
+    """A factor that names a weakness an earlier landed fix addressed puts that fix in question."""
+    if raw:
+        return
+    flag_recurrences(instance)
