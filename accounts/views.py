@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from accounts.demo import demo_sign_ins
 from accounts.forms import AddMemberForm, ChangeRoleForm, ProfileForm, SignInForm
 from accounts.models import Membership, Role, Team
 from accounts.sessions import SIGNED_OUT_BECAUSE, signed_out_message
@@ -35,6 +36,7 @@ class SignInView(LoginView):
         reason = self.request.session.pop(SIGNED_OUT_BECAUSE, None)
         if reason in ("idle", "absolute"):
             context["signed_out_message"] = signed_out_message(reason)
+        context["demo_sign_ins"] = demo_sign_ins()
         return context
 
     def form_invalid(self, form):

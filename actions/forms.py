@@ -4,8 +4,10 @@ from django.db.models import Q
 
 from accounts.models import Membership, Team, User
 from actions.models import ActionItem, ActionKind, ActionStatus, NotificationPreference, Priority, TeamChatHook
+from audit.versions import VersionedFormMixin
 from incidents.models import Incident
 from markup.notes import check_while_typing
+from markup.plain import shorten
 
 
 class DateInput(forms.DateInput):
@@ -15,7 +17,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(VersionedFormMixin, forms.ModelForm):
     """Create or edit an action item. The model refuses null remedies, with an explanation."""
 
     change_url = forms.URLField(
@@ -46,7 +48,7 @@ class ActionItemForm(forms.ModelForm):
         if review is not None:
             self.fields["addresses"].queryset = review.factors.select_related("category")
             self.fields["addresses"].label_from_instance = lambda factor: (
-                f"{factor.category}: {factor.description[:70]}"
+                f"{factor.category}: {shorten(factor.description, 90)}"
             )
             self.fields["addresses"].widget = forms.CheckboxSelectMultiple(choices=self.fields["addresses"].choices)
         else:

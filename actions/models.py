@@ -153,6 +153,8 @@ class ActionItem(SoftDeletable):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every save, so a second editor's save is noticed (audit.versions).
+    version = models.PositiveIntegerField(default=1)
     completed_at = models.DateTimeField(null=True, blank=True)
     # When the owner is next reminded of an overdue item; derived from due_on and cleared once closed.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -225,6 +227,8 @@ class ActionItem(SoftDeletable):
                 # The owner says it is done: the change landed then, and its link is the evidence.
                 self.landed_at, self.landed_via = self.completed_at, LandingSource.OWNER
                 self.landing_evidence_url = self.landing_evidence_url or self.change_url
+        if not self._state.adding:
+            self.version += 1  # every save, so an editor who opened an older version is told
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {
@@ -236,6 +240,7 @@ class ActionItem(SoftDeletable):
                 "landed_at",
                 "landed_via",
                 "landing_evidence_url",
+                "version",
             }
         super().save(*args, **kwargs)
 
@@ -420,6 +425,9 @@ class NotificationKind(models.TextChoices):
     ACTION_ASSIGNED = "action_assigned", "Action item assigned"
     DIGEST = "digest", "Weekly digest"
     THANKS = "thanks", "Thanks"
+    FACILITATOR_NEEDED = "facilitator_needed", "A review needs a facilitator"
+    PERSPECTIVE_ASKED = "perspective_asked", "Your perspective is asked for"
+    FEEDBACK_ASKED = "feedback_asked", "Feedback on a published review"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -359,6 +359,15 @@ def quality_chart(quality: dict, filters: Filters) -> Chart:
         [(label, overall[key], False) for key, label in QUALITY_MEASURES],
         kind="percent",
     )
+    responses = overall.get("responses") or 0
+    if responses:
+        chart.note = (
+            f"How participants rated them ({responses:,} answer{'s' if responses != 1 else ''}): "
+            f"felt blameless {format_value(overall['blameless'], 'score')}, "
+            f"found it useful {format_value(overall['useful'], 'score')}."
+        )
+    else:
+        chart.note = "No participant has rated a published review in this period yet; each is asked after publishing."
     return chart
 
 

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Team, User
+from audit.versions import VersionedFormMixin
 from incidents.guards import why_moving_mitigation_needs_a_reason
 from incidents.models import (
     SEVERITY_MEANINGS,
@@ -54,6 +55,19 @@ def teams_for(user):
     return Team.objects.all() if user.is_org_admin else Team.objects.filter(memberships__user=user)
 
 
+class PeoplePicker(forms.CheckboxSelectMultiple):
+    """Tick boxes for people with a search box above them (static/js/incidents.js narrows the list)."""
+
+    template_name = "widgets/people_picker.html"
+
+    def __init__(self, attrs=None, choices=(), search_label: str = "a person"):
+        super().__init__({"class": "checkbox-list people-list", **(attrs or {})}, choices)
+        self.search_label = search_label
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, value, attrs) | {"search_label": self.search_label}
+
+
 class NotInFutureMixin:
     """Times are facts about the past: refuse one that lies ahead (naming the field)."""
 
@@ -92,7 +106,7 @@ class IncidentCreateForm(NotInFutureMixin, forms.ModelForm):
         self.fields["impact_started_at"].label = "Impact started"
 
 
-class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
+class IncidentEditForm(VersionedFormMixin, NotInFutureMixin, forms.ModelForm):
     """Everything about an incident; the time order rule lives on the model."""
 
     class Meta:
@@ -125,7 +139,7 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
             "resolved_at": LocalDateTimeInput,
             "involved_teams": forms.CheckboxSelectMultiple,
             "services": forms.CheckboxSelectMultiple,
-            "responders": forms.SelectMultiple(attrs={"size": 8}),
+            "responders": PeoplePicker(search_label="a responder"),
             "summary": forms.Textarea(attrs={"rows": 8}),
             "customer_impact": forms.Textarea(attrs={"rows": 3}),
             "mitigation_change_reason": forms.Textarea(attrs={"rows": 2}),
@@ -140,8 +154,9 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
         }
         help_texts = {
             "customer_impact": "Who was affected and how, in numbers where you have them.",
-            "responders": "The people who worked on it; they share the follow-up. Hold Ctrl or Cmd to pick several.",
-            "status": "Investigating → mitigated → resolved → reviewed.",
+            "responders": "The people who worked on it; they share the follow-up.",
+            "involved_teams": "Teams besides the leading one.",
+            "status": "Investigating → mitigated → resolved → reviewed. Publishing its review marks it reviewed.",
             "duplicate_of": "Only when this is a duplicate.",
         }
 
@@ -151,7 +166,11 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
         self.fields["severity"].choices = severity_choices()
         self.fields["team"].queryset = Team.objects.all()
         people = User.objects.filter(is_active=True)
-        self.fields["responders"].queryset = people
+        self.fields["responders"].queryset = people.order_by("display_name", "username")
+        self.fields["responders"].label_from_instance = lambda user: user.name
+        self.fields["facilitator"].label_from_instance = lambda user: user.name
+        # The leading team is not "another" team; incidents.js also hides the one chosen in the form.
+        self.fields["involved_teams"].queryset = Team.objects.exclude(pk=self.instance.team_id)
         self.fields["facilitator"].queryset = people
         self.fields["duplicate_of"].queryset = (
             Incident.objects.visible_to(user).exclude(pk=self.instance.pk).only("pk", "title", "impact_started_at")
@@ -165,11 +184,17 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        team = cleaned.get("team")
+        if team is not None and "involved_teams" in cleaned:
+            cleaned["involved_teams"] = [other for other in cleaned["involved_teams"] if other.pk != team.pk]
         self.clean_mitigation_change()
         # Time to mitigate is one of the numbers that matter: a status past "investigating" needs its time.
         if cleaned.get("disposition"):
             return cleaned
         status = cleaned.get("status")
+        stored = Incident.objects.filter(pk=self.instance.pk).values_list("status", flat=True).first()
+        if status == Status.REVIEWED and stored not in (Status.RESOLVED, Status.REVIEWED):
+            self.add_error("status", "An incident is reviewed only after it is resolved: mark it resolved first.")
         needs = {
             Status.MITIGATED: ["mitigated_at"],
             Status.RESOLVED: ["mitigated_at", "resolved_at"],

@@ -18,6 +18,7 @@ from accounts.models import Membership, Role, Team
 from audit.soft_delete import EveryRowManager, LiveManager, SoftDeletable
 from markup.fields import RenderedMarkdownField
 from markup.notes import LanguageNotesField
+from markup.plain import shorten
 
 
 class Severity(models.TextChoices):
@@ -140,6 +141,8 @@ class Incident(SoftDeletable):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised by every save, so a second editor's save is noticed (audit.versions).
+    version = models.PositiveIntegerField(default=1)
 
     objects = LiveManager.from_queryset(IncidentQuerySet)()
     all_objects = EveryRowManager.from_queryset(IncidentQuerySet)()
@@ -157,6 +160,13 @@ class Incident(SoftDeletable):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("incident_detail", args=[self.pk])
@@ -273,7 +283,7 @@ class TimelineEntry(SoftDeletable):
         verbose_name_plural = "timeline entries"
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.text[:60]}"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {shorten(self.text, 80)}"
 
     def save(self, *args, **kwargs):
         # Every edit raises the version, so a second editor (or the live meeting) notices the change.
@@ -351,7 +361,7 @@ class NearMiss(models.Model):
         verbose_name_plural = "near misses"
 
     def __str__(self) -> str:
-        return self.what_almost_happened[:80]
+        return shorten(self.what_almost_happened, 80)
 
     def get_absolute_url(self) -> str:
         return reverse("near_miss_detail", args=[self.pk])

@@ -148,6 +148,8 @@ class ParticipantsForm(forms.Form):
     participants = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
+    # The participant list's version when the form was opened (Review.participants_version).
+    version = forms.IntegerField(required=False, min_value=0)
 
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,9 +13,9 @@ from django.db.models import F
 
 from postmortems.models import AGENDA, Review
 
-# The parts of the meeting page that refresh on their own: the agenda (current section,
-# timer) and one list per agenda section.
-LIVE_PARTS = ["agenda", *[section.value for section in AGENDA]]
+# The parts of the meeting page that refresh on their own: the agenda (current section),
+# the timer, and one list per agenda section.
+LIVE_PARTS = ["agenda", "timer", *[section.value for section in AGENDA]]
 STATE_TIMEOUT = 60 * 60 * 24
 READER_TIMEOUT = 60
 

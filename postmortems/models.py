@@ -20,6 +20,7 @@ from audit.soft_delete import SoftDeletable
 from incidents.models import Incident, NearMiss, Service, TimelineEntry
 from markup.fields import RenderedMarkdownField
 from markup.notes import LanguageNotesField
+from markup.plain import shorten
 
 
 class ReviewStatus(models.TextChoices):
@@ -41,6 +42,16 @@ class AgendaSection(models.TextChoices):
 
 
 AGENDA = list(AgendaSection)
+
+# Planned minutes per section; the facilitator can extend a section during the meeting.
+AGENDA_MINUTES = {
+    AgendaSection.TIMELINE: 15,
+    AgendaSection.PERSPECTIVES: 15,
+    AgendaSection.FACTORS: 20,
+    AgendaSection.LEARNINGS: 10,
+    AgendaSection.OPPORTUNITIES: 10,
+    AgendaSection.ACTIONS: 10,
+}
 
 # Section texts of the write-up: field name -> heading.
 SECTION_TEXTS = {
@@ -99,6 +110,13 @@ class Review(models.Model):
 
     current_section = models.CharField(max_length=20, choices=AgendaSection.choices, default=AgendaSection.TIMELINE)
     section_started_at = models.DateTimeField(null=True, blank=True)
+    # The meeting's timer, run by the facilitator: seconds already spent per section (while the
+    # timer ran), when it last started running (None while paused), and minutes added per section.
+    section_elapsed = models.JSONField(default=dict, blank=True)
+    timer_running_since = models.DateTimeField(null=True, blank=True)
+    section_extra_minutes = models.JSONField(default=dict, blank=True)
+    # Raised whenever the participant list is saved, so a second facilitator's save is noticed.
+    participants_version = models.PositiveIntegerField(default=0)
     perspectives_revealed_at = models.DateTimeField(null=True, blank=True)
     change_counter = models.PositiveBigIntegerField(default=0)
 
@@ -147,8 +165,31 @@ class Review(models.Model):
         return int(self.section_versions.get(name, 0))
 
     @property
+    def agenda(self) -> list[AgendaSection]:
+        """The sections this review's meeting steps through: a near miss has no timeline to walk."""
+        if self.near_miss_id:
+            return [section for section in AGENDA if section != AgendaSection.TIMELINE]
+        return AGENDA
+
+    @property
     def current_section_index(self) -> int:
-        return AGENDA.index(AgendaSection(self.current_section))
+        agenda = self.agenda
+        current = AgendaSection(self.current_section)
+        return agenda.index(current) if current in agenda else 0
+
+    @property
+    def timer_running(self) -> bool:
+        return self.timer_running_since is not None
+
+    def elapsed_seconds(self, section: str, now: datetime | None = None) -> int:
+        """Seconds the meeting's timer has run in ``section``, kept across visits to it."""
+        seconds = int(self.section_elapsed.get(section, 0))
+        if self.timer_running_since and section == self.current_section:
+            seconds += int(((now or timezone.now()) - self.timer_running_since).total_seconds())
+        return max(seconds, 0)
+
+    def planned_minutes(self, section: str) -> int:
+        return AGENDA_MINUTES[AgendaSection(section)] + int(self.section_extra_minutes.get(section, 0))
 
     @property
     def meeting_due_by(self) -> datetime | None:
@@ -270,7 +311,7 @@ class ContributingFactor(SoftDeletable):
         indexes = [models.Index(fields=["category", "service"])]
 
     def __str__(self) -> str:
-        return self.description[:80]
+        return shorten(self.description, 80)
 
 
 class ImprovementOpportunity(models.Model):

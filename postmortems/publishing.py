@@ -10,13 +10,14 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from audit.models import Action
 from audit.registry import record as audit_record
 from incidents.models import Incident, Status, TimelineEntry
-from postmortems import live
+from postmortems import events, live
 from postmortems.models import SECTION_TEXTS, Amendment, Perspective, Review, ReviewStatus
 from postmortems.search import index_for_search
 from postmortems.services import open_flags, unchecked_texts
@@ -72,11 +73,14 @@ def publish(review: Review) -> None:
         update_fields=["status", "published_at", "published_snapshot", "search_title", "search_document", "updated_at"]
     )
     if review.incident_id and review.incident.status != Status.REVIEWED:
-        Incident.objects.filter(pk=review.incident_id).update(status=Status.REVIEWED, updated_at=timezone.now())
+        Incident.objects.filter(pk=review.incident_id).update(
+            status=Status.REVIEWED, updated_at=timezone.now(), version=F("version") + 1
+        )
         audit_record(
             review.incident, Action.CHANGED, {"status": [review.incident.get_status_display(), Status.REVIEWED.label]}
         )
     live.bump(review.pk, "agenda")
+    transaction.on_commit(lambda: events.review_published.send(sender=Review, review=review), robust=True)
 
 
 # --- the snapshot ------------------------------------------------------------------------------

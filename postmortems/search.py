@@ -7,7 +7,7 @@ part in. Facilitators find the reviews they ran from their own page ("my work"),
 
 from datetime import timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -16,6 +16,10 @@ from accounts.models import User
 from incidents.models import Incident
 from postmortems.anonymising import Anonymiser, people_of
 from postmortems.models import SECTION_TEXTS, ContributingFactor, Review
+
+# The words found are marked with control characters, since the text is the writers' own: the template
+# escapes it and only then turns the marks into <mark>.
+SNIPPET_START, SNIPPET_STOP = "\x02", "\x03"
 
 PERIODS = {"30d": ("Last 30 days", 30), "90d": ("Last 3 months", 90), "365d": ("Last year", 365)}
 # Kept in step with the expression index of migration 0006_search_without_people.
@@ -62,7 +66,21 @@ def search_reviews(
             )
             search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
             reviews = (
-                reviews.annotate(document=vector, rank=SearchRank(vector, search))
+                reviews.annotate(
+                    document=vector,
+                    rank=SearchRank(vector, search),
+                    snippet=SearchHeadline(
+                        "search_document",
+                        search,
+                        config=SEARCH_CONFIG,
+                        start_sel=SNIPPET_START,
+                        stop_sel=SNIPPET_STOP,
+                        max_words=28,
+                        min_words=12,
+                        max_fragments=2,
+                        fragment_delimiter=" … ",
+                    ),
+                )
                 .filter(document=search)
                 .order_by("-rank", "-published_at")
             )

@@ -10,10 +10,10 @@ from accounts.models import Role, User
 from audit.models import Action
 from audit.registry import record as audit_record
 from incidents.models import Incident, NearMiss
-from postmortems import live
+from markup.plain import shorten
+from postmortems import events, live
 from postmortems.language import Flag, check_text, directory_names, reading_of
 from postmortems.models import (
-    AGENDA,
     SECTION_TEXTS,
     AgendaSection,
     ContributingFactor,
@@ -61,7 +61,7 @@ def start_review(*, by: User, incident: Incident | None = None, near_miss: NearM
         team_id = near_miss.team_id
         review = Review(
             near_miss=near_miss,
-            title=f"Near miss: {near_miss.what_almost_happened[:120]}",
+            title=f"Near miss: {shorten(near_miss.what_almost_happened, 120)}",
             team_id=team_id,
             summary=near_miss.what_almost_happened,
             impact=near_miss.what_could_have_happened,
@@ -71,6 +71,8 @@ def start_review(*, by: User, incident: Incident | None = None, near_miss: NearM
     else:
         review.facilitator_requested_at = timezone.now()
     review.save()
+    if review.facilitator_id is None:
+        transaction.on_commit(lambda: events.facilitator_requested.send(sender=Review, review=review), robust=True)
     people = [by.pk]
     if incident:
         people += list(incident.responders.values_list("pk", flat=True))
@@ -194,6 +196,24 @@ def save_perspective(review: Review, author: User, data: dict, base_version: int
     return SaveResult(saved=True, version=perspective.version)
 
 
+@transaction.atomic
+def save_participants(review: Review, people, base_version: int | None) -> SaveResult:
+    """Set who takes part (the facilitator always does), unless the list changed since ``base_version``."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if base_version is not None and review.participants_version != base_version:
+        current = list(review.participants.order_by("display_name", "username"))
+        return SaveResult(saved=False, version=review.participants_version, current={"participants": current})
+    chosen = set(people)
+    if review.facilitator:
+        chosen.add(review.facilitator)
+    before = set(review.participants.values_list("pk", flat=True))
+    review.participants.set(chosen)
+    review.participants_version += 1
+    review.save(update_fields=["participants_version", "updated_at"])
+    live.forget_readers(review.pk, before)
+    return SaveResult(saved=True, version=review.participants_version)
+
+
 def perspectives_for(review: Review, user: User) -> list[Perspective]:
     """The perspectives this person may read: all of them once revealed, otherwise only their own."""
     queryset = review.perspectives.select_related("author")
@@ -205,16 +225,31 @@ def perspectives_for(review: Review, user: User) -> list[Perspective]:
 # --- the meeting ---------------------------------------------------------------------------
 
 
+def _bank_timer(review: Review, now) -> None:
+    """Add the time the timer ran in the current section to that section's total."""
+    if review.timer_running_since is None:
+        return
+    section = review.current_section
+    review.section_elapsed = {**review.section_elapsed, section: review.elapsed_seconds(section, now)}
+    review.timer_running_since = now
+
+
 @transaction.atomic
 def move_agenda(review: Review, section: str) -> None:
-    """The facilitator opens a section of the meeting; opening perspectives reveals them."""
+    """The facilitator opens a section of the meeting; opening perspectives reveals them.
+
+    A running timer keeps running in the new section, from the time already spent there.
+    """
     section = AgendaSection(section)
     review = Review.objects.select_for_update().get(pk=review.pk)
+    if section not in review.agenda:
+        raise ValidationError("This review's agenda has no such section.")
     now = timezone.now()
+    _bank_timer(review, now)
     review.current_section = section
     review.section_started_at = now
-    fields = ["current_section", "section_started_at", "updated_at"]
-    parts = ["agenda"]
+    fields = ["current_section", "section_started_at", "section_elapsed", "timer_running_since", "updated_at"]
+    parts = ["agenda", "timer"]
     if review.status == ReviewStatus.DRAFT:
         review.status = ReviewStatus.MEETING
         fields.append("status")
@@ -227,25 +262,79 @@ def move_agenda(review: Review, section: str) -> None:
 
 
 def step_agenda(review: Review, direction: int) -> None:
-    index = min(max(review.current_section_index + direction, 0), len(AGENDA) - 1)
-    move_agenda(review, AGENDA[index])
+    agenda = review.agenda
+    index = min(max(review.current_section_index + direction, 0), len(agenda) - 1)
+    move_agenda(review, agenda[index])
 
 
 @transaction.atomic
 def start_meeting(review: Review) -> None:
+    """Open the meeting at the first section of its agenda, with the timer running."""
     review = Review.objects.select_for_update().get(pk=review.pk)
+    now = timezone.now()
     review.status = ReviewStatus.MEETING
-    review.current_section = AgendaSection.TIMELINE
-    review.section_started_at = timezone.now()
-    review.save(update_fields=["status", "current_section", "section_started_at", "updated_at"])
-    live.bump(review.pk, "agenda")
+    review.current_section = review.agenda[0]
+    review.section_started_at = now
+    review.timer_running_since = now
+    review.save(update_fields=["status", "current_section", "section_started_at", "timer_running_since", "updated_at"])
+    live.bump(review.pk, "agenda", "timer")
+
+
+TIMER_ACTIONS = ("start", "pause", "reset", "extend")
+EXTEND_MINUTES = 5
+
+
+@transaction.atomic
+def control_timer(review: Review, action: str) -> Review:
+    """The facilitator starts, pauses, resets or extends (by 5 minutes) the current section's timer."""
+    if action not in TIMER_ACTIONS:
+        raise ValueError(f"Unknown timer action {action!r}")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    now = timezone.now()
+    section = review.current_section
+    if action == "start" and review.timer_running_since is None:
+        review.timer_running_since = now
+    elif action == "pause" and review.timer_running_since is not None:
+        _bank_timer(review, now)
+        review.timer_running_since = None
+    elif action == "reset":
+        review.section_elapsed = {**review.section_elapsed, section: 0}
+        review.section_extra_minutes = {**review.section_extra_minutes, section: 0}
+        if review.timer_running_since is not None:
+            review.timer_running_since = now
+    elif action == "extend":
+        extra = int(review.section_extra_minutes.get(section, 0)) + EXTEND_MINUTES
+        review.section_extra_minutes = {**review.section_extra_minutes, section: extra}
+    review.save(update_fields=["section_elapsed", "section_extra_minutes", "timer_running_since", "updated_at"])
+    live.bump(review.pk, "timer")
+    return review
 
 
 @transaction.atomic
 def end_meeting(review: Review) -> None:
-    Review.objects.filter(pk=review.pk).update(status=ReviewStatus.IN_REVIEW, updated_at=timezone.now())
-    audit_record(review, Action.CHANGED, {"status": [review.get_status_display(), ReviewStatus.IN_REVIEW.label]})
-    live.bump(review.pk, "agenda")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _bank_timer(review, timezone.now())
+    review.timer_running_since = None
+    review.status = ReviewStatus.IN_REVIEW
+    review.save(update_fields=["status", "section_elapsed", "timer_running_since", "updated_at"])
+    audit_record(review, Action.CHANGED, {"status": [ReviewStatus.MEETING.label, ReviewStatus.IN_REVIEW.label]})
+    live.bump(review.pk, "agenda", "timer")
+
+
+def missing_perspectives(review: Review) -> list[User]:
+    """Participants who have not written their perspective yet (only whether, never what)."""
+    written = Perspective.objects.filter(review=review).exclude(saw="", knew="", assumed="", pressure="")
+    return list(review.participants.exclude(pk__in=written.values("author_id")).order_by("display_name", "username"))
+
+
+def ask_for_perspectives(review: Review, by: User) -> list[User]:
+    """The facilitator's nudge: ask everyone who has not written theirs yet (sent by the actions app)."""
+    people = [person for person in missing_perspectives(review) if person.pk != by.pk]
+    if people:
+        transaction.on_commit(
+            lambda: events.perspectives_asked.send(sender=Review, review=review, people=people), robust=True
+        )
+    return people
 
 
 # --- the language guide over the whole review -----------------------------------------------

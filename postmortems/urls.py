@@ -33,6 +33,8 @@ urlpatterns = [
     path("reviews/<int:pk>/meeting/agenda/", meeting.review_meeting_agenda, name="review_meeting_agenda"),
     path("reviews/<int:pk>/meeting/factors/", meeting.meeting_factor_add, name="meeting_factor_add"),
     path("reviews/<int:pk>/meeting/opportunities/", meeting.meeting_opportunity_add, name="meeting_opportunity_add"),
+    path("reviews/<int:pk>/meeting/timer/", meeting.review_meeting_timer, name="review_meeting_timer"),
+    path("reviews/<int:pk>/meeting/nudge/", meeting.review_meeting_nudge, name="review_meeting_nudge"),
     path("reviews/<int:pk>/export.md", library.review_export_markdown, name="review_export_markdown"),
     path("reviews/<int:pk>/export-anonymised.md", library.review_export_anonymised, name="review_export_anonymised"),
 ]

@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.urls import reverse
 
@@ -159,3 +161,15 @@ def test_demo_seed_runs_once_and_prints_credentials(db):
     call_command("seed_demo", stdout=again)
     assert "not created again" in again.getvalue()
     assert User.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_lists_the_demo_sign_ins_in_development_only(client, settings):
+    from django.core.management import call_command
+
+    assert "Demo sign-ins" not in client.get(reverse("login")).text  # no demo organisation yet
+    call_command("seed_demo", stdout=StringIO())
+    page = client.get(reverse("login")).text
+    assert "Demo sign-ins" in page and "<code>demo-facilitator-pass</code>" in page
+    settings.PRODUCTION = True
+    assert "Demo sign-ins" not in client.get(reverse("login")).text

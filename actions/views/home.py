@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -8,6 +10,7 @@ from postmortems.models import Perspective, Review, ReviewStatus
 from web.htmx import HtmxHttpRequest, render_page
 
 MY_WORK_LIMIT = 8
+FEEDBACK_ASK_FOR = timedelta(days=60)
 
 
 @cached_for_viewer
@@ -47,6 +50,15 @@ def home(request: HtmxHttpRequest):
         .order_by("-published_at")[:MY_WORK_LIMIT]
     )
     now = timezone.now()
+    # A published review leaves "reviews I take part in"; until they answer, its participants are asked
+    # how it went (for two months; the inbox asks once too).
+    feedback_asks = list(
+        Review.objects.visible_to(user)
+        .published()
+        .filter(published_at__gte=now - FEEDBACK_ASK_FOR, participants=user)
+        .exclude(feedback__author=user)
+        .order_by("-published_at")[:MY_WORK_LIMIT]
+    )
     return render_page(
         request,
         "home.html",
@@ -59,5 +71,6 @@ def home(request: HtmxHttpRequest):
             ],
             "reviews": reviews,
             "facilitated": facilitated,
+            "feedback_asks": feedback_asks,
         },
     )

@@ -15,6 +15,7 @@ from actions.access import get_action_item_for_user
 from actions.forms import ActionFilterForm, ActionItemForm, ActionStatusForm
 from actions.models import OPEN_STATUSES, ActionItem, FixObligation
 from actions.services import tell_new_owner
+from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from incidents.access import get_incident_for_user
 from pagecache.pages import cached_for_viewer
 from web.filters import narrowed
@@ -176,15 +177,25 @@ def action_edit(request: HtmxHttpRequest, pk: int):
         raise PermissionDenied("Only the owner, the team and the incident's responders change this item.")
     previous_owner_id = access.item.owner_id
     form = ActionItemForm(request.POST, instance=access.item)
+    conflict = None
     if form.is_valid():
-        item = form.save()
-        tell_new_owner(item, previous_owner_id, request.user)
-        if wants_fragment(request):
-            return render_page(request, "actions/detail.html", _detail_context(item, True), partial="item")
-        messages.success(request, "Saved.")
-        return redirect(item)
-    context = _detail_context(access.item, True, form=form, editing=True)
-    return render_page(request, "actions/detail.html", context, partial="item", status=422)
+        try:
+            item = save_if_unchanged(form)
+        except EditConflict as stale:
+            conflict = differences(form, stale.current)
+            form = rebase(ActionItemForm, request.POST, stale.current)
+        else:
+            tell_new_owner(item, previous_owner_id, request.user)
+            if wants_fragment(request):
+                return render_page(request, "actions/detail.html", _detail_context(item, True), partial="item")
+            messages.success(request, "Saved.")
+            return redirect(item)
+    context = _detail_context(form.instance, True, form=form, editing=True) | {
+        "conflict": conflict,
+        "conflict_what": "this action item",
+    }
+    status = 409 if conflict is not None else 422
+    return render_page(request, "actions/detail.html", context, partial="item", status=status)
 
 
 @require_POST

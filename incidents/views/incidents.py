@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from incidents.access import IncidentAccess, get_incident_for_user
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
@@ -83,12 +84,19 @@ def incident_edit(request: HtmxHttpRequest, pk: int):
     if not access.can_edit:
         raise PermissionDenied("Only responders, the facilitator, the teams involved and admins change an incident.")
     form = IncidentEditForm(request.POST or None, instance=access.incident, user=request.user)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "The incident is updated.")
-        return redirect(access.incident)
-    context = {"incident": access.incident, "form": form}
-    return render_page(request, "incidents/edit.html", context, status=422 if form.errors else 200)
+        try:
+            save_if_unchanged(form)
+        except EditConflict as stale:
+            conflict = differences(form, stale.current)
+            form = rebase(IncidentEditForm, request.POST, stale.current, user=request.user)
+        else:
+            messages.success(request, "The incident is updated.")
+            return redirect(access.incident)
+    context = {"incident": access.incident, "form": form, "conflict": conflict, "conflict_what": "this incident"}
+    status = 409 if conflict is not None else 422 if form.errors else 200
+    return render_page(request, "incidents/edit.html", context, status=status)
 
 
 @require_POST

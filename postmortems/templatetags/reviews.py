@@ -1,6 +1,10 @@
 """Template helpers of the reviews: language-note labels."""
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from postmortems.search import SNIPPET_START, SNIPPET_STOP
 
 register = template.Library()
 
@@ -16,3 +20,17 @@ RULE_LABELS = {
 @register.filter
 def rule_label(rule: str) -> str:
     return RULE_LABELS.get(rule, "Language note")
+
+
+@register.filter
+def clock(seconds: int) -> str:
+    """Seconds as the meeting timer shows them: 4:05, 72:30."""
+    seconds = max(int(seconds or 0), 0)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@register.filter
+def marked_snippet(snippet: str) -> str:
+    """A search snippet with the words found in <mark>; everything else escaped."""
+    text = escape(" ".join((snippet or "").split()))
+    return mark_safe(text.replace(SNIPPET_START, "<mark>").replace(SNIPPET_STOP, "</mark>"))

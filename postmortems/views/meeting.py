@@ -2,9 +2,11 @@
 
 import json
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from postmortems import live, services
@@ -53,17 +55,9 @@ PROMPTS = {
     ],
 }
 
-# Suggested minutes per section; the timer shows when a section runs over.
-TIMEBOX = {
-    AgendaSection.TIMELINE: 15,
-    AgendaSection.PERSPECTIVES: 15,
-    AgendaSection.FACTORS: 20,
-    AgendaSection.LEARNINGS: 10,
-    AgendaSection.OPPORTUNITIES: 10,
-    AgendaSection.ACTIONS: 10,
+PART_TEMPLATES = {section.value: f"{TEMPLATE}#part_{section.value}" for section in AGENDA} | {
+    "timer": f"{TEMPLATE}#part_timer"
 }
-
-PART_TEMPLATES = {section.value: f"{TEMPLATE}#part_{section.value}" for section in AGENDA}
 
 
 def _section_content(request, access, section: str, dismissed: set[str]) -> dict:
@@ -75,6 +69,7 @@ def _section_content(request, access, section: str, dismissed: set[str]) -> dict
             "perspectives": services.perspectives_for(review, request.user),
             "perspective_count": review.perspectives.count(),
             "participant_count": review.participants.count(),
+            "missing_perspectives": services.missing_perspectives(review),
         }
     if section == AgendaSection.FACTORS:
         return {"factors": factors_with_flags(review, dismissed)}
@@ -87,19 +82,53 @@ def _section_content(request, access, section: str, dismissed: set[str]) -> dict
     return {}
 
 
+def timer_view(review, now=None) -> dict:
+    """What the timer shows, computed from the server's clock so every page shows the same time."""
+    now = now or timezone.now()
+    section = review.current_section
+    elapsed = review.elapsed_seconds(section, now)
+    planned = review.planned_minutes(section)
+    over_minutes = (elapsed - planned * 60) // 60
+    return {
+        "elapsed": elapsed,
+        "planned": planned,
+        "running": review.timer_running,
+        "server_now_ms": int(now.timestamp() * 1000),
+        "over": elapsed > planned * 60,
+        "words": timer_words(elapsed, planned, review.timer_running),
+        "over_minutes": over_minutes,
+    }
+
+
+def timer_words(elapsed: int, planned: int, running: bool) -> str:
+    """The timer's state said in words (colour is never the only signal); meeting.js says the same."""
+    minutes = elapsed // 60
+    if elapsed > planned * 60:
+        text = f"{minutes - planned} min over the {planned} planned"
+    else:
+        left = planned - minutes
+        text = f"{left} min left of {planned}"
+    return text if running else f"Paused · {text}"
+
+
 def meeting_context(request, access, section: str | None = None, **overrides) -> dict:
     review = access.review
+    agenda_sections = review.agenda
     current = AgendaSection(review.current_section)
+    if current not in agenda_sections:
+        current = agenda_sections[0]
     section = section or current
     dismissed = set(review.dismissals.values_list("key", flat=True))
-    index = AGENDA.index(current)
+    index = agenda_sections.index(current)
+    now = timezone.now()
     agenda = [
         {
             "section": item,
             "state": "done" if i < index else "current" if i == index else "upcoming",
-            "minutes": TIMEBOX[item],
+            "minutes": review.planned_minutes(item),
+            "spent": review.elapsed_seconds(item, now),
         }
-        for i, item in enumerate(AGENDA)
+        for i, item in enumerate(agenda_sections)
     ]
     context = {
         "review": review,
@@ -108,10 +137,10 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
         "is_participant": access.is_participant,
         "agenda": agenda,
         "current": current,
-        "previous_section": AGENDA[index - 1] if index > 0 else None,
-        "next_section": AGENDA[index + 1] if index < len(AGENDA) - 1 else None,
+        "previous_section": agenda_sections[index - 1] if index > 0 else None,
+        "next_section": agenda_sections[index + 1] if index < len(agenda_sections) - 1 else None,
         "prompts": PROMPTS[current],
-        "timebox": TIMEBOX[current],
+        "timer": timer_view(review, now),
         "in_meeting": review.status == ReviewStatus.MEETING,
         "factor_form": QuickFactorForm(review=review, prefix="factor") if access.can_edit else None,
         "opportunity_form": OpportunityForm(prefix="opportunity") if access.can_edit else None,
@@ -178,7 +207,7 @@ def review_meeting_agenda(request: HtmxHttpRequest, pk: int):
     require_unpublished(review)
     section = request.POST.get("section")
     step = request.POST.get("step")
-    if section in AgendaSection.values:
+    if section in review.agenda:
         services.move_agenda(review, section)
     elif step in {"next", "previous"}:
         services.step_agenda(review, 1 if step == "next" else -1)
@@ -222,3 +251,37 @@ def meeting_opportunity_add(request: HtmxHttpRequest, pk: int):
     if form.is_valid():
         services.add_opportunity(access.review, request.user, form.cleaned_data["question"])
     return _captured(request, access, AgendaSection.OPPORTUNITIES, form, "opportunity_form")
+
+
+@require_POST
+def review_meeting_timer(request: HtmxHttpRequest, pk: int):
+    """The facilitator starts, pauses, resets or extends the current section's timer."""
+    access = get_review_for_user(request.user, pk)
+    if not access.can_facilitate:
+        raise PermissionDenied("Only the facilitator runs the meeting's timer.")
+    if access.review.is_published:
+        raise PermissionDenied("The review is published.")
+    action = request.POST.get("action")
+    if action not in services.TIMER_ACTIONS:
+        raise PermissionDenied("Say what to do with the timer.")
+    services.control_timer(access.review, action)
+    if wants_fragment(request):
+        return meeting_part(request, get_review_for_user(request.user, pk), "timer")
+    return redirect("review_meeting", pk=pk)
+
+
+@require_POST
+def review_meeting_nudge(request: HtmxHttpRequest, pk: int):
+    """The facilitator asks the participants who have not written their perspective yet."""
+    access = get_review_for_user(request.user, pk)
+    if not access.can_facilitate or access.review.is_published:
+        raise PermissionDenied("Only the facilitator asks for perspectives.")
+    asked = services.ask_for_perspectives(access.review, request.user)
+    if asked:
+        names = ", ".join(person.name for person in asked)
+        messages.success(request, f"Asked {names} for their perspective.")
+    else:
+        messages.info(request, "Everyone has written their perspective.")
+    if wants_fragment(request):
+        return meeting_part(request, access, AgendaSection.PERSPECTIVES, asked=asked)
+    return redirect("review_meeting", pk=pk)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
 from pagecache.pages import cached_for_viewer
-from postmortems import live, publishing, services
+from postmortems import publishing, services
 from postmortems.access import get_review_for_user
 from postmortems.feedback import feedback_summary
 from postmortems.forms import (
@@ -24,7 +24,7 @@ from postmortems.forms import (
     participant_choices,
 )
 from postmortems.invites import meeting_invite
-from postmortems.models import SECTION_TEXTS, AgendaSection, ContributingFactor, Perspective, ReviewFeedback
+from postmortems.models import SECTION_TEXTS, ContributingFactor, Perspective, ReviewFeedback
 from postmortems.views.access import require_edit, require_facilitator, require_unpublished
 from postmortems.views.document import (
     edit_form,
@@ -82,7 +82,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "edit_factor": _int(request.GET.get("edit_factor")),
         "feedback_form": None,
         "feedback_summary": None,
-        "agenda": list(AgendaSection),
+        "agenda": review.agenda,
         "directory": (list(participant_choices(review)) if access.can_facilitate and not review.is_published else []),
     }
     if review.is_published:
@@ -135,7 +135,9 @@ def review_start(request: HtmxHttpRequest, incident_pk: int):
     if review.facilitator_id == request.user.pk:
         messages.success(request, "The review is open. Invite the participants and schedule the meeting.")
     elif review.facilitator_id is None:
-        messages.success(request, "The review is open and a facilitator has been requested from the team.")
+        messages.success(
+            request, "The review is open. We asked the team's facilitators to run it, by inbox, e-mail and chat."
+        )
     return redirect(review)
 
 
@@ -227,20 +229,25 @@ def review_check(request: HtmxHttpRequest, pk: int):
 
 @require_POST
 def review_participants(request: HtmxHttpRequest, pk: int):
-    review, _, can_facilitate = get_review_for_user(request.user, pk)
-    require_facilitator(can_facilitate)
+    access = get_review_for_user(request.user, pk)
+    review = access.review
+    require_facilitator(access.can_facilitate)
     form = ParticipantsForm(request.POST, review=review)
-    if form.is_valid():
-        chosen = set(form.cleaned_data["participants"])
-        if review.facilitator:
-            chosen.add(review.facilitator)
-        before = set(review.participants.values_list("pk", flat=True))
-        review.participants.set(chosen)
-        live.forget_readers(review.pk, before)
-        messages.success(request, "Participants updated.")
-    else:
+    if not form.is_valid():
         messages.error(request, "We could not update the participants; please try again.")
-    return redirect(f"{review.get_absolute_url()}#participants")
+        return redirect(f"{review.get_absolute_url()}#participants")
+    chosen = list(form.cleaned_data["participants"])
+    result = services.save_participants(review, chosen, base_version=form.cleaned_data["version"])
+    if result.saved:
+        messages.success(request, "Participants updated.")
+        return redirect(f"{review.get_absolute_url()}#participants")
+    # Someone changed the list meanwhile: show theirs beside this person's choice, which stays ticked.
+    access.review.participants_version = result.version
+    context = review_context(request, access) | {
+        "participants_conflict": result.current["participants"],
+        "participants_chosen": chosen,
+    }
+    return render_page(request, TEMPLATE, context, status=409)
 
 
 @require_http_methods(["GET", "POST"])

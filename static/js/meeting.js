@@ -28,35 +28,123 @@
     indicatorText.textContent = ok ? "Live" : "Reconnecting…";
   }
 
-  // Fields someone is typing into survive a refresh of the part around them.
-  function keepTyped(container) {
-    var kept = {};
-    container.querySelectorAll("textarea[id], input[type=text][id], select[id]").forEach(function (field) {
-      if (field.value) kept[field.id] = field.value;
+  // Unsent text is kept per field in this tab's session storage: across live refreshes, agenda
+  // steps and reloads, until the form it belongs to is sent.
+  var DRAFT_PREFIX = "meeting-draft:" + stateUrl + ":";
+  var FIELDS = "textarea[id], input[type=text][id]";
+
+  function storage() {
+    try { return window.sessionStorage; } catch (e) { return null; }
+  }
+
+  function keepDraft(field) {
+    var store = storage();
+    if (!store || !field.id) return;
+    if (field.value === field.defaultValue) { store.removeItem(DRAFT_PREFIX + field.id); return; }
+    store.setItem(DRAFT_PREFIX + field.id, JSON.stringify({ value: field.value, base: field.defaultValue }));
+  }
+
+  function restoreDrafts(container) {
+    var store = storage();
+    if (!store || !container) return;
+    container.querySelectorAll(FIELDS).forEach(function (field) {
+      var raw = store.getItem(DRAFT_PREFIX + field.id);
+      if (!raw) return;
+      var draft;
+      try { draft = JSON.parse(raw); } catch (e) { return; }
+      // Only over the text the draft was started from: a newer saved text is never overwritten.
+      if (field.defaultValue !== draft.base || field.value === draft.value) return;
+      field.value = draft.value;
+      field.classList.add("has-draft");
+      field.dispatchEvent(new Event("input", { bubbles: true }));
     });
-    return kept;
   }
 
-  function restoreTyped(kept) {
-    Object.keys(kept).forEach(function (id) {
-      var field = document.getElementById(id);
-      if (field && !field.value) field.value = kept[id];
+  function forgetDrafts(form) {
+    var store = storage();
+    if (!store || !form || !form.querySelectorAll) return;
+    form.querySelectorAll(FIELDS).forEach(function (field) { store.removeItem(DRAFT_PREFIX + field.id); });
+  }
+
+  root.addEventListener("input", function (event) {
+    var field = event.target;
+    if (field && field.matches && field.matches(FIELDS) && field.form) keepDraft(field);
+  });
+
+  // Unsent text in a part of the page: that part is not replaced while it is there.
+  function hasUnsentText(element) {
+    if (!element) return false;
+    if (element.querySelector("form[data-editing]")) return true;
+    return Array.prototype.some.call(element.querySelectorAll(FIELDS), function (field) {
+      return field.value !== field.defaultValue;
     });
   }
 
-  // A part with an open editor is not replaced under the writer's hands; it refreshes after.
-  function isEditing(element) {
-    return !!(element && element.querySelector("form[data-editing]"));
+  var pending = 0;
+  document.addEventListener("htmx:beforeRequest", function () { pending += 1; });
+  document.addEventListener("htmx:afterRequest", function () { pending = Math.max(0, pending - 1); });
+  // A form that was sent and accepted (before its answer replaces it) leaves no draft behind.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (form && form.tagName === "FORM" && status >= 200 && status < 300) forgetDrafts(form);
+  });
+
+  var followNotice = root.querySelector("[data-follow-notice]");
+  function showFollowNotice(show) {
+    if (followNotice) followNotice.hidden = !show;
+  }
+  if (followNotice) {
+    followNotice.querySelector("button").addEventListener("click", function () {
+      var area = document.getElementById("meeting-live");
+      area.querySelectorAll(FIELDS).forEach(keepDraft);
+      showFollowNotice(false);
+      refreshing = true;
+      refresh(area, liveUrl, true).finally(function () { refreshing = false; });
+    });
   }
 
-  function refresh(element, url) {
+  function refresh(element, url, force) {
     if (!element || !window.htmx) return Promise.resolve();
-    if (isEditing(element)) return Promise.resolve();
-    var kept = keepTyped(element);
-    return htmx.ajax("GET", url, { target: element, swap: "outerHTML" }).then(function () {
-      restoreTyped(kept);
-      startTimer();
+    if (!force && hasUnsentText(element)) return Promise.resolve();
+    return htmx.ajax("GET", url, { target: element, swap: "outerHTML" });
+  }
+
+  function formIsUnsent(form) {
+    return form.hasAttribute("data-editing") || Array.prototype.some.call(form.querySelectorAll(FIELDS), function (field) {
+      return field.value !== field.defaultValue;
     });
+  }
+
+  // Refresh a part around the forms someone is writing in: the new list arrives, and the very form
+  // (its text, caret and focus) stays. Returns false when a form has no place in the new part.
+  function refreshAroundForms(element, url) {
+    var unsent = Array.prototype.filter.call(element.querySelectorAll("form"), formIsUnsent);
+    return fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        if (!document.contains(element)) return true;
+        var template = document.createElement("template");
+        template.innerHTML = html.trim();
+        var fresh = template.content.firstElementChild;
+        var pairs = unsent.map(function (form) {
+          return [form, fresh.querySelector('form[action="' + form.getAttribute("action") + '"]')];
+        });
+        if (pairs.some(function (pair) { return !pair[1]; })) return false;
+        var active = document.activeElement;
+        var caret = active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+        pairs.forEach(function (pair) { pair[1].replaceWith(pair[0]); });
+        element.replaceWith(fresh);
+        htmx.process(fresh);
+        if (active && fresh.contains(active)) {
+          active.focus();
+          if (caret) { try { active.setSelectionRange(caret[0], caret[1]); } catch (e) { /* not a text field */ } }
+        }
+        return true;
+      });
   }
 
   function apply(state) {
@@ -65,21 +153,27 @@
     var deferred = false;
     var jobs = [];
     var area = document.getElementById("meeting-live");
-    if (parts.agenda !== before.agenda && isEditing(area)) {
-      // Someone is writing in the current section: follow the facilitator once they save or cancel.
+    if (parts.agenda !== before.agenda && hasUnsentText(area)) {
+      // Someone is writing in the current section: their page stays until they send it or choose to follow.
       parts.agenda = before.agenda;
       deferred = true;
+      showFollowNotice(true);
     } else if (parts.agenda !== before.agenda) {
+      showFollowNotice(false);
       jobs.push(refresh(area, liveUrl));
-    } else {
+    }
+    if (parts.agenda === before.agenda) {
       Object.keys(parts).forEach(function (name) {
         if (name === "agenda" || parts[name] === before[name]) return;
         var element = root.querySelector('[data-live-part="' + name + '"]');
         if (!element) return;
-        if (isEditing(element)) {
-          // Remember the part as unseen and ask again next time, without the ETag.
-          parts[name] = before[name];
-          deferred = true;
+        if (hasUnsentText(element)) {
+          var part = name;
+          var seen = before[name];
+          jobs.push(refreshAroundForms(element, element.dataset.src).then(function (done) {
+            // Not possible now: remember the part as unseen and ask again next time, without the ETag.
+            if (!done) { known.parts[part] = seen; etag = null; }
+          }));
           return;
         }
         jobs.push(refresh(element, element.dataset.src));
@@ -91,7 +185,7 @@
   }
 
   function poll() {
-    if (document.hidden || refreshing) { schedule(); return; }
+    if (document.hidden || refreshing || pending) { schedule(); return; }
     var headers = { "Accept": "application/json" };
     if (etag) headers["If-None-Match"] = etag;
     fetch(stateUrl, { headers: headers, cache: "no-store", credentials: "same-origin" })
@@ -121,23 +215,39 @@
     window.setTimeout(poll, delay);
   }
 
-  // The section timer: time spent in the current section against its planned minutes.
+  // The section timer, run by the facilitator on the server: the page counts on from the elapsed
+  // time the server rendered, corrected by the difference between the server's clock and this one.
+  function timerWords(elapsed, planned, running) {
+    var minutes = Math.floor(elapsed / 60);
+    var text = elapsed > planned * 60
+      ? (minutes - planned) + " min over the " + planned + " planned"
+      : (planned - minutes) + " min left of " + planned;
+    return running ? text : "Paused · " + text;
+  }
+
   function startTimer() {
     if (timerHandle) window.clearInterval(timerHandle);
+    timerHandle = null;
     var timer = document.querySelector("[data-timer]");
     if (!timer) return;
-    var started = Date.parse(timer.dataset.started);
-    var planned = parseInt(timer.dataset.minutes, 10) * 60;
-    var text = timer.querySelector("[data-timer-text]");
+    var elapsedAtRender = parseInt(timer.dataset.elapsed, 10) || 0;
+    var planned = parseInt(timer.dataset.planned, 10) || 0;
+    var running = timer.dataset.running === "true";
+    var serverNow = parseInt(timer.dataset.serverNow, 10) || Date.now();
+    var skew = Date.now() - serverNow;
+    var clock = timer.querySelector("[data-timer-clock]");
+    var words = timer.querySelector("[data-timer-words]");
     function tick() {
-      var seconds = Math.max(0, Math.floor((Date.now() - started) / 1000));
-      var minutes = Math.floor(seconds / 60);
-      var rest = seconds % 60;
-      text.textContent = minutes + ":" + (rest < 10 ? "0" : "") + rest + " of " + (planned / 60) + " min";
-      timer.classList.toggle("is-over", seconds > planned);
+      var elapsed = elapsedAtRender;
+      if (running) elapsed += Math.max(0, Math.floor((Date.now() - skew - serverNow) / 1000));
+      var rest = elapsed % 60;
+      clock.textContent = Math.floor(elapsed / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+      var said = timerWords(elapsed, planned, running);
+      if (words.textContent !== said) words.textContent = said;
+      timer.classList.toggle("is-over", elapsed > planned * 60);
     }
     tick();
-    timerHandle = window.setInterval(tick, 1000);
+    if (running) timerHandle = window.setInterval(tick, 1000);
   }
 
   // Keyboard: the facilitator steps the agenda with → / N and ← / P, outside text fields.
@@ -159,16 +269,18 @@
   // step, too): adopt them, so the next poll does not fetch again what is already on screen.
   document.addEventListener("htmx:afterSettle", function () {
     var area = document.getElementById("meeting-live");
-    if (!area || !area.dataset.state) return;
-    var state;
-    try { state = JSON.parse(area.dataset.state); } catch (e) { return; }
-    if (state.seq !== undefined && (known.seq === undefined || state.seq >= known.seq)) {
+    var state = null;
+    try { state = JSON.parse((area && area.dataset.state) || "null"); } catch (e) { state = null; }
+    if (state && state.seq !== undefined && (known.seq === undefined || state.seq >= known.seq)) {
       known = state;
       etag = '"' + state.seq + '"';
     }
+    restoreDrafts(root);
+    if (!hasUnsentText(area)) showFollowNotice(false);
     startTimer();
   });
 
+  restoreDrafts(root);
   startTimer();
   schedule();
 })();

@@ -283,7 +283,7 @@ def test_inbox_badge_and_marking_read(client, incident, engineer, teammate):
     Notification.objects.create(recipient=engineer, kind=NotificationKind.THANKS, title="Someone thanked you")
     client.force_login(engineer)
     home = client.get("/").text
-    assert 'aria-label="Notifications, 2 unread"' in home
+    assert '<span class="visually-hidden">, 2 unread</span>' in home
     badge = client.get(reverse("notifications_badge"), **HTMX)
     assert 'id="inbox-badge"' in badge.text and ">2<" in badge.text
     assert "due in 4 hours" in client.get(reverse("notifications")).text

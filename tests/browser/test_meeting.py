@@ -1,15 +1,20 @@
-"""The live meeting in two browsers: the participant follows the facilitator without reloading."""
+"""The live meeting in two browsers: the participant follows the facilitator, and nothing typed is lost."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
+from actions.models import Notification, NotificationKind
 from postmortems import services
+from postmortems.models import Review
 from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
 from tests.postmortems.factories import PerspectiveFactory, ReviewFactory, category
 
+SHOTS = Path("/tmp/w16-shots")
 
-def test_participant_follows_the_agenda_and_sees_a_new_factor_within_3_seconds(
+
+def test_the_meeting_keeps_drafts_runs_one_timer_and_asks_for_missing_perspectives(
     open_browser, payments, facilitator, engineer, teammate, password
 ):
     category("missing-guardrail")
@@ -19,6 +24,8 @@ def test_participant_follows_the_agenda_and_sees_a_new_factor_within_3_seconds(
     review = ReviewFactory(incident=incident, facilitator=facilitator, participants=[facilitator, engineer, teammate])
     PerspectiveFactory(review=review, author=engineer, saw="Only the web tier's dashboard showed errors.")
     services.start_meeting(review)
+    # The timeline has already run a minute over its 15 planned minutes.
+    Review.objects.filter(pk=review.pk).update(section_elapsed={"timeline": 16 * 60 + 5}, timer_running_since=None)
     url = f"/reviews/{review.pk}/meeting/"
 
     sam = open_browser()
@@ -26,34 +33,79 @@ def test_participant_follows_the_agenda_and_sees_a_new_factor_within_3_seconds(
     priya = open_browser()
     priya.log_in("priya", password, path=url)
     expect(priya.page.locator("[data-live-indicator]")).to_have_text("Live", timeout=3000)
-    expect(priya.page.locator("#stage-heading")).to_have_text("Timeline")
     expect(priya.page.get_by_text("The error-rate alert fired for checkout.")).to_be_visible()
-    # Before the facilitator opens perspectives, nobody else can read Priya's.
     expect(sam.page.get_by_text("Only the web tier's dashboard showed errors.")).to_have_count(0)
 
-    # The facilitator steps the agenda with the keyboard; the participant's page follows.
+    # The timer: one time for everyone, from the server; the overrun is said in words, not only in colour.
+    for person in (sam, priya):
+        expect(person.page.locator("[data-timer-words]")).to_have_text("Paused · 1 min over the 15 planned")
+        expect(person.page.locator("[data-timer-clock]")).to_have_text("16:05")
+    expect(priya.page.locator("[data-timer-action]")).to_have_count(0)  # only the facilitator runs it
+    sam.page.get_by_role("button", name="Start").click()
+    expect(priya.page.locator("[data-timer-words]")).to_have_text("1 min over the 15 planned", timeout=3000)
+    expect(priya.page.locator("[data-timer-clock]")).not_to_have_text("16:05", timeout=3000)  # it runs
+    sam.page.get_by_role("button", name="+5 min").click()
+    expect(priya.page.locator("[data-timer-words]")).to_have_text("4 min left of 20", timeout=3000)
+    sam.page.get_by_role("button", name="Reset").click()
+    expect(priya.page.locator("[data-timer-words]")).to_have_text("15 min left of 15", timeout=3000)
+    sam.assert_accessible()
+    sam.screenshot("meeting-facilitator-timeline")
+
+    # Perspectives: who has not written theirs (never what), and the facilitator asks them.
     sam.page.locator("body").press("ArrowRight")
     expect(sam.page.locator("#stage-heading")).to_have_text("Perspectives")
     expect(priya.page.locator("#stage-heading")).to_have_text("Perspectives", timeout=3000)
     expect(sam.page.get_by_text("Only the web tier's dashboard showed errors.")).to_be_visible()
-    sam.page.keyboard.press("n")
-    expect(sam.page.locator("#stage-heading")).to_have_text("Contributing factors")
-    expect(priya.page.locator("#stage-heading")).to_have_text("Contributing factors", timeout=3000)
-    sam.screenshot("meeting-facilitator-factors")
+    missing = sam.page.locator(".missing-perspectives")
+    expect(missing).to_contain_text("Jonas Berg")
+    expect(missing).not_to_contain_text("Priya Raman")
+    missing.get_by_role("button", name="Ask them to write theirs").click()
+    expect(sam.page.locator(".missing-perspectives [role=status]")).to_contain_text("Asked")
+    assert Notification.objects.filter(kind=NotificationKind.PERSPECTIVE_ASKED, recipient=teammate).exists()
+    # The timeline's time is kept beside it in the agenda.
+    expect(sam.page.locator(".agenda-done").first).to_contain_text("min")
 
-    # Priya starts typing a factor of her own while Sam adds one: hers survives the live refresh.
-    priya.page.get_by_label("Description").fill("Dashboards showed only the web tier.")
+    sam.page.keyboard.press("n")
+    expect(priya.page.locator("#stage-heading")).to_have_text("Contributing factors", timeout=3000)
+
+    # Priya types a factor while Sam adds one: his arrives around her form; her text, focus and caret stay.
+    description = priya.page.get_by_label("Description")
+    description.click()
+    description.press_sequentially("Dashboards showed only the web tier")
     sam.page.get_by_label("Description").fill("Nothing compared the pool size with the database's connection limit.")
     sam.page.get_by_label("Category").select_option(label="Missing guardrail")
     sam.page.get_by_role("button", name="Add factor").click()
-    expect(sam.page.locator("#meeting-factors")).to_contain_text("Nothing compared the pool size")
-
     expect(priya.page.locator("#meeting-factors")).to_contain_text("Nothing compared the pool size", timeout=3000)
-    expect(priya.page.get_by_label("Description")).to_have_value("Dashboards showed only the web tier.")
-    priya.screenshot("meeting-participant-factors")
+    description.press_sequentially(".")
+    expect(description).to_have_value("Dashboards showed only the web tier.")
+    expect(description).to_be_focused()
 
-    # Priya writes in "what went well" when the facilitator moves on: her editor stays until she saves,
-    # then her page follows the facilitator.
+    # Sam steps on: Priya's page does not jump away from her unsent text; it tells her, and she chooses.
+    sam.page.locator("body").press("n")
+    expect(sam.page.locator("#stage-heading")).to_have_text("What went well · where we got lucky")
+    expect(priya.page.get_by_text("The facilitator has moved on.")).to_be_visible(timeout=3000)
+    expect(priya.page.locator("#stage-heading")).to_have_text("Contributing factors")
+    expect(description).to_have_value("Dashboards showed only the web tier.")
+    priya.screenshot("meeting-participant-unsent-text")
+    priya.page.get_by_role("button", name="Follow the facilitator").click()
+    expect(priya.page.locator("#stage-heading")).to_have_text("What went well · where we got lucky")
+
+    # Back in contributing factors, and after a reload, her draft is in its field again.
+    sam.page.locator("body").press("p")
+    expect(priya.page.locator("#stage-heading")).to_have_text("Contributing factors", timeout=3000)
+    expect(priya.page.get_by_label("Description")).to_have_value("Dashboards showed only the web tier.")
+    priya.page.reload()
+    expect(priya.page.get_by_label("Description")).to_have_value("Dashboards showed only the web tier.")
+    priya.assert_accessible()
+    priya.screenshot("meeting-participant-factors")
+    # Sent, the draft is gone: the empty form stays empty after the next refresh.
+    priya.page.get_by_label("Category").select_option(label="Observability gap")
+    priya.page.get_by_role("button", name="Add factor").click()
+    expect(priya.page.locator("#meeting-factors")).to_contain_text("Dashboards showed only the web tier.")
+    priya.page.reload()
+    expect(priya.page.get_by_label("Description")).to_have_value("")
+
+    # An open section editor stays until its writer saves; then her page follows the facilitator.
     sam.page.locator("body").press("n")
     expect(priya.page.locator("#stage-heading")).to_have_text("What went well · where we got lucky", timeout=3000)
     priya.page.locator("#meeting-went_well").get_by_role("link", name=re.compile("^Write here")).click()
@@ -61,10 +113,18 @@ def test_participant_follows_the_agenda_and_sees_a_new_factor_within_3_seconds(
     editor.fill("The rollback took one command.")
     sam.page.locator("body").press("n")
     expect(sam.page.locator("#stage-heading")).to_have_text("Improvement opportunities")
-    priya.page.wait_for_timeout(2000)
+    expect(priya.page.get_by_text("The facilitator has moved on.")).to_be_visible(timeout=3000)
     expect(editor).to_have_value("The rollback took one command.")
     priya.page.get_by_role("button", name="Save what went well").click()
     expect(priya.page.locator("#stage-heading")).to_have_text("Improvement opportunities", timeout=3000)
     review.refresh_from_db()
     assert review.went_well == "The rollback took one command."
-    assert sam.console_errors == [] and priya.console_errors == []
+
+    SHOTS.mkdir(exist_ok=True)
+    sam.page.screenshot(path=str(SHOTS / "meeting-desktop.png"), full_page=True)
+    phone = open_browser(viewport={"width": 390, "height": 844})
+    phone.log_in("jonas", password, path=url)
+    expect(phone.page.locator("#stage-heading")).to_have_text("Improvement opportunities")
+    phone.assert_accessible()
+    phone.page.screenshot(path=str(SHOTS / "meeting-phone.png"), full_page=True)
+    assert sam.console_errors == [] and priya.console_errors == [] and phone.console_errors == []

@@ -87,7 +87,7 @@ def test_the_page_shows_figures_charts_tables_and_csv_links(frozen, at, client, 
     for heading in ("Action items", "Systemic fixes within 48 hours", "Learning signals", "Did our fixes hold?"):
         assert heading in page
     assert page.count('role="img"') >= 10
-    assert '<title id="time-to-detect-title">' in page and "<desc id=" in page
+    assert '<title id="time-to-detect-wide-title">' in page and "<desc id=" in page
     assert "A rising number of near-miss reports is a good sign." in page
     assert reverse("dashboard_export", args=["time-to-mitigate"]) + "?period=12m" in page
     assert "The numbers as a table" in page

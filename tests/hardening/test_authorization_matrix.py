@@ -198,6 +198,10 @@ MATRIX: dict[str, Row] = {
     "review_meeting_agenda": Row(
         get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET, data={"section": "timeline"}
     ),
+    "review_meeting_timer": Row(
+        get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET, data={"action": "pause"}
+    ),
+    "review_meeting_nudge": Row(get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_export_markdown": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("published_review"), targets=EVERY_TARGET),
     "review_export_anonymised": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("published_review"), targets=EVERY_TARGET),
     # actions

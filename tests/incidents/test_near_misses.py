@@ -87,12 +87,14 @@ def test_thanks_count_once_per_person_and_notify_a_named_reporter(
     finally:
         near_miss_thanked.disconnect(receiver)
     assert first.text.strip().startswith('<section id="thanks"')
-    assert "1 thank</strong>" in first.text and "You thanked this report" in again.text
+    assert (
+        "1 person said thank you</strong> for reporting this." in first.text and "You thanked this report" in again.text
+    )
     near_miss.refresh_from_db()
     assert near_miss.thanks_count == 2 == NearMissThanks.objects.count()
     assert heard == [(near_miss.pk, teammate), (near_miss.pk, manager)]
-    assert "2 thanks" in client.get(reverse("near_miss_list")).text
-    assert "2 thanks" in client.get(near_miss.get_absolute_url()).text
+    assert "thanked by 2" in client.get(reverse("near_miss_list")).text
+    assert "2 people said thank you</strong> for reporting this." in client.get(near_miss.get_absolute_url()).text
 
 
 def test_reporter_cannot_thank_their_own_report(client, engineer, payments):

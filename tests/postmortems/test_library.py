@@ -73,7 +73,10 @@ def test_full_text_search_uses_postgresql_and_stems_words(client, library, outsi
     require_postgres_and_redis()
     client.force_login(outsider)
     # "pool" matches "pools" (stemmed), and the restricted review never appears for those who cannot see it.
-    assert titles(client.get(reverse("review_library"), {"q": "pool"})) == ["Checkout returns 502"]
+    found = client.get(reverse("review_library"), {"q": "pool"})
+    assert titles(found) == ["Checkout returns 502"]
+    # The words found show in their sentence, marked; the writers' text around them stays escaped.
+    assert "<mark>pools</mark>" in found.text and '<p class="prose snippet">' in found.text
     assert titles(client.get(reverse("review_library"), {"q": "connection"})) == ["Checkout returns 502"]
     assert titles(client.get(reverse("review_library"), {"q": "certificates renewal"})) == [
         "Expired certificate on the API gateway"
@@ -197,3 +200,9 @@ def test_the_library_searches_content_never_people(client, payments, engineer, t
     client.force_login(facilitator)
     home = client.get(reverse("home")).text
     assert "Published reviews I facilitated" in home and review.get_absolute_url() in home
+
+
+def test_a_snippet_marks_the_words_found_and_escapes_the_rest():
+    from postmortems.templatetags.reviews import marked_snippet
+
+    assert marked_snippet("<b>we</b> sized the \x02pools\x03") == "&lt;b&gt;we&lt;/b&gt; sized the <mark>pools</mark>"

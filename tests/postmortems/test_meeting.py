@@ -1,12 +1,15 @@
 """The live meeting: following the facilitator, and polls that cost almost nothing while nothing changes."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from postmortems import live, services
 from postmortems.models import AgendaSection, Review
-from tests.incidents.factories import TimelineEntryFactory
-from tests.postmortems.factories import ContributingFactorFactory
+from tests.incidents.factories import NearMissFactory, TimelineEntryFactory
+from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,17 +107,62 @@ def test_facilitator_steps_the_agenda_and_participants_follow(client, review, fa
     assert live_part.text.lstrip().startswith('<div id="meeting-live"')
 
 
-def test_jumping_to_a_section_and_the_timer_start(client, review, facilitator):
+def test_jumping_to_a_section_keeps_each_sections_time(client, review, facilitator):
     client.force_login(facilitator)
-    services.start_meeting(review)
-    client.post(reverse("review_meeting_agenda", args=[review.pk]), {"section": AgendaSection.OPPORTUNITIES})
-    review.refresh_from_db()
-    assert review.current_section == AgendaSection.OPPORTUNITIES
-    assert review.section_started_at is not None
-    page = client.get(reverse("review_meeting", args=[review.pk]))
-    assert 'data-timer data-started="' in page.text
-    assert "How might we" in page.text  # the quick capture of this section
+    with time_machine.travel("2026-03-02 10:00:00Z", tick=False) as clock:
+        services.start_meeting(review)
+        clock.shift(timedelta(minutes=17, seconds=30))
+        client.post(reverse("review_meeting_agenda", args=[review.pk]), {"section": AgendaSection.OPPORTUNITIES})
+        review.refresh_from_db()
+        assert review.current_section == AgendaSection.OPPORTUNITIES
+        assert review.elapsed_seconds(AgendaSection.TIMELINE) == 17 * 60 + 30
+        page = client.get(reverse("review_meeting", args=[review.pk]))
+        assert "How might we" in page.text  # the quick capture of this section
+        assert "17:30 of 15 min" in page.text  # the timeline's time is kept in the agenda
+        # Back to the timeline: its timer goes on from where it was, and says the overrun in words.
+        clock.shift(timedelta(minutes=2))
+        client.post(reverse("review_meeting_agenda", args=[review.pk]), {"section": AgendaSection.TIMELINE})
+        clock.shift(timedelta(seconds=30))
+        timer = client.get(reverse("review_meeting", args=[review.pk]) + "?part=timer")
+        assert 'data-elapsed="1080"' in timer.text and "3 min over the 15 planned" in timer.text
     assert client.post(reverse("review_meeting_agenda", args=[review.pk]), {"section": "nope"}).status_code == 403
+
+
+def test_the_facilitator_runs_the_timer_and_participants_may_not(client, review, facilitator, engineer):
+    url = reverse("review_meeting_timer", args=[review.pk])
+    with time_machine.travel("2026-03-02 10:00:00Z", tick=False) as clock:
+        services.start_meeting(review)
+        client.force_login(engineer)
+        assert client.post(url, {"action": "pause"}).status_code == 403
+        assert client.get(url).status_code == 405
+        client.force_login(facilitator)
+        clock.shift(timedelta(minutes=4))
+        client.post(url, {"action": "pause"})
+        clock.shift(timedelta(minutes=10))  # paused time does not count
+        review.refresh_from_db()
+        assert not review.timer_running and review.elapsed_seconds(AgendaSection.TIMELINE) == 240
+        client.post(url, {"action": "extend"})
+        answer = client.post(url, {"action": "start"}, headers={"HX-Request": "true"})
+        assert answer.text.lstrip().startswith('<div class="timer-box')
+        assert "16 min left of 20" in answer.text
+        clock.shift(timedelta(minutes=1))
+        client.post(url, {"action": "reset"})
+        review.refresh_from_db()
+        assert review.elapsed_seconds(AgendaSection.TIMELINE) == 0 and review.planned_minutes("timeline") == 15
+        assert client.post(url, {"action": "explode"}).status_code == 403
+
+
+def test_a_near_miss_meeting_has_no_timeline_step(client, facilitator, payments):
+    near_miss = NearMissFactory(team=payments)
+    review = ReviewFactory(incident=None, near_miss=near_miss, facilitator=facilitator, participants=[facilitator])
+    services.start_meeting(review)
+    review.refresh_from_db()
+    assert review.current_section == AgendaSection.PERSPECTIVES
+    client.force_login(facilitator)
+    page = client.get(reverse("review_meeting", args=[review.pk]))
+    assert '<h2 id="stage-heading">Perspectives</h2>' in page.text
+    assert 'value="timeline"' not in page.text
+    assert client.post(reverse("review_meeting_agenda", args=[review.pk]), {"section": "timeline"}).status_code == 403
 
 
 def test_quick_factor_capture_in_the_meeting(client, review, facilitator):

@@ -2,24 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.demo import DEMO_PEOPLE, DEMO_TEAMS, demo_password
 from accounts.models import Membership, Role, Team, User
-
-DEMO_TEAMS = [
-    ("Payments", "payments", "Checkout, billing and the payment gateways."),
-    ("Platform", "platform", "Deploy pipeline, databases and the shared runtime."),
-]
-
-# username, display name, role, teams, time zone
-DEMO_PEOPLE = [
-    ("engineer", "Priya Raman", Role.ENGINEER, ["payments"], "Europe/London"),
-    ("facilitator", "Sam Lindqvist", Role.FACILITATOR, ["payments", "platform"], "Europe/Stockholm"),
-    ("manager", "Maya Chen", Role.MANAGER, ["payments", "platform"], "America/New_York"),
-    ("admin", "Alex Morgan", Role.ADMIN, ["platform"], "UTC"),
-]
-
-
-def demo_password(username: str) -> str:
-    return f"demo-{username}-pass"
 
 
 class Command(BaseCommand):
