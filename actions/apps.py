@@ -6,7 +6,7 @@ class ActionsConfig(AppConfig):
     verbose_name = "Action items and follow-through"
 
     def ready(self) -> None:
-        from actions import signals  # noqa: F401 - connects the receivers
+        from actions import signals, versions  # noqa: F401 - connects the receivers
         from actions.access import get_action_item_for_user
         from actions.models import ActionItem
         from actions.remedies import review_without_a_system_change
@@ -23,3 +23,4 @@ class ActionsConfig(AppConfig):
             m2m=["addresses"],
             access=lambda user, pk: get_action_item_for_user(user, pk).item,
         )
+        versions.connect()

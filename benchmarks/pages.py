@@ -272,10 +272,10 @@ def main() -> None:
 
     from django.core.management import call_command
     from django.urls import reverse
+    from pagecache.pages import PAGE_VERSION
 
     from dashboard.freshness import bump_version
     from incidents.models import Incident
-    from pagecache.pages import PAGE_VERSION
 
     if args.seed:
         call_command("migrate", verbosity=0)

@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "postmortems",
     "actions",
     "dashboard",
-    "pagecache",
+    "fragments",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +76,6 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "pagecache.middleware.StalePagesAfterWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,8 +148,9 @@ else:
         }
     }
 
-# How long a rendered page is kept for the person who saw it (pagecache/pages.py); 0 turns this off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
+# How long a shared fragment is kept (fragments/templatetags/fragments.py); its key holds the versions of
+# what it shows, so a change makes it stale at once and this only bounds what an unused one costs. 0: off.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 * 60 * 24)
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 from actions.models import ActionItem, FixObligation, ObligationState
 from config.celery import app as celery_app
 from config.tasks import WORKER_HEARTBEAT_KEY
+from fragments.conditional import conditional_page
 from incidents.models import Incident
-from pagecache.pages import cached_for_viewer
 from postmortems.models import Perspective, Review, ReviewStatus
 
 MY_WORK_LIMIT = 8
@@ -59,7 +59,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-@cached_for_viewer
+@conditional_page(lambda request: ["incidents", "actions", "reviews"], clock_seconds=60)
 def home(request: HttpRequest):
     """My work: what needs this person now, across incidents, reviews and action items."""
     user = request.user

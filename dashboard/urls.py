@@ -5,5 +5,4 @@ from dashboard import views
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export/<slug:name>.csv", views.export_csv, name="dashboard_export"),
-    path("ping", views.ping, name="ping"),
 ]

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.registry import record_created
+from fragments.versions import bump
 from incidents.models import EntryKind, Incident, IncidentLink, NearMiss, NearMissThanks, TimelineEntry
 from incidents.signals import near_miss_thanked
 
@@ -61,6 +62,7 @@ def import_timeline_entries(incident: Incident, rows: Iterable[ImportedRow], *, 
     ]
     created = TimelineEntry.objects.bulk_create(entries)
     record_created(created)  # bulk_create sends no signals; the audit trail still hears of them
+    bump(f"incident:{incident.pk}", f"timeline:{incident.pk}")
     return created
 
 

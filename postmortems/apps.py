@@ -10,7 +10,7 @@ class PostmortemsConfig(AppConfig):
 
         from accounts.models import User
         from audit.registry import track
-        from postmortems import signals  # noqa: F401 - connects the receivers
+        from postmortems import signals, versions  # noqa: F401 - connects the receivers
         from postmortems.access import get_review_for_user
         from postmortems.language.people import forget_directory_names
         from postmortems.models import ContributingFactor, ImprovementOpportunity, Review
@@ -29,5 +29,6 @@ class PostmortemsConfig(AppConfig):
             scope="review",
         )
         track(ImprovementOpportunity, fields=["question"], scope="review")
+        versions.connect()
         post_save.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_saved")
         post_delete.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_deleted")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User
 from audit.models import Action
 from audit.registry import record as audit_record
+from fragments import versions
 from incidents.models import Incident, NearMiss, Status
 from postmortems import events, live
 from postmortems.language import Flag, check_text, directory_names
@@ -369,6 +370,7 @@ def publish(review: Review) -> None:
     review.save(update_fields=["status", "published_at", "search_document", "updated_at"])
     if review.incident_id and review.incident.status != Status.REVIEWED:
         Incident.objects.filter(pk=review.incident_id).update(status=Status.REVIEWED, updated_at=timezone.now())
+        versions.bump("incidents", f"incident:{review.incident_id}")
         audit_record(
             review.incident, Action.CHANGED, {"status": [review.incident.get_status_display(), Status.REVIEWED.label]}
         )

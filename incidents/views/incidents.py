@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fragments.conditional import conditional_page
 from incidents.access import IncidentAccess, get_incident_for_user
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
 from incidents.services import LinkRefused, create_incident, link_incidents
 from incidents.views import HtmxHttpRequest
 from incidents.views.timeline import timeline_context
-from pagecache.pages import cached_for_viewer
 
 PAGE_SIZE = 25
 
@@ -53,7 +53,7 @@ def filtered_incidents(user, form: IncidentFilterForm):
     return incidents.order_by(*SORTS[data.get("sort") or ""])
 
 
-@cached_for_viewer
+@conditional_page(lambda request: ["incidents"])
 def incident_list(request: HtmxHttpRequest):
     form = IncidentFilterForm(request.GET or None)
     incidents = filtered_incidents(request.user, form)
@@ -111,7 +111,7 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
     return context
 
 
-@cached_for_viewer
+@conditional_page(lambda request, pk: [f"incident:{pk}"], clock_seconds=60)
 def incident_detail(request: HtmxHttpRequest, pk: int):
     access = get_incident_for_user(request.user, pk)
     return render(request, "incidents/detail.html", incident_page_context(request, access))

@@ -12,16 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fragments.conditional import conditional_page
 from incidents.forms import PERIODS, NearMissFilterForm, NearMissForm
 from incidents.models import NearMiss, NearMissThanks
 from incidents.services import file_near_miss, thank_near_miss
 from incidents.views import HtmxHttpRequest
-from pagecache.pages import cached_for_viewer
 
 PAGE_SIZE = 25
 
 
-@cached_for_viewer
+@conditional_page(lambda request: ["near-misses", "reviews"])
 def near_miss_list(request: HtmxHttpRequest):
     form = NearMissFilterForm(request.GET or None)
     near_misses = NearMiss.objects.select_related("team", "service", "reporter")

@@ -1,6 +1,7 @@
 """The timeline, edited inline on the incident page with htmx (and plain forms without JavaScript)."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,21 +15,23 @@ from incidents.services import TimelineEditConflict, update_timeline_entry
 from incidents.views import HtmxHttpRequest
 
 
-def new_entry_form(access: IncidentAccess, entries: list[TimelineEntry]) -> TimelineEntryForm:
-    # Start where the story left off: the last entry's time, else when the impact started.
-    last = entries[-1].occurred_at if entries else access.incident.impact_started_at
-    return TimelineEntryForm(
-        initial={"occurred_at": timezone.localtime(last), "kind": EntryKind.OBSERVATION}, prefix="new"
-    )
+def new_entry_form(access: IncidentAccess) -> TimelineEntryForm:
+    def starts_at():
+        # Start where the story left off: the last entry's time, else when the impact started. Asked only
+        # when the form is shown, and apart from the entries, which may come from a shared fragment.
+        last = access.incident.timeline.aggregate(last=Max("occurred_at"))["last"]
+        return timezone.localtime(last or access.incident.impact_started_at)
+
+    return TimelineEntryForm(initial={"occurred_at": starts_at, "kind": EntryKind.OBSERVATION}, prefix="new")
 
 
 def timeline_context(access: IncidentAccess, **overrides) -> dict:
-    entries = list(access.incident.timeline.all())
     context = {
         "incident": access.incident,
         "can_edit": access.can_edit,
-        "entries": entries,
-        "entry_form": new_entry_form(access, entries) if access.can_edit else None,
+        # Read only when the timeline's shared fragment must be rendered afresh.
+        "entries": access.incident.timeline.all(),
+        "entry_form": new_entry_form(access) if access.can_edit else None,
         "editing": None,
         "edit_form": None,
     }
