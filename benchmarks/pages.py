@@ -300,9 +300,9 @@ def rotate_script(workdir: Path, name: str, paths: list[str], cookies: list[str]
     extra_lua = "{" + ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in (extra or {}).items()) + "}"
     script = workdir / f"{name.replace(' ', '-')}.lua"
     script.write_text(
-        ROTATE_LUA.replace("{PATHS}", lua_list(paths)).replace("{COOKIES}", lua_list(cookies)).replace(
-            "{EXTRA}", extra_lua
-        )
+        ROTATE_LUA.replace("{PATHS}", lua_list(paths))
+        .replace("{COOKIES}", lua_list(cookies))
+        .replace("{EXTRA}", extra_lua)
         + REPORT_LUA
     )
     return script
@@ -578,7 +578,9 @@ def main() -> None:
         stop_process(server)
         log.close()
 
-    print_table("Each page rendered fresh (10 clients, different people and objects)", results, bare.requests_per_second)
+    print_table(
+        "Each page rendered fresh (10 clients, different people and objects)", results, bare.requests_per_second
+    )
     if mixed:
         print_table(
             f"Mixed: {args.people} people on different pages while someone saves a change every second",

@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signed_in.AuthenticationMiddleware",
     # Changes made during a request are recorded as that person's (audit trail).
     "audit.middleware.AuditActorMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
@@ -237,7 +237,8 @@ SESSION_ACTIVITY_RESOLUTION = env_int("SESSION_ACTIVITY_RESOLUTION", 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 # Every request reads its session: from the cache, with the database behind it (and in its place while
 # the cache is unreachable).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db sessions, read in the same cache round trip as the signed-in person (accounts/signed_in.py).
+SESSION_ENGINE = "accounts.signed_in"
 # Failed sign-ins: per username and per address, within the window; then a pause (accounts/throttling.py).
 LOGIN_THROTTLE_ACCOUNT_LIMIT = env_int("LOGIN_THROTTLE_ACCOUNT_LIMIT", 5)
 LOGIN_THROTTLE_ADDRESS_LIMIT = env_int("LOGIN_THROTTLE_ADDRESS_LIMIT", 30)

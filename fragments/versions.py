@@ -20,30 +20,31 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 TIMEOUT = 60 * 60 * 24 * 30
 
 
-def _key(name: str) -> str:
+def key(name: str) -> str:
+    """Where the number of ``name`` is kept in the cache."""
     return f"v:{name}"
 
 
 def current(names: Iterable[str]) -> dict[str, int]:
     """The current number of each name, in one cache round trip (two for names never seen before)."""
     names = list(dict.fromkeys(names))
-    found = cache.get_many([_key(name) for name in names])
-    missing = [name for name in names if _key(name) not in found]
+    found = cache.get_many([key(name) for name in names])
+    missing = [name for name in names if key(name) not in found]
     if missing:
         start = time.time_ns()
         for name in missing:
-            cache.add(_key(name), start, TIMEOUT)
-        found.update(cache.get_many([_key(name) for name in missing]))
+            cache.add(key(name), start, TIMEOUT)
+        found.update(cache.get_many([key(name) for name in missing]))
     # With the cache unreachable every request gets new numbers: no 304s and no kept fragments, never stale ones.
-    return {name: found.get(_key(name), time.time_ns()) for name in names}
+    return {name: found.get(key(name), time.time_ns()) for name in names}
 
 
 def _raise(names: list[str]) -> None:
     for name in names:
         try:
-            cache.incr(_key(name))
+            cache.incr(key(name))
         except ValueError:
-            cache.set(_key(name), time.time_ns(), TIMEOUT)
+            cache.set(key(name), time.time_ns(), TIMEOUT)
 
 
 def bump(*names: str) -> None:

@@ -89,7 +89,9 @@ def test_editors_and_readers_get_their_own_fragment_and_each_their_own_csrf_toke
 
 def test_a_review_change_renders_that_review_afresh_and_leaves_the_others_kept(two_incidents, facilitator, outsider):
     first, second = two_incidents
-    reviews = [ReviewFactory(incident=incident, facilitator=facilitator, summary="Before.") for incident in (first, second)]
+    reviews = [
+        ReviewFactory(incident=incident, facilitator=facilitator, summary="Before.") for incident in (first, second)
+    ]
     reader = signed_in(outsider)
     for review in reviews:
         reader.get(review.get_absolute_url())
