@@ -8,6 +8,7 @@
 The fragment is kept under its name, the current numbers of the versions it names
 (``incident|version:"timeline"`` is the ``timeline:<pk>`` version, see ``fragments.versions``), the
 other values given (what kind of viewer: one who may edit or one who reads) and the viewer's time zone.
+The day is part of the key too (what is due or overdue).
 ``unless EXPR`` at the end renders it afresh, unkept, while EXPR is true (a form open inside it).
 A change raises the version and the next viewer renders it afresh; fragments of other objects stay.
 
@@ -41,6 +42,18 @@ def version(obj, kind: str) -> VersionName:
     return VersionName(f"{kind}:{obj.pk}")
 
 
+@register.filter
+def named_version(name: str) -> VersionName:
+    """``"incidents"|named_version`` → the ``incidents`` version (any incident on a list)."""
+    return VersionName(name)
+
+
+@register.filter
+def pks(objects) -> str:
+    """The primary keys of a list of rows: a fragment of a list page is kept for exactly these rows."""
+    return ",".join(str(obj.pk) for obj in objects)
+
+
 def fragment_key(name: str, values: list, request=None) -> str:
     names = [value for value in values if isinstance(value, VersionName)]
     known = getattr(request, "versions", {}) if request is not None else {}
@@ -50,6 +63,7 @@ def fragment_key(name: str, values: list, request=None) -> str:
         release(),
         name,
         timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),  # what is due or overdue
         translation.get_language() or "",
         *(f"{value}={numbers[value]}" if isinstance(value, VersionName) else repr(value) for value in values),
     ]
