@@ -483,6 +483,8 @@ def main() -> None:
         print(f"Note: {count:,} incidents here; the targets are for `seed_organisation` at full size (10,000).")
 
     subjects = pick_subjects(max(args.people, args.participants, args.connections))
+    if len(subjects["people"]) < args.people:
+        print(f"Note: only {len(subjects['people'])} people here to sign in (asked for {args.people}).")
     cookies = [session_cookie(person) for person in subjects["people"]]
     viewer = cookies[0]
     pages = key_pages(subjects)
@@ -583,7 +585,7 @@ def main() -> None:
     )
     if mixed:
         print_table(
-            f"Mixed: {args.people} people on different pages while someone saves a change every second",
+            f"Mixed: {len(cookies[: args.people])} people on different pages while someone saves a change every second",
             mixed,
             bare.requests_per_second,
         )
