@@ -104,6 +104,7 @@ def thank_near_miss(near_miss: NearMiss, user) -> bool:
         with transaction.atomic():
             NearMissThanks.objects.create(near_miss=near_miss, user=user)
             NearMiss.objects.filter(pk=near_miss.pk).update(thanks_count=F("thanks_count") + 1)
+            bump("near-misses")
     except IntegrityError:
         return False
     near_miss.refresh_from_db(fields=["thanks_count"])
