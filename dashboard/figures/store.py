@@ -1,5 +1,6 @@
 """Figures kept in the cache, shared by everyone who sees the same incidents, refreshed in the background."""
 
+import logging
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -12,6 +13,8 @@ from dashboard.figures.learning import near_miss_figures, review_quality
 from dashboard.figures.response import response_times
 from dashboard.freshness import data_version
 from incidents.models import Incident
+
+logger = logging.getLogger(__name__)
 
 # Figures older than this are not served while they are recomputed: the viewer waits for new ones (no worker
 # has answered for that long).
@@ -74,7 +77,11 @@ def dashboard_data(user, filters: Filters, key: str | None = None) -> tuple[dict
         if cache.add(recompute_lock(key), 1, RECOMPUTE_LOCK_SECONDS):
             from dashboard.tasks import recompute_figures
 
-            recompute_figures.delay(user.pk, filters.team.pk if filters.team else None, filters.period)
+            try:
+                recompute_figures.delay(user.pk, filters.team.pk if filters.team else None, filters.period)
+            except Exception:  # noqa: BLE001 - no broker to hand it to: this viewer computes them instead
+                logger.warning("Could not queue the dashboard's refresh; computing it in the request.", exc_info=True)
+                return refresh(user, filters, key), True
             data = cache.get(key)  # already there when the task ran in this process
             if data is not None:
                 return data, True
