@@ -1,11 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from accounts import views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),

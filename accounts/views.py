@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
@@ -22,8 +23,19 @@ class SignInView(LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def post(self, request, *args, **kwargs):
+        if not settings.PASSWORD_SIGN_IN:
+            messages.error(request, f"Sign-in with a password is switched off here. Use {settings.OIDC_PROVIDER_NAME}.")
+            response = self.get(request, *args, **kwargs)
+            response.status_code = 403
+            return response
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["single_sign_on"] = bool(settings.OIDC_RP_CLIENT_ID)
+        context["provider_name"] = settings.OIDC_PROVIDER_NAME
+        context["password_sign_in"] = settings.PASSWORD_SIGN_IN
         reason = self.request.session.pop(SIGNED_OUT_BECAUSE, None)
         if reason in ("idle", "absolute"):
             context["signed_out_message"] = signed_out_message(reason)

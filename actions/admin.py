@@ -4,8 +4,11 @@ from actions.models import (
     ActionItem,
     Delivery,
     FixObligation,
+    ForgeDelivery,
+    ForgeSecret,
     Notification,
     NotificationPreference,
+    RecurrenceFlag,
     SentReminder,
     TeamChatHook,
 )
@@ -24,7 +27,7 @@ class ActionItemAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
 
 @admin.register(FixObligation)
 class FixObligationAdmin(admin.ModelAdmin):
-    list_display = ["incident", "state", "deadline", "met_at", "breached_at", "next_check_at", "attempts"]
+    list_display = ["incident", "state", "deadline", "met_at", "landed_at", "first_breached_at", "next_check_at"]
     list_filter = ["state"]
     search_fields = ["incident__title"]
     raw_id_fields = ["incident", "met_by"]
@@ -55,3 +58,25 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 admin.site.register(NotificationPreference)
 admin.site.register(TeamChatHook)
+
+
+@admin.register(ForgeSecret)
+class ForgeSecretAdmin(admin.ModelAdmin):
+    list_display = ["forge", "organisation", "updated_at"]
+    list_filter = ["forge"]
+    search_fields = ["organisation"]
+
+
+@admin.register(ForgeDelivery)
+class ForgeDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["forge", "organisation", "delivery_id", "outcome", "received_at"]
+    list_filter = ["forge"]
+    search_fields = ["delivery_id", "organisation"]
+    raw_id_fields = ["landed"]
+
+
+@admin.register(RecurrenceFlag)
+class RecurrenceFlagAdmin(admin.ModelAdmin):
+    list_display = ["fix", "state", "created_at", "decided_at"]
+    list_filter = ["state"]
+    raw_id_fields = ["fix", "earlier_factor", "later_factor", "decided_by"]

@@ -88,9 +88,13 @@ class QuickActionItemForm(ActionItemForm):
 class ActionStatusForm(forms.ModelForm):
     class Meta:
         model = ActionItem
-        fields = ["status", "wont_do_reason"]
+        fields = ["status", "wont_do_reason", "landing_evidence_url"]
         widgets = {"wont_do_reason": forms.Textarea(attrs={"rows": 2})}
-        help_texts = {"wont_do_reason": "Needed for “won't do”; everyone who can see the item reads it."}
+        help_texts = {
+            "wont_do_reason": "Needed for “won't do”; everyone who can see the item reads it.",
+            "landing_evidence_url": "For “done”: the merged change, release or deploy that shipped it. "
+            "Without one, the link to the change is the evidence.",
+        }
         # The model's clean() asks for the reason, so the rule lives in one place.
 
 

@@ -5,7 +5,9 @@ the sweep (``actions.sweep``) reads what is due from these tables, so a lost
 message is made up on the next run and overlapping sweeps are harmless.
 """
 
+import re
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,6 +63,26 @@ def start_of_day_after(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
 
 
+class LandingSource(models.TextChoices):
+    GITHUB = "github", "GitHub pull request merged"
+    GITLAB = "gitlab", "GitLab merge request merged"
+    OWNER = "owner", "Marked done by its owner"
+
+
+def change_key(url: str) -> str:
+    """A change link reduced to what identifies the change, so a forge's URL of a merged change finds it.
+
+    ``https://GitHub.com/acme/shop/pull/42/files?w=1#diff`` and ``https://github.com/acme/shop/pull/42``
+    are the same pull request; so are GitLab's ``…/-/merge_requests/7/diffs`` and ``…/-/merge_requests/7``.
+    """
+    parts = urlsplit((url or "").strip())
+    if not parts.netloc:
+        return ""
+    path = parts.path.rstrip("/")
+    path = re.sub(r"/(pull|merge_requests)/(\d+)/(files|commits|checks|diffs|changes|pipelines)$", r"/\1/\2", path)
+    return f"{parts.netloc.lower()}{path}"[:500]
+
+
 class ActionItemQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ActionItemQuerySet":
         """Action items of incidents this person may see (restricted incidents stay hidden)."""
@@ -79,6 +101,7 @@ class ActionItemQuerySet(models.QuerySet):
             self.filter(kind__in=SYSTEMIC_KINDS, owner__isnull=False)
             .exclude(change_url="")
             .exclude(status=ActionStatus.WONT_DO)
+            .exclude(recurrence_flags__state=RecurrenceState.CONFIRMED)
         )
 
 
@@ -130,6 +153,21 @@ class ActionItem(SoftDeletable):
     completed_at = models.DateTimeField(null=True, blank=True)
     # When the owner is next reminded of an overdue item; derived from due_on and cleared once closed.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The change link reduced for matching a forge's merged change (see ``change_key``).
+    change_key = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
+    landed_at = models.DateTimeField(
+        "landed",
+        null=True,
+        blank=True,
+        help_text="When the change was merged or shipped, as the forge or its owner said.",
+    )
+    landed_via = models.CharField(max_length=10, choices=LandingSource.choices, blank=True)
+    landing_evidence_url = models.URLField(
+        "evidence that it landed",
+        max_length=500,
+        blank=True,
+        help_text="The merged change, the release or the deploy that shipped it.",
+    )
 
     objects = LiveManager.from_queryset(ActionItemQuerySet)()
 
@@ -167,6 +205,7 @@ class ActionItem(SoftDeletable):
     def save(self, *args, **kwargs):
         if self.review_id and not self.incident_id:
             self.incident_id = self.review.incident_id
+        self.change_key = change_key(self.change_url)
         if self.status in OPEN_STATUSES:
             self.completed_at = None
             self.next_reminder_at = start_of_day_after(self.due_on) if self.due_on else None
@@ -175,12 +214,25 @@ class ActionItem(SoftDeletable):
                 previous = ActionItem.objects.filter(pk=self.pk).values_list("due_on", "next_reminder_at").first()
                 if previous and previous[0] == self.due_on and previous[1] and previous[1] > self.next_reminder_at:
                     self.next_reminder_at = previous[1]
+            self.landed_at, self.landed_via = None, ""
         else:
             self.completed_at = self.completed_at or timezone.now()
             self.next_reminder_at = None
+            if self.status == ActionStatus.DONE and self.landed_at is None and self.change_url:
+                # The owner says it is done: the change landed then, and its link is the evidence.
+                self.landed_at, self.landed_via = self.completed_at, LandingSource.OWNER
+                self.landing_evidence_url = self.landing_evidence_url or self.change_url
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"completed_at", "next_reminder_at", "updated_at"}
+            kwargs["update_fields"] = set(update_fields) | {
+                "completed_at",
+                "next_reminder_at",
+                "updated_at",
+                "change_key",
+                "landed_at",
+                "landed_via",
+                "landing_evidence_url",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -212,10 +264,30 @@ class ActionItem(SoftDeletable):
 
 
 class ObligationState(models.TextChoices):
+    """The 48-hour commitment. "Met" means a fix is committed; whether it landed and held is ``Stage``."""
+
     PENDING = "pending", "Pending"
-    MET = "met", "Met"
+    MET = "met", "Committed"
     BREACHED = "breached", "Breached"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class Stage(models.TextChoices):
+    """Where an incident's systemic fix is in its life: what every page and message calls it."""
+
+    OWED = "owed", "Owed"
+    COMMITTED = "committed", "Committed"
+    LANDED = "landed", "Landed"
+    MAY_NOT_HAVE_HELD = "may_not_have_held", "May not have held"
+    HELD = "held", "Held"
+    DID_NOT_HOLD = "did_not_hold", "Did not hold"
+    NOT_NEEDED = "not_needed", "Not needed"
+
+
+class RecurrenceState(models.TextChoices):
+    OPEN = "open", "May not have held"
+    CONFIRMED = "confirmed", "Did not hold"
+    DISMISSED = "dismissed", "Dismissed"
 
 
 class FixObligation(models.Model):
@@ -235,6 +307,14 @@ class FixObligation(models.Model):
     breached_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     next_check_at = models.DateTimeField(null=True, blank=True)
+    # After commitment: the fix must land by its item's due date (the midnight after it).
+    landing_due_at = models.DateTimeField(null=True, blank=True)
+    landed_at = models.DateTimeField(null=True, blank=True)
+    # The first breach stays in the figures even when the mitigation time is moved afterwards.
+    first_breached_at = models.DateTimeField(null=True, blank=True)
+    breach_count = models.PositiveIntegerField(default=0)
+    # Set when a fix that landed did not hold: a new systemic fix is owed, on a clock from this moment.
+    reopened_at = models.DateTimeField(null=True, blank=True)
     # A row whose processing keeps failing is pushed back rather than retried every minute.
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -247,7 +327,7 @@ class FixObligation(models.Model):
             models.Index(
                 fields=["next_check_at"],
                 name="obligation_check_due_idx",
-                condition=Q(state__in=["pending", "breached"], next_check_at__isnull=False),
+                condition=Q(state__in=["pending", "breached", "met"], next_check_at__isnull=False),
             ),
         ]
 
@@ -257,6 +337,36 @@ class FixObligation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in (ObligationState.PENDING, ObligationState.BREACHED)
+
+    @property
+    def awaits_landing(self) -> bool:
+        return self.state == ObligationState.MET and self.landed_at is None
+
+    def stage(self, now: datetime | None = None) -> str:
+        """Owed, committed, landed, may not have held, held or did not hold; read from the fix's flags.
+
+        A landed fix counts as held once ``FIX_HELD_AFTER_DAYS`` pass with no recurrence left undecided.
+        """
+        if self.state == ObligationState.CANCELLED:
+            return Stage.NOT_NEEDED
+        if self.state != ObligationState.MET or self.met_by_id is None:
+            return Stage.OWED
+        if self.landed_at is None:
+            return Stage.COMMITTED
+        flags = {flag.state for flag in self.met_by.recurrence_flags.all()}
+        if RecurrenceState.CONFIRMED in flags:
+            return Stage.DID_NOT_HOLD
+        if RecurrenceState.OPEN in flags:
+            return Stage.MAY_NOT_HAVE_HELD
+        now = now or timezone.now()
+        if now >= self.landed_at + timedelta(days=settings.FIX_HELD_AFTER_DAYS):
+            return Stage.HELD
+        return Stage.LANDED
+
+    def landing_overdue(self, now: datetime | None = None) -> bool:
+        return (
+            self.awaits_landing and self.landing_due_at is not None and (now or timezone.now()) >= self.landing_due_at
+        )
 
     def display_state(self, now: datetime | None = None) -> str:
         """What people see: a pending obligation past its deadline is breached even before the sweep runs."""
@@ -299,7 +409,11 @@ class NotificationKind(models.TextChoices):
     FIX_DUE_SOON = "fix_due_soon", "Systemic fix due soon"
     FIX_ESCALATION = "fix_escalation", "Systemic fix past its deadline"
     FIX_STILL_OPEN = "fix_still_open", "Systemic fix still open"
-    FIX_MET = "fix_met", "Systemic fix landed"
+    FIX_MET = "fix_met", "Systemic fix committed"
+    FIX_LANDING_DUE = "fix_landing_due", "Committed fix not landed yet"
+    FIX_LANDING_OVERDUE = "fix_landing_overdue", "Committed fix past its landing date"
+    FIX_LANDED = "fix_landed", "Systemic fix landed"
+    FIX_MAY_NOT_HAVE_HELD = "fix_recurrence", "Systemic fix may not have held"
     ACTION_OVERDUE = "action_overdue", "Action item past its due date"
     ACTION_ASSIGNED = "action_assigned", "Action item assigned"
     DIGEST = "digest", "Weekly digest"
@@ -413,3 +527,78 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} to {self.address}: {self.subject or self.body[:40]}"
+
+
+class RecurrenceFlag(models.Model):
+    """A later incident or near miss has a factor of the same category and service as one a landed fix addressed.
+
+    The facilitator decides: confirmed (the fix did not hold; a new systemic fix is owed) or dismissed with a reason.
+    """
+
+    fix = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="recurrence_flags")
+    earlier_factor = models.ForeignKey("postmortems.ContributingFactor", on_delete=models.CASCADE, related_name="+")
+    later_factor = models.ForeignKey(
+        "postmortems.ContributingFactor", on_delete=models.CASCADE, related_name="recurrence_flags"
+    )
+    state = models.CharField(max_length=10, choices=RecurrenceState.choices, default=RecurrenceState.OPEN)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["fix", "later_factor"], name="flag_a_recurrence_once"),
+            models.CheckConstraint(
+                condition=~Q(state="dismissed") | ~Q(reason=""), name="dismissed_recurrence_needs_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fix} may not have held"
+
+
+class Forge(models.TextChoices):
+    GITHUB = "github", "GitHub"
+    GITLAB = "gitlab", "GitLab"
+
+
+class ForgeSecret(models.Model):
+    """The web hook secret one forge organisation (GitHub organisation, GitLab group) signs its deliveries with.
+
+    ``FORGE_WEBHOOK_SECRETS`` in the environment takes precedence over a row here.
+    """
+
+    forge = models.CharField(max_length=10, choices=Forge.choices)
+    organisation = models.SlugField(
+        max_length=100, help_text="As in the web hook address: /hooks/<forge>/<organisation>/."
+    )
+    secret = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["forge", "organisation"], name="one_secret_per_forge_org")]
+
+    def __str__(self) -> str:
+        return f"{self.get_forge_display()} {self.organisation}"
+
+
+class ForgeDelivery(models.Model):
+    """One web hook delivery, recorded by its id so that a replay changes nothing a second time."""
+
+    forge = models.CharField(max_length=10, choices=Forge.choices)
+    delivery_id = models.CharField(max_length=100)
+    organisation = models.CharField(max_length=100)
+    outcome = models.CharField(max_length=200)
+    landed = models.ForeignKey(ActionItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "forge deliveries"
+        constraints = [models.UniqueConstraint(fields=["forge", "delivery_id"], name="process_a_delivery_once")]
+
+    def __str__(self) -> str:
+        return f"{self.forge} {self.delivery_id}: {self.outcome}"

@@ -13,7 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from actions.models import SYSTEMIC_KINDS, ActionItem, FixObligation, NotificationKind, ObligationState
+from actions.models import (
+    SYSTEMIC_KINDS,
+    ActionItem,
+    FixObligation,
+    NotificationKind,
+    ObligationState,
+    RecurrenceState,
+    start_of_day_after,
+)
 from actions.remedies import is_null_remedy
 from incidents.models import Incident
 
@@ -64,13 +72,15 @@ def event_due(obligation: FixObligation, now: datetime, sent_keys: set[str]) -> 
         if passed and passed[-1].key not in sent_keys:
             return passed[-1]
         return None
-    escalation = ObligationEvent("escalation", obligation.deadline, NotificationKind.FIX_ESCALATION)
+    # A second breach (after the mitigation time was moved) escalates again under keys of its own.
+    round_tag = f"-r{obligation.breach_count}" if obligation.breach_count > 1 else ""
+    escalation = ObligationEvent(f"escalation{round_tag}", obligation.deadline, NotificationKind.FIX_ESCALATION)
     if escalation.key not in sent_keys:
         return escalation
     periods = int((now - obligation.deadline) / repeat_interval())
     if periods >= 1:
         repeat = ObligationEvent(
-            f"still-open-{periods}",
+            f"still-open{round_tag}-{periods}",
             obligation.deadline + periods * repeat_interval(),
             NotificationKind.FIX_STILL_OPEN,
             days_after=periods,
@@ -89,6 +99,52 @@ def next_check_after(obligation: FixObligation, now: datetime) -> datetime:
         return obligation.deadline
     periods = int((now - obligation.deadline) / repeat_interval())
     return obligation.deadline + (periods + 1) * repeat_interval()
+
+
+# --- after commitment: until the fix lands ---------------------------------------------------------
+
+
+def landing_interval() -> timedelta:
+    return timedelta(hours=max(settings.FIX_LANDING_REMINDER_HOURS, 1))
+
+
+def landing_repeat_interval() -> timedelta:
+    return timedelta(hours=max(settings.FIX_LANDING_OVERDUE_REPEAT_HOURS, 1))
+
+
+def landing_due(obligation: FixObligation) -> datetime:
+    return obligation.landing_due_at or obligation.met_at + timedelta(days=settings.FIX_LANDING_DAYS)
+
+
+def landing_event_due(obligation: FixObligation, now: datetime, sent_keys: set[str]) -> ObligationEvent | None:
+    """For a committed fix that has not landed: the reminder every ``FIX_LANDING_REMINDER_HOURS`` after
+    commitment, the escalation when its landing date passes, then a repeat every
+    ``FIX_LANDING_OVERDUE_REPEAT_HOURS``. Keys name the committed item, so a different fix starts afresh."""
+    tag = f"landing-{obligation.met_by_id}"
+    due = landing_due(obligation)
+    if now < due:
+        count = int((now - obligation.met_at) / landing_interval())
+        if count >= 1 and f"{tag}-{count}" not in sent_keys:
+            at = obligation.met_at + count * landing_interval()
+            return ObligationEvent(f"{tag}-{count}", at, NotificationKind.FIX_LANDING_DUE, days_after=count)
+        return None
+    overdue = ObligationEvent(f"{tag}-overdue", due, NotificationKind.FIX_LANDING_OVERDUE)
+    if overdue.key not in sent_keys:
+        return overdue
+    periods = int((now - due) / landing_repeat_interval())
+    if periods >= 1 and f"{tag}-overdue-{periods}" not in sent_keys:
+        at = due + periods * landing_repeat_interval()
+        return ObligationEvent(f"{tag}-overdue-{periods}", at, NotificationKind.FIX_LANDING_OVERDUE, days_after=periods)
+    return None
+
+
+def landing_next_check(obligation: FixObligation, now: datetime) -> datetime:
+    due = landing_due(obligation)
+    if now < due:
+        count = int((now - obligation.met_at) / landing_interval()) + 1
+        return min(obligation.met_at + count * landing_interval(), due)
+    periods = int((now - due) / landing_repeat_interval()) + 1
+    return due + periods * landing_repeat_interval()
 
 
 def first_check(obligation: FixObligation) -> datetime:
@@ -116,6 +172,7 @@ def qualifies(item: ActionItem) -> bool:
         and bool(item.change_url)
         and item.status != "wont_do"
         and not is_null_remedy(item.title, item.description)
+        and not item.recurrence_flags.filter(state=RecurrenceState.CONFIRMED).exists()
     )
 
 
@@ -132,8 +189,12 @@ def sync_obligation(incident: Incident, now: datetime | None = None) -> FixOblig
         )
         if created:
             obligation.next_check_at = first_check(obligation)
-        elif obligation.starts_at != start and obligation.state != ObligationState.MET:
-            # The mitigation time was corrected: move the clock; reminders already sent stay sent.
+        elif obligation.starts_at != start and obligation.state != ObligationState.MET and not obligation.reopened_at:
+            # The mitigation time was corrected: move the clock; reminders already sent stay sent, and
+            # a breach already recorded stays in the figures (``first_breached_at``).
+            if now >= obligation.deadline and obligation.first_breached_at is None:
+                obligation.breach_count += 1
+                obligation.first_breached_at = obligation.deadline
             obligation.starts_at, obligation.deadline = start, start + fix_window()
             obligation.next_check_at = first_check(obligation)
             if obligation.state == ObligationState.BREACHED and now < obligation.deadline:
@@ -157,13 +218,14 @@ def evaluate_obligation(
     obligation: FixObligation, now: datetime | None = None, candidates: list[ActionItem] | None = None
 ) -> bool:
     """Bring met / pending / breached in line with the incident's action items. True when it just became met."""
-    from actions.reminders import announce_fix
+    from actions.reminders import announce_fix, announce_landed
 
     now = now or timezone.now()
     if obligation.state == ObligationState.CANCELLED:
         return False
     current = obligation.met_by if obligation.met_by_id else None
     if current is not None and current.incident_id == obligation.incident_id and qualifies(current):
+        follow_landing(obligation, current, now)
         return False
     fix = find_fix(obligation.incident_id, candidates)
     if fix is not None:
@@ -171,13 +233,23 @@ def evaluate_obligation(
         obligation.state, obligation.met_by, obligation.next_check_at = ObligationState.MET, fix, None
         if became_met or obligation.met_at is None:
             obligation.met_at = min(now, max(fix.updated_at, obligation.created_at or fix.updated_at))
-        obligation.save()
+        if fix.due_on is None:
+            # Landing has a deadline too: the item's due date, by default FIX_LANDING_DAYS after commitment.
+            fix.due_on = timezone.localdate(obligation.met_at) + timedelta(days=settings.FIX_LANDING_DAYS)
+            ActionItem.objects.filter(pk=fix.pk).update(
+                due_on=fix.due_on, next_reminder_at=start_of_day_after(fix.due_on) if fix.is_open else None
+            )
+        obligation.landing_due_at, obligation.landed_at = None, None
+        follow_landing(obligation, fix, now, announce=not became_met)
         if became_met:
             announce_fix(obligation, fix, now)
+            if fix.landed_at:
+                announce_landed(obligation, fix, now)
         return became_met
     if obligation.state == ObligationState.MET:
         # The item that met it was closed as won't do, lost its link or owner: the clock is back.
         obligation.met_by, obligation.met_at = None, None
+        obligation.landed_at, obligation.landing_due_at = None, None
         if now >= obligation.deadline:
             obligation.state, obligation.breached_at = (
                 ObligationState.BREACHED,
@@ -188,6 +260,23 @@ def evaluate_obligation(
         obligation.next_check_at = first_check(obligation)
         obligation.save()
     return False
+
+
+def follow_landing(obligation: FixObligation, fix: ActionItem, now: datetime, announce: bool = True) -> None:
+    """Keep a committed obligation's landing date, landing moment and next check in step with its item."""
+    from actions.reminders import announce_landed
+
+    due = start_of_day_after(fix.due_on) if fix.due_on else None
+    landed_now = fix.landed_at is not None and obligation.landed_at is None
+    if (due, fix.landed_at) == (obligation.landing_due_at, obligation.landed_at) and obligation.next_check_at:
+        return
+    if (due, fix.landed_at) == (obligation.landing_due_at, obligation.landed_at) and fix.landed_at:
+        return
+    obligation.landing_due_at, obligation.landed_at = due, fix.landed_at
+    obligation.next_check_at = None if fix.landed_at else landing_next_check(obligation, now)
+    obligation.save()
+    if landed_now and announce:
+        announce_landed(obligation, fix, now)
 
 
 def refresh_for_incident(incident_id: int | None, now: datetime | None = None) -> FixObligation | None:
@@ -238,3 +327,16 @@ def escalation_recipients(incident: Incident) -> list[User]:
 
 def incident_url(incident: Incident) -> str:
     return reverse("incident_detail", args=[incident.pk])
+
+
+def moving_mitigation_needs_a_reason(incident: Incident) -> str | None:
+    """Once the systemic-fix deadline has passed, moving the mitigation time must say why (it moves the clock)."""
+    obligation = FixObligation.objects.filter(incident_id=incident.pk).first()
+    if obligation is None or obligation.state == ObligationState.CANCELLED:
+        return None
+    if obligation.first_breached_at or obligation.display_state() == ObligationState.BREACHED:
+        return (
+            f"The systemic fix's {settings.SYSTEMIC_FIX_HOURS}-hour deadline has already passed. Say why the "
+            "mitigation time changes: the reason shows in the history, and the breach stays in the figures."
+        )
+    return None

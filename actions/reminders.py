@@ -35,6 +35,9 @@ from actions.obligations import (
     escalation_recipients,
     evaluate_obligation,
     event_due,
+    landing_due,
+    landing_event_due,
+    landing_next_check,
     next_check_after,
     responders_and_facilitator,
     sync_obligation,
@@ -131,15 +134,72 @@ def obligation_message(obligation: FixObligation, event: ObligationEvent, now: d
     return title, body
 
 
+def landing_message(obligation: FixObligation, event: ObligationEvent, now: datetime) -> tuple[str, str]:
+    """A committed fix that has not landed: says "committed", never "landed"."""
+    incident, item = obligation.incident, obligation.met_by
+    name = f"“{incident.title}”"
+    due = landing_due(obligation)
+    change = f"“{item.title}” ({item.change_url})"
+    if event.kind == NotificationKind.FIX_LANDING_DUE:
+        title = f"The systemic fix for {name} is committed, not landed yet: due to land by {date_in_words(due)}"
+        body = (
+            f"{change} was committed on {date_in_words(obligation.met_at)}. It lands when the change is merged "
+            "(the forge tells us) or its owner marks it done with the evidence. Until then we keep reminding, "
+            "even after the incident is closed."
+        )
+    else:
+        late = hours_in_words(now - due) if now - due < timedelta(days=2) else f"{(now - due).days} days"
+        title = f"The systemic fix for {name} is committed but has not landed, {late} after its landing date"
+        body = (
+            f"{change} was due to land by {date_in_words(due)}. The managers of the teams involved hear about "
+            "it now: please help the owner find the time, or move the due date on the item if the plan changed."
+        )
+    return title, body
+
+
+def date_in_words(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%a %-d %b %Y} ({timezone.get_current_timezone_name()})"
+
+
 def announce_fix(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
-    """Tell the responders the obligation is met (once), naming the change, not the person."""
-    if not record_reminder(f"obligation:{obligation.pk}:met", now, obligation=obligation):
+    """Tell the responders a fix is committed (once per item), naming the change, not the person."""
+    if not record_reminder(f"obligation:{obligation.pk}:committed-{item.pk}", now, obligation=obligation):
+        return
+    incident = obligation.incident
+    title = f"The systemic fix for “{incident.title}” is committed: “{item.title}”"
+    due = f" It is due to land by {item.due_on:%a %-d %b %Y}." if item.due_on else ""
+    body = (
+        f"A {item.get_kind_display().lower()} change is linked to the incident and has an owner.{due} "
+        "It has not landed yet: we remind until the change is merged or shipped."
+    )
+    people = responders_and_facilitator(incident)
+    notify_many(people, NotificationKind.FIX_MET, title, body, _incident_url(incident), incident, email=False, now=now)
+
+
+def announce_landed(obligation: FixObligation, item: ActionItem, now: datetime) -> None:
+    """Tell the owner and the responders the committed fix landed (once per item), and how we know."""
+    if not record_reminder(f"obligation:{obligation.pk}:landed-{item.pk}", now, obligation=obligation):
         return
     incident = obligation.incident
     title = f"The systemic fix for “{incident.title}” landed: “{item.title}”"
-    body = f"A {item.get_kind_display().lower()} change is linked to the incident. Thank you for following through."
-    people = responders_and_facilitator(incident)
-    notify_many(people, NotificationKind.FIX_MET, title, body, _incident_url(incident), incident, email=False, now=now)
+    how = item.get_landed_via_display() if item.landed_via else "Marked done"
+    body = (
+        f"Landed {date_in_words(item.landed_at)}: {how}"
+        f"{f' ({item.landing_evidence_url})' if item.landing_evidence_url else ''}. Reminders for it stop. "
+        "If the same weakness comes back in a later incident, we will ask whether this fix held."
+    )
+    people = fix_followers(obligation)
+    notify_many(people, NotificationKind.FIX_LANDED, title, body, _incident_url(incident), incident, now=now)
+
+
+def fix_followers(obligation: FixObligation) -> list[User]:
+    """A committed fix's owner and the incident's responders (and facilitator)."""
+    people = {person.pk: person for person in responders_and_facilitator(obligation.incident)}
+    owner = obligation.met_by.owner if obligation.met_by_id else None
+    if owner is not None and owner.is_active:
+        people.setdefault(owner.pk, owner)
+    return sorted(people.values(), key=lambda person: person.pk)
 
 
 # --- obligations ------------------------------------------------------------------------------------
@@ -163,19 +223,30 @@ def process_obligation(
         obligation.save(update_fields=["state", "cancelled_at", "next_check_at", "updated_at"])
         return 0
     evaluate_obligation(obligation, now, candidates=candidates)
-    if obligation.state == ObligationState.MET:
+    if obligation.state == ObligationState.MET and not obligation.awaits_landing:
         return 0
     if now >= obligation.deadline and obligation.state == ObligationState.PENDING:
         obligation.state, obligation.breached_at = ObligationState.BREACHED, obligation.deadline
+        obligation.breach_count += 1
+        obligation.first_breached_at = obligation.first_breached_at or obligation.deadline
     if sent_keys is None:
         sent_keys = sent_obligation_keys([obligation.pk]).get(obligation.pk, set())
-    event = event_due(obligation, now, sent_keys)
+    committed = obligation.state == ObligationState.MET
+    event = landing_event_due(obligation, now, sent_keys) if committed else event_due(obligation, now, sent_keys)
     sent = 0
     if event and record_reminder(f"obligation:{obligation.pk}:{event.key}", now, obligation=obligation):
-        title, body = obligation_message(obligation, event, now)
+        if committed:
+            title, body = landing_message(obligation, event, now)
+        else:
+            title, body = obligation_message(obligation, event, now)
         url = _incident_url(incident)
         if event.kind == NotificationKind.FIX_ESCALATION:
             people = escalation_recipients(incident)
+        elif event.kind == NotificationKind.FIX_LANDING_OVERDUE:
+            followers = {person.pk: person for person in fix_followers(obligation)}
+            people = sorted({**followers, **{p.pk: p for p in escalation_recipients(incident)}}.values(), key=pk_of)
+        elif committed:
+            people = fix_followers(obligation)
         else:
             people = responders_and_facilitator(incident)
         if incident.restricted:
@@ -189,10 +260,14 @@ def process_obligation(
             teams = [incident.team, *incident.involved_teams.all()]
             notify_team_chats(teams, title, url, now=now, hooks=context.hooks)
         sent = 1
-    obligation.next_check_at = next_check_after(obligation, now)
+    obligation.next_check_at = landing_next_check(obligation, now) if committed else next_check_after(obligation, now)
     obligation.attempts, obligation.last_error = 0, ""
     obligation.save()
     return sent
+
+
+def pk_of(person: User) -> int:
+    return person.pk
 
 
 def sent_obligation_keys(obligation_ids: list[int]) -> dict[int, set[str]]:
@@ -210,8 +285,11 @@ def process_due_obligations(now: datetime, report: SweepReport, context: SweepCo
         with transaction.atomic():
             batch = list(
                 FixObligation.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(state__in=[ObligationState.PENDING, ObligationState.BREACHED], next_check_at__lte=now)
-                .select_related("incident__team", "incident__facilitator", "met_by")
+                .filter(
+                    state__in=[ObligationState.PENDING, ObligationState.BREACHED, ObligationState.MET],
+                    next_check_at__lte=now,
+                )
+                .select_related("incident__team", "incident__facilitator", "met_by__owner")
                 .prefetch_related("incident__responders", "incident__involved_teams")
                 .order_by("next_check_at", "pk")[:batch_size]
             )
@@ -289,10 +367,20 @@ def process_overdue_items(now: datetime, report: SweepReport, context: SweepCont
                 .select_related("owner", "incident")
                 .order_by("next_reminder_at", "pk")[:batch_size]
             )
+            # A committed systemic fix past its due date gets the landing escalation instead (owner included).
+            followed = (
+                set(
+                    FixObligation.objects.filter(
+                        met_by_id__in=[item.pk for item in batch], state=ObligationState.MET, landed_at=None
+                    ).values_list("met_by_id", flat=True)
+                )
+                if batch
+                else set()
+            )
             for item in batch:
                 # An item of a deleted incident waits, unreminded, in case an admin restores the incident.
                 incident_deleted = item.incident_id is not None and item.incident.deleted_at is not None
-                if item.owner_id and item.owner.is_active and not incident_deleted:
+                if item.owner_id and item.owner.is_active and not incident_deleted and item.pk not in followed:
                     key = f"item:{item.pk}:overdue:{today.isoformat()}"
                     if record_reminder(key, now, action_item=item, recipient_id=item.owner_id):
                         title, body = overdue_message(item, today)
@@ -416,8 +504,8 @@ def check_obligation(pk: int, now: datetime | None = None) -> int:
         obligation = (
             FixObligation.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=pk)
-            .filter(Q(state__in=[ObligationState.PENDING, ObligationState.BREACHED]))
-            .select_related("incident__team", "incident__facilitator", "met_by")
+            .filter(Q(state__in=[ObligationState.PENDING, ObligationState.BREACHED, ObligationState.MET]))
+            .select_related("incident__team", "incident__facilitator", "met_by__owner")
             .first()
         )
         if obligation is None or obligation.next_check_at is None or obligation.next_check_at > now:

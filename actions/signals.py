@@ -14,9 +14,11 @@ from django.urls import NoReverseMatch, reverse
 from actions.models import ActionItem, FixObligation, NotificationKind
 from actions.notify import enqueue_after_commit, notify
 from actions.obligations import refresh_for_incident, sync_obligation
+from actions.recurrence import flag_recurrences
 from incidents.models import Incident
 from incidents.signals import near_miss_thanked
 from postmortems import live
+from postmortems.models import ContributingFactor
 
 log = logging.getLogger(__name__)
 
@@ -69,3 +71,11 @@ def deliver_thanks(sender, near_miss, thanked_by=None, **kwargs) -> None:
         url,
         email=False,
     )
+
+
+@receiver(post_save, sender=ContributingFactor, dispatch_uid="actions_factor_saved")
+def factor_saved(sender, instance: ContributingFactor, raw: bool = False, **kwargs) -> None:
+    """A factor that names a weakness an earlier landed fix addressed puts that fix in question."""
+    if raw:
+        return
+    flag_recurrences(instance)

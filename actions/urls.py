@@ -1,6 +1,6 @@
 from django.urls import path
 
-from actions.views import items, notifications, panels
+from actions.views import forge, items, notifications, panels, recurrence
 
 urlpatterns = [
     path("actions/", items.action_list, name="action_list"),
@@ -17,5 +17,8 @@ urlpatterns = [
     path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
     path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
     path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
+    path("hooks/github/<str:organisation>/", forge.github_hook, name="github_hook"),
+    path("hooks/gitlab/<str:organisation>/", forge.gitlab_hook, name="gitlab_hook"),
+    path("recurrences/<int:pk>/decide/", recurrence.decide, name="recurrence_decide"),
     path("teams/<slug:slug>/chat-hook/", notifications.team_chat_hook, name="team_chat_hook"),
 ]

@@ -5,6 +5,7 @@ Each helper returns a sensible default when the variable is unset and raises
 typo in a deployment fails at start-up instead of silently changing behaviour.
 """
 
+import json
 import os
 from urllib.parse import unquote, urlsplit
 
@@ -42,6 +43,22 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json(name: str, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be JSON ({exc})") from None
+
+
+def origin_of(url: str) -> str:
+    """``https://login.example.com`` from any address there."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def database_from_url(url: str) -> dict:

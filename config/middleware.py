@@ -72,15 +72,13 @@ class SettledPolicyCSPMiddleware(CSPMiddleware):
             or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
         ):
             return super().process_response(request, response)
-        if self._settled is None:
-            self._settled = self.build_settled_policy(request, response)
-        excluded = (settings.CONTENT_SECURITY_POLICY or {}).get("EXCLUDE_URL_PREFIXES") or ()
-        if (
-            self._settled
-            and "Content-Security-Policy" not in response
-            and not request.path_info.startswith(tuple(excluded))
-        ):
-            response["Content-Security-Policy"] = self._settled
+        policy = settings.CONTENT_SECURITY_POLICY
+        if self._settled is None or self._settled[0] is not policy:  # built again if the settings change
+            self._settled = (policy, self.build_settled_policy(request, response))
+        excluded = (policy or {}).get("EXCLUDE_URL_PREFIXES") or ()
+        header = self._settled[1]
+        if header and "Content-Security-Policy" not in response and not request.path_info.startswith(tuple(excluded)):
+            response["Content-Security-Policy"] = header
         return response
 
     def build_settled_policy(self, request, response) -> str:

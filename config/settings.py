@@ -12,7 +12,7 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str
+from config.env import database_from_url, env_bool, env_int, env_json, env_list, env_str, origin_of
 from config.logging import formatter_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,12 +50,17 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "accounts",
+    "sso",
     "audit",
     "incidents",
     "postmortems",
     "actions",
     "dashboard",
     "fragments",
+    "alerts",
+    "slackapp",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +195,27 @@ SYSTEMIC_FIX_HOURS = env_int("SYSTEMIC_FIX_HOURS", 48)
 SYSTEMIC_FIX_REMINDER_HOURS = [int(h) for h in env_list("SYSTEMIC_FIX_REMINDER_HOURS", ["24", "4"])]
 # After the deadline: the escalation, then a reminder every this many hours until the fix lands.
 SYSTEMIC_FIX_REPEAT_HOURS = env_int("SYSTEMIC_FIX_REPEAT_HOURS", 24)
+# After commitment the fix must land by its item's due date; an item without one gets this many days.
+FIX_LANDING_DAYS = env_int("FIX_LANDING_DAYS", 14)
+# Until it lands: a reminder to its owner and the responders every this many hours, then, once the
+# landing date has passed, an escalation to the teams' managers repeated every this many hours.
+FIX_LANDING_REMINDER_HOURS = env_int("FIX_LANDING_REMINDER_HOURS", 72)
+FIX_LANDING_OVERDUE_REPEAT_HOURS = env_int("FIX_LANDING_OVERDUE_REPEAT_HOURS", 24)
+# A landed fix counts as held once this many days pass with no recurrence left undecided.
+FIX_HELD_AFTER_DAYS = env_int("FIX_HELD_AFTER_DAYS", 90)
+# How often the incident page asks whether its systemic fix changed state (seconds).
+OBLIGATION_POLL_SECONDS = env_int("OBLIGATION_POLL_SECONDS", 20)
+# Forge web hooks: "github:acme=secret,gitlab:platform=token" (forge:organisation=secret), before the admin's.
+FORGE_WEBHOOK_SECRETS: dict[tuple[str, str], str] = {}
+for _entry in env_list("FORGE_WEBHOOK_SECRETS", []):
+    _where, _sep, _secret = _entry.partition("=")
+    _forge, _colon, _org = _where.partition(":")
+    if not (_sep and _colon and _secret and _org) or _forge not in {"github", "gitlab"}:
+        raise ImproperlyConfigured(
+            "FORGE_WEBHOOK_SECRETS must be comma-separated forge:organisation=secret entries (forge github or gitlab)."
+        )
+    FORGE_WEBHOOK_SECRETS[(_forge, _org.lower())] = _secret
+FORGE_WEBHOOK_MAX_BYTES = env_int("FORGE_WEBHOOK_MAX_BYTES", 1_000_000)
 ACTIONS_DIGEST_WEEKDAY = env_int("ACTIONS_DIGEST_WEEKDAY", 0)  # Monday
 ACTIONS_DIGEST_HOUR = env_int("ACTIONS_DIGEST_HOUR", 8)  # in TIME_ZONE
 ACTIONS_SWEEP_SECONDS = env_int("ACTIONS_SWEEP_SECONDS", 60)
@@ -229,6 +255,55 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on through the organisation's OpenID Connect provider (sso/), on when OIDC_CLIENT_ID is set.
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_OP_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT")
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO") or "RS256"
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES") or "openid email profile"
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME") or "single sign-on"
+OIDC_GROUPS_CLAIM = env_str("OIDC_GROUPS_CLAIM") or "groups"
+OIDC_GROUP_MAP = env_json("OIDC_GROUP_MAP", {})
+OIDC_STORE_ID_TOKEN = True  # as the hint for signing out at the provider too
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATE_CLASS = "sso.views.StartSignIn"
+OIDC_CALLBACK_CLASS = "sso.views.FinishSignIn"
+if OIDC_RP_CLIENT_ID:
+    _missing = [
+        name
+        for name, value in {
+            "OIDC_ISSUER": OIDC_OP_ISSUER,
+            "OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+            "OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+            "OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+            "OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+        }.items()
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"Single sign-on (OIDC_CLIENT_ID is set) also needs {', '.join(_missing)}.")
+_roles = {"engineer", "facilitator", "manager", "admin"}
+if not isinstance(OIDC_GROUP_MAP, dict) or any(
+    not isinstance(teams, dict) or set(map(str, teams.values())) - _roles for teams in OIDC_GROUP_MAP.values()
+):
+    raise ImproperlyConfigured(
+        'OIDC_GROUP_MAP must look like {"group": {"team-slug": "engineer"}}, with roles among '
+        + ", ".join(sorted(_roles))
+    )
+# PASSWORD_SIGN_IN=false leaves single sign-on as the only way in (the admin's sign-in too).
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+if not PASSWORD_SIGN_IN and not OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN=false needs single sign-on set up (OIDC_CLIENT_ID and the rest).")
+AUTHENTICATION_BACKENDS = ["sso.backends.OrganisationOIDCBackend"] if OIDC_RP_CLIENT_ID else []
+if PASSWORD_SIGN_IN:
+    AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
+
 # A sign-in ends after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_TIMEOUT after it began
 # (accounts.middleware.SessionTimeoutMiddleware); the cookie never outlives the absolute limit.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 4)
@@ -251,6 +326,34 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# --- Alert intake (alerts/) --------------------------------------------------------------
+ALERT_BODY_MAX_BYTES = env_int("ALERT_BODY_MAX_BYTES", 1024 * 1024)
+# How old a generic web hook's signature may be (seconds) before it counts as replayed.
+ALERT_SIGNATURE_TOLERANCE = env_int("ALERT_SIGNATURE_TOLERANCE", 300)
+# How long a delivery's key is kept to recognise a retry or a duplicate.
+ALERT_KEEP_DELIVERIES_DAYS = env_int("ALERT_KEEP_DELIVERIES_DAYS", 30)
+CELERY_BEAT_SCHEDULE["alerts-forget-old-deliveries"] = {
+    "task": "alerts.tasks.forget_old_deliveries",
+    "schedule": timedelta(hours=24),
+}
+# Words monitoring systems use for severity (Prometheus' "severity" label, PagerDuty's priority and urgency).
+ALERT_SEVERITY_MAP = {
+    "critical": "sev1", "p1": "sev1", "page": "sev2", "high": "sev2", "error": "sev2", "major": "sev2", "p2": "sev2",
+    "warning": "sev3", "minor": "sev3", "low": "sev3", "p3": "sev3", "info": "sev4", "p4": "sev4", "p5": "sev4",
+} | env_json("ALERT_SEVERITY_MAP", {})  # fmt: skip
+
+# --- The Slack app (slackapp/) -----------------------------------------------------------
+SLACK_SIGNING_SECRET = env_str("SLACK_SIGNING_SECRET")
+SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")
+SLACK_API_URL = env_str("SLACK_API_URL", "https://slack.com/api/")
+SLACK_TIMEOUT = env_int("SLACK_TIMEOUT", 5)
+SLACK_BODY_MAX_BYTES = env_int("SLACK_BODY_MAX_BYTES", 256 * 1024)
+# Post each new (not restricted) incident to its team's chat web hook.
+SLACK_ANNOUNCE_INCIDENTS = env_bool("SLACK_ANNOUNCE_INCIDENTS", True)
+
+# The API's lists (api/): a page as long as the pages' own lists.
+NINJA_PAGINATION_PER_PAGE = 25
 
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "static/"
@@ -299,6 +402,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if OIDC_OP_LOGOUT_ENDPOINT:
+    # Signing out (a form) ends with a redirect to the provider's end-session page, which form-action governs.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(origin_of(OIDC_OP_LOGOUT_ENDPOINT))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

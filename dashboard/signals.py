@@ -18,7 +18,7 @@ def _m2m_changed(sender, action, **kwargs) -> None:
 
 def summarised_models() -> list:
     from accounts.models import Membership
-    from actions.models import ActionItem, FixObligation
+    from actions.models import ActionItem, FixObligation, RecurrenceFlag
     from incidents.models import Incident, NearMiss
     from postmortems.models import ContributingFactor, FlagDismissal, Perspective, Review, ReviewFeedback
 
@@ -32,6 +32,7 @@ def summarised_models() -> list:
         NearMiss,
         ActionItem,
         FixObligation,
+        RecurrenceFlag,
         Review,
         Perspective,
         ContributingFactor,

@@ -13,6 +13,7 @@ from django_htmx.middleware import HtmxDetails
 from accounts.models import Team
 from dashboard import panels
 from dashboard.figures import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
+from dashboard.follow_through import follow_through_figures
 from dashboard.forms import PERIODS, DashboardFilterForm
 from incidents.models import Severity
 
@@ -46,6 +47,7 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
             "data": data,
             "fresh": fresh,
             "view": panels.build(data, filters),
+            "follow_through": follow_through_figures(request.user, filters),
             "is_empty": not (
                 data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
             ),

@@ -19,7 +19,8 @@ class IncidentsConfig(AppConfig):
         track(
             Incident,
             fields=["title", "summary", "severity", "status", "disposition", "team", "facilitator"]
-            + ["customer_impact", "restricted", "impact_started_at", "detected_at", "mitigated_at", "resolved_at"],
+            + ["customer_impact", "restricted", "impact_started_at", "detected_at", "mitigated_at", "resolved_at"]
+            + ["mitigation_change_reason"],
             m2m=["involved_teams", "services", "responders"],
             access=lambda user, pk: get_incident_for_user(user, pk).incident,
         )

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Team, User
+from incidents.guards import why_moving_mitigation_needs_a_reason
 from incidents.models import (
     SEVERITY_MEANINGS,
     EntryKind,
@@ -102,6 +103,7 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
             "impact_started_at",
             "detected_at",
             "mitigated_at",
+            "mitigation_change_reason",
             "resolved_at",
             "team",
             "involved_teams",
@@ -123,6 +125,7 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
             "responders": forms.SelectMultiple(attrs={"size": 8}),
             "summary": forms.Textarea(attrs={"rows": 8}),
             "customer_impact": forms.Textarea(attrs={"rows": 3}),
+            "mitigation_change_reason": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
             "impact_started_at": "Impact started",
@@ -153,9 +156,12 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
         for name in TIME_FIELDS:
             self.fields[name].help_text = zone_help()
         self.fields["status"].choices = Status.choices
+        # Each change of the mitigation time gives its own reason; the earlier ones stay in the history.
+        self.initial["mitigation_change_reason"] = ""
 
     def clean(self):
         cleaned = super().clean()
+        self.clean_mitigation_change()
         # Time to mitigate is one of the numbers that matter: a status past "investigating" needs its time.
         if cleaned.get("disposition"):
             return cleaned
@@ -170,6 +176,17 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
                 label = self.fields[name].label.lower()
                 self.add_error(name, f"The status is “{Status(status).label.lower()}”: add when it was {label}.")
         return cleaned
+
+    def clean_mitigation_change(self) -> None:
+        reason = (self.cleaned_data.get("mitigation_change_reason") or "").strip()
+        moved = "mitigated_at" in self.changed_data and self.instance.pk and self.instance.mitigated_at
+        if not moved:
+            self.cleaned_data["mitigation_change_reason"] = self.instance.mitigation_change_reason
+            return
+        needs = why_moving_mitigation_needs_a_reason(self.instance)
+        if needs and not reason:
+            self.add_error("mitigation_change_reason", needs)
+        self.cleaned_data["mitigation_change_reason"] = reason
 
 
 def https_urls(model_field, **kwargs):

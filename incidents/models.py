@@ -124,6 +124,11 @@ class Incident(SoftDeletable):
     impact_started_at = models.DateTimeField("impact started")
     detected_at = models.DateTimeField("detected", null=True, blank=True)
     mitigated_at = models.DateTimeField("mitigated", null=True, blank=True)
+    mitigation_change_reason = models.TextField(
+        "why the mitigation time changed",
+        blank=True,
+        help_text="Needed when a deadline that runs from mitigation has already passed; it shows in the history.",
+    )
     resolved_at = models.DateTimeField("resolved", null=True, blank=True)
     related = models.ManyToManyField(
         "self", through="IncidentLink", symmetrical=False, blank=True, related_name="related_from"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation
+from actions.recurrence import flags_for_review, may_decide
 from actions.services import tell_new_owner
 from actions.views import HtmxHttpRequest
 from incidents.access import get_incident_for_user
@@ -16,17 +17,26 @@ from postmortems.access import get_review_for_user
 
 
 def obligation_status(incident) -> dict:
-    """Countdown, met (when, by which item) or breached (since when): what the status partial shows."""
-    obligation = FixObligation.objects.filter(incident=incident).select_related("met_by").first()
+    """Owed (countdown or breached since when), committed, landed, held or did not hold: what the status shows."""
+    obligation = (
+        FixObligation.objects.filter(incident=incident)
+        .select_related("met_by__owner")
+        .prefetch_related("met_by__recurrence_flags")
+        .first()
+    )
     now = timezone.now()
     return {
         "incident": incident,
         "obligation": obligation,
         "state": obligation.display_state(now) if obligation else None,
+        "stage": obligation.stage(now) if obligation else None,
+        "landing_overdue": obligation.landing_overdue(now) if obligation else False,
+        "poll_seconds": settings.OBLIGATION_POLL_SECONDS,
         "time_left": obligation.time_left(now) if obligation else None,
         "late_by": obligation.met_at - obligation.deadline if obligation and obligation.met_at else None,
         "overdue_by": now - obligation.breached_since() if obligation else None,
         "fix_hours": settings.SYSTEMIC_FIX_HOURS,
+        "held_days": settings.FIX_HELD_AFTER_DAYS,
         "now": now,
     }
 
@@ -42,6 +52,7 @@ def obligation_context(incident, user, can_edit: bool, form=None) -> dict:
         form.fields.pop("addresses", None)
     return {
         **obligation_status(incident),
+        "with_items": True,
         "items": items,
         "review": review,
         "can_edit": can_edit,
@@ -73,6 +84,9 @@ def review_items_context(review, user, can_edit: bool, form=None) -> dict:
     }
     if review.incident_id:
         context.update(obligation_status(review.incident))
+    context["flags"] = flags_for_review(review)
+    for flag in context["flags"]:
+        flag.can_decide = may_decide(user, flag)
     return context
 
 
@@ -100,6 +114,10 @@ def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
                 return render(request, "actions/new.html", context, status=status)
     context = obligation_context(incident, request.user, access.can_edit, form)
     part = "status" if request.method == "GET" and request.GET.get("part") == "status" else "panel"
+    # The incident page's poll also refreshes the item list (a landed fix is done), out of band.
+    context["with_items"] = context["oob"] = part == "status" and request.GET.get("items") == "1"
+    if part == "panel":
+        context["with_items"] = True
     return render(request, f"actions/panel.html#{part}", context, status=status)
 
 

@@ -6,10 +6,10 @@ who see exactly the same incidents (a *visibility class*): admins see everything
 people see the unrestricted incidents, and only the responders and facilitators of
 restricted incidents get a cache entry of their own.
 
-One module per reason to change: ``common`` (filters, percentiles), ``follow_through`` (action
+One module per reason to change: ``common`` (filters, percentiles), ``action_items`` (action
 items, the 48-hour obligation), ``response`` (time to detect and mitigate), ``factors`` (contributing
 factors, recurrences after a fix), ``learning`` (near misses, review quality) and ``store`` (keeping
-and refreshing them).
+and refreshing them). The follow-through after the 48 hours lives in ``dashboard.follow_through``.
 
 Nothing here groups by a person: the units are teams, kinds, categories, months and weeks.
 """

@@ -6,9 +6,9 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.db.models import Q
 
+from dashboard.figures.action_items import action_item_figures, obligation_figures
 from dashboard.figures.common import CACHE_SECONDS, Filters
 from dashboard.figures.factors import factor_figures, recurrences_after_fix
-from dashboard.figures.follow_through import action_item_figures, obligation_figures
 from dashboard.figures.learning import near_miss_figures, review_quality
 from dashboard.figures.response import response_times
 from dashboard.freshness import data_version

@@ -1,4 +1,8 @@
 import datetime as dt
+import hashlib
+import hmac
+import json
+import uuid
 
 import factory
 from django.utils import timezone
@@ -60,3 +64,46 @@ def mitigated_incident(team, responders=(), facilitator=None, mitigated_at=None,
 
 def obligation_of(incident) -> FixObligation:
     return FixObligation.objects.get(incident=incident)
+
+
+def merged_pull_request(url: str, merged_at: dt.datetime, action: str = "closed", merged: bool = True) -> dict:
+    """The parts of GitHub's ``pull_request`` event payload the web hook reads (and a few it does not)."""
+    return {
+        "action": action,
+        "number": int(url.rstrip("/").rsplit("/", 1)[1]),
+        "pull_request": {
+            "html_url": url,
+            "title": "Canary the gateway deploy",
+            "state": "closed",
+            "merged": merged,
+            "merged_at": merged_at.isoformat().replace("+00:00", "Z") if merged else None,
+        },
+        "repository": {"full_name": "acme/payments"},
+    }
+
+
+def github_delivery(secret: str, payload: dict, delivery: str | None = None, event: str = "pull_request"):
+    """A body and the headers GitHub sends with it, signed with ``secret`` the way GitHub signs (HMAC-SHA256)."""
+    body = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    headers = {
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+        "X-Hub-Signature-256": signature,
+        "Content-Type": "application/json",
+    }
+    return body, headers
+
+
+def merged_merge_request(url: str, merged_at: dt.datetime) -> dict:
+    """The parts of GitLab's merge request event payload the web hook reads."""
+    return {
+        "object_kind": "merge_request",
+        "event_type": "merge_request",
+        "object_attributes": {
+            "url": url,
+            "action": "merge",
+            "state": "merged",
+            "updated_at": merged_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        },
+    }

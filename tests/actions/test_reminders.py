@@ -151,7 +151,7 @@ def test_missed_moments_are_superseded_not_sent_late(incident, t0):
     assert "due in 3 hours" in inbox(NotificationKind.FIX_DUE_SOON)[0].title
 
 
-def test_a_qualifying_action_item_meets_the_obligation_and_stops_reminders(incident, t0, engineer, teammate):
+def test_a_qualifying_action_item_commits_the_fix_and_stops_the_48_hour_reminders(incident, t0, engineer, teammate):
     with time_machine.travel(t0 + 5 * HOUR, tick=False):
         item = ActionItemFactory(incident=incident, owner=teammate, kind=ActionKind.OBSERVABILITY)
     obligation = obligation_of(incident)
@@ -159,8 +159,10 @@ def test_a_qualifying_action_item_meets_the_obligation_and_stops_reminders(incid
     assert obligation.met_by == item
     assert obligation.met_at == t0 + 5 * HOUR
     assert obligation.met_on_time
-    landed = inbox(NotificationKind.FIX_MET, engineer)
-    assert landed and landed[0].title == f"The systemic fix for “{incident.title}” landed: “{item.title}”"
+    committed = inbox(NotificationKind.FIX_MET, engineer)
+    assert committed and committed[0].title == f"The systemic fix for “{incident.title}” is committed: “{item.title}”"
+    assert "has not landed yet" in committed[0].body
+    assert not inbox(NotificationKind.FIX_LANDED), "nothing was merged: never “landed” early"
     for moment in (t0 + 24 * HOUR, t0 + 44 * HOUR, t0 + 48 * HOUR, t0 + 72 * HOUR):
         sweep_at(moment)
     assert not Notification.objects.filter(

@@ -222,7 +222,8 @@ def test_quick_add_on_the_panel_turns_the_obligation_to_met(client, incident, en
         **HTMX,
     )
     assert response.status_code == 200
-    assert "Met" in response.text and "Alert when error rate doubles" in response.text
+    assert "Committed, not landed" in response.text and "Alert when error rate doubles" in response.text
+    assert "Landed" not in response.text, "nothing was merged yet"
     assert 'id="fix-obligation"' in response.text
 
 
@@ -369,7 +370,9 @@ def test_review_section_lists_items_and_adds_one_addressing_factors(client, inci
     item = ActionItem.objects.get()
     assert (item.review, item.incident, list(item.addresses.all())) == (review, incident, [factor])
     assert "Lock deploys during migrations" in response.text
-    assert "state-met" in response.text, "the section's obligation status turns to met in the same swap"
+    assert "Committed, not landed" in response.text, (
+        "the section's obligation status turns to committed in the same swap"
+    )
     review.refresh_from_db()
     assert review.change_counter >= 1, "the live meeting notices"
     assert obligation_of(incident).state == ObligationState.MET

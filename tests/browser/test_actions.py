@@ -50,7 +50,7 @@ def test_a_responder_adds_a_fix_and_the_obligation_turns_to_met_without_a_reload
     panel.get_by_role("button", name="Add action item").click()
 
     panel = page.locator("#fix-obligation")
-    expect(panel.locator(".badge.state-met")).to_have_text("Met")
+    expect(panel.locator("#obligation-status .badge")).to_have_text("Committed, not landed")
     expect(
         panel.get_by_role("link", name="Canary the gateway deploy and roll back on checkout errors").first
     ).to_be_visible()

@@ -7,17 +7,23 @@ and every refused request (and every GET) is checked to have changed nothing.
 """
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.models import Membership
-from actions.models import ActionItem, Notification, NotificationKind, TeamChatHook
+from actions.models import ActionItem, FixObligation, Notification, NotificationKind, RecurrenceFlag, TeamChatHook
+from alerts.models import AlertSource, SourceKind
+from api.models import PersonalAccessToken
+from api.tokens import create_token
 from audit.models import AuditEvent
 from incidents.models import Incident, IncidentLink, NearMiss, NearMissThanks, TimelineEntry
 from postmortems.models import ContributingFactor, ImprovementOpportunity, Perspective, Review, ReviewStatus
@@ -38,6 +44,8 @@ RECIPIENT = "recipient"  # the notification's recipient only (others get 404: it
 PUBLIC = "public"  # no sign-in needed
 NOT_ALLOWED = 405
 REFUSED_ALWAYS = 403  # the object is in a state where nobody may do this (e.g. exporting a draft)
+NOT_SET_UP = "not set up"  # a page of an optional feature that is off here (404 for everyone)
+OWN_SECRET = "own secret"  # a web hook that only its sender's secret opens (401 for everyone here, signed in or not)
 
 OWN, OTHER, RESTRICTED, NONE = "own", "other", "restricted", "none"
 EVERY_TARGET = (OWN, OTHER, RESTRICTED)
@@ -57,10 +65,28 @@ class Row:
     public: bool = False
     query: str = ""
     data: dict = field(default_factory=dict)
+    # An API endpoint: asked with each person's personal access token instead of a session, with the
+    # JSON body ``body(world)`` and ``write`` as the method of the "post" rule; "login" then means 401.
+    api: bool = False
+    write: str = "POST"
+    body: Callable = lambda world, obj: {}
 
 
 def _pk(attr):
     return lambda t: {"pk": getattr(t, attr).pk}
+
+
+def _api_pk(attr, name=None):
+    return lambda t: {name or f"{attr}_id": getattr(t, attr).pk}
+
+
+def _api_incident(world) -> dict:
+    return {"title": "Opened through the API", "severity": "sev3", "team": world.own.team.pk,
+            "impact_started_at": "2026-01-05T10:00:00Z"}  # fmt: skip
+
+
+def _api_entry() -> dict:
+    return {"occurred_at": "2026-01-05T10:00:00Z", "text": "Alerts fired for the checkout queue."}
 
 
 MATRIX: dict[str, Row] = {
@@ -70,6 +96,9 @@ MATRIX: dict[str, Row] = {
     # accounts
     "login": Row(get=PUBLIC, post=PUBLIC, public=True),
     "logout": Row(get=NOT_ALLOWED, post=VIEW, fresh_client=True),
+    # sso: single sign-on is not set up in the tests' settings (tests/sso/ sign in through a real provider).
+    "oidc_authentication_init": Row(get=NOT_SET_UP, post=NOT_SET_UP, public=True),
+    "oidc_authentication_callback": Row(get=NOT_SET_UP, post=NOT_SET_UP, public=True),
     "profile": Row(get=VIEW, post=VIEW),
     "team_list": Row(get=VIEW, post=VIEW),
     "team_detail": Row(get=VIEW, post=VIEW, kwargs=lambda t: {"slug": t.team.slug}, targets=(OWN, OTHER)),
@@ -182,6 +211,81 @@ MATRIX: dict[str, Row] = {
     "notification_settings": Row(get=VIEW, post=VIEW),
     "notification_open": Row(get=NOT_ALLOWED, post=RECIPIENT, kwargs=_pk("notification"), targets=(OWN,)),
     "team_chat_hook": Row(get=MANAGER, post=MANAGER, kwargs=lambda t: {"slug": t.team.slug}, targets=(OWN, OTHER)),
+    "recurrence_decide": Row(
+        get=NOT_ALLOWED,
+        post=FACILITATE,
+        kwargs=_pk("flag"),
+        targets=EVERY_TARGET,
+        data={"decision": "dismiss", "reason": "The later failure came from a path the fix never covered."},
+    ),
+    # Forge web hooks need no sign-in but a secret: with none set up for the organisation, everyone gets 403.
+    "github_hook": Row(get=NOT_ALLOWED, post=REFUSED_ALWAYS, kwargs=lambda t: {"organisation": "acme"}, public=True),
+    "gitlab_hook": Row(get=NOT_ALLOWED, post=REFUSED_ALWAYS, kwargs=lambda t: {"organisation": "acme"}, public=True),
+    # alerts: monitoring systems post with the source's secret (tests/alerts/ send them signed)
+    "alert_hook": Row(get=NOT_ALLOWED, post=OWN_SECRET, public=True, kwargs=lambda t: {"slug": t.alert_source.slug}),
+    # slackapp: not set up in the tests' settings (tests/slackapp/ send signed requests)
+    "slack_command": Row(get=NOT_ALLOWED, post=NOT_SET_UP, public=True),
+    "slack_interaction": Row(get=NOT_ALLOWED, post=NOT_SET_UP, public=True),
+    # api: the tokens page, the description, and every endpoint with the rules of the matching pages
+    "api_tokens": Row(get=VIEW, post=VIEW, data={"name": "matrix", "scope": "read"}),
+    "api_token_revoke": Row(get=NOT_ALLOWED, post=RECIPIENT, kwargs=_pk("token"), targets=(OWN,)),
+    # The API's root only tells the framework where the API lives; it answers 404 to everyone.
+    "api:api-root": Row(get=NOT_SET_UP, post=NOT_ALLOWED, public=True),
+    "api:openapi-json": Row(get=PUBLIC, post=NOT_ALLOWED, public=True),
+    "api:openapi-view": Row(get=PUBLIC, post=NOT_ALLOWED, public=True),
+    "api:incidents": Row(get=VIEW, post=VIEW, api=True, body=lambda w, t: _api_incident(w)),
+    "api:incident": Row(
+        get=VIEW,
+        post=EDIT,
+        api=True,
+        write="PATCH",
+        kwargs=_api_pk("incident"),
+        targets=EVERY_TARGET,
+        body=lambda w, t: {"title": "Renamed through the API"},
+    ),
+    "api:incident_timeline": Row(
+        get=VIEW,
+        post=EDIT,
+        api=True,
+        kwargs=_api_pk("incident"),
+        targets=EVERY_TARGET,
+        body=lambda w, t: _api_entry(),
+    ),
+    "api:incident_obligation": Row(
+        get=VIEW, post=NOT_ALLOWED, api=True, kwargs=_api_pk("incident"), targets=EVERY_TARGET
+    ),
+    "api:near_misses": Row(
+        get=NOT_ALLOWED,
+        post=VIEW,
+        api=True,
+        body=lambda w, t: {
+            "what_almost_happened": "A config push nearly went to every region.",
+            "how_caught": "review",
+        },
+    ),
+    "api:reviews": Row(get=VIEW, post=NOT_ALLOWED, api=True),
+    "api:review": Row(
+        get=VIEW, post=NOT_ALLOWED, api=True, kwargs=_api_pk("review", "review_id"), targets=EVERY_TARGET
+    ),
+    "api:action_items": Row(get=VIEW, post=NOT_ALLOWED, api=True),
+    "api:incident_action_items": Row(
+        get=VIEW,
+        post=EDIT,
+        api=True,
+        kwargs=_api_pk("incident"),
+        targets=EVERY_TARGET,
+        body=lambda w, t: {"title": "Add a canary stage to deploys", "kind": "guardrail"},
+    ),
+    "api:action_item": Row(
+        get=VIEW,
+        post=EDIT,
+        api=True,
+        write="PATCH",
+        kwargs=_api_pk("item", "item_id"),
+        targets=EVERY_TARGET,
+        body=lambda w, t: {"priority": "high"},
+    ),
+    "api:obligations": Row(get=VIEW, post=NOT_ALLOWED, api=True),
     # dashboard
     "dashboard": Row(get=VIEW, post=NOT_ALLOWED),
     "dashboard_export": Row(get=VIEW, post=NOT_ALLOWED, kwargs=lambda t: {"name": "time-to-detect"}),
@@ -199,16 +303,16 @@ def project_url_names() -> set[str]:
     """Every named URL pattern, walking includes; the admin is left to guard itself."""
     names: set[str] = set()
 
-    def walk(patterns, prefix=""):
+    def walk(patterns, prefix="", namespace=""):
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
                 if route.startswith("admin/"):
                     continue
-                walk(pattern.url_patterns, route)
+                walk(pattern.url_patterns, route, f"{pattern.namespace}:" if pattern.namespace else namespace)
             elif isinstance(pattern, URLPattern):
                 assert pattern.name, f"The URL {route!r} has no name, so the matrix cannot list it."
-                names.add(pattern.name)
+                names.add(namespace + pattern.name)
 
     walk(get_resolver().url_patterns)
     return names
@@ -218,11 +322,15 @@ def expected(rule, role: str, target: str, world, public: bool = False) -> objec
     """What ``role`` should get from a URL under ``rule`` on ``target``'s object."""
     if rule == PUBLIC:
         return "ok"
+    if rule == NOT_SET_UP:
+        return 404
+    if rule == OWN_SECRET:
+        return 401
     # Signing in comes first (the middleware), then the method, then the object and the rules.
     if role == "anonymous" and not public:
         return "login"
-    if rule == NOT_ALLOWED:
-        return NOT_ALLOWED
+    if rule in (NOT_ALLOWED, REFUSED_ALWAYS):
+        return rule
     if target == RESTRICTED and role in NOT_RESPONDERS:
         return 404
     if rule == VIEW:
@@ -265,6 +373,8 @@ def _objects_for(team, member, participant, incident_fields=None, responders=(),
     if participant:
         review.participants.add(participant)
         published.participants.add(participant)
+    item = ActionItemFactory(incident=incident, team=team, owner=member)
+    factor = ContributingFactorFactory(review=review)
     return SimpleNamespace(
         team=team,
         member=member,
@@ -273,9 +383,10 @@ def _objects_for(team, member, participant, incident_fields=None, responders=(),
         entry=TimelineEntryFactory(incident=incident),
         review=review,
         published_review=published,
-        factor=ContributingFactorFactory(review=review),
+        factor=factor,
         opportunity=OpportunityFactory(review=review),
-        item=ActionItemFactory(incident=incident, team=team, owner=member),
+        item=item,
+        flag=RecurrenceFlag.objects.create(fix=item, earlier_factor=factor, later_factor=factor),
         near_miss=NearMissFactory(team=team, reporter=member),
     )
 
@@ -299,6 +410,16 @@ def build_world(cast: dict):
         participants={OWN: {"engineer"}, OTHER: {"outsider"}, RESTRICTED: set(), NONE: set()},
         users={role: cast[role] for role in ROLES if role != "anonymous"},
     )
+    world.none.alert_source = AlertSource.objects.create(
+        name="Matrix", slug="matrix", kind=SourceKind.ALERTMANAGER, team=c.payments, secret="matrix-secret"
+    )
+    world.own.token, _ = create_token(c.engineer, name="matrix", scope="read")
+    world.secrets = {role: create_token(user, name="matrix", scope="write")[1] for role, user in world.users.items()}
+    for target in (world.own, world.other, world.restricted):
+        FixObligation.objects.get_or_create(
+            incident=target.incident,
+            defaults={"starts_at": timezone.now(), "deadline": timezone.now() + timedelta(hours=48)},
+        )
     world.own.notification = Notification.objects.create(
         recipient=c.engineer, kind=NotificationKind.THANKS, title="Someone thanked you", url="/notifications/"
     )
@@ -342,6 +463,7 @@ def _snapshot_querysets() -> list:
         Membership.objects.all(),
         Notification.objects.filter(read_at__isnull=True),
         TeamChatHook.objects.all(),
+        PersonalAccessToken.objects.filter(revoked_at__isnull=True),
     ]
 
 
@@ -387,11 +509,31 @@ def _request(client: Client, method: str, url: str, data: dict, before: tuple | 
     return response, before, after
 
 
-def _check(response, want, method: str, url: str, role: str, changed: bool) -> str | None:
+def _api_request(world, role: str, method: str, url: str, body: dict, before: tuple):
+    """One API request with ``role``'s token (none for anonymous), rolled back like the others."""
+    headers = {"Authorization": f"Bearer {world.secrets[role]}"} if role != "anonymous" else {}
+    client = Client()
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(url, headers=headers)
+        else:
+            response = client.generic(method, url, json.dumps(body), content_type="application/json", headers=headers)
+        after = state_snapshot()
+        transaction.set_rollback(True)
+    return response, before, after
+
+
+def _check(response, want, method: str, url: str, role: str, changed: bool, api: bool = False) -> str | None:
     status = response.status_code
     where = f"{method} {url} as {role}: got {status}"
     if status >= 500:
         return f"{where}, a server error"
+    if want == "login" and api:
+        if status != 401:
+            return f"{where}, expected 401 without a token"
+        if changed:
+            return f"{where}, and the database changed"
+        return None
     if want == "login":
         location = response.headers.get("Location", "")
         if status != 302 or not location.startswith(reverse("login")):
@@ -477,15 +619,19 @@ def _problems_with_row(name: str, world, clients: dict[str, Client], baseline: t
     for target in row.targets:
         url = reverse(name, kwargs=row.kwargs(getattr(world, target))) + row.query
         for role in ROLES:
-            for method, rule in (("GET", row.get), ("POST", row.post)):
+            for method, rule in (("GET", row.get), (row.write, row.post)):
                 if not _asked(row, rule, role, target):
                     continue
                 want = expected(rule, role, target, world, row.public)
-                client = _client_for(role, world, clients, fresh=row.fresh_client)
-                # A fresh client has just signed in, which may itself be recorded: measure again.
-                before = None if row.fresh_client else baseline
-                response, before, after = _request(client, method, url, row.data, before=before)
-                problem = _check(response, want, method, f"{url} ({target})", role, before != after)
+                if row.api:
+                    body = row.body(world, getattr(world, target))
+                    response, before, after = _api_request(world, role, method, url, body, baseline)
+                else:
+                    client = _client_for(role, world, clients, fresh=row.fresh_client)
+                    # A fresh client has just signed in, which may itself be recorded: measure again.
+                    before = None if row.fresh_client else baseline
+                    response, before, after = _request(client, method, url, row.data, before=before)
+                problem = _check(response, want, method, f"{url} ({target})", role, before != after, row.api)
                 if problem:
                     problems.append(problem)
     return problems
@@ -524,7 +670,8 @@ def test_every_state_change_needs_the_csrf_token(cast):
     clients: dict[str, Client] = {}
     checked = 0
     for name, row in sorted(MATRIX.items()):
-        if row.post in (NOT_ALLOWED, REFUSED_ALWAYS):
+        # The API takes no cookies, only tokens, so there is no request to forge (tests/api check a session is refused).
+        if row.post in (NOT_ALLOWED, REFUSED_ALWAYS, NOT_SET_UP, OWN_SECRET) or row.api:
             continue
         target = row.targets[0]
         url = reverse(name, kwargs=row.kwargs(getattr(world, target)))
