@@ -70,6 +70,15 @@ def enforce_session_timeouts(request: HttpRequest) -> str | None:
     return None
 
 
+def leave_session_untouched(request: HttpRequest) -> None:
+    """Write nothing about this request to the session store: not even the "last seen" moment.
+
+    For a request that must leave no trace of who made it (an anonymous near miss). The session read
+    at the start of the request stays exactly as stored.
+    """
+    request.session.modified = False
+
+
 @receiver(user_logged_in, dispatch_uid="accounts.sessions.signed_in")
 def _on_signed_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):

@@ -8,16 +8,20 @@ class ActionsConfig(AppConfig):
     def ready(self) -> None:
         from actions import signals, versions  # noqa: F401 - connects the receivers
         from actions.access import get_action_item_for_user
+        from actions.exports import action_items_section
         from actions.models import ActionItem
         from actions.obligations import moving_mitigation_needs_a_reason
-        from actions.remedies import review_without_a_system_change
+        from actions.remedies import action_item_texts, review_without_a_system_change
         from audit.registry import track
         from incidents.guards import register_mitigation_guard
-        from postmortems.services import PUBLISH_CHECKS
+        from postmortems.exports import register_export_section
+        from postmortems.publishing import register_publish_check
+        from postmortems.services import register_review_texts
 
         register_mitigation_guard(moving_mitigation_needs_a_reason)
-        if review_without_a_system_change not in PUBLISH_CHECKS:
-            PUBLISH_CHECKS.append(review_without_a_system_change)
+        register_publish_check(review_without_a_system_change)
+        register_export_section(action_items_section)
+        register_review_texts(action_item_texts)
 
         track(
             ActionItem,

@@ -5,6 +5,7 @@ from django.db.models import Q
 from accounts.models import Membership, Team, User
 from actions.models import ActionItem, ActionKind, ActionStatus, NotificationPreference, Priority, TeamChatHook
 from incidents.models import Incident
+from markup.notes import check_while_typing
 
 
 class DateInput(forms.DateInput):
@@ -36,6 +37,7 @@ class ActionItemForm(forms.ModelForm):
 
     def __init__(self, *args, review=None, incident=None, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "title", "description", kind="action")
         self.fields["owner"].queryset = owner_choices(incident or self.instance.incident, self.instance.owner_id)
         self.fields["owner"].label_from_instance = lambda user: user.name
         self.fields["team"].queryset = Team.objects.all()
@@ -54,7 +56,8 @@ class ActionItemForm(forms.ModelForm):
 
 
 def owner_choices(incident, current_owner_id=None):
-    """People who can own an incident's action item: its teams, responders and facilitator.
+    """People who can own an incident's action item: its teams, responders and facilitator (for a
+    restricted incident only those of them who may see it).
 
     Listing the whole organisation would put hundreds of names in every form on the page.
     """
@@ -70,7 +73,8 @@ def owner_choices(incident, current_owner_id=None):
     )
     if current_owner_id:
         near |= Q(pk=current_owner_id)
-    return people.filter(near)
+    # Of a restricted incident, only people who may see it can own its items (and hear of them).
+    return incident.audience(people.filter(near))
 
 
 class QuickActionItemForm(ActionItemForm):

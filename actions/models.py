@@ -20,6 +20,7 @@ from accounts.models import Team
 from audit.models import LiveManager, SoftDeletable
 from incidents.models import Incident
 from markup.fields import RenderedMarkdownField
+from markup.notes import LanguageNotesField
 
 
 class ActionKind(models.TextChoices):
@@ -115,6 +116,7 @@ class ActionItem(SoftDeletable):
         blank=True, help_text="What the change is and how it prevents this class of failure. Markdown works."
     )
     description_html = RenderedMarkdownField(source="description")
+    language_notes = LanguageNotesField(sources=("title", "description"))
     kind = models.CharField(max_length=20, choices=ActionKind.choices, default=ActionKind.TEST)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,6 +230,7 @@ class ActionItem(SoftDeletable):
                 "completed_at",
                 "next_reminder_at",
                 "updated_at",
+                "language_notes",
                 "change_key",
                 "landed_at",
                 "landed_via",

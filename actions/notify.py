@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Team
+from accounts.models import Team, User
 from actions.models import (
     Delivery,
     DeliveryChannel,
@@ -50,9 +50,13 @@ def notify(
     incident=None,
     email: bool = True,
     now: datetime | None = None,
-) -> Notification:
-    """Put a notification in the person's inbox and, if they want it, queue the same message by email."""
-    return notify_many([recipient], kind, title, body, url, incident, email=email, now=now)[0]
+) -> Notification | None:
+    """Put a notification in the person's inbox and, if they want it, queue the same message by email.
+
+    None when the person may not hear of the incident (a restricted one they are not on).
+    """
+    notes = notify_many([recipient], kind, title, body, url, incident, email=email, now=now)
+    return notes[0] if notes else None
 
 
 def email_opt_outs(user_ids: Iterable[int] | None = None) -> set[int]:
@@ -77,6 +81,12 @@ def notify_many(
     """The same message to several people's inboxes, and by email to those who want it, in two inserts."""
     now = now or timezone.now()
     people = list(people)
+    if incident is not None and incident.restricted and people:
+        # A restricted incident exists only for those who may see it: nobody else hears of it, by any channel.
+        allowed = set(
+            incident.audience(User.objects.filter(pk__in=[p.pk for p in people])).values_list("pk", flat=True)
+        )
+        people = [person for person in people if person.pk in allowed]
     if not people:
         return []
     notes = Notification.objects.bulk_create(
@@ -111,9 +121,19 @@ def notify_many(
 
 
 def notify_team_chats(
-    teams: Iterable[Team], text: str, url: str = "", now: datetime | None = None, hooks: dict[int, str] | None = None
+    teams: Iterable[Team],
+    text: str,
+    url: str = "",
+    now: datetime | None = None,
+    hooks: dict[int, str] | None = None,
+    incident=None,
 ) -> int:
-    """Queue a Slack-compatible message to each team's enabled chat hook; returns how many."""
+    """Queue a Slack-compatible message to each team's enabled chat hook; returns how many.
+
+    Never about a restricted incident: a team channel reaches people who may not see it.
+    """
+    if incident is not None and incident.restricted:
+        return 0
     now = now or timezone.now()
     hooks = enabled_chat_hooks() if hooks is None else hooks
     message = f"{text} <{absolute_url(url)}|Open>" if url else text

@@ -95,7 +95,7 @@ def tell_fix_team(flag: RecurrenceFlag, now: datetime) -> None:
     notify_many(sorted(people.values(), key=lambda p: p.pk), NotificationKind.FIX_MAY_NOT_HAVE_HELD, title, body, url,
                 fix.incident, now=now)  # fmt: skip
     if not (fix.incident and fix.incident.restricted):
-        notify_team_chats([fix.team], title, url, now=now)
+        notify_team_chats([fix.team], title, url, now=now, incident=fix.incident)
 
 
 def may_decide(user, flag: RecurrenceFlag) -> bool:

@@ -258,7 +258,7 @@ def process_obligation(
         notify_many(people, event.kind, title, body, url, incident, now=now, opt_outs=context.opt_outs)
         if not incident.restricted:
             teams = [incident.team, *incident.involved_teams.all()]
-            notify_team_chats(teams, title, url, now=now, hooks=context.hooks)
+            notify_team_chats(teams, title, url, now=now, hooks=context.hooks, incident=incident)
         sent = 1
     obligation.next_check_at = landing_next_check(obligation, now) if committed else next_check_after(obligation, now)
     obligation.attempts, obligation.last_error = 0, ""
@@ -402,7 +402,7 @@ def process_overdue_items(now: datetime, report: SweepReport, context: SweepCont
 
 
 def may_see(person: User, incident: Incident) -> bool:
-    return not incident.restricted or Incident.objects.visible_to(person).filter(pk=incident.pk).exists()
+    return incident.is_visible_to(person)
 
 
 def overdue_message(item: ActionItem, today: date) -> tuple[str, str]:

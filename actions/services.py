@@ -9,7 +9,7 @@ def tell_new_owner(item: ActionItem, previous_owner_id: int | None, changed_by) 
     if item.owner_id is None or item.owner_id == previous_owner_id or item.owner_id == getattr(changed_by, "pk", None):
         return False
     source = f" from “{item.incident.title}”" if item.incident_id else ""
-    notify(
+    told = notify(
         item.owner,
         NotificationKind.ACTION_ASSIGNED,
         f"An action item{source} is now yours: “{item.title}”",
@@ -18,4 +18,4 @@ def tell_new_owner(item: ActionItem, previous_owner_id: int | None, changed_by) 
         item.get_absolute_url(),
         item.incident,
     )
-    return True
+    return told is not None

@@ -125,7 +125,7 @@ def file_named_near_miss(request, payload: schemas.NearMissCreate):
     """File a near miss under your name. Anonymous filing is offered only in the browser and the chat app,
     where nothing about the reporter is kept; a token always names its person."""
     require_write(request)
-    form = valid(NearMissForm(payload.dict(), user=request.user))
+    form = valid(NearMissForm(payload.dict()))
     return Status(201, file_near_miss(form.save(commit=False), reporter=request.user))
 
 

@@ -55,6 +55,18 @@ class RedactAddresses(logging.Filter):
         return True
 
 
+# Requests whose mere moment could point at the person behind an anonymous near miss.
+UNLOGGED_REQUESTS = ('"POST /near-misses/new/"', '"GET /near-misses/filed/"')
+
+
+class OmitAnonymousFiling(logging.Filter):
+    """Drop the web server's access-log lines of filing a near miss and of the page that thanks for it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(request in message for request in UNLOGGED_REQUESTS)
+
+
 def formatter_settings(log_format: str) -> dict:
     if log_format == "json":
         return {"()": "config.logging.JsonFormatter"}
@@ -70,7 +82,10 @@ def gunicorn_logconfig(log_format: str, level: str = "INFO") -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"redact_addresses": {"()": "config.logging.RedactAddresses"}},
+        "filters": {
+            "redact_addresses": {"()": "config.logging.RedactAddresses"},
+            "omit_anonymous_filing": {"()": "config.logging.OmitAnonymousFiling"},
+        },
         "formatters": {"default": formatter_settings(log_format)},
         "handlers": {
             "error": {
@@ -82,7 +97,7 @@ def gunicorn_logconfig(log_format: str, level: str = "INFO") -> dict:
             "access": {
                 "class": "logging.StreamHandler",
                 "formatter": "default",
-                "filters": ["redact_addresses"],
+                "filters": ["omit_anonymous_filing", "redact_addresses"],
                 "stream": "ext://sys.stdout",
             },
         },

@@ -9,6 +9,7 @@ production checks: no default secret, explicit allowed hosts, secure cookies.
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -184,6 +185,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "config.tasks.record_worker_heartbeat", "schedule": timedelta(minutes=1)},
 }
+# On the hour, so that anonymous near misses appear in batches (incidents.services).
+CELERY_BEAT_SCHEDULE["incidents-release-near-misses"] = {
+    "task": "incidents.tasks.release_near_misses",
+    "schedule": crontab(minute=0),
+}
 CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
     "task": "accounts.tasks.clear_expired_sessions",
     "schedule": timedelta(hours=6),
@@ -232,6 +238,12 @@ CELERY_BEAT_SCHEDULE["actions-reconcile-obligations"] = {
     "task": "actions.tasks.reconcile_obligations",
     "schedule": timedelta(minutes=env_int("ACTIONS_RECONCILE_MINUTES", 15)),
 }
+
+# --- Privacy -------------------------------------------------------------------
+# No figure or comment set about fewer people than this is shown, on any page or in any export.
+PRIVACY_MIN_PEOPLE = env_int("PRIVACY_MIN_PEOPLE", 3)
+if PRIVACY_MIN_PEOPLE < 3:
+    raise ImproperlyConfigured("PRIVACY_MIN_PEOPLE must be 3 or more: fewer would point at individuals.")
 
 # --- Reviews -------------------------------------------------------------------
 # Severities whose incidents must have a review, and how soon the review meeting is due

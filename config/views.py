@@ -87,6 +87,14 @@ def home(request: HttpRequest):
         .select_related("incident", "near_miss")
         .order_by("-created_at")[:MY_WORK_LIMIT]
     )
+    # The library searches content, never people; a facilitator finds the reviews they ran here.
+    facilitated = list(
+        Review.objects.visible_to(user)
+        .published()
+        .filter(facilitator=user)
+        .select_related("incident", "near_miss")
+        .order_by("-published_at")[:MY_WORK_LIMIT]
+    )
     now = timezone.now()
     return render(
         request,
@@ -99,5 +107,6 @@ def home(request: HttpRequest):
                 (obligation, obligation.display_state(now), obligation.time_left(now)) for obligation in obligations
             ],
             "reviews": reviews,
+            "facilitated": facilitated,
         },
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.utils.text import capfirst
 
+from accounts.privacy import min_people
 from dashboard.charts import Chart, Column, Series, Table, bar_chart, format_value, hbar_chart, line_chart, sparkline
 from dashboard.figures import RECURRENCE_THRESHOLD, RECURRENCE_WINDOW_DAYS, Filters
 from incidents.models import Severity
@@ -327,7 +328,8 @@ def quality_chart(quality: dict, filters: Filters) -> Chart:
         title="Review quality",
         desc=f"{filters.period_label}, {overall['reviews']:,} reviews in review or published: "
         + "; ".join(f"{label.lower()}: {format_value(overall[key], 'percent')}" for key, label in QUALITY_MEASURES)
-        + f". Feedback: blameless {format_value(overall['blameless'], 'score')}, useful {format_value(overall['useful'], 'score')}.",
+        + f". Feedback: blameless {format_value(overall['blameless'], 'score')}, useful {format_value(overall['useful'], 'score')}"
+        + f" (shown only where at least {min_people()} people answered).",
         table=Table(
             [
                 Column("Team"),
@@ -342,7 +344,7 @@ def quality_chart(quality: dict, filters: Filters) -> Chart:
                     row["team"],
                     row["reviews"],
                     *[row[key] for key, _ in QUALITY_MEASURES],
-                    row["responses"],
+                    None if row["answers_withheld"] else row["responses"],
                     row["blameless"],
                     row["useful"],
                 ]

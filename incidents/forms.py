@@ -3,6 +3,7 @@ from datetime import timedelta
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Team, User
@@ -19,6 +20,7 @@ from incidents.models import (
     TimelineEntry,
 )
 from incidents.transcripts import MAX_BYTES, MAX_LINES, measure
+from markup.notes import check_while_typing
 
 # A little slack for clocks that disagree; anything later than this is "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -82,6 +84,7 @@ class IncidentCreateForm(NotInFutureMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "title")
         self.fields["severity"].choices = severity_choices()
         self.fields["team"].queryset = teams_for(user)
         self.fields["team"].empty_label = None if self.fields["team"].queryset.count() == 1 else "Choose a team"
@@ -144,6 +147,7 @@ class IncidentEditForm(NotInFutureMixin, forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "title", "summary", "customer_impact")
         self.fields["severity"].choices = severity_choices()
         self.fields["team"].queryset = Team.objects.all()
         people = User.objects.filter(is_active=True)
@@ -218,6 +222,7 @@ class TimelineEntryForm(NotInFutureMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "text", "known_then", "missing_then")
         self.fields["occurred_at"].help_text = zone_help()
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
@@ -290,6 +295,11 @@ class ImportRowForm(forms.Form):
     source = forms.CharField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        check_while_typing(self, "text")
+        self.fields["text"].widget.attrs["data-check-now"] = ""  # the preview shows notes before anyone types
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("include"):
@@ -330,18 +340,28 @@ class NearMissForm(forms.ModelForm):
         help_texts = {
             "what_almost_happened": "The facts, briefly: what was about to go wrong.",
             "what_could_have_happened": "If it had not been caught.",
+            "team": (
+                "Optional. In a small team, naming it narrows down who could have filed this report; "
+                "leave it empty if that matters to you."
+            ),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        check_while_typing(self, "what_almost_happened", "what_could_have_happened")
         self.fields["how_caught"].choices = HowCaught.choices
         self.fields["service"].queryset = Service.objects.all()
         self.fields["service"].empty_label = "Not sure / none of these"
-        self.fields["team"].queryset = Team.objects.all()
-        self.fields["team"].empty_label = "Not sure"
-        if not self.is_bound and "team" not in self.initial:
-            first_team = user.memberships.order_by("team__name").values_list("team_id", flat=True).first()
-            self.initial["team"] = first_team
+        # Never filled in from the filer's own teams: a team is only given when the person picks one.
+        self.fields["team"].queryset = Team.objects.annotate(size=Count("memberships__user", distinct=True))
+        self.fields["team"].label_from_instance = lambda team: (
+            f"{team.name} ({team.size} {pluralize_people(team.size)})"
+        )
+        self.fields["team"].empty_label = "Not sure / rather not say"
+
+
+def pluralize_people(count: int) -> str:
+    return "person" if count == 1 else "people"
 
 
 PERIODS = {"7d": 7, "30d": 30, "90d": 90, "365d": 365}

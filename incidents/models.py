@@ -11,12 +11,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import MD5, TruncMonth
 from django.urls import reverse
 
-from accounts.models import Team
+from accounts.models import Membership, Role, Team
 from audit.models import EveryRowManager, LiveManager, SoftDeletable
 from markup.fields import RenderedMarkdownField
+from markup.notes import LanguageNotesField
 
 
 class Severity(models.TextChoices):
@@ -97,6 +98,7 @@ class Incident(SoftDeletable):
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text="What happened, in plain facts. Markdown works.")
     summary_html = RenderedMarkdownField(source="summary")
+    language_notes = LanguageNotesField(sources=("title", "summary", "customer_impact"))
     severity = models.CharField(max_length=4, choices=Severity.choices, default=Severity.SEV3)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVESTIGATING)
     disposition = models.CharField(max_length=20, choices=Disposition.choices, default=Disposition.NONE, blank=True)
@@ -158,6 +160,22 @@ class Incident(SoftDeletable):
 
     def get_absolute_url(self) -> str:
         return reverse("incident_detail", args=[self.pk])
+
+    def audience(self, people: models.QuerySet) -> models.QuerySet:
+        """Of ``people`` (a queryset of users), those who may know this incident exists.
+
+        Everyone for an ordinary incident; for a restricted one only its responders, its facilitator
+        and admins (the rule of ``IncidentQuerySet.visible_to``, asked of many people at once). Every way the incident reaches a person (inbox, email, invites, the owner and
+        participant pickers) passes through here, so "restricted" holds on each of them.
+        """
+        if not self.restricted:
+            return people
+        admins = Membership.objects.filter(role=Role.ADMIN).values("user_id")
+        responders = Incident.responders.through.objects.filter(incident_id=self.pk).values("user_id")
+        return people.filter(Q(is_superuser=True) | Q(pk__in=admins) | Q(pk__in=responders) | Q(pk=self.facilitator_id))
+
+    def is_visible_to(self, user) -> bool:
+        return not self.restricted or Incident.objects.visible_to(user).filter(pk=self.pk).exists()
 
     @property
     def severity_meaning(self) -> str:
@@ -241,6 +259,7 @@ class TimelineEntry(SoftDeletable):
     link = models.URLField(blank=True, max_length=500)
     known_then = models.TextField("what was known at that moment", blank=True)
     missing_then = models.TextField("what information was missing", blank=True)
+    language_notes = LanguageNotesField(sources=("text", "known_then", "missing_then"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -294,16 +313,26 @@ class NearMissQuerySet(models.QuerySet):
         )
 
 
+class ReleasedNearMissManager(models.Manager.from_queryset(NearMissQuerySet)):
+    """Near misses that anyone may see: anonymous ones only after the hourly release."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(awaiting_release=False)
+
+
 class NearMiss(models.Model):
     """Something that almost went wrong.
 
-    When filed anonymously, no trace of the reporter is kept: ``reporter`` is empty
-    and only the day of filing is stored.
+    When filed anonymously, no trace of the reporter is kept: ``reporter`` is empty, only the
+    day of filing is stored, and the report waits (``awaiting_release``) until the next full
+    hour, when every report filed meanwhile appears at once. Within a day reports are listed
+    by a hash of their text, so neither the order nor the moment one appears points at a person.
     """
 
     what_almost_happened = models.TextField()
     how_caught = models.CharField(max_length=20, choices=HowCaught.choices)
     what_could_have_happened = models.TextField(blank=True)
+    language_notes = LanguageNotesField(sources=("what_almost_happened", "what_could_have_happened"))
     service = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="near_misses")
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="near_misses")
     reporter = models.ForeignKey(
@@ -311,11 +340,13 @@ class NearMiss(models.Model):
     )
     filed_on = models.DateField()
     thanks_count = models.PositiveIntegerField(default=0)
+    awaiting_release = models.BooleanField(default=False, editable=False)
 
-    objects = NearMissQuerySet.as_manager()
+    objects = ReleasedNearMissManager()
+    all_objects = NearMissQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-filed_on", "-pk"]
+        ordering = ["-filed_on", MD5("what_almost_happened").asc(), "pk"]
         indexes = [models.Index(fields=["team", "filed_on"]), models.Index(fields=["filed_on"])]
         verbose_name_plural = "near misses"
 

@@ -1,5 +1,6 @@
 """Rules for changing incidents, timelines and near misses, kept out of the views."""
 
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,13 +85,35 @@ def link_incidents(incident: Incident, other: Incident, *, note: str = "") -> In
     return IncidentLink.objects.create(from_incident=later, to_incident=earlier, note=note)
 
 
+# Anonymous reports are numbered at random from here (below 2**53, so any JSON reader keeps them exact);
+# named ones take the next number of the sequence, far below.
+ANONYMOUS_NUMBERS_FROM = 2**52
+
+
 def file_near_miss(near_miss: NearMiss, *, reporter=None) -> NearMiss:
-    """Save a near-miss report. With no ``reporter`` nothing about who filed it is kept: only the day."""
+    """Save a near-miss report. With no ``reporter`` nothing about who filed it is kept: only the day,
+    and the report waits for the next hourly release (``release_anonymous_near_misses``)."""
     near_miss.reporter = reporter
-    near_miss.filed_on = timezone.now().date()
+    near_miss.filed_on = timezone.now().date()  # the UTC day: the filer's own zone would be a trace
     near_miss.thanks_count = 0
-    near_miss.save()
+    near_miss.awaiting_release = reporter is None
+    if reporter is None:
+        # A number drawn at random, not the next in sequence: the next one would tell which named
+        # reports were filed just before and just after it.
+        near_miss.pk = ANONYMOUS_NUMBERS_FROM + secrets.randbelow(ANONYMOUS_NUMBERS_FROM)
+        near_miss.save(force_insert=True)
+    else:
+        near_miss.save()
     return near_miss
+
+
+def release_anonymous_near_misses() -> None:
+    """Make every anonymous report filed since the last release visible, all at once (hourly).
+
+    Returns nothing and logs nothing: how many went out at which moment is itself a trace.
+    """
+    NearMiss.all_objects.filter(awaiting_release=True).update(awaiting_release=False)
+    bump("near-misses")
 
 
 def thank_near_miss(near_miss: NearMiss, user) -> bool:

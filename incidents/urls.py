@@ -16,6 +16,7 @@ urlpatterns = [
     path("incidents/<int:pk>/timeline/import/", imports.timeline_import, name="timeline_import"),
     path("near-misses/", near_misses.near_miss_list, name="near_miss_list"),
     path("near-misses/new/", near_misses.near_miss_new, name="near_miss_new"),
+    path("near-misses/filed/", near_misses.near_miss_filed, name="near_miss_filed"),
     path("near-misses/<int:pk>/", near_misses.near_miss_detail, name="near_miss_detail"),
     path("near-misses/<int:pk>/thank/", near_misses.near_miss_thank, name="near_miss_thank"),
 ]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from incidents.models import Service, TimelineEntry
+from markup.notes import check_while_typing
 from postmortems.models import (
     SECTION_TEXTS,
     ContributingFactor,
@@ -102,6 +103,10 @@ class OpportunityForm(forms.ModelForm):
         labels = {"question": "How might we …?"}
         help_texts = {"question": "A question that opens the way to a change in the system."}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        check_while_typing(self, "question")
+
     def clean_question(self):
         question = self.cleaned_data["question"].strip()
         if not question.lower().startswith("how might we"):
@@ -133,10 +138,20 @@ class PerspectiveForm(forms.ModelForm):
             )
 
 
+def participant_choices(review: Review):
+    """Who may be invited to a review: anyone active, or for a restricted incident only those who may see it."""
+    people = User.objects.filter(is_active=True)
+    return review.incident.audience(people) if review.incident_id else people
+
+
 class ParticipantsForm(forms.Form):
     participants = forms.ModelMultipleChoiceField(
-        queryset=User.objects.filter(is_active=True), widget=forms.CheckboxSelectMultiple, required=False
+        queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = participant_choices(review)
 
 
 class ScheduleForm(forms.ModelForm):

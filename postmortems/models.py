@@ -19,6 +19,7 @@ from django.utils import timezone
 from audit.models import SoftDeletable
 from incidents.models import Incident, NearMiss, Service, TimelineEntry
 from markup.fields import RenderedMarkdownField
+from markup.notes import LanguageNotesField
 
 
 class ReviewStatus(models.TextChoices):
@@ -88,6 +89,7 @@ class Review(models.Model):
     got_lucky_html = RenderedMarkdownField(source="got_lucky")
     # Version of each section text, raised on every save, so a concurrent edit is noticed.
     section_versions = models.JSONField(default=dict, blank=True)
+    language_notes = LanguageNotesField(sources=("title", "summary", "impact", "went_well", "got_lucky"))
 
     meeting_at = models.DateTimeField("meeting time", null=True, blank=True)
     meeting_minutes = models.PositiveIntegerField(
@@ -100,8 +102,13 @@ class Review(models.Model):
     perspectives_revealed_at = models.DateTimeField(null=True, blank=True)
     change_counter = models.PositiveBigIntegerField(default=0)
 
+    # The library's text: title and write-up with people replaced by roles, so a name finds nothing.
+    search_title = models.TextField(blank=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Everything the review showed when it was published (postmortems.publishing.snapshot_of); the
+    # published page and the exports read from it, so later edits of the incident never change it.
+    published_snapshot = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -193,6 +200,7 @@ class Perspective(models.Model):
     assumed_html = RenderedMarkdownField(source="assumed")
     pressure = models.TextField("what pressure I was under", blank=True)
     pressure_html = RenderedMarkdownField(source="pressure")
+    language_notes = LanguageNotesField(sources=("saw", "knew", "assumed", "pressure"))
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -243,6 +251,7 @@ class ContributingFactor(SoftDeletable):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="factors")
     description = models.TextField(help_text="A condition of the system, not a person's act.")
     description_html = RenderedMarkdownField(source="description")
+    language_notes = LanguageNotesField(sources=("description",))
     category = models.ForeignKey(FactorCategory, on_delete=models.PROTECT, related_name="factors")
     depth = models.CharField(max_length=20, choices=Depth.choices, default=Depth.EVENT)
     service = models.ForeignKey(
@@ -269,6 +278,7 @@ class ImprovementOpportunity(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="opportunities")
     question = models.CharField(max_length=300)
+    language_notes = LanguageNotesField(sources=("question",))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -328,3 +338,24 @@ class ReviewFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback on review {self.review_id}"
+
+
+class Amendment(models.Model):
+    """A change to what a published review showed, made afterwards (the incident's timeline or facts).
+
+    The published text stays as it was; each amendment is listed beside it with its date.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="amendments")
+    made_at = models.DateTimeField(default=timezone.now)
+    change = models.TextField()
+    # For a timeline change: which entry (not a key: the entry may be deleted) and how it reads now,
+    # so that the next amendment says what changed since this one.
+    timeline_entry_pk = models.PositiveBigIntegerField(null=True, blank=True)
+    entry_as_amended = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Amendment to review {self.review_id}: {self.change[:60]}"

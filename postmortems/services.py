@@ -1,23 +1,18 @@
-"""Rules of the review: starting one, saving without losing anyone's words, the meeting, publishing."""
+"""Rules of the review: starting one, saving without losing anyone's words, the meeting, the language guide, the invite."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q
-from django.template.loader import render_to_string
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import Role, User
 from audit.models import Action
 from audit.registry import record as audit_record
-from fragments import versions
-from incidents.models import Incident, NearMiss, Status
+from incidents.models import Incident, NearMiss
 from postmortems import events, live
-from postmortems.language import Flag, check_text, directory_names
+from postmortems.language import Flag, check_text, directory_names, reading_of
 from postmortems.models import (
     AGENDA,
     SECTION_TEXTS,
@@ -26,14 +21,11 @@ from postmortems.models import (
     FlagDismissal,
     Perspective,
     Review,
-    ReviewFeedback,
     ReviewStatus,
 )
 
-# Other apps may add checks that must pass before a review is published (the actions
-# app adds "at least one systemic action item"). Each takes a review and returns a list
-# of blocking messages.
-PUBLISH_CHECKS: list = []
+# Other apps' texts that the published review shows: each provider takes a review and returns ``ReviewText``s.
+REVIEW_TEXT_PROVIDERS: list = []
 
 
 # --- starting a review -------------------------------------------------------------------
@@ -122,7 +114,7 @@ def save_section(review_id: int, name: str, text: str, base_version: int) -> Sav
         return SaveResult(saved=False, version=version, current={name: getattr(review, name)})
     setattr(review, name, text)
     review.section_versions = {**review.section_versions, name: version + 1}
-    review.save(update_fields=[name, f"{name}_html", "section_versions", "updated_at"])
+    review.save(update_fields=[name, f"{name}_html", "language_notes", "section_versions", "updated_at"])
     live.bump(review_id, AgendaSection.LEARNINGS if name in {"went_well", "got_lucky"} else "agenda")
     return SaveResult(saved=True, version=version + 1)
 
@@ -271,23 +263,55 @@ class ReviewFlag:
     flag: Flag
 
 
-def review_texts(review: Review) -> list[tuple[str, str, str]]:
-    """Every text the write-up will show: (where, anchor on the review page, text)."""
-    texts = [(heading, f"section-{name}", getattr(review, name)) for name, heading in SECTION_TEXTS.items()]
-    for index, factor in enumerate(review.factors.all(), start=1):
-        texts.append((f"Contributing factor {index}", f"factor-{factor.pk}", factor.description))
-    for opportunity in review.opportunities.all():
-        texts.append(("Improvement opportunities", "section-opportunities", opportunity.question))
+@dataclass(frozen=True)
+class ReviewText:
+    """One text the published review shows: where it is, a link to it, and the object and field holding it."""
+
+    source: str
+    anchor: str
+    obj: object
+    field: str
+
+    @property
+    def text(self) -> str:
+        return getattr(self.obj, self.field) or ""
+
+
+def review_parts(review: Review, with_other_apps: bool = True) -> list[ReviewText]:
+    """Every text the published review shows, with the object that stores its language notes.
+
+    ``with_other_apps=False`` leaves out what other apps add (action items), for callers that read
+    many reviews in a fixed number of queries.
+    """
+    parts = [ReviewText("Title", "review-title", review, "title")]
+    parts += [ReviewText(heading, f"section-{name}", review, name) for name, heading in SECTION_TEXTS.items()]
+    if review.incident_id:
+        for entry in review.incident.timeline.all():
+            for name in ("text", "known_then", "missing_then"):
+                parts.append(ReviewText(f"Timeline, {entry.occurred_at:%H:%M} UTC", f"entry-{entry.pk}", entry, name))
     if review.perspectives_revealed:
         for perspective in review.perspectives.all():
             for name in Perspective.TEXT_FIELDS:
                 label = Perspective._meta.get_field(name).verbose_name
-                texts.append((f"A perspective ({label})", "section-perspectives", getattr(perspective, name)))
-    if review.incident_id:
-        for entry in review.incident.timeline.all():
-            for text in (entry.text, entry.known_then, entry.missing_then):
-                texts.append((f"Timeline, {entry.occurred_at:%H:%M} UTC", "section-timeline", text))
-    return [item for item in texts if item[2] and item[2].strip()]
+                parts.append(ReviewText(f"A perspective ({label})", "section-perspectives", perspective, name))
+    for index, factor in enumerate(review.factors.all(), start=1):
+        parts.append(ReviewText(f"Contributing factor {index}", f"factor-{factor.pk}", factor, "description"))
+    for opportunity in review.opportunities.all():
+        parts.append(ReviewText("Improvement opportunities", "section-opportunities", opportunity, "question"))
+    for provider in REVIEW_TEXT_PROVIDERS if with_other_apps else ():
+        parts += provider(review)
+    return [part for part in parts if part.text.strip()]
+
+
+def register_review_texts(provider) -> None:
+    """Let a higher app add texts the published review shows (the actions app adds its action items)."""
+    if provider not in REVIEW_TEXT_PROVIDERS:
+        REVIEW_TEXT_PROVIDERS.append(provider)
+
+
+def review_texts(review: Review, with_other_apps: bool = True) -> list[tuple[str, str, str]]:
+    """Every text the write-up will show: (where, anchor on the review page, text)."""
+    return [(part.source, part.anchor, part.text) for part in review_parts(review, with_other_apps)]
 
 
 def check(text: str) -> list[Flag]:
@@ -296,17 +320,21 @@ def check(text: str) -> list[Flag]:
 
 
 def open_flags(review: Review) -> list[ReviewFlag]:
-    """Flags anywhere in the review that the facilitator has not dismissed."""
+    """Notes anywhere the published review will show that nobody has dismissed, read from what was stored on save."""
     dismissed = set(review.dismissals.values_list("key", flat=True))
-    people = directory_names()
     found, seen = [], set()
-    for source, anchor, text in review_texts(review):
-        for flag in check_text(text, people=people):
+    for part in review_parts(review):
+        for flag in reading_of(part.obj, part.field).flags:
             if flag.key in dismissed or flag.key in seen:
                 continue
             seen.add(flag.key)
-            found.append(ReviewFlag(source=source, anchor=anchor, flag=flag))
+            found.append(ReviewFlag(source=part.source, anchor=part.anchor, flag=flag))
     return found
+
+
+def unchecked_texts(review: Review) -> list[ReviewText]:
+    """Texts the guide could not read (another language): never counted as clean."""
+    return [part for part in review_parts(review) if not reading_of(part.obj, part.field).checked]
 
 
 def dismiss_flag(review: Review, key: str, reason: str, by: User) -> FlagDismissal:
@@ -327,176 +355,7 @@ def dismiss_flag(review: Review, key: str, reason: str, by: User) -> FlagDismiss
     raise ValidationError("That note is no longer in the review (it may have been dismissed or edited away).")
 
 
-# --- publishing ----------------------------------------------------------------------------
-
-
-def publish_blockers(review: Review) -> list[str]:
-    """What still stands between the review and publishing (empty when it may be published)."""
-    blockers = []
-    if review.status != ReviewStatus.IN_REVIEW:
-        blockers.append("Hold the review meeting first; end it to move the review to “in review”.")
-    if not review.summary.strip():
-        blockers.append("Write the summary: what happened, in plain facts.")
-    if not review.factors.exists():
-        blockers.append("Add at least one contributing factor: a condition of the system that made this possible.")
-    count = len(open_flags(review))
-    if count:
-        blockers.append(
-            f"{count} language note{'s' if count != 1 else ''} still open: rephrase the text or dismiss each note with a reason."
-        )
-    for check_fn in PUBLISH_CHECKS:
-        blockers.extend(check_fn(review))
-    return blockers
-
-
-def build_search_document(review: Review) -> str:
-    parts = [getattr(review, name) for name in SECTION_TEXTS]
-    for factor in review.factors.select_related("category", "service"):
-        parts += [factor.description, factor.category.name, factor.service.name if factor.service else ""]
-    parts += [o.question for o in review.opportunities.all()]
-    return "\n".join(part for part in parts if part)
-
-
-@transaction.atomic
-def publish(review: Review) -> None:
-    """Publish the review (read-only from now on) and mark the incident reviewed. Checks blockers first."""
-    review = Review.objects.select_for_update(of=("self",)).select_related("incident").get(pk=review.pk)
-    blockers = publish_blockers(review)
-    if blockers:
-        raise ValidationError(blockers)
-    review.status = ReviewStatus.PUBLISHED
-    review.published_at = timezone.now()
-    review.search_document = build_search_document(review)
-    review.save(update_fields=["status", "published_at", "search_document", "updated_at"])
-    if review.incident_id and review.incident.status != Status.REVIEWED:
-        Incident.objects.filter(pk=review.incident_id).update(status=Status.REVIEWED, updated_at=timezone.now())
-        versions.bump("incidents", f"incident:{review.incident_id}")
-        audit_record(
-            review.incident, Action.CHANGED, {"status": [review.incident.get_status_display(), Status.REVIEWED.label]}
-        )
-    live.bump(review.pk, "agenda")
-    transaction.on_commit(lambda: events.review_published.send(sender=Review, review=review), robust=True)
-
-
-# --- the library ---------------------------------------------------------------------------
-
-PERIODS = {"30d": ("Last 30 days", 30), "90d": ("Last 3 months", 90), "365d": ("Last year", 365)}
-
-
-def search_reviews(
-    user: User, *, query: str = "", category: str = "", service: str = "", team: str = "", period: str = ""
-):
-    """Published reviews this person may see, matching the search and the filters, best match first."""
-    reviews = Review.objects.published().visible_to(user)
-    if category:
-        reviews = reviews.filter(
-            Exists(ContributingFactor.objects.filter(review=OuterRef("pk"), category__slug=category))
-        )
-    if service.isdigit():
-        reviews = reviews.filter(
-            Exists(ContributingFactor.objects.filter(review=OuterRef("pk"), service_id=int(service)))
-            | Exists(
-                Incident.services.through.objects.filter(incident=OuterRef("incident_id"), service_id=int(service))
-            )
-        )
-    if team:
-        reviews = reviews.filter(team__slug=team)
-    if period in PERIODS:
-        reviews = reviews.filter(published_at__gte=timezone.now() - timedelta(days=PERIODS[period][1]))
-    query = query.strip()
-    if query:
-        if connection.vendor == "postgresql":
-            vector = SearchVector("title", weight="A", config="english") + SearchVector(
-                "search_document", weight="B", config="english"
-            )
-            search = SearchQuery(query, search_type="websearch", config="english")
-            reviews = (
-                reviews.annotate(document=vector, rank=SearchRank(vector, search))
-                .filter(document=search)
-                .order_by("-rank", "-published_at")
-            )
-        else:
-            reviews = reviews.filter(Q(title__icontains=query) | Q(search_document__icontains=query))
-            reviews = reviews.order_by("-published_at")
-    else:
-        reviews = reviews.order_by("-published_at", "-pk")
-    return reviews.select_related("team", "incident")
-
-
-# --- exports -------------------------------------------------------------------------------
-
-
-def _role_labels(review: Review, people: list[User]) -> dict[int, str]:
-    """A role name per person, letters telling apart people with the same role ("Engineer A")."""
-    roles = dict(Membership.objects.filter(user__in=people, team_id=review.team_id).values_list("user_id", "role"))
-    other_roles = dict(Membership.objects.filter(user__in=people).values_list("user_id", "role"))
-    labels, counters = {}, {}
-    for person in people:
-        if person.pk == review.facilitator_id:
-            labels[person.pk] = "the facilitator"
-            continue
-        role = roles.get(person.pk) or other_roles.get(person.pk) or Role.ENGINEER
-        name = Role(role).label
-        counters[name] = counters.get(name, 0) + 1
-        labels[person.pk] = f"{name} {chr(ord('A') + (counters[name] - 1) % 26)}"
-    return labels
-
-
-def anonymise(text: str, review: Review, people: list[User]) -> str:
-    """Replace people's names by their role in the review ("Engineer A", "the facilitator").
-
-    Full names are matched in any case; a single first or last name only as written with its
-    capital (so the name "May" leaves the verb "may" alone); usernames only as "@username",
-    since usernames are often ordinary words.
-    """
-    labels = _role_labels(review, people)
-    replacements = []  # (pattern, flags, label)
-    for person in people:
-        label = labels[person.pk]
-        for full in {person.name, person.get_full_name()}:
-            if full and " " in full.strip():
-                replacements.append((full.strip(), re.IGNORECASE, label))
-        parts = set(person.name.split()) | {person.first_name, person.last_name}
-        for part in parts:
-            if part and len(part) >= 2 and part[0].isupper():
-                replacements.append((part, 0, label))
-        if person.username:
-            replacements.append(("@" + person.username, re.IGNORECASE, label))
-    replacements.sort(key=lambda item: len(item[0]), reverse=True)
-    for name, flags, label in replacements:
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", label, text, flags=flags)
-    # "the facilitator" opening a sentence or a line reads better capitalised.
-    return re.sub(r"(^|[.!?]\s+|\n|: )the facilitator", r"\1The facilitator", text, flags=re.MULTILINE)
-
-
-def people_in(review: Review) -> list[User]:
-    """Everyone whose name may appear in the review: the directory (names in free text included)."""
-    return list(User.objects.filter(is_active=True).order_by("pk"))
-
-
-def export_markdown(review: Review, *, anonymised: bool = False) -> str:
-    """The review as a Markdown document; anonymised, names are replaced by roles."""
-    perspectives = (
-        [p for p in review.perspectives.select_related("author") if not p.is_empty]
-        if review.perspectives_revealed
-        else []
-    )
-    text = render_to_string(
-        "postmortems/export.md",
-        {
-            "review": review,
-            "timeline": list(review.incident.timeline.all()) if review.incident_id else [],
-            "perspectives": perspectives,
-            "factors": review.factors.select_related("category", "service").prefetch_related("timeline_entries"),
-            "opportunities": review.opportunities.all(),
-            "participants": review.participants.all(),
-            "anonymised": anonymised,
-        },
-    )
-    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-    if anonymised:
-        text = anonymise(text, review, people_in(review))
-    return text
+# --- the calendar invite -------------------------------------------------------------------
 
 
 def _ics_escape(value: str) -> str:
@@ -528,8 +387,12 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
     start = review.meeting_at.astimezone(UTC)
     end = start + timedelta(minutes=review.meeting_minutes)
     agenda = " → ".join(section.label for section in AGENDA)
+    # Calendars are read by assistants and shown in shared free/busy views: a restricted incident's
+    # invite carries no title, and only people who may see the incident are invited.
+    restricted = bool(review.incident_id and review.incident.restricted)
+    subject = "a restricted incident (open the link to see it)" if restricted else f"“{review.title}”"
     description = (
-        f"Blameless review of “{review.title}”. We look at how the system let this happen, not at who.\n"
+        f"Blameless review of {subject}. We look at how the system let this happen, not at who.\n"
         f"Agenda: {agenda}.\nPlease write your own perspective before the meeting: {url}"
     )
     lines = [
@@ -544,7 +407,7 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
         f"SEQUENCE:{int(review.updated_at.timestamp())}",
         f"DTSTART:{start.strftime(fmt)}",
         f"DTEND:{end.strftime(fmt)}",
-        f"SUMMARY:{_ics_escape('Review: ' + review.title)}",
+        f"SUMMARY:{_ics_escape('Review meeting' if restricted else 'Review: ' + review.title)}",
         f"DESCRIPTION:{_ics_escape(description)}",
         f"URL:{url}",
     ]
@@ -552,24 +415,13 @@ def meeting_invite(review: Review, url: str, host: str) -> str:
         lines.append(f"LOCATION:{_ics_escape(review.meeting_place)}")
     if review.facilitator and review.facilitator.email:
         lines.append(f"ORGANIZER;CN={_ics_escape(review.facilitator.name)}:mailto:{review.facilitator.email}")
-    for person in review.participants.all():
+    attendees = review.participants.all()
+    if review.incident_id:
+        attendees = review.incident.audience(attendees)
+    for person in attendees:
         if person.email:
             lines.append(
                 f"ATTENDEE;CN={_ics_escape(person.name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{person.email}"
             )
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
-
-
-# --- feedback ------------------------------------------------------------------------------
-
-
-def feedback_summary(review: Review) -> dict:
-    """Averages and comments, never tied to names."""
-    summary = ReviewFeedback.objects.filter(review=review).aggregate(
-        count=Count("pk"), blameless=Avg("blameless"), useful=Avg("useful")
-    )
-    summary["comments"] = list(
-        ReviewFeedback.objects.filter(review=review).exclude(comment="").order_by("?").values_list("comment", flat=True)
-    )
-    return summary

@@ -1,16 +1,41 @@
-"""The meeting follows the incident's timeline: an entry added or edited there shows up live."""
+"""The review follows the incident: the live meeting sees timeline changes at once, and a published
+review records later changes to the incident as dated amendments."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from incidents.models import TimelineEntry
-from postmortems import live
-from postmortems.models import AgendaSection, Review
+from incidents.models import Incident, TimelineEntry
+from postmortems import live, publishing
+from postmortems.models import AgendaSection, Review, ReviewStatus
 
 
 @receiver(post_save, sender=TimelineEntry, dispatch_uid="review_follows_timeline_save")
 @receiver(post_delete, sender=TimelineEntry, dispatch_uid="review_follows_timeline_delete")
 def timeline_changed(sender, instance: TimelineEntry, **kwargs) -> None:
-    review_id = Review.objects.filter(incident_id=instance.incident_id).values_list("pk", flat=True).first()
-    if review_id:
-        live.bump(review_id, AgendaSection.TIMELINE)
+    review = Review.objects.filter(incident_id=instance.incident_id).values_list("pk", "status").first()
+    if not review:
+        return
+    review_id, status = review
+    live.bump(review_id, AgendaSection.TIMELINE)
+    if status == ReviewStatus.PUBLISHED:
+        publishing.amend_for_timeline_entry(instance, removed=kwargs.get("signal") is post_delete)
+
+
+@receiver(pre_save, sender=Incident, dispatch_uid="published_review_notes_incident_before")
+def remember_published_facts(sender, instance: Incident, raw: bool = False, **kwargs) -> None:
+    """Before an incident with a published review changes, keep the facts as stored (one query)."""
+    if raw or instance._state.adding or not instance.pk:
+        return
+    instance._facts_before_save = (
+        Incident.all_objects.filter(pk=instance.pk, review__status=ReviewStatus.PUBLISHED)
+        .values(*publishing.INCIDENT_FACTS)
+        .first()
+    )
+
+
+@receiver(post_save, sender=Incident, dispatch_uid="published_review_notes_incident_after")
+def amend_published_review(sender, instance: Incident, created: bool = False, raw: bool = False, **kwargs) -> None:
+    before = getattr(instance, "_facts_before_save", None)
+    if before is not None and not raw:
+        instance._facts_before_save = None
+        publishing.amend_for_incident(instance, before)

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from postmortems.views import library, meeting, reviews
+from postmortems.views import language, library, meeting, reviews
 
 urlpatterns = [
+    path("language/check/", language.language_check, name="language_check"),
     path("reviews/", library.review_library, name="review_library"),
     path("reviews/start/incident/<int:incident_pk>/", reviews.review_start, name="review_start"),
     path("reviews/start/near-miss/<int:near_miss_pk>/", reviews.review_start_near_miss, name="review_start_near_miss"),

@@ -96,7 +96,7 @@ def _near_miss_submitted(payload) -> JsonResponse:
         if reporter is None:
             return _errors({blocks.ANONYMOUS: "We found no account here with your Slack e-mail address. "
                             "Tick “File anonymously”, or file it on the web."})  # fmt: skip
-    form = NearMissForm(data, user=reporter)
+    form = NearMissForm(data)
     if not form.is_valid():
         return _errors(
             {blocks.NEAR_MISS_BLOCKS.get(name, "what"): " ".join(messages) for name, messages in form.errors.items()}

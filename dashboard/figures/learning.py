@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from actions.models import SYSTEMIC_KINDS, ActionItem, ActionStatus
 from dashboard.figures.common import Filters
+from dashboard.small_groups import withhold_small_answer_groups
 from incidents.models import NearMiss
 from postmortems.models import Perspective, Review, ReviewFeedback, ReviewStatus
 
@@ -109,6 +110,7 @@ def review_quality(visible, filters: Filters) -> dict:
         row["responses"] = answers.get("responses", 0)
         row["blameless"] = answers.get("blameless")
         row["useful"] = answers.get("useful")
+    withhold_small_answer_groups(by_team)
     total = {
         key: sum(row[key] for row in by_team)
         for key in ("reviews", "with_systemic", "with_perspectives", "without_open_flags", "responses", "published")
@@ -116,6 +118,7 @@ def review_quality(visible, filters: Filters) -> dict:
     for score in ("blameless", "useful"):
         weighted = sum((row[score] or 0) * row["responses"] for row in by_team)
         total[score] = weighted / total["responses"] if total["responses"] else None
+    withhold_small_answer_groups([total])
     for row in [*by_team, total]:
         for key in ("with_systemic", "with_perspectives", "without_open_flags"):
             row[f"{key}_share"] = row[key] / row["reviews"] if row["reviews"] else None
@@ -138,7 +141,7 @@ def reviews_with_open_flags(reviews) -> dict[str, int]:
     )
     for review in prefetched:
         dismissed = {dismissal.key for dismissal in review.dismissals.all()}
-        texts = review_texts(review)
+        texts = review_texts(review, with_other_apps=False)
         if any(flag.key not in dismissed for _, _, text in texts for flag in check_text(text, people=people)):
             team = review.incident.team.name
             counts[team] = counts.get(team, 0) + 1

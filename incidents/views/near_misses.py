@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.sessions import leave_session_untouched
 from fragments.conditional import conditional_page
 from incidents.forms import PERIODS, NearMissFilterForm, NearMissForm
 from incidents.models import NearMiss, NearMissThanks
@@ -48,16 +49,28 @@ def near_miss_list(request: HtmxHttpRequest):
 
 
 def near_miss_new(request: HtmxHttpRequest):
-    form = NearMissForm(request.POST or None, user=request.user)
+    # Opening the form is no "last seen" moment either: it would say when someone began a report.
+    leave_session_untouched(request)
+    form = NearMissForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        anonymous = form.cleaned_data["anonymous"]
-        near_miss = file_near_miss(form.save(commit=False), reporter=None if anonymous else request.user)
-        if anonymous:
-            messages.success(request, "Thank you. Your report is filed anonymously: nothing links it to you.")
-        else:
-            messages.success(request, "Thank you for reporting this. Near misses are the cheapest lessons we get.")
+        if form.cleaned_data["anonymous"]:
+            file_near_miss(form.save(commit=False), reporter=None)
+            # No message in the session either, and the address we send the browser to names no report.
+            return redirect("near_miss_filed")
+        near_miss = file_near_miss(form.save(commit=False), reporter=request.user)
+        messages.success(request, "Thank you for reporting this. Near misses are the cheapest lessons we get.")
         return redirect("near_miss_detail", pk=near_miss.pk)
     return render(request, "incidents/near_miss_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def near_miss_filed(request: HtmxHttpRequest):
+    """Where an anonymous filing lands: the same page for every report, naming none of them.
+
+    Reached straight after filing, so it leaves the session untouched too.
+    """
+    leave_session_untouched(request)
+    return render(request, "incidents/near_miss_filed.html")
 
 
 def _thanks_context(request, near_miss: NearMiss) -> dict:

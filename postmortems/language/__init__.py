@@ -21,14 +21,16 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cached_property
-from itertools import chain
+from dataclasses import asdict, dataclass, replace
+from functools import cached_property, lru_cache
 
 from . import advice
 from . import phrases as p
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
+from .clauses import chunks, read_sentences
 from .people import capitalised_words, directory_for, directory_names, name_spans
+from .remedies import read_remedy, read_remedy_in_prose
+from .rewrite import propose
 
 __all__ = [
     "ATTENTION_REMEDY",
@@ -41,6 +43,10 @@ __all__ = [
     "check_text",
     "directory_names",
     "find_attention_remedy",
+    "LanguageReading",
+    "notes_for_storage",
+    "read_language",
+    "reading_of",
 ]
 
 KEY_LENGTH = 200
@@ -58,6 +64,14 @@ class Flag:
     excerpt: str
     why: str
     suggestion: str
+    # The writer's own sentence (``rewrite_start:rewrite_end``) said in a better way, or "".
+    rewrite: str = ""
+    rewrite_start: int = -1
+    rewrite_end: int = -1
+
+    def as_dict(self) -> dict:
+        """What is stored with the text when it is saved (see ``notes_for_storage``)."""
+        return asdict(self)
 
     @property
     def key(self) -> str:
@@ -176,14 +190,33 @@ class _Reading:
                 return _flag(text, PERSON_BLAME, cause.start(), end, advice.PERSON)
         return None
 
+    @cached_property
+    def findings(self):
+        return read_sentences(self.text, _people_words(self.people))
+
+    def clause_flags(self) -> list[Flag]:
+        """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
+        return [
+            _flag(self.text, found.rule, found.start, found.end, _advice_for(found, self.text))
+            for found in self.findings
+        ]
+
+    def with_rewrite(self, flag: Flag) -> Flag:
+        """The flag with a rewrite of its sentence, read from the clause finding it overlaps."""
+        finding = next((f for f in self.findings if f.start < flag.end and flag.start < f.end), None)
+        if finding is not None:
+            kind, subject = finding.kind, finding.subject
+        else:
+            kind, subject = _KIND_OF_RULE.get(flag.rule, ""), None
+        proposal = propose(self.text, flag.rule, kind, flag.start, flag.end, subject)
+        if proposal is None:
+            return flag
+        start, end, sentence = proposal
+        return replace(flag, rewrite=sentence, rewrite_start=start, rewrite_end=end)
+
     def question_flags(self) -> list[Flag]:
         text, words = self.text, self.words
         flags = [_flag(text, WHO_QUESTION, *m.span(), advice.WHY_YOU) for m in p.WHY_QUESTION.finditer(text, words)]
-        for match in p.WHO_QUESTION.finditer(text, words):
-            if p.WHO_OPENING.search(text, max(0, match.start() - 40), match.start()):
-                flags.append(_flag(text, WHO_QUESTION, *match.span(), advice.for_who_question(match.group())))
-        for match in chain(p.WHOSE_QUESTION.finditer(text, words), p.WHICH_PERSON_QUESTION.finditer(text, words)):
-            flags.append(_flag(text, WHO_QUESTION, *match.span(), advice.for_who_question(match.group())))
         # "Why didn't Priya …?", "Why did the intern …?"
         for start, _end in self.names + self.roles:
             why = "why" in text[max(0, start - 40) : start].lower() and p.WHY_BEFORE_PERSON.search(
@@ -197,7 +230,16 @@ class _Reading:
 
     def attention_flags(self) -> list[Flag]:
         text = self.text
-        flags = []
+        flags = [
+            _flag(
+                text,
+                ATTENTION_REMEDY,
+                found.start,
+                found.end,
+                advice.for_remedy_kind(found.kind, text[found.start : found.end]),
+            )
+            for found in read_remedy_in_prose(text)
+        ]
         for match in p.ATTENTION.finditer(text, self.words):
             clause = p.CLAUSE_START.search(text, max(0, match.start() - 120), match.start())
             clause_start = clause.start() if clause else max(0, match.start() - 120)
@@ -225,6 +267,23 @@ class _Reading:
         return flags
 
 
+def _advice_for(found, text: str) -> str:
+    excerpt = text[found.start : found.end]
+    if (
+        found.rule == WHO_QUESTION
+        and excerpt[:3].lower() in ("who", "whi", "wha")
+        and not excerpt.lower().startswith("what")
+    ):
+        return advice.for_who_question(excerpt)
+    return advice.for_kind(found.kind)
+
+
+@lru_cache(maxsize=64)
+def _people_words(people: tuple[str, ...]) -> frozenset[str]:
+    """The lower-case words of the directory's names, for the clause reader."""
+    return frozenset(word.lower().lstrip("@") for person in people for word in person.split() if len(word) > 1)
+
+
 def _without_overlaps(flags: list[Flag]) -> list[Flag]:
     # The widest phrase wins: it carries the most specific advice ("the intern forgot" over "forgot").
     starts: list[int] = []
@@ -241,6 +300,7 @@ def _without_overlaps(flags: list[Flag]) -> list[Flag]:
 
 
 _RULE_ORDER = {rule: order for order, rule in enumerate(RULES)}
+_KIND_OF_RULE = {HINDSIGHT: "counterfactual", WHO_QUESTION: "interrogation", PERSON_BLAME: "evaluation"}
 
 
 def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
@@ -252,9 +312,31 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
     """
     if not text or text.isspace():
         return []
-    reading = _Reading(text, tuple(sorted({person for person in people if person})))
+    directory = tuple(sorted({person for person in people if person}))
+    return [_moved(flag, offset) for offset, chunk in chunks(text) for flag in _checked_sentence(chunk, directory)]
+
+
+@lru_cache(maxsize=50_000)
+def _checked_sentence(chunk: str, people: tuple[str, ...]) -> tuple[Flag, ...]:
+    """The flags of one sentence (or line), kept per process: typing changes one sentence at a time."""
+    reading = _Reading(chunk, people)
+    return tuple(reading.with_rewrite(flag) for flag in _flag_all(reading))
+
+
+def _moved(flag: Flag, offset: int) -> Flag:
+    if not offset:
+        return flag
+    rewrite_start = flag.rewrite_start + offset if flag.rewrite_start >= 0 else -1
+    rewrite_end = flag.rewrite_end + offset if flag.rewrite_end >= 0 else -1
+    return replace(
+        flag, start=flag.start + offset, end=flag.end + offset, rewrite_start=rewrite_start, rewrite_end=rewrite_end
+    )
+
+
+def _flag_all(reading: _Reading) -> list[Flag]:
     return _without_overlaps(
         reading.person_flags()
+        + reading.clause_flags()
         + reading.question_flags()
         + reading.attention_flags()
         + reading.hindsight_flags()
@@ -263,8 +345,82 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
 
 
 def find_attention_remedy(text: str) -> Flag | None:
-    """The first appeal to attention in ``text`` (an action item that changes no system), or None."""
+    """The first appeal to attention in ``text`` (an action item that changes no system), or None.
+
+    The same reading as ``check_text`` gives, so a title refused here carries the same note the
+    language guide shows beside it; a bare title ("Training for the on-call") is read as an action.
+    """
     if not text or text.isspace():
         return None
-    flags = _without_overlaps(_Reading(text, ()).attention_flags())
-    return flags[0] if flags else None
+    reading = _Reading(text, ())
+    flags = _without_overlaps(reading.attention_flags())
+    if not flags:
+        found = read_remedy(text)
+        if found is None:
+            return None
+        excerpt = text[found.start : found.end]
+        flags = [_flag(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, excerpt))]
+    return reading.with_rewrite(flags[0])
+
+
+# --- reading a text: checked, or in a language the guide cannot read --------------------------------
+
+_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "fi", "pl", "cs", "tr", "id")
+_ENOUGH_WORDS = 6
+
+
+@dataclass(frozen=True)
+class LanguageReading:
+    """The guide's reading of one text: ``checked`` is False when the text is not in a language it reads."""
+
+    checked: bool
+    flags: list[Flag]
+    language: str = "en"
+
+    def as_dict(self) -> dict:
+        return {"checked": self.checked, "language": self.language, "flags": [flag.as_dict() for flag in self.flags]}
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> LanguageReading:
+        return cls(
+            stored.get("checked", True),
+            [Flag(**flag) for flag in stored.get("flags", ())],
+            stored.get("language", "en"),
+        )
+
+
+def language_of(text: str) -> str:
+    """ "en" when the guide can read ``text`` (or it is too short to tell), else the language it seems to be in."""
+    import simplemma
+
+    words = [word for word in text.split() if word.isalpha()]
+    if len(words) < _ENOUGH_WORDS or simplemma.in_target_language(text[:2000], lang="en") >= 0.6:
+        return "en"
+    scores = dict(simplemma.langdetect(text[:2000], lang=_LANGUAGES))
+    best = max(scores, key=scores.get)
+    if best != "en" and scores[best] > scores.get("en", 0) + 0.1:
+        return best
+    return "en" if scores.get("en", 0) >= 0.3 else "unk"
+
+
+def read_language(text: str, people: Iterable[str] = ()) -> LanguageReading:
+    """Check ``text``; text in a language the guide cannot read is marked not checked, never passed as clean."""
+    if not text or text.isspace():
+        return LanguageReading(True, [])
+    language = language_of(text)
+    if language != "en":
+        return LanguageReading(False, [], language)
+    return LanguageReading(True, check_text(text, people))
+
+
+def notes_for_storage(text: str) -> dict:
+    """The reading of ``text`` to store beside it when it is saved, knowing the names in the directory."""
+    return read_language(text, directory_names()).as_dict()
+
+
+def reading_of(obj, field: str) -> LanguageReading:
+    """The reading stored with ``obj.<field>`` when it was saved; read now only for rows saved before notes were stored."""
+    stored = (getattr(obj, "language_notes", None) or {}).get(field)
+    if stored is not None:
+        return LanguageReading.from_dict(stored)
+    return read_language(getattr(obj, field) or "", directory_names())

@@ -145,3 +145,53 @@ def for_who_question(excerpt: str) -> str:
 
 def for_attention_remedy(excerpt: str) -> str:
     return _first_fitting(_ATTENTION, excerpt, _ATTENTION_DEFAULT)
+
+
+REPEAT = (
+    "Describe what keeps making this step easy to get wrong: 'This is the third time the nightly job has "
+    "failed on a schema change; nothing in the pipeline checks for one.'"
+)
+SANCTION = (
+    "Keep reviews apart from evaluating people. Ask what would make this class of failure impossible, and "
+    "write that down as an action item."
+)
+EVALUATION = (
+    "Describe the conditions instead of naming a person: 'How did it happen that …?' — which safeguard was "
+    "missing, and what made the step look safe at the time?"
+)
+_BY_KIND = {
+    "subject_harm": PERSON,
+    "possessive": PERSON_POSSESSIVE,
+    "evaluation": EVALUATION,
+    "cleft": PERSON,
+    "sanction": SANCTION,
+    "counterfactual": HINDSIGHT_FRAMING,
+    "interrogation": WHY_YOU,
+    "repeat": REPEAT,
+}
+
+
+def for_kind(kind: str) -> str:
+    """The better framing for what the clause reader found."""
+    return _BY_KIND.get(kind, PERSON)
+
+
+_REMEDY_KIND = {
+    "care": "Care cannot be added to a person; it can be built into the tool. Say which check, guardrail or "
+    "signal would catch the slip without anyone having to be careful.",
+    "prohibition": "A rule people must remember fails on the night it matters. Make the tool enforce it: block "
+    "the step, ask for confirmation, or fail the pipeline.",
+    "knowledge": "Knowledge in one person's head leaves with them. Put it where the work happens: the runbook "
+    "step, the alert text, a warning in the CLI, a check in CI.",
+    "obligation": "Asking people to do better changes nothing in the system. Name the artefact that will change: "
+    "a test, an alert, a tool, the pipeline, a configuration, the runbook, an owner.",
+    "standing": "Consequences for a person are not a fix, and they keep people from speaking up next time. "
+    "Propose a change to the system instead.",
+    "attention": "A reminder, a meeting or a training fades within weeks. Propose what changes in the system: "
+    "a test that catches it, a guardrail that blocks it, an alert that shows it.",
+}
+
+
+def for_remedy_kind(kind: str, excerpt: str) -> str:
+    """The better framing for a null remedy, by what it appeals to."""
+    return _REMEDY_KIND.get(kind) or for_attention_remedy(excerpt)

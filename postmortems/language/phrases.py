@@ -354,7 +354,7 @@ JUDGING = PhraseSet(
 )
 # "Nobody is to blame", "without blaming anyone": saying so is the point of a blameless review.
 NEGATED_BLAME = re.compile(
-    r"\b(?:not|no\s+one|nobody|never|isn['’]t|wasn['’]t|without|avoid|no|don['’]t|do\s+not)\s+(?:\w+\s+){0,2}$",
+    r"\b(?:not|no\s+one|nobody|never|isn['’]t|wasn['’]t|without|avoid|no|don['’]t|do\s+not)\s+(?:\w+\s+){0,3}$",
     re.IGNORECASE,
 )
 

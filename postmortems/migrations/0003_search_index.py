@@ -1,7 +1,7 @@
 from django.db import migrations
 
 # The library searches title and the published text with PostgreSQL full-text search;
-# this expression index matches the SearchVector used in postmortems.services.search_reviews.
+# this expression index matches the SearchVector used in postmortems.search.search_reviews (until 0006).
 CREATE = """
 CREATE INDEX IF NOT EXISTS postmortems_review_search_idx ON postmortems_review
 USING GIN ((setweight(to_tsvector('english'::regconfig, COALESCE(title, '')), 'A') ||

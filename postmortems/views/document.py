@@ -6,7 +6,9 @@ from django.db.models import Prefetch
 
 from postmortems import services
 from postmortems.forms import SectionForm
+from postmortems.language import reading_of
 from postmortems.models import SECTION_TEXTS, ContributingFactor, Review
+from postmortems.publishing import published_timeline
 
 
 @dataclass
@@ -25,7 +27,13 @@ class SectionView:
 
 
 def visible_flags(text: str, dismissed: set[str]) -> list:
+    """Notes on text being typed, read now (the live check while someone writes)."""
     return [flag for flag in services.check(text) if flag.key not in dismissed]
+
+
+def stored_flags(obj, field: str, dismissed: set[str]) -> list:
+    """Notes on saved text, as stored when it was saved (never read again on a page render)."""
+    return [flag for flag in reading_of(obj, field).flags if flag.key not in dismissed]
 
 
 def section_view(review: Review, name: str, dismissed: set[str], form=None, theirs=None) -> SectionView:
@@ -35,7 +43,7 @@ def section_view(review: Review, name: str, dismissed: set[str], form=None, thei
         text=getattr(review, name),
         html=getattr(review, f"{name}_html"),
         version=review.section_version(name),
-        flags=visible_flags(getattr(review, name), dismissed),
+        flags=stored_flags(review, name, dismissed),
         form=form,
         theirs=theirs,
         help=Review._meta.get_field(name).help_text,
@@ -58,19 +66,20 @@ def factors_with_flags(review: Review, dismissed: set[str]) -> list[Contributing
         )
     )
     for factor in factors:
-        factor.flags = visible_flags(factor.description, dismissed)
+        factor.flags = stored_flags(factor, "description", dismissed)
     return factors
 
 
 def timeline_with_flags(review: Review, dismissed: set[str]) -> list:
     if not review.incident_id:
         return []
+    if review.is_published and review.published_snapshot:
+        # The timeline as published; later changes are listed as amendments beside it.
+        return published_timeline(review)
     entries = list(review.incident.timeline.all())
     for entry in entries:
         entry.flags = [
-            flag
-            for text in (entry.text, entry.known_then, entry.missing_then)
-            for flag in visible_flags(text, dismissed)
+            flag for field in ("text", "known_then", "missing_then") for flag in stored_flags(entry, field, dismissed)
         ]
     return entries
 
@@ -78,5 +87,5 @@ def timeline_with_flags(review: Review, dismissed: set[str]) -> list:
 def opportunities_with_flags(review: Review, dismissed: set[str]) -> list:
     opportunities = list(review.opportunities.all())
     for opportunity in opportunities:
-        opportunity.flags = visible_flags(opportunity.question, dismissed)
+        opportunity.flags = stored_flags(opportunity, "question", dismissed)
     return opportunities

@@ -5,13 +5,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role, Team
 from fragments.conditional import conditional_page
 from incidents.models import Service
-from postmortems import services
+from postmortems import exports, search
 from postmortems.access import get_review_for_user
 from postmortems.forms import LibraryFilterForm
 from postmortems.models import ContributingFactor, FactorCategory, Review, ReviewStatus
@@ -27,7 +26,7 @@ def _filter_form(data) -> LibraryFilterForm:
         (str(pk), name) for pk, name in Service.objects.values_list("pk", "name")
     ]
     form.fields["team"].choices = [("", "Any team")] + list(Team.objects.values_list("slug", "name"))
-    form.fields["period"].choices = [("", "Any time")] + [(key, label) for key, (label, _) in services.PERIODS.items()]
+    form.fields["period"].choices = [("", "Any time")] + [(key, label) for key, (label, _) in search.PERIODS.items()]
     return form
 
 
@@ -36,7 +35,7 @@ def _filter_form(data) -> LibraryFilterForm:
 def review_library(request: HtmxHttpRequest):
     form = _filter_form(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    reviews = services.search_reviews(
+    reviews = search.search_reviews(
         request.user,
         query=filters.get("q", ""),
         category=filters.get("category", ""),
@@ -92,7 +91,7 @@ def review_export_markdown(request: HtmxHttpRequest, pk: int):
     review, _, _ = get_review_for_user(request.user, pk)
     if not review.is_published:
         raise PermissionDenied("A review can be exported once it is published.")
-    return _markdown_response(services.export_markdown(review), f"review-{review.pk}-{slugify(review.title)[:50]}.md")
+    return _markdown_response(exports.export_markdown(review), exports.export_filename(review))
 
 
 @require_GET
@@ -100,5 +99,5 @@ def review_export_anonymised(request: HtmxHttpRequest, pk: int):
     review, _, _ = get_review_for_user(request.user, pk)
     if not review.is_published:
         raise PermissionDenied("A review can be exported once it is published.")
-    text = services.export_markdown(review, anonymised=True)
-    return _markdown_response(text, f"review-{review.pk}-anonymised.md")
+    text = exports.export_markdown(review, anonymised=True)
+    return _markdown_response(text, exports.export_filename(review, anonymised=True))

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
 from fragments.conditional import conditional_page
 from fragments.lazy import once
 from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
-from postmortems import live, services
+from postmortems import live, publishing, services
 from postmortems.access import get_review_for_user
+from postmortems.feedback import feedback_summary
 from postmortems.forms import (
     FactorForm,
     FeedbackForm,
@@ -23,6 +23,7 @@ from postmortems.forms import (
     PerspectiveForm,
     ScheduleForm,
     SectionForm,
+    participant_choices,
 )
 from postmortems.models import SECTION_TEXTS, AgendaSection, ContributingFactor, Perspective, ReviewFeedback
 from postmortems.views import HtmxHttpRequest
@@ -31,9 +32,11 @@ from postmortems.views.document import (
     factors_with_flags,
     opportunities_with_flags,
     section_view,
+    stored_flags,
     timeline_with_flags,
     visible_flags,
 )
+from postmortems.views.language import live_notes
 
 TEMPLATE = "postmortems/detail.html"
 
@@ -99,17 +102,18 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "feedback_form": None,
         "feedback_summary": None,
         "agenda": list(AgendaSection),
-        "directory": (
-            list(User.objects.filter(is_active=True)) if access.can_facilitate and not review.is_published else []
-        ),
+        "directory": (list(participant_choices(review)) if access.can_facilitate and not review.is_published else []),
     }
     if review.is_published:
+        context["amendments"] = list(review.amendments.all())
+        # The facts as published; a later change shows among the amendments.
+        context["published_incident"] = review.published_snapshot.get("incident")
         given = ReviewFeedback.objects.filter(review=review, author=user).exists()
         context["feedback_given"] = given
         if access.is_participant and not given:
             context["feedback_form"] = FeedbackForm(prefix="feedback")
         if access.can_facilitate:
-            context["feedback_summary"] = services.feedback_summary(review)
+            context["feedback_summary"] = feedback_summary(review)
     if context["edit_factor"]:
         context["factors"] = context["factors"]()
         for factor in context["factors"]:
@@ -231,8 +235,10 @@ def review_check(request: HtmxHttpRequest, pk: int):
     if not field.replace("-", "_").replace("_", "").isalnum():
         field = "text"
     text = request.POST.get(field, "")[:50_000]
-    flags = visible_flags(text, _dismissed(access.review))
-    return render(request, f"{TEMPLATE}#flags", {"flags": flags, "checked": True})
+    context = live_notes(text)
+    dismissed = _dismissed(access.review)
+    context["flags"] = [note for note in context["flags"] if note.key not in dismissed]
+    return render(request, f"{TEMPLATE}#flags", context | {"checked": True})
 
 
 # --- participants, schedule, invite --------------------------------------------------------
@@ -242,7 +248,7 @@ def review_check(request: HtmxHttpRequest, pk: int):
 def review_participants(request: HtmxHttpRequest, pk: int):
     review, _, can_facilitate = get_review_for_user(request.user, pk)
     _require_facilitator(can_facilitate)
-    form = ParticipantsForm(request.POST)
+    form = ParticipantsForm(request.POST, review=review)
     if form.is_valid():
         chosen = set(form.cleaned_data["participants"])
         if review.facilitator:
@@ -394,7 +400,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
     if request.method == "GET":
         if not request.htmx:
             return redirect(f"{review.get_absolute_url()}?edit_factor={factor.pk}#factor-{factor.pk}")
-        factor.flags = visible_flags(factor.description, dismissed)
+        factor.flags = stored_flags(factor, "description", dismissed)
         factor.linked_entries = list(factor.timeline_entries.all())
         if not request.GET.get("cancel"):
             factor.form = _factor_edit_form(review, factor)
@@ -411,7 +417,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
                 messages.success(request, "Contributing factor saved.")
                 return redirect(f"{review.get_absolute_url()}#factor-{factor.pk}")
             factor = ContributingFactor.objects.select_related("category", "service").get(pk=factor.pk)
-            factor.flags = visible_flags(factor.description, dismissed)
+            factor.flags = stored_flags(factor, "description", dismissed)
             factor.linked_entries = list(factor.timeline_entries.all())
             return render(request, f"{TEMPLATE}#factor", _base_context(request, access) | {"factor": factor})
         theirs = result.current
@@ -421,7 +427,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
         form = _factor_edit_form(review, factor, data)
         form.is_valid()
         status = 409
-    factor.flags = visible_flags(factor.description, dismissed)
+    factor.flags = stored_flags(factor, "description", dismissed)
     factor.linked_entries = list(factor.timeline_entries.all())
     factor.form = form
     factor.theirs = theirs
@@ -525,7 +531,7 @@ def review_publish(request: HtmxHttpRequest, pk: int):
         return redirect(review)
     if request.method == "POST":
         try:
-            services.publish(review)
+            publishing.publish(review)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("review_publish", pk=review.pk)
@@ -533,7 +539,7 @@ def review_publish(request: HtmxHttpRequest, pk: int):
         return redirect(review)
     flags = services.open_flags(review)
     context = _base_context(request, access) | {
-        "blockers": services.publish_blockers(review),
+        "blockers": publishing.publish_blockers(review),
         "open_flags": flags,
         "dismissals": review.dismissals.select_related("dismissed_by"),
     }

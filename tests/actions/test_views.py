@@ -484,3 +484,23 @@ def test_demo_action_items_are_seeded_once(payments, engineer, teammate):
     fix = ActionItem.objects.get(kind="tooling")
     assert obligation_of(fix.incident).met_by == fix, "the demo shows a met obligation"
     assert obligation_of(ActionItem.objects.get(kind="documentation").incident).state == ObligationState.PENDING
+
+
+def test_the_meetings_quick_capture_refuses_a_null_remedy_with_an_explanation(client, incident, engineer, facilitator):
+    from tests.postmortems.factories import ReviewFactory
+
+    review = ReviewFactory(incident=incident, facilitator=facilitator, participants=[facilitator, engineer])
+    client.force_login(facilitator)
+    title = "Remind the on-call to check the disk alerts before the weekend"
+    response = client.post(
+        reverse("review_action_items", args=[review.pk]),
+        {"title": title, "kind": "process", "owner": engineer.pk},
+        **HTMX,
+    )
+    assert response.status_code == 422
+    assert "is an appeal to attention, not a fix" in response.text
+    assert "Make the tooling check the disk alerts before the weekend" in response.text  # a system change instead
+    assert f'value="{title}"' in response.text
+    assert not ActionItem.objects.filter(review=review).exists()
+    # The form shows the guide's notes while the title is typed, null remedies included.
+    assert 'data-language-check="action"' in response.text

@@ -273,7 +273,37 @@ def test_review_quality_shares_and_feedback(frozen, at, manager, payments, engin
     assert quality["with_systemic_share"] == pytest.approx(0.5)
     assert quality["with_perspectives_share"] == pytest.approx(0.5)
     assert quality["without_open_flags_share"] == pytest.approx(0.5)
-    assert quality["responses"] == 2 and quality["blameless"] == pytest.approx(4.5) and quality["useful"] == 3
+    # Two answers are too few to show without pointing at someone.
+    assert quality["responses"] == 0 and quality["blameless"] is None and quality["answers_withheld"]
+
+
+def test_per_team_feedback_figures_need_three_answers(frozen, at, manager, payments, platform):
+    """2 answers hidden, 3 shown: per team, and in the total, which counts only the teams shown."""
+    from tests.factories import UserFactory
+
+    two = ReviewFactory(incident=incident_with_times(platform, at(30)))
+    three = ReviewFactory(incident=incident_with_times(payments, at(30)))
+    for blameless in (5, 4):
+        FeedbackFactory(review=two, author=UserFactory(), blameless=blameless, useful=1)
+    for blameless in (5, 4, 3):
+        FeedbackFactory(review=three, author=UserFactory(), blameless=blameless, useful=2)
+
+    quality = figures(manager)["quality"]
+    rows = {row["team"]: row for row in quality["by_team"]}
+    assert rows["Platform"]["answers_withheld"] and rows["Platform"]["blameless"] is None
+    assert rows["Platform"]["useful"] is None and rows["Platform"]["responses"] == 0
+    assert not rows["Payments"]["answers_withheld"]
+    assert (rows["Payments"]["responses"], rows["Payments"]["blameless"]) == (3, pytest.approx(4.0))
+    # Platform's answers leave no mark on the total, so they cannot be worked out by subtraction.
+    assert (quality["overall"]["responses"], quality["overall"]["useful"]) == (3, pytest.approx(2.0))
+
+    # The chart's table (also the CSV export) shows nothing for the team with too few answers.
+    from dashboard.panels import quality_chart
+
+    chart = quality_chart(quality, dashboard_figures.make_filters(None, "12m", now=NOW))
+    table = {row[0]: row for row in chart.table.rows}
+    assert table["Platform"][-3:] == [None, None, None]
+    assert table["Payments"][-3:] == [3, pytest.approx(4.0), pytest.approx(2.0)]
 
 
 def test_while_one_request_recomputes_the_others_get_the_previous_figures(

@@ -142,6 +142,7 @@ MATRIX: dict[str, Row] = {
     "timeline_import": Row(get=EDIT, post=EDIT, kwargs=_pk("incident"), targets=EVERY_TARGET),
     "near_miss_list": Row(get=VIEW, post=VIEW),
     "near_miss_new": Row(get=VIEW, post=VIEW),
+    "near_miss_filed": Row(get=VIEW, post=NOT_ALLOWED),
     "near_miss_detail": Row(get=VIEW, post=VIEW, kwargs=_pk("near_miss"), targets=(OWN, OTHER)),
     "near_miss_thank": Row(get=NOT_ALLOWED, post=VIEW, kwargs=_pk("near_miss"), targets=(OWN, OTHER)),
     # reviews
@@ -158,6 +159,7 @@ MATRIX: dict[str, Row] = {
         get=EDIT, post=EDIT, kwargs=lambda t: {"pk": t.review.pk, "name": "summary"}, targets=EVERY_TARGET
     ),
     "review_check": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "language_check": Row(get=NOT_ALLOWED, post=VIEW),
     "review_participants": Row(get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_schedule": Row(get=FACILITATE, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_invite": Row(get=FACILITATE, post=NOT_ALLOWED, kwargs=_pk("review"), targets=EVERY_TARGET),
@@ -691,3 +693,137 @@ def test_every_state_change_needs_the_csrf_token(cast):
         assert response.status_code < 500
         checked += 1
     assert checked > 40
+
+
+# --- deliveries: a restricted incident reaches only the people who may see it ---------------------------
+#
+# Every way the incident leaves the page (an inbox row, an email, a team chat message, a calendar invite)
+# and every list of people offered for it (the owner picker, the participant picker) is asked who it
+# reaches, out of the whole cast. Each must reach exactly the people who may see the incident: its
+# responder (Priya), its facilitator (Sam) and the admin (Alex); never Jonas and Maya (its own team, not on
+# it) nor the people of another team.
+MAY_SEE_RESTRICTED = {"priya", "sam", "alex"}
+
+
+def _everyone(cast) -> list:
+    return [person for person in cast.values() if hasattr(person, "username")]
+
+
+def _reached_by_inbox(world, cast, mailoutbox) -> set[str]:
+    from actions.notify import notify_many
+
+    incident = world.restricted.incident
+    notify_many(
+        _everyone(cast),
+        NotificationKind.FIX_DUE_SOON,
+        f"The systemic fix for “{incident.title}” is due",
+        incident=incident,
+    )
+    return set(Notification.objects.filter(incident=incident).values_list("recipient__username", flat=True))
+
+
+def _reached_by_email(world, cast, mailoutbox) -> set[str]:
+    from actions.models import Delivery
+    from actions.notify import deliver_one, notify_many
+
+    incident = world.restricted.incident
+    notify_many(
+        _everyone(cast),
+        NotificationKind.FIX_DUE_SOON,
+        f"The systemic fix for “{incident.title}” is due",
+        incident=incident,
+    )
+    for pk in Delivery.objects.values_list("pk", flat=True):
+        deliver_one(pk, immediate=True)
+    by_address = {person.email: person.username for person in _everyone(cast)}
+    return {by_address[address] for mail in mailoutbox for address in mail.to if incident.title in mail.subject}
+
+
+def _reached_by_new_owner_notice(world, cast, mailoutbox) -> set[str]:
+    """The action item of the restricted incident is given to each person in turn."""
+    from actions.services import tell_new_owner
+
+    item = world.restricted.item
+    for person in _everyone(cast):
+        item.owner = person
+        tell_new_owner(item, previous_owner_id=None, changed_by=None)
+    return set(
+        Notification.objects.filter(incident=world.restricted.incident).values_list("recipient__username", flat=True)
+    )
+
+
+def _reached_by_chat(world, cast, mailoutbox) -> set[str]:
+    """A team channel reaches every member of the team: the incident's team chat is asked."""
+    from actions.models import Delivery
+    from actions.notify import notify_team_chats
+
+    incident = world.restricted.incident
+    TeamChatHook.objects.create(team=incident.team, url="http://127.0.0.1:9/hook")
+    notify_team_chats([incident.team], f"The systemic fix for “{incident.title}” is due", incident=incident)
+    if not Delivery.objects.filter(channel="chat").exists():
+        return set()
+    return set(Membership.objects.filter(team=incident.team).values_list("user__username", flat=True))
+
+
+def _reached_by_invite(world, cast, mailoutbox) -> set[str]:
+    """Everyone was made a participant (as if before the incident was restricted); the invite is downloaded."""
+    import datetime as dt
+
+    review = world.restricted.review
+    review.participants.set(_everyone(cast))
+    review.facilitator = cast["facilitator"]
+    review.meeting_at = dt.datetime(2030, 1, 7, 10, tzinfo=dt.UTC)
+    review.save()
+    client = Client()
+    client.force_login(cast["facilitator"])
+    invite = client.get(reverse("review_invite", args=[review.pk])).content.decode()
+    assert world.restricted.incident.title not in invite, "the invite names the restricted incident"
+    unfolded = invite.replace("\r\n ", "")
+    return {person.username for person in _everyone(cast) if f"mailto:{person.email}" in unfolded}
+
+
+def _offered_as_owner(world, cast, mailoutbox) -> set[str]:
+    client = Client()
+    client.force_login(cast["facilitator"])
+    page = client.get(reverse("action_new", args=[world.restricted.incident.pk])).text
+    options = page.split('name="owner"')[1].split("</select>")[0]
+    return {person.username for person in _everyone(cast) if f">{person.name}</option>" in options}
+
+
+def _offered_as_participant(world, cast, mailoutbox) -> set[str]:
+    review = world.restricted.review
+    review.facilitator = cast["facilitator"]
+    review.save()
+    client = Client()
+    client.force_login(cast["facilitator"])
+    page = client.get(review.get_absolute_url()).text
+    offered = {person.username for person in _everyone(cast) if f'name="participants" value="{person.pk}"' in page}
+    # Asking for someone who is not offered adds nobody.
+    client.post(reverse("review_participants", args=[review.pk]), {"participants": [p.pk for p in _everyone(cast)]})
+    return offered | set(review.participants.values_list("username", flat=True))
+
+
+DELIVERIES = {
+    "inbox": _reached_by_inbox,
+    "email": _reached_by_email,
+    "action item owner notice": _reached_by_new_owner_notice,
+    "team chat": _reached_by_chat,
+    "calendar invite": _reached_by_invite,
+    "owner picker": _offered_as_owner,
+    "participant picker": _offered_as_participant,
+}
+
+
+# Who each delivery must still reach: a check that only refused everyone would prove nothing. A team
+# channel is never used for a restricted incident; the owner picker lists the people near the incident
+# (its teams, responders and facilitator), so the admin of another team is not among them.
+MUST_REACH = {"team chat": set(), "owner picker": {"priya", "sam"}}
+
+
+@pytest.mark.parametrize("delivery", DELIVERIES)
+def test_a_restricted_incident_reaches_only_those_who_may_see_it(delivery, cast, mailoutbox):
+    world = build_world(cast)
+    reached = DELIVERIES[delivery](world, cast, mailoutbox)
+    assert reached <= MAY_SEE_RESTRICTED, f"{delivery} reached {sorted(reached - MAY_SEE_RESTRICTED)}"
+    must_reach = MUST_REACH.get(delivery, MAY_SEE_RESTRICTED)
+    assert reached >= must_reach, f"{delivery} left out {sorted(must_reach - reached)}, who may see the incident"

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postmortems.language import Flag, check_text, directory_names, find_attention_remedy
+from actions.remedies import check_remedy, is_null_remedy
+from postmortems.language import Flag, check_text, directory_names, find_attention_remedy, read_language
 from postmortems.language import phrases as language_phrases
 from tests.factories import UserFactory
 
@@ -22,16 +23,33 @@ CORPUS_PEOPLE = [
 ]
 
 
+REMEDY_CORPUS = Path(__file__).with_name("remedy_corpus.tsv")
+_BATCH = re.compile(r"^# batch (?P<batch>\d+)(?: \((?P<header>[^)]*)\))?")
+_FIRST_SIGHT = re.compile(
+    r"first sight: (?:precision (?P<precision>[\d.]+), )?recall (?P<recall>[\d.]+)(?:, real fixes refused (?P<refused>[\d.]+))?"
+)
+
+
+def _read_corpus(path):
+    """(rows, first sight by batch): rows are (line number, batch, label, text); a batch's header line
+    carries the figures measured before any rule was changed for it (batches 12 on, and the remedy corpus)."""
+    rows, batch, first_sight = [], "", {}
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        header = _BATCH.match(line)
+        if header:
+            batch = header.group("batch")
+            recorded = _FIRST_SIGHT.search(header.group("header") or "")
+            if recorded:
+                first_sight[batch] = {name: float(value) for name, value in recorded.groupdict().items() if value}
+        elif line.strip() and not line.startswith("#"):
+            label, text = line.split("\t")
+            rows.append((number, batch, label, text))
+    return rows, first_sight
+
+
 def _corpus():
     """(line number, batch, label, sentence) for each labelled sentence."""
-    rows, batch = [], ""
-    for number, line in enumerate(CORPUS.read_text().splitlines(), start=1):
-        if line.startswith("# batch "):
-            batch = line.removeprefix("# batch ").strip()
-        elif line.strip() and not line.startswith("#"):
-            label, sentence = line.split("\t")
-            rows.append((number, batch, label, sentence))
-    return rows
+    return _read_corpus(CORPUS)[0]
 
 
 def rules(text, people=PEOPLE):
@@ -55,6 +73,7 @@ def rules(text, people=PEOPLE):
         ("Root cause: the new hire ran the cleanup job.", "Root cause: the new hire"),
         ("Someone forgot to renew the certificate.", "Someone forgot"),
         ("The outage was X's mistake.", "X's mistake"),
+        ("The fault lies with the platform team.", "The fault lies with the platform team"),
     ],
 )
 def test_person_blame_marks_the_person_and_the_failure(text, excerpt):
@@ -84,9 +103,14 @@ def test_facts_about_people_are_left_alone(text):
     assert rules(text) == []
 
 
-def test_a_name_counts_only_when_it_is_in_the_directory_or_the_verb_is_human_only():
-    assert rules("Priya broke the deploy.", people=[]) == []
+def test_a_name_counts_when_the_directory_or_a_given_name_list_knows_it_or_no_dictionary_does():
     assert rules("Priya broke the deploy.", people=["Priya Raman"]) == [("person_blame", "Priya broke")]
+    # Given names the directory does not know, and words no dictionary knows, written like a name.
+    assert rules("Svetlana broke the deploy.", people=[]) == [("person_blame", "Svetlana broke")]
+    assert rules("Quillon broke the deploy.", people=[]) == [("person_blame", "Quillon broke")]
+    # Systems, and capitalised ordinary words, are not people.
+    assert rules("Kafka broke the consumer group.", people=[]) == []
+    assert rules("Checkout broke after the deploy.", people=[]) == []
     # Machines do not forget: an unknown capitalised name with a verb only people do is still a person.
     assert rules("Bob forgot to renew the certificate.", people=[]) == [("person_blame", "Bob forgot")]
     assert rules("Kafka failed to elect a leader.", people=[]) == []
@@ -104,7 +128,7 @@ def test_names_that_are_ordinary_words_need_their_capitals():
 
 
 def test_usernames_and_first_names_from_the_directory():
-    assert rules("@jonas broke staging", PEOPLE) == [("person_blame", "jonas broke")]
+    assert rules("@jonas broke staging", PEOPLE) == [("person_blame", "@jonas broke")]
     assert rules("jonas broke staging", PEOPLE) == [("person_blame", "jonas broke")]
     assert rules("Berg broke staging", PEOPLE) == [("person_blame", "Berg broke")]
     assert rules("jonas-berg broke staging", PEOPLE) == []
@@ -118,7 +142,6 @@ def test_usernames_and_first_names_from_the_directory():
         ("The rollout was reckless.", "reckless"),
         ("It was a stupid mistake.", "stupid mistake"),
         ("Root cause: operator error.", "operator error"),
-        ("The fault lies with the platform team.", "fault lies"),
         ("It was entirely their fault.", "their fault"),
         ("We keep blaming the tooling.", "blaming"),
         ("The fat-finger in the CLI took out the cache.", "fat-finger"),
@@ -224,7 +247,7 @@ def test_how_questions_and_relative_who_are_left_alone(text):
         ("Engineers will pay more attention to the deploy output.", "pay more attention"),
         ("Double-check the target environment next time.", "Double-check the target environment next time"),
         ("Remind everyone to check the feature flags.", "Remind everyone to"),
-        ("Retrain the on-call rotation.", "Retrain"),
+        ("Retrain the on-call rotation.", "Retrain the on-call"),
         ("We will try harder.", "try harder"),
         ("Don't do it again.", "Don't do it again"),
         ("Reviewers should read diffs more carefully.", "read diffs more carefully"),
@@ -472,15 +495,85 @@ def test_corpus_is_large_balanced_and_labelled_with_known_rules():
 
 
 def test_corpus_precision_and_recall():
-    rows = _corpus()
+    """Overall figures now, and the latest batch's figures as recorded at first sight (before any rule changed)."""
+    rows, first_sight = _read_corpus(CORPUS)
     precision, recall, right_rule, wrong = _figures(rows)
     figures = (
-        f"corpus of {len(rows)} sentences: precision {precision:.3f}, recall {recall:.3f}; "
+        f"blame corpus of {len(rows)} sentences: precision {precision:.3f}, recall {recall:.3f} now; "
         f"the expected rule is among the flags for {right_rule:.1%} of the flagged sentences"
     )
     for batch in dict.fromkeys(batch for _, batch, _, _ in rows):
         in_batch = [row for row in rows if row[1] == batch]
         batch_precision, batch_recall, _, _ = _figures(in_batch)
-        figures += f"\n  batch {batch} ({len(in_batch)}): precision {batch_precision:.3f}, recall {batch_recall:.3f}"
+        seen = first_sight.get(batch)
+        at_first = f"; first sight {seen['precision']:.3f} / {seen['recall']:.3f}" if seen else ""
+        figures += f"\n  batch {batch} ({len(in_batch)}): now {batch_precision:.3f} / {batch_recall:.3f}{at_first}"
+    latest = max(first_sight, key=int)
+    figures += (
+        f"\nlatest batch {latest} at first sight: precision {first_sight[latest]['precision']:.3f}, "
+        f"recall {first_sight[latest]['recall']:.3f}"
+    )
     print("\n" + figures + "".join(f"\n  {line}" for line in wrong))
-    assert precision >= 0.9 and recall >= 0.9, figures + "".join(f"\n  {line}" for line in wrong)
+    assert len(rows) >= 2000
+    assert precision >= 0.97 and recall >= 0.97, figures + "".join(f"\n  {line}" for line in wrong)
+    assert first_sight[latest]["precision"] >= 0.9 and first_sight[latest]["recall"] >= 0.9, figures
+    assert latest == max((batch for _, batch, _, _ in rows), key=int), "the last batch has no first-sight figures"
+
+
+def test_remedy_corpus_recall_and_real_fixes_refused():
+    """Null remedies are refused; real fixes are not. Overall now, and the latest batch at first sight."""
+    rows, first_sight = _read_corpus(REMEDY_CORPUS)
+    assert len(rows) >= 400
+    nulls = [text for _, _, label, text in rows if label == "null"]
+    reals = [text for _, _, label, text in rows if label == "real"]
+    assert 0.45 <= len(nulls) / len(rows) <= 0.55 and len(nulls) + len(reals) == len(rows)
+    assert len(set(nulls + reals)) == len(rows), "a title appears twice"
+    missed = [text for text in nulls if not is_null_remedy(text)]
+    refused = [text for text in reals if is_null_remedy(text)]
+    recall, refused_share = 1 - len(missed) / len(nulls), len(refused) / len(reals)
+    latest = max(first_sight, key=int)
+    figures = (
+        f"remedy corpus of {len(rows)} titles: recall {recall:.3f}, real fixes refused {refused_share:.3f} now; "
+        f"latest batch {latest} at first sight: recall {first_sight[latest]['recall']:.3f}, "
+        f"real fixes refused {first_sight[latest]['refused']:.3f}"
+    )
+    print("\n" + figures + "".join(f"\n  missed: {t}" for t in missed) + "".join(f"\n  refused: {t}" for t in refused))
+    assert recall >= 0.95 and refused_share <= 0.02, figures
+    assert first_sight[latest]["recall"] >= 0.9 and first_sight[latest]["refused"] <= 0.02, figures
+
+
+def test_a_refused_remedy_says_why_and_offers_a_system_change():
+    verdict = check_remedy("Deploy more carefully on Fridays")
+    assert verdict.refused and verdict.excerpt == "more carefully"
+    assert "not a fix" in verdict.explanation and verdict.suggestion
+    assert check_remedy("Remind everyone to double-check the region before deploying").rewrite.startswith(
+        "Make the tooling check the region"
+    )
+    assert not check_remedy("Make the deploy CLI print the target region and require typing it to confirm").refused
+
+
+@pytest.mark.parametrize(
+    ("text", "rewrite"),
+    [
+        ("Tomás's push took the payments API offline.", "Our push took the payments API offline."),
+        ("At 02:10 the intern forgot to run the migration.", "At 02:10 we forgot to run the migration."),
+        (
+            "Ingrid ought to have checked the replica lag before failing over.",
+            "What would have helped us check the replica lag before failing over at that moment?",
+        ),
+        ("Why did you restart the primary?", "What made restarting the primary look like the right step at the time?"),
+        ("Honestly Deepa is the reason checkout went down.", "How did it happen that checkout went down?"),
+    ],
+)
+def test_a_better_framing_rewrites_the_writers_own_sentence(text, rewrite):
+    flag = check_text(text, [])[0]
+    assert flag.rewrite == rewrite
+    assert text[flag.rewrite_start : flag.rewrite_end] == text.strip()
+
+
+def test_text_in_a_language_the_guide_cannot_read_is_not_checked_never_clean():
+    german = read_language("Der Dienst ist ausgefallen, weil niemand die Warnung rechtzeitig gesehen hat.")
+    assert (german.checked, german.flags, german.language) == (False, [], "de")
+    english = read_language("The deploy went out at 02:10 and the consumer lag grew for an hour.")
+    assert english.checked and english.flags == []
+    assert read_language("p99 up, k8s HPA 3->12").checked  # too short to tell: read as it is

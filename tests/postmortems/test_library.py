@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from postmortems import services
+from postmortems import search, services
 from postmortems.models import ReviewStatus
 from tests.conftest import require_postgres_and_redis
 from tests.incidents.factories import IncidentFactory, ServiceFactory, TimelineEntryFactory
@@ -29,7 +29,7 @@ def published_review(team, title, summary, *, factor_category="missing-guardrail
     ContributingFactorFactory(
         review=review, category=category(factor_category), service=service, description="A step had no check."
     )
-    review.search_document = services.build_search_document(review)
+    search.index_for_search(review)
     review.status = ReviewStatus.PUBLISHED
     review.published_at = timezone.now() - timedelta(days=days_ago)
     review.save()
@@ -88,7 +88,7 @@ def test_full_text_search_uses_postgresql_and_stems_words(client, library, outsi
 def test_search_ranks_title_matches_first(engineer, library, payments):
     require_postgres_and_redis()
     published_review(payments, "Slow search", "The gateway certificate cache was cold.")
-    results = list(services.search_reviews(engineer, query="certificate"))
+    results = list(search.search_reviews(engineer, query="certificate"))
     assert results[0].title == "Expired certificate on the API gateway"
 
 
@@ -167,3 +167,33 @@ def test_library_shows_my_open_reviews_and_requests_for_a_facilitator(
     assert "Waiting for a facilitator" in client.get(reverse("review_library")).text
     client.force_login(outsider)
     assert review.title not in client.get(reverse("review_library")).text
+
+
+def test_the_library_searches_content_never_people(client, payments, engineer, teammate, facilitator, outsider):
+    """A name finds nothing (the index holds roles), the content still does; the facilitator's own page lists theirs."""
+    review = ReviewFactory(
+        incident=IncidentFactory(team=payments, title="Jonas Berg's deploy stalled the refunds queue"),
+        facilitator=facilitator,
+        participants=[facilitator, engineer, teammate],
+        summary="Priya Raman and @jonas watched the refunds queue grow; sam asked for a rollback.",
+        status=ReviewStatus.IN_REVIEW,
+    )
+    ContributingFactorFactory(review=review, description="Jonas had no staging queue to try the change on.")
+    search.index_for_search(review)
+    review.status = ReviewStatus.PUBLISHED
+    review.published_at = timezone.now()
+    review.save()
+
+    for text in (review.search_title, review.search_document):
+        for name in ("Jonas", "jonas", "Berg", "Priya", "Raman", "sam"):
+            assert name not in text, (name, text)
+    client.force_login(outsider)
+    url = reverse("review_library")
+    for name in ("Jonas", "jonas", "Berg", "Priya Raman", "@jonas", "Sam Lindqvist", "sam"):
+        assert titles(client.get(url, {"q": name})) == [], name
+    assert titles(client.get(url, {"q": "refunds queue"})) == [review.title]
+    assert titles(client.get(url, {"q": "staging"})) == [review.title]
+
+    client.force_login(facilitator)
+    home = client.get(reverse("home")).text
+    assert "Published reviews I facilitated" in home and review.get_absolute_url() in home

@@ -1,5 +1,6 @@
 """The gate before publishing, the published page, exports, the invite, feedback and deadlines."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from incidents.models import Severity
-from postmortems import services
+from postmortems import publishing, services
 from postmortems.models import FlagDismissal, ReviewFeedback, ReviewStatus, meeting_due_by, review_required
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import IncidentFactory
@@ -87,28 +88,33 @@ def test_only_flags_that_exist_can_be_dismissed(ready_review, facilitator):
 def test_publishing_needs_a_meeting_a_summary_and_a_factor(review):
     review.summary = ""
     review.save()
-    blockers = services.publish_blockers(review)
+    blockers = publishing.publish_blockers(review)
     assert any("meeting" in b for b in blockers)
     assert any("summary" in b for b in blockers)
     assert any("contributing factor" in b for b in blockers)
     with pytest.raises(ValidationError):
-        services.publish(review)
+        publishing.publish(review)
 
 
 def test_publishing_needs_a_concrete_change_to_the_system(ready_review):
     ready_review.action_items.all().delete()
     ActionItemFactory(review=ready_review, incident=ready_review.incident, title="Be more careful with pool sizes")
-    blockers = services.publish_blockers(ready_review)
+    blockers = publishing.publish_blockers(ready_review)
     assert any("No concrete change to the system yet" in b for b in blockers)
     ActionItemFactory(
         review=ready_review, incident=ready_review.incident, title="Add a lint rule for pool sizes", change_url=""
     )
-    assert services.publish_blockers(ready_review) == []
+    # The appeal to care is still shown in the published review, so it stays a language note to act on.
+    assert [item.source for item in services.open_flags(ready_review)] == [
+        "Action item “Be more careful with pool sizes”"
+    ]
+    ready_review.action_items.filter(title__startswith="Be more careful").delete()
+    assert publishing.publish_blockers(ready_review) == []
 
 
 def test_other_apps_can_add_publish_checks(ready_review, monkeypatch):
-    monkeypatch.setattr(services, "PUBLISH_CHECKS", [lambda review: ["Add at least one systemic action item."]])
-    assert services.publish_blockers(ready_review) == ["Add at least one systemic action item."]
+    monkeypatch.setattr(publishing, "PUBLISH_CHECKS", [lambda review: ["Add at least one systemic action item."]])
+    assert publishing.publish_blockers(ready_review) == ["Add at least one systemic action item."]
 
 
 def test_engineer_cannot_publish_or_dismiss(client, ready_review, engineer):
@@ -130,7 +136,7 @@ def published(ready_review, engineer, teammate, facilitator):
     ready_review.perspectives_revealed_at = ready_review.created_at
     ready_review.summary = "Sam Lindqvist opened the bridge; Priya rolled back the pool change with Jonas."
     ready_review.save()
-    services.publish(ready_review)
+    publishing.publish(ready_review)
     ready_review.refresh_from_db()
     return ready_review
 
@@ -202,7 +208,7 @@ def test_calendar_invite(client, review, facilitator, engineer):
 # --- feedback ---------------------------------------------------------------------------------
 
 
-def test_feedback_after_publishing_with_results_for_the_facilitator(
+def test_feedback_results_appear_only_once_three_people_answered(
     client, published, engineer, teammate, facilitator, manager
 ):
     url = reverse("review_feedback", args=[published.pk])
@@ -217,10 +223,21 @@ def test_feedback_after_publishing_with_results_for_the_facilitator(
     client.force_login(manager)  # not a participant
     assert client.post(url, {"feedback-blameless": 3, "feedback-useful": 3}).status_code == 403
 
+    # Two answers: no averages, no count, no comments; the page says why.
     client.force_login(facilitator)
-    page = client.get(published.get_absolute_url())
-    assert "4.5" in page.text and "3.0" in page.text and "Calm and fair." in page.text
-    assert "Priya Raman" not in page.text.split('id="feedback-results"')[1].split("</section>")[0]
+    results = client.get(published.get_absolute_url()).text.split('id="feedback-results"')[1].split("</section>")[0]
+    assert "Too few answers to show without identifying someone" in results
+    assert "Calm and fair." not in results and "4.5" not in results and "Answers" not in results
+
+    # The third answer shows all three together.
+    published.participants.add(manager)
+    client.force_login(manager)
+    client.post(url, {"feedback-blameless": 3, "feedback-useful": 3, "feedback-comment": "Useful timeline."})
+    client.force_login(facilitator)
+    results = client.get(published.get_absolute_url()).text.split('id="feedback-results"')[1].split("</section>")[0]
+    assert "4.0" in results and "3.0" in results and "Calm and fair." in results and "Useful timeline." in results
+    assert "Too few answers" not in results
+    assert "Priya Raman" not in results
 
 
 def test_feedback_is_refused_before_publishing_and_out_of_range(client, ready_review, engineer):
@@ -262,13 +279,46 @@ def test_review_page_shows_the_deadline(client, payments, facilitator):
     assert "Due by Thu 19 Nov 2026, 08:00 UTC for SEV1" in page.text
 
 
-def test_anonymising_leaves_ordinary_words_alone(review, facilitator):
-    from tests.factories import MembershipFactory, UserFactory
-
-    may = UserFactory(username="engineer", display_name="May Ito")
-    MembershipFactory(user=may, team=review.team)
-    text = "May Ito paged @engineer; the on-call engineer may restart it. May said so. Sam Lindqvist agreed."
-    result = services.anonymise(text, review, [may, facilitator])
-    assert result == (
-        "Engineer A paged Engineer A; the on-call engineer may restart it. Engineer A said so. The facilitator agreed."
+def test_notes_are_stored_on_save_and_the_publish_check_lists_everything_the_review_shows(
+    client, ready_review, facilitator
+):
+    review = ready_review
+    review.title = "Priya broke checkout"
+    review.save()
+    # Stored with the text when it is saved, as the rendered markdown is.
+    assert [flag["excerpt"] for flag in review.language_notes["title"]["flags"]] == ["Priya broke"]
+    entry = review.incident.timeline.first()
+    entry.text = "Jonas ignored the disk alert for an hour."
+    entry.save()
+    item = ActionItemFactory(
+        review=review, incident=review.incident, title="Add a canary, because Sam skipped the staging deploy"
     )
+    sources = {item.source: item.anchor for item in services.open_flags(review)}
+    assert sources["Title"] == "review-title"
+    assert any(source.startswith("Timeline") for source in sources)
+    assert sources["Action item “Add a canary, because Sam skipped the staging deploy”"] == f"action-{item.pk}"
+
+    client.force_login(facilitator)
+    gate = client.get(reverse("review_publish", args=[review.pk])).text
+    for anchor in ("#review-title", f"#entry-{entry.pk}", f"#action-{item.pk}"):
+        assert anchor in gate
+    assert "No open notes" not in gate
+
+
+def test_text_the_guide_cannot_read_blocks_publishing_as_not_checked(ready_review):
+    ready_review.got_lucky = "Der Fehler wurde zufällig bemerkt, weil jemand die Seite gerade neu geladen hat."
+    ready_review.save()
+    assert ready_review.language_notes["got_lucky"]["checked"] is False
+    assert [part.source for part in services.unchecked_texts(ready_review)] == ["Where we got lucky"]
+    assert any("not checked" in blocker for blocker in publishing.publish_blockers(ready_review))
+
+
+def test_recheck_language_refreshes_the_stored_notes(ready_review):
+    from django.core.management import call_command
+
+    from postmortems.models import Review
+
+    Review.objects.filter(pk=ready_review.pk).update(title="Priya broke checkout", language_notes={})
+    call_command("recheck_language", stdout=io.StringIO())
+    ready_review.refresh_from_db()
+    assert [flag["excerpt"] for flag in ready_review.language_notes["title"]["flags"]] == ["Priya broke"]

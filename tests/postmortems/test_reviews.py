@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from incidents.models import Status
-from postmortems import services
+from postmortems import publishing, services
 from postmortems.models import AgendaSection, Perspective, Review, ReviewStatus
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import NearMissFactory
@@ -410,7 +410,7 @@ def test_requests_and_publishing_are_announced_after_commit(
         ActionItemFactory(review=review, incident=incident, title="Check pool sizes against the database limit")
         Review.objects.filter(pk=review.pk).update(status=ReviewStatus.IN_REVIEW, summary="The pool shrank.")
         with django_capture_on_commit_callbacks(execute=True):
-            services.publish(review)
+            publishing.publish(review)
         assert heard[-1] == (events.review_published, review.pk)
     finally:
         events.facilitator_requested.disconnect(listen)

@@ -81,7 +81,7 @@ def test_unsigned_forged_replayed_or_oversized_requests_are_refused(slack_api, p
     settings.SLACK_BODY_MAX_BYTES = 500
     assert send(path, fields | {"text": "x" * 600}).status_code == 413
     assert slack_api.calls == []
-    assert not NearMiss.objects.exists()
+    assert not NearMiss.all_objects.exists()
     assert Client().get(path).status_code == 405
 
 
@@ -110,7 +110,7 @@ def test_filing_anonymously_keeps_nothing_about_the_slack_user(slack_api, paymen
     assert answer["response_action"] == "update"
     assert "filed anonymously: nothing links it to you" in json.dumps(answer["view"])
 
-    near_miss = NearMiss.objects.get()
+    near_miss = NearMiss.all_objects.get()  # an anonymous report waits for the hourly release
     assert near_miss.reporter is None and near_miss.team == payments
     assert near_miss.filed_on == timezone.now().date()
     # Slack was not even asked who the user is.
@@ -137,13 +137,13 @@ def test_a_named_filing_without_an_account_here_asks_to_file_anonymously(slack_a
         "errors": {"anonymous": "We found no account here with your Slack e-mail address. "
                    "Tick “File anonymously”, or file it on the web."},
     }  # fmt: skip
-    assert not NearMiss.objects.exists()
+    assert not NearMiss.all_objects.exists()
 
 
 def test_the_forms_messages_show_under_the_right_input(slack_api):
     response = interaction(near_miss_submission(what=""))
     assert response.json() == {"response_action": "errors", "errors": {"what": "This field is required."}}
-    assert not NearMiss.objects.exists()
+    assert not NearMiss.all_objects.exists()
 
 
 # --- the message shortcut: add to an incident's timeline ----------------------------------------------

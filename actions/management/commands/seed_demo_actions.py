@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from actions.models import ActionItem, ActionKind, ActionStatus, Priority
 from incidents.models import Incident
-from postmortems import services as review_services
+from postmortems import publishing
 from postmortems.models import ReviewStatus
 
 
@@ -62,8 +62,8 @@ class Command(BaseCommand):
         if review is not None:
             fix.addresses.set(review.factors.all()[:1])
             # The demo review waited for its concrete change to the system; now it can be published.
-            if review.status == ReviewStatus.IN_REVIEW and not review_services.publish_blockers(review):
-                review_services.publish(review)
+            if review.status == ReviewStatus.IN_REVIEW and not publishing.publish_blockers(review):
+                publishing.publish(review)
         ActionItem.objects.create(
             title="Alert on TLS handshake failures as their own signal",
             kind=ActionKind.OBSERVABILITY,

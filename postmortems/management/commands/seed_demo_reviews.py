@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from incidents.models import Incident, Status
-from postmortems import services
+from postmortems import publishing, services
 from postmortems.models import (
     ContributingFactor,
     Depth,
@@ -107,9 +107,9 @@ class Command(BaseCommand):
             status=ReviewStatus.IN_REVIEW, perspectives_revealed_at=now, section_started_at=now
         )
         review.refresh_from_db()
-        if services.publish_blockers(review):
+        if publishing.publish_blockers(review):
             # Leave it in review for the demo rather than publishing past a blocker.
             return review
-        services.publish(review)
+        publishing.publish(review)
         review.refresh_from_db()
         return review

@@ -1,0 +1,207 @@
+"""The word classes the clause reader works with, as lemmas (dictionary forms), never as phrases.
+
+A rule reads "a person as the subject of a harmful predicate", not "Priya broke the deploy";
+these sets say which lemmas fill each slot. Words are normalised by ``lemmas.lemma`` first, so
+"broke", "breaks" and "breaking" are all ``break``.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- who is speaking of whom ------------------------------------------------------------------
+
+PERSON_PRONOUNS = _words("he she you someone somebody whoever him her")
+WEAK_PRONOUNS = _words("they them")  # services and queues are "they" too
+WE_PRONOUNS = _words("we us our ours ourselves i me my")
+POSSESSIVE_PRONOUNS = _words("his her their your")
+# Nouns that always stand for a person or a group of people, never a system.
+ROLE_NOUNS = _words(
+    """intern interns engineer engineers developer developers dev devs programmer operator reviewer approver
+    author contractor contractors consultant dba sre sres sysadmin admin administrator oncall on-call oncaller
+    newbie hire starter joiner junior senior lead manager guy guys folks employee staffer analyst architect
+    tester designer commander responder responders human person people colleague colleagues coworker
+    teammate teammates agent agents rep reps representative technician specialist trainee maintainer
+    maintainers owner deployer captain contact liaison"""
+)
+# "the payments team", "ops", "QA": a group of people as the one who failed.
+GROUP_NOUNS = _words("team squad crew ops qa devops support department")
+ROLE_MODIFIERS = _words(
+    """new junior senior primary secondary backup night weekend first second responsible same platform payments
+    database backend frontend infra infrastructure security networking mobile on-call oncall other lone offshore
+    remote release incident support product web data ops qa sre dba"""
+)
+DETERMINERS = _words("the our a an that this one their his her your some any")
+
+# Names of systems, so a capitalised word that is a system is never read as a person.
+SYSTEM_NAMES = _words(
+    """kafka redis postgres postgresql mysql mongo mongodb kubernetes k8s terraform jenkins nginx envoy istio
+    consul vault elasticsearch opensearch cassandra rabbitmq celery sidekiq airflow spark hadoop zookeeper
+    etcd docker helm argo argocd github gitlab bitbucket slack pagerduty opsgenie datadog grafana prometheus
+    sentry cloudflare aws gcp azure s3 ec2 lambda rds dynamodb bigquery snowflake stripe twilio okta
+    linux windows macos android ios chrome safari firefox java python node go ruby rust php dns cdn api
+    cron systemd ansible puppet chef nomad traefik haproxy memcached clickhouse kibana logstash fluentd
+    renovate dependabot copilot zuora braintree adyen spinnaker looker tableau okta auth0 keycloak
+    ci cd qa sso ldap vpn jira confluence opsgenie victorops statuspage heroku vercel netlify fastly akamai"""
+)
+
+# --- what a predicate does --------------------------------------------------------------------
+
+# Verbs that do harm or fail when a person is their subject.
+HARM_VERBS = _words(
+    """break wipe nuke delete drop corrupt crash destroy expose leak ruin trash overwrite cause botch
+    fumble fat-finger fatfinger bungle blunder goof neglect ignore skip overlook miss forget rubber-stamp
+    rubberstamp erase misconfigure mistype sabotage truncate"""
+)
+# Verbs that need a particle or object to do harm: "take down", "mess up", "knock over".
+PARTICLE_HARM = {
+    "take": _words("down offline out"),
+    "bring": _words("down"),
+    "knock": _words("over out down offline"),
+    "mess": _words("up"),
+    "screw": _words("up"),
+    "blow": _words("up away"),
+    "wipe": _words("out"),
+    "push": _words("untested credentials secrets secret keys key password passwords tokens token"),
+    "let": _words("expire lapse slip rot fill overflow die back pile build grow"),
+    "lock": _words("out"),
+    "leave": _words(
+        "running open enabled unattended unlocked broken half-done unfinished exposed public unprotected unpatched"
+    ),
+    "drop": _words("ball"),
+    "sleep": _words("through"),
+    "fall": _words("asleep"),
+}
+# "drop" is harm except as "drop off/out/by/in" (left the call, stopped by).
+NOT_HARM_PARTICLES = {"drop": _words("off out by in into"), "miss": _words("out")}
+# Duties whose omission frames a person as the one who failed ("didn't test", "never checks").
+DUTY_VERBS = _words(
+    """check test read follow review verify notice look ask wait escalate update tell communicate bother think
+    consider run validate confirm catch double-check monitor respond acknowledge ack answer watch listen care
+    lock renew document warn inform notify coordinate announce heed backup back roll page stop pause cancel
+    revert"""
+)
+# What people know, hold or feel: facts about the situation, not failures.
+STATE_VERBS = _words(
+    """know have be see hear expect mean intend need own realise realize understand think imagine learn find
+    work join use believe assume feel get receive"""
+)
+# Finding, repairing and helping: what responders do; it names nobody as the cause.
+CREDIT_VERBS = _words(
+    """fix revert replace identify report flag patch spot notice trace isolate debug investigate diagnose roll
+    catch detect discover locate repair restart drain quarantine document describe explain show share point
+    highlight confirm help save rescue join page lead own volunteer write file find recover restore mitigate
+    resolve escalate coordinate alert warn suggest propose raise build design"""
+)
+# Adverbs and phrases that turn an ordinary act into a person's slip.
+CARELESS_ADVERBS = _words("accidentally mistakenly carelessly wrongly recklessly blindly negligently sloppily lazily")
+BAD_OBJECT_ADJECTIVES = _words("wrong incorrect bad broken buggy faulty untested unreviewed")
+WITHOUT_GERUNDS = _words(
+    """read check test look review ask tell verify think warn understand run approve confirm consult
+    approval review permission sign-off signoff testing"""
+)
+# Evaluations of a person as the cause: "X is the reason", "the root of it is X".
+CAUSE_NOUNS = _words("reason cause culprit root source problem fault trigger")
+# Words that judge a person's character.
+JUDGEMENT_ADJECTIVES = _words(
+    """careless sloppy negligent lazy incompetent reckless clueless stupid irresponsible useless inept dumb
+    idiotic hopeless unprofessional thoughtless inattentive"""
+)
+JUDGEMENT_NOUNS = _words("idiot incompetence negligence carelessness laziness sloppiness recklessness stupidity")
+REPEAT_MARKERS = _words("again always habitually repeatedly constantly usual habit")
+MODALS = _words("should ought could must would might need")
+# Sanctions: consequences for a person instead of a change to the system.
+SANCTION_WORDS = _words(
+    """disciplinary discipline reprimand reprimanded punish punishment sack sacked fire fired dismiss pip
+    demote demotion"""
+)
+SANCTION_HOLD_WORDS = _words("responsible accountable liable")
+# Attention, knowledge or standing: what an appeal to people changes.
+ATTENTION_VERBS = _words(
+    """remind train retrain educate re-educate coach brief talk speak discuss warn tell ask encourage insist
+    stress emphasise emphasize reiterate reinforce focus concentrate exercise pay watch double-check doublecheck
+    adhere comply apologise apologize slow memorise memorize remember mentor lecture urge instruct caution
+    re-train refresh teach communicate instil instill explain walk acknowledge announce read follow check
+    verify consult re-read rehearse practise practice"""
+)
+ATTENTION_NOUNS = _words(
+    """reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
+    lunch-and-learn refresher session sessions meeting meetings talk talks caution attention vigilance care
+    focus briefing workshop course apology warning discipline diligence culture mindset retro retrospective
+    onboarding importance lesson lessons learnings presentation webinar seminar class reading feedback
+    expectations guidance brown-bag brownbag demo town-hall all-hands"""
+)
+CARE_WORDS = _words(
+    """careful carefully cautious cautiously vigilant vigilantly attentive attentively closely thoroughly
+    diligent diligently mindful mindfully conscientious conscientiously properly harder"""
+)
+# Artefacts a real fix changes: code, tests, alerts, tools, pipelines, configuration, runbooks, ownership.
+ARTEFACT_NOUNS = _words(
+    """test tests ci pipeline check lint linter alert alarm page pager dashboard monitor monitoring metric
+    metrics slo sli probe canary flag toggle config configuration setting default timeout limit quota
+    script tool tooling cli command ui form button dialog prompt guard guardrail gate hook webhook bot job
+    cron runbook playbook doc docs documentation wiki readme diagram catalogue catalog owner ownership
+    rotation schedule policy permission role access iam acl allowlist denylist firewall rule vault secret
+    secrets token key certificate backup restore replica index schema migration code function endpoint
+    api client library dependency version image dockerfile terraform helm chart module service queue
+    breaker retry backoff jitter cache shard partition validation validator constraint trigger log logging
+    trace tracing synthetic status template field label calendar freeze lock mutex workflow automation"""
+)
+ENFORCING_WORDS = _words(
+    """block blocks blocking prevent prevents refuse refuses reject rejects fail fails enforce enforces
+    automatically automated automate automation require requires required bot alert alerts page pages
+    gate gates lint ci pipeline cron script"""
+)
+# Obligation words that turn a sentence about people into a demand on their attention.
+OBLIGATION_WORDS = _words("must should need needs have has ought always never")
+PEOPLE_GROUPS = _words(
+    """everyone everybody people engineers developers devs team teams staff folks reviewers operators on-call
+    oncall responders contractors admins dbas sres colleagues all anyone nobody"""
+)
+
+# Given names from many languages, so that "Svetlana pushed straight to main" reads as a person
+# even when the directory does not know her. Names that are ordinary words need their capitals.
+FIRST_NAMES = _words(
+    """sam maya priya jonas otto lena ravi aiko alex sasha jo aaron abdul abigail adam adebayo adrian ahmed aisha akira alan alberto alejandro aleksandr alex alexander
+    alexandra alexei ali alice alicia alina alan amanda amara amelia amir amit amy ana anastasia anders andre
+    andrea andreas andrew andrei andres andy angela angelo anika anil anita anja ann anna anne annika anton
+    antonio anya arjun arne aroha arthur arturo ashley astrid aurora ava ayesha ayumi babak barbara bart
+    beatriz bella ben benjamin bernard beth bianca bilal bjorn björn bogdan boris brandon brian bruno camila
+    carl carla carlos carmen carol caroline catherine cem chen chidi chloe chris christian christina
+    christopher chioma claire clara colin connor cristina dan daniel daniela danielle dario darius david
+    deepa deepak denis dennis derek diana diego dimitri dmitri dmitry dominik donna dylan ebony eduardo
+    elena eli elias elif elijah elisa eliza ella ellen emeka emil emily emma enrique eric erik erika esra
+    ethan eva evelyn fabian fatima felipe felix fernando filip fiona francesca francisco franz freya
+    gabriel gabriela gareth gavin george gerhard giovanni giulia greta gustavo hamza hana hannah hans
+    harry hassan heidi helen helena henrik henry hiroshi hugo ian ibrahim ifeoma igor ines ingrid irene
+    isaac isabel isabella ivan jacob jakub jamal james jan jana jane janet jasmine jason javier jen
+    jennifer jens jeremy jessica ji-woo jiho jin joanna joao joe johan johanna john jonathan jorge jose
+    josef joseph joshua juan julia julian julie justin kai kamal karen karim karin karl kate katie kavya
+    keith ken kenji kevin khalid kim kiran klaus kofi kwame lakshmi lara lars laura lauren leila leo leon
+    leonardo liam lin linda lisa liu lorenzo louis lucas lucia luis luka lukas mahmoud malik manuel marco
+    marcus maria mariana marie marina mario marta martin mary mateo mathias matt matteo matthew maxim
+    mehmet mei mia michael michelle miguel mikael mike milan min mira miriam mohamed mohammed monica
+    morgan muhammad nadia naomi natalia natasha nathan neha nicolas nicole nikhil nikita niko nikos nina
+    noah nora oleg olga oliver olivia omar oscar pablo paolo patrick paul paula pavel pedro peter petra
+    philip pierre pooja rachel rafael rahul raj rajesh ramon rana raphael rebecca renata ricardo richard
+    rita roberto robert rohan roman rosa ruth ryan sabine sakura salma samir samuel sandra sanjay santiago
+    sara sarah sasha sebastian sergei sergio seun shira simon sofia sonia sophie stefan stefano stephanie
+    steve steven sunil susan sven svetlana taro tariq thabo theo thiago thomas tobias tomas tomás tomasz
+    tunde valentina vanessa vera victor viktor vikram vincent wei wen xavier xin yara yasmin yosef yuki
+    yusuf yuto zainab zara zeynep zoe zoltan"""
+)
+
+# Verbs that only do harm to something of value: "deleted the production bucket", not "deleted the stale branch".
+VALUE_SENSITIVE_VERBS = _words("delete drop remove truncate")
+VALUABLE_OBJECTS = _words(
+    """production prod customer customers table tables database databases db bucket record records data index
+    backup backups volume cluster session sessions order orders user users ledger account accounts invoice
+    invoices payment payments live primary master main everything replica replicas secret secrets key keys
+    state events history"""
+)
+# Lapses told with their circumstance ("missed the page while driving") are an account, not blame.
+LAPSE_VERBS = _words("miss skip ignore overlook")
+CIRCUMSTANCE_WORDS = _words("while because as since when")

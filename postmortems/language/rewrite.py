@@ -1,0 +1,206 @@
+"""A better framing for the writer's own sentence, offered as a one-click replacement.
+
+Not a fixed advice line: the sentence that carries a note is rewritten from its own words:
+
+* a person as the subject of harm becomes "we" ("Svetlana pushed straight to main and broke
+  login." → "We pushed straight to main and broke login."), a possessive agent becomes "our"
+  ("Tomás's push took the API offline" → "Our push took the API offline");
+* a counterfactual about a person becomes a how-question about what would have helped
+  ("Ingrid ought to have checked the replica lag" → "What would have helped us check the
+  replica lag at that moment?");
+* an evaluation, a cleft or an interrogation becomes a how-question about the conditions;
+* an appeal to attention becomes a change to the system.
+
+Each rewrite is a plain function of the sentence; when none fits, no rewrite is offered and
+the note's advice stands alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import lexicon as lx
+from .lemmas import lemma
+
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_BLAME_ADVERBS = re.compile(
+    r",?\s*\b(?:just|simply|honestly|frankly|basically|clearly|obviously|apparently|accidentally|mistakenly|"
+    r"carelessly|recklessly|blindly|again|yet again|once again|as usual|always|of course|even)\b,?",
+    re.IGNORECASE,
+)
+_PLURAL_VERBS = {
+    "was": "were", "is": "are", "has": "have", "keeps": "keep", "does": "do", "doesn't": "don't",
+    "wasn't": "weren't", "isn't": "aren't", "hasn't": "haven't",
+}  # fmt: skip
+_PARTICIPLES = {
+    "broke": "broken", "took": "taken", "wrote": "written", "ran": "run", "did": "done", "forgot": "forgotten",
+    "drove": "driven", "chose": "chosen", "gave": "given", "began": "begun", "went": "gone", "rode": "ridden",
+    "threw": "thrown", "froze": "frozen", "stole": "stolen", "shook": "shaken", "undid": "undone",
+}  # fmt: skip
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of ``text`` that holds ``start:end`` (offsets of its first and last character)."""
+    begin = max(
+        text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start), text.rfind("\n", 0, start)
+    )
+    for match in _SENTENCE.finditer(text, begin + 1):
+        if match.start() <= start < match.end() or (match.start() < end <= match.end()):
+            s, e = match.span()
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            return s, max(e, min(len(text), end))
+    return start, end
+
+
+def propose(
+    text: str, rule: str, kind: str, start: int, end: int, subject: tuple[int, int] | None
+) -> tuple[int, int, str] | None:
+    """(sentence start, sentence end, the rewritten sentence) for a note at ``start:end``, or None."""
+    s, e = sentence_around(text, start, end)
+    sentence = text[s:e]
+    stop = sentence[-1] if sentence and sentence[-1] in ".!?" else ""
+    body = sentence[:-1] if stop else sentence
+    rewritten = None
+    if kind in ("subject_harm", "repeat") and subject:
+        rewritten = _as_we(body, subject[0] - s, subject[1] - s) + (stop if stop != "?" else ".")
+    elif kind == "possessive" and subject:
+        rewritten = _as_our(body, subject[0] - s, subject[1] - s) + (stop or ".")
+    elif kind == "counterfactual":
+        rewritten = _what_would_have_helped(body)
+    elif kind in ("evaluation", "cleft", "interrogation"):
+        rewritten = _how_did_it_happen(body, kind, subject and (subject[0] - s, subject[1] - s))
+    elif kind == "sanction":
+        rewritten = "What change to the system would make this class of failure impossible?"
+    elif rule == "attention_remedy":
+        rewritten = _as_system_change(body)
+    if not rewritten or rewritten.strip() == sentence.strip():
+        return None
+    return s, e, _capitalise(rewritten)
+
+
+def _capitalise(text: str) -> str:
+    text = re.sub(r"\s{2,}", " ", text).strip()
+    text = re.sub(r"\s+([,.?!])", r"\1", text)
+    return text[:1].upper() + text[1:]
+
+
+def _as_we(body: str, start: int, end: int) -> str:
+    """The sentence with "we" as its subject, in place of the person."""
+    before, after = body[:start], body[end:]
+    # Words before the subject that framed the person ("Honestly,", "It's clear that") are left out;
+    # a time or a clause opener ("At 02:10", "because") stays.
+    prefix = re.sub(
+        r"(?i)^(?:\s*(?:honestly|frankly|basically|ugh|sorry\s+but|tbh|clearly|obviously|apparently|yet\s+again|once\s+again|as\s+usual|again)\b[,]?\s*)+",
+        "",
+        before,
+    )
+    if re.search(r"(?i)\b(?:think|say|clear|obvious|fact|fair|truth)\b", prefix):
+        prefix = ""
+    after = _BLAME_ADVERBS.sub("", after)
+    after = re.sub(r"^(\s*)(\S+)", lambda m: m.group(1) + _PLURAL_VERBS.get(m.group(2).lower(), m.group(2)), after)
+    after = re.sub(r"\b(?:his|her|their)\b", "our", after)
+    after = re.sub(r"\b(?:him|her|them)self\b", "ourselves", after)
+    subject = "we" if prefix.strip() else "We"
+    return f"{prefix}{subject}{after}".strip()
+
+
+def _as_our(body: str, start: int, end: int) -> str:
+    """ "Tomás's push took …" → "Our push took …"."""
+    after = body[end:]
+    after = re.sub(r"^\s*['’]s?", "", after)
+    after = _BLAME_ADVERBS.sub("", after)
+    after = re.sub(r"^\s*(?:careless|sloppy|lazy|reckless|stupid|bad)\s+", " ", after)
+    if re.match(r"^\s*(?:fault|mistake|blunder|screw-?up|carelessness|negligence)\b", after, re.IGNORECASE):
+        return "How did our process let this happen, and which safeguard was missing"
+    before = body[:start]
+    before = re.sub(r"(?i)\b(?:it\s+was|it['’]s|this\s+is|that\s+was|all)\s*$", "", before).rstrip()
+    our = "our" if before.strip() else "Our"
+    return f"{before} {our}{after}".strip()
+
+
+def _what_would_have_helped(body: str) -> str | None:
+    """ "X ought to have checked the lag" → "What would have helped us check the lag at that moment?"."""
+    match = re.search(
+        r"(?i)\b(?:have|'ve|of|had|supposed\s+to|meant\s+to|needed\s+to)\s+(?:just\s+|simply\s+|easily\s+|really\s+|bothered\s+to\s+)?"
+        r"(?P<verb>[a-z-]+)(?P<rest>[^,;]*)",
+        body,
+    )
+    if not match:
+        return None
+    verb = match.group("verb").lower()
+    if verb in ("been", "be"):
+        return "What would have made the signal easier to see at that moment?"
+    base = lemma(verb)
+    rest = match.group("rest")
+    rest = re.split(r"(?i)\b(?:if|when|we['’]d|we\s+would|this\s+would|it\s+would|nothing\s+would|,)\b", rest)[0]
+    rest = re.sub(r"\b(?:his|her|their)\b", "our", rest).rstrip(" ,")
+    rest = re.sub(r"(?i)\b(?:properly|sooner|first|immediately|instead)\b", lambda m: m.group(), rest)
+    return f"What would have helped us {base}{rest} at that moment?"
+
+
+def _how_did_it_happen(body: str, kind: str, subject: tuple[int, int] | None) -> str | None:
+    """An evaluation, a cleft or an interrogation of a person, asked instead about the conditions."""
+    lowered = body.lower()
+    if kind == "interrogation":
+        match = re.search(
+            r"(?i)\bwhy\s+(?:did|didn['’]t|did\s+not|would|wouldn['’]t)\s+\S+\s+(?P<verb>[a-z-]+)(?P<rest>.*)", body
+        )
+        if match:
+            verb = lemma(match.group("verb").lower())
+            negative = "n't" in lowered or "not" in lowered.split()
+            rest = match.group("rest").rstrip(" ?")
+            if negative:
+                return f"What made it hard to {verb}{rest} at that moment?"
+            return f"What made {_gerund(verb)}{rest} look like the right step at the time?"
+        match = re.search(r"(?i)\bwho\s+(?:the\s+hell\s+|on\s+earth\s+)?(?P<verb>[a-z-]+)(?P<rest>[^?]*)", body)
+        if match:
+            verb = match.group("verb").lower()
+            participle = _PARTICIPLES.get(verb, verb)
+            rest = match.group("rest").strip()
+            if rest and verb.endswith(("ed", "ke", "ok", "an", "ot", "id")):
+                return f"How did it happen that {rest} was {participle} without a check?"
+        return "What did people know at that moment, and what made that step look reasonable?"
+    match = re.search(
+        r"(?i)\b(?:reason|cause|root|culprit)\b(?:\s+(?:why|that|for))?\s+(?P<clause>(?:we|the|our|it|this|checkout|prod|production|[a-z]+)\b[^,;]*)",
+        body,
+    )
+    if match and subject and match.start() > subject[1]:
+        return f"How did it happen that {match.group('clause').strip()}?"
+    match = re.search(r"(?i)\b(?:who|that)\s+(?P<clause>[a-z-]+\b[^,;]*)", body)
+    if kind == "cleft" and match:
+        return f"What made it possible that we {match.group('clause').strip()}?"
+    return "How did our process let this happen, and which safeguard was missing?"
+
+
+def _gerund(verb: str) -> str:
+    if verb.endswith("ie"):
+        return verb[:-2] + "ying"
+    if verb.endswith("e") and not verb.endswith("ee"):
+        return verb[:-1] + "ing"
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnpt]", verb):
+        return verb + verb[-1] + "ing"
+    return verb + "ing"
+
+
+def _as_system_change(body: str) -> str | None:
+    """ "Remind everyone to double-check the region" → "Make the tooling check the region …"."""
+    match = re.search(
+        r"(?i)\b(?:remind|tell|ask|encourage|train|warn|urge)\s+(?:[\w-]+\s+){0,4}?to\s+(?:always\s+|be\s+sure\s+to\s+)?"
+        r"(?:double-check|check|verify|confirm|look\s+at|review|read)\s+(?P<what>[^,;]+)",
+        body,
+    )
+    if match:
+        return f"Make the tooling check {match.group('what').strip()} and block the step when the check fails."
+    cleaned = re.sub(
+        r"(?i)\s*\b(?:more\s+|extra\s+|very\s+)?(?:carefully|cautiously|careful|cautious|strictly|properly|closely|"
+        r"thoroughly|vigilant(?:ly)?|attentive(?:ly)?)\b",
+        "",
+        body,
+    ).strip(" ,")
+    words = cleaned.split()
+    if words and lx.ATTENTION_VERBS.isdisjoint(w.lower() for w in words[:1]) and cleaned != body.strip():
+        return f"Add a check or guardrail so that “{cleaned}” no longer depends on care: a test, a confirmation step, or an alert."
+    return "Propose a change to the system instead: a test that catches it, a guardrail that blocks it, or an alert that shows it."

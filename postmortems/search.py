@@ -1,0 +1,74 @@
+"""The library's search: over what reviews say, never over who took part.
+
+The text indexed for a review is its write-up with every person replaced by a role (the title
+included), so searching someone's name finds nothing and no one can list the reviews a person took
+part in. Facilitators find the reviews they ran from their own page ("my work"), not through search.
+"""
+
+from datetime import timedelta
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from accounts.models import User
+from incidents.models import Incident
+from postmortems.anonymising import Anonymiser, people_of
+from postmortems.models import SECTION_TEXTS, ContributingFactor, Review
+
+PERIODS = {"30d": ("Last 30 days", 30), "90d": ("Last 3 months", 90), "365d": ("Last year", 365)}
+# Kept in step with the expression index of migration 0006_search_without_people.
+SEARCH_CONFIG = "english"
+
+
+def index_for_search(review: Review) -> None:
+    """Set the texts the library searches (not saved): the title, and the sections, factors and
+    opportunities, with people replaced by roles."""
+    parts = [getattr(review, name) for name in SECTION_TEXTS]
+    for factor in review.factors.select_related("category", "service"):
+        parts += [factor.description, factor.category.name, factor.service.name if factor.service else ""]
+    parts += [o.question for o in review.opportunities.all()]
+    anonymise = Anonymiser(people_of(review), facilitator_key=review.facilitator_id)
+    review.search_title = anonymise(review.title)
+    review.search_document = anonymise("\n".join(part for part in parts if part))
+
+
+def search_reviews(
+    user: User, *, query: str = "", category: str = "", service: str = "", team: str = "", period: str = ""
+):
+    """Published reviews this person may see, matching the search and the filters, best match first."""
+    reviews = Review.objects.published().visible_to(user)
+    if category:
+        reviews = reviews.filter(
+            Exists(ContributingFactor.objects.filter(review=OuterRef("pk"), category__slug=category))
+        )
+    if service.isdigit():
+        reviews = reviews.filter(
+            Exists(ContributingFactor.objects.filter(review=OuterRef("pk"), service_id=int(service)))
+            | Exists(
+                Incident.services.through.objects.filter(incident=OuterRef("incident_id"), service_id=int(service))
+            )
+        )
+    if team:
+        reviews = reviews.filter(team__slug=team)
+    if period in PERIODS:
+        reviews = reviews.filter(published_at__gte=timezone.now() - timedelta(days=PERIODS[period][1]))
+    query = query.strip()
+    if query:
+        if connection.vendor == "postgresql":
+            vector = SearchVector("search_title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+                "search_document", weight="B", config=SEARCH_CONFIG
+            )
+            search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+            reviews = (
+                reviews.annotate(document=vector, rank=SearchRank(vector, search))
+                .filter(document=search)
+                .order_by("-rank", "-published_at")
+            )
+        else:
+            reviews = reviews.filter(Q(search_title__icontains=query) | Q(search_document__icontains=query))
+            reviews = reviews.order_by("-published_at")
+    else:
+        reviews = reviews.order_by("-published_at", "-pk")
+    return reviews.select_related("team", "incident")
