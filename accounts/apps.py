@@ -6,4 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and teams"
 
     def ready(self):
-        from accounts import sessions, throttling  # noqa: F401 - connects their signal receivers
+        from accounts import sessions, throttling, versions  # noqa: F401 - connects their signal receivers
+
+        versions.connect()

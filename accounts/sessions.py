@@ -12,6 +12,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.dispatch import receiver
 from django.http import HttpRequest
 
@@ -91,9 +92,9 @@ def remove_expired_sessions() -> int:
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    if settings.SESSION_ENGINE in {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}:
+    engine = import_module(settings.SESSION_ENGINE)
+    if issubclass(engine.SessionStore, DatabaseSessionStore):
         deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
         return deleted
-    engine = import_module(settings.SESSION_ENGINE)
     engine.SessionStore.clear_expired()
     return 0

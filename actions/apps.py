@@ -6,7 +6,7 @@ class ActionsConfig(AppConfig):
     verbose_name = "Action items and follow-through"
 
     def ready(self) -> None:
-        from actions import signals  # noqa: F401 - connects the receivers
+        from actions import signals, versions  # noqa: F401 - connects the receivers
         from actions.access import get_action_item_for_user
         from actions.exports import action_items_section
         from actions.models import ActionItem
@@ -34,3 +34,4 @@ class ActionsConfig(AppConfig):
             m2m=["addresses"],
             access=lambda user, pk: get_action_item_for_user(user, pk).item,
         )
+        versions.connect()

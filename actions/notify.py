@@ -30,7 +30,7 @@ from actions.models import (
     SentReminder,
     TeamChatHook,
 )
-from pagecache.pages import pages_changed
+from fragments.versions import bump
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def notify_many(
             for person in people
         ]
     )
-    pages_changed()  # the inbox count in every page's header
+    bump(*(f"inbox:{person.pk}" for person in people))  # the unread count in their pages' header
     if email:
         if opt_outs is None:
             opt_outs = email_opt_outs(person.pk for person in people)

@@ -1,5 +1,6 @@
 """Refuse request bodies that are too large with a page that says so, before anything reads them."""
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import render
@@ -48,3 +49,41 @@ class RequestBodyLimitMiddleware:
             "Nothing was saved. Please shorten the text or split it into several parts."
         )
         return _too_large(request, 413, message)
+
+
+class SettledPolicyCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the policy built once instead of on every response.
+
+    Our pages use no nonces and no per-view policy changes, so every response carries the same header;
+    a response or request that does use them still gets a policy built for it by django-csp.
+    """
+
+    _PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self._settled = None
+
+    def process_response(self, request, response):
+        own = any(hasattr(response, name) or hasattr(response, name + "_ro") for name in self._PER_RESPONSE)
+        if (
+            own
+            or getattr(request, "_csp_nonce", None) is not None
+            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+        ):
+            return super().process_response(request, response)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if self._settled is None or self._settled[0] is not policy:  # built again if the settings change
+            self._settled = (policy, self.build_settled_policy(request, response))
+        excluded = (policy or {}).get("EXCLUDE_URL_PREFIXES") or ()
+        header = self._settled[1]
+        if header and "Content-Security-Policy" not in response and not request.path_info.startswith(tuple(excluded)):
+            response["Content-Security-Policy"] = header
+        return response
+
+    def build_settled_policy(self, request, response) -> str:
+        from dataclasses import asdict
+
+        from csp.utils import build_policy
+
+        return build_policy(**asdict(self.get_policy_parts(request=request, response=response)))

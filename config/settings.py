@@ -58,8 +58,8 @@ INSTALLED_APPS = [
     "postmortems",
     "actions",
     "dashboard",
-    "pagecache",
     "health",
+    "fragments",
     "alerts",
     "slackapp",
     "ninja",
@@ -70,13 +70,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that every response (redirects and refusals from the middleware below too) carries them.
-    "csp.middleware.CSPMiddleware",
+    "config.middleware.SettledPolicyCSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.signed_in.AuthenticationMiddleware",
     # Changes made during a request are recorded as that person's (audit trail).
     "audit.middleware.AuditActorMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
@@ -86,7 +86,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last: counts failed sign-ins (accounts/throttling.py); the sign-in form itself answers a pause.
     "axes.middleware.AxesMiddleware",
-    "pagecache.middleware.StalePagesAfterWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -164,8 +163,9 @@ else:
         }
     }
 
-# How long a rendered page is kept for the person who saw it (pagecache/pages.py); 0 turns this off.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
+# How long a shared fragment is kept (fragments/templatetags/fragments.py); its key holds the versions of
+# what it shows, so a change makes it stale at once and this only bounds what an unused one costs. 0: off.
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 60 * 60 * 24)
 
 # --- Celery -----------------------------------------------------------------
 # The embedded broker keeps messages in files; kombu warns unless its URL names a host, though none is used.
@@ -334,7 +334,8 @@ SESSION_ACTIVITY_RESOLUTION = env_int("SESSION_ACTIVITY_RESOLUTION", 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 # Every request reads its session: from the cache, with the database behind it (and in its place while
 # the cache is unreachable).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db sessions, read in the same cache round trip as the signed-in person (accounts/signed_in.py).
+SESSION_ENGINE = "accounts.signed_in"
 # Failed sign-ins: per username and per address, within the window; then a pause (accounts/throttling.py).
 LOGIN_THROTTLE_ACCOUNT_LIMIT = env_int("LOGIN_THROTTLE_ACCOUNT_LIMIT", 5)
 LOGIN_THROTTLE_ADDRESS_LIMIT = env_int("LOGIN_THROTTLE_ADDRESS_LIMIT", 30)

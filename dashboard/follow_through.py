@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from actions.models import FixObligation, ObligationState, RecurrenceFlag, RecurrenceState
-from dashboard.services import Filters, Percentile, _interval
+from dashboard.figures.common import Filters, Percentile, interval
 
 # Each figure with the words that say exactly what it measures and from which moment.
 LABELS = {
@@ -54,10 +54,10 @@ def follow_through_figures(user, filters: Filters) -> dict:
     owed_late = Q(state=ObligationState.BREACHED) | Q(state=ObligationState.PENDING, deadline__lte=now)
     landing_due = committed & (Q(landed_at__isnull=False) | Q(landing_due_at__lte=now))
     figures = obligations.annotate(in_question=in_question).aggregate(
-        committed_median=Percentile(_interval("met_at", "starts_at"), 0.5, filter=committed),
-        committed_p90=Percentile(_interval("met_at", "starts_at"), 0.9, filter=committed),
-        landed_median=Percentile(_interval("landed_at", "starts_at"), 0.5, filter=landed),
-        landed_p90=Percentile(_interval("landed_at", "starts_at"), 0.9, filter=landed),
+        committed_median=Percentile(interval("met_at", "starts_at"), 0.5, filter=committed),
+        committed_p90=Percentile(interval("met_at", "starts_at"), 0.9, filter=committed),
+        landed_median=Percentile(interval("landed_at", "starts_at"), 0.5, filter=landed),
+        landed_p90=Percentile(interval("landed_at", "starts_at"), 0.9, filter=landed),
         decided=Count("pk", filter=committed | owed_late),
         within_48=Count("pk", filter=committed & Q(met_at__lte=F("deadline")) & Q(first_breached_at=None)),
         landing_decided=Count("pk", filter=landing_due),

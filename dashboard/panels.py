@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 
 from accounts.privacy import min_people
 from dashboard.charts import Chart, Column, Series, Table, bar_chart, format_value, hbar_chart, line_chart, sparkline
-from dashboard.services import RECURRENCE_THRESHOLD, RECURRENCE_WINDOW_DAYS, Filters
+from dashboard.figures import RECURRENCE_THRESHOLD, RECURRENCE_WINDOW_DAYS, Filters
 from incidents.models import Severity
 
 

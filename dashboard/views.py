@@ -10,12 +10,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Team
 from dashboard import panels
+from dashboard.figures import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
 from dashboard.fixes import earlier_incidents
 from dashboard.follow_through import follow_through_figures
 from dashboard.forms import PERIODS, DashboardFilterForm
-from dashboard.services import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
 from incidents.models import Severity
-from pagecache.pages import cached_for_viewer
 from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
@@ -43,6 +42,7 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
             "filters": filters,
             "query": query,
             "data": data,
+            "fresh": fresh,
             "view": panels.build(data, filters),
             "follow_through": follow_through_figures(request.user, filters),
             "is_empty": not (
@@ -56,7 +56,6 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
 
 
 @require_GET
-@cached_for_viewer
 def dashboard(request: HtmxHttpRequest):
     """Follow-through and learning for a team (or all teams) over a period; the address carries the filters."""
     filters, query = _filters(request)
@@ -96,9 +95,3 @@ def earlier_fixes(request: HtmxHttpRequest, pk: int):
     review = get_review_for_user(request.user, pk).review
     context = {"earlier": earlier_incidents(review, request.user), "review": review}
     return render_page(request, "dashboard/earlier_fixes.html", context, partial="earlier")
-
-
-@require_GET
-def ping(request: HttpRequest) -> HttpResponse:
-    """A trivial signed-in page (the whole middleware stack, no work): the baseline for load measurements."""
-    return HttpResponse("ok", content_type="text/plain")

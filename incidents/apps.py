@@ -7,8 +7,11 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.registry import track
+        from incidents import versions
         from incidents.access import get_incident_for_user
         from incidents.models import Incident, TimelineEntry
+
+        versions.connect()
 
         # Near misses are never tracked: an anonymous reporter must leave no trace in the audit trail.
         # duplicate_of is left out: the trail stores a related row's title, and the original may be a

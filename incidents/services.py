@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from accounts.privacy import leaving_no_trace
 from audit.registry import record_created
+from fragments.versions import bump
 from incidents.models import EntryKind, Incident, IncidentLink, NearMiss, NearMissThanks, TimelineEntry
 from incidents.signals import near_miss_thanked
-from pagecache.pages import pages_changed
 
 
 def create_incident(*, created_by, **fields) -> Incident:
@@ -64,6 +64,7 @@ def import_timeline_entries(incident: Incident, rows: Iterable[ImportedRow], *, 
     ]
     created = TimelineEntry.objects.bulk_create(entries)
     record_created(created)  # bulk_create sends no signals; the audit trail still hears of them
+    bump(f"incident:{incident.pk}", f"timeline:{incident.pk}")
     return created
 
 
@@ -114,7 +115,7 @@ def release_anonymous_near_misses() -> None:
     Returns nothing and logs nothing: how many went out at which moment is itself a trace.
     """
     NearMiss.all_objects.filter(awaiting_release=True).update(awaiting_release=False)
-    pages_changed()
+    bump("near-misses")
 
 
 def thank_near_miss(near_miss: NearMiss, user) -> bool:
@@ -128,6 +129,7 @@ def thank_near_miss(near_miss: NearMiss, user) -> bool:
         with transaction.atomic():
             NearMissThanks.objects.create(near_miss=near_miss, user=user)
             NearMiss.objects.filter(pk=near_miss.pk).update(thanks_count=F("thanks_count") + 1)
+            bump("near-misses")
     except IntegrityError:
         return False
     near_miss.refresh_from_db(fields=["thanks_count"])

@@ -11,7 +11,7 @@ class PostmortemsConfig(AppConfig):
         from accounts.models import User
         from audit.registry import track
         from markup.notes import register_language_reader
-        from postmortems import signals  # noqa: F401 - connects the receivers
+        from postmortems import signals, versions  # noqa: F401 - connects the receivers
         from postmortems.access import get_review_for_user
         from postmortems.language import notes_for_storage
         from postmortems.language.people import forget_directory_names
@@ -34,6 +34,7 @@ class PostmortemsConfig(AppConfig):
         )
         track(ImprovementOpportunity, fields=["question"], scope="review")
         register_language_reader(notes_for_storage)
+        versions.connect()
         post_save.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_saved")
         post_delete.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_deleted")
         register_panel("incident", "postmortems/includes/review_panel.html", review_panel)

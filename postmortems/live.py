@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 
+from fragments import versions
 from postmortems.models import AGENDA, Review
 
 # The parts of the meeting page that refresh on their own: the agenda (current section),
@@ -42,6 +43,7 @@ def bump(review_id: int, *parts: str) -> int:
     if unknown:
         raise ValueError(f"Unknown live parts: {sorted(unknown)}")
     Review.objects.filter(pk=review_id).update(change_counter=F("change_counter") + 1)
+    versions.bump("reviews", f"review:{review_id}")
     seq = Review.objects.filter(pk=review_id).values_list("change_counter", flat=True).get()
 
     def publish():

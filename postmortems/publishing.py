@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from audit.models import Action
 from audit.registry import record as audit_record
+from fragments import versions
 from incidents.models import Incident, Status, TimelineEntry
 from postmortems import events, live
 from postmortems.models import SECTION_TEXTS, Amendment, Perspective, Review, ReviewStatus
@@ -76,6 +77,7 @@ def publish(review: Review) -> None:
         Incident.objects.filter(pk=review.incident_id).update(
             status=Status.REVIEWED, updated_at=timezone.now(), version=F("version") + 1
         )
+        versions.bump("incidents", f"incident:{review.incident_id}")
         audit_record(
             review.incident, Action.CHANGED, {"status": [review.incident.get_status_display(), Status.REVIEWED.label]}
         )

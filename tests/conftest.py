@@ -168,9 +168,9 @@ def _fresh_cache():
 
 @pytest.fixture
 def every_page_rendered(settings):
-    """Pages rendered on every request, for tests that count what rendering asks the database
-    (and that add rows with ``bulk_create``, which makes no kept page stale)."""
-    settings.PAGE_CACHE_SECONDS = 0
+    """Shared fragments rendered on every request, for tests that count what a full render asks the
+    database (and that add rows with ``bulk_create``, which raises no version)."""
+    settings.FRAGMENT_CACHE_SECONDS = 0
 
 
 # --- real services ----------------------------------------------------------------

@@ -4,8 +4,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from actions.models import ActionItem, FixObligation, ObligationState
+from fragments.conditional import conditional_page
 from incidents.models import Incident
-from pagecache.pages import cached_for_viewer
 from postmortems.models import Perspective, Review, ReviewStatus
 from web.htmx import HtmxHttpRequest, render_page
 
@@ -13,7 +13,7 @@ MY_WORK_LIMIT = 8
 FEEDBACK_ASK_FOR = timedelta(days=60)
 
 
-@cached_for_viewer
+@conditional_page(lambda request: ["incidents", "actions", "reviews"], clock_seconds=60)
 def home(request: HtmxHttpRequest):
     """My work: what needs this person now, across incidents, reviews and action items."""
     user = request.user

@@ -16,8 +16,8 @@ from actions.forms import ActionFilterForm, ActionItemForm, ActionStatusForm
 from actions.models import OPEN_STATUSES, ActionItem, FixObligation
 from actions.services import tell_new_owner
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
+from fragments.conditional import conditional_page
 from incidents.access import get_incident_for_user
-from pagecache.pages import cached_for_viewer
 from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_of
@@ -69,7 +69,7 @@ def _visible_items(request):
 
 
 @require_GET
-@cached_for_viewer
+@conditional_page(lambda request: ["actions", "incidents", "reviews"])
 def action_list(request: HtmxHttpRequest):
     form = ActionFilterForm(request.GET)
     items = filter_items(_visible_items(request), form)

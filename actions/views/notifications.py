@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role, Team
 from actions.forms import NotificationPreferenceForm, TeamChatHookForm
 from actions.models import Notification, NotificationPreference, TeamChatHook
+from fragments.conditional import inbox_version
+from fragments.versions import bump
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_of
 
@@ -35,6 +37,7 @@ def notification_open(request: HtmxHttpRequest, pk: int):
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if note.read_at is None:
         Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
+        bump(inbox_version(request.user))
     if not wants_fragment(request):
         return redirect(note.url or "notifications")
     note.read_at = note.read_at or timezone.now()
@@ -44,6 +47,7 @@ def notification_open(request: HtmxHttpRequest, pk: int):
 @require_POST
 def notifications_read_all(request: HtmxHttpRequest):
     count = Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+    bump(inbox_version(request.user))
     messages.success(request, f"Marked {count} as read." if count else "Nothing was unread.")
     return redirect("notifications")
 

@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
+from fragments.conditional import conditional_page
 from incidents.access import IncidentAccess, get_incident_for_user
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
 from incidents.services import LinkRefused, create_incident, link_incidents
 from incidents.views.page import TEMPLATE, incident_page_context
-from pagecache.pages import cached_for_viewer
 from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_context
@@ -52,7 +52,7 @@ def filtered_incidents(user, form: IncidentFilterForm):
     return incidents.order_by(*SORTS[data.get("sort") or ""])
 
 
-@cached_for_viewer
+@conditional_page(lambda request: ["incidents"])
 def incident_list(request: HtmxHttpRequest):
     form = IncidentFilterForm(request.GET or None)
     incidents = filtered_incidents(request.user, form)
@@ -73,7 +73,7 @@ def incident_new(request: HtmxHttpRequest):
     return render_page(request, "incidents/new.html", {"form": form}, status=422 if form.errors else 200)
 
 
-@cached_for_viewer
+@conditional_page(lambda request, pk: [f"incident:{pk}"], clock_seconds=60)
 def incident_detail(request: HtmxHttpRequest, pk: int):
     access = get_incident_for_user(request.user, pk)
     return render_page(request, TEMPLATE, incident_page_context(request, access))

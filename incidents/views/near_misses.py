@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.sessions import leave_session_untouched
+from fragments.conditional import conditional_page
 from incidents.forms import PERIODS, NearMissFilterForm, NearMissForm
 from incidents.models import NearMiss, NearMissThanks
 from incidents.services import file_near_miss, thank_near_miss
-from pagecache.pages import cached_for_viewer
 from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_context
@@ -23,7 +23,7 @@ from web.pagination import page_context
 PAGE_SIZE = 25
 
 
-@cached_for_viewer
+@conditional_page(lambda request: ["near-misses", "reviews"])
 def near_miss_list(request: HtmxHttpRequest):
     form = NearMissFilterForm(request.GET or None)
     near_misses = NearMiss.objects.select_related("team", "service", "reporter")

@@ -1,29 +1,32 @@
 """What the incident page shows: the page view and the timeline and link views answering without htmx share it."""
 
+from django.db.models import Max
 from django.utils import timezone
 
 from incidents.access import IncidentAccess
 from incidents.forms import IncidentLinkForm, TimelineEntryForm
-from incidents.models import EntryKind, Incident, IncidentLink, TimelineEntry
+from incidents.models import EntryKind, Incident, IncidentLink
 
 TEMPLATE = "incidents/detail.html"
 
 
-def new_entry_form(access: IncidentAccess, entries: list[TimelineEntry]) -> TimelineEntryForm:
-    # Start where the story left off: the last entry's time, else when the impact started.
-    last = entries[-1].occurred_at if entries else access.incident.impact_started_at
-    return TimelineEntryForm(
-        initial={"occurred_at": timezone.localtime(last), "kind": EntryKind.OBSERVATION}, prefix="new"
-    )
+def new_entry_form(access: IncidentAccess) -> TimelineEntryForm:
+    def starts_at():
+        # Start where the story left off: the last entry's time, else when the impact started. Asked only
+        # when the form is shown, and apart from the entries, which may come from a shared fragment.
+        last = access.incident.timeline.aggregate(last=Max("occurred_at"))["last"]
+        return timezone.localtime(last or access.incident.impact_started_at)
+
+    return TimelineEntryForm(initial={"occurred_at": starts_at, "kind": EntryKind.OBSERVATION}, prefix="new")
 
 
 def timeline_context(access: IncidentAccess, **overrides) -> dict:
-    entries = list(access.incident.timeline.all())
     context = {
         "incident": access.incident,
         "can_edit": access.can_edit,
-        "entries": entries,
-        "entry_form": new_entry_form(access, entries) if access.can_edit else None,
+        # Read only when the timeline's shared fragment must be rendered afresh.
+        "entries": access.incident.timeline.all(),
+        "entry_form": new_entry_form(access) if access.can_edit else None,
         "editing": None,
         "edit_form": None,
     }

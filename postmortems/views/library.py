@@ -6,8 +6,8 @@ from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role, Team
+from fragments.conditional import conditional_page
 from incidents.models import Service
-from pagecache.pages import cached_for_viewer
 from postmortems import exports, search
 from postmortems.access import get_review_for_user
 from postmortems.forms import LibraryFilterForm
@@ -30,7 +30,7 @@ def _filter_form(data) -> LibraryFilterForm:
 
 
 @require_GET
-@cached_for_viewer
+@conditional_page(lambda request: ["reviews", "incidents"])
 def review_library(request: HtmxHttpRequest):
     form = _filter_form(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}

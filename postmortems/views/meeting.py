@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from fragments.conditional import conditional_page
 from postmortems import live, services
 from postmortems.access import get_review_for_user
 from postmortems.forms import OpportunityForm, QuickFactorForm
@@ -168,6 +169,7 @@ def meeting_part(request, access, part: str, status: int = 200, state: dict | No
 
 
 @require_GET
+@conditional_page(lambda request, pk: [f"review:{pk}"])
 def review_meeting(request: HtmxHttpRequest, pk: int):
     # Read the change counter before the content, so the page never claims to be newer than it is.
     state, _ = live.live_state(int(pk))

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fragments.conditional import conditional_page
+from fragments.lazy import once
 from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
-from pagecache.pages import cached_for_viewer
 from postmortems import publishing, services
 from postmortems.access import get_review_for_user
 from postmortems.feedback import feedback_summary
@@ -59,20 +60,29 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     """Everything the review page shows; ``editing`` maps a section name to (form, theirs)."""
     review = access.review
     user = request.user
-    dismissed = _dismissed(review)
     editing = editing or {}
     edit_name = request.GET.get("edit")
     if access.can_edit and edit_name in SECTION_TEXTS and edit_name not in editing:
         editing[edit_name] = (edit_form(review, edit_name), None)
-    sections = {name: section_view(review, name, dismissed, *editing.get(name, (None, None))) for name in SECTION_TEXTS}
-    factors = factors_with_flags(review, dismissed)
+    # The document's parts are computed only when their shared fragment is rendered afresh.
+    dismissed = once(_dismissed, review)
+
+    def sections():
+        return {
+            name: section_view(review, name, dismissed(), *editing.get(name, (None, None))) for name in SECTION_TEXTS
+        }
+
+    def factors():
+        return factors_with_flags(review, dismissed())
+
     perspectives = services.perspectives_for(review, user)
     participants = list(review.participants.all())
     context = _base_context(request, access) | {
-        "sections": sections,
-        "timeline": timeline_with_flags(review, dismissed),
-        "factors": factors,
-        "opportunities": opportunities_with_flags(review, dismissed),
+        "sections": once(sections),
+        "editing_sections": bool(editing),
+        "timeline": once(lambda: timeline_with_flags(review, dismissed())),
+        "factors": once(factors),
+        "opportunities": once(lambda: opportunities_with_flags(review, dismissed())),
         "perspectives": perspectives,
         "my_perspective": next((p for p in perspectives if p.author_id == user.pk), None),
         "perspective_count": review.perspectives.count(),
@@ -96,7 +106,8 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         if access.can_facilitate:
             context["feedback_summary"] = feedback_summary(review)
     if context["edit_factor"]:
-        for factor in factors:
+        context["factors"] = context["factors"]()
+        for factor in context["factors"]:
             if factor.pk == context["edit_factor"]:
                 factor.form = _factor_edit_form(review, factor)
     return context
@@ -120,7 +131,7 @@ def _factor_edit_form(review, factor, data=None):
 
 
 @require_GET
-@cached_for_viewer
+@conditional_page(lambda request, pk: [f"review:{pk}"], clock_seconds=60)
 def review_detail(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
     return render_page(request, TEMPLATE, review_context(request, access))
@@ -422,7 +433,9 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
         context = _base_context(request, access) | {"factor": factor}
     else:
         context = review_context(request, access)
-        context["factors"] = [factor if f.pk == factor.pk else f for f in context["factors"]]
+        listed = context["factors"]
+        context["factors"] = [factor if f.pk == factor.pk else f for f in (listed() if callable(listed) else listed)]
+        context["edit_factor"] = factor.pk
     return render_page(request, TEMPLATE, context, partial="factor", status=status)
 
 

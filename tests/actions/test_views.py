@@ -106,17 +106,21 @@ def test_pagination_and_empty_states(client, incident, engineer):
     assert 'href="?page=1&amp;kind=test"' in second
 
 
-def test_list_query_count_does_not_grow_with_items(client, incident, engineer, django_assert_num_queries):
+def test_list_query_count_does_not_grow_with_items(
+    client, incident, engineer, django_assert_num_queries, every_page_rendered
+):
     client.force_login(engineer)
     ActionItemFactory.create_batch(5, incident=incident)
     client.get(reverse("action_list"))  # warm up the session
     # The same number of queries for 5 items as for 25: nothing is fetched per row.
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("action_list"))
+    small = len(small.captured_queries)
     ActionItemFactory.create_batch(20, incident=incident)
-    with django_assert_num_queries(len(small.captured_queries)):
+    client.get(reverse("action_list"))  # new people (the owners) make the kept copy of the viewer stale once
+    with django_assert_num_queries(small):
         client.get(reverse("action_list"))
-    assert len(small.captured_queries) <= 10
+    assert small <= 10
 
 
 def test_csv_export_follows_the_filters_and_defuses_formulas(client, incident, engineer):

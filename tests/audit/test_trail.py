@@ -336,7 +336,7 @@ def test_items_of_a_deleted_incident_are_not_reminded(engineer, teammate, incide
 
 
 def test_the_dashboard_counts_only_what_was_not_deleted(manager, incident, factor, action_item):
-    from dashboard.services import compute, make_filters
+    from dashboard.figures import compute, make_filters
 
     def figures():
         data = compute(manager, make_filters(None, "3m"))

@@ -21,3 +21,14 @@ def at():
         return NOW - dt.timedelta(days=days_ago, hours=hours)
 
     return moment
+
+
+@pytest.fixture(autouse=True)
+def _figures_refreshed_in_process():
+    """The background refresh of the figures runs at once, in the test's process and transaction."""
+    from celery import current_app
+
+    eager = current_app.conf.task_always_eager
+    current_app.conf.task_always_eager = True
+    yield
+    current_app.conf.task_always_eager = eager

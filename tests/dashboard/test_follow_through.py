@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from actions.models import ActionItem, FixObligation, ObligationState, RecurrenceFlag, RecurrenceState
+from dashboard.figures import make_filters
 from dashboard.follow_through import follow_through_figures
-from dashboard.services import make_filters
 from tests.dashboard.conftest import NOW
 from tests.dashboard.factories import incident_with_times, set_obligation
 from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory

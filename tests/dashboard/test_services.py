@@ -7,7 +7,9 @@ import pytest
 from django.core.cache import cache
 
 from actions.models import ActionKind, ActionStatus, ObligationState
-from dashboard import services
+from dashboard import figures as dashboard_figures
+from dashboard.figures import factors
+from dashboard.figures.store import STALE_AT_MOST, recompute_lock
 from dashboard.freshness import VERSION_KEY, data_version
 from incidents.models import Severity
 from postmortems.models import ReviewStatus
@@ -32,12 +34,12 @@ pytestmark = pytest.mark.django_db
 def computed_in(request, monkeypatch):
     """Run a test on the SQL path and on the Python path the embedded SQLite database takes."""
     if request.param == "python":
-        monkeypatch.setattr(services, "connection", SimpleNamespace(vendor="sqlite"))
+        monkeypatch.setattr(factors, "connection", SimpleNamespace(vendor="sqlite"))
     return request.param
 
 
 def figures(user, team=None, period="12m"):
-    return services.compute(user, services.make_filters(team, period, now=NOW))
+    return dashboard_figures.compute(user, dashboard_figures.make_filters(team, period, now=NOW))
 
 
 def test_time_to_detect_and_mitigate_are_medians_and_90th_percentiles_by_month_and_severity(
@@ -73,35 +75,35 @@ def test_restricted_incidents_count_only_for_those_who_may_see_them(
     incident_with_times(payments, at(5), detect_minutes=10)
     incident_with_times(payments, at(5), detect_minutes=10, restricted=True, responders=[engineer])
 
-    assert services.visibility_class(manager) == "public"
-    assert services.visibility_class(org_admin) == "all"
-    assert services.visibility_class(type(manager)(is_superuser=True)) == "all"
-    assert services.visibility_class(engineer) == f"user-{engineer.pk}"
+    assert dashboard_figures.visibility_class(manager) == "public"
+    assert dashboard_figures.visibility_class(org_admin) == "all"
+    assert dashboard_figures.visibility_class(type(manager)(is_superuser=True)) == "all"
+    assert dashboard_figures.visibility_class(engineer) == f"user-{engineer.pk}"
 
-    filters = services.make_filters(None, "12m", now=NOW)
-    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
+    filters = dashboard_figures.make_filters(None, "12m", now=NOW)
+    assert dashboard_figures.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
     # Each visibility class has its own cache entry: the manager's cached figures never leak the other way.
-    assert services.dashboard_data(engineer, filters)[0]["response"]["overall"]["count"] == 2
-    assert services.dashboard_data(org_admin, filters)[0]["response"]["overall"]["count"] == 2
-    assert services.dashboard_data(facilitator, filters)[0]["response"]["overall"]["count"] == 1
+    assert dashboard_figures.dashboard_data(engineer, filters)[0]["response"]["overall"]["count"] == 2
+    assert dashboard_figures.dashboard_data(org_admin, filters)[0]["response"]["overall"]["count"] == 2
+    assert dashboard_figures.dashboard_data(facilitator, filters)[0]["response"]["overall"]["count"] == 1
 
 
 def test_figures_are_cached_and_recomputed_after_a_change(
     frozen, at, manager, payments, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     incident_with_times(payments, at(5), detect_minutes=10)
-    filters = services.make_filters(None, "12m", now=NOW)
-    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
+    filters = dashboard_figures.make_filters(None, "12m", now=NOW)
+    assert dashboard_figures.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
     version = data_version()
 
     # From the cache: not even the visibility question reaches the database.
     with django_assert_num_queries(0):
-        assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
+        assert dashboard_figures.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         incident_with_times(payments, at(4), detect_minutes=20)
     assert data_version() > version
-    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 2
+    assert dashboard_figures.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 2
 
     # Every summarised kind of row makes the figures stale, deletions too.
     for make in (
@@ -304,7 +306,7 @@ def test_per_team_feedback_figures_need_three_answers(frozen, at, manager, payme
     # The chart's table (also the CSV export) shows nothing for the team with too few answers.
     from dashboard.panels import quality_chart
 
-    chart = quality_chart(quality, services.make_filters(None, "12m", now=NOW))
+    chart = quality_chart(quality, dashboard_figures.make_filters(None, "12m", now=NOW))
     table = {row[0]: row for row in chart.table.rows}
     assert table["Platform"][-3:] == [None, None, None]
     assert table["Payments"][-3:] == [3, pytest.approx(4.0), pytest.approx(2.0)]
@@ -314,36 +316,81 @@ def test_while_one_request_recomputes_the_others_get_the_previous_figures(
     frozen, at, manager, payments, django_capture_on_commit_callbacks
 ):
     incident_with_times(payments, at(5), detect_minutes=10)
-    filters = services.make_filters(None, "12m", now=NOW)
-    assert services.dashboard_data(manager, filters) == (services.dashboard_data(manager, filters)[0], True)
+    filters = dashboard_figures.make_filters(None, "12m", now=NOW)
+    assert dashboard_figures.dashboard_data(manager, filters) == (
+        dashboard_figures.dashboard_data(manager, filters)[0],
+        True,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         incident_with_times(payments, at(4), detect_minutes=20)
 
-    key = services.cache_key(manager, filters)
-    cache.add(f"{key}:computing", 1)  # someone else is computing the new figures right now
-    previous, fresh = services.dashboard_data(manager, filters, key=key)
+    key = dashboard_figures.cache_key(manager, filters)
+    cache.add(recompute_lock(key), 1)  # a worker is computing the new figures right now
+    previous, fresh = dashboard_figures.dashboard_data(manager, filters, key=key)
     assert (previous["response"]["overall"]["count"], fresh) == (1, False)
 
-    cache.delete(f"{key}:computing")
-    current, fresh = services.dashboard_data(manager, filters, key=key)
+    cache.delete(recompute_lock(key))
+    current, fresh = dashboard_figures.dashboard_data(manager, filters, key=key)
     assert (current["response"]["overall"]["count"], fresh) == (2, True)
+
+
+def test_after_a_change_viewers_get_the_last_figures_while_one_background_refresh_runs(
+    frozen, at, manager, facilitator, payments, django_capture_on_commit_callbacks, monkeypatch
+):
+    from dashboard import tasks
+    from dashboard.figures import store
+
+    incident_with_times(payments, at(5), detect_minutes=10)
+    filters = dashboard_figures.make_filters(None, "12m", now=NOW)
+    first, _ = dashboard_figures.dashboard_data(manager, filters)
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_with_times(payments, at(4), detect_minutes=20)
+
+    queued = []
+    monkeypatch.setattr(tasks.recompute_figures, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(store, "compute", lambda *args: pytest.fail("a viewer computed the figures"))
+    # Manager and facilitator see the same incidents: both get the last figures, and one refresh is queued.
+    for viewer in (manager, facilitator, manager):
+        data, fresh = dashboard_figures.dashboard_data(viewer, filters)
+        assert (data["response"]["overall"]["count"], data["computed_at"], fresh) == (1, first["computed_at"], False)
+    assert queued == [(manager.pk, None, "12m")]
+
+    monkeypatch.undo()
+    tasks.recompute_figures(*queued[0])  # what the worker does
+    data, fresh = dashboard_figures.dashboard_data(facilitator, filters)
+    assert (data["response"]["overall"]["count"], fresh) == (2, True)
+
+
+def test_figures_too_old_are_not_served_while_waiting_for_a_worker(
+    frozen, at, manager, payments, django_capture_on_commit_callbacks, monkeypatch
+):
+    from dashboard import tasks
+
+    incident_with_times(payments, at(5), detect_minutes=10)
+    dashboard_figures.dashboard_data(manager, dashboard_figures.make_filters(None, "12m", now=NOW))
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_with_times(payments, at(4), detect_minutes=20)
+    monkeypatch.setattr(tasks.recompute_figures, "delay", lambda *args: None)  # no worker answers
+    later = dashboard_figures.make_filters(None, "12m", now=NOW + STALE_AT_MOST)
+    data, fresh = dashboard_figures.dashboard_data(manager, later)
+    assert (data["response"]["overall"]["count"], fresh) == (2, True)
 
 
 def test_joining_or_leaving_a_restricted_incident_changes_what_one_counts_at_once(
     frozen, at, manager, payments, django_capture_on_commit_callbacks
 ):
     secret = incident_with_times(payments, at(5), detect_minutes=10, restricted=True)
-    filters = services.make_filters(None, "12m", now=NOW)
-    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 0
+    filters = dashboard_figures.make_filters(None, "12m", now=NOW)
+    assert dashboard_figures.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 0
 
     with django_capture_on_commit_callbacks(execute=True):
         secret.responders.add(manager)
-    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
+    assert dashboard_figures.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         secret.responders.remove(manager)
-    assert services.visibility_class(manager, data_version()) == "public"
-    assert services.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 0
+    assert dashboard_figures.visibility_class(manager, data_version()) == "public"
+    assert dashboard_figures.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 0
 
     # Becoming an organisation admin counts everything from the next request on.
     from accounts.models import Membership, Role
@@ -352,7 +399,7 @@ def test_joining_or_leaving_a_restricted_incident_changes_what_one_counts_at_onc
         Membership.objects.filter(user=manager).update(role=Role.ADMIN)
         Membership.objects.get(user=manager).save()
     fresh = type(manager).objects.get(pk=manager.pk)
-    assert services.dashboard_data(fresh, filters)[0]["response"]["overall"]["count"] == 1
+    assert dashboard_figures.dashboard_data(fresh, filters)[0]["response"]["overall"]["count"] == 1
 
 
 def test_the_embedded_database_gets_the_same_continuous_percentile_as_postgresql():

@@ -298,7 +298,6 @@ MATRIX: dict[str, Row] = {
     # dashboard
     "dashboard": Row(get=VIEW, post=NOT_ALLOWED),
     "dashboard_export": Row(get=VIEW, post=NOT_ALLOWED, kwargs=lambda t: {"name": "time-to-detect"}),
-    "ping": Row(get=VIEW, post=NOT_ALLOWED),
     # audit: each tracked page's history follows the page's own access helper.
     "audit_history": Row(
         get=VIEW,

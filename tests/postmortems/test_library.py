@@ -135,7 +135,7 @@ def test_library_query_count_does_not_grow_with_results(client, library, payment
 
 
 def test_review_page_query_count_does_not_grow_with_content(
-    client, review, engineer, facilitator, teammate, django_assert_num_queries
+    client, review, engineer, facilitator, teammate, django_assert_num_queries, every_page_rendered
 ):
     url = review.get_absolute_url()
     client.force_login(facilitator)

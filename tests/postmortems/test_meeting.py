@@ -29,8 +29,8 @@ def test_unchanged_state_is_a_304_from_the_cache_alone(client, review, engineer,
     etag = first["ETag"]
     assert first.json()["seq"] == 0
 
-    # Only the signed-in person is read (the session comes from the cache): the review itself is not touched.
-    with django_assert_num_queries(1):
+    # Nothing is read from the database: the session, the signed-in person and the state come from the cache.
+    with django_assert_num_queries(0):
         unchanged = poll(client, review, etag)
     assert unchanged.status_code == 304 and unchanged["ETag"] == etag and unchanged.content == b""
 

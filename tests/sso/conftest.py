@@ -96,7 +96,6 @@ def sso(settings, oidc_provider):
         "sso.backends.OrganisationOIDCBackend",
         "django.contrib.auth.backends.ModelBackend",
     ]
-    settings.PAGE_CACHE_SECONDS = 0
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["form-action"].append(origin_of(config["end_session_endpoint"]))
     settings.CONTENT_SECURITY_POLICY = policy

@@ -1,0 +1,31 @@
+"""Which versions a change in the actions app raises (see ``fragments.versions``).
+
+``actions`` for the action-item lists and "my work"; the incident and the review an item belongs to
+show it in their panels; ``inbox:<person>`` is the unread count in that person's header.
+"""
+
+from fragments.versions import bump_on_change
+
+
+def _item(item, **kwargs):
+    return [
+        "actions",
+        f"incident:{item.incident_id}" if item.incident_id else "",
+        f"review:{item.review_id}" if item.review_id else "",
+    ]
+
+
+def _obligation(obligation, **kwargs):
+    return ["actions", f"incident:{obligation.incident_id}"]
+
+
+def _notification(note, **kwargs):
+    return [f"inbox:{note.recipient_id}"]
+
+
+def connect() -> None:
+    from actions.models import ActionItem, FixObligation, Notification
+
+    bump_on_change(ActionItem, _item, m2m=["addresses"])
+    bump_on_change(FixObligation, _obligation)
+    bump_on_change(Notification, _notification)

@@ -1,0 +1,141 @@
+"""Action items and the 48-hour systemic-fix obligation: do the fixes land?"""
+
+from datetime import UTC, timedelta
+
+from django.db.models import (
+    Count,
+    F,
+    Q,
+)
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
+from dashboard.figures.common import OBLIGATIONS_SHOWN, OLDEST_OVERDUE_SHOWN, Filters, Percentile, interval, month_of
+
+# --- action items ---------------------------------------------------------------------------
+
+
+def action_item_figures(user, filters: Filters) -> dict:
+    """Open, due this week and overdue by team and by kind; the oldest overdue; opened vs closed per week."""
+    items = ActionItem.objects.visible_to(user)
+    if filters.team:
+        items = items.filter(team=filters.team)
+    today = filters.today
+    week_end = today + timedelta(days=6 - today.weekday())
+    open_items = items.filter(status__in=OPEN_STATUSES)
+    counts = {
+        "open": Count("pk"),
+        "due_this_week": Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
+        "overdue": Count("pk", filter=Q(due_on__lt=today)),
+    }
+    by_team = list(open_items.values("team__name").annotate(**counts).order_by("team__name"))
+    by_kind = list(open_items.values("kind").annotate(**counts).order_by("kind"))
+    oldest = [
+        {
+            "pk": item.pk,
+            "title": item.title,
+            "url": item.get_absolute_url(),
+            "team": item.team.name,
+            "kind": item.get_kind_display(),
+            "incident_pk": item.incident_id,
+            "incident_title": item.incident.title if item.incident_id else "",
+            "due_on": item.due_on,
+            "days_overdue": (today - item.due_on).days,
+        }
+        for item in open_items.filter(due_on__lt=today)
+        .select_related("incident", "team")
+        .order_by("due_on", "pk")[:OLDEST_OVERDUE_SHOWN]
+    ]
+    opened = dict(
+        items.filter(created_at__gte=filters.start)
+        .annotate(week=TruncWeek("created_at", tzinfo=UTC))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    closed = dict(
+        items.filter(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO], completed_at__gte=filters.start)
+        .annotate(week=TruncWeek("completed_at", tzinfo=UTC))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    opened = {month_of(week): n for week, n in opened.items()}
+    closed = {month_of(week): n for week, n in closed.items()}
+    weekly = [
+        {"week": week, "opened": opened.get(week, 0), "closed": closed.get(week, 0)} for week in filters.week_starts
+    ]
+    return {
+        "open": sum(row["open"] for row in by_team),
+        "due_this_week": sum(row["due_this_week"] for row in by_team),
+        "overdue": sum(row["overdue"] for row in by_team),
+        "by_team": by_team,
+        "by_kind": [{**row, "kind": ActionItem(kind=row["kind"]).get_kind_display()} for row in by_kind],
+        "oldest_overdue": oldest,
+        "weekly": weekly,
+    }
+
+
+# --- the 48-hour obligation -------------------------------------------------------------------
+
+
+def obligation_figures(visible, filters: Filters) -> dict:
+    """Share met on time by team and month, median time to a systemic fix, pending and breached ones."""
+    now = filters.now
+    obligations = FixObligation.objects.filter(incident__in=visible.values("pk")).exclude(
+        state=ObligationState.CANCELLED
+    )
+    if filters.team:
+        obligations = obligations.filter(incident__team=filters.team)
+    breached_q = Q(state=ObligationState.BREACHED) | Q(state=ObligationState.PENDING, deadline__lte=now)
+    decided_q = Q(state=ObligationState.MET) | breached_q
+    figures = {
+        "decided": Count("pk", filter=decided_q),
+        "on_time": Count("pk", filter=Q(state=ObligationState.MET, met_at__lte=F("deadline"))),
+        "median_fix": Percentile(interval("met_at", "starts_at"), 0.5, filter=Q(state=ObligationState.MET)),
+    }
+    in_period = obligations.filter(deadline__gte=filters.start)
+    by_team = list(in_period.values("incident__team__name").annotate(**figures).order_by("incident__team__name"))
+    by_month_rows = {
+        month_of(row["month"]): row
+        for row in in_period.annotate(month=TruncMonth("deadline", tzinfo=UTC)).values("month").annotate(**figures)
+    }
+    overall = in_period.aggregate(**figures, breached=Count("pk", filter=breached_q))
+    by_month = [
+        {"month": month, **{k: v for k, v in by_month_rows.get(month, {}).items() if k != "month"}}
+        for month in filters.month_starts
+    ]
+    for row in [*by_team, *by_month, overall]:
+        row.setdefault("decided", 0)
+        row.setdefault("on_time", 0)
+        row.setdefault("median_fix", None)
+        row["share"] = row["on_time"] / row["decided"] if row["decided"] else None
+    pending = [
+        {
+            "incident_pk": o.incident_id,
+            "incident": o.incident.title,
+            "team": o.incident.team.name,
+            "deadline": o.deadline,
+        }
+        for o in obligations.filter(state=ObligationState.PENDING, deadline__gt=now)
+        .select_related("incident__team")
+        .order_by("deadline")[:OBLIGATIONS_SHOWN]
+    ]
+    pending_count = obligations.filter(state=ObligationState.PENDING, deadline__gt=now).count()
+    breached = [
+        {
+            "incident_pk": o.incident_id,
+            "incident": o.incident.title,
+            "team": o.incident.team.name,
+            "deadline": o.deadline,
+        }
+        for o in in_period.filter(breached_q).select_related("incident__team").order_by("-deadline")[:OBLIGATIONS_SHOWN]
+    ]
+    return {
+        "overall": overall,
+        "by_team": by_team,
+        "by_month": by_month,
+        "pending": pending,
+        "pending_count": pending_count,
+        "breached": breached,
+    }

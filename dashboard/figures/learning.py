@@ -1,0 +1,148 @@
+"""Near misses and the quality of reviews: is the organisation learning?"""
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+
+from actions.models import SYSTEMIC_KINDS, ActionItem, ActionStatus
+from dashboard.figures.common import Filters
+from dashboard.small_groups import withhold_small_answer_groups
+from incidents.models import NearMiss
+from postmortems.models import Perspective, Review, ReviewFeedback, ReviewStatus
+
+# --- near misses ------------------------------------------------------------------------------
+
+
+def near_miss_figures(filters: Filters) -> dict:
+    """Near-miss reports per month, and whether reporting is rising (a good sign)."""
+    near_misses = NearMiss.objects.filter(filed_on__gte=filters.start.date())
+    if filters.team:
+        near_misses = near_misses.filter(team=filters.team)
+    counts = dict(
+        near_misses.annotate(month=TruncMonth("filed_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    by_month = [{"month": month, "reports": counts.get(month, 0)} for month in filters.month_starts]
+    # Compare whole months only: the current month is still filling up.
+    complete = by_month[:-1]
+    recent = sum(row["reports"] for row in complete[-3:])
+    before = sum(row["reports"] for row in complete[-6:-3])
+    if len(complete) < 6 or (recent == 0 and before == 0):
+        trend = "unknown"
+    elif recent > before:
+        trend = "rising"
+    elif recent < before:
+        trend = "falling"
+    else:
+        trend = "steady"
+    return {
+        "total": sum(row["reports"] for row in by_month),
+        "by_month": by_month,
+        "trend": trend,
+        "last_three_months": recent,
+        "three_months_before": before,
+    }
+
+
+# --- review quality ---------------------------------------------------------------------------
+
+
+def review_quality(visible, filters: Filters) -> dict:
+    """Of the reviews written in the period: systemic action, two perspectives, no open language notes, feedback."""
+    reviews = Review.objects.filter(
+        incident__in=visible.values("pk"),
+        incident__impact_started_at__gte=filters.start,
+        status__in=[ReviewStatus.IN_REVIEW, ReviewStatus.PUBLISHED],
+    )
+    if filters.team:
+        reviews = reviews.filter(incident__team=filters.team)
+    systemic = ActionItem.objects.filter(
+        Q(review=OuterRef("pk")) | Q(incident=OuterRef("incident_id")), kind__in=SYSTEMIC_KINDS
+    ).exclude(status=ActionStatus.WONT_DO)
+    perspectives = (
+        Perspective.objects.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    annotated = reviews.annotate(
+        has_systemic=Exists(systemic),
+        perspective_count=Coalesce(Subquery(perspectives, output_field=IntegerField()), Value(0)),
+    )
+    by_team = list(
+        annotated.values("incident__team__name")
+        .annotate(
+            reviews=Count("pk"),
+            with_systemic=Count("pk", filter=Q(has_systemic=True)),
+            with_perspectives=Count("pk", filter=Q(perspective_count__gte=2)),
+            published=Count("pk", filter=Q(status=ReviewStatus.PUBLISHED)),
+        )
+        .order_by("incident__team__name")
+    )
+    flagged = reviews_with_open_flags(reviews.filter(status=ReviewStatus.IN_REVIEW))
+    feedback = {
+        row["review__incident__team__name"]: row
+        for row in ReviewFeedback.objects.filter(review__in=reviews.values("pk"))
+        .values("review__incident__team__name")
+        .annotate(
+            responses=Count("pk"),
+            blameless=Avg("blameless", output_field=FloatField()),
+            useful=Avg("useful", output_field=FloatField()),
+        )
+    }
+    for row in by_team:
+        team = row.pop("incident__team__name")
+        row["team"] = team
+        row["without_open_flags"] = row["reviews"] - flagged.get(team, 0)
+        answers = feedback.get(team, {})
+        row["responses"] = answers.get("responses", 0)
+        row["blameless"] = answers.get("blameless")
+        row["useful"] = answers.get("useful")
+    withhold_small_answer_groups(by_team)
+    total = {
+        key: sum(row[key] for row in by_team)
+        for key in ("reviews", "with_systemic", "with_perspectives", "without_open_flags", "responses", "published")
+    }
+    for score in ("blameless", "useful"):
+        weighted = sum((row[score] or 0) * row["responses"] for row in by_team)
+        total[score] = weighted / total["responses"] if total["responses"] else None
+    withhold_small_answer_groups([total])
+    for row in [*by_team, total]:
+        for key in ("with_systemic", "with_perspectives", "without_open_flags"):
+            row[f"{key}_share"] = row[key] / row["reviews"] if row["reviews"] else None
+    return {"overall": total, "by_team": by_team}
+
+
+def reviews_with_open_flags(reviews) -> dict[str, int]:
+    """How many of these reviews (by team) still have language notes nobody rephrased or dismissed.
+
+    Published reviews passed the language guide to be published, so only reviews still in
+    review are checked. Their texts come in a fixed number of queries.
+    """
+    from postmortems.language import check_text, directory_names
+    from postmortems.services import review_texts
+
+    people = directory_names()  # once, not once per text
+    counts: dict[str, int] = {}
+    prefetched = reviews.select_related("incident__team").prefetch_related(
+        "factors", "opportunities", "perspectives", "incident__timeline", "dismissals"
+    )
+    for review in prefetched:
+        dismissed = {dismissal.key for dismissal in review.dismissals.all()}
+        texts = review_texts(review, with_other_apps=False)
+        if any(flag.key not in dismissed for _, _, text in texts for flag in check_text(text, people=people)):
+            team = review.incident.team.name
+            counts[team] = counts.get(team, 0) + 1
+    return counts

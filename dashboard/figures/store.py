@@ -1,0 +1,116 @@
+"""Figures kept in the cache, shared by everyone who sees the same incidents, refreshed in the background."""
+
+import logging
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from dashboard.figures.action_items import action_item_figures, obligation_figures
+from dashboard.figures.common import CACHE_SECONDS, Filters
+from dashboard.figures.factors import factor_figures, recurrences_after_fix
+from dashboard.figures.learning import near_miss_figures, review_quality
+from dashboard.figures.response import response_times
+from dashboard.freshness import data_version
+from incidents.models import Incident
+
+logger = logging.getLogger(__name__)
+
+# Figures older than this are not served while they are recomputed: the viewer waits for new ones (no worker
+# has answered for that long).
+STALE_AT_MOST = timedelta(minutes=5)
+# A refresh that has not finished by then (its worker died) may be started again.
+RECOMPUTE_LOCK_SECONDS = 60
+
+
+def visibility_class(user, version: int | None = None) -> str:
+    """Who sees the same incidents as this person: ``all``, ``public`` or the person alone.
+
+    Remembered per data version: anything that could change the answer (a restricted flag, a
+    facilitator, the responders, an admin membership) raises the version.
+    """
+    if user.is_superuser:
+        return "all"
+    key = f"dashboard:visibility:{version}:{user.pk}" if version is not None else None
+    known = cache.get(key) if key else None
+    if known is not None:
+        return known
+    if user.is_org_admin:
+        answer = "all"
+    else:
+        involved = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
+        answer = f"user-{user.pk}" if involved.exists() else "public"
+    if key:
+        cache.set(key, answer, CACHE_SECONDS)
+    return answer
+
+
+def cache_key(user, filters: Filters) -> str:
+    team = filters.team.pk if filters.team else "all"
+    version = data_version()
+    visibility = visibility_class(user, version)
+    return f"dashboard:{version}:{visibility}:{team}:{filters.period}:{filters.today.isoformat()}"
+
+
+def last_key(key: str) -> str:
+    """Where the latest figures for the same people and filters are kept, whatever the data version."""
+    return "dashboard:last:" + key.split(":", 2)[2]
+
+
+def recompute_lock(key: str) -> str:
+    return last_key(key) + ":computing"
+
+
+def dashboard_data(user, filters: Filters, key: str | None = None) -> tuple[dict, bool]:
+    """Everything the dashboard shows for these filters, and whether it is fresh.
+
+    After a change the viewer gets the last figures (marked not fresh, with the time they were computed)
+    and one background task computes the new ones; every viewer meanwhile gets the same last figures.
+    Only when there are none, or they are older than ``STALE_AT_MOST``, does a viewer wait for them.
+    """
+    key = key or cache_key(user, filters)
+    found = cache.get_many([key, last_key(key)])
+    if key in found:
+        return found[key], True
+    last = found.get(last_key(key))
+    if last is not None and filters.now - last["computed_at"] < STALE_AT_MOST:
+        if cache.add(recompute_lock(key), 1, RECOMPUTE_LOCK_SECONDS):
+            from dashboard.tasks import recompute_figures
+
+            try:
+                recompute_figures.delay(user.pk, filters.team.pk if filters.team else None, filters.period)
+            except Exception:  # noqa: BLE001 - no broker to hand it to: this viewer computes them instead
+                logger.warning("Could not queue the dashboard's refresh; computing it in the request.", exc_info=True)
+                return refresh(user, filters, key), True
+            data = cache.get(key)  # already there when the task ran in this process
+            if data is not None:
+                return data, True
+        return last, False
+    return refresh(user, filters, key), True
+
+
+def refresh(user, filters: Filters, key: str | None = None) -> dict:
+    """Compute the figures and keep them under the data version read before computing: a change made
+    meanwhile leaves them stale, and the next viewer starts another refresh."""
+    key = key or cache_key(user, filters)
+    try:
+        data = compute(user, filters)
+        cache.set_many({key: data, last_key(key): data}, CACHE_SECONDS)
+    finally:
+        cache.delete(recompute_lock(key))
+    return data
+
+
+def compute(user, filters: Filters) -> dict:
+    """The aggregates, straight from the database (a fixed number of queries, whatever the data size)."""
+    visible = Incident.objects.visible_to(user)
+    return {
+        "computed_at": filters.now,
+        "actions": action_item_figures(user, filters),
+        "obligations": obligation_figures(visible, filters),
+        "response": response_times(visible, filters),
+        "factors": factor_figures(visible, filters),
+        "near_misses": near_miss_figures(filters),
+        "quality": review_quality(visible, filters),
+        "recurrences": recurrences_after_fix(visible, filters),
+    }

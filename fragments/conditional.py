@@ -1,0 +1,89 @@
+"""Conditional GET for the pages people reload: a repeat view with nothing changed costs one 304.
+
+``@conditional_page(versions_for)`` makes the page's ETag from the versions of what it shows
+(``fragments.versions``) together with everything else the response depends on: the person, their
+sign-in (the CSRF token in the page belongs to it), their time zone and day, the htmx headers that
+pick a fragment, the address and the release. A request whose ``If-None-Match`` holds that tag gets
+304 before the view runs; any change anyone makes to what the page shows raises a version and the
+next request renders the page again.
+
+No view work runs before a 304, so the versions named must cover access too: what decides whether
+this person may see the object raises its version (restricting an incident, a membership changing
+``people``).
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
+
+from fragments.release import release
+from fragments.versions import current
+
+# The request headers a page may answer differently to (django-htmx's request.htmx reads these).
+HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-Trigger", "HX-History-Restore-Request")
+# Every page shows the person's name and role-dependent links, and the unread count in the header.
+EVERY_PAGE = ("people",)
+
+
+def inbox_version(user) -> str:
+    return f"inbox:{user.pk}"
+
+
+def page_etag(request, names: Iterable[str], clock_seconds: int = 0) -> str:
+    names = [*EVERY_PAGE, inbox_version(request.user), *names]
+    request.versions = current(names)
+    parts = [
+        release(),
+        request.get_full_path(),
+        str(request.user.pk),
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+        *(request.headers.get(header, "") for header in HTMX_HEADERS),
+        *(f"{name}={number}" for name, number in request.versions.items()),
+    ]
+    if clock_seconds:
+        # Pages that say "in 3 hours" stay right to within this many seconds.
+        parts.append(str(int(timezone.now().timestamp()) // clock_seconds))
+    return '"' + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32] + '"'
+
+
+def _revalidate_every_time(response) -> None:
+    patch_vary_headers(response, ("Cookie", *HTMX_HEADERS))
+    patch_cache_control(response, private=True, no_cache=True)
+
+
+def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_seconds: int = 0):
+    """Answer a repeat GET with 304 while the versions ``versions_for(request, *args, **kwargs)`` names,
+    and everything else the page depends on, are unchanged."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or not request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            # A page carrying a message to show once is never answered from the browser's copy.
+            if len(messages.get_messages(request)):
+                return view(request, *args, **kwargs)
+            etag = page_etag(request, versions_for(request, *args, **kwargs), clock_seconds)
+            if etag in parse_etags(request.headers.get("If-None-Match", "")):
+                response = HttpResponseNotModified()
+                response["ETag"] = etag
+                _revalidate_every_time(response)
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                response["ETag"] = etag
+                _revalidate_every_time(response)
+            return response
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,42 @@
+"""Which versions a change in the postmortems app raises (see ``fragments.versions``).
+
+``review:<pk>`` stands for everything on the review's page; ``reviews`` for the library and the
+"my work" lists. The review page shows its incident's facts and timeline, so changes there raise the
+review's version too.
+"""
+
+from fragments.versions import bump_on_change
+
+
+def _review(review, **kwargs):
+    return ["reviews", f"review:{review.pk}", f"incident:{review.incident_id}" if review.incident_id else ""]
+
+
+def _part_of_review(part, **kwargs):
+    return ["reviews", f"review:{part.review_id}"]
+
+
+def _reviews_of_incident(instance, **kwargs):
+    from postmortems.models import Review
+
+    incident_id = getattr(instance, "incident_id", None) or instance.pk
+    return [f"review:{pk}" for pk in Review.objects.filter(incident_id=incident_id).values_list("pk", flat=True)]
+
+
+def connect() -> None:
+    from incidents.models import Incident, TimelineEntry
+    from postmortems.models import (
+        ContributingFactor,
+        FlagDismissal,
+        ImprovementOpportunity,
+        Perspective,
+        Review,
+        ReviewFeedback,
+    )
+
+    bump_on_change(Review, _review, m2m=["participants"])
+    for model in (Perspective, ImprovementOpportunity, FlagDismissal, ReviewFeedback):
+        bump_on_change(model, _part_of_review)
+    bump_on_change(ContributingFactor, _part_of_review, m2m=["timeline_entries"])
+    bump_on_change(Incident, _reviews_of_incident)
+    bump_on_change(TimelineEntry, _reviews_of_incident)

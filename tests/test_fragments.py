@@ -1,0 +1,208 @@
+"""Shared fragments keyed by the versions of what they show, and conditional GET on the pages people reload."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
+from tests.postmortems.factories import ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def two_incidents(payments, engineer):
+    first = IncidentFactory(title="Checkout returns 502", team=payments, responders=[engineer])
+    second = IncidentFactory(title="Search is slow", team=payments, responders=[engineer])
+    for incident in (first, second):
+        TimelineEntryFactory(incident=incident, text=f"The alert fired for {incident.title}.")
+    return first, second
+
+
+def signed_in(user) -> Client:
+    """A person's browser just after signing in: it holds the session and the CSRF cookie."""
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("profile"))
+    return client
+
+
+def timeline_was_read(client, url) -> tuple[str, bool]:
+    """The page, and whether rendering it read the timeline from the database."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    read = any('FROM "incidents_timelineentry"' in q["sql"] and "MAX(" not in q["sql"] for q in queries)
+    return response.text, read
+
+
+def test_a_timeline_change_renders_that_incident_afresh_and_leaves_the_others_kept(two_incidents, outsider):
+    first, second = two_incidents
+    reader = signed_in(outsider)  # may read both, edit neither
+    for incident in (first, second):
+        assert timeline_was_read(reader, incident.get_absolute_url())[1]
+    # Kept: a second viewer of the same kind gets the fragment without asking the database.
+    for incident in (first, second):
+        assert not timeline_was_read(reader, incident.get_absolute_url())[1]
+
+    entry = first.timeline.get()
+    entry.text = "The alert fired; the on-call engineer acknowledged it within two minutes."
+    entry.save()
+
+    page, read = timeline_was_read(reader, first.get_absolute_url())
+    assert read and "acknowledged it within two minutes" in page
+    page, read = timeline_was_read(reader, second.get_absolute_url())
+    assert not read and "The alert fired for Search is slow." in page
+
+    # A change to the incident's facts leaves its timeline's fragment as it was.
+    first.title = "Checkout returns 502 for card payments"
+    first.save()
+    page, read = timeline_was_read(reader, first.get_absolute_url())
+    assert not read and "Checkout returns 502 for card payments" in page
+
+
+def test_editors_and_readers_get_their_own_fragment_and_each_their_own_csrf_token(
+    two_incidents, engineer, teammate, outsider
+):
+    first, _ = two_incidents
+    pages = {}
+    for person in (engineer, teammate, outsider):
+        client = signed_in(person)
+        page = client.get(first.get_absolute_url()).text
+        tokens = TOKEN.findall(page)
+        assert tokens and "shared-fragment-csrf-token" not in page
+        secret = client.cookies["csrftoken"].value
+        assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+        pages[person.username] = page
+    # Priya and Jonas may edit (the entry's edit and delete buttons); Otto reads the same timeline without them.
+    assert "Delete this timeline entry?" in pages["priya"] and "Delete this timeline entry?" in pages["jonas"]
+    assert "Delete this timeline entry?" not in pages["otto"]
+    assert "The alert fired for Checkout returns 502." in pages["otto"]
+
+
+def test_a_review_change_renders_that_review_afresh_and_leaves_the_others_kept(two_incidents, facilitator, outsider):
+    first, second = two_incidents
+    reviews = [
+        ReviewFactory(incident=incident, facilitator=facilitator, summary="Before.") for incident in (first, second)
+    ]
+    reader = signed_in(outsider)
+    for review in reviews:
+        reader.get(review.get_absolute_url())
+
+    reviews[0].summary = "The pool ran dry under the retry storm."
+    reviews[0].save()
+
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.get(reviews[0].get_absolute_url()).text
+    assert "The pool ran dry under the retry storm." in page
+    assert any('FROM "incidents_timelineentry"' in q["sql"] for q in queries)
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.get(reviews[1].get_absolute_url()).text
+    assert "Before." in page
+    assert not any('FROM "incidents_timelineentry"' in q["sql"] for q in queries)
+
+
+# --- conditional GET ----------------------------------------------------------------------------------
+
+
+def revisit(client, url, etag, **headers):
+    return client.get(url, headers={"If-None-Match": etag, **headers})
+
+
+def test_an_unchanged_incident_page_answers_304_and_any_change_to_it_200(two_incidents, engineer, teammate):
+    first, second = two_incidents
+    viewer = signed_in(engineer)
+    url = first.get_absolute_url()
+    response = viewer.get(url)
+    etag = response["ETag"]
+    assert response.status_code == 200 and etag
+    assert {"HX-Request", "HX-Target", "Cookie"} <= {v.strip() for v in response["Vary"].split(",")}
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+    with CaptureQueriesContext(connection) as queries:
+        again = revisit(viewer, url, etag)
+    assert again.status_code == 304 and again["ETag"] == etag and again.content == b""
+    assert len(queries) <= 1  # at most the person behind the session
+
+    # Someone else's change to another incident leaves this page as it was.
+    second.title = "Search is slow for everyone"
+    second.save()
+    assert revisit(viewer, url, etag).status_code == 304
+    # A teammate adds a fact to this incident's timeline: the page is rendered again, with it.
+    TimelineEntryFactory(incident=first, text="Jonas rolled the pool size back.", author=teammate)
+    response = revisit(viewer, url, etag)
+    assert response.status_code == 200 and "Jonas rolled the pool size back." in response.text
+    assert response["ETag"] != etag
+    assert revisit(viewer, url, response["ETag"]).status_code == 304
+
+
+def test_the_tag_belongs_to_the_person_their_sign_in_and_the_htmx_fragment(two_incidents, engineer, teammate):
+    first, _ = two_incidents
+    url = first.get_absolute_url()
+    etag = signed_in(engineer).get(url)["ETag"]
+    assert revisit(signed_in(teammate), url, etag).status_code == 200
+    assert revisit(signed_in(engineer), url, etag).status_code == 200  # a new sign-in, a new CSRF token
+    viewer = signed_in(engineer)
+    etag = viewer.get(url)["ETag"]
+    assert revisit(viewer, url, etag, HX_Request="true").status_code == 200
+
+
+def test_lists_answer_304_until_anyone_changes_what_they_list(two_incidents, engineer, teammate):
+    first, _ = two_incidents
+    viewer = signed_in(engineer)
+    for name in ("incident_list", "action_list", "review_library", "home"):
+        url = reverse(name)
+        etag = viewer.get(url)["ETag"]
+        assert revisit(viewer, url, etag).status_code == 304, name
+    url = reverse("incident_list")
+    etag = viewer.get(url)["ETag"]
+    signed_in(teammate).post(reverse("incident_edit", args=[first.pk]), {})  # refused: nothing changes
+    assert revisit(viewer, url, etag).status_code == 304
+    first.severity = "sev1"
+    first.save()
+    assert revisit(viewer, url, etag).status_code == 200
+
+
+def test_a_renamed_person_shows_on_the_next_view(two_incidents, engineer, teammate):
+    first, _ = two_incidents
+    viewer = signed_in(engineer)
+    url = first.get_absolute_url()
+    etag = viewer.get(url)["ETag"]
+    engineer.display_name = "Priya R."
+    engineer.save()
+    response = revisit(viewer, url, etag)
+    assert response.status_code == 200 and "Priya R." in response.text
+
+
+def test_a_review_page_answers_304_until_its_review_or_incident_changes(two_incidents, facilitator, engineer):
+    first, _ = two_incidents
+    review = ReviewFactory(incident=first, facilitator=facilitator, participants=[engineer])
+    viewer = signed_in(engineer)
+    url = review.get_absolute_url()
+    etag = viewer.get(url)["ETag"]
+    assert revisit(viewer, url, etag).status_code == 304
+    TimelineEntryFactory(incident=first, text="The retries doubled the load.")
+    response = revisit(viewer, url, etag)
+    assert response.status_code == 200 and "The retries doubled the load." in response.text
+    etag = response["ETag"]
+    review.went_well = "The alert fired within a minute."
+    review.save()
+    response = revisit(viewer, url, etag)
+    assert response.status_code == 200 and "The alert fired within a minute." in response.text
+
+
+def test_a_restricted_incident_opened_to_fewer_people_is_checked_again(payments, engineer, teammate):
+    incident = IncidentFactory(title="Key rotation failed", team=payments, responders=[engineer])
+    viewer = signed_in(teammate)
+    url = incident.get_absolute_url()
+    etag = viewer.get(url)["ETag"]
+    incident.restricted = True
+    incident.save()
+    assert revisit(viewer, url, etag).status_code in (403, 404)
