@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from actions.models import ActionKind, Notification, NotificationKind
 from incidents.models import Status
-from postmortems import services
+from postmortems import publishing
 from postmortems.models import ReviewStatus
 from tests.actions.factories import ActionItemFactory
 from tests.browser.test_dashboard import seed
@@ -198,8 +198,8 @@ def test_the_incident_form_and_saves_that_cross(
     expect(conflict.locator(".theirs")).to_contain_text("Jonas Berg")
     expect(other_tab.locator("#participants").get_by_label("Ana Flores")).to_be_checked()
     assert set(review.participants.values_list("username", flat=True)) == {"sam", "priya", "jonas"}
-    # The refused save (400) and the crossed saves (409) are the answers the browser logs; nothing else.
-    expected = re.compile(r"status of (400|409) ")
+    # The refused save (422) and the crossed saves (409) are the answers the browser logs; nothing else.
+    expected = re.compile(r"status of (422|409) ")
     for person in (priya, jonas, sam):
         assert [error for error in person.console_errors if not expected.search(error)] == []
 
@@ -260,8 +260,8 @@ def _publish(review):
     review.status = ReviewStatus.IN_REVIEW
     review.summary = "A configuration change halved the database connection pool."
     review.save()
-    assert services.publish_blockers(review) == []
-    services.publish(review)
+    assert publishing.publish_blockers(review) == []
+    publishing.publish(review)
 
 
 def test_the_other_pages_touched_are_accessible(open_browser, engineer, teammate, payments, password):
