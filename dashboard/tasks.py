@@ -1,14 +1,5 @@
-from celery import shared_task
+"""The dashboard's Celery tasks (found here by the worker's autodiscovery); each lives beside its work."""
 
-from accounts.models import Team, User
-from dashboard.figures import make_filters, refresh
+from dashboard.figures.store import recompute_figures
 
-
-@shared_task
-def recompute_figures(user_id: int, team_id: int | None, period: str) -> None:
-    """Bring one set of dashboard figures up to date after a change, while viewers get the last ones."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is None:
-        return
-    team = Team.objects.filter(pk=team_id).first() if team_id else None
-    refresh(user, make_filters(team, period))
+__all__ = ["recompute_figures"]
