@@ -365,7 +365,9 @@ def find_attention_remedy(text: str) -> Flag | None:
 
 # --- reading a text: checked, or in a language the guide cannot read --------------------------------
 
-_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "fi", "pl", "cs", "tr", "id")
+# At most eight: simplemma keeps eight dictionaries in memory, and a ninth makes every check load them
+# from disk again (seconds per text). A language not listed still reads as "not English": not checked.
+_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl")
 _ENOUGH_WORDS = 6
 
 
