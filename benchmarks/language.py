@@ -34,7 +34,7 @@ from django.template.loader import render_to_string  # noqa: E402
 
 from postmortems import language  # noqa: E402
 from postmortems.language import check_text  # noqa: E402
-from postmortems.language.clauses import _findings_in  # noqa: E402
+from postmortems.language.clauses import _findings_in, sentences_in  # noqa: E402
 from postmortems.language.remedies import _prose_remedies_in  # noqa: E402
 from postmortems.views.language import live_notes  # noqa: E402
 
@@ -44,7 +44,7 @@ TYPISTS = 10
 
 
 def forget_everything() -> None:
-    for cached in (language._checked_sentence, _findings_in, _prose_remedies_in):
+    for cached in (language._checked_sentence, _findings_in, _prose_remedies_in, sentences_in):
         cached.cache_clear()
 
 

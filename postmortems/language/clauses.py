@@ -22,10 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import simplemma
-
 from . import lexicon as lx
-from .lemmas import lemma
+from .lemmas import is_known, lemma
 from .people import COMMON_WORDS as DIRECTORY_COMMON_WORDS
 
 PERSON_BLAME = "person_blame"
@@ -47,7 +45,7 @@ _FILLERS = lx._words(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     text: str
     low: str
@@ -69,22 +67,40 @@ class Finding:
 
 
 def tokens_of(text: str) -> list[Token]:
-    """The words of ``text`` with lemmas; contractions come apart ("didn't" → "did", "not")."""
+    """The words of ``text`` with lemmas; contractions come apart ("didn't" → "did", "not"), and a
+    possessive "'s" is its own token (lemma ``POSS``)."""
     found = []
+    append = found.append
     for match in _TOKEN.finditer(text):
-        word = match.group()
-        start, end = match.span()
-        low = word.lower().replace("’", "'")
-        if "'" in low and low[0].isalpha():
-            head, tail = _split_contraction(low)
-            if tail:
-                cut = start + len(head)
-                if head:
-                    found.append(_token(text[start:cut], head, start, cut))
-                found.append(Token(text[cut:end], tail, _CONTRACTIONS.get(tail, tail), cut, end, False))
-                continue
-        found.append(_token(word, low, start, end))
+        start = match.start()
+        for offset, length, word, low, lem, capital in _word_parts(match.group()):
+            append(Token(word, low, lem, start + offset, start + offset + length, capital))
     return found
+
+
+@lru_cache(maxsize=65536)
+def _word_parts(word: str) -> tuple[tuple[int, int, str, str, str, bool], ...]:
+    """What one written word reads as: (offset, length, text, lower case, lemma, capitalised) per token.
+
+    Kept per word: a review repeats the same few thousand words, and this is most of a check's work.
+    """
+    low = word.lower().replace("’", "'")
+    if "'" in low and low[0].isalpha():
+        head, tail = _split_contraction(low)
+        if tail:
+            cut = len(head)
+            parts = []
+            if head:
+                parts.append((0, cut, word[:cut], head, lemma(head), word[:1].isupper()))
+            if tail == "'s-is":
+                low_tail, lem_tail = "is", "be"
+            elif tail == "'s":
+                low_tail, lem_tail = "'s", "POSS"
+            else:
+                low_tail, lem_tail = tail, _CONTRACTIONS.get(tail, tail)
+            parts.append((cut, len(word) - cut, word[cut:], low_tail, lem_tail, False))
+            return tuple(parts)
+    return ((0, len(word), word, low, lemma(low), word[:1].isupper()),)
 
 
 def _split_contraction(low: str) -> tuple[str, str]:
@@ -100,21 +116,6 @@ def _split_contraction(low: str) -> tuple[str, str]:
                 return head, "'s" if head.endswith("s") else ""
             return head, tail
     return low, ""
-
-
-def _token(word: str, low: str, start: int, end: int) -> Token:
-    return Token(word, low, lemma(low), start, end, word[:1].isupper())
-
-
-def _fix_possessives(tokens: list[Token]) -> list[Token]:
-    fixed = []
-    for token in tokens:
-        if token.low == "'s-is":
-            token = Token(token.text, "is", "be", token.start, token.end, False)
-        elif token.low == "'s":
-            token = Token(token.text, "'s", "POSS", token.start, token.end, False)
-        fixed.append(token)
-    return fixed
 
 
 def sentences_of(tokens: list[Token]) -> list[list[Token]]:
@@ -154,6 +155,13 @@ class SentenceReader:
         if i >= self.n:
             return None
         token = self.t[i]
+        if (
+            not token.capital
+            and token.low not in _PERSON_STARTS
+            and token.low not in self.people
+            and token.low[:1] != "@"
+        ):
+            return None  # most words: nothing below can read them as a person
         low = token.low.lstrip("@")
         if low in lx.PERSON_PRONOUNS:
             return i + 1, "certain"
@@ -226,7 +234,7 @@ class SentenceReader:
             # not "AWS"), reads as someone's name: "Magnus took the login service down".
             text = token.text
             plain = text.replace("-", "")
-            if len(plain) > 2 and plain[1:].islower() and not simplemma.is_known(low, lang="en"):
+            if len(plain) > 2 and plain[1:].islower() and not is_known(low):
                 return i + 1, "certain"
             return i + 1, "maybe"
         return None
@@ -808,6 +816,8 @@ class SentenceReader:
         found = []
         for k in range(self.n):
             low, lem = self.lows[k], self.lemmas[k]
+            if low not in _FRAMING_WORDS and lem not in _FRAMING_WORDS:
+                continue
             if low in ("if", "unless") or (low == "had" and (k == 0 or self.lows[k - 1] in (",", "and", "but"))):
                 start = k
                 j = k + 1
@@ -1207,6 +1217,8 @@ class SentenceReader:
         found = []
         for k in range(self.n):
             low, lem = self.lows[k], self.lemmas[k]
+            if low not in _SANCTION_WORDS and lem not in _SANCTION_WORDS:
+                continue
             if low in ("terminated", "terminate") and k and (self.lemmas[k - 1] == "be" or self.person_at(k + 1)):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 1))
                 continue
@@ -1373,6 +1385,8 @@ class SentenceReader:
         question = self.t and self.t[-1].low == "?"
         for k in range(self.n):
             low = self.lows[k]
+            if low not in _INTERROGATION_WORDS:
+                continue
             if low == "what" and k + 2 < self.n and self.lemmas[k + 1] == "be" and self.person_at(k + 2):
                 after = self.person_at(k + 2)[0]
                 verb = self.lows[after] if after < self.n else ""
@@ -1472,6 +1486,28 @@ class SentenceReader:
         return found
 
 
+# The words each reading starts from (as written or as lemma): a word not among them is passed over at once.
+_FRAMING_WORDS = lx.CAUSE_NOUNS | lx._words(
+    """if unless had it be on to with by blame because thanks time times outage outages incident incidents
+    mistake failure bug break consequence punishment penalty"""
+)
+_SANCTION_WORDS = lx._words(
+    """terminated terminate firing sackable fireable disciplinary disciplined reprimand reprimanded punish
+    punished punishment sacked demoted pip fired fire written final formal performance consequence hold owe
+    apologise apologize manager lose revoke remove pull strip hr shame example let answer take"""
+)
+_INTERROGATION_WORDS = lx._words("what why who which whose name names explain you")
+_PERSON_STARTS = (
+    lx.PERSON_PRONOUNS
+    | lx.WEAK_PRONOUNS
+    | lx.DETERMINERS
+    | lx.POSSESSIVE_PRONOUNS
+    | lx.ROLE_MODIFIERS
+    | lx.ROLE_NOUNS
+    | lx.FIRST_NAMES
+    | lx._words("ops qa devops infra")
+)
+
 _REPAIR_VERBS = lx._words(
     """fix revert replace identify report flag patch spot notice trace isolate debug investigate diagnose catch
     detect discover locate repair quarantine document describe explain show share point highlight find
@@ -1531,10 +1567,13 @@ def chunks(text: str):
 
 @lru_cache(maxsize=50_000)
 def _findings_in(chunk: str, people: frozenset[str]) -> tuple[Finding, ...]:
-    tokens = _fix_possessives(tokens_of(chunk))
-    return tuple(
-        finding for sentence in sentences_of(tokens) for finding in SentenceReader(sentence, people).findings()
-    )
+    return tuple(finding for sentence in sentences_in(chunk) for finding in SentenceReader(sentence, people).findings())
+
+
+@lru_cache(maxsize=256)
+def sentences_in(chunk: str) -> tuple[list[Token], ...]:
+    """The sentences of one chunk as tokens: read once, shared by the clause reader and the remedy reader."""
+    return tuple(sentences_of(tokens_of(chunk)))
 
 
 def _moved(finding: Finding, offset: int) -> Finding:

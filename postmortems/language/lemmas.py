@@ -31,3 +31,9 @@ def lemma(word: str) -> str:
     if not word[:1].isalpha():
         return word
     return simplemma.lemmatize(word, lang="en").lower()
+
+
+@lru_cache(maxsize=65536)
+def is_known(word: str) -> bool:
+    """Whether ``word`` (lower case) is in simplemma's English dictionary; a name usually is not."""
+    return simplemma.is_known(word, lang="en")

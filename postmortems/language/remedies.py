@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import simplemma
-
 from . import lexicon as lx
-from .clauses import Token, _fix_possessives, chunks, sentences_of, tokens_of
+from .clauses import Token, chunks, sentences_in, sentences_of, tokens_of
+from .lemmas import is_known
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +58,7 @@ _MECHANISM = lx._words(
 
 def read_remedy(text: str) -> NullRemedy | None:
     """The first part of ``text`` (an action item's title or description) that is a null remedy, or None."""
-    tokens = _fix_possessives(tokens_of(text))
+    tokens = tokens_of(text)
     for sentence in sentences_of(tokens):
         found = _read_action(sentence)
         if found:
@@ -83,7 +82,7 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
 @lru_cache(maxsize=50_000)
 def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
     found = []
-    for sentence in sentences_of(_fix_possessives(tokens_of(chunk))):
+    for sentence in sentences_in(chunk):
         head = _head(sentence)
         if head is None:
             continue
@@ -459,11 +458,7 @@ def _people_subject(sentence: list[Token], i: int) -> int | None:
         and (
             i
             or word.low in lx.FIRST_NAMES
-            or (
-                j + 1 < n
-                and sentence[j + 1].low in ("to", "will", "must", "should")
-                and not simplemma.is_known(word.low, lang="en")
-            )
+            or (j + 1 < n and sentence[j + 1].low in ("to", "will", "must", "should") and not is_known(word.low))
         )
     ):
         end = j + 1
