@@ -12,7 +12,7 @@ from audit.registry import record as audit_record
 from incidents.models import Incident, NearMiss
 from markup.plain import shorten
 from postmortems import events, live
-from postmortems.language import Flag, check_text, directory_names, reading_of
+from postmortems.language import RULES, Flag, check_text, directory_names, reading_of
 from postmortems.models import (
     SECTION_TEXTS,
     AgendaSection,
@@ -439,3 +439,30 @@ def dismiss_flag(review: Review, key: str, reason: str, by: User) -> FlagDismiss
                 dismissed_by=by,
             )
     raise ValidationError("That note is no longer in the review (it may have been dismissed or edited away).")
+
+
+def keep_wording(review: Review, rule: str, excerpt: str, reason: str, by: User) -> FlagDismissal:
+    """The writer keeps their wording against a note shown while typing, and says why.
+
+    Stored as a dismissal of the note's key, so the note stays closed once the text is saved and the
+    publish check shows who kept it and why. The text may not be saved yet, so the note need not be
+    among the review's stored notes; keeping it again replaces the reason.
+    """
+    reason, excerpt = reason.strip(), excerpt.strip()
+    if not reason:
+        raise ValidationError("Say why your wording is right here.")
+    if rule not in RULES or not excerpt:
+        raise ValidationError("That note is not one the language guide gives.")
+    key = Flag(rule, 0, len(excerpt), excerpt, "", "").key
+    dismissal, _created = FlagDismissal.objects.update_or_create(
+        review=review,
+        key=key,
+        defaults={
+            "rule": rule,
+            "excerpt": excerpt[:300],
+            "reason": reason[:500],
+            "dismissed_by": by,
+            "dismissed_at": timezone.now(),
+        },
+    )
+    return dismissal

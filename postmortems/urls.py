@@ -27,6 +27,7 @@ urlpatterns = [
     path("reviews/<int:pk>/status/", reviews.review_status, name="review_status"),
     path("reviews/<int:pk>/publish/", reviews.review_publish, name="review_publish"),
     path("reviews/<int:pk>/flags/dismiss/", reviews.review_flag_dismiss, name="review_flag_dismiss"),
+    path("reviews/<int:pk>/flags/keep/", language.review_flag_keep, name="review_flag_keep"),
     path("reviews/<int:pk>/feedback/", reviews.review_feedback, name="review_feedback"),
     path("reviews/<int:pk>/meeting/", meeting.review_meeting, name="review_meeting"),
     path("reviews/<int:pk>/meeting/state/", meeting.review_meeting_state, name="review_meeting_state"),

@@ -1,5 +1,6 @@
 // The language guide while typing: fields marked data-language-check get notes beside them, and
-// any note's "Use this wording" replaces the writer's sentence in the field with one click.
+// any note's "Use this wording" replaces the writer's sentence in the field with one click, and
+// "Keep my wording" keeps theirs with a reason (stored with the review when the field is part of one).
 (function () {
   "use strict";
   var DELAY = 500;
@@ -35,6 +36,8 @@
     var body = new URLSearchParams();
     body.set("text", field.value);
     body.set("kind", field.getAttribute("data-language-check") || "text");
+    var review = field.closest("[data-language-review]");
+    if (review) body.set("review", review.getAttribute("data-language-review"));
     notes.setAttribute("aria-busy", "true");
     fetch(checkUrl, {
       method: "POST",
@@ -109,7 +112,37 @@
         return;
       }
       reason.setCustomValidity("");
-      note.innerHTML = '<p class="help" role="status">Kept your wording (' + reason.value.replace(/[<>&"]/g, "") + '). The facilitator sees this note again before publishing.</p>';
+      var keepUrl = keep.getAttribute("data-keep-url");
+      if (!keepUrl) {
+        note.innerHTML = '<p class="help" role="status">Kept your wording (' + reason.value.replace(/[<>&"]/g, "") + ').</p>';
+        return;
+      }
+      // In a review the reason is stored: the publish check shows who kept the wording and why.
+      var kept = new URLSearchParams();
+      kept.set("rule", keep.getAttribute("data-rule"));
+      kept.set("excerpt", keep.getAttribute("data-excerpt"));
+      kept.set("reason", reason.value);
+      keep.disabled = true;
+      fetch(keepUrl, {
+        method: "POST",
+        body: kept,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
+      })
+        .then(function (response) {
+          if (!response.ok && response.status !== 422) throw new Error(response.status);
+          return response.text().then(function (html) { return { ok: response.ok, html: html }; });
+        })
+        .then(function (answer) {
+          if (answer.ok) note.innerHTML = answer.html;
+          else keep.insertAdjacentHTML("afterend", answer.html);
+        })
+        .catch(function () {
+          keep.insertAdjacentHTML("afterend", '<p class="help" role="alert">Your reason could not be saved; try again in a moment.</p>');
+        })
+        .finally(function () {
+          keep.disabled = false;
+        });
     }
   });
 })();

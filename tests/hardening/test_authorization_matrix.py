@@ -189,6 +189,7 @@ MATRIX: dict[str, Row] = {
     ),
     "review_publish": Row(get=FACILITATE, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_flag_dismiss": Row(get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
+    "review_flag_keep": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
     # Feedback is asked of participants of a published review.
     "review_feedback": Row(
         get=NOT_ALLOWED, post=PARTICIPANT, kwargs=_pk("published_review"), targets=EVERY_TARGET, data={"score": "4"}
