@@ -7,6 +7,7 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -128,21 +129,33 @@ def review_quality(visible, filters: Filters) -> dict:
 def reviews_with_open_flags(reviews) -> dict[str, int]:
     """How many of these reviews (by team) still have language notes nobody rephrased or dismissed.
 
-    Published reviews passed the language guide to be published, so only reviews still in
-    review are checked. Their texts come in a fixed number of queries.
+    Published reviews passed the language guide to be published, so only reviews still in review
+    are counted. The notes are the ones stored with each text when it was saved (the guide does
+    not read anything again here), for every text the publish check reads, action items included;
+    they come in a fixed number of queries whatever the number of reviews.
     """
-    from postmortems.language import check_text, directory_names
-    from postmortems.services import review_texts
+    from postmortems.language import reading_of
+    from postmortems.services import review_parts
 
-    people = directory_names()  # once, not once per text
-    counts: dict[str, int] = {}
+    live_items = ActionItem.objects.only("pk", "title", "description", "language_notes", "review_id", "incident_id")
     prefetched = reviews.select_related("incident__team").prefetch_related(
-        "factors", "opportunities", "perspectives", "incident__timeline", "dismissals"
+        "factors",
+        "opportunities",
+        "perspectives",
+        "incident__timeline",
+        "dismissals",
+        Prefetch("action_items", queryset=live_items),
+        Prefetch("incident__action_items", queryset=live_items, to_attr="live_action_items"),
     )
+    counts: dict[str, int] = {}
     for review in prefetched:
         dismissed = {dismissal.key for dismissal in review.dismissals.all()}
-        texts = review_texts(review, with_other_apps=False)
-        if any(flag.key not in dismissed for _, _, text in texts for flag in check_text(text, people=people)):
+        items = {item.pk: item for item in review.action_items.all()}
+        if review.incident_id:
+            items.update((item.pk, item) for item in review.incident.live_action_items)
+        stored = [reading_of(part.obj, part.field) for part in review_parts(review, with_other_apps=False)]
+        stored += [reading_of(item, field) for item in items.values() for field in ("title", "description")]
+        if any(flag.key not in dismissed for reading in stored for flag in reading.flags):
             team = review.incident.team.name
             counts[team] = counts.get(team, 0) + 1
     return counts
