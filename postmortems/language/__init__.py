@@ -214,20 +214,6 @@ class _Reading:
         start, end, sentence = proposal
         return replace(flag, rewrite=sentence, rewrite_start=start, rewrite_end=end)
 
-    def question_flags(self) -> list[Flag]:
-        text, words = self.text, self.words
-        flags = [_flag(text, WHO_QUESTION, *m.span(), advice.WHY_YOU) for m in p.WHY_QUESTION.finditer(text, words)]
-        # "Why didn't Priya …?", "Why did the intern …?"
-        for start, _end in self.names + self.roles:
-            why = "why" in text[max(0, start - 40) : start].lower() and p.WHY_BEFORE_PERSON.search(
-                text, max(0, start - 40), start
-            )
-            if why:
-                stop = p.QUESTION_END.search(text, start)
-                end = len(text) if not stop else stop.end() if stop.group() == "?" else stop.start()
-                flags.append(_flag(text, WHO_QUESTION, why.start(), min(end, start + 160), advice.WHY_YOU))
-        return flags
-
     def attention_flags(self) -> list[Flag]:
         text = self.text
         flags = [
@@ -248,27 +234,11 @@ class _Reading:
             flags.append(_flag(text, ATTENTION_REMEDY, *match.span(), advice.for_attention_remedy(match.group())))
         return flags
 
-    def hindsight_flags(self) -> list[Flag]:
-        return [
-            _flag(self.text, HINDSIGHT, *m.span(), advice.HINDSIGHT_FRAMING)
-            for m in p.HINDSIGHT.finditer(self.text, self.words)
-        ]
-
-    def judging_flags(self) -> list[Flag]:
-        text = self.text
-        flags = []
-        for match in p.JUDGING.finditer(text, self.words):
-            word = match.group().lower()
-            if ("blam" in word or "fault" in word) and p.NEGATED_BLAME.search(
-                text, max(0, match.start() - 30), match.start()
-            ):
-                continue
-            flags.append(_flag(text, JUDGING_WORD, *match.span(), advice.for_judging_word(word)))
-        return flags
-
 
 def _advice_for(found, text: str) -> str:
     excerpt = text[found.start : found.end]
+    if found.kind == "judgement":
+        return advice.for_judging_word(excerpt.lower())
     if (
         found.rule == WHO_QUESTION
         and excerpt[:3].lower() in ("who", "whi", "wha")
@@ -334,14 +304,7 @@ def _moved(flag: Flag, offset: int) -> Flag:
 
 
 def _flag_all(reading: _Reading) -> list[Flag]:
-    return _without_overlaps(
-        reading.person_flags()
-        + reading.clause_flags()
-        + reading.question_flags()
-        + reading.attention_flags()
-        + reading.hindsight_flags()
-        + reading.judging_flags()
-    )
+    return _without_overlaps(reading.person_flags() + reading.clause_flags() + reading.attention_flags())
 
 
 def find_attention_remedy(text: str) -> Flag | None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon as lx
+from .judgements import read_judgements
 from .lemmas import is_known, lemma
 from .people import COMMON_WORDS as DIRECTORY_COMMON_WORDS
 
@@ -60,7 +61,8 @@ class Finding:
     """Part of a sentence read as blame, judging, hindsight or an interrogation of a person."""
 
     rule: str
-    kind: str  # subject_harm, possessive, evaluation, cleft, sanction, counterfactual, interrogation, repeat
+    # subject_harm, possessive, evaluation, judgement, cleft, sanction, counterfactual, interrogation, repeat
+    kind: str
     start: int
     end: int
     subject: tuple[int, int] | None = None  # where the person is named, for the rewrite
@@ -266,6 +268,7 @@ class SentenceReader:
         found += self._sanctions()
         found += self._interrogations()
         found += self._framed_before()
+        found += read_judgements(self)
         i = 0
         while i < self.n:
             person = self.person_at(i)
@@ -671,7 +674,7 @@ class SentenceReader:
         )
         if k < self.n and self.lemmas[k] == "have" and self.lows[k] in ("have", "'ve", "of"):
             verb = self._skip_words(k + 1, {"easily", "just", "simply", "obviously", "clearly", "really", "already"})
-            if verb < self.n and self.lows[verb] == self.lemmas[verb] and self.lows[verb] not in _BARE_PARTICIPLES:
+            if verb < self.n and self.lows[verb] == self.lemmas[verb] and self.lows[verb] not in lx.BARE_PARTICIPLES:
                 return None  # "should have access": a need now, not a judgement of the past
             if (
                 verb < self.n
@@ -1121,6 +1124,17 @@ class SentenceReader:
             "identify",
         )
 
+    def _asks_person_why(self, k: int) -> bool:
+        """ "Why did/didn't/would …", "why on earth did …", "how could …": the question asks someone to justify."""
+        j = k + 1
+        if self.lows[j] in ("on", "the") and self.lows[j + 1] in ("earth", "hell", "heck"):
+            j += 2
+        if j >= self.n:
+            return False
+        if self.lows[k] == "how":
+            return self.lows[j] == "could" and j + 1 < self.n and self.lows[j + 1] in lx.WHY_SUBJECTS | {"he", "she"}
+        return self.lemmas[j] in ("do", "would", "be", "have", "could", "can", "not")
+
     def _who_question(self, k: int) -> Finding | None:
         """A question for a person to answer for, unless it only asks who took part or who can help."""
         j = self._skip_words(
@@ -1404,6 +1418,24 @@ class SentenceReader:
                 and self.lows[k + 2] in ("earth", "hell", "heck")
             ):
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 7)))
+            elif low in ("why", "how") and k + 2 < self.n and self._asks_person_why(k):
+                j = k + 1
+                if self.lows[j] in ("on", "the") and self.lows[j + 1] in ("earth", "hell", "heck"):
+                    j += 2
+                j += 1
+                if j < self.n and self.lows[j] in ("not", "n't"):
+                    j += 1
+                if j < self.n and self.lows[j] == "no" and j + 1 < self.n and self.lows[j + 1] == "one":
+                    j += 1
+                person = self.person_at(j)
+                asked = self.lows[j] in lx.WHY_SUBJECTS if j < self.n else False
+                if (
+                    asked
+                    or person
+                    and (person[1] in ("certain", "group") or self.t[j].capital and self.lows[j] not in lx.SYSTEM_NAMES)
+                ):
+                    end = self._clause_end(person[0] if person else j + 1)
+                    found.append(self._finding(WHO_QUESTION, "interrogation", k, end))
             elif (
                 low == "why"
                 and k + 1 < self.n
@@ -1496,7 +1528,7 @@ _SANCTION_WORDS = lx._words(
     punished punishment sacked demoted pip fired fire written final formal performance consequence hold owe
     apologise apologize manager lose revoke remove pull strip hr shame example let answer take"""
 )
-_INTERROGATION_WORDS = lx._words("what why who which whose name names explain you")
+_INTERROGATION_WORDS = lx._words("what why how who which whose name names explain you")
 _PERSON_STARTS = (
     lx.PERSON_PRONOUNS
     | lx.WEAK_PRONOUNS
@@ -1516,7 +1548,6 @@ _REPAIR_VERBS = lx._words(
 _MIS_VERBS = lx._words("route configure label name type read judge manage handle direct click apply set")
 _CLAUSE_OPENERS = lx._words("after when because once until while before since as")
 _NOT_MODIFIERS = lx._words("who that which and or but was is were are has had have did does do not")
-_BARE_PARTICIPLES = lx._words("read put set hit cut let run come become quit shut spread cast split")
 _COMMON_WORDS = lx._words(
     """will mark grace hope faith joy ray rose dawn june bill frank jack sandy rob may max ivy page pat
     victor summer sun lane miles nick penny ruby chase chip crystal guy kit lee win young art buck don

@@ -205,3 +205,86 @@ VALUABLE_OBJECTS = _words(
 # Lapses told with their circumstance ("missed the page while driving") are an account, not blame.
 LAPSE_VERBS = _words("miss skip ignore overlook")
 CIRCUMSTANCE_WORDS = _words("while because as since when")
+
+# --- evaluations and hindsight, whoever the subject (``judgements``) ---------------------------
+
+# Words that judge a person's care or character wherever they stand.
+JUDGEMENT_WORDS = _words(
+    """careless carelessly carelessness negligent negligently negligence sloppy sloppily sloppiness incompetent
+    incompetently incompetence lazy laziness reckless recklessly recklessness stupid stupidly stupidity idiot
+    idiots idiotic foolish foolishly foolishness blunder blunders blundered boneheaded bone-headed inexcusable
+    unforgivable irresponsible irresponsibly clueless amateur amateurs amateurish inattentive inattentiveness
+    naive naively naivety naïve culprit culprits dumb fat-finger fat-fingered fat-fingering fat-fingers
+    fatfinger fatfingered"""
+)
+# The same words in their technical sense: "sloppy quorum", "lazy loading", "dumb pipe", "fault tolerance".
+TECHNICAL_SENSES = {
+    "sloppy": _words("quorum quorums"),
+    "lazy": _words(
+        """load loading loaded loader evaluation evaluated init initialisation initialization import imports
+        importing query queries queryset iterator iteration eval seq sequence property properties attribute
+        attributes field fields relation relations relationship fetch fetching mount mounting consumer"""
+    ),
+    "dumb": _words("pipe pipes terminal terminals client clients proxy proxies switch switches"),
+    "naive": _words("bayes datetime datetimes timestamp timestamps time times"),
+    "fault": _words(
+        """tolerance tolerant domain domains injection isolation line lines detection detector handling handler
+        zone zones model code codes"""
+    ),
+}
+SLIP_NOUNS = _words("mistake mistakes error errors slip slips decision decisions bug bugs idea move oversight shortcut")
+ERROR_AGENTS = _words("human operator user pilot")  # "human error", "operator's error"
+SLIP_JUDGES = _words("silly rookie")  # "rookie mistake"
+POOR_WORDS = _words("bad poor terrible questionable awful")  # "poor judgement", "bad decision"
+VIRTUES = _words(
+    "care attention diligence discipline competence common professionalism rigour rigor judgement judgment"
+)
+FAULT_OWNERS = _words("my your his her their its whose")
+# Hindsight: what someone is said to have been able to foresee, and the subjects it is said of.
+HINDSIGHT_VERBS = _words(
+    """know notice see catch spot realise realize check test review ask wait read look double-check verify
+    escalate roll page think anticipate expect predict foresee flag follow stop listen confirm validate
+    communicate pick raise question avoid prevent do run use understand recognise recognize prepare plan"""
+)
+AVOIDABLE_VERBS = _words("avoid prevent catch notice spot see foresee predict")
+FORESEE_VERBS = _words("see spot notice catch predict avoid prevent foresee know tell realise realize anticipate")
+FAILED_DUTIES = _words(
+    """notice see spot realise realize catch check read recognise recognize anticipate consider understand follow
+    verify test review look pay act respond escalate communicate foresee ask"""
+)
+FORESEEN_STATES = _words("obvious clear careful aware apparent evident")
+UNKNOWING_VERBS = _words("know realise realize understand hear see learn tell be")
+MODALS_OF_HINDSIGHT = _words("should could would might")
+HINDSIGHT_SUBJECTS = _words(
+    """we they i you nobody anyone anybody everyone everybody someone somebody people engineers developers
+    reviewers operators"""
+)
+ANYONE = _words("anyone anybody someone somebody everyone everybody")
+WARNING_SIGNS = _words("sign signal warning symptom clue")
+CLEARLY_JUDGES = _words(
+    """should wrong visible broken not missed ignored failed showed indicated pointed signalled signaled warned told
+    said there did had knew"""
+)
+# "was clearly labelled" describes how something is shown, not a failure.
+CLEARLY_DESCRIBES = (
+    "label", "mark", "document", "written", "explain", "communicat", "state", "name", "defin", "separat",
+    "distinguish", "sign", "shown",
+)  # fmt: skip
+BARE_PARTICIPLES = _words("read put set hit cut let run come become quit shut spread cast split")
+# Every word a judgement or a hindsight shape starts from: others are passed over at once.
+JUDGEMENT_STARTS = (
+    JUDGEMENT_WORDS
+    | ERROR_AGENTS
+    | SLIP_JUDGES
+    | POOR_WORDS
+    | WARNING_SIGNS
+    | MODALS_OF_HINDSIGHT
+    | ANYONE
+    | _words(
+        """drop asleep screw goof screw-up screwup goof-up screw-ups paying lack know knew no bother fault blame
+        obviously clearly obvious plainly evidently plain for staring hindsight retrospect looking easy bound going
+        predictable foreseeable flag miss ignore overlook fail simply just only all any before had if"""
+    )
+)
+# Who a "why did …?" question can be put to, besides people named or described.
+WHY_SUBJECTS = _words("you they nobody one anyone anybody someone somebody people")
