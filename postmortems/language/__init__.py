@@ -27,7 +27,8 @@ from functools import cached_property, lru_cache
 from . import advice
 from . import phrases as p
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
-from .clauses import chunks, read_sentences
+from .appeals import attention_appeals
+from .clauses import chunks, read_sentences, sentences_in
 from .people import capitalised_words, directory_for, directory_names, name_spans
 from .remedies import read_remedy, read_remedy_in_prose
 from .rewrite import propose
@@ -226,12 +227,10 @@ class _Reading:
             )
             for found in read_remedy_in_prose(text)
         ]
-        for match in p.ATTENTION.finditer(text, self.words):
-            clause = p.CLAUSE_START.search(text, max(0, match.start() - 120), match.start())
-            clause_start = clause.start() if clause else max(0, match.start() - 120)
-            if p.SYSTEM_SUBJECT.search(text, clause_start, match.start()):
-                continue
-            flags.append(_flag(text, ATTENTION_REMEDY, *match.span(), advice.for_attention_remedy(match.group())))
+        for sentence in sentences_in(text):
+            for first, last in attention_appeals(sentence):
+                start, end = sentence[first].start, sentence[last - 1].end
+                flags.append(_flag(text, ATTENTION_REMEDY, start, end, advice.for_attention_remedy(text[start:end])))
         return flags
 
 

@@ -288,3 +288,26 @@ JUDGEMENT_STARTS = (
 )
 # Who a "why did …?" question can be put to, besides people named or described.
 WHY_SUBJECTS = _words("you they nobody one anyone anybody someone somebody people")
+
+# --- appeals to attention in running text (``appeals``) -----------------------------------------
+
+ATTENTIVE_STATES = _words(
+    "careful vigilant attentive diligent cautious mindful alert focused disciplined thorough rigorous"
+)
+# Who gets reminded, besides groups and roles: "remind folks to …", "remind new hires about …".
+REMINDED = _words("hires hire folks colleagues members approvers authors interns")
+# A system as the subject of the clause makes "careful", "double-check" a fact about the system.
+SYSTEM_SUBJECTS = _words(
+    """tool script pipeline ci check checks checklist alert alerts bot service system job linter test tests suite
+    migration dashboard config monitor monitoring cli command deploy deployer scheduler proxy cache api library
+    client server hook workflow action lint validator guard guardrail runbook code controller function handler
+    worker queue app application"""
+)
+APPEAL_STARTS = ATTENTIVE_STATES | _words(
+    """be being stay staying become becoming remain are is am were was get got 're 'm take pay retrain retrained
+        retraining retrains re-train re-trained re-training re-educate re-educated re-educating re-education
+        reeducate refresher more additional extra further try work do let this it think slow read review check
+        test look watch follow proofread proof-read scan verify double-check double-checks double-checked
+        double-checking doublecheck remind send post share have remember sure always ask asking tell telling
+        instruct require expect encourage keep double"""
+)
