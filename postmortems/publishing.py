@@ -6,6 +6,7 @@ a later edit of the incident never changes them silently: it is recorded as a da
 and listed beside the published text.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -194,6 +195,43 @@ class PublishedEntry:
 
 def published_timeline(review: Review) -> list[PublishedEntry]:
     return [PublishedEntry(facts) for facts in review.published_snapshot.get("timeline", [])]
+
+
+@dataclass(frozen=True)
+class PublishedPerson:
+    """Someone as the published review named them (a later change of name does not reach it)."""
+
+    pk: int | None
+    name: str
+
+
+class PublishedPerspective:
+    """A perspective as it was published: its author's name and its texts from the snapshot."""
+
+    def __init__(self, facts: dict):
+        self.author_id = facts.get("author_id")
+        self.author = PublishedPerson(self.author_id, facts.get("author", ""))
+        for name in Perspective.TEXT_FIELDS:
+            setattr(self, name, facts.get(name, ""))
+            setattr(self, f"{name}_html", facts.get(f"{name}_html", ""))
+        self.is_empty = False  # empty perspectives are not kept
+
+
+def published_perspectives(review: Review) -> list[PublishedPerspective]:
+    return [PublishedPerspective(facts) for facts in review.published_snapshot.get("perspectives", [])]
+
+
+def published_participants(review: Review) -> list[PublishedPerson]:
+    return [
+        PublishedPerson(person["id"], person["name"]) for person in review.published_snapshot.get("participants", [])
+    ]
+
+
+def published_facilitator(review: Review) -> PublishedPerson | None:
+    snapshot = review.published_snapshot
+    if not snapshot.get("facilitator"):
+        return None
+    return PublishedPerson(snapshot.get("facilitator_id"), snapshot["facilitator"])
 
 
 # --- amendments -------------------------------------------------------------------------------
