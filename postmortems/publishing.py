@@ -221,6 +221,50 @@ def published_perspectives(review: Review) -> list[PublishedPerspective]:
     return [PublishedPerspective(facts) for facts in review.published_snapshot.get("perspectives", [])]
 
 
+@dataclass(frozen=True)
+class PublishedName:
+    name: str
+
+
+class PublishedFactor:
+    """A contributing factor as it was published: its category, depth and service by their names then."""
+
+    def __init__(self, facts: dict, entries: dict[int, PublishedEntry]):
+        self.pk = facts["id"]
+        self.category = PublishedName(facts["category"])
+        self.depth = facts["depth"]
+        self._depth_label = facts["depth_label"]
+        self.service = PublishedName(facts["service"]) if facts.get("service") else None
+        self.description = facts["description"]
+        self.description_html = facts["description_html"]
+        self.linked_entries = [entries[pk] for pk in facts.get("timeline", []) if pk in entries]
+        self.flags: list = []
+        self.form = None
+
+    def get_depth_display(self) -> str:
+        return self._depth_label
+
+
+def published_factors(review: Review) -> list[PublishedFactor]:
+    entries = {entry.pk: entry for entry in published_timeline(review)}
+    return [PublishedFactor(facts, entries) for facts in review.published_snapshot.get("factors", [])]
+
+
+@dataclass
+class PublishedOpportunity:
+    question: str
+    flags: list
+
+
+def published_opportunities(review: Review) -> list[PublishedOpportunity]:
+    return [PublishedOpportunity(question, []) for question in review.published_snapshot.get("opportunities", [])]
+
+
+def published_section(review: Review, name: str) -> dict:
+    """A section's text and HTML as published: ``{"heading", "text", "html"}``."""
+    return review.published_snapshot.get("sections", {}).get(name, {})
+
+
 def published_participants(review: Review) -> list[PublishedPerson]:
     return [
         PublishedPerson(person["id"], person["name"]) for person in review.published_snapshot.get("participants", [])

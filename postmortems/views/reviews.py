@@ -95,6 +95,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "perspective_count": review.perspectives.count(),
         "participants": participants,
         "facilitator": facilitator,
+        "review_title": review.published_snapshot.get("title", review.title) if review.is_published else review.title,
         "factor_form": FactorForm(review=review, prefix="factor") if access.can_edit else None,
         "opportunity_form": OpportunityForm(prefix="opportunity") if access.can_edit else None,
         "edit_factor": _int(request.GET.get("edit_factor")),

@@ -199,3 +199,31 @@ def test_people_on_the_published_page_are_named_as_published(
     aside = page.split('id="participants"')[1].split("</section>")[0]
     assert "Priya Raman" in aside and "Jonas Berg" in aside and "Priya R." not in aside
     assert "Maya" not in aside
+
+
+def test_changes_made_around_the_app_do_not_reach_the_published_page(client, published, outsider):
+    """The admin can still change a published review's rows, and categories and services are renamed; the
+    published page keeps showing what was published."""
+    from postmortems.models import Review
+
+    factor = published.factors.get()
+    factor.category.name = "Guardrails (renamed)"
+    factor.category.save()
+    factor.description = "Rewritten later."
+    factor.save()
+    published.opportunities.all().delete()
+    Review.objects.filter(pk=published.pk).update(
+        title="A new title", summary="A new summary.", summary_html="<p>A new summary.</p>"
+    )
+    published.refresh_from_db()
+
+    client.force_login(outsider)
+    page = client.get(published.get_absolute_url()).text
+    assert "A new title" not in page and f'<h1 id="review-title">{published.published_snapshot["title"]}</h1>' in page
+    assert "A new summary." not in page and published.published_snapshot["sections"]["summary"]["html"] in page
+    factors = page.split('id="section-factors"')[1].split("</section>")[0]
+    assert "Nothing compared pool size with the database limit." in factors and "Rewritten later." not in factors
+    assert "Missing guardrail" in factors and "renamed" not in factors
+    assert "Seen in the timeline at" in factors
+    opportunities = page.split('id="section-opportunities"')[1].split("</section>")[0]
+    assert "How might we check pool sizes before deploying?" in opportunities
