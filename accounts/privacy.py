@@ -26,6 +26,14 @@ def too_few_message() -> str:
     )
 
 
+def too_few_people_message() -> str:
+    """Said where a figure about a team is withheld (see ``dashboard.small_groups``)."""
+    return (
+        f"Too few people to show without identifying someone: figures appear once at least {min_people()} "
+        "people are behind them."
+    )
+
+
 # While an anonymous report is saved, nothing shared may be written on the side: even a cache entry
 # that holds no name tells, by its age, the moment of filing.
 _leaving_no_trace: ContextVar[bool] = ContextVar("leaving_no_trace", default=False)

@@ -93,7 +93,7 @@ def ask_facilitators(sender, review, **kwargs) -> None:
     body = f"A review of {_review_subject(review)} was opened and is waiting for someone to facilitate it."
     notify_many(list(facilitators.distinct()), NotificationKind.FACILITATOR_NEEDED, title, body, url, review.incident)
     if review.team_id:
-        notify_team_chats([review.team], f"{title}.", url)
+        notify_team_chats([review.team], f"{title}.", url, incident=review.incident)
 
 
 @receiver(events.perspectives_asked, dispatch_uid="actions_perspectives_asked")

@@ -52,19 +52,34 @@ def action_charts(actions: dict, filters: Filters) -> list[Chart]:
         ("action-items-by-kind", "kind", "Kind of change", actions["by_kind"]),
     ):
         noun = "team" if key == "team__name" else "kind of change"
+        shown = [row for row in rows if not row.get("withheld")]
         chart = Chart(
             slug=slug,
             title=f"Open action items by {noun}",
             desc=f"{actions['open']:,} open action items, {actions['overdue']:,} of them overdue, by {noun}. "
-            + "; ".join(f"{row[key]}: {row['open']} open, {row['overdue']} overdue" for row in rows[:8]),
+            + "; ".join(f"{row[key]}: {row['open']} open, {row['overdue']} overdue" for row in shown[:8]),
             table=Table(
                 [Column(heading), *columns],
                 [[row[key], row["open"], row["due_this_week"], row["overdue"]] for row in rows],
             ),
         )
-        chart.svg = hbar_chart(slug, chart.title, chart.desc, [(row[key], row["open"], False) for row in rows])
+        chart.svg = hbar_chart(slug, chart.title, chart.desc, [(row[key], row["open"], False) for row in shown])
         charts.append(chart)
+    withheld_note(charts[1:], actions.get("teams_withheld", []), "the owners of their open action items")
     return charts
+
+
+def withheld_note(charts: list[Chart], teams: list[str], people: str) -> None:
+    """Say beside a figure which teams it leaves out, and why (``dashboard.small_groups``)."""
+    if not teams:
+        return
+    note = (
+        f"Not shown, and not counted in any total here: {', '.join(teams)}. Fewer than {min_people()} people "
+        f"({people}) are behind {'its' if len(teams) == 1 else 'their'} figures, too few to show without "
+        "identifying someone."
+    )
+    for chart in charts:
+        chart.note = f"{chart.note} {note}".strip()
 
 
 def oldest_overdue_table(actions: dict) -> Table:
@@ -121,7 +136,11 @@ def obligation_charts(obligations: dict, filters: Filters) -> list[Chart]:
         slug="systemic-fixes-by-team",
         title="Systemic fixes in place within 48 hours, by team",
         desc="Share of decided obligations met on time, by the team leading the incident. "
-        + "; ".join(f"{row['incident__team__name']}: {_share_words(row['share'])}" for row in obligations["by_team"]),
+        + "; ".join(
+            f"{row['incident__team__name']}: {_share_words(row['share'])}"
+            for row in obligations["by_team"]
+            if not row.get("withheld")
+        ),
         table=Table(
             [Column("Team"), *columns],
             [
@@ -134,9 +153,14 @@ def obligation_charts(obligations: dict, filters: Filters) -> list[Chart]:
         by_team.slug,
         by_team.title,
         by_team.desc,
-        [(row["incident__team__name"], row["share"], False) for row in obligations["by_team"]],
+        [
+            (row["incident__team__name"], row["share"], False)
+            for row in obligations["by_team"]
+            if not row.get("withheld")
+        ],
         kind="percent",
     )
+    withheld_note([by_month, by_team], obligations.get("teams_withheld", []), "the responders of their incidents")
     return [by_month, by_team]
 
 
@@ -368,6 +392,7 @@ def quality_chart(quality: dict, filters: Filters) -> Chart:
         )
     else:
         chart.note = "No participant has rated a published review in this period yet; each is asked after publishing."
+    withheld_note([chart], quality.get("teams_withheld", []), "the participants and facilitators of their reviews")
     return chart
 
 

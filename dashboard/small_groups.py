@@ -1,21 +1,62 @@
-"""Per-team figures built from people's answers are withheld for teams with too few answers.
+"""No figure about fewer than ``PRIVACY_MIN_PEOPLE`` people: the one rule every per-team figure follows.
 
-A team row whose feedback comes from fewer than ``PRIVACY_MIN_PEOPLE`` people shows no count and no
-averages, and the "all teams" total is summed over the rows that are shown, so that a withheld row
-cannot be worked out by subtracting the others from the total.
+A team's row of a table (open action items, systemic fixes met on time, review quality, feedback)
+is shown only when at least that many people are behind it: the owners of its action items, the
+responders of its incidents, the participants of its reviews, the people who answered. Below that
+the row shows no figures, and the totals are summed over the rows that are shown, so that a withheld
+row cannot be worked out by subtracting the others from the total. A dashboard filtered to one team
+is a per-team figure as a whole, and follows the same rule (``people_behind_team``).
 """
+
+from django.db.models import Q
 
 from accounts.privacy import enough_people
 
 ANSWER_FIGURES = ("blameless", "useful")
 
 
-def withhold_small_answer_groups(rows: list[dict], count: str = "responses", figures=ANSWER_FIGURES) -> list[dict]:
-    """Mark each row ``answers_withheld`` when too few people answered, and blank its answer figures."""
+def withhold_small_groups(rows: list[dict], people: str, figures, flag: str = "withheld") -> list[dict]:
+    """Mark each row ``flag`` when fewer than enough people are behind it (``row[people]``), and blank its
+    ``figures`` (and the people count itself), so that nothing about those few is shown or summed."""
     for row in rows:
-        row["answers_withheld"] = not enough_people(row[count])
-        if row["answers_withheld"]:
-            row[count] = 0  # counts toward no total
-            for name in figures:
+        row[flag] = not enough_people(row.get(people))
+        if row[flag]:
+            for name in (people, *figures):
                 row[name] = None
     return rows
+
+
+def withheld_names(rows: list[dict], key: str, flag: str = "withheld") -> list[str]:
+    """The names of the groups (teams) whose figures are withheld, to say so beside the figure."""
+    return [row[key] for row in rows if row[flag]]
+
+
+def shown_total(rows: list[dict], key: str) -> int:
+    """A count summed over the rows that are shown (a withheld row's figures are None)."""
+    return sum(row[key] or 0 for row in rows)
+
+
+def withhold_small_answer_groups(rows: list[dict], count: str = "responses", figures=ANSWER_FIGURES) -> list[dict]:
+    """Feedback: a row's averages appear only when enough people answered (one answer per person)."""
+    return withhold_small_groups(rows, people=count, figures=figures, flag="answers_withheld")
+
+
+def people_behind_team(user, filters) -> int:
+    """How many people a dashboard filtered to one team speaks about, counting only what the viewer may see:
+    the responders and facilitators of the team's incidents in the period, the owners of its action items,
+    the participants of its reviews and the named reporters of its near misses (one query)."""
+    from accounts.models import User
+    from actions.models import ActionItem
+    from incidents.models import Incident, NearMiss
+    from postmortems.models import Review
+
+    team, start = filters.team, filters.start
+    incidents = Incident.objects.visible_to(user).filter(team=team, impact_started_at__gte=start)
+    ids = incidents.values("pk")
+    return User.objects.filter(
+        Q(pk__in=Incident.responders.through.objects.filter(incident__in=ids).values("user_id"))
+        | Q(pk__in=incidents.values("facilitator_id"))
+        | Q(pk__in=ActionItem.objects.visible_to(user).filter(team=team).values("owner_id"))
+        | Q(pk__in=Review.participants.through.objects.filter(review__incident__in=ids).values("user_id"))
+        | Q(pk__in=NearMiss.objects.filter(team=team, filed_on__gte=start.date()).values("reporter_id"))
+    ).count()

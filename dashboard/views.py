@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from accounts.models import Team
+from accounts.privacy import too_few_people_message
 from dashboard import panels
 from dashboard.figures import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
 from dashboard.fixes import earlier_incidents
@@ -38,17 +39,17 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
     html = cache.get(html_key)
     if html is None:
         data, fresh = dashboard_data(request.user, filters, key=data_key)
-        context = {
-            "filters": filters,
-            "query": query,
-            "data": data,
-            "fresh": fresh,
-            "view": panels.build(data, filters),
-            "follow_through": follow_through_figures(request.user, filters),
-            "is_empty": not (
-                data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
-            ),
-        }
+        context = {"filters": filters, "query": query, "data": data, "fresh": fresh}
+        if data.get("withheld"):
+            context["too_few_people"] = too_few_people_message()
+        else:
+            context |= {
+                "view": panels.build(data, filters),
+                "follow_through": follow_through_figures(request.user, filters),
+                "is_empty": not (
+                    data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
+                ),
+            }
         html = render_to_string("dashboard/dashboard.html#body", context, request=request)
         if fresh:
             cache.set(html_key, html, CACHE_SECONDS)
@@ -76,13 +77,18 @@ def dashboard(request: HtmxHttpRequest):
 def export_csv(request: HttpRequest, name: str):
     """One chart's or table's numbers as CSV, for the same filters as the page."""
     filters, _ = _filters(request)
-    exports = panels.build(dashboard_data(request.user, filters)[0], filters)["exports"]
-    if name not in exports:
-        raise Http404("No such export")
+    data = dashboard_data(request.user, filters)[0]
+    if data.get("withheld"):
+        rows = [[too_few_people_message()]]
+    else:
+        exports = panels.build(data, filters)["exports"]
+        if name not in exports:
+            raise Http404("No such export")
+        rows = exports[name].csv_rows()
     team = filters.team.slug if filters.team else "all-teams"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{team}-{filters.period}.csv"'
-    csv.writer(response).writerows(exports[name].csv_rows())
+    csv.writer(response).writerows(rows)
     return response
 
 

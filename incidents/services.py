@@ -13,7 +13,7 @@ from accounts.privacy import leaving_no_trace
 from audit.registry import record_created
 from fragments.versions import bump
 from incidents.models import EntryKind, Incident, IncidentLink, NearMiss, NearMissThanks, TimelineEntry
-from incidents.signals import near_miss_thanked
+from incidents.signals import near_miss_thanked, timeline_entries_imported
 
 
 def create_incident(*, created_by, **fields) -> Incident:
@@ -65,6 +65,7 @@ def import_timeline_entries(incident: Incident, rows: Iterable[ImportedRow], *, 
     created = TimelineEntry.objects.bulk_create(entries)
     record_created(created)  # bulk_create sends no signals; the audit trail still hears of them
     bump(f"incident:{incident.pk}", f"timeline:{incident.pk}")
+    timeline_entries_imported.send(sender=TimelineEntry, incident=incident, entries=created)
     return created
 
 

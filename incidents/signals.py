@@ -5,3 +5,8 @@ from django.dispatch import Signal
 # Sent when someone thanks a near miss that has a named reporter (never for anonymous ones).
 # Arguments: near_miss, thanked_by.
 near_miss_thanked = Signal()
+
+# Sent after timeline entries are created together (``bulk_create`` sends no ``post_save``), so that
+# whatever follows the timeline (the review's meeting, a published review's amendments) hears of them.
+# Arguments: incident, entries.
+timeline_entries_imported = Signal()

@@ -6,6 +6,7 @@ a later edit of the incident never changes them silently: it is recorded as a da
 and listed beside the published text.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -194,6 +195,87 @@ class PublishedEntry:
 
 def published_timeline(review: Review) -> list[PublishedEntry]:
     return [PublishedEntry(facts) for facts in review.published_snapshot.get("timeline", [])]
+
+
+@dataclass(frozen=True)
+class PublishedPerson:
+    """Someone as the published review named them (a later change of name does not reach it)."""
+
+    pk: int | None
+    name: str
+
+
+class PublishedPerspective:
+    """A perspective as it was published: its author's name and its texts from the snapshot."""
+
+    def __init__(self, facts: dict):
+        self.author_id = facts.get("author_id")
+        self.author = PublishedPerson(self.author_id, facts.get("author", ""))
+        for name in Perspective.TEXT_FIELDS:
+            setattr(self, name, facts.get(name, ""))
+            setattr(self, f"{name}_html", facts.get(f"{name}_html", ""))
+        self.is_empty = False  # empty perspectives are not kept
+
+
+def published_perspectives(review: Review) -> list[PublishedPerspective]:
+    return [PublishedPerspective(facts) for facts in review.published_snapshot.get("perspectives", [])]
+
+
+@dataclass(frozen=True)
+class PublishedName:
+    name: str
+
+
+class PublishedFactor:
+    """A contributing factor as it was published: its category, depth and service by their names then."""
+
+    def __init__(self, facts: dict, entries: dict[int, PublishedEntry]):
+        self.pk = facts["id"]
+        self.category = PublishedName(facts["category"])
+        self.depth = facts["depth"]
+        self._depth_label = facts["depth_label"]
+        self.service = PublishedName(facts["service"]) if facts.get("service") else None
+        self.description = facts["description"]
+        self.description_html = facts["description_html"]
+        self.linked_entries = [entries[pk] for pk in facts.get("timeline", []) if pk in entries]
+        self.flags: list = []
+        self.form = None
+
+    def get_depth_display(self) -> str:
+        return self._depth_label
+
+
+def published_factors(review: Review) -> list[PublishedFactor]:
+    entries = {entry.pk: entry for entry in published_timeline(review)}
+    return [PublishedFactor(facts, entries) for facts in review.published_snapshot.get("factors", [])]
+
+
+@dataclass
+class PublishedOpportunity:
+    question: str
+    flags: list
+
+
+def published_opportunities(review: Review) -> list[PublishedOpportunity]:
+    return [PublishedOpportunity(question, []) for question in review.published_snapshot.get("opportunities", [])]
+
+
+def published_section(review: Review, name: str) -> dict:
+    """A section's text and HTML as published: ``{"heading", "text", "html"}``."""
+    return review.published_snapshot.get("sections", {}).get(name, {})
+
+
+def published_participants(review: Review) -> list[PublishedPerson]:
+    return [
+        PublishedPerson(person["id"], person["name"]) for person in review.published_snapshot.get("participants", [])
+    ]
+
+
+def published_facilitator(review: Review) -> PublishedPerson | None:
+    snapshot = review.published_snapshot
+    if not snapshot.get("facilitator"):
+        return None
+    return PublishedPerson(snapshot.get("facilitator_id"), snapshot["facilitator"])
 
 
 # --- amendments -------------------------------------------------------------------------------

@@ -5,20 +5,33 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from incidents.models import Incident, TimelineEntry
+from incidents.signals import timeline_entries_imported
 from postmortems import live, publishing
 from postmortems.models import AgendaSection, Review, ReviewStatus
 
 
-@receiver(post_save, sender=TimelineEntry, dispatch_uid="review_follows_timeline_save")
-@receiver(post_delete, sender=TimelineEntry, dispatch_uid="review_follows_timeline_delete")
-def timeline_changed(sender, instance: TimelineEntry, **kwargs) -> None:
-    review = Review.objects.filter(incident_id=instance.incident_id).values_list("pk", "status").first()
+def _review_follows(incident_id: int, entries, *, removed: bool = False) -> None:
+    review = Review.objects.filter(incident_id=incident_id).values_list("pk", "status").first()
     if not review:
         return
     review_id, status = review
     live.bump(review_id, AgendaSection.TIMELINE)
     if status == ReviewStatus.PUBLISHED:
-        publishing.amend_for_timeline_entry(instance, removed=kwargs.get("signal") is post_delete)
+        for entry in entries:
+            publishing.amend_for_timeline_entry(entry, removed=removed)
+
+
+@receiver(post_save, sender=TimelineEntry, dispatch_uid="review_follows_timeline_save")
+@receiver(post_delete, sender=TimelineEntry, dispatch_uid="review_follows_timeline_delete")
+def timeline_changed(sender, instance: TimelineEntry, **kwargs) -> None:
+    _review_follows(instance.incident_id, [instance], removed=kwargs.get("signal") is post_delete)
+
+
+@receiver(timeline_entries_imported, dispatch_uid="review_follows_timeline_import")
+def timeline_imported(sender, incident: Incident, entries: list[TimelineEntry], **kwargs) -> None:
+    """Entries created together (from a transcript) reach the review as entries added one by one do."""
+    if entries:
+        _review_follows(incident.pk, entries)
 
 
 @receiver(pre_save, sender=Incident, dispatch_uid="published_review_notes_incident_before")

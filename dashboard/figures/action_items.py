@@ -11,6 +11,8 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
 from dashboard.figures.common import OBLIGATIONS_SHOWN, OLDEST_OVERDUE_SHOWN, Filters, Percentile, interval, month_of
+from dashboard.small_groups import shown_total, withheld_names, withhold_small_groups
+from incidents.models import Incident
 
 # --- action items ---------------------------------------------------------------------------
 
@@ -28,7 +30,20 @@ def action_item_figures(user, filters: Filters) -> dict:
         "due_this_week": Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
         "overdue": Count("pk", filter=Q(due_on__lt=today)),
     }
-    by_team = list(open_items.values("team__name").annotate(**counts).order_by("team__name"))
+    # A team's row speaks about the owners of its open items: shown only when enough of them are behind it.
+    # The teams withheld leave the totals, the kinds and the weeks too, so that no subtraction reveals them.
+    by_team = list(
+        open_items.values("team_id", "team__name")
+        .annotate(**counts, people=Count("owner", distinct=True))
+        .order_by("team__name")
+    )
+    withhold_small_groups(by_team, "people", counts)
+    small_teams = [row.pop("team_id") for row in by_team if row["withheld"]]
+    for row in by_team:
+        row.pop("team_id", None)
+    if small_teams:
+        items = items.exclude(team_id__in=small_teams)
+        open_items = open_items.exclude(team_id__in=small_teams)
     by_kind = list(open_items.values("kind").annotate(**counts).order_by("kind"))
     oldest = [
         {
@@ -66,10 +81,11 @@ def action_item_figures(user, filters: Filters) -> dict:
         {"week": week, "opened": opened.get(week, 0), "closed": closed.get(week, 0)} for week in filters.week_starts
     ]
     return {
-        "open": sum(row["open"] for row in by_team),
-        "due_this_week": sum(row["due_this_week"] for row in by_team),
-        "overdue": sum(row["overdue"] for row in by_team),
+        "open": shown_total(by_team, "open"),
+        "due_this_week": shown_total(by_team, "due_this_week"),
+        "overdue": shown_total(by_team, "overdue"),
         "by_team": by_team,
+        "teams_withheld": withheld_names(by_team, "team__name"),
         "by_kind": [{**row, "kind": ActionItem(kind=row["kind"]).get_kind_display()} for row in by_kind],
         "oldest_overdue": oldest,
         "weekly": weekly,
@@ -95,7 +111,26 @@ def obligation_figures(visible, filters: Filters) -> dict:
         "median_fix": Percentile(interval("met_at", "starts_at"), 0.5, filter=Q(state=ObligationState.MET)),
     }
     in_period = obligations.filter(deadline__gte=filters.start)
-    by_team = list(in_period.values("incident__team__name").annotate(**figures).order_by("incident__team__name"))
+    # A team's row speaks about the responders of its incidents, who carry the obligation together.
+    responders = dict(
+        Incident.responders.through.objects.filter(incident__in=in_period.values("incident_id"))
+        .values("incident__team_id")
+        .annotate(people=Count("user_id", distinct=True))
+        .values_list("incident__team_id", "people")
+    )
+    by_team = list(
+        in_period.values("incident__team_id", "incident__team__name")
+        .annotate(**figures)
+        .order_by("incident__team__name")
+    )
+    for row in by_team:
+        row["people"] = responders.get(row["incident__team_id"], 0)
+    withhold_small_groups(by_team, "people", figures)
+    small_teams = [row.pop("incident__team_id") for row in by_team if row["withheld"]]
+    for row in by_team:
+        row.pop("incident__team_id", None)
+    if small_teams:
+        in_period = in_period.exclude(incident__team_id__in=small_teams)
     by_month_rows = {
         month_of(row["month"]): row
         for row in in_period.annotate(month=TruncMonth("deadline", tzinfo=UTC)).values("month").annotate(**figures)
@@ -134,6 +169,7 @@ def obligation_figures(visible, filters: Filters) -> dict:
     return {
         "overall": overall,
         "by_team": by_team,
+        "teams_withheld": withheld_names(by_team, "incident__team__name"),
         "by_month": by_month,
         "pending": pending,
         "pending_count": pending_count,

@@ -16,7 +16,13 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from actions.models import SYSTEMIC_KINDS, ActionItem, ActionStatus
 from dashboard.figures.common import Filters
-from dashboard.small_groups import withhold_small_answer_groups
+from dashboard.small_groups import (
+    ANSWER_FIGURES,
+    shown_total,
+    withheld_names,
+    withhold_small_answer_groups,
+    withhold_small_groups,
+)
 from incidents.models import NearMiss
 from postmortems.models import Perspective, Review, ReviewFeedback, ReviewStatus
 
@@ -57,6 +63,8 @@ def near_miss_figures(filters: Filters) -> dict:
 
 
 # --- review quality ---------------------------------------------------------------------------
+
+REVIEW_FIGURES = ("reviews", "with_systemic", "with_perspectives", "without_open_flags", "published")
 
 
 def review_quality(visible, filters: Filters) -> dict:
@@ -103,6 +111,16 @@ def review_quality(visible, filters: Filters) -> dict:
             useful=Avg("useful", output_field=FloatField()),
         )
     }
+    # A team's row speaks about the people of its reviews: their participants and facilitators.
+    pairs = (
+        Review.participants.through.objects.filter(review__in=reviews.values("pk"))
+        .order_by()
+        .values_list("review__incident__team__name", "user_id")
+        .union(reviews.exclude(facilitator=None).order_by().values_list("incident__team__name", "facilitator_id"))
+    )
+    people: dict[str, int] = {}
+    for team, _ in pairs:
+        people[team] = people.get(team, 0) + 1
     for row in by_team:
         team = row.pop("incident__team__name")
         row["team"] = team
@@ -111,19 +129,18 @@ def review_quality(visible, filters: Filters) -> dict:
         row["responses"] = answers.get("responses", 0)
         row["blameless"] = answers.get("blameless")
         row["useful"] = answers.get("useful")
+        row["people"] = people.get(team, 0)
+    withhold_small_groups(by_team, "people", (*REVIEW_FIGURES, "responses", *ANSWER_FIGURES))
     withhold_small_answer_groups(by_team)
-    total = {
-        key: sum(row[key] for row in by_team)
-        for key in ("reviews", "with_systemic", "with_perspectives", "without_open_flags", "responses", "published")
-    }
+    total = {key: shown_total(by_team, key) for key in (*REVIEW_FIGURES, "responses")}
     for score in ("blameless", "useful"):
-        weighted = sum((row[score] or 0) * row["responses"] for row in by_team)
+        weighted = sum((row[score] or 0) * (row["responses"] or 0) for row in by_team)
         total[score] = weighted / total["responses"] if total["responses"] else None
     withhold_small_answer_groups([total])
     for row in [*by_team, total]:
         for key in ("with_systemic", "with_perspectives", "without_open_flags"):
             row[f"{key}_share"] = row[key] / row["reviews"] if row["reviews"] else None
-    return {"overall": total, "by_team": by_team}
+    return {"overall": total, "by_team": by_team, "teams_withheld": withheld_names(by_team, "team")}
 
 
 def reviews_with_open_flags(reviews) -> dict[str, int]:

@@ -8,12 +8,14 @@ from django.core.cache import cache
 from django.db.models import Q
 
 from accounts.models import Team, User
+from accounts.privacy import enough_people
 from dashboard.figures.action_items import action_item_figures, obligation_figures
 from dashboard.figures.common import CACHE_SECONDS, Filters, make_filters
 from dashboard.figures.factors import factor_figures, recurrences_after_fix
 from dashboard.figures.learning import near_miss_figures, review_quality
 from dashboard.figures.response import response_times
 from dashboard.freshness import data_version
+from dashboard.small_groups import people_behind_team
 from incidents.models import Incident
 
 logger = logging.getLogger(__name__)
@@ -103,9 +105,13 @@ def refresh(user, filters: Filters, key: str | None = None) -> dict:
 
 def compute(user, filters: Filters) -> dict:
     """The aggregates, straight from the database (a fixed number of queries, whatever the data size)."""
+    if filters.team and not enough_people(people_behind_team(user, filters)):
+        # The whole page would speak about these few people: it says so instead (dashboard.small_groups).
+        return {"computed_at": filters.now, "withheld": True}
     visible = Incident.objects.visible_to(user)
     return {
         "computed_at": filters.now,
+        "withheld": False,
         "actions": action_item_figures(user, filters),
         "obligations": obligation_figures(visible, filters),
         "response": response_times(visible, filters),

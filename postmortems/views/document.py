@@ -4,11 +4,10 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from postmortems import services
+from postmortems import publishing, services
 from postmortems.forms import SectionForm
 from postmortems.language import reading_of
-from postmortems.models import SECTION_TEXTS, ContributingFactor, Review
-from postmortems.publishing import published_timeline
+from postmortems.models import SECTION_TEXTS, Review
 
 
 @dataclass
@@ -36,14 +35,28 @@ def stored_flags(obj, field: str, dismissed: set[str]) -> list:
     return [flag for flag in reading_of(obj, field).flags if flag.key not in dismissed]
 
 
+def _is_fixed(review: Review) -> bool:
+    """Published with a snapshot: the page shows the snapshot, never the rows as they are now."""
+    return review.is_published and bool(review.published_snapshot)
+
+
 def section_view(review: Review, name: str, dismissed: set[str], form=None, theirs=None) -> SectionView:
+    if _is_fixed(review):
+        published = publishing.published_section(review, name)
+        text, html, flags = published.get("text", ""), published.get("html", ""), []
+    else:
+        text, html, flags = (
+            getattr(review, name),
+            getattr(review, f"{name}_html"),
+            stored_flags(review, name, dismissed),
+        )
     return SectionView(
         name=name,
         heading=SECTION_TEXTS[name],
-        text=getattr(review, name),
-        html=getattr(review, f"{name}_html"),
+        text=text,
+        html=html,
         version=review.section_version(name),
-        flags=stored_flags(review, name, dismissed),
+        flags=flags,
         form=form,
         theirs=theirs,
         help=Review._meta.get_field(name).help_text,
@@ -59,7 +72,9 @@ def edit_form(review: Review, name: str) -> SectionForm:
     )
 
 
-def factors_with_flags(review: Review, dismissed: set[str]) -> list[ContributingFactor]:
+def factors_with_flags(review: Review, dismissed: set[str]) -> list:
+    if _is_fixed(review):
+        return publishing.published_factors(review)
     factors = list(
         review.factors.select_related("category", "service").prefetch_related(
             Prefetch("timeline_entries", to_attr="linked_entries")
@@ -73,9 +88,9 @@ def factors_with_flags(review: Review, dismissed: set[str]) -> list[Contributing
 def timeline_with_flags(review: Review, dismissed: set[str]) -> list:
     if not review.incident_id:
         return []
-    if review.is_published and review.published_snapshot:
+    if _is_fixed(review):
         # The timeline as published; later changes are listed as amendments beside it.
-        return published_timeline(review)
+        return publishing.published_timeline(review)
     entries = list(review.incident.timeline.all())
     for entry in entries:
         entry.flags = [
@@ -85,6 +100,8 @@ def timeline_with_flags(review: Review, dismissed: set[str]) -> list:
 
 
 def opportunities_with_flags(review: Review, dismissed: set[str]) -> list:
+    if _is_fixed(review):
+        return publishing.published_opportunities(review)
     opportunities = list(review.opportunities.all())
     for opportunity in opportunities:
         opportunity.flags = stored_flags(opportunity, "question", dismissed)

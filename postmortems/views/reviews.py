@@ -75,8 +75,15 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     def factors():
         return factors_with_flags(review, dismissed())
 
-    perspectives = services.perspectives_for(review, user)
-    participants = list(review.participants.all())
+    if review.is_published and review.published_snapshot:
+        # People as the published review named them: a later change of name or list does not reach it.
+        perspectives = publishing.published_perspectives(review)
+        participants = publishing.published_participants(review)
+        facilitator = publishing.published_facilitator(review)
+    else:
+        perspectives = services.perspectives_for(review, user)
+        participants = list(review.participants.all())
+        facilitator = review.facilitator
     context = _base_context(request, access) | {
         "sections": once(sections),
         "editing_sections": bool(editing),
@@ -87,6 +94,8 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "my_perspective": next((p for p in perspectives if p.author_id == user.pk), None),
         "perspective_count": review.perspectives.count(),
         "participants": participants,
+        "facilitator": facilitator,
+        "review_title": review.published_snapshot.get("title", review.title) if review.is_published else review.title,
         "factor_form": FactorForm(review=review, prefix="factor") if access.can_edit else None,
         "opportunity_form": OpportunityForm(prefix="opportunity") if access.can_edit else None,
         "edit_factor": _int(request.GET.get("edit_factor")),
@@ -243,6 +252,7 @@ def review_participants(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
     review = access.review
     require_facilitator(access.can_facilitate)
+    require_unpublished(review)
     form = ParticipantsForm(request.POST, review=review)
     if not form.is_valid():
         messages.error(request, "We could not update the participants; please try again.")

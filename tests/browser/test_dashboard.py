@@ -19,16 +19,21 @@ from tests.dashboard.factories import (
     published_review,
     set_obligation,
 )
+from tests.factories import UserFactory
 
 
 def seed(payments, platform):
     """A year of incidents on one service; returns the newest incident's review."""
     now = timezone.now()
     gateway = ServiceFactory(name="payments-gateway")
+    # Enough people behind each team's figures for the dashboard to show them (dashboard.small_groups).
+    people = {team: UserFactory.create_batch(3) for team in (payments, platform)}
     for n in range(12):
         team = payments if n % 3 else platform
         started = now - dt.timedelta(days=8 + n * 25)
-        incident = incident_with_times(team, started, detect_minutes=4 + n * 3, mitigate_minutes=35 + n * 9)
+        incident = incident_with_times(
+            team, started, detect_minutes=4 + n * 3, mitigate_minutes=35 + n * 9, responders=people[team]
+        )
         ActionItemFactory(incident=incident, kind=ActionKind.GUARDRAIL, due_on=(now - dt.timedelta(days=n * 4)).date())
         set_obligation(
             incident,
@@ -36,7 +41,7 @@ def seed(payments, platform):
             started + dt.timedelta(hours=50),
             met_at=started + dt.timedelta(hours=20) if n % 4 else None,
         )
-        review = published_review(incident=incident)
+        review = published_review(incident=incident, participants=people[team])
         ContributingFactorFactory(
             review=review, category=category("missing-guardrail" if n % 2 else "capacity"), service=gateway
         )

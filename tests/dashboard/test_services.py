@@ -26,6 +26,7 @@ from tests.dashboard.factories import (
     published_review,
     set_obligation,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -135,32 +136,40 @@ def test_action_items_open_due_this_week_and_overdue_by_team_and_kind(frozen, at
     ActionItemFactory(incident=incident, kind=ActionKind.GUARDRAIL, due_on=today + dt.timedelta(days=4))  # Sunday
     ActionItemFactory(incident=incident, kind=ActionKind.GUARDRAIL, due_on=today + dt.timedelta(days=5))  # next week
     ActionItemFactory(incident=other, kind=ActionKind.PROCESS, due_on=today - dt.timedelta(days=2), title="Handover")
+    for _ in range(2):  # three owners, enough people behind Platform's row
+        ActionItemFactory(incident=other, kind=ActionKind.PROCESS, due_on=today + dt.timedelta(days=10))
     done = ActionItemFactory(incident=incident, kind=ActionKind.TEST, due_on=today - dt.timedelta(days=9))
     done.status = ActionStatus.DONE
     done.save()
 
     actions = figures(manager)["actions"]
 
-    assert actions["open"] == 5 and actions["overdue"] == 3 and actions["due_this_week"] == 1
-    assert actions["by_team"] == [
+    assert actions["open"] == 7 and actions["overdue"] == 3 and actions["due_this_week"] == 1
+    assert [
+        {key: row[key] for key in ("team__name", "open", "due_this_week", "overdue")} for row in actions["by_team"]
+    ] == [
         {"team__name": "Payments", "open": 4, "due_this_week": 1, "overdue": 2},
-        {"team__name": "Platform", "open": 1, "due_this_week": 0, "overdue": 1},
+        {"team__name": "Platform", "open": 3, "due_this_week": 0, "overdue": 1},
     ]
-    assert {row["kind"]: row["open"] for row in actions["by_kind"]} == {"Test": 2, "Guardrail": 2, "Process": 1}
+    assert {row["kind"]: row["open"] for row in actions["by_kind"]} == {"Test": 2, "Guardrail": 2, "Process": 3}
     assert [row["title"] for row in actions["oldest_overdue"]] == ["Oldest", "Handover", "Yesterday"]
     assert actions["oldest_overdue"][0]["days_overdue"] == 30
     assert actions["oldest_overdue"][0]["incident_pk"] == incident.pk
     this_week = actions["weekly"][-1]
     assert this_week["week"] == dt.date(2026, 6, 15)
-    assert this_week["opened"] == 6 and this_week["closed"] == 1
+    assert this_week["opened"] == 8 and this_week["closed"] == 1
 
     payments_only = figures(manager, team=payments)["actions"]
     assert payments_only["open"] == 4 and [row["team__name"] for row in payments_only["by_team"]] == ["Payments"]
 
 
 def test_systemic_fix_obligation_share_on_time_median_pending_and_breached(frozen, at, manager, payments, platform):
+    responders = {team: UserFactory.create_batch(3) for team in (payments, platform)}
+
     def obligation(team, state, deadline, met_hours=None):
-        incident = incident_with_times(team, deadline - dt.timedelta(hours=50), mitigate_minutes=60)
+        incident = incident_with_times(
+            team, deadline - dt.timedelta(hours=50), mitigate_minutes=60, responders=responders[team]
+        )
         met_at = deadline - dt.timedelta(hours=48) + dt.timedelta(hours=met_hours) if met_hours is not None else None
         return set_obligation(incident, state, deadline, met_at=met_at)
 
@@ -259,8 +268,9 @@ def test_recurrences_count_incidents_that_came_back_after_a_fix_was_done(frozen,
     assert figures(manager)["recurrences"]["incidents"] == 0
 
 
-def test_review_quality_shares_and_feedback(frozen, at, manager, payments, engineer, teammate):
-    good = published_review(incident=incident_with_times(payments, at(30)))
+def test_review_quality_shares_and_feedback(frozen, at, manager, payments, engineer, teammate, facilitator):
+    good = published_review(incident=incident_with_times(payments, at(30)), facilitator=facilitator)
+    good.participants.set([engineer, teammate])
     PerspectiveFactory(review=good, author=engineer)
     PerspectiveFactory(review=good, author=teammate)
     ActionItemFactory(incident=good.incident, kind=ActionKind.GUARDRAIL)
@@ -280,24 +290,23 @@ def test_review_quality_shares_and_feedback(frozen, at, manager, payments, engin
     assert quality["with_perspectives_share"] == pytest.approx(0.5)
     assert quality["without_open_flags_share"] == pytest.approx(0.5)
     # Two answers are too few to show without pointing at someone.
-    assert quality["responses"] == 0 and quality["blameless"] is None and quality["answers_withheld"]
+    assert not quality["responses"] and quality["blameless"] is None and quality["answers_withheld"]
 
 
 def test_per_team_feedback_figures_need_three_answers(frozen, at, manager, payments, platform):
     """2 answers hidden, 3 shown: per team, and in the total, which counts only the teams shown."""
-    from tests.factories import UserFactory
-
-    two = published_review(incident=incident_with_times(platform, at(30)))
-    three = published_review(incident=incident_with_times(payments, at(30)))
-    for blameless in (5, 4):
-        FeedbackFactory(review=two, author=UserFactory(), blameless=blameless, useful=1)
-    for blameless in (5, 4, 3):
-        FeedbackFactory(review=three, author=UserFactory(), blameless=blameless, useful=2)
+    two = published_review(incident=incident_with_times(platform, at(30)), participants=UserFactory.create_batch(3))
+    three = published_review(incident=incident_with_times(payments, at(30)), participants=UserFactory.create_batch(3))
+    for author, blameless in zip(two.participants.all(), (5, 4), strict=False):
+        FeedbackFactory(review=two, author=author, blameless=blameless, useful=1)
+    for author, blameless in zip(three.participants.all(), (5, 4, 3), strict=True):
+        FeedbackFactory(review=three, author=author, blameless=blameless, useful=2)
 
     quality = figures(manager)["quality"]
     rows = {row["team"]: row for row in quality["by_team"]}
     assert rows["Platform"]["answers_withheld"] and rows["Platform"]["blameless"] is None
-    assert rows["Platform"]["useful"] is None and rows["Platform"]["responses"] == 0
+    assert rows["Platform"]["useful"] is None and rows["Platform"]["responses"] is None
+    assert not rows["Platform"]["withheld"], "three people took part: the review figures are shown"
     assert not rows["Payments"]["answers_withheld"]
     assert (rows["Payments"]["responses"], rows["Payments"]["blameless"]) == (3, pytest.approx(4.0))
     # Platform's answers leave no mark on the total, so they cannot be worked out by subtraction.

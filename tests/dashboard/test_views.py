@@ -25,6 +25,7 @@ from tests.dashboard.factories import (
     published_review,
     set_obligation,
 )
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_the_page_shows_figures_charts_tables_and_csv_links(frozen, at, client, 
 
 def test_filters_live_in_the_address_and_htmx_gets_only_the_figures(frozen, at, client, manager, payments, platform):
     incident_with_times(payments, at(5), detect_minutes=5, title="Payments slow")
-    incident_with_times(platform, at(5), detect_minutes=5)
+    incident_with_times(platform, at(5), detect_minutes=5, responders=UserFactory.create_batch(3))
     client.force_login(manager)
     url = reverse("dashboard") + "?team=platform&period=3m&severity=sev3"
 
@@ -110,7 +111,7 @@ def test_filters_live_in_the_address_and_htmx_gets_only_the_figures(frozen, at, 
 
 def test_csv_export_has_the_charts_numbers(frozen, at, client, manager, payments):
     for minutes in (10, 20, 30, 40):
-        incident_with_times(payments, at(20), detect_minutes=minutes)
+        incident_with_times(payments, at(20), detect_minutes=minutes, responders=UserFactory.create_batch(1))
     client.force_login(manager)
 
     response = client.get(reverse("dashboard_export", args=["time-to-detect"]) + "?team=payments&period=3m")

@@ -762,15 +762,12 @@ def _reached_by_new_owner_notice(world, cast, mailoutbox) -> set[str]:
 
 def _reached_by_chat(world, cast, mailoutbox) -> set[str]:
     """A team channel reaches every member of the team: the incident's team chat is asked."""
-    from actions.models import Delivery
     from actions.notify import notify_team_chats
 
     incident = world.restricted.incident
     TeamChatHook.objects.create(team=incident.team, url="http://127.0.0.1:9/hook")
     notify_team_chats([incident.team], f"The systemic fix for “{incident.title}” is due", incident=incident)
-    if not Delivery.objects.filter(channel="chat").exists():
-        return set()
-    return set(Membership.objects.filter(team=incident.team).values_list("user__username", flat=True))
+    return _chat_members(incident.team)
 
 
 def _reached_by_invite(world, cast, mailoutbox) -> set[str]:
@@ -811,6 +808,51 @@ def _offered_as_participant(world, cast, mailoutbox) -> set[str]:
     return offered | set(review.participants.values_list("username", flat=True))
 
 
+def _chat_members(team) -> set[str]:
+    """A team chat message reaches every member of the team, if one was queued."""
+    from actions.models import Delivery
+
+    if not Delivery.objects.filter(channel="chat").exists():
+        return set()
+    return set(Membership.objects.filter(team=team).values_list("user__username", flat=True))
+
+
+def _reached_by_facilitator_request(world, cast, mailoutbox) -> set[str]:
+    """The restricted incident's review waits for a facilitator: the team's facilitators are asked by inbox,
+    e-mail and the team's chat."""
+    from postmortems import events
+
+    review = world.restricted.review
+    review.facilitator = None
+    review.save()
+    TeamChatHook.objects.create(team=review.team, url="http://127.0.0.1:9/hook")
+    events.facilitator_requested.send(sender=Review, review=review)
+    told = Notification.objects.filter(incident=world.restricted.incident)
+    return set(told.values_list("recipient__username", flat=True)) | _chat_members(review.team)
+
+
+def _reached_by_slack_announcement(world, cast, mailoutbox) -> set[str]:
+    """With the Slack app set up, a new incident is announced in its team's channel."""
+    from django.test import override_settings
+
+    TeamChatHook.objects.create(team=cast["payments"], url="http://127.0.0.1:9/hook")
+    with override_settings(SLACK_SIGNING_SECRET="s", SLACK_BOT_TOKEN="xoxb-matrix", SLACK_ANNOUNCE_INCIDENTS=True):
+        IncidentFactory(team=cast["payments"], restricted=True, title="A second restricted incident")
+    return _chat_members(cast["payments"])
+
+
+def _reached_by_weekly_digest(world, cast, mailoutbox) -> set[str]:
+    """Each manager's weekly digest lists their teams' overdue action items."""
+    from actions.reminders import digest_message
+
+    item = world.restricted.item
+    item.due_on = timezone.localdate() - timedelta(days=3)
+    item.save()
+    return {
+        person.username for person in _everyone(cast) if item.title in "".join(digest_message(person, timezone.now()))
+    }
+
+
 DELIVERIES = {
     "inbox": _reached_by_inbox,
     "email": _reached_by_email,
@@ -819,13 +861,24 @@ DELIVERIES = {
     "calendar invite": _reached_by_invite,
     "owner picker": _offered_as_owner,
     "participant picker": _offered_as_participant,
+    "facilitator request": _reached_by_facilitator_request,
+    "Slack announcement": _reached_by_slack_announcement,
+    "weekly digest": _reached_by_weekly_digest,
 }
 
 
 # Who each delivery must still reach: a check that only refused everyone would prove nothing. A team
 # channel is never used for a restricted incident; the owner picker lists the people near the incident
 # (its teams, responders and facilitator), so the admin of another team is not among them.
-MUST_REACH = {"team chat": set(), "owner picker": {"priya", "sam"}}
+MUST_REACH = {
+    "team chat": set(),
+    "owner picker": {"priya", "sam"},
+    # Sam facilitates for Payments; nobody else who may see the incident facilitates for its team.
+    "facilitator request": {"sam"},
+    "Slack announcement": set(),
+    # The digest goes to managers; no manager is on the restricted incident.
+    "weekly digest": set(),
+}
 
 
 @pytest.mark.parametrize("delivery", DELIVERIES)

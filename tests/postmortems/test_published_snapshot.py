@@ -153,3 +153,77 @@ def test_exports_are_complete_and_named_by_incident_number(client, published, ou
     minutes = round((first.occurred_at - detected).total_seconds() / 60)
     assert f"**T{'+' if minutes >= 0 else '-'}{abs(minutes)} min** (Observation)" in body
     assert "02:14" not in body and "UTC" not in body.split("## Summary")[1]
+
+
+def test_timeline_entries_imported_together_show_as_amendments(published, engineer):
+    """A transcript import creates its entries in one insert, which sends no save signal."""
+    from incidents.services import ImportedRow, import_timeline_entries
+
+    incident = published.incident
+    import_timeline_entries(
+        incident,
+        [
+            ImportedRow(occurred_at=incident.impact_started_at, kind="action", text="Paged the database on-call."),
+            ImportedRow(occurred_at=incident.impact_started_at, kind="observation", text="Replica lag fell to zero."),
+        ],
+        author=engineer,
+    )
+    changes = list(Amendment.objects.filter(review=published).values_list("change", flat=True))
+    assert len(changes) == 2
+    assert "added: “Paged the database on-call.”" in changes[0] and "added: “Replica lag fell to zero.”" in changes[1]
+    assert [entry["text"] for entry in published.published_snapshot["timeline"]] == [
+        "The error-rate alert fired for checkout.",
+        "We rolled back the connection pool change.",
+    ]
+
+
+def test_people_on_the_published_page_are_named_as_published(
+    client, published, engineer, teammate, facilitator, manager
+):
+    """A later change of someone's name, or of the participant list, does not change the published page."""
+    for person, name in ((engineer, "Priya R."), (teammate, "J. Berg"), (facilitator, "S. Lindqvist")):
+        person.display_name = name
+        person.save()
+    client.force_login(facilitator)
+    # The participant list is fixed once published.
+    refused = client.post(reverse("review_participants", args=[published.pk]), {"participants": [manager.pk]})
+    assert refused.status_code == 403
+    assert set(published.participants.all()) == {facilitator, engineer, teammate}
+
+    page = client.get(published.get_absolute_url()).text
+    perspectives = page.split('id="section-perspectives"')[1].split("</section>")[0]
+    assert "<h3>Priya Raman</h3>" in perspectives and "<h3>Jonas Berg</h3>" in perspectives
+    assert "Priya R." not in perspectives and "J. Berg" not in perspectives
+    head = page.split('class="review-head"')[1].split("</header>")[0]
+    assert "Facilitated by Sam Lindqvist" in head
+    aside = page.split('id="participants"')[1].split("</section>")[0]
+    assert "Priya Raman" in aside and "Jonas Berg" in aside and "Priya R." not in aside
+    assert "Maya" not in aside
+
+
+def test_changes_made_around_the_app_do_not_reach_the_published_page(client, published, outsider):
+    """The admin can still change a published review's rows, and categories and services are renamed; the
+    published page keeps showing what was published."""
+    from postmortems.models import Review
+
+    factor = published.factors.get()
+    factor.category.name = "Guardrails (renamed)"
+    factor.category.save()
+    factor.description = "Rewritten later."
+    factor.save()
+    published.opportunities.all().delete()
+    Review.objects.filter(pk=published.pk).update(
+        title="A new title", summary="A new summary.", summary_html="<p>A new summary.</p>"
+    )
+    published.refresh_from_db()
+
+    client.force_login(outsider)
+    page = client.get(published.get_absolute_url()).text
+    assert "A new title" not in page and f'<h1 id="review-title">{published.published_snapshot["title"]}</h1>' in page
+    assert "A new summary." not in page and published.published_snapshot["sections"]["summary"]["html"] in page
+    factors = page.split('id="section-factors"')[1].split("</section>")[0]
+    assert "Nothing compared pool size with the database limit." in factors and "Rewritten later." not in factors
+    assert "Missing guardrail" in factors and "renamed" not in factors
+    assert "Seen in the timeline at" in factors
+    opportunities = page.split('id="section-opportunities"')[1].split("</section>")[0]
+    assert "How might we check pool sizes before deploying?" in opportunities
