@@ -5,6 +5,7 @@ for the person on every request. Here the session's own cache read also fetches 
 kept for this session and the ``people`` version (``fragments.versions``), which rises with every
 change to a person, a membership or a team. The copy is used only while that number is unchanged, only
 for the person the session names, and only after Django's own check of the session's password hash;
+the copy holds the person's memberships too, which decide what they may do on every page;
 otherwise the person is read as Django does and the copy kept again. A deactivated account or a new
 password therefore takes effect on the very next request.
 
@@ -84,6 +85,8 @@ def get_user(request):
             version = current(["people"])["people"]
         user = auth.get_user(request)
         if user.is_authenticated and isinstance(session, SessionStore) and session.session_key:
+            # Kept with the copy: every page asks what this person may do (memberships raise ``people`` too).
+            user.memberships_by_team  # noqa: B018
             session.keep_person(user, version)
     request._cached_user = user
     return user

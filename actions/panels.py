@@ -3,6 +3,8 @@
 The template tags include them in those pages; the views in ``actions.views.panels`` answer their htmx requests.
 """
 
+import time
+
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils import timezone
 from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation
 from actions.recurrence import flags_for_review, may_decide
+from fragments.kept import VersionName
 from incidents.access import can_edit_incident
 from postmortems.access import get_review_for_user
 
@@ -95,6 +98,13 @@ def obligation_panel(context, incident) -> dict:
     """The systemic-fix obligation on the incident page: countdown, met by which item, or breached since when."""
     user = context["request"].user
     return obligation_context(incident, user, can_edit_incident(user, incident))
+
+
+def obligation_panel_kept_by(context, incident) -> list | None:
+    """Readers share the panel, for a minute at a time (its countdown); an editor gets their own quick form."""
+    if can_edit_incident(context["request"].user, incident):
+        return None
+    return [VersionName(f"incident:{incident.pk}"), VersionName("people"), int(time.time() // 60)]
 
 
 def review_items_panel(context, review, can_edit=None, heading=True) -> dict:

@@ -19,13 +19,22 @@ def _obligation(obligation, **kwargs):
     return ["actions", f"incident:{obligation.incident_id}"]
 
 
+def _flag(flag, **kwargs):
+    # Whether a landed fix held shows on the incident it was the fix for, and on both reviews.
+    from actions.models import ActionItem
+
+    fix = ActionItem.all_objects.filter(pk=flag.fix_id).values("incident_id", "review_id").first() or {}
+    return ["actions", *(_item(ActionItem(**fix)) if fix else [])]
+
+
 def _notification(note, **kwargs):
     return [f"inbox:{note.recipient_id}"]
 
 
 def connect() -> None:
-    from actions.models import ActionItem, FixObligation, Notification
+    from actions.models import ActionItem, FixObligation, Notification, RecurrenceFlag
 
     bump_on_change(ActionItem, _item, m2m=["addresses"])
     bump_on_change(FixObligation, _obligation)
     bump_on_change(Notification, _notification)
+    bump_on_change(RecurrenceFlag, _flag)

@@ -102,8 +102,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # Where higher apps show their part on a lower app's page (web/panels.py).
-            "libraries": {"panels": "web.panels"},
         },
     },
 ]

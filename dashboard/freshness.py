@@ -1,20 +1,21 @@
-"""One version number for everything the dashboard summarises.
+"""One version for everything the dashboard summarises: ``dashboard`` among the page versions.
 
-Cached aggregates carry the version in their key; a change to the underlying data raises it
-(``dashboard.signals``), so the next request computes afresh and old entries simply expire.
+Cached aggregates carry its number in their key; a change to the underlying data raises it
+(``dashboard.signals``), so the next request computes afresh and old entries simply expire. It is kept
+and raised like every other version a page shows (``fragments.versions``), so the dashboard's ETag and
+its figures go stale together.
 """
 
-from versioning import VersionCounter
+from fragments.versions import bump, current, key
 
-VERSION_KEY = "dashboard:version"
-
-_counter = VersionCounter(VERSION_KEY)
+VERSION = "dashboard"
+VERSION_KEY = key(VERSION)
 
 
 def data_version() -> int:
-    return _counter.current()
+    return current([VERSION])[VERSION]
 
 
 def bump_version() -> None:
     """Mark every cached aggregate stale."""
-    _counter.bump()
+    bump(VERSION)

@@ -1,14 +1,14 @@
 """Any change to the data the dashboard summarises makes its cached aggregates stale."""
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from dashboard.freshness import bump_version
 
 
 def _changed(sender, **kwargs) -> None:
-    # After commit: a dashboard computed from the committed data is never stored under an old version.
-    transaction.on_commit(bump_version, robust=True)
+    # Raised now and again after the commit (fragments.versions.bump): figures computed meanwhile from the
+    # data before the change are never kept under the new number.
+    bump_version()
 
 
 def _m2m_changed(sender, action, **kwargs) -> None:

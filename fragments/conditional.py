@@ -2,8 +2,10 @@
 
 ``@conditional_page(versions_for)`` makes the page's ETag from the versions of what it shows
 (``fragments.versions``) together with everything else the response depends on: the person, their
-sign-in (the CSRF token in the page belongs to it), their time zone and day, the htmx headers that
-pick a fragment, the address and the release. A request whose ``If-None-Match`` holds that tag gets
+sign-in (the session: the CSRF secret behind the page's tokens is rotated only when one begins), whether
+the browser holds a CSRF cookie (the page sets one when it does not), their time zone and day, the htmx
+headers that pick a fragment, the address and the release. The CSRF cookie's value is left out: two
+GETs by the same person with nothing changed give the same tag. A request whose ``If-None-Match`` holds that tag gets
 304 before the view runs; any change anyone makes to what the page shows raises a version and the
 next request renders the page again.
 
@@ -43,7 +45,8 @@ def page_etag(request, names: Iterable[str], clock_seconds: int = 0) -> str:
         release(),
         request.get_full_path(),
         str(request.user.pk),
-        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+        request.session.session_key or "",
+        "csrf" if settings.CSRF_COOKIE_NAME in request.COOKIES else "",
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
         *(request.headers.get(header, "") for header in HTMX_HEADERS),
@@ -79,7 +82,12 @@ def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_second
                 _revalidate_every_time(response)
                 return response
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
+            # The session cookie is sent again as the sign-in's activity is recorded; its value stays the same.
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and set(response.cookies) <= {settings.SESSION_COOKIE_NAME}
+            ):
                 response["ETag"] = etag
                 _revalidate_every_time(response)
             return response

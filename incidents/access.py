@@ -2,9 +2,17 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from fragments.versions import current
 from incidents.models import Incident
+
+# Set on an incident read by ``get_incident_for_user``: whether the person responds to it or is in one of
+# its other teams, asked in the same query as the incident itself.
+ON_INCIDENT = "_on_incident_for_viewer"
+VISIBILITY_SECONDS = 60 * 60
 
 
 @dataclass(frozen=True)
@@ -13,23 +21,57 @@ class IncidentAccess:
     can_edit: bool
 
 
+def _responds_or_involved(user):
+    responds = Exists(Incident.responders.through.objects.filter(incident=OuterRef("pk"), user=user.pk))
+    if not user.team_ids:
+        return responds
+    involved = Incident.involved_teams.through.objects.filter(incident=OuterRef("pk"), team__in=user.team_ids)
+    return responds | Exists(involved)
+
+
 def can_edit_incident(user, incident: Incident) -> bool:
     """Responders, the facilitator, members of the teams involved and admins may change an incident."""
-    if user.is_org_admin or incident.facilitator_id == user.pk:
+    if user.is_org_admin or incident.facilitator_id == user.pk or incident.team_id in set(user.team_ids):
         return True
-    if incident.responders.filter(pk=user.pk).exists():
-        return True
-    team_ids = set(user.team_ids)
-    if incident.team_id in team_ids:
-        return True
-    return incident.involved_teams.filter(pk__in=team_ids).exists()
+    known = getattr(incident, ON_INCIDENT, None)
+    if known is not None and getattr(incident, "_viewer_id", None) == user.pk:
+        return known
+    return Incident.objects.filter(pk=incident.pk).filter(_responds_or_involved(user)).exists()
 
 
 def get_incident_for_user(user, pk, queryset=None) -> IncidentAccess:
-    """The incident if this person may see it, else 404 (restricted incidents do not exist for others)."""
+    """The incident if this person may see it, else 404 (restricted incidents do not exist for others).
+
+    One query, whatever the person may do with it."""
     queryset = Incident.objects.all() if queryset is None else queryset
     try:
-        incident = queryset.visible_to(user).select_related("team", "facilitator").get(pk=pk)
+        incident = (
+            queryset.visible_to(user)
+            .select_related("team", "facilitator")
+            .annotate(**{ON_INCIDENT: _responds_or_involved(user)})
+            .get(pk=pk)
+        )
     except (Incident.DoesNotExist, ValueError, TypeError):
         raise Http404("No such incident") from None
+    incident._viewer_id = user.pk
     return IncidentAccess(incident=incident, can_edit=can_edit_incident(user, incident))
+
+
+def visibility_class(user, versions: dict | None = None) -> str:
+    """Who sees the same incidents as this person: ``all`` (admins), ``public`` (everyone on no restricted
+    incident) or this person alone. Fragments of lists and pages that depend on which incidents exist for
+    the viewer are kept per class, so most people share them.
+
+    Kept per person under the ``incidents`` version, which whatever opens or closes a restricted incident
+    to someone raises (its flag, its facilitator, its responders).
+    """
+    if user.is_org_admin:
+        return "all"
+    number = (versions or {}).get("incidents") or current(["incidents"])["incidents"]
+    key = f"visibility:{user.pk}:{number}"
+    known = cache.get(key)
+    if known is None:
+        on_restricted = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
+        known = f"person-{user.pk}" if on_restricted.exists() else "public"
+        cache.set(key, known, VISIBILITY_SECONDS)
+    return known

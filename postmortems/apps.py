@@ -16,7 +16,7 @@ class PostmortemsConfig(AppConfig):
         from postmortems.language import notes_for_storage
         from postmortems.language.people import forget_directory_names
         from postmortems.models import ContributingFactor, ImprovementOpportunity, Review
-        from postmortems.panels import review_panel
+        from postmortems.panels import review_panel, review_panel_kept_by
         from web.panels import register_panel
 
         track(
@@ -37,4 +37,4 @@ class PostmortemsConfig(AppConfig):
         versions.connect()
         post_save.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_saved")
         post_delete.connect(forget_directory_names, sender=User, dispatch_uid="directory_names_deleted")
-        register_panel("incident", "postmortems/includes/review_panel.html", review_panel)
+        register_panel("incident", "postmortems/includes/review_panel.html", review_panel, kept_by=review_panel_kept_by)

@@ -3,44 +3,39 @@
 The incident page has the slot ``"incident"``; the review and meeting pages have ``"review"``. A higher app
 registers its panel in ``AppConfig.ready()`` (``register_panel("incident", "actions/panel.html",
 obligation_panel)``) and the page renders whatever is registered with
-``{% load panels %}{% panels "incident" incident %}``, so it never loads a higher app's template tags.
-A panel's context function takes the page's template context, the object and the tag's options.
+``{% load panels %}{% panels "incident" incident %}`` (``fragments/templatetags/panels.py``), so it never
+loads a higher app's template tags. A panel's context function takes the page's template context, the
+object and the tag's options.
+
+A panel that many people see alike says so with ``kept_by(page_context, obj, **options)``: the values its
+output depends on (the versions of what it shows, what kind of viewer), or None for a viewer who gets their
+own. It is then kept as a shared fragment, and its context function runs only when it is rendered afresh.
 """
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django import template
-from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
-
 
 @dataclass(frozen=True)
 class Panel:
     template_name: str
     context: Callable[..., dict]
+    kept_by: Callable[..., list | None] | None = None
 
 
 _slots: dict[str, list[Panel]] = defaultdict(list)
 
 
-def register_panel(slot: str, template_name: str, context: Callable[..., dict]) -> None:
+def register_panel(
+    slot: str, template_name: str, context: Callable[..., dict], kept_by: Callable[..., list | None] | None = None
+) -> None:
     """Show ``template_name`` in ``slot``, with the context ``context(page_context, obj, **options)`` gives."""
-    panel = Panel(template_name, context)
+    panel = Panel(template_name, context, kept_by)
     if panel not in _slots[slot]:
         _slots[slot].append(panel)
 
 
-register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def panels(context, slot: str, obj, **options) -> SafeString:
-    """Every panel registered for ``slot``, in the order the apps registered them."""
-    request = context.get("request")
-    html = [
-        get_template(panel.template_name).render(panel.context(context, obj, **options), request)
-        for panel in _slots[slot]
-    ]
-    return mark_safe("".join(html))  # our own templates' output, escaped as they rendered
+def registered(slot: str) -> list[Panel]:
+    """The panels of ``slot``, in the order the apps registered them."""
+    return list(_slots[slot])

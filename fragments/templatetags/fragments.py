@@ -5,10 +5,10 @@
       … the timeline …
     {% end_shared_fragment %}
 
-The fragment is kept under its name, the current numbers of the versions it names
+The fragment is kept (``fragments.kept``) under its name, the current numbers of the versions it names
 (``incident|version:"timeline"`` is the ``timeline:<pk>`` version, see ``fragments.versions``), the
-other values given (what kind of viewer: one who may edit or one who reads) and the viewer's time zone.
-The day is part of the key too (what is due or overdue).
+other values given (what kind of viewer: one who may edit or one who reads) and the viewer's time zone
+and day (what is due or overdue).
 ``unless EXPR`` at the end renders it afresh, unkept, while EXPR is true (a form open inside it).
 A change raises the version and the next viewer renders it afresh; fragments of other objects stay.
 
@@ -16,24 +16,11 @@ Per-person bits stay out of it: a ``{% csrf_token %}`` inside is kept as a place
 gets their own token when the fragment is served.
 """
 
-import hashlib
-
 from django import template
-from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
 
-from fragments.release import release
-from fragments.versions import current
+from fragments.kept import VersionName, kept
 
 register = template.Library()
-
-CSRF_PLACEHOLDER = "shared-fragment-csrf-token"
-
-
-class VersionName(str):
-    """A version's name, told apart from plain values given to the tag."""
 
 
 @register.filter
@@ -54,22 +41,6 @@ def pks(objects) -> str:
     return ",".join(str(obj.pk) for obj in objects)
 
 
-def fragment_key(name: str, values: list, request=None) -> str:
-    names = [value for value in values if isinstance(value, VersionName)]
-    known = getattr(request, "versions", {}) if request is not None else {}
-    unknown = [n for n in names if n not in known]
-    numbers = {**known, **(current(unknown) if unknown else {})}
-    parts = [
-        release(),
-        name,
-        timezone.get_current_timezone_name(),
-        timezone.localdate().isoformat(),  # what is due or overdue
-        translation.get_language() or "",
-        *(f"{value}={numbers[value]}" if isinstance(value, VersionName) else repr(value) for value in values),
-    ]
-    return "fragment:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
 class SharedFragmentNode(template.Node):
     def __init__(self, name, values, nodelist, unless=None):
         self.name = name
@@ -78,20 +49,15 @@ class SharedFragmentNode(template.Node):
         self.unless = unless
 
     def render(self, context):
-        seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
-        if seconds <= 0 or (self.unless is not None and self.unless.resolve(context)):
+        if self.unless is not None and self.unless.resolve(context):
             return self.nodelist.render(context)
-        name = self.name.resolve(context)
+
+        def render(csrf_token):
+            with context.push(csrf_token=csrf_token):
+                return self.nodelist.render(context)
+
         values = [value.resolve(context) for value in self.values]
-        key = fragment_key(name, values, context.get("request"))
-        html = cache.get(key)
-        if html is None:
-            with context.push(csrf_token=CSRF_PLACEHOLDER):
-                html = self.nodelist.render(context)
-            cache.set(key, html, seconds)
-        if CSRF_PLACEHOLDER in html:
-            html = html.replace(CSRF_PLACEHOLDER, str(context.get("csrf_token", "")))
-        return mark_safe(html)  # noqa: S308 - the output of our own template, escaped when it was rendered
+        return kept(self.name.resolve(context), values, context.get("request"), context.get("csrf_token", ""), render)
 
 
 @register.tag("shared_fragment")

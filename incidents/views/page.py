@@ -3,7 +3,8 @@
 from django.db.models import Max
 from django.utils import timezone
 
-from incidents.access import IncidentAccess
+from fragments.lazy import once
+from incidents.access import IncidentAccess, visibility_class
 from incidents.forms import IncidentLinkForm, TimelineEntryForm
 from incidents.models import EntryKind, Incident, IncidentLink
 
@@ -34,28 +35,42 @@ def timeline_context(access: IncidentAccess, **overrides) -> dict:
     return context
 
 
-def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
-    """Everything the incident page shows; timeline views reuse it when they answer without htmx."""
-    incident = access.incident
-    visible = Incident.objects.visible_to(request.user)
+def related_incidents(incident, user) -> list:
+    """The incidents linked to this one that this person may see, latest first, with their links."""
+    visible = Incident.objects.visible_to(user)
     links_out = IncidentLink.objects.filter(from_incident=incident, to_incident__in=visible).select_related(
-        "to_incident__team"
+        "to_incident"
     )
     links_in = IncidentLink.objects.filter(to_incident=incident, from_incident__in=visible).select_related(
-        "from_incident__team"
+        "from_incident"
     )
     related = [(link, link.to_incident) for link in links_out] + [(link, link.from_incident) for link in links_in]
     related.sort(key=lambda pair: pair[1].impact_started_at, reverse=True)
+    return related
+
+
+def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
+    """Everything the incident page shows; timeline views reuse it when they answer without htmx.
+
+    What the page's shared fragments show is read only when a fragment must be rendered afresh (``once``).
+    """
+    incident = access.incident
+    user = request.user
+    duplicate_of = None
+    if incident.duplicate_of_id:
+        # Named only when this person may see it: a restricted original stays unnamed.
+        duplicate_of = once(Incident.objects.visible_to(user).filter(pk=incident.duplicate_of_id).first)
     context = {
         "incident": incident,
         "can_edit": access.can_edit,
-        "responders": list(incident.responders.all()),
-        "involved_teams": list(incident.involved_teams.all()),
-        "services": list(incident.services.all()),
-        "related": related,
-        # Named only when this person may see it: a restricted original stays unnamed.
-        "duplicate_of": visible.filter(pk=incident.duplicate_of_id).first() if incident.duplicate_of_id else None,
-        "link_form": IncidentLinkForm(user=request.user, incident=incident) if access.can_edit else None,
+        # Which incidents exist for this person: fragments naming other incidents are kept per class.
+        "viewers": visibility_class(user, getattr(request, "versions", None)),
+        "responders": once(list, incident.responders.all()),
+        "involved_teams": once(list, incident.involved_teams.all()),
+        "services": once(list, incident.services.all()),
+        "related": once(related_incidents, incident, user),
+        "duplicate_of": duplicate_of,
+        "link_form": IncidentLinkForm(user=user, incident=incident) if access.can_edit else None,
         **timeline_context(access),
     }
     context.update(overrides)

@@ -1,0 +1,58 @@
+"""Pieces of pages rendered once and served to every viewer, kept under the versions of what they show.
+
+A fragment is kept under its name, the current numbers of the versions it names, the other values given
+(what kind of viewer: one who may edit or one who reads) and the viewer's time zone, day and language.
+A change raises a version and the next viewer renders it afresh; fragments of other objects stay.
+Per-person bits stay out of it: the CSRF token is kept as a placeholder and each viewer gets their own.
+"""
+
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from fragments.release import release
+from fragments.versions import current
+
+CSRF_PLACEHOLDER = "shared-fragment-csrf-token"
+
+
+class VersionName(str):
+    """A version's name (``incident:42``), told apart from plain values a fragment depends on."""
+
+
+def fragment_key(name: str, values: list, request=None) -> str:
+    names = [value for value in values if isinstance(value, VersionName)]
+    known = getattr(request, "versions", {}) if request is not None else {}
+    unknown = [n for n in names if n not in known]
+    numbers = {**known, **(current(unknown) if unknown else {})}
+    parts = [
+        release(),
+        name,
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),  # what is due or overdue
+        translation.get_language() or "",
+        *(f"{value}={numbers[value]}" if isinstance(value, VersionName) else repr(value) for value in values),
+    ]
+    return "fragment:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def kept(name: str, values: list, request, csrf_token, render: Callable[[str], str]) -> SafeString:
+    """The fragment ``name`` for these values: kept, or ``render(csrf_token)`` now and kept for the next viewer.
+
+    ``render`` is given the token to put in its forms: a placeholder when the output is kept.
+    """
+    seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return mark_safe(render(csrf_token))  # noqa: S308 - our own templates' output, escaped as they rendered
+    key = fragment_key(name, values, request)
+    html = cache.get(key)
+    if html is None:
+        html = render(CSRF_PLACEHOLDER)
+        cache.set(key, html, seconds)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
+    return mark_safe(html)  # noqa: S308 - our own templates' output, escaped when it was rendered
