@@ -17,7 +17,7 @@ class ActionsConfig(AppConfig):
         from incidents.guards import register_mitigation_guard
         from postmortems.exports import register_export_section
         from postmortems.publishing import register_publish_check
-        from postmortems.services import register_review_texts
+        from postmortems.review_language import register_review_texts
         from web.panels import register_panel
 
         register_mitigation_guard(moving_mitigation_needs_a_reason)

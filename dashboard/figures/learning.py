@@ -132,7 +132,7 @@ def reviews_with_open_flags(reviews) -> dict[str, int]:
     review are checked. Their texts come in a fixed number of queries.
     """
     from postmortems.language import check_text, directory_names
-    from postmortems.services import review_texts
+    from postmortems.review_language import review_texts
 
     people = directory_names()  # once, not once per text
     counts: dict[str, int] = {}

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from incidents.models import Incident, Status
-from postmortems import publishing, services
+from postmortems import lifecycle, publishing
 from postmortems.models import (
     ContributingFactor,
     Depth,
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo review created: “{review.title}” ({review.get_absolute_url()})."))
 
     def create(self, incident: Incident, engineer: User, facilitator: User) -> Review:
-        review = services.start_review(by=facilitator, incident=incident)
+        review = lifecycle.start_review(by=facilitator, incident=incident)
         review.participants.add(engineer, facilitator)
         review.went_well = (
             "The gateway's error budget alert fired within ten minutes, and the rollback was one command."
