@@ -11,7 +11,7 @@ class ActionsConfig(AppConfig):
         from actions.exports import action_items_section
         from actions.models import ActionItem
         from actions.obligations import moving_mitigation_needs_a_reason
-        from actions.panels import obligation_panel, review_items_panel
+        from actions.panels import inbox_badge_panel, obligation_panel, review_items_panel
         from actions.publish_checks import action_item_texts, review_without_a_system_change
         from audit.registry import track
         from incidents.guards import register_mitigation_guard
@@ -26,6 +26,7 @@ class ActionsConfig(AppConfig):
         register_review_texts(action_item_texts)
         register_panel("incident", "actions/panel.html", obligation_panel)
         register_panel("review", "actions/review_section.html", review_items_panel)
+        register_panel("header", "actions/inbox_badge.html", inbox_badge_panel)
 
         track(
             ActionItem,

@@ -1,4 +1,5 @@
-"""What the pieces of other apps' pages show: the obligation panel (incident) and the action-item section (review).
+"""What the pieces of other apps' pages show: the obligation panel (incident), the action-item section (review)
+and the inbox link in every page's header.
 
 The template tags include them in those pages; the views in ``actions.views.panels`` answer their htmx requests.
 """
@@ -8,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.forms import QuickActionItemForm
-from actions.models import ActionItem, FixObligation
+from actions.models import ActionItem, FixObligation, Notification
 from actions.recurrence import flags_for_review, may_decide
 from incidents.access import can_edit_incident
 from postmortems.access import get_review_for_user
@@ -103,3 +104,12 @@ def review_items_panel(context, review, can_edit=None, heading=True) -> dict:
     if can_edit is None:
         can_edit = get_review_for_user(user, review.pk).can_edit
     return review_items_context(review, user, can_edit) | {"heading": heading}
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user).unread().count()
+
+
+def inbox_badge_panel(context, user) -> dict:
+    """The inbox link beside the signed-in person's name, with their unread count."""
+    return {"unread": unread_count(user)}
