@@ -14,7 +14,7 @@ from postmortems import edits, live, meeting
 from postmortems.access import get_review_for_user
 from postmortems.forms import OpportunityForm, QuickFactorForm
 from postmortems.models import AGENDA, AgendaSection, ReviewStatus
-from postmortems.views.access import require_edit, require_unpublished
+from postmortems.views.access import require_edit, review_to_change
 from postmortems.views.document import (
     factors_with_flags,
     opportunities_with_flags,
@@ -202,11 +202,9 @@ def review_meeting_state(request: HtmxHttpRequest, pk: int):
 @require_POST
 def review_meeting_agenda(request: HtmxHttpRequest, pk: int):
     """The facilitator opens a section (``section``) or steps (``step`` = next / previous)."""
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    if not access.can_facilitate:
-        raise PermissionDenied("Only the facilitator steps through the agenda.")
-    require_unpublished(review)
+    review = review_to_change(
+        request.user, pk, "can_facilitate", "Only the facilitator steps through the agenda."
+    ).review
     section = request.POST.get("section")
     step = request.POST.get("step")
     if section in review.agenda:

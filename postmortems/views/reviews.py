@@ -26,7 +26,7 @@ from postmortems.forms import (
 )
 from postmortems.invites import meeting_invite
 from postmortems.models import SECTION_TEXTS, ContributingFactor, Perspective, ReviewFeedback
-from postmortems.views.access import require_edit, require_facilitator, require_unpublished
+from postmortems.views.access import require_edit, require_facilitator, review_to_change
 from postmortems.views.document import (
     edit_form,
     factors_with_flags,
@@ -299,11 +299,10 @@ def review_invite(request: HtmxHttpRequest, pk: int):
 @require_http_methods(["GET", "POST"])
 def review_perspective(request: HtmxHttpRequest, pk: int):
     """Writing one's own account: a full page, because it needs focus."""
-    access = get_review_for_user(request.user, pk)
+    access = review_to_change(
+        request.user, pk, "is_participant", "Perspectives are written by the review's participants."
+    )
     review = access.review
-    if not access.is_participant:
-        raise PermissionDenied("Perspectives are written by the review's participants.")
-    require_unpublished(review)
     perspective = Perspective.objects.filter(review=review, author=request.user).first()
     version = perspective.version if perspective else 0
     theirs = None
