@@ -1,6 +1,7 @@
 """The demo organisation that `make run` creates on an empty database (development only)."""
 
 from django.conf import settings
+from django.core.management.base import BaseCommand
 
 from accounts.models import Role, User
 
@@ -34,3 +35,24 @@ def demo_sign_ins() -> list[dict]:
         for username, name, role, _teams, _tz in DEMO_PEOPLE
         if username in existing
     ]
+
+
+class DemoCommand(BaseCommand):
+    """A command that adds demo data for `make run`: never in production, never a second time."""
+
+    production_note = "Production mode: no demo data is created."
+    already_seeded_note = "The demo data exists already; it is not created again."
+
+    def already_seeded(self) -> bool:
+        raise NotImplementedError
+
+    def seed(self) -> None:
+        raise NotImplementedError
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            self.stdout.write(self.production_note)
+        elif self.already_seeded():
+            self.stdout.write(self.already_seeded_note)
+        else:
+            self.seed()

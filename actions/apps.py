@@ -11,13 +11,13 @@ class ActionsConfig(AppConfig):
         from actions.exports import action_items_section
         from actions.models import ActionItem
         from actions.obligations import moving_mitigation_needs_a_reason
-        from actions.panels import obligation_panel, obligation_panel_kept_by, review_items_panel
+        from actions.panels import inbox_badge_panel, obligation_panel, obligation_panel_kept_by, review_items_panel
         from actions.publish_checks import action_item_texts, review_without_a_system_change
         from audit.registry import track
         from incidents.guards import register_mitigation_guard
         from postmortems.exports import register_export_section
         from postmortems.publishing import register_publish_check
-        from postmortems.services import register_review_texts
+        from postmortems.review_language import register_review_texts
         from web.panels import register_panel
 
         register_mitigation_guard(moving_mitigation_needs_a_reason)
@@ -26,6 +26,7 @@ class ActionsConfig(AppConfig):
         register_review_texts(action_item_texts)
         register_panel("incident", "actions/panel.html", obligation_panel, kept_by=obligation_panel_kept_by)
         register_panel("review", "actions/review_section.html", review_items_panel)
+        register_panel("header", "actions/inbox_badge.html", inbox_badge_panel)
 
         track(
             ActionItem,

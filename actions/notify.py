@@ -43,21 +43,10 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}" if path.startswith("/") else path
 
 
-def notify(
-    recipient,
-    kind: str,
-    title: str,
-    body: str = "",
-    url: str = "",
-    incident=None,
-    email: bool = True,
-    now: datetime | None = None,
-) -> Notification | None:
-    """Put a notification in the person's inbox and, if they want it, queue the same message by email.
-
-    None when the person may not hear of the incident (a restricted one they are not on).
-    """
-    notes = notify_many([recipient], kind, title, body, url, incident, email=email, now=now)
+def notify(recipient, *message, **options) -> Notification | None:
+    """``notify_many`` for one person: their notification, or None when they may not hear of the incident
+    (a restricted one they are not on)."""
+    notes = notify_many([recipient], *message, **options)
     return notes[0] if notes else None
 
 

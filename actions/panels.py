@@ -1,4 +1,5 @@
-"""What the pieces of other apps' pages show: the obligation panel (incident) and the action-item section (review).
+"""What the pieces of other apps' pages show: the obligation panel (incident), the action-item section (review)
+and the inbox link in every page's header.
 
 The template tags include them in those pages; the views in ``actions.views.panels`` answer their htmx requests.
 """
@@ -6,13 +7,16 @@ The template tags include them in those pages; the views in ``actions.views.pane
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
 from actions.forms import QuickActionItemForm
-from actions.models import ActionItem, FixObligation
+from actions.models import ActionItem, FixObligation, Notification
 from actions.recurrence import flags_for_review, may_decide
+from fragments.conditional import inbox_version
 from fragments.kept import VersionName
+from fragments.versions import current
 from incidents.access import can_edit_incident
 from postmortems.access import get_review_for_user
 
@@ -113,3 +117,27 @@ def review_items_panel(context, review, can_edit=None, heading=True) -> dict:
     if can_edit is None:
         can_edit = get_review_for_user(user, review.pk).can_edit
     return review_items_context(review, user, can_edit) | {"heading": heading}
+
+
+# A count is kept under its inbox's version, which every new notification and every reading raises.
+UNREAD_SECONDS = 60 * 60
+
+
+def unread_count(user, known_versions: dict | None = None) -> int:
+    """``user``'s unread notifications; ``known_versions`` are the versions the page already read for its ETag."""
+    name = inbox_version(user)
+    known = known_versions or {}
+    number = known[name] if name in known else current([name])[name]
+    key = f"unread:{user.pk}:{number}"
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user).unread().count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
+
+
+def inbox_badge_panel(context, user) -> dict:
+    """The inbox link beside the signed-in person's name, with their unread count."""
+    if not user.is_authenticated:
+        return {"unread": 0}
+    return {"unread": unread_count(user, getattr(context.get("request"), "versions", None))}

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from actions.models import ActionItem, ActionStatus
 from actions.remedies import is_null_remedy
-from postmortems.services import ReviewText
+from postmortems.review_language import ReviewText
 
 
 def action_item_texts(review) -> list:

@@ -10,7 +10,19 @@ class In(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class IncidentOut(Schema):
+class Out(Schema):
+    """An object the API shows: its team by slug, and ``url``, the link to its page."""
+
+    @staticmethod
+    def resolve_team(obj):
+        return obj.team.slug if obj.team_id else None
+
+    @staticmethod
+    def resolve_url(obj):
+        return obj.get_absolute_url()
+
+
+class IncidentOut(Out):
     id: int
     title: str
     severity: str
@@ -24,14 +36,6 @@ class IncidentOut(Schema):
     mitigated_at: datetime | None
     resolved_at: datetime | None
     url: str
-
-    @staticmethod
-    def resolve_team(obj):
-        return obj.team.slug
-
-    @staticmethod
-    def resolve_url(obj):
-        return obj.get_absolute_url()
 
 
 class IncidentDetailOut(IncidentOut):
@@ -108,7 +112,7 @@ class NearMissCreate(In):
     team: int | None = None
 
 
-class NearMissOut(Schema):
+class NearMissOut(Out):
     id: int
     what_almost_happened: str
     how_caught: str
@@ -117,16 +121,8 @@ class NearMissOut(Schema):
     filed_on: date
     url: str
 
-    @staticmethod
-    def resolve_team(obj):
-        return obj.team.slug if obj.team_id else None
 
-    @staticmethod
-    def resolve_url(obj):
-        return obj.get_absolute_url()
-
-
-class ReviewOut(Schema):
+class ReviewOut(Out):
     id: int
     title: str
     status: str
@@ -136,14 +132,6 @@ class ReviewOut(Schema):
     meeting_at: datetime | None
     published_at: datetime | None
     url: str
-
-    @staticmethod
-    def resolve_team(obj):
-        return obj.team.slug if obj.team_id else None
-
-    @staticmethod
-    def resolve_url(obj):
-        return obj.get_absolute_url()
 
 
 class ReviewDetailOut(ReviewOut):
@@ -158,7 +146,7 @@ class ReviewFilters(Schema):
     team: str = ""
 
 
-class ActionItemOut(Schema):
+class ActionItemOut(Out):
     id: int
     title: str
     description: str
@@ -177,14 +165,6 @@ class ActionItemOut(Schema):
     @staticmethod
     def resolve_owner(obj):
         return obj.owner.username if obj.owner_id else None
-
-    @staticmethod
-    def resolve_team(obj):
-        return obj.team.slug
-
-    @staticmethod
-    def resolve_url(obj):
-        return obj.get_absolute_url()
 
 
 class ActionItemCreate(In):

@@ -21,8 +21,8 @@ from fragments import versions
 from incidents.models import Incident, Status, TimelineEntry
 from postmortems import events, live
 from postmortems.models import SECTION_TEXTS, Amendment, Perspective, Review, ReviewStatus
+from postmortems.review_language import open_flags, unchecked_texts
 from postmortems.search import index_for_search
-from postmortems.services import open_flags, unchecked_texts
 
 # Other apps may add checks that must pass before a review is published (the actions app adds
 # "at least one systemic action item"): each takes a review and returns a list of blocking messages.

@@ -1,8 +1,8 @@
 """Places on a lower app's page where a higher app shows its part, registered by that app.
 
-The incident page has the slot ``"incident"``; the review and meeting pages have ``"review"``. A higher app
-registers its panel in ``AppConfig.ready()`` (``register_panel("incident", "actions/panel.html",
-obligation_panel)``) and the page renders whatever is registered with
+The incident page has the slot ``"incident"``; the review and meeting pages have ``"review"``; every page's
+header has ``"header"``. A higher app registers its panel in ``AppConfig.ready()`` (``register_panel("incident",
+"actions/panel.html", obligation_panel)``) and the page renders whatever is registered with
 ``{% load panels %}{% panels "incident" incident %}`` (``fragments/templatetags/panels.py``), so it never
 loads a higher app's template tags. A panel's context function takes the page's template context, the
 object and the tag's options.

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role, Team
 from actions.forms import NotificationPreferenceForm, TeamChatHookForm
 from actions.models import Notification, NotificationPreference, TeamChatHook
+from actions.panels import unread_count
 from fragments.conditional import inbox_version
 from fragments.versions import bump
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
@@ -20,7 +21,7 @@ from web.pagination import page_of
 def inbox(request: HtmxHttpRequest):
     notes = Notification.objects.filter(recipient=request.user).select_related("incident")
     page = page_of(request, notes, 30)
-    unread = Notification.objects.filter(recipient=request.user).unread().count()
+    unread = unread_count(request.user)
     return render_page(request, "actions/inbox.html", {"page": page, "unread": unread})
 
 
@@ -28,7 +29,7 @@ def inbox(request: HtmxHttpRequest):
 @require_GET
 def inbox_badge(request: HtmxHttpRequest):
     """The header's unread count alone, polled by htmx."""
-    return render_page(request, "includes/header_extra.html", {})
+    return render_page(request, "actions/inbox_badge.html", {"unread": unread_count(request.user)})
 
 
 @require_POST

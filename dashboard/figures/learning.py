@@ -152,7 +152,7 @@ def reviews_with_open_flags(reviews) -> dict[str, int]:
     they come in a fixed number of queries whatever the number of reviews.
     """
     from postmortems.language import reading_of
-    from postmortems.services import review_parts
+    from postmortems.review_language import review_parts
 
     live_items = ActionItem.objects.only("pk", "title", "description", "language_notes", "review_id", "incident_id")
     prefetched = reviews.select_related("incident__team").prefetch_related(

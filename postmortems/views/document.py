@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from postmortems import publishing, services
+from postmortems import publishing, review_language
 from postmortems.forms import SectionForm
 from postmortems.language import reading_of
 from postmortems.models import SECTION_TEXTS, Review
@@ -27,7 +27,7 @@ class SectionView:
 
 def visible_flags(text: str, dismissed: set[str]) -> list:
     """Notes on text being typed, read now (the live check while someone writes)."""
-    return [flag for flag in services.check(text) if flag.key not in dismissed]
+    return [flag for flag in review_language.check(text) if flag.key not in dismissed]
 
 
 def stored_flags(obj, field: str, dismissed: set[str]) -> list:

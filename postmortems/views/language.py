@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from postmortems import services
+from postmortems import review_language
 from postmortems.access import get_review_for_user
 from postmortems.language import Flag, directory_names, find_attention_remedy, read_language
 from postmortems.views.access import require_edit, require_unpublished
@@ -73,7 +73,7 @@ def review_flag_keep(request, pk: int):
     require_unpublished(access.review)
     require_edit(access.can_edit)
     try:
-        kept = services.keep_wording(
+        kept = review_language.keep_wording(
             access.review,
             request.POST.get("rule", ""),
             request.POST.get("excerpt", ""),

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fragments.conditional import conditional_page
-from postmortems import live, services
+from postmortems import edits, live, meeting
 from postmortems.access import get_review_for_user
 from postmortems.forms import OpportunityForm, QuickFactorForm
 from postmortems.models import AGENDA, AgendaSection, ReviewStatus
-from postmortems.views.access import require_edit, require_unpublished
+from postmortems.views.access import require_edit, review_to_change
 from postmortems.views.document import (
     factors_with_flags,
     opportunities_with_flags,
@@ -67,10 +67,10 @@ def _section_content(request, access, section: str, dismissed: set[str]) -> dict
         return {"timeline": timeline_with_flags(review, dismissed)}
     if section == AgendaSection.PERSPECTIVES:
         return {
-            "perspectives": services.perspectives_for(review, request.user),
+            "perspectives": edits.perspectives_for(review, request.user),
             "perspective_count": review.perspectives.count(),
             "participant_count": review.participants.count(),
-            "missing_perspectives": services.missing_perspectives(review),
+            "missing_perspectives": meeting.missing_perspectives(review),
         }
     if section == AgendaSection.FACTORS:
         return {"factors": factors_with_flags(review, dismissed)}
@@ -202,17 +202,15 @@ def review_meeting_state(request: HtmxHttpRequest, pk: int):
 @require_POST
 def review_meeting_agenda(request: HtmxHttpRequest, pk: int):
     """The facilitator opens a section (``section``) or steps (``step`` = next / previous)."""
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    if not access.can_facilitate:
-        raise PermissionDenied("Only the facilitator steps through the agenda.")
-    require_unpublished(review)
+    review = review_to_change(
+        request.user, pk, "can_facilitate", "Only the facilitator steps through the agenda."
+    ).review
     section = request.POST.get("section")
     step = request.POST.get("step")
     if section in review.agenda:
-        services.move_agenda(review, section)
+        meeting.move_agenda(review, section)
     elif step in {"next", "previous"}:
-        services.step_agenda(review, 1 if step == "next" else -1)
+        meeting.step_agenda(review, 1 if step == "next" else -1)
     else:
         raise PermissionDenied("Say which section to open.")
     if not wants_fragment(request):
@@ -241,7 +239,7 @@ def meeting_factor_add(request: HtmxHttpRequest, pk: int):
     form = QuickFactorForm(request.POST, review=access.review, prefix="factor")
     if form.is_valid():
         data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
-        services.add_factor(access.review, request.user, data)
+        edits.add_factor(access.review, request.user, data)
     return _captured(request, access, AgendaSection.FACTORS, form, "factor_form")
 
 
@@ -251,7 +249,7 @@ def meeting_opportunity_add(request: HtmxHttpRequest, pk: int):
     require_edit(access.can_edit)
     form = OpportunityForm(request.POST, prefix="opportunity")
     if form.is_valid():
-        services.add_opportunity(access.review, request.user, form.cleaned_data["question"])
+        edits.add_opportunity(access.review, request.user, form.cleaned_data["question"])
     return _captured(request, access, AgendaSection.OPPORTUNITIES, form, "opportunity_form")
 
 
@@ -264,9 +262,9 @@ def review_meeting_timer(request: HtmxHttpRequest, pk: int):
     if access.review.is_published:
         raise PermissionDenied("The review is published.")
     action = request.POST.get("action")
-    if action not in services.TIMER_ACTIONS:
+    if action not in meeting.TIMER_ACTIONS:
         raise PermissionDenied("Say what to do with the timer.")
-    services.control_timer(access.review, action)
+    meeting.control_timer(access.review, action)
     if wants_fragment(request):
         return meeting_part(request, get_review_for_user(request.user, pk), "timer")
     return redirect("review_meeting", pk=pk)
@@ -278,7 +276,7 @@ def review_meeting_nudge(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
     if not access.can_facilitate or access.review.is_published:
         raise PermissionDenied("Only the facilitator asks for perspectives.")
-    asked = services.ask_for_perspectives(access.review, request.user)
+    asked = meeting.ask_for_perspectives(access.review, request.user)
     if asked:
         names = ", ".join(person.name for person in asked)
         messages.success(request, f"Asked {names} for their perspective.")

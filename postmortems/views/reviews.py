@@ -11,7 +11,7 @@ from fragments.conditional import conditional_page
 from fragments.lazy import once
 from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
-from postmortems import publishing, services
+from postmortems import edits, lifecycle, meeting, publishing, review_language
 from postmortems.access import get_review_for_user
 from postmortems.feedback import feedback_summary
 from postmortems.forms import (
@@ -26,7 +26,7 @@ from postmortems.forms import (
 )
 from postmortems.invites import meeting_invite
 from postmortems.models import SECTION_TEXTS, ContributingFactor, Perspective, ReviewFeedback
-from postmortems.views.access import require_edit, require_facilitator, require_unpublished
+from postmortems.views.access import require_edit, require_facilitator, require_unpublished, review_to_change
 from postmortems.views.document import (
     edit_form,
     factors_with_flags,
@@ -81,7 +81,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         participants = publishing.published_participants(review)
         facilitator = publishing.published_facilitator(review)
     else:
-        perspectives = services.perspectives_for(review, user)
+        perspectives = edits.perspectives_for(review, user)
         participants = list(review.participants.all())
         facilitator = review.facilitator
     context = _base_context(request, access) | {
@@ -151,7 +151,7 @@ def review_start(request: HtmxHttpRequest, incident_pk: int):
     incident_access = get_incident_for_user(request.user, incident_pk)
     if not incident_access.can_edit:
         raise PermissionDenied("Only the people involved in this incident can start its review.")
-    review = services.start_review(by=request.user, incident=incident_access.incident)
+    review = lifecycle.start_review(by=request.user, incident=incident_access.incident)
     if review.facilitator_id == request.user.pk:
         messages.success(request, "The review is open. Invite the participants and schedule the meeting.")
     elif review.facilitator_id is None:
@@ -166,7 +166,7 @@ def review_start_near_miss(request: HtmxHttpRequest, near_miss_pk: int):
     near_miss = get_object_or_404(NearMiss, pk=near_miss_pk)
     if not (request.user.is_org_admin or near_miss.team_id in request.user.team_ids):
         raise PermissionDenied("Only the near miss's team can turn it into a review.")
-    review = services.start_review(by=request.user, near_miss=near_miss)
+    review = lifecycle.start_review(by=request.user, near_miss=near_miss)
     return redirect(review)
 
 
@@ -174,7 +174,7 @@ def review_start_near_miss(request: HtmxHttpRequest, near_miss_pk: int):
 def review_take_on(request: HtmxHttpRequest, pk: int):
     review, _, can_facilitate = get_review_for_user(request.user, pk)
     require_facilitator(can_facilitate)
-    services.take_on_review(review, request.user)
+    lifecycle.take_on_review(review, request.user)
     messages.success(request, "You are facilitating this review.")
     return redirect(review)
 
@@ -203,7 +203,7 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
     theirs = None
     status = 200
     if form.is_valid():
-        result = services.save_section(review.pk, name, form.cleaned_data["text"], form.cleaned_data["version"])
+        result = edits.save_section(review.pk, name, form.cleaned_data["text"], form.cleaned_data["version"])
         review.refresh_from_db()
         if result.saved:
             if not wants_fragment(request):
@@ -258,7 +258,7 @@ def review_participants(request: HtmxHttpRequest, pk: int):
         messages.error(request, "We could not update the participants; please try again.")
         return redirect(f"{review.get_absolute_url()}#participants")
     chosen = list(form.cleaned_data["participants"])
-    result = services.save_participants(review, chosen, base_version=form.cleaned_data["version"])
+    result = edits.save_participants(review, chosen, base_version=form.cleaned_data["version"])
     if result.saved:
         messages.success(request, "Participants updated.")
         return redirect(f"{review.get_absolute_url()}#participants")
@@ -309,11 +309,10 @@ def review_invite(request: HtmxHttpRequest, pk: int):
 @require_http_methods(["GET", "POST"])
 def review_perspective(request: HtmxHttpRequest, pk: int):
     """Writing one's own account: a full page, because it needs focus."""
-    access = get_review_for_user(request.user, pk)
+    access = review_to_change(
+        request.user, pk, "is_participant", "Perspectives are written by the review's participants."
+    )
     review = access.review
-    if not access.is_participant:
-        raise PermissionDenied("Perspectives are written by the review's participants.")
-    require_unpublished(review)
     perspective = Perspective.objects.filter(review=review, author=request.user).first()
     version = perspective.version if perspective else 0
     theirs = None
@@ -322,7 +321,7 @@ def review_perspective(request: HtmxHttpRequest, pk: int):
         form = PerspectiveForm(request.POST, instance=perspective, review=review)
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in Perspective.TEXT_FIELDS}
-            result = services.save_perspective(review, request.user, data, form.cleaned_data["version"])
+            result = edits.save_perspective(review, request.user, data, form.cleaned_data["version"])
             if result.saved:
                 messages.success(
                     request,
@@ -388,7 +387,7 @@ def review_factor_add(request: HtmxHttpRequest, pk: int):
     if not form.is_valid():
         return _list_response(request, access, "factors", form=form, status=422)
     data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
-    services.add_factor(review, request.user, data, form.cleaned_data.get("timeline_entries") or ())
+    edits.add_factor(review, request.user, data, form.cleaned_data.get("timeline_entries") or ())
     if not wants_fragment(request):
         messages.success(request, "Contributing factor added.")
         return redirect(f"{review.get_absolute_url()}#section-factors")
@@ -419,7 +418,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
     if form.is_valid():
         data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
         entries = form.cleaned_data.get("timeline_entries") or []
-        result = services.save_factor(factor.pk, form.cleaned_data.get("version") or 0, data, entries)
+        result = edits.save_factor(factor.pk, form.cleaned_data.get("version") or 0, data, entries)
         if result.saved:
             if not wants_fragment(request):
                 messages.success(request, "Contributing factor saved.")
@@ -454,7 +453,7 @@ def review_factor_delete(request: HtmxHttpRequest, pk: int, factor_pk: int):
     access = get_review_for_user(request.user, pk)
     require_edit(access.can_edit)
     factor = get_object_or_404(ContributingFactor, pk=factor_pk, review=access.review)
-    services.delete_factor(factor)
+    edits.delete_factor(factor)
     if not wants_fragment(request):
         messages.success(request, "Contributing factor removed.")
         return redirect(f"{access.review.get_absolute_url()}#section-factors")
@@ -469,7 +468,7 @@ def review_opportunity_add(request: HtmxHttpRequest, pk: int):
     form = OpportunityForm(request.POST, prefix="opportunity")
     if not form.is_valid():
         return _list_response(request, access, "opportunities", form=form, status=422)
-    services.add_opportunity(review, request.user, form.cleaned_data["question"])
+    edits.add_opportunity(review, request.user, form.cleaned_data["question"])
     if not wants_fragment(request):
         return redirect(f"{review.get_absolute_url()}#section-opportunities")
     return _list_response(request, access, "opportunities")
@@ -480,7 +479,7 @@ def review_opportunity_delete(request: HtmxHttpRequest, pk: int, opportunity_pk:
     access = get_review_for_user(request.user, pk)
     require_edit(access.can_edit)
     opportunity = get_object_or_404(access.review.opportunities, pk=opportunity_pk)
-    services.delete_opportunity(opportunity)
+    edits.delete_opportunity(opportunity)
     if not wants_fragment(request):
         return redirect(f"{access.review.get_absolute_url()}#section-opportunities")
     return _list_response(request, access, "opportunities")
@@ -497,10 +496,10 @@ def review_status(request: HtmxHttpRequest, pk: int):
         raise PermissionDenied("The review is published.")
     action = request.POST.get("action")
     if action == "start_meeting":
-        services.start_meeting(review)
+        meeting.start_meeting(review)
         return redirect("review_meeting", pk=review.pk)
     if action == "end_meeting":
-        services.end_meeting(review)
+        meeting.end_meeting(review)
         messages.success(request, "The meeting is over. Tidy up the write-up, then publish it.")
         return redirect(review)
     raise PermissionDenied("Unknown step.")
@@ -522,7 +521,7 @@ def review_publish(request: HtmxHttpRequest, pk: int):
             return redirect("review_publish", pk=review.pk)
         messages.success(request, "Published. The participants can now tell you how the review went.")
         return redirect(review)
-    flags = services.open_flags(review)
+    flags = review_language.open_flags(review)
     context = _base_context(request, access) | {
         "blockers": publishing.publish_blockers(review),
         "open_flags": flags,
@@ -537,7 +536,7 @@ def review_flag_dismiss(request: HtmxHttpRequest, pk: int):
     review = access.review
     require_facilitator(access.can_facilitate and not review.is_published)
     try:
-        services.dismiss_flag(review, request.POST.get("key", ""), request.POST.get("reason", ""), request.user)
+        review_language.dismiss_flag(review, request.POST.get("key", ""), request.POST.get("reason", ""), request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

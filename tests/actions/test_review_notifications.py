@@ -3,7 +3,7 @@
 import pytest
 
 from actions.models import Delivery, DeliveryChannel, Notification, NotificationKind
-from postmortems import events, services
+from postmortems import edits, events, lifecycle, meeting
 from postmortems.models import Review
 from tests.actions.factories import TeamChatHookFactory
 from tests.incidents.factories import IncidentFactory
@@ -17,7 +17,7 @@ def test_a_review_without_facilitator_tells_the_teams_facilitators_by_inbox_mail
 ):
     TeamChatHookFactory(team=payments, url="http://chat.invalid/hook")
     incident = IncidentFactory(title="Checkout returns 502", team=payments, responders=[engineer])
-    review = services.start_review(by=engineer, incident=incident)
+    review = lifecycle.start_review(by=engineer, incident=incident)
     assert review.facilitator is None
 
     notes = Notification.objects.filter(kind=NotificationKind.FACILITATOR_NEEDED)
@@ -34,10 +34,10 @@ def test_the_facilitator_asks_for_missing_perspectives_and_published_reviews_ask
 ):
     incident = IncidentFactory(team=payments, responders=[engineer])
     review = ReviewFactory(incident=incident, facilitator=facilitator, participants=[facilitator, engineer, teammate])
-    services.save_perspective(review, engineer, {"saw": "Only the web tier's errors."}, base_version=0)
-    assert set(services.missing_perspectives(review)) == {facilitator, teammate}
+    edits.save_perspective(review, engineer, {"saw": "Only the web tier's errors."}, base_version=0)
+    assert set(meeting.missing_perspectives(review)) == {facilitator, teammate}
 
-    asked = services.ask_for_perspectives(review, facilitator)
+    asked = meeting.ask_for_perspectives(review, facilitator)
     assert asked == [teammate]
     note = Notification.objects.get(kind=NotificationKind.PERSPECTIVE_ASKED)
     assert note.recipient == teammate and note.url == f"/reviews/{review.pk}/perspective/"

@@ -296,8 +296,8 @@ def test_a_deleted_incident_leaves_every_list_and_owes_no_fix(client, engineer, 
 
 def test_imported_and_bulk_changes_are_recorded_too(engineer, review):
     from incidents.services import ImportedRow, import_timeline_entries
+    from postmortems.meeting import end_meeting
     from postmortems.models import ReviewStatus
-    from postmortems.services import end_meeting
 
     incident = review.incident
     with acting_as(engineer):

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from postmortems import services
+from postmortems import meeting
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import IncidentFactory, NearMissFactory, TimelineEntryFactory
 from tests.postmortems.factories import (
@@ -59,7 +59,7 @@ def test_incident_review_meeting_and_action_pages_are_accessible(
     page.goto(f"/reviews/{review.pk}/?edit=summary")  # a section open for editing
     sam.assert_accessible()
 
-    services.start_meeting(review)
+    meeting.start_meeting(review)
     page.goto(f"/reviews/{review.pk}/meeting/")
     expect(page.locator("#stage-heading")).to_have_text("Timeline")
     sam.screenshot("a11y-meeting")
@@ -77,7 +77,7 @@ def test_incident_review_meeting_and_action_pages_are_accessible(
 
 def test_incident_review_meeting_and_actions_at_phone_width(open_browser, payments, engineer, facilitator, password):
     incident, review = _a_reviewed_incident(payments, engineer, facilitator)
-    services.start_meeting(review)
+    meeting.start_meeting(review)
     priya = open_browser(viewport={"width": 390, "height": 844})
     page = priya.log_in("priya", password)
     for path in [incident.get_absolute_url(), review.get_absolute_url(), f"/reviews/{review.pk}/meeting/", "/actions/"]:

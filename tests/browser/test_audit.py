@@ -47,7 +47,7 @@ def test_history_follows_inline_edits_without_a_reload(open_browser, engineer, t
 
 
 def test_review_history_names_who_removed_a_factor(open_browser, engineer, facilitator, payments, password):
-    from postmortems.services import delete_factor
+    from postmortems.edits import delete_factor
     from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory
 
     incident = IncidentFactory(title="Refunds delayed by a queue backlog", team=payments, responders=[engineer])

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from actions.models import ActionStatus, Notification, NotificationKind
 from audit.context import acting_as
 from incidents.models import IncidentLink
-from postmortems import search, services
+from postmortems import meeting, search
 from postmortems.models import ReviewFeedback, ReviewStatus
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import IncidentFactory, NearMissFactory, TimelineEntryFactory
@@ -194,12 +194,12 @@ def test_hostile_text_everywhere_shows_as_text_and_nothing_runs(
     priya.visit("/dashboard/", shows=None)
     assert NAME not in priya.page.content(), "the dashboard names no person"
 
-    services.start_meeting(review)
+    meeting.start_meeting(review)
     sam = Watched(open_browser())
     sam.session.log_in("sam", password)
     sam.visit(f"/reviews/{review.pk}/meeting/")
     for section in ["perspectives", "factors", "opportunities", "actions"]:
-        services.move_agenda(review, section)
+        meeting.move_agenda(review, section)
         sam.visit(f"/reviews/{review.pk}/meeting/", shows=PLAIN_PAYLOADS[1])
 
     invite = sam.page.request.get(f"/reviews/{review.pk}/invite.ics")

@@ -6,7 +6,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from actions.models import Notification, NotificationKind
-from postmortems import services
+from postmortems import meeting
 from postmortems.models import Review
 from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
 from tests.postmortems.factories import PerspectiveFactory, ReviewFactory, category
@@ -23,7 +23,7 @@ def test_the_meeting_keeps_drafts_runs_one_timer_and_asks_for_missing_perspectiv
     TimelineEntryFactory(incident=incident, text="The error-rate alert fired for checkout.")
     review = ReviewFactory(incident=incident, facilitator=facilitator, participants=[facilitator, engineer, teammate])
     PerspectiveFactory(review=review, author=engineer, saw="Only the web tier's dashboard showed errors.")
-    services.start_meeting(review)
+    meeting.start_meeting(review)
     # The timeline has already run a minute over its 15 planned minutes.
     Review.objects.filter(pk=review.pk).update(section_elapsed={"timeline": 16 * 60 + 5}, timer_running_since=None)
     url = f"/reviews/{review.pk}/meeting/"

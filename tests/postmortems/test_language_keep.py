@@ -5,7 +5,7 @@ import html
 import pytest
 from django.urls import reverse
 
-from postmortems import services
+from postmortems import review_language
 from postmortems.language import check_text
 from postmortems.models import FlagDismissal, ReviewStatus
 
@@ -47,7 +47,7 @@ def test_kept_wording_is_stored_closes_the_note_and_the_publish_check_says_who_a
     review.went_well = f"The rollback was quick. {SENTENCE}"
     review.status = ReviewStatus.IN_REVIEW
     review.save()
-    assert [item.flag.excerpt for item in services.open_flags(review)] == []
+    assert [item.flag.excerpt for item in review_language.open_flags(review)] == []
 
     client.force_login(facilitator)
     gate = html.unescape(client.get(reverse("review_publish", args=[review.pk])).text)

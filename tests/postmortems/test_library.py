@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from postmortems import search, services
+from postmortems import lifecycle, search
 from postmortems.models import ReviewStatus
 from tests.conftest import require_postgres_and_redis
 from tests.incidents.factories import IncidentFactory, ServiceFactory, TimelineEntryFactory
@@ -161,7 +161,7 @@ def test_review_page_query_count_does_not_grow_with_content(
 def test_library_shows_my_open_reviews_and_requests_for_a_facilitator(
     client, incident, engineer, facilitator, outsider
 ):
-    review = services.start_review(by=engineer, incident=incident)  # an engineer asks for a facilitator
+    review = lifecycle.start_review(by=engineer, incident=incident)  # an engineer asks for a facilitator
     client.force_login(engineer)
     page = client.get(reverse("review_library"))
     assert "Reviews you take part in" in page.text and review.title in page.text

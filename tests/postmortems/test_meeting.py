@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from postmortems import live, services
+from postmortems import edits, live, meeting
 from postmortems.models import AgendaSection, Review
 from tests.incidents.factories import NearMissFactory, TimelineEntryFactory
 from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory
@@ -41,9 +41,7 @@ def test_a_change_moves_the_etag_and_names_the_part(client, review, engineer, fa
     before = poll(client, review).json()
     etag = poll(client, review)["ETag"]
 
-    services.add_factor(
-        review, facilitator, {"description": "No limit check.", "category": _category(), "depth": "event"}
-    )
+    edits.add_factor(review, facilitator, {"description": "No limit check.", "category": _category(), "depth": "event"})
     changed = poll(client, review, etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
     state = changed.json()
@@ -68,7 +66,7 @@ def test_timeline_entries_added_on_the_incident_reach_the_meeting(client, review
 def test_state_survives_a_cache_loss(client, review, engineer, facilitator):
     from django.core.cache import cache
 
-    services.start_meeting(review)
+    meeting.start_meeting(review)
     seq = Review.objects.get(pk=review.pk).change_counter
     cache.clear()
     client.force_login(engineer)
@@ -110,7 +108,7 @@ def test_facilitator_steps_the_agenda_and_participants_follow(client, review, fa
 def test_jumping_to_a_section_keeps_each_sections_time(client, review, facilitator):
     client.force_login(facilitator)
     with time_machine.travel("2026-03-02 10:00:00Z", tick=False) as clock:
-        services.start_meeting(review)
+        meeting.start_meeting(review)
         clock.shift(timedelta(minutes=17, seconds=30))
         client.post(reverse("review_meeting_agenda", args=[review.pk]), {"section": AgendaSection.OPPORTUNITIES})
         review.refresh_from_db()
@@ -131,7 +129,7 @@ def test_jumping_to_a_section_keeps_each_sections_time(client, review, facilitat
 def test_the_facilitator_runs_the_timer_and_participants_may_not(client, review, facilitator, engineer):
     url = reverse("review_meeting_timer", args=[review.pk])
     with time_machine.travel("2026-03-02 10:00:00Z", tick=False) as clock:
-        services.start_meeting(review)
+        meeting.start_meeting(review)
         client.force_login(engineer)
         assert client.post(url, {"action": "pause"}).status_code == 403
         assert client.get(url).status_code == 405
@@ -155,7 +153,7 @@ def test_the_facilitator_runs_the_timer_and_participants_may_not(client, review,
 def test_a_near_miss_meeting_has_no_timeline_step(client, facilitator, payments):
     near_miss = NearMissFactory(team=payments)
     review = ReviewFactory(incident=None, near_miss=near_miss, facilitator=facilitator, participants=[facilitator])
-    services.start_meeting(review)
+    meeting.start_meeting(review)
     review.refresh_from_db()
     assert review.current_section == AgendaSection.PERSPECTIVES
     client.force_login(facilitator)
@@ -167,8 +165,8 @@ def test_a_near_miss_meeting_has_no_timeline_step(client, facilitator, payments)
 
 def test_quick_factor_capture_in_the_meeting(client, review, facilitator):
     client.force_login(facilitator)
-    services.start_meeting(review)
-    services.move_agenda(review, AgendaSection.FACTORS)
+    meeting.start_meeting(review)
+    meeting.move_agenda(review, AgendaSection.FACTORS)
     response = client.post(
         reverse("meeting_factor_add", args=[review.pk]),
         {
@@ -190,8 +188,8 @@ def test_bump_refuses_unknown_parts(review):
 
 def test_meeting_page_query_count_does_not_grow_with_content(client, review, facilitator, django_assert_num_queries):
     client.force_login(facilitator)
-    services.start_meeting(review)
-    services.move_agenda(review, AgendaSection.FACTORS)
+    meeting.start_meeting(review)
+    meeting.move_agenda(review, AgendaSection.FACTORS)
     url = reverse("review_meeting", args=[review.pk])
     ContributingFactorFactory(review=review)
     client.get(url)  # warm the directory of names used by the language guide
@@ -223,8 +221,8 @@ def _category():
 
 def test_action_items_part_refreshes_on_its_own(client, review, facilitator):
     client.force_login(facilitator)
-    services.start_meeting(review)
-    services.move_agenda(review, AgendaSection.ACTIONS)
+    meeting.start_meeting(review)
+    meeting.move_agenda(review, AgendaSection.ACTIONS)
     part = client.get(reverse("review_meeting", args=[review.pk]) + "?part=actions")
     assert part.status_code == 200
     assert part.text.lstrip().startswith('<div class="live-part" data-live-part="actions"')
@@ -232,8 +230,8 @@ def test_action_items_part_refreshes_on_its_own(client, review, facilitator):
 
 def test_quick_capture_in_the_meeting_keeps_what_was_typed_when_refused(client, review, facilitator):
     client.force_login(facilitator)
-    services.start_meeting(review)
-    services.move_agenda(review, AgendaSection.OPPORTUNITIES)
+    meeting.start_meeting(review)
+    meeting.move_agenda(review, AgendaSection.OPPORTUNITIES)
     response = client.post(
         reverse("meeting_opportunity_add", args=[review.pk]),
         {"opportunity-question": "Make the pool size checked"},

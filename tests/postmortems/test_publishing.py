@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from incidents.models import Severity
-from postmortems import publishing, services
+from postmortems import publishing, review_language
 from postmortems.models import FlagDismissal, ReviewFeedback, ReviewStatus, meeting_due_by, review_required
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import IncidentFactory
@@ -50,7 +50,7 @@ def test_open_language_notes_block_publishing_until_dismissed_with_a_reason(clie
     review.refresh_from_db()
     assert review.status == ReviewStatus.IN_REVIEW
 
-    flags = services.open_flags(review)
+    flags = review_language.open_flags(review)
     assert flags and all(item.source == "What went well" for item in flags)
     without_reason = client.post(
         reverse("review_flag_dismiss", args=[review.pk]), {"key": flags[0].flag.key, "reason": " "}
@@ -65,7 +65,7 @@ def test_open_language_notes_block_publishing_until_dismissed_with_a_reason(clie
         )
     dismissal = FlagDismissal.objects.first()
     assert dismissal.dismissed_by == facilitator and dismissal.reason == "Quoted from the chat log for context."
-    assert services.open_flags(review) == []
+    assert review_language.open_flags(review) == []
 
     client.post(reverse("review_publish", args=[review.pk]))
     review.refresh_from_db()
@@ -76,13 +76,13 @@ def test_flags_in_timeline_entries_count_too(ready_review):
     ready_review.incident.timeline.create(
         occurred_at=ready_review.incident.impact_started_at, text="The on-call engineer failed to notice the alert."
     )
-    sources = {item.source for item in services.open_flags(ready_review)}
+    sources = {item.source for item in review_language.open_flags(ready_review)}
     assert any(source.startswith("Timeline") for source in sources)
 
 
 def test_only_flags_that_exist_can_be_dismissed(ready_review, facilitator):
     with pytest.raises(ValidationError):
-        services.dismiss_flag(ready_review, "person_blame:made up", "no", facilitator)
+        review_language.dismiss_flag(ready_review, "person_blame:made up", "no", facilitator)
 
 
 def test_publishing_needs_a_meeting_a_summary_and_a_factor(review):
@@ -105,7 +105,7 @@ def test_publishing_needs_a_concrete_change_to_the_system(ready_review):
         review=ready_review, incident=ready_review.incident, title="Add a lint rule for pool sizes", change_url=""
     )
     # The appeal to care is still shown in the published review, so it stays a language note to act on.
-    assert [item.source for item in services.open_flags(ready_review)] == [
+    assert [item.source for item in review_language.open_flags(ready_review)] == [
         "Action item “Be more careful with pool sizes”"
     ]
     ready_review.action_items.filter(title__startswith="Be more careful").delete()
@@ -293,7 +293,7 @@ def test_notes_are_stored_on_save_and_the_publish_check_lists_everything_the_rev
     item = ActionItemFactory(
         review=review, incident=review.incident, title="Add a canary, because Sam skipped the staging deploy"
     )
-    sources = {item.source: item.anchor for item in services.open_flags(review)}
+    sources = {item.source: item.anchor for item in review_language.open_flags(review)}
     assert sources["Title"] == "review-title"
     assert any(source.startswith("Timeline") for source in sources)
     assert sources["Action item “Add a canary, because Sam skipped the staging deploy”"] == f"action-{item.pk}"
@@ -309,7 +309,7 @@ def test_text_the_guide_cannot_read_blocks_publishing_as_not_checked(ready_revie
     ready_review.got_lucky = "Der Fehler wurde zufällig bemerkt, weil jemand die Seite gerade neu geladen hat."
     ready_review.save()
     assert ready_review.language_notes["got_lucky"]["checked"] is False
-    assert [part.source for part in services.unchecked_texts(ready_review)] == ["Where we got lucky"]
+    assert [part.source for part in review_language.unchecked_texts(ready_review)] == ["Where we got lucky"]
     assert any("not checked" in blocker for blocker in publishing.publish_blockers(ready_review))
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from incidents.models import Status
-from postmortems import services
+from postmortems import lifecycle, meeting
 from postmortems.models import AgendaSection, Perspective, Review, ReviewStatus
 from tests.actions.factories import ActionItemFactory
 from tests.incidents.factories import NearMissFactory
@@ -89,7 +89,7 @@ def test_incident_panel_offers_the_way_into_the_review(rf, incident, facilitator
     assert "Start the review" in render(facilitator)
     assert "Request a facilitator" in render(engineer)
     assert "needs a review" in render(engineer)  # SEV2 by default
-    review = services.start_review(by=facilitator, incident=incident)
+    review = lifecycle.start_review(by=facilitator, incident=incident)
     assert reverse("review_detail", args=[review.pk]) in render(engineer)
 
 
@@ -381,9 +381,9 @@ def test_perspective_page_checks_each_answer_as_you_type(client, review, enginee
 
 def test_meeting_sections_all_render(client, review, facilitator):
     client.force_login(facilitator)
-    services.start_meeting(review)
+    meeting.start_meeting(review)
     for section in AgendaSection:
-        services.move_agenda(review, section)
+        meeting.move_agenda(review, section)
         page = client.get(reverse("review_meeting", args=[review.pk]))
         assert page.status_code == 200
         assert f'id="stage-heading">{section.label}<' in page.text

@@ -1,21 +1,19 @@
-from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo import DEMO_PEOPLE, DEMO_TEAMS, demo_password
+from accounts.demo import DEMO_PEOPLE, DEMO_TEAMS, DemoCommand, demo_password
 from accounts.models import Membership, Role, Team, User
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Create a small demo organisation (two teams, one person per role) on an empty database."
 
-    def handle(self, *args, **options):
-        if settings.PRODUCTION:
-            self.stdout.write("Production mode: no demo data is created.")
-            return
-        if User.objects.exists():
-            self.stdout.write("People already exist; the demo organisation is not created again.")
-            return
+    production_note = "Production mode: no demo data is created."
+    already_seeded_note = "People already exist; the demo organisation is not created again."
+
+    def already_seeded(self) -> bool:
+        return User.objects.exists()
+
+    def seed(self):
         with transaction.atomic():
             teams = {
                 slug: Team.objects.create(name=name, slug=slug, description=desc) for name, slug, desc in DEMO_TEAMS

@@ -1,10 +1,9 @@
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import DemoCommand
 from accounts.models import User
 from actions.models import ActionItem, ActionKind, ActionStatus, Priority
 from incidents.models import Incident
@@ -12,16 +11,16 @@ from postmortems import publishing
 from postmortems.models import ReviewStatus
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Add a few demo action items (one meeting a systemic-fix obligation, one overdue) when there are none."
 
-    def handle(self, *args, **options):
-        if settings.PRODUCTION:
-            self.stdout.write("Production mode: no demo action items are created.")
-            return
-        if ActionItem.objects.exists():
-            self.stdout.write("Action items already exist; the demo ones are not created again.")
-            return
+    production_note = "Production mode: no demo action items are created."
+    already_seeded_note = "Action items already exist; the demo ones are not created again."
+
+    def already_seeded(self) -> bool:
+        return ActionItem.objects.exists()
+
+    def seed(self):
         owner = User.objects.filter(username="engineer").first()
         if owner is None:
             self.stdout.write("Run `manage.py seed_demo` first: the demo action items need the demo people.")

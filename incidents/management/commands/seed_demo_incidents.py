@@ -1,10 +1,9 @@
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import DemoCommand
 from accounts.models import Team, User
 from incidents.models import (
     EntryKind,
@@ -22,16 +21,16 @@ SERVICES = [("checkout-api", "payments"), ("payment-gateway", "payments"), ("dep
             ("orders-db", "platform")]  # fmt: skip
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Create a few realistic incidents with timelines and some near misses for the demo organisation."
 
-    def handle(self, *args, **options):
-        if settings.PRODUCTION:
-            self.stdout.write("Production mode: no demo incidents are created.")
-            return
-        if Incident.objects.exists() or NearMiss.objects.exists():
-            self.stdout.write("Incidents already exist; demo incidents are not created again.")
-            return
+    production_note = "Production mode: no demo incidents are created."
+    already_seeded_note = "Incidents already exist; demo incidents are not created again."
+
+    def already_seeded(self) -> bool:
+        return Incident.objects.exists() or NearMiss.objects.exists()
+
+    def seed(self):
         people = {
             user.username: user for user in User.objects.filter(username__in=["engineer", "facilitator", "admin"])
         }

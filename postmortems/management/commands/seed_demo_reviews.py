@@ -1,13 +1,12 @@
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.demo import DemoCommand
 from accounts.models import User
 from incidents.models import Incident, Status
-from postmortems import publishing, services
+from postmortems import lifecycle, publishing
 from postmortems.models import (
     ContributingFactor,
     Depth,
@@ -42,16 +41,16 @@ OPPORTUNITIES = [
 ]
 
 
-class Command(BaseCommand):
+class Command(DemoCommand):
     help = "Add a published review, with perspectives and contributing factors, to a demo incident that has none."
 
-    def handle(self, *args, **options):
-        if settings.PRODUCTION:
-            self.stdout.write("Production mode: no demo review is created.")
-            return
-        if Review.objects.exists():
-            self.stdout.write("A review already exists; the demo review is not created again.")
-            return
+    production_note = "Production mode: no demo review is created."
+    already_seeded_note = "A review already exists; the demo review is not created again."
+
+    def already_seeded(self) -> bool:
+        return Review.objects.exists()
+
+    def seed(self):
         candidates = Incident.objects.filter(review__isnull=True, restricted=False, resolved_at__isnull=False)
         incident = (
             candidates.filter(status=Status.REVIEWED).order_by("impact_started_at").first()
@@ -69,7 +68,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo review created: “{review.title}” ({review.get_absolute_url()})."))
 
     def create(self, incident: Incident, engineer: User, facilitator: User) -> Review:
-        review = services.start_review(by=facilitator, incident=incident)
+        review = lifecycle.start_review(by=facilitator, incident=incident)
         review.participants.add(engineer, facilitator)
         review.went_well = (
             "The gateway's error budget alert fired within ten minutes, and the rollback was one command."
