@@ -3,9 +3,13 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from dashboard.freshness import bump_version
+from incidents.signals import near_misses_released
 
 
-def _changed(sender, **kwargs) -> None:
+def _changed(sender, instance=None, **kwargs) -> None:
+    if getattr(instance, "awaiting_release", False):
+        # An anonymous report counts from the hourly release: raising the number now records its moment.
+        return
     # Raised now and again after the commit (fragments.versions.bump): figures computed meanwhile from the
     # data before the change are never kept under the new number.
     bump_version()
@@ -49,5 +53,6 @@ def connect() -> None:
         post_save.connect(_changed, sender=model, dispatch_uid=f"dashboard-save-{model._meta.label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"dashboard-delete-{model._meta.label}")
     # Who responds to a restricted incident decides who may count it; what a fix addresses decides recurrences.
+    near_misses_released.connect(_changed, dispatch_uid="dashboard-near-misses-released")
     for through in (Incident.responders.through, ActionItem.addresses.through):
         m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"dashboard-m2m-{through._meta.label}")

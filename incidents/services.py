@@ -13,7 +13,7 @@ from accounts.privacy import leaving_no_trace
 from audit.registry import record_created
 from fragments.versions import bump
 from incidents.models import EntryKind, Incident, IncidentLink, NearMiss, NearMissThanks, TimelineEntry
-from incidents.signals import near_miss_thanked, timeline_entries_imported
+from incidents.signals import near_miss_thanked, near_misses_released, timeline_entries_imported
 
 
 def create_incident(*, created_by, **fields) -> Incident:
@@ -117,6 +117,7 @@ def release_anonymous_near_misses() -> None:
     """
     NearMiss.all_objects.filter(awaiting_release=True).update(awaiting_release=False)
     bump("near-misses")
+    near_misses_released.send(sender=NearMiss)
 
 
 def thank_near_miss(near_miss: NearMiss, user) -> bool:

@@ -10,3 +10,7 @@ near_miss_thanked = Signal()
 # whatever follows the timeline (the review's meeting, a published review's amendments) hears of them.
 # Arguments: incident, entries.
 timeline_entries_imported = Signal()
+
+# Sent after the hourly release has made the anonymous reports filed since the last one visible at once
+# (one ``update``, so no ``post_save``): what counts reports counts them now. No arguments.
+near_misses_released = Signal()
