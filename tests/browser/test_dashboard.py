@@ -59,7 +59,9 @@ def seed(payments, platform):
 def test_a_manager_reads_the_dashboard_and_filters_it(open_browser, manager, payments, platform, password):
     newest_review = seed(payments, platform)
     security = TeamFactory(name="Security")
-    incident_with_times(security, timezone.now() - dt.timedelta(days=20), responders=UserFactory.create_batch(2))
+    two = UserFactory.create_batch(2)
+    breach = incident_with_times(security, timezone.now() - dt.timedelta(days=20), responders=two)
+    ActionItemFactory(incident=breach, owner=two[0], kind=ActionKind.GUARDRAIL)
     person = open_browser()
     page = person.log_in("maya", password)
 
@@ -70,6 +72,9 @@ def test_a_manager_reads_the_dashboard_and_filters_it(open_browser, manager, pay
     expect(page.get_by_text("A rising number of near-miss reports is a good sign.")).to_be_visible()
     person.assert_accessible()
     person.screenshot("dashboard")
+    by_team = page.locator("#chart-action-items-by-team")
+    expect(by_team.get_by_text("Not shown, and not counted in any total here: Security.")).to_be_visible()
+    by_team.screenshot(path=str(ARTIFACTS / "dashboard-team-withheld.png"))
 
     # Every chart reads as a table too.
     figure = page.locator("#chart-time-to-mitigate")
