@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
 from dashboard.figures.common import OBLIGATIONS_SHOWN, OLDEST_OVERDUE_SHOWN, Filters, Percentile, interval, month_of
-from dashboard.small_groups import shown_total, withheld_names, withhold_small_groups
+from dashboard.small_groups import shown_total, withheld_names, withhold_small_teams
 from incidents.models import Incident
 
 # --- action items ---------------------------------------------------------------------------
@@ -37,10 +37,7 @@ def action_item_figures(user, filters: Filters) -> dict:
         .annotate(**counts, people=Count("owner", distinct=True))
         .order_by("team__name")
     )
-    withhold_small_groups(by_team, "people", counts)
-    small_teams = [row.pop("team_id") for row in by_team if row["withheld"]]
-    for row in by_team:
-        row.pop("team_id", None)
+    small_teams = withhold_small_teams(by_team, "people", counts, "team_id")
     if small_teams:
         items = items.exclude(team_id__in=small_teams)
         open_items = open_items.exclude(team_id__in=small_teams)
@@ -125,10 +122,7 @@ def obligation_figures(visible, filters: Filters) -> dict:
     )
     for row in by_team:
         row["people"] = responders.get(row["incident__team_id"], 0)
-    withhold_small_groups(by_team, "people", figures)
-    small_teams = [row.pop("incident__team_id") for row in by_team if row["withheld"]]
-    for row in by_team:
-        row.pop("incident__team_id", None)
+    small_teams = withhold_small_teams(by_team, "people", figures, "incident__team_id")
     if small_teams:
         in_period = in_period.exclude(incident__team_id__in=small_teams)
     by_month_rows = {
