@@ -38,6 +38,7 @@ def action_item_figures(user, filters: Filters) -> dict:
         .order_by("team__name")
     )
     small_teams = withhold_small_teams(by_team, "people", counts, "team_id")
+    overdue_items = open_items.filter(due_on__lt=today)  # a to-do list, not a figure: every team's items
     if small_teams:
         items = items.exclude(team_id__in=small_teams)
         open_items = open_items.exclude(team_id__in=small_teams)
@@ -54,9 +55,7 @@ def action_item_figures(user, filters: Filters) -> dict:
             "due_on": item.due_on,
             "days_overdue": (today - item.due_on).days,
         }
-        for item in open_items.filter(due_on__lt=today)
-        .select_related("incident", "team")
-        .order_by("due_on", "pk")[:OLDEST_OVERDUE_SHOWN]
+        for item in overdue_items.select_related("incident", "team").order_by("due_on", "pk")[:OLDEST_OVERDUE_SHOWN]
     ]
     opened = dict(
         items.filter(created_at__gte=filters.start)
@@ -123,6 +122,7 @@ def obligation_figures(visible, filters: Filters) -> dict:
     for row in by_team:
         row["people"] = responders.get(row["incident__team_id"], 0)
     small_teams = withhold_small_teams(by_team, "people", figures, "incident__team_id")
+    breached_in_period = in_period.filter(breached_q)  # a list to act on, not a figure: every team's
     if small_teams:
         in_period = in_period.exclude(incident__team_id__in=small_teams)
     by_month_rows = {
@@ -158,7 +158,7 @@ def obligation_figures(visible, filters: Filters) -> dict:
             "team": o.incident.team.name,
             "deadline": o.deadline,
         }
-        for o in in_period.filter(breached_q).select_related("incident__team").order_by("-deadline")[:OBLIGATIONS_SHOWN]
+        for o in breached_in_period.select_related("incident__team").order_by("-deadline")[:OBLIGATIONS_SHOWN]
     ]
     return {
         "overall": overall,
@@ -168,4 +168,5 @@ def obligation_figures(visible, filters: Filters) -> dict:
         "pending": pending,
         "pending_count": pending_count,
         "breached": breached,
+        "breached_count": breached_in_period.count(),
     }
