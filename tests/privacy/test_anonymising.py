@@ -214,7 +214,7 @@ def test_the_export_replaces_people_who_have_left_and_current_ones(client, payme
 
 
 @pytest.mark.django_db
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cast=people(min_size=2, max_size=8), data=st.data())
 def test_the_export_labels_everyone_in_the_directory_whether_they_stayed_or_left(cast, data):
     """People come from the directory as the export finds it: active or deactivated (left), in the review's
