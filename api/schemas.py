@@ -134,11 +134,27 @@ class ReviewOut(Out):
     url: str
 
 
+def _as_published(name: str):
+    """A section as the review shows it: as published once it is (postmortems.publishing keeps it fixed)."""
+
+    def resolve(obj):
+        if obj.is_published and obj.published_snapshot:
+            return obj.published_snapshot.get("sections", {}).get(name, {}).get("text", "")
+        return getattr(obj, name)
+
+    return staticmethod(resolve)
+
+
 class ReviewDetailOut(ReviewOut):
     summary: str
     impact: str
     went_well: str
     got_lucky: str
+
+    resolve_summary = _as_published("summary")
+    resolve_impact = _as_published("impact")
+    resolve_went_well = _as_published("went_well")
+    resolve_got_lucky = _as_published("got_lucky")
 
 
 class ReviewFilters(Schema):

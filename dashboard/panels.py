@@ -65,7 +65,7 @@ def action_charts(actions: dict, filters: Filters) -> list[Chart]:
         )
         chart.svg = hbar_chart(slug, chart.title, chart.desc, [(row[key], row["open"], False) for row in shown])
         charts.append(chart)
-    withheld_note(charts[1:], actions.get("teams_withheld", []), "the owners of their open action items")
+    withheld_note(charts, actions.get("teams_withheld", []), "the owners of their open action items")
     return charts
 
 
@@ -407,6 +407,11 @@ def recurrence_table(recurrences: dict) -> Table:
     )
 
 
+def _not_counted(figures: dict) -> str:
+    teams = len(figures.get("teams_withheld", []))
+    return f" · {teams} small team{'s' if teams != 1 else ''} not counted" if teams else ""
+
+
 def headline(data: dict, filters: Filters) -> list[dict]:
     """A few large numbers with their trend, first on the page."""
     actions, obligations, response, near = data["actions"], data["obligations"], data["response"], data["near_misses"]
@@ -415,14 +420,16 @@ def headline(data: dict, filters: Filters) -> list[dict]:
         {
             "label": "Open action items",
             "value": format_value(actions["open"], "count"),
-            "detail": f"{actions['overdue']:,} overdue · {actions['due_this_week']:,} due this week",
+            "detail": f"{actions['overdue']:,} overdue · {actions['due_this_week']:,} due this week"
+            + _not_counted(actions),
             "trend": sparkline([row["closed"] for row in actions["weekly"]]),
             "trend_label": "closed per week",
         },
         {
             "label": "Systemic fixes within 48 hours",
             "value": format_value(share, "percent"),
-            "detail": f"of {obligations['overall']['decided']:,} decided · {obligations['pending_count']:,} pending now",
+            "detail": f"of {obligations['overall']['decided']:,} decided · {obligations['pending_count']:,} pending now"
+            + _not_counted(obligations),
             "trend": sparkline([row["share"] for row in obligations["by_month"]]),
             "trend_label": "share by month",
         },

@@ -26,6 +26,18 @@ def withhold_small_groups(rows: list[dict], people: str, figures, flag: str = "w
     return rows
 
 
+def withhold_small_teams(rows: list[dict], people: str, figures, team_id: str) -> list[int]:
+    """``withhold_small_groups`` for rows keyed by team: each row's ``team_id`` is taken out, and the ids of
+    the teams withheld are returned, for leaving them out of every other figure too."""
+    withhold_small_groups(rows, people, figures)
+    small = []
+    for row in rows:
+        team = row.pop(team_id)
+        if row["withheld"]:
+            small.append(team)
+    return small
+
+
 def withheld_names(rows: list[dict], key: str, flag: str = "withheld") -> list[str]:
     """The names of the groups (teams) whose figures are withheld, to say so beside the figure."""
     return [row[key] for row in rows if row[flag]]

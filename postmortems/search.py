@@ -38,6 +38,27 @@ def index_for_search(review: Review) -> None:
     review.search_document = anonymise("\n".join(part for part in parts if part))
 
 
+def index_again_for(person: User) -> int:
+    """A person who joins the directory (or is renamed) after a review naming them was published: index the
+    reviews that may name them again, so that their name finds nothing from now on. Returns how many."""
+    words = {
+        word
+        for text in (person.display_name, person.get_full_name(), person.username, person.email)
+        for word in text.split()
+        if len(word) >= 3
+    }
+    if not words:
+        return 0
+    naming = Q()
+    for word in words:
+        naming |= Q(search_document__icontains=word) | Q(search_title__icontains=word)
+    reviews = list(Review.objects.published().filter(naming))
+    for review in reviews:
+        index_for_search(review)
+        review.save(update_fields=["search_title", "search_document"])
+    return len(reviews)
+
+
 def search_reviews(
     user: User, *, query: str = "", category: str = "", service: str = "", team: str = "", period: str = ""
 ):

@@ -4,9 +4,10 @@ review records later changes to the incident as dated amendments."""
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from accounts.models import User
 from incidents.models import Incident, TimelineEntry
 from incidents.signals import timeline_entries_imported
-from postmortems import live, publishing
+from postmortems import live, publishing, search
 from postmortems.models import AgendaSection, Review, ReviewStatus
 
 
@@ -52,3 +53,14 @@ def amend_published_review(sender, instance: Incident, created: bool = False, ra
     if before is not None and not raw:
         instance._facts_before_save = None
         publishing.amend_for_incident(instance, before)
+
+
+NAME_FIELDS = {"display_name", "first_name", "last_name", "username", "email"}
+
+
+@receiver(post_save, sender=User, dispatch_uid="library_forgets_people_who_join")
+def index_again_for_person(sender, instance: User, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """The library's text holds no one from the directory, including people added after publishing."""
+    if raw or (update_fields is not None and not NAME_FIELDS & set(update_fields)):
+        return  # a sign-in (last_login) or a password change names nobody new
+    search.index_again_for(instance)

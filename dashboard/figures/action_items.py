@@ -11,7 +11,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 
 from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
 from dashboard.figures.common import OBLIGATIONS_SHOWN, OLDEST_OVERDUE_SHOWN, Filters, Percentile, interval, month_of
-from dashboard.small_groups import shown_total, withheld_names, withhold_small_groups
+from dashboard.small_groups import shown_total, withheld_names, withhold_small_teams
 from incidents.models import Incident
 
 # --- action items ---------------------------------------------------------------------------
@@ -37,10 +37,8 @@ def action_item_figures(user, filters: Filters) -> dict:
         .annotate(**counts, people=Count("owner", distinct=True))
         .order_by("team__name")
     )
-    withhold_small_groups(by_team, "people", counts)
-    small_teams = [row.pop("team_id") for row in by_team if row["withheld"]]
-    for row in by_team:
-        row.pop("team_id", None)
+    small_teams = withhold_small_teams(by_team, "people", counts, "team_id")
+    overdue_items = open_items.filter(due_on__lt=today)  # a to-do list, not a figure: every team's items
     if small_teams:
         items = items.exclude(team_id__in=small_teams)
         open_items = open_items.exclude(team_id__in=small_teams)
@@ -57,9 +55,7 @@ def action_item_figures(user, filters: Filters) -> dict:
             "due_on": item.due_on,
             "days_overdue": (today - item.due_on).days,
         }
-        for item in open_items.filter(due_on__lt=today)
-        .select_related("incident", "team")
-        .order_by("due_on", "pk")[:OLDEST_OVERDUE_SHOWN]
+        for item in overdue_items.select_related("incident", "team").order_by("due_on", "pk")[:OLDEST_OVERDUE_SHOWN]
     ]
     opened = dict(
         items.filter(created_at__gte=filters.start)
@@ -125,10 +121,8 @@ def obligation_figures(visible, filters: Filters) -> dict:
     )
     for row in by_team:
         row["people"] = responders.get(row["incident__team_id"], 0)
-    withhold_small_groups(by_team, "people", figures)
-    small_teams = [row.pop("incident__team_id") for row in by_team if row["withheld"]]
-    for row in by_team:
-        row.pop("incident__team_id", None)
+    small_teams = withhold_small_teams(by_team, "people", figures, "incident__team_id")
+    breached_in_period = in_period.filter(breached_q)  # a list to act on, not a figure: every team's
     if small_teams:
         in_period = in_period.exclude(incident__team_id__in=small_teams)
     by_month_rows = {
@@ -164,7 +158,7 @@ def obligation_figures(visible, filters: Filters) -> dict:
             "team": o.incident.team.name,
             "deadline": o.deadline,
         }
-        for o in in_period.filter(breached_q).select_related("incident__team").order_by("-deadline")[:OBLIGATIONS_SHOWN]
+        for o in breached_in_period.select_related("incident__team").order_by("-deadline")[:OBLIGATIONS_SHOWN]
     ]
     return {
         "overall": overall,
@@ -174,4 +168,5 @@ def obligation_figures(visible, filters: Filters) -> dict:
         "pending": pending,
         "pending_count": pending_count,
         "breached": breached,
+        "breached_count": breached_in_period.count(),
     }

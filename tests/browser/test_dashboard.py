@@ -19,7 +19,7 @@ from tests.dashboard.factories import (
     published_review,
     set_obligation,
 )
-from tests.factories import UserFactory
+from tests.factories import TeamFactory, UserFactory
 
 
 def seed(payments, platform):
@@ -58,6 +58,10 @@ def seed(payments, platform):
 
 def test_a_manager_reads_the_dashboard_and_filters_it(open_browser, manager, payments, platform, password):
     newest_review = seed(payments, platform)
+    security = TeamFactory(name="Security")
+    two = UserFactory.create_batch(2)
+    breach = incident_with_times(security, timezone.now() - dt.timedelta(days=20), responders=two)
+    ActionItemFactory(incident=breach, owner=two[0], kind=ActionKind.GUARDRAIL)
     person = open_browser()
     page = person.log_in("maya", password)
 
@@ -68,6 +72,9 @@ def test_a_manager_reads_the_dashboard_and_filters_it(open_browser, manager, pay
     expect(page.get_by_text("A rising number of near-miss reports is a good sign.")).to_be_visible()
     person.assert_accessible()
     person.screenshot("dashboard")
+    by_team = page.locator("#chart-action-items-by-team")
+    expect(by_team.get_by_text("Not shown, and not counted in any total here: Security.")).to_be_visible()
+    by_team.screenshot(path=str(ARTIFACTS / "dashboard-team-withheld.png"))
 
     # Every chart reads as a table too.
     figure = page.locator("#chart-time-to-mitigate")
@@ -90,6 +97,12 @@ def test_a_manager_reads_the_dashboard_and_filters_it(open_browser, manager, pay
     page.reload()
     expect(page.get_by_text("Platform, last 3 years.")).to_be_visible()
     expect(page.get_by_label("Team", exact=True)).to_have_value("platform")
+
+    # A team with two people behind its figures: the dashboard says why it shows none.
+    page.get_by_label("Team", exact=True).select_option("security")
+    expect(page.get_by_text("Too few people to show without identifying someone")).to_be_visible()
+    expect(page.locator("#dashboard-body svg")).to_have_count(0)
+    person.screenshot("dashboard-too-few-people")
 
     # The review of the newest incident asks whether the earlier fixes held.
     page.goto(newest_review.get_absolute_url())

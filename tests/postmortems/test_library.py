@@ -206,3 +206,27 @@ def test_a_snippet_marks_the_words_found_and_escapes_the_rest():
     from postmortems.templatetags.reviews import marked_snippet
 
     assert marked_snippet("<b>we</b> sized the \x02pools\x03") == "&lt;b&gt;we&lt;/b&gt; sized the <mark>pools</mark>"
+
+
+def test_someone_who_joins_after_publishing_is_not_found_by_name(client, payments, facilitator, outsider):
+    """A review names a contractor who had no account yet; once they join, their name finds nothing."""
+    from tests.factories import UserFactory
+
+    review = ReviewFactory(
+        incident=IncidentFactory(team=payments, title="Refunds stalled behind a schema change"),
+        facilitator=facilitator,
+        summary="Tomasz Kowalski ran the schema change on the refunds table.",
+        status=ReviewStatus.IN_REVIEW,
+    )
+    search.index_for_search(review)
+    review.status, review.published_at = ReviewStatus.PUBLISHED, timezone.now()
+    review.save()
+    client.force_login(outsider)
+    url = reverse("review_library")
+    assert titles(client.get(url, {"q": "Kowalski"})) == [review.title]  # not in the directory yet: a word
+
+    UserFactory(username="tkowalski", display_name="Tomasz Kowalski")
+
+    assert titles(client.get(url, {"q": "Kowalski"})) == []
+    assert titles(client.get(url, {"q": "Tomasz"})) == []
+    assert titles(client.get(url, {"q": "schema change"})) == [review.title]

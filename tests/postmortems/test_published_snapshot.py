@@ -227,3 +227,15 @@ def test_changes_made_around_the_app_do_not_reach_the_published_page(client, pub
     assert "Seen in the timeline at" in factors
     opportunities = page.split('id="section-opportunities"')[1].split("</section>")[0]
     assert "How might we check pool sizes before deploying?" in opportunities
+
+
+def test_the_api_serves_a_published_review_as_published(published, outsider):
+    from api.tokens import create_token
+    from postmortems.models import Review
+    from tests.api.conftest import ApiClient
+
+    Review.objects.filter(pk=published.pk).update(summary="Rewritten through the admin.")
+    api = ApiClient(create_token(outsider, name="reader", scope="read")[1])
+    served = api.get(f"/reviews/{published.pk}").json()
+    assert served["summary"] == published.published_snapshot["sections"]["summary"]["text"]
+    assert served["summary"] != "Rewritten through the admin."

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postmortems.anonymising import (
@@ -208,3 +208,62 @@ def test_the_export_replaces_people_who_have_left_and_current_ones(client, payme
         assert trace not in text, trace
     assert re.search(r"Manager A approved the change at T[+-]\d", text)
     assert FACILITATOR.capitalize() in text or FACILITATOR in text
+
+
+# --- the whole export, over generated people in the directory, some of whom have left ------------------------
+
+
+@pytest.mark.django_db
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cast=people(min_size=2, max_size=8), data=st.data())
+def test_the_export_labels_everyone_in_the_directory_whether_they_stayed_or_left(cast, data):
+    """People come from the directory as the export finds it: active or deactivated (left), in the review's
+    team, in another team, or in none any more. Chat mentions of Slack ids the directory does not know are
+    covered by the tests above; here each person is written by name, first name, username, @handle or e-mail."""
+    from django.db import transaction
+
+    from accounts.models import Role
+    from postmortems.exports import export_markdown
+    from tests.factories import MembershipFactory, TeamFactory, UserFactory
+    from tests.postmortems.factories import ReviewFactory
+
+    with transaction.atomic():  # each example starts from an empty directory
+        team, elsewhere = TeamFactory(), TeamFactory()
+        roles = {}
+        for person in cast:
+            user = UserFactory(
+                username=person.username,
+                display_name=person.names[0],
+                email=person.email,
+                is_active=data.draw(st.booleans(), label=f"{person.username} still here"),
+            )
+            membership = data.draw(st.sampled_from(["engineer", "manager", "elsewhere", "none"]))
+            if membership in ("engineer", "manager"):
+                MembershipFactory(user=user, team=team, role=membership)
+            elif membership == "elsewhere":
+                MembershipFactory(user=user, team=elsewhere, role=Role.MANAGER)
+            roles[person.key] = "Engineer" if membership in ("engineer", "none") else "Manager"
+        mentions = [
+            (person.key, form)
+            for person in cast
+            for form in data.draw(st.lists(st.sampled_from(forms(person)[:-2]), min_size=1, max_size=3))
+        ]
+        mentions = data.draw(st.permutations(mentions))
+        summary = "\n\n".join(f"Note {number}: {form} checked it." for number, (_, form) in enumerate(mentions))
+        review = ReviewFactory(incident__team=team, summary=summary)
+
+        text = export_markdown(review, anonymised=True)
+
+        for person in cast:
+            for trace in traces(person)[:-1]:
+                assert not re.search(rf"(?i)(?<!\w){re.escape(trace)}(?!\w)", text), (trace, text)
+        summary_part = text.split("## Summary")[1].split("## ")[0]
+        labels = [line for line in summary_part.split("\n") if line.startswith("Note ")]
+        by_person: dict[object, set[str]] = {}
+        for (key, _), line in zip(mentions, labels, strict=True):
+            by_person.setdefault(key, set()).add(re.fullmatch(r"Note \d+: (.+) checked it\.", line).group(1))
+        assert all(len(found) == 1 for found in by_person.values()), by_person
+        assert len({next(iter(found)) for found in by_person.values()}) == len(by_person)
+        for key, found in by_person.items():
+            assert re.fullmatch(rf"{roles[key]} [A-Z]+", next(iter(found))), (roles[key], found)
+        transaction.set_rollback(True)
