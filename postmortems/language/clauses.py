@@ -32,7 +32,10 @@ JUDGING_WORD = "judging_word"
 HINDSIGHT = "hindsight"
 WHO_QUESTION = "who_question"
 
-_TOKEN = re.compile(r"@?[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n")
+# A word ("didn't", "on-call"), a possessive ending in an apostrophe ("Jonas’"), a number, or punctuation.
+_TOKEN = re.compile(
+    r"@?[^\W\d_][\w’'-]*s['’](?![\w’'])|@?[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n"
+)
 _SENTENCE_END = frozenset(".!?;\n")
 _CLAUSE_BREAK = frozenset(',:()—–"“”')
 _CONTRACTIONS = {
@@ -356,9 +359,11 @@ class SentenceReader:
                 harm = self._harm(k)
                 if harm:
                     return self._finding(PERSON_BLAME, "subject_harm", i, harm[0], subject)
+        if j < self.n and self.lows[j] == "who" and self.lows[j - 1] == ",":
+            j -= 1  # the comma before an aside was passed over as a filler
         if j < self.n and self.lows[j] == "," and j + 1 < self.n and self.lows[j + 1] == "who":
             close = self._find(",", j + 2, j + 8)
-            j = self._skip(close + 1, marks) if close else j
+            j = self._skip(close + 1, marks) if close else j + 2  # "…, who never considered timeouts."
         if j >= self.n:
             return None
         if (
@@ -439,7 +444,11 @@ class SentenceReader:
         harm = self._harm(j)
         if harm:
             if certain or harm[1] == "human" or marks:
-                return self._finding(PERSON_BLAME, "subject_harm", i, harm[0], subject)
+                end = harm[0]
+                for k in range(end, min(self.n, end + 3)):  # "dropped the wrong table"
+                    if self.lows[k] in lx.BAD_OBJECT_ADJECTIVES:
+                        end = k + 1
+                return self._finding(PERSON_BLAME, "subject_harm", i, end, subject)
             return None
         if not certain and lem not in _WHO_ACTS:
             return None  # "they" and unknown words need an act only people do ("pushed", "merged")
@@ -476,12 +485,43 @@ class SentenceReader:
         before_other = window[: next((n for n, w in enumerate(window) if w in _CLAUSE_OPENERS), len(window))]
         if "repeat" in marks or "again" in before_other or ("as", "usual") in zip(window, window[1:], strict=False):
             return self._finding(PERSON_BLAME, "repeat", i, stop, subject)
+        done_wrong = self._act_gone_wrong(j)
+        if done_wrong:
+            return self._finding(PERSON_BLAME, "subject_harm", i, done_wrong, subject)
         for k in range(j + 1, stop):
             if self.lows[k] == "by" and k + 1 < self.n and self.lows[k + 1] in ("mistake", "accident"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
             if self.lows[k] == "straight" and k + 2 < self.n and self.lows[k + 1] in ("to", "into", "onto"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 3, subject)
         return self._later_harm(i, j, stop, subject)
+
+    def _act_gone_wrong(self, j: int) -> int | None:
+        """The end of "pushed a config that broke login", "deployed to production instead of staging",
+        "paused the job far too late": an act told with the harm it did or the better act it replaced."""
+        if self.lemmas[j] in _REPAIR_VERBS:
+            return None
+        for k in range(j + 1, min(self.n, j + 10)):
+            low = self.lows[k]
+            if low in (".", ";", "!", "?", "because", "since", "so", "but", "after", "when", "while"):
+                return None
+            if low in ("that", "which") and k + 1 < self.n and self.lemmas[k + 1] in lx.HARM_OF_A_THING:
+                harm = self._harm(k + 1)
+                if harm or self.lemmas[k + 1] not in ("take", "bring", "knock"):
+                    return harm[0] if harm else k + 2
+            if (  # "instead of staging", but "instead of waiting" tells a choice
+                low == "instead"
+                and k + 2 < self.n
+                and self.lows[k + 1] == "of"
+                and (self.lows[k + 2] in lx.ENVIRONMENTS or not self.lows[k + 2].endswith("ing"))
+            ):
+                return k + 3
+            if (
+                low == "too"
+                and k + 1 < self.n
+                and self.lows[k + 1] in ("late", "early", "soon", "long", "quickly", "fast")
+            ):
+                return k + 2
+        return None
 
     def _later_harm(self, i: int, j: int, stop: int, subject) -> Finding | None:
         """ "Priya acknowledged the page and then went back to sleep": a later harm in the same clause."""
@@ -501,7 +541,7 @@ class SentenceReader:
                 if later < self.n and (
                     self._harm(later)
                     or self.lemmas[later] == "go"
-                    and self._window_has(later, 3, {"home", "sleep", "bed"})
+                    and self._window_has(later, 4, {"home", "sleep", "bed"})
                 ):
                     harm = self._harm(later)
                     return self._finding(PERSON_BLAME, "subject_harm", i, harm[0] if harm else later + 3, subject)
@@ -651,7 +691,13 @@ class SentenceReader:
                 return self._finding(PERSON_BLAME, "cleft", i, verb + 1, subject)
             return None
         if low == "too" or self.lows[k - 1] == "too":
+            # "too busy with a customer to notice the alert": a duty left undone, told as the person's state.
+            for m in range(k + 1, min(self.n, k + 8)):
+                if self.lows[m] == "to" and m + 1 < self.n and self.lemmas[m + 1] in lx.DUTY_VERBS:
+                    return self._finding(PERSON_BLAME, "subject_harm", i, m + 2, subject)
             return None
+        if low in ("asleep", "away", "afk", "offline", "distracted", "busy"):
+            return self._later_harm(i, k, self._clause_end(k), subject)  # "was asleep and missed the page"
         if low in ("not", "n't") and k + 1 < self.n and self.lows[k + 1] == "paying":
             return self._finding(PERSON_BLAME, "subject_harm", i, k + 3, subject)
         if low == "paying" and self.lows[k - 1] in ("not", "n't"):
@@ -685,6 +731,8 @@ class SentenceReader:
             ):
                 return verb + 1
             if verb < self.n and self.lemmas[verb] == "be":
+                if verb + 2 < self.n and self.lows[verb + 1] in ("allowed", "let", "permitted", "trusted"):
+                    return verb + 3 if self.lows[verb + 2] == "to" else verb + 2
                 return (
                     verb + 1
                     if verb + 1 < self.n
@@ -840,20 +888,20 @@ class SentenceReader:
                             return found + [
                                 self._finding(HINDSIGHT, "counterfactual", start, person[0] + 2, (j, person[0]))
                             ]
-                        continue
-                    verb = self._skip(person[0] + 1)
-                    if (
-                        verb < self.n
-                        and self.lemmas[verb] not in ("be",)
-                        and (self._window_has(0, self.n, {"would", "'d", "wouldn't"}) or self.lows[k + 1] == "only")
-                    ):
-                        found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 1, (j, person[0])))
-                    elif (
-                        verb < self.n
-                        and self.lows[verb] in ("not", "n't")
-                        and self._window_has(0, self.n, {"would", "'d"})
-                    ):
-                        found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 2, (j, person[0])))
+                    else:
+                        verb = self._skip(person[0] + 1)
+                        if (
+                            verb < self.n
+                            and self.lemmas[verb] not in ("be",)
+                            and (self._window_has(0, self.n, {"would", "'d", "wouldn't"}) or self.lows[k + 1] == "only")
+                        ):
+                            found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 1, (j, person[0])))
+                        elif (
+                            verb < self.n
+                            and self.lows[verb] in ("not", "n't")
+                            and self._window_has(0, self.n, {"would", "'d"})
+                        ):
+                            found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 2, (j, person[0])))
                 else:
                     person = self.person_at(j)
                     if person and person[1] != "maybe" and person[0] < self.n:
@@ -963,6 +1011,10 @@ class SentenceReader:
                 or (
                     low == "by" and k and self.lows[k - 1] in ("caused", "introduced", "triggered", "broken", "botched")
                 )
+                or low == "by"
+                and k
+                and self.lows[k - 1] == "made"
+                and self._window_has(0, k, {"mistake", "mistakes", "error", "errors"})
             ):
                 person = self.person_at(k + 1)
                 if (
@@ -1033,19 +1085,38 @@ class SentenceReader:
                 )
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
+            if low == "when" and self._window_has(0, k, {"started", "began", "happened", "occurred"}):
+                found += self._harm_because_of_an_act(k)
             if low in ("because", "thanks") and k + 1 < self.n:
                 j = k + 1
                 if self.lows[j] in ("of", "to"):
                     j += 1
+                elif low == "because":
+                    found += self._harm_because_of_an_act(k)
+                    continue
                 else:
                     continue
                 person = self.person_at(j)
                 if person and person[1] != "maybe" and person[0] < self.n and self.lemmas[person[0]] == "POSS":
-                    if self._possessive_is_action(person[0] + 1, judged=low == "thanks") and self._harm_before(k):
+                    judged = low == "thanks" and not lx.HARM_STATES.intersection(self.lows[:k])
+                    if self._possessive_is_action(person[0] + 1, judged=judged) and self._harm_before(k):
                         found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0] + 2, (j, person[0])))
                 elif person and person[1] != "maybe" and (self.lows[k + 1] == "of" or self._harm_before(k)):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (j, person[0])))
         return found
+
+    def _harm_because_of_an_act(self, k: int) -> list[Finding]:
+        """ "The leak happened because Otto made the repository public", "the mess started when Priya …"."""
+        person = self.person_at(k + 1)
+        if not person or person[1] != "certain" or person[0] >= self.n or not self._harm_before(k):
+            return []
+        verb = self._skip(person[0])
+        if verb >= self.n or self.lows[verb] in ("was", "were", "is", "had", "has", "did", "n't", "not"):
+            return []
+        lem = self.lemmas[verb]
+        if lem in lx.STATE_VERBS or lem in lx.CREDIT_VERBS or lem in _REPAIR_VERBS or self.lows[verb] == lem:
+            return []
+        return [self._finding(PERSON_BLAME, "evaluation", k, verb + 1, (k + 1, person[0]))]
 
     def _possessive_is_action(self, j: int, judged: bool = False) -> bool:
         words = set(self.lemmas[j : j + 3])
@@ -1521,7 +1592,7 @@ class SentenceReader:
 # The words each reading starts from (as written or as lemma): a word not among them is passed over at once.
 _FRAMING_WORDS = lx.CAUSE_NOUNS | lx._words(
     """if unless had it be on to with by blame because thanks time times outage outages incident incidents
-    mistake failure bug break consequence punishment penalty"""
+    mistake failure bug break consequence punishment penalty when"""
 )
 _SANCTION_WORDS = lx._words(
     """terminated terminate firing sackable fireable disciplinary disciplined reprimand reprimanded punish
@@ -1577,7 +1648,7 @@ _ACTION_NOUNS = lx._words(
 )
 _HARM_CONTEXT = lx._words(
     """outage incident fail failure break broken down lose lost crash corrupt stall error stale delay leak
-    breach wrong happen occur worse"""
+    breach wrong happen occur worse mess"""
 )
 _WHO_ACTS = lx._words(
     """push merge approve deploy break turn delete run cause touch change sign forget ship release commit

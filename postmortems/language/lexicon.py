@@ -54,7 +54,7 @@ SYSTEM_NAMES = _words(
 HARM_VERBS = _words(
     """break wipe nuke delete drop corrupt crash destroy expose leak ruin trash overwrite cause botch
     fumble fat-finger fatfinger bungle blunder goof neglect ignore skip overlook miss forget rubber-stamp
-    rubberstamp erase misconfigure mistype sabotage truncate"""
+    rubberstamp erase misconfigure mistype sabotage truncate abandon"""
 )
 # Verbs that need a particle or object to do harm: "take down", "mess up", "knock over".
 PARTICLE_HARM = {
@@ -311,3 +311,12 @@ APPEAL_STARTS = ATTENTIVE_STATES | _words(
         double-checking doublecheck remind send post share have remember sure always ask asking tell telling
         instruct require expect encourage keep double"""
 )
+
+# What a change, once made, can do to the system: "pushed a config that locked the orders table".
+HARM_OF_A_THING = _words(
+    """lock block crash double-pay double-paid double-charge double-charged overload stall freeze hang corrupt wipe
+    leak expose delete drop break take"""
+)
+# The state a failure leaves behind: "the numbers were stale thanks to …".
+HARM_STATES = _words("stale broken down lost failed worse corrupt corrupted wrong late delayed missing gone crashed")
+ENVIRONMENTS = _words("staging production prod sandbox testing dev development preprod pre-prod canary")
