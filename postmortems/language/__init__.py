@@ -22,7 +22,7 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 
 from . import advice
@@ -101,15 +101,15 @@ _EMPHASIS = "*_`~"
 
 
 class _Reading:
-    """One sentence (or line) of a text and the directory's names: what the readers share."""
+    """One sentence (or line) of a text and the words of the directory's names: what the readers share."""
 
-    def __init__(self, text: str, people: tuple[str, ...]):
+    def __init__(self, text: str, people: frozenset[str]):
         self.text = text
         self.people = people
 
     @cached_property
     def findings(self):
-        return read_sentences(self.text, _people_words(self.people))
+        return read_sentences(self.text, self.people)
 
     def clause_flags(self) -> list[Flag]:
         """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
@@ -131,7 +131,7 @@ class _Reading:
         if proposal is None:
             return flag
         start, end, sentence = proposal
-        return replace(flag, rewrite=sentence, rewrite_start=start, rewrite_end=end)
+        return Flag(flag.rule, flag.start, flag.end, flag.excerpt, flag.why, flag.suggestion, sentence, start, end)
 
     def attention_flags(self) -> list[Flag]:
         text = self.text
@@ -209,12 +209,13 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
     """
     if not text or text.isspace():
         return []
-    directory = tuple(sorted({person for person in people if person}))
-    return [_moved(flag, offset) for offset, chunk in chunks(text) for flag in _checked_sentence(chunk, directory)]
+    # One set per directory, kept: its hash is computed once, not once per sentence.
+    people_words = _people_words(tuple(sorted({person for person in people if person})))
+    return [_moved(flag, offset) for offset, chunk in chunks(text) for flag in _checked_sentence(chunk, people_words)]
 
 
 @lru_cache(maxsize=50_000)
-def _checked_sentence(chunk: str, people: tuple[str, ...]) -> tuple[Flag, ...]:
+def _checked_sentence(chunk: str, people: frozenset[str]) -> tuple[Flag, ...]:
     """The flags of one sentence (or line), kept per process: typing changes one sentence at a time."""
     reading = _Reading(chunk, people)
     return tuple(reading.with_rewrite(flag) for flag in _flag_all(reading))
@@ -225,8 +226,16 @@ def _moved(flag: Flag, offset: int) -> Flag:
         return flag
     rewrite_start = flag.rewrite_start + offset if flag.rewrite_start >= 0 else -1
     rewrite_end = flag.rewrite_end + offset if flag.rewrite_end >= 0 else -1
-    return replace(
-        flag, start=flag.start + offset, end=flag.end + offset, rewrite_start=rewrite_start, rewrite_end=rewrite_end
+    return Flag(
+        flag.rule,
+        flag.start + offset,
+        flag.end + offset,
+        flag.excerpt,
+        flag.why,
+        flag.suggestion,
+        flag.rewrite,
+        rewrite_start,
+        rewrite_end,
     )
 
 
@@ -242,7 +251,7 @@ def find_attention_remedy(text: str) -> Flag | None:
     """
     if not text or text.isspace():
         return None
-    reading = _Reading(text, ())
+    reading = _Reading(text, frozenset())
     flags = _without_overlaps(reading.attention_flags())
     if not flags:
         found = read_remedy(text)

@@ -272,20 +272,29 @@ class SentenceReader:
         found += self._interrogations()
         found += self._framed_before()
         found += read_judgements(self)
-        i = 0
-        while i < self.n:
+        resume = 0
+        for i in self._person_candidates():
+            if i < resume:
+                continue
             person = self.person_at(i)
             if person:
                 end, sureness = person
                 finding = self._predicate(i, end, sureness)
                 if finding:
                     found.append(finding)
-                    i = max(end, self._index_at(finding.end))
+                    resume = max(end, self._index_at(finding.end))
                     continue
-                i = end
-            else:
-                i += 1
+                resume = end
         return found
+
+    def _person_candidates(self) -> list[int]:
+        """Where a person could start: the words ``person_at`` does not pass over at once."""
+        people = self.people
+        return [
+            i
+            for i, token in enumerate(self.t)
+            if token.capital or token.low in _PERSON_STARTS or token.low in people or token.low[:1] == "@"
+        ]
 
     def _index_at(self, offset: int) -> int:
         for k, token in enumerate(self.t):
@@ -1689,5 +1698,9 @@ def read_sentences(text: str, people: frozenset[str]) -> list[Finding]:
     Each sentence's reading is kept in a per-process cache, so text being typed is read again only
     where it changed (the live check sends the whole field on every pause).
     """
-    found = [_moved(finding, offset) for offset, chunk in chunks(text) for finding in _findings_in(chunk, people)]
+    found = [
+        _moved(finding, offset) if offset else finding
+        for offset, chunk in chunks(text)
+        for finding in _findings_in(chunk, people)
+    ]
     return sorted(found, key=lambda f: (f.start, -f.end))

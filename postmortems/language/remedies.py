@@ -75,7 +75,7 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
     found = []
     for offset, chunk in chunks(text):
         for remedy in _prose_remedies_in(chunk):
-            found.append(NullRemedy(remedy.kind, remedy.start + offset, remedy.end + offset))
+            found.append(NullRemedy(remedy.kind, remedy.start + offset, remedy.end + offset) if offset else remedy)
     return found
 
 
