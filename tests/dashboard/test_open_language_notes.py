@@ -56,5 +56,7 @@ def test_open_notes_come_from_what_was_stored_in_a_fixed_number_of_queries(froze
 
     # A note dismissed with a reason is no longer open.
     for flag in postmortems.language.reading_of(blamed, "summary").flags:
-        FlagDismissal.objects.create(review=blamed, key=flag.key, rule=flag.rule, excerpt=flag.excerpt, reason="Quoted.")
+        FlagDismissal.objects.create(
+            review=blamed, key=flag.key, rule=flag.rule, excerpt=flag.excerpt, reason="Quoted."
+        )
     assert _counted()[0] == {"Payments": 3}
