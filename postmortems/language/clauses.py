@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from . import lexicon as lx
 from .judgements import read_judgements
-from .lemmas import is_known, lemma
+from .lemmas import is_known, lemma, misspelling_of
 from .people import COMMON_WORDS as DIRECTORY_COMMON_WORDS
 
 PERSON_BLAME = "person_blame"
@@ -41,6 +41,7 @@ _CLAUSE_BREAK = frozenset(',:()—–"“”')
 _CONTRACTIONS = {
     "n't": "not", "'ve": "have", "'re": "be", "'ll": "will", "'m": "be", "'d": "would",
 }  # fmt: skip
+_CHAT_CONTRACTIONS = lx._words("shouldve couldve wouldve mustve mightve")
 _IS_AFTER = lx._words("it that this there what who here he she where how everything which one")
 _FILLERS = lx._words(
     """just simply also then honestly frankly basically clearly obviously apparently evidently still even
@@ -90,6 +91,12 @@ def _word_parts(word: str) -> tuple[tuple[int, int, str, str, str, bool], ...]:
     Kept per word: a review repeats the same few thousand words, and this is most of a check's work.
     """
     low = word.lower().replace("’", "'")
+    if low in _CHAT_CONTRACTIONS:  # "shouldve", "couldve": chat drops the apostrophe
+        head = low[:-2]
+        return (
+            (0, len(head), word[: len(head)], head, head, word[:1].isupper()),
+            (len(head), 2, word[len(head) :], "'ve", "have", False),
+        )
     if "'" in low and low[0].isalpha():
         head, tail = _split_contraction(low)
         if tail:
@@ -126,6 +133,8 @@ def _split_contraction(low: str) -> tuple[str, str]:
 def sentences_of(tokens: list[Token]) -> list[list[Token]]:
     sentences, current = [], []
     for token in tokens:
+        if token.low == "." and current and current[-1].low in lx.HONORIFICS:
+            continue  # "Mr. Halvorsen" goes on
         if token.low in _SENTENCE_END:
             if token.low != "\n":
                 current.append(token)
@@ -170,6 +179,8 @@ class SentenceReader:
         low = token.low.lstrip("@")
         if low in lx.PERSON_PRONOUNS:
             return i + 1, "certain"
+        if low in lx.HONORIFICS and i + 1 < self.n and self.t[i + 1].capital:
+            return i + 2, "certain"  # "Mr. Halvorsen", "Ms. Achterberg", "Mister Oyelaran"
         if low in lx.WEAK_PRONOUNS:
             return i + 1, "maybe"
         if low in lx.DETERMINERS or low in lx.POSSESSIVE_PRONOUNS:
@@ -203,7 +214,11 @@ class SentenceReader:
                 j += 1  # "the night-shift operator", "the billing engineer"
             if j > i + 1 and not (j < self.n and self.lows[j] in lx.ROLE_NOUNS) and self.lows[j - 1] in lx.ROLE_NOUNS:
                 j -= 1  # "the on-call didn't …": the last modifier was the noun
-            if j < self.n and (self.lows[j] in lx.ROLE_NOUNS or self.lemmas[j] in lx.ROLE_NOUNS):
+            if j < self.n and (
+                self.lows[j] in lx.ROLE_NOUNS
+                or self.lemmas[j] in lx.ROLE_NOUNS
+                or misspelling_of(self.lows[j], lx.ROLE_NOUNS)
+            ):
                 end = j + 1
                 if end < self.n and self.lows[end] in lx.ROLE_NOUNS:  # "on-call engineer"
                     end += 1
@@ -401,8 +416,14 @@ class SentenceReader:
             and self.lemmas[j + 2] in lx.DUTY_VERBS
         ):
             return self._finding(HINDSIGHT, "counterfactual", i, j + 3, subject)
+        if lem == "be" and j + 1 < self.n and self.lows[j + 1].endswith("ing") and self.lemmas[j + 1] in _HUMAN_ONLY:
+            return self._finding(PERSON_BLAME, "subject_harm", i, j + 2, subject)  # "was forgetting to close"
         if lem == "be":
             return self._copula(i, j, certain)
+        if certain and low in ("fault", "mistake", "mistakes", "error", "typo") and j == end:
+            return self._finding(PERSON_BLAME, "possessive", i, j + 1, subject)  # "Svenja fault": the 's left out
+        if lem == "go" and self._window_has(j + 1, 3, {"sleep", "bed"}) and "back" in self.lows[j + 1 : j + 3]:
+            return self._finding(PERSON_BLAME, "subject_harm", i, self._through(j + 1, 3, {"sleep", "bed"}), subject)
         if lem == "keep" and j + 1 < self.n and self.lows[j + 1].endswith("ing"):
             verb = self.lemmas[j + 1]
             if verb not in lx.CREDIT_VERBS:
@@ -494,7 +515,7 @@ class SentenceReader:
         before_other = window[: next((n for n, w in enumerate(window) if w in _CLAUSE_OPENERS), len(window))]
         if "repeat" in marks or "again" in before_other or ("as", "usual") in zip(window, window[1:], strict=False):
             return self._finding(PERSON_BLAME, "repeat", i, stop, subject)
-        done_wrong = self._act_gone_wrong(j)
+        done_wrong = self._act_gone_wrong(j) or self._failure_after(j)
         if done_wrong:
             return self._finding(PERSON_BLAME, "subject_harm", i, done_wrong, subject)
         for k in range(j + 1, stop):
@@ -503,6 +524,17 @@ class SentenceReader:
             if self.lows[k] == "straight" and k + 2 < self.n and self.lows[k + 1] in ("to", "into", "onto"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 3, subject)
         return self._later_harm(i, j, stop, subject)
+
+    def _failure_after(self, j: int) -> int | None:
+        """ "removed the rate limit and the API fell over": the act told with the failure that followed."""
+        for k in range(j + 1, min(self.n - 2, j + 10)):
+            if self.lows[k] in (".", ";", "because", "since", "after", "when", "while", "until"):
+                return None
+            if self.lows[k] == "and" and self.lows[k + 1] in ("the", "our", "all", "every"):
+                for m in range(k + 2, min(self.n, k + 6)):
+                    if self.lemmas[m] in lx.THING_FAILURES and self.lows[m] != self.lemmas[m]:
+                        return m + 1 + (m + 1 < self.n and self.lows[m + 1] in ("over", "down", "offline"))
+        return None
 
     def _act_gone_wrong(self, j: int) -> int | None:
         """The end of "pushed a config that broke login", "deployed to production instead of staging",
@@ -563,7 +595,8 @@ class SentenceReader:
         for k in range(j, min(stop, j + 4)):
             low, lem = self.lows[k], self.lemmas[k]
             if (
-                low in ("fault", "mistake", "mistakes", "blunder", "screw-up", "mess", "doing")
+                low
+                in ("fault", "mistake", "mistakes", "blunder", "screw-up", "mess", "doing", "typo", "slip", "oversight")
                 or lem in lx.JUDGEMENT_NOUNS
             ):
                 if (
@@ -807,6 +840,8 @@ class SentenceReader:
             return None
         if lem in lx.LAPSE_VERBS and self._window_has(j + 1, 12, lx.CIRCUMSTANCE_WORDS):
             return None
+        if low == "fat" and nxt.startswith("finger"):
+            return j + 2, "human"  # "fat fingerd the replica count", as chat writes it
         if lem.startswith("mis") and len(lem) > 6 and lem[3:] in _MIS_VERBS:
             return j + 1, "human"  # "misrouted", "misconfigured", "mislabelled": done wrongly
         if lem in lx.HARM_VERBS and not (low.endswith("ing") and j and self.lemmas[j - 1] not in ("be", "keep")):
@@ -926,16 +961,18 @@ class SentenceReader:
                 and k
                 and self.lows[k - 1] in ("it", "this", "that", "'s-is")
                 or (low == "it" and k + 1 < self.n and self.lemmas[k + 1] == "be")
+                or (low == "its" and k + 2 < self.n and self.lows[k + 2] in ("who", "that"))  # chat's "its"
             ):
                 # Clefts: "It was Kwame who deleted …".
-                j = k + 1 if lem == "be" else k + 2
+                its = low == "its"
+                j = k + 1 if lem == "be" or its else k + 2
                 j = self._skip_words(j, {"all", "really", "clearly", "obviously", "definitely"})
                 person = self.person_at(j)
                 if (
                     person
                     and person[0] + 1 < self.n
                     and self.lows[person[0]] in ("who", "that")
-                    and self.lows[k - 1 if lem == "be" else k] == "it"
+                    and (its or self.lows[k - 1 if lem == "be" else k] == "it")
                 ):
                     verb = self._skip(person[0] + 1)
                     if (
@@ -972,6 +1009,10 @@ class SentenceReader:
                 person = self.person_at(k + 1)
                 if person and person[1] != "maybe":
                     found.append(self._finding(PERSON_BLAME, "evaluation", k - 2, person[0], (k + 1, person[0])))
+            if low in ("attributable", "attributed", "due", "owing") and k + 2 < self.n and self.lows[k + 1] == "to":
+                person = self.person_at(k + 2)
+                if person and person[1] == "certain" and (low != "due" or self._harm_before(k)):
+                    found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (k + 2, person[0])))
             if low == "with" and k and self.lemmas[k - 1] in ("lie", "rest", "squarely", "firmly"):
                 person = self.person_at(k + 1)
                 if person:
@@ -1036,6 +1077,12 @@ class SentenceReader:
                     )
                 ):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k - 1, person[0], (k + 1, person[0])))
+            elif low == "by" and k and self.lows[k - 1].endswith("ed"):
+                person = self.person_at(k + 1)
+                without = person and person[1] == "certain" and self._find("without", person[0], person[0] + 3)
+                if without and self._window_has(without + 1, 4, lx.SKIPPED_SAFEGUARDS):
+                    end = self._through(without + 1, 4, lx.SKIPPED_SAFEGUARDS)
+                    found.append(self._finding(PERSON_BLAME, "subject_harm", k - 1, end, (k + 1, person[0])))
             if lem == "blame" and k + 1 < self.n and self.lows[k - 1 : k] != ["no"]:
                 j = self._skip_words(k + 1, {"it", "this", "on", "everything", "all", "that", "the", "outage"})
                 person = self.person_at(j)
@@ -1166,25 +1213,31 @@ class SentenceReader:
     def _asks_who(self, k: int, question: bool) -> bool:
         """ "Who …?" opening a question, or "tell me who …", "the question is who …"."""
         before = self.lows[k - 1] if k else ""
-        if k == 0 or before in (
-            ":",
-            "(",
-            '"',
-            "“",
-            "so",
-            "and",
-            "but",
-            "seriously",
-            "honestly",
-            "ok",
-            "okay",
-            "now",
-            "then",
-            "also",
-            "-",
-            "—",
+        if (
+            k == 0
+            or before
+            in (
+                ":",
+                "(",
+                '"',
+                "“",
+                "so",
+                "and",
+                "but",
+                "seriously",
+                "honestly",
+                "ok",
+                "okay",
+                "now",
+                "then",
+                "also",
+                "-",
+                "—",
+            )
+            or before in lx.CHAT_OPENERS
         ):
-            return question or before in (":",)
+            # In chat the question mark is often left out: "srsly who approved this pr".
+            return question or before in (":",) or self._asks_who_in_chat(k)
         return before in (
             "know",
             "tell",
@@ -1202,6 +1255,16 @@ class SentenceReader:
             "establish",
             "determine",
             "identify",
+        )
+
+    def _asks_who_in_chat(self, k: int) -> bool:
+        """ "who approved this", "who pushed that": an act of the past on this very thing."""
+        verb = k + 1
+        return (
+            verb + 1 < self.n
+            and self.lows[verb] != self.lemmas[verb]
+            and (self.lemmas[verb] in _WHO_ACTS or self._harm(verb) is not None)
+            and self.lows[verb + 1] in ("this", "that", "it", "the")
         )
 
     def _asks_person_why(self, k: int) -> bool:
@@ -1441,6 +1504,8 @@ class SentenceReader:
                 and (self.person_at(k + 1) or (k and self.lemmas[k - 1] == "be"))
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 3))
+            elif lem == "let" and k and k + 1 < self.n and self.lows[k + 1] == "go" and self.lemmas[k - 1] == "be":
+                found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 2))  # "should be let go"
             elif (
                 lem == "answer"
                 and k + 1 < self.n
@@ -1481,14 +1546,19 @@ class SentenceReader:
             low = self.lows[k]
             if low not in _INTERROGATION_WORDS:
                 continue
-            if low == "what" and k + 2 < self.n and self.lemmas[k + 1] == "be" and self.person_at(k + 2):
-                after = self.person_at(k + 2)[0]
+            if (
+                low == "what"
+                and (be := self._skip_words(k + 1, {"exactly", "actually", "even"})) + 1 < self.n
+                and self.lemmas[be] == "be"
+                and self.person_at(be + 1)
+            ):
+                after = self.person_at(be + 1)[0]
                 verb = self.lows[after] if after < self.n else ""
                 if verb in ("thinking", "smoking", "playing", "on") or (
                     verb == "doing"
                     and question
                     and after + 1 < self.n
-                    and self.lows[after + 1] in ("?", "there", "on", "with")
+                    and self.lows[after + 1] in ("?", "there", "on", "with", "for", "during", "all")
                 ):
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, after + 1))
             elif (
@@ -1601,7 +1671,7 @@ class SentenceReader:
 # The words each reading starts from (as written or as lemma): a word not among them is passed over at once.
 _FRAMING_WORDS = lx.CAUSE_NOUNS | lx._words(
     """if unless had it be on to with by blame because thanks time times outage outages incident incidents
-    mistake failure bug break consequence punishment penalty when"""
+    mistake failure bug break consequence punishment penalty when its attributable attributed due owing"""
 )
 _SANCTION_WORDS = lx._words(
     """terminated terminate firing sackable fireable disciplinary disciplined reprimand reprimanded punish
@@ -1657,7 +1727,7 @@ _ACTION_NOUNS = lx._words(
 )
 _HARM_CONTEXT = lx._words(
     """outage incident fail failure break broken down lose lost crash corrupt stall error stale delay leak
-    breach wrong happen occur worse mess"""
+    breach wrong happen occur worse mess sideways south"""
 )
 _WHO_ACTS = lx._words(
     """push merge approve deploy break turn delete run cause touch change sign forget ship release commit
@@ -1668,7 +1738,7 @@ _NEUTRAL_WHO_VERBS = lx._words("own know be have see join attend call lead write
 
 
 # A sentence or line of text: what is read, and cached, as one piece.
-_CHUNK = re.compile(r"\S[^\n]*?(?:[.!?;](?=\s|$)|(?=\n)|$)")
+_CHUNK = re.compile(r"\S[^\n]*?(?:(?:(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bMx)\.|[!?;])(?=\s|$)|(?=\n)|$)")
 
 
 def chunks(text: str):
