@@ -419,7 +419,7 @@ class SentenceReader:
         if lem == "be" and j + 1 < self.n and self.lows[j + 1].endswith("ing") and self.lemmas[j + 1] in _HUMAN_ONLY:
             return self._finding(PERSON_BLAME, "subject_harm", i, j + 2, subject)  # "was forgetting to close"
         if lem == "be":
-            return self._copula(i, j, certain)
+            return self._copula(i, j, certain, group=sureness == "group")
         if certain and low in ("fault", "mistake", "mistakes", "error", "typo") and j == end:
             return self._finding(PERSON_BLAME, "possessive", i, j + 1, subject)  # "Svenja fault": the 's left out
         if lem == "go" and self._window_has(j + 1, 3, {"sleep", "bed"}) and "back" in self.lows[j + 1 : j + 3]:
@@ -646,7 +646,7 @@ class SentenceReader:
                 return None
         return None
 
-    def _copula(self, i: int, j: int, certain: bool) -> Finding | None:
+    def _copula(self, i: int, j: int, certain: bool, group: bool = False) -> Finding | None:
         """ "X is the reason …", "X was careless", "X was the one who …", "X was supposed to …"."""
         subject = (i, j)
         k = self._skip_words(
@@ -695,7 +695,10 @@ class SentenceReader:
         if low in ("culprit", "problem") and self.lows[k - 1] == "the":
             return self._finding(PERSON_BLAME, "evaluation", i, k + 1, subject)
         if low in lx.JUDGEMENT_ADJECTIVES or low in ("distracted", "negligent") or lem in lx.JUDGEMENT_NOUNS:
-            return self._finding(JUDGING_WORD, "evaluation", i, k + 1, subject)
+            # "was careless and skipped the checklist": the failure told after the verdict is the wider note.
+            # A person judged is named as the cause; a team's way of working is judged in words.
+            later = self._later_harm(i, k, self._clause_end(k), subject)
+            return later or self._finding(JUDGING_WORD if group else PERSON_BLAME, "evaluation", i, k + 1, subject)
         if low in ("to", "at") and k + 1 < self.n and self.lows[k + 1] in ("blame", "fault"):
             return self._finding(PERSON_BLAME, "evaluation", i, k + 2, subject)
         if low == "responsible" and k + 1 < self.n and self.lows[k + 1] == "for":
