@@ -1,18 +1,19 @@
 """The blameless language guide: notices blaming, judging and hindsight phrasing while people write.
 
-A pure-Python checker built from precompiled regular expressions and a little token logic, so
-it can run over a whole review section on every pause in typing. It leaves plain facts alone:
-a person's name next to what they did ("Priya joined the call at 02:20") is a fact; a person
+One engine reads each sentence as clauses, on lemmas (``lemmas``): who or what the subject is and
+what the predicate says they did (``clauses``: harm or a failed duty, an evaluation, a sanction, a
+counterfactual, an interrogation), evaluations and hindsight whoever the subject (``judgements``),
+appeals to people's attention (``appeals``) and null remedies (``remedies``). It leaves plain facts
+alone: a person's name next to what they did ("Priya joined the call at 02:20") is a fact; a person
 named as the one who failed ("Priya broke the deploy") is not how we write about a failure.
 
-Each ``Flag`` says why the phrasing hurts learning and offers a better framing: we-framing,
-a how-question, or a change to the system.
+Each ``Flag`` says why the phrasing hurts learning, offers a better framing (``advice``) and, where
+one fits, a rewrite of the writer's own sentence (``rewrite``).
 
-Changing the rules: phrases live in ``phrases.py``, each beside the words it can begin with
-(the tests check the fast path finds exactly what a full scan finds); the product's words
-live in ``advice.py``. Measure first: add fresh sentences to
-``tests/postmortems/language_corpus.tsv`` as a new batch, note how the current rules do on
-them, and only then widen a rule, in terms that would hold for sentences not yet written.
+Changing the rules: word classes live in ``lexicon.py``, the product's words in ``advice.py``.
+Measure first: add fresh sentences to ``tests/postmortems/language_corpus.tsv`` as a new batch,
+note how the current rules do on them, and only then widen a rule, in terms that would hold for
+sentences not yet written.
 """
 
 from __future__ import annotations
@@ -21,15 +22,14 @@ import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 
 from . import advice
-from . import phrases as p
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
 from .appeals import attention_appeals
 from .clauses import chunks, read_sentences, sentences_in
-from .people import capitalised_words, directory_for, directory_names, name_spans
+from .people import directory_names
 from .remedies import read_remedy, read_remedy_in_prose
 from .rewrite import propose
 
@@ -98,107 +98,25 @@ def _flag(text: str, rule: str, start: int, end: int, suggestion: str) -> Flag:
 
 
 _EMPHASIS = "*_`~"
-# Words one of ``phrases.CAUSED_BY_BEFORE`` needs; without them the search is skipped.
-_CAUSE_WORDS = ("by", "of", "to", "on", "blam", "because", "cause", "when", "after")
 
 
 class _Reading:
-    """One pass over a text: its words and the people in it, shared by every rule."""
+    """One sentence (or line) of a text and the words of the directory's names: what the readers share."""
 
-    def __init__(self, text: str, people: tuple[str, ...]):
+    def __init__(self, text: str, people: frozenset[str]):
         self.text = text
         self.people = people
-        self.words = p.word_index(text)
-
-    @cached_property
-    def names(self) -> list[tuple[int, int]]:
-        return name_spans(self.text, self.words, directory_for(self.people))
-
-    @cached_property
-    def capitalised(self) -> list[tuple[int, int]]:
-        return capitalised_words(self.text, self.words)
-
-    @cached_property
-    def roles(self) -> list[tuple[int, int]]:
-        return [m.span() for m in p.ROLE.finditer(self.text, self.words)]
-
-    def person_flags(self) -> list[Flag]:
-        text = self.text
-        # (start, end, certainly a person?) — "they" and unknown capitalised words need a verb only people do.
-        subjects = [(start, end, True) for start, end in self.names + self.roles]
-        subjects += [(*m.span(), True) for m in p.PERSON_PRONOUN.finditer(text, self.words)]
-        subjects += [(*m.span(), False) for m in p.THEY.finditer(text, self.words)]
-        known = {start for start, _end, _certain in subjects}
-        subjects += [(start, end, False) for start, end in self.capitalised if start not in known]
-
-        flags = []
-        for start, end, certainly_person in subjects:
-            flag = self._person_flag(start, end, certainly_person)
-            if flag:
-                flags.append(flag)
-        return flags
-
-    def _person_flag(self, start: int, end: int, certainly_person: bool) -> Flag | None:
-        text = self.text
-        # Markdown emphasis around a name ("**Priya** broke …") does not change what the sentence says.
-        while end < len(text) and text[end] in _EMPHASIS:
-            end += 1
-        if certainly_person:
-            should = p.SHOULD_HAVE_AFTER_PERSON.match(text, end)
-            if should:
-                return _flag(text, HINDSIGHT, start, should.end(), advice.HINDSIGHT_FRAMING)
-        predicate = (p.PREDICATE if certainly_person else p.HUMAN_ONLY).match(text, end)
-        if not predicate and certainly_person:
-            # The costlier patterns run only when a word they need follows the person.
-            after = text[end : end + 100].lower()
-            if any(marker in after for marker in p.WIDE_PREDICATE_MARKERS):
-                predicate = p.WIDE_PREDICATE.match(text, end)
-            if not predicate and (" and " in after or " but " in after):
-                predicate = p.LATER_HUMAN_ONLY.match(text, end)
-        if predicate:
-            return _flag(text, PERSON_BLAME, start, predicate.end(), advice.for_person(predicate.group("pred")))
-        if not certainly_person:
-            unknown = p.UNKNOWN_POSSESSIVE_BLAME.match(text, end)
-            return unknown and _flag(text, PERSON_BLAME, start, unknown.end(), advice.PERSON_POSSESSIVE)
-        possessive = p.POSSESSIVE_BLAME.match(text, end)
-        if possessive:
-            return _flag(text, PERSON_BLAME, start, possessive.end(), advice.PERSON_POSSESSIVE)
-        return self._framed_from_before(start, end)
-
-    def _framed_from_before(self, start: int, end: int) -> Flag | None:
-        """Blame or hindsight set up by the words before the person: "caused by …", "If … had …"."""
-        text = self.text
-        while start and text[start - 1] in _EMPHASIS:
-            start -= 1
-        window = max(0, start - 50)
-        before = text[window:start].lower()
-        if "if" in before or "unless" in before:
-            opener = p.IF_BEFORE.search(text, window, start)
-            counterfactual = opener and p.IF_AFTER.match(text, end)
-            if counterfactual:
-                return _flag(text, HINDSIGHT, opener.start(), counterfactual.end(), advice.HINDSIGHT_FRAMING)
-            but_for = p.BUT_FOR_BEFORE.search(text, window, start)
-            if but_for and p.BUT_FOR_HARM.match(text, end):
-                return _flag(text, PERSON_BLAME, but_for.start(), end, advice.PERSON)
-        if "had" in before:
-            opener = p.HAD_BEFORE.search(text, window, start)
-            counterfactual = opener and p.HAD_AFTER.match(text, end)
-            if counterfactual:
-                return _flag(text, HINDSIGHT, opener.start(), counterfactual.end(), advice.HINDSIGHT_FRAMING)
-        if any(word in before for word in _CAUSE_WORDS):
-            cause = p.CAUSED_BY_BEFORE.search(text, window, start)
-            if cause and (not p.POSSESSIVE.match(text, end) or p.POSSESSIVE_ACTION.match(text, end)):
-                return _flag(text, PERSON_BLAME, cause.start(), end, advice.PERSON)
-        return None
 
     @cached_property
     def findings(self):
-        return read_sentences(self.text, _people_words(self.people))
+        return read_sentences(self.text, self.people)
 
     def clause_flags(self) -> list[Flag]:
         """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
         return [
-            _flag(self.text, found.rule, found.start, found.end, _advice_for(found, self.text))
+            _flag(
+                self.text, found.rule, found.start, _closing_emphasis(self.text, found), _advice_for(found, self.text)
+            )
             for found in self.findings
         ]
 
@@ -213,7 +131,7 @@ class _Reading:
         if proposal is None:
             return flag
         start, end, sentence = proposal
-        return replace(flag, rewrite=sentence, rewrite_start=start, rewrite_end=end)
+        return Flag(flag.rule, flag.start, flag.end, flag.excerpt, flag.why, flag.suggestion, sentence, start, end)
 
     def attention_flags(self) -> list[Flag]:
         text = self.text
@@ -234,10 +152,20 @@ class _Reading:
         return flags
 
 
+def _closing_emphasis(text: str, found) -> int:
+    """The end of a finding, past markdown emphasis it opened ("caused by *Jonas*")."""
+    end = found.end
+    while end < len(text) and text[end] in _EMPHASIS and text[found.start : end].count(text[end]) % 2:
+        end += 1
+    return end
+
+
 def _advice_for(found, text: str) -> str:
     excerpt = text[found.start : found.end]
     if found.kind == "judgement":
         return advice.for_judging_word(excerpt.lower())
+    if found.kind == "subject_harm":
+        return advice.for_person(excerpt)
     if (
         found.rule == WHO_QUESTION
         and excerpt[:3].lower() in ("who", "whi", "wha")
@@ -281,12 +209,13 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
     """
     if not text or text.isspace():
         return []
-    directory = tuple(sorted({person for person in people if person}))
-    return [_moved(flag, offset) for offset, chunk in chunks(text) for flag in _checked_sentence(chunk, directory)]
+    # One set per directory, kept: its hash is computed once, not once per sentence.
+    people_words = _people_words(tuple(sorted({person for person in people if person})))
+    return [_moved(flag, offset) for offset, chunk in chunks(text) for flag in _checked_sentence(chunk, people_words)]
 
 
 @lru_cache(maxsize=50_000)
-def _checked_sentence(chunk: str, people: tuple[str, ...]) -> tuple[Flag, ...]:
+def _checked_sentence(chunk: str, people: frozenset[str]) -> tuple[Flag, ...]:
     """The flags of one sentence (or line), kept per process: typing changes one sentence at a time."""
     reading = _Reading(chunk, people)
     return tuple(reading.with_rewrite(flag) for flag in _flag_all(reading))
@@ -297,13 +226,21 @@ def _moved(flag: Flag, offset: int) -> Flag:
         return flag
     rewrite_start = flag.rewrite_start + offset if flag.rewrite_start >= 0 else -1
     rewrite_end = flag.rewrite_end + offset if flag.rewrite_end >= 0 else -1
-    return replace(
-        flag, start=flag.start + offset, end=flag.end + offset, rewrite_start=rewrite_start, rewrite_end=rewrite_end
+    return Flag(
+        flag.rule,
+        flag.start + offset,
+        flag.end + offset,
+        flag.excerpt,
+        flag.why,
+        flag.suggestion,
+        flag.rewrite,
+        rewrite_start,
+        rewrite_end,
     )
 
 
 def _flag_all(reading: _Reading) -> list[Flag]:
-    return _without_overlaps(reading.person_flags() + reading.clause_flags() + reading.attention_flags())
+    return _without_overlaps(reading.clause_flags() + reading.attention_flags())
 
 
 def find_attention_remedy(text: str) -> Flag | None:
@@ -314,7 +251,7 @@ def find_attention_remedy(text: str) -> Flag | None:
     """
     if not text or text.isspace():
         return None
-    reading = _Reading(text, ())
+    reading = _Reading(text, frozenset())
     flags = _without_overlaps(reading.attention_flags())
     if not flags:
         found = read_remedy(text)

@@ -82,7 +82,7 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int) -> tuple[int, int] | 
             return k, j + 1
     if low.startswith(("retrain", "re-train", "re-educat", "reeducat")):
         return k, k + 1
-    if low == "refresher" and at(k + 1) == "training":
+    if low == "refresher" and at(k + 1) in ("training", "session", "sessions", "course", "courses"):
         return k, k + 2
     if low in ("more", "additional", "extra", "further") and at(k + 1) == "training" and at(k + 2) in ("for", "on"):
         return k, k + 3
@@ -160,6 +160,8 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int) -> tuple[int, int] | 
                         ("about", "being"),
                     ):
                         return k, after + 1 + (at(after) in ("to", "about"))
+    if lem == "sit" and (at(k + 1), at(k + 2)) == ("down", "with"):
+        return k, k + 3  # "sit down with Halvorsen about …": a talk with a person
     if lem == "have" and at(k + 1) == "a":
         j = k + 2 + (at(k + 2) in ("quiet", "serious", "stern"))
         if at(j) in _TALK and at(j + 1) == "with":

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from . import lexicon as lx
 from .judgements import read_judgements
-from .lemmas import is_known, lemma
+from .lemmas import is_known, lemma, misspelling_of
 from .people import COMMON_WORDS as DIRECTORY_COMMON_WORDS
 
 PERSON_BLAME = "person_blame"
@@ -32,12 +32,16 @@ JUDGING_WORD = "judging_word"
 HINDSIGHT = "hindsight"
 WHO_QUESTION = "who_question"
 
-_TOKEN = re.compile(r"@?[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n")
+# A word ("didn't", "on-call"), a possessive ending in an apostrophe ("Jonas’"), a number, or punctuation.
+_TOKEN = re.compile(
+    r"@?[^\W\d_][\w’'-]*s['’](?![\w’'])|@?[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n"
+)
 _SENTENCE_END = frozenset(".!?;\n")
 _CLAUSE_BREAK = frozenset(',:()—–"“”')
 _CONTRACTIONS = {
     "n't": "not", "'ve": "have", "'re": "be", "'ll": "will", "'m": "be", "'d": "would",
 }  # fmt: skip
+_CHAT_CONTRACTIONS = lx._words("shouldve couldve wouldve mustve mightve")
 _IS_AFTER = lx._words("it that this there what who here he she where how everything which one")
 _FILLERS = lx._words(
     """just simply also then honestly frankly basically clearly obviously apparently evidently still even
@@ -87,6 +91,12 @@ def _word_parts(word: str) -> tuple[tuple[int, int, str, str, str, bool], ...]:
     Kept per word: a review repeats the same few thousand words, and this is most of a check's work.
     """
     low = word.lower().replace("’", "'")
+    if low in _CHAT_CONTRACTIONS:  # "shouldve", "couldve": chat drops the apostrophe
+        head = low[:-2]
+        return (
+            (0, len(head), word[: len(head)], head, head, word[:1].isupper()),
+            (len(head), 2, word[len(head) :], "'ve", "have", False),
+        )
     if "'" in low and low[0].isalpha():
         head, tail = _split_contraction(low)
         if tail:
@@ -123,6 +133,8 @@ def _split_contraction(low: str) -> tuple[str, str]:
 def sentences_of(tokens: list[Token]) -> list[list[Token]]:
     sentences, current = [], []
     for token in tokens:
+        if token.low == "." and current and current[-1].low in lx.HONORIFICS:
+            continue  # "Mr. Halvorsen" goes on
         if token.low in _SENTENCE_END:
             if token.low != "\n":
                 current.append(token)
@@ -167,6 +179,8 @@ class SentenceReader:
         low = token.low.lstrip("@")
         if low in lx.PERSON_PRONOUNS:
             return i + 1, "certain"
+        if low in lx.HONORIFICS and i + 1 < self.n and self.t[i + 1].capital:
+            return i + 2, "certain"  # "Mr. Halvorsen", "Ms. Achterberg", "Mister Oyelaran"
         if low in lx.WEAK_PRONOUNS:
             return i + 1, "maybe"
         if low in lx.DETERMINERS or low in lx.POSSESSIVE_PRONOUNS:
@@ -200,7 +214,11 @@ class SentenceReader:
                 j += 1  # "the night-shift operator", "the billing engineer"
             if j > i + 1 and not (j < self.n and self.lows[j] in lx.ROLE_NOUNS) and self.lows[j - 1] in lx.ROLE_NOUNS:
                 j -= 1  # "the on-call didn't …": the last modifier was the noun
-            if j < self.n and (self.lows[j] in lx.ROLE_NOUNS or self.lemmas[j] in lx.ROLE_NOUNS):
+            if j < self.n and (
+                self.lows[j] in lx.ROLE_NOUNS
+                or self.lemmas[j] in lx.ROLE_NOUNS
+                or misspelling_of(self.lows[j], lx.ROLE_NOUNS)
+            ):
                 end = j + 1
                 if end < self.n and self.lows[end] in lx.ROLE_NOUNS:  # "on-call engineer"
                     end += 1
@@ -269,20 +287,29 @@ class SentenceReader:
         found += self._interrogations()
         found += self._framed_before()
         found += read_judgements(self)
-        i = 0
-        while i < self.n:
+        resume = 0
+        for i in self._person_candidates():
+            if i < resume:
+                continue
             person = self.person_at(i)
             if person:
                 end, sureness = person
                 finding = self._predicate(i, end, sureness)
                 if finding:
                     found.append(finding)
-                    i = max(end, self._index_at(finding.end))
+                    resume = max(end, self._index_at(finding.end))
                     continue
-                i = end
-            else:
-                i += 1
+                resume = end
         return found
+
+    def _person_candidates(self) -> list[int]:
+        """Where a person could start: the words ``person_at`` does not pass over at once."""
+        people = self.people
+        return [
+            i
+            for i, token in enumerate(self.t)
+            if token.capital or token.low in _PERSON_STARTS or token.low in people or token.low[:1] == "@"
+        ]
 
     def _index_at(self, offset: int) -> int:
         for k, token in enumerate(self.t):
@@ -356,9 +383,11 @@ class SentenceReader:
                 harm = self._harm(k)
                 if harm:
                     return self._finding(PERSON_BLAME, "subject_harm", i, harm[0], subject)
+        if j < self.n and self.lows[j] == "who" and self.lows[j - 1] == ",":
+            j -= 1  # the comma before an aside was passed over as a filler
         if j < self.n and self.lows[j] == "," and j + 1 < self.n and self.lows[j + 1] == "who":
             close = self._find(",", j + 2, j + 8)
-            j = self._skip(close + 1, marks) if close else j
+            j = self._skip(close + 1, marks) if close else j + 2  # "…, who never considered timeouts."
         if j >= self.n:
             return None
         if (
@@ -387,8 +416,14 @@ class SentenceReader:
             and self.lemmas[j + 2] in lx.DUTY_VERBS
         ):
             return self._finding(HINDSIGHT, "counterfactual", i, j + 3, subject)
+        if lem == "be" and j + 1 < self.n and self.lows[j + 1].endswith("ing") and self.lemmas[j + 1] in _HUMAN_ONLY:
+            return self._finding(PERSON_BLAME, "subject_harm", i, j + 2, subject)  # "was forgetting to close"
         if lem == "be":
-            return self._copula(i, j, certain)
+            return self._copula(i, j, certain, group=sureness == "group")
+        if certain and low in ("fault", "mistake", "mistakes", "error", "typo") and j == end:
+            return self._finding(PERSON_BLAME, "possessive", i, j + 1, subject)  # "Svenja fault": the 's left out
+        if lem == "go" and self._window_has(j + 1, 3, {"sleep", "bed"}) and "back" in self.lows[j + 1 : j + 3]:
+            return self._finding(PERSON_BLAME, "subject_harm", i, self._through(j + 1, 3, {"sleep", "bed"}), subject)
         if lem == "keep" and j + 1 < self.n and self.lows[j + 1].endswith("ing"):
             verb = self.lemmas[j + 1]
             if verb not in lx.CREDIT_VERBS:
@@ -439,7 +474,11 @@ class SentenceReader:
         harm = self._harm(j)
         if harm:
             if certain or harm[1] == "human" or marks:
-                return self._finding(PERSON_BLAME, "subject_harm", i, harm[0], subject)
+                end = harm[0]
+                for k in range(end, min(self.n, end + 3)):  # "dropped the wrong table"
+                    if self.lows[k] in lx.BAD_OBJECT_ADJECTIVES:
+                        end = k + 1
+                return self._finding(PERSON_BLAME, "subject_harm", i, end, subject)
             return None
         if not certain and lem not in _WHO_ACTS:
             return None  # "they" and unknown words need an act only people do ("pushed", "merged")
@@ -476,12 +515,54 @@ class SentenceReader:
         before_other = window[: next((n for n, w in enumerate(window) if w in _CLAUSE_OPENERS), len(window))]
         if "repeat" in marks or "again" in before_other or ("as", "usual") in zip(window, window[1:], strict=False):
             return self._finding(PERSON_BLAME, "repeat", i, stop, subject)
+        done_wrong = self._act_gone_wrong(j) or self._failure_after(j)
+        if done_wrong:
+            return self._finding(PERSON_BLAME, "subject_harm", i, done_wrong, subject)
         for k in range(j + 1, stop):
             if self.lows[k] == "by" and k + 1 < self.n and self.lows[k + 1] in ("mistake", "accident"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
             if self.lows[k] == "straight" and k + 2 < self.n and self.lows[k + 1] in ("to", "into", "onto"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 3, subject)
         return self._later_harm(i, j, stop, subject)
+
+    def _failure_after(self, j: int) -> int | None:
+        """ "removed the rate limit and the API fell over": the act told with the failure that followed."""
+        for k in range(j + 1, min(self.n - 2, j + 10)):
+            if self.lows[k] in (".", ";", "because", "since", "after", "when", "while", "until"):
+                return None
+            if self.lows[k] == "and" and self.lows[k + 1] in ("the", "our", "all", "every"):
+                for m in range(k + 2, min(self.n, k + 6)):
+                    if self.lemmas[m] in lx.THING_FAILURES and self.lows[m] != self.lemmas[m]:
+                        return m + 1 + (m + 1 < self.n and self.lows[m + 1] in ("over", "down", "offline"))
+        return None
+
+    def _act_gone_wrong(self, j: int) -> int | None:
+        """The end of "pushed a config that broke login", "deployed to production instead of staging",
+        "paused the job far too late": an act told with the harm it did or the better act it replaced."""
+        if self.lemmas[j] in _REPAIR_VERBS:
+            return None
+        for k in range(j + 1, min(self.n, j + 10)):
+            low = self.lows[k]
+            if low in (".", ";", "!", "?", "because", "since", "so", "but", "after", "when", "while"):
+                return None
+            if low in ("that", "which") and k + 1 < self.n and self.lemmas[k + 1] in lx.HARM_OF_A_THING:
+                harm = self._harm(k + 1)
+                if harm or self.lemmas[k + 1] not in ("take", "bring", "knock"):
+                    return harm[0] if harm else k + 2
+            if (  # "instead of staging", but "instead of waiting" tells a choice
+                low == "instead"
+                and k + 2 < self.n
+                and self.lows[k + 1] == "of"
+                and (self.lows[k + 2] in lx.ENVIRONMENTS or not self.lows[k + 2].endswith("ing"))
+            ):
+                return k + 3
+            if (
+                low == "too"
+                and k + 1 < self.n
+                and self.lows[k + 1] in ("late", "early", "soon", "long", "quickly", "fast")
+            ):
+                return k + 2
+        return None
 
     def _later_harm(self, i: int, j: int, stop: int, subject) -> Finding | None:
         """ "Priya acknowledged the page and then went back to sleep": a later harm in the same clause."""
@@ -501,7 +582,7 @@ class SentenceReader:
                 if later < self.n and (
                     self._harm(later)
                     or self.lemmas[later] == "go"
-                    and self._window_has(later, 3, {"home", "sleep", "bed"})
+                    and self._window_has(later, 4, {"home", "sleep", "bed"})
                 ):
                     harm = self._harm(later)
                     return self._finding(PERSON_BLAME, "subject_harm", i, harm[0] if harm else later + 3, subject)
@@ -514,7 +595,8 @@ class SentenceReader:
         for k in range(j, min(stop, j + 4)):
             low, lem = self.lows[k], self.lemmas[k]
             if (
-                low in ("fault", "mistake", "mistakes", "blunder", "screw-up", "mess", "doing")
+                low
+                in ("fault", "mistake", "mistakes", "blunder", "screw-up", "mess", "doing", "typo", "slip", "oversight")
                 or lem in lx.JUDGEMENT_NOUNS
             ):
                 if (
@@ -564,7 +646,7 @@ class SentenceReader:
                 return None
         return None
 
-    def _copula(self, i: int, j: int, certain: bool) -> Finding | None:
+    def _copula(self, i: int, j: int, certain: bool, group: bool = False) -> Finding | None:
         """ "X is the reason …", "X was careless", "X was the one who …", "X was supposed to …"."""
         subject = (i, j)
         k = self._skip_words(
@@ -613,7 +695,10 @@ class SentenceReader:
         if low in ("culprit", "problem") and self.lows[k - 1] == "the":
             return self._finding(PERSON_BLAME, "evaluation", i, k + 1, subject)
         if low in lx.JUDGEMENT_ADJECTIVES or low in ("distracted", "negligent") or lem in lx.JUDGEMENT_NOUNS:
-            return self._finding(JUDGING_WORD, "evaluation", i, k + 1, subject)
+            # "was careless and skipped the checklist": the failure told after the verdict is the wider note.
+            # A person judged is named as the cause; a team's way of working is judged in words.
+            later = self._later_harm(i, k, self._clause_end(k), subject)
+            return later or self._finding(JUDGING_WORD if group else PERSON_BLAME, "evaluation", i, k + 1, subject)
         if low in ("to", "at") and k + 1 < self.n and self.lows[k + 1] in ("blame", "fault"):
             return self._finding(PERSON_BLAME, "evaluation", i, k + 2, subject)
         if low == "responsible" and k + 1 < self.n and self.lows[k + 1] == "for":
@@ -651,7 +736,13 @@ class SentenceReader:
                 return self._finding(PERSON_BLAME, "cleft", i, verb + 1, subject)
             return None
         if low == "too" or self.lows[k - 1] == "too":
+            # "too busy with a customer to notice the alert": a duty left undone, told as the person's state.
+            for m in range(k + 1, min(self.n, k + 8)):
+                if self.lows[m] == "to" and m + 1 < self.n and self.lemmas[m + 1] in lx.DUTY_VERBS:
+                    return self._finding(PERSON_BLAME, "subject_harm", i, m + 2, subject)
             return None
+        if low in ("asleep", "away", "afk", "offline", "distracted", "busy"):
+            return self._later_harm(i, k, self._clause_end(k), subject)  # "was asleep and missed the page"
         if low in ("not", "n't") and k + 1 < self.n and self.lows[k + 1] == "paying":
             return self._finding(PERSON_BLAME, "subject_harm", i, k + 3, subject)
         if low == "paying" and self.lows[k - 1] in ("not", "n't"):
@@ -685,6 +776,8 @@ class SentenceReader:
             ):
                 return verb + 1
             if verb < self.n and self.lemmas[verb] == "be":
+                if verb + 2 < self.n and self.lows[verb + 1] in ("allowed", "let", "permitted", "trusted"):
+                    return verb + 3 if self.lows[verb + 2] == "to" else verb + 2
                 return (
                     verb + 1
                     if verb + 1 < self.n
@@ -750,6 +843,8 @@ class SentenceReader:
             return None
         if lem in lx.LAPSE_VERBS and self._window_has(j + 1, 12, lx.CIRCUMSTANCE_WORDS):
             return None
+        if low == "fat" and nxt.startswith("finger"):
+            return j + 2, "human"  # "fat fingerd the replica count", as chat writes it
         if lem.startswith("mis") and len(lem) > 6 and lem[3:] in _MIS_VERBS:
             return j + 1, "human"  # "misrouted", "misconfigured", "mislabelled": done wrongly
         if lem in lx.HARM_VERBS and not (low.endswith("ing") and j and self.lemmas[j - 1] not in ("be", "keep")):
@@ -840,20 +935,20 @@ class SentenceReader:
                             return found + [
                                 self._finding(HINDSIGHT, "counterfactual", start, person[0] + 2, (j, person[0]))
                             ]
-                        continue
-                    verb = self._skip(person[0] + 1)
-                    if (
-                        verb < self.n
-                        and self.lemmas[verb] not in ("be",)
-                        and (self._window_has(0, self.n, {"would", "'d", "wouldn't"}) or self.lows[k + 1] == "only")
-                    ):
-                        found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 1, (j, person[0])))
-                    elif (
-                        verb < self.n
-                        and self.lows[verb] in ("not", "n't")
-                        and self._window_has(0, self.n, {"would", "'d"})
-                    ):
-                        found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 2, (j, person[0])))
+                    else:
+                        verb = self._skip(person[0] + 1)
+                        if (
+                            verb < self.n
+                            and self.lemmas[verb] not in ("be",)
+                            and (self._window_has(0, self.n, {"would", "'d", "wouldn't"}) or self.lows[k + 1] == "only")
+                        ):
+                            found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 1, (j, person[0])))
+                        elif (
+                            verb < self.n
+                            and self.lows[verb] in ("not", "n't")
+                            and self._window_has(0, self.n, {"would", "'d"})
+                        ):
+                            found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 2, (j, person[0])))
                 else:
                     person = self.person_at(j)
                     if person and person[1] != "maybe" and person[0] < self.n:
@@ -869,16 +964,18 @@ class SentenceReader:
                 and k
                 and self.lows[k - 1] in ("it", "this", "that", "'s-is")
                 or (low == "it" and k + 1 < self.n and self.lemmas[k + 1] == "be")
+                or (low == "its" and k + 2 < self.n and self.lows[k + 2] in ("who", "that"))  # chat's "its"
             ):
                 # Clefts: "It was Kwame who deleted …".
-                j = k + 1 if lem == "be" else k + 2
+                its = low == "its"
+                j = k + 1 if lem == "be" or its else k + 2
                 j = self._skip_words(j, {"all", "really", "clearly", "obviously", "definitely"})
                 person = self.person_at(j)
                 if (
                     person
                     and person[0] + 1 < self.n
                     and self.lows[person[0]] in ("who", "that")
-                    and self.lows[k - 1 if lem == "be" else k] == "it"
+                    and (its or self.lows[k - 1 if lem == "be" else k] == "it")
                 ):
                     verb = self._skip(person[0] + 1)
                     if (
@@ -915,6 +1012,10 @@ class SentenceReader:
                 person = self.person_at(k + 1)
                 if person and person[1] != "maybe":
                     found.append(self._finding(PERSON_BLAME, "evaluation", k - 2, person[0], (k + 1, person[0])))
+            if low in ("attributable", "attributed", "due", "owing") and k + 2 < self.n and self.lows[k + 1] == "to":
+                person = self.person_at(k + 2)
+                if person and person[1] == "certain" and (low != "due" or self._harm_before(k)):
+                    found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (k + 2, person[0])))
             if low == "with" and k and self.lemmas[k - 1] in ("lie", "rest", "squarely", "firmly"):
                 person = self.person_at(k + 1)
                 if person:
@@ -963,6 +1064,10 @@ class SentenceReader:
                 or (
                     low == "by" and k and self.lows[k - 1] in ("caused", "introduced", "triggered", "broken", "botched")
                 )
+                or low == "by"
+                and k
+                and self.lows[k - 1] == "made"
+                and self._window_has(0, k, {"mistake", "mistakes", "error", "errors"})
             ):
                 person = self.person_at(k + 1)
                 if (
@@ -975,6 +1080,12 @@ class SentenceReader:
                     )
                 ):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k - 1, person[0], (k + 1, person[0])))
+            elif low == "by" and k and self.lows[k - 1].endswith("ed"):
+                person = self.person_at(k + 1)
+                without = person and person[1] == "certain" and self._find("without", person[0], person[0] + 3)
+                if without and self._window_has(without + 1, 4, lx.SKIPPED_SAFEGUARDS):
+                    end = self._through(without + 1, 4, lx.SKIPPED_SAFEGUARDS)
+                    found.append(self._finding(PERSON_BLAME, "subject_harm", k - 1, end, (k + 1, person[0])))
             if lem == "blame" and k + 1 < self.n and self.lows[k - 1 : k] != ["no"]:
                 j = self._skip_words(k + 1, {"it", "this", "on", "everything", "all", "that", "the", "outage"})
                 person = self.person_at(j)
@@ -1033,19 +1144,38 @@ class SentenceReader:
                 )
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
+            if low == "when" and self._window_has(0, k, {"started", "began", "happened", "occurred"}):
+                found += self._harm_because_of_an_act(k)
             if low in ("because", "thanks") and k + 1 < self.n:
                 j = k + 1
                 if self.lows[j] in ("of", "to"):
                     j += 1
+                elif low == "because":
+                    found += self._harm_because_of_an_act(k)
+                    continue
                 else:
                     continue
                 person = self.person_at(j)
                 if person and person[1] != "maybe" and person[0] < self.n and self.lemmas[person[0]] == "POSS":
-                    if self._possessive_is_action(person[0] + 1, judged=low == "thanks") and self._harm_before(k):
+                    judged = low == "thanks" and not lx.HARM_STATES.intersection(self.lows[:k])
+                    if self._possessive_is_action(person[0] + 1, judged=judged) and self._harm_before(k):
                         found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0] + 2, (j, person[0])))
                 elif person and person[1] != "maybe" and (self.lows[k + 1] == "of" or self._harm_before(k)):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (j, person[0])))
         return found
+
+    def _harm_because_of_an_act(self, k: int) -> list[Finding]:
+        """ "The leak happened because Otto made the repository public", "the mess started when Priya …"."""
+        person = self.person_at(k + 1)
+        if not person or person[1] != "certain" or person[0] >= self.n or not self._harm_before(k):
+            return []
+        verb = self._skip(person[0])
+        if verb >= self.n or self.lows[verb] in ("was", "were", "is", "had", "has", "did", "n't", "not"):
+            return []
+        lem = self.lemmas[verb]
+        if lem in lx.STATE_VERBS or lem in lx.CREDIT_VERBS or lem in _REPAIR_VERBS or self.lows[verb] == lem:
+            return []
+        return [self._finding(PERSON_BLAME, "evaluation", k, verb + 1, (k + 1, person[0]))]
 
     def _possessive_is_action(self, j: int, judged: bool = False) -> bool:
         words = set(self.lemmas[j : j + 3])
@@ -1086,25 +1216,31 @@ class SentenceReader:
     def _asks_who(self, k: int, question: bool) -> bool:
         """ "Who …?" opening a question, or "tell me who …", "the question is who …"."""
         before = self.lows[k - 1] if k else ""
-        if k == 0 or before in (
-            ":",
-            "(",
-            '"',
-            "“",
-            "so",
-            "and",
-            "but",
-            "seriously",
-            "honestly",
-            "ok",
-            "okay",
-            "now",
-            "then",
-            "also",
-            "-",
-            "—",
+        if (
+            k == 0
+            or before
+            in (
+                ":",
+                "(",
+                '"',
+                "“",
+                "so",
+                "and",
+                "but",
+                "seriously",
+                "honestly",
+                "ok",
+                "okay",
+                "now",
+                "then",
+                "also",
+                "-",
+                "—",
+            )
+            or before in lx.CHAT_OPENERS
         ):
-            return question or before in (":",)
+            # In chat the question mark is often left out: "srsly who approved this pr".
+            return question or before in (":",) or self._asks_who_in_chat(k)
         return before in (
             "know",
             "tell",
@@ -1122,6 +1258,16 @@ class SentenceReader:
             "establish",
             "determine",
             "identify",
+        )
+
+    def _asks_who_in_chat(self, k: int) -> bool:
+        """ "who approved this", "who pushed that": an act of the past on this very thing."""
+        verb = k + 1
+        return (
+            verb + 1 < self.n
+            and self.lows[verb] != self.lemmas[verb]
+            and (self.lemmas[verb] in _WHO_ACTS or self._harm(verb) is not None)
+            and self.lows[verb + 1] in ("this", "that", "it", "the")
         )
 
     def _asks_person_why(self, k: int) -> bool:
@@ -1361,6 +1507,8 @@ class SentenceReader:
                 and (self.person_at(k + 1) or (k and self.lemmas[k - 1] == "be"))
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 3))
+            elif lem == "let" and k and k + 1 < self.n and self.lows[k + 1] == "go" and self.lemmas[k - 1] == "be":
+                found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 2))  # "should be let go"
             elif (
                 lem == "answer"
                 and k + 1 < self.n
@@ -1401,14 +1549,19 @@ class SentenceReader:
             low = self.lows[k]
             if low not in _INTERROGATION_WORDS:
                 continue
-            if low == "what" and k + 2 < self.n and self.lemmas[k + 1] == "be" and self.person_at(k + 2):
-                after = self.person_at(k + 2)[0]
+            if (
+                low == "what"
+                and (be := self._skip_words(k + 1, {"exactly", "actually", "even"})) + 1 < self.n
+                and self.lemmas[be] == "be"
+                and self.person_at(be + 1)
+            ):
+                after = self.person_at(be + 1)[0]
                 verb = self.lows[after] if after < self.n else ""
                 if verb in ("thinking", "smoking", "playing", "on") or (
                     verb == "doing"
                     and question
                     and after + 1 < self.n
-                    and self.lows[after + 1] in ("?", "there", "on", "with")
+                    and self.lows[after + 1] in ("?", "there", "on", "with", "for", "during", "all")
                 ):
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, after + 1))
             elif (
@@ -1521,7 +1674,7 @@ class SentenceReader:
 # The words each reading starts from (as written or as lemma): a word not among them is passed over at once.
 _FRAMING_WORDS = lx.CAUSE_NOUNS | lx._words(
     """if unless had it be on to with by blame because thanks time times outage outages incident incidents
-    mistake failure bug break consequence punishment penalty"""
+    mistake failure bug break consequence punishment penalty when its attributable attributed due owing"""
 )
 _SANCTION_WORDS = lx._words(
     """terminated terminate firing sackable fireable disciplinary disciplined reprimand reprimanded punish
@@ -1577,7 +1730,7 @@ _ACTION_NOUNS = lx._words(
 )
 _HARM_CONTEXT = lx._words(
     """outage incident fail failure break broken down lose lost crash corrupt stall error stale delay leak
-    breach wrong happen occur worse"""
+    breach wrong happen occur worse mess sideways south"""
 )
 _WHO_ACTS = lx._words(
     """push merge approve deploy break turn delete run cause touch change sign forget ship release commit
@@ -1588,7 +1741,7 @@ _NEUTRAL_WHO_VERBS = lx._words("own know be have see join attend call lead write
 
 
 # A sentence or line of text: what is read, and cached, as one piece.
-_CHUNK = re.compile(r"\S[^\n]*?(?:[.!?;](?=\s|$)|(?=\n)|$)")
+_CHUNK = re.compile(r"\S[^\n]*?(?:(?:(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bMx)\.|[!?;])(?=\s|$)|(?=\n)|$)")
 
 
 def chunks(text: str):
@@ -1618,5 +1771,9 @@ def read_sentences(text: str, people: frozenset[str]) -> list[Finding]:
     Each sentence's reading is kept in a per-process cache, so text being typed is read again only
     where it changed (the live check sends the whole field on every pause).
     """
-    found = [_moved(finding, offset) for offset, chunk in chunks(text) for finding in _findings_in(chunk, people)]
+    found = [
+        _moved(finding, offset) if offset else finding
+        for offset, chunk in chunks(text)
+        for finding in _findings_in(chunk, people)
+    ]
     return sorted(found, key=lambda f: (f.start, -f.end))

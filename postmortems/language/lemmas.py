@@ -37,3 +37,25 @@ def lemma(word: str) -> str:
 def is_known(word: str) -> bool:
     """Whether ``word`` (lower case) is in simplemma's English dictionary; a name usually is not."""
     return simplemma.is_known(word, lang="en")
+
+
+@lru_cache(maxsize=16384)
+def misspelling_of(word: str, words: frozenset[str]) -> bool:
+    """Whether ``word``, unknown to the dictionary, is one of ``words`` with one letter wrong, added or
+    missing ("contracter", "carefull"), as chat and quick notes write them."""
+    if len(word) < 6 or not word.isalpha() or word in words or is_known(word):
+        return False
+    return any(
+        abs(len(known) - len(word)) <= 1 and known[:2] == word[:2] and _one_edit_apart(known, word)
+        for known in words
+        if len(known) >= 6
+    )
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if len(a) < len(b):
+        a, b = b, a
+    for k in range(len(b)):
+        if a[k] != b[k]:
+            return a[k + 1 :] == b[k + 1 :] if len(a) == len(b) else a[k + 1 :] == b[k:]
+    return len(a) - len(b) <= 1

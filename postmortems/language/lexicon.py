@@ -54,7 +54,7 @@ SYSTEM_NAMES = _words(
 HARM_VERBS = _words(
     """break wipe nuke delete drop corrupt crash destroy expose leak ruin trash overwrite cause botch
     fumble fat-finger fatfinger bungle blunder goof neglect ignore skip overlook miss forget rubber-stamp
-    rubberstamp erase misconfigure mistype sabotage truncate"""
+    rubberstamp erase misconfigure mistype sabotage truncate abandon disregard"""
 )
 # Verbs that need a particle or object to do harm: "take down", "mess up", "knock over".
 PARTICLE_HARM = {
@@ -191,7 +191,18 @@ FIRST_NAMES = _words(
     sara sarah sasha sebastian sergei sergio seun shira simon sofia sonia sophie stefan stefano stephanie
     steve steven sunil susan sven svetlana taro tariq thabo theo thiago thomas tobias tomas tomás tomasz
     tunde valentina vanessa vera victor viktor vikram vincent wei wen xavier xin yara yasmin yosef yuki
-    yusuf yuto zainab zara zeynep zoe zoltan"""
+    yusuf yuto zainab zara zeynep zoe zoltan nikolaj nikolai tarik tariq mateus mateo ximena oksana svenja
+    thaddeus evangelina lorcan bogumil bogumił ifeoma quirijn yannick jurgita radomir dobromir anneliese
+    benedikt marisol rutger tancredi halvorsen achterberg wilhelmina kazuo oyelaran bastiaan siobhan niamh
+    aoife ciaran oisin saoirse eoin declan bronwyn dafydd rhys gwen ffion emrys ilse wiebke jelle sjoerd
+    femke maarten joost pieter sanne anouk lieke bram thijs koen eero aino onni veeti ilmari tuuli kaisa
+    mirjam jarek wojciech agnieszka malgorzata grzegorz zofia stanislaw dorota kasia marek tereza jiri
+    vaclav lenka ondrej zuzana radek bojan dragan milica jelena nemanja vuk ana-maria ioana andrei mihai
+    bogdan cosmin florin adriana nkechi chinedu obinna ngozi amaka yaw ama kojo akosua efua kwabena themba
+    sipho lindiwe thandiwe zanele bongani ayodele folake olumide kemi tolu babatunde sade yewande nnamdi
+    haruto sota riku hina yui mio takumi daichi kaito ren yuna minjun seojun jiwoo haeun seoyeon doyun
+    arjun aditya ishaan ananya diya saanvi vihaan anika rohit priyanka sneha kunal farhan ayaan zoya
+    inaya kabir meera tanvi ravindra suresh lakshman venkat ramesh"""
 )
 
 # Verbs that only do harm to something of value: "deleted the production bucket", not "deleted the stale branch".
@@ -309,5 +320,26 @@ APPEAL_STARTS = ATTENTIVE_STATES | _words(
         reeducate refresher more additional extra further try work do let this it think slow read review check
         test look watch follow proofread proof-read scan verify double-check double-checks double-checked
         double-checking doublecheck remind send post share have remember sure always ask asking tell telling
-        instruct require expect encourage keep double"""
+        instruct require expect encourage keep double sit"""
 )
+
+# What a change, once made, can do to the system: "pushed a config that locked the orders table".
+HARM_OF_A_THING = _words(
+    """lock block crash double-pay double-paid double-charge double-charged overload stall freeze hang corrupt wipe
+    leak expose delete drop break take"""
+)
+# The state a failure leaves behind: "the numbers were stale thanks to …".
+HARM_STATES = _words("stale broken down lost failed worse corrupt corrupted wrong late delayed missing gone crashed")
+ENVIRONMENTS = _words("staging production prod sandbox testing dev development preprod pre-prod canary")
+
+# Titles before a surname: "Mr. Halvorsen" is someone, and its full stop ends no sentence.
+HONORIFICS = _words("mr mrs ms mx dr mister missus madam")
+# What a change is said to have skipped when done "by X without …".
+SKIPPED_SAFEGUARDS = _words(
+    """approval approvals review reviews sign-off signoff testing test tests consent permission ticket backup
+    canary peer"""
+)
+# Chat interjections before a question ("srsly who approved this").
+CHAT_OPENERS = _words("srsly seriously lol ugh wait hm hmm um erm welp ngl tbh ok okay so")
+# What a system does when it fails: "the API fell over", "checkout went down".
+THING_FAILURES = _words("fall go crash break fail die stall hang freeze collapse tip")

@@ -1,16 +1,10 @@
-"""Finding the people a text talks about: names from the directory, and the directory itself."""
+"""The directory of people a text may name, and the names that are also ordinary words."""
 
 from __future__ import annotations
 
-import re
 import time
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import compress
 
 from accounts.privacy import leaving_no_trace_now
-
-from .phrases import WordIndex, word_key
 
 DIRECTORY_CACHE_KEY = "postmortems:language:directory-names"
 DIRECTORY_CACHE_SECONDS = 300
@@ -29,93 +23,6 @@ COMMON_WORDS = frozenset(
     alerts support infra security data api web app prod staging qa ci cd robot jenkins github gitlab cron
     scheduler worker runner pager oncall""".split()  # noqa: SIM905 - reads as prose
 )
-# Capitalised words that start sentences without being anyone's name.
-NOT_A_NAME = frozenset(
-    {"i", "we", "it", "this", "that", "there", "these", "those", "they", "he", "she", "you", "our", "their", "then"}
-)
-
-NAME_TOKEN = re.compile(r"@?[^\W\d_][\w]*(?:[.-][^\W_][\w]*)*")
-
-
-@dataclass(frozen=True)
-class Directory:
-    """Names indexed by their first word (lower case): each with its words and whether capitals must match."""
-
-    by_first_word: dict[str, tuple[tuple[tuple[str, ...], bool], ...]]
-    keys: frozenset[str]
-
-
-@lru_cache(maxsize=64)
-def directory_for(people: tuple[str, ...]) -> Directory:
-    """An index of ``people`` (display names and usernames) for finding them in text."""
-    names: dict[tuple[str, ...], bool] = {}
-    for person in people:
-        words = tuple(word.lstrip("@") for word in NAME_TOKEN.findall(person or ""))
-        if not words:
-            continue
-        candidates = {words}
-        if len(words) > 1:
-            # People write "Priya" as often as "Priya Raman".
-            candidates.update((word,) for word in words if len(word) >= 3)
-        for candidate in candidates:
-            exact = len(candidate) == 1 and (candidate[0].lower() in COMMON_WORDS or len(candidate[0]) < 2)
-            if exact and not candidate[0][0].isupper():
-                continue
-            key = candidate if exact else tuple(word.lower() for word in candidate)
-            names[key] = names.get(key, True) and exact
-    by_first_word: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
-    for words, exact in names.items():
-        by_first_word.setdefault(words[0].lower(), []).append((words, exact))
-    return Directory(
-        {first: tuple(sorted(entries, key=lambda e: -len(e[0]))) for first, entries in by_first_word.items()},
-        frozenset(word_key(first) for first in by_first_word),
-    )
-
-
-_SPACE = re.compile(r"[ \t]+|\s*\n\s*(?=\S)")
-
-
-def _token_at(text: str, position: int) -> re.Match | None:
-    # A name starts a token: "doe" inside "j.doe" or "on-call" is not a name of its own.
-    if position and (text[position - 1].isalnum() or text[position - 1] in "_.-"):
-        return None
-    return NAME_TOKEN.match(text, position)
-
-
-def name_spans(text: str, index: WordIndex, directory: Directory) -> list[tuple[int, int]]:
-    """Where names from ``directory`` appear in ``text``, the longest name at each place."""
-    spans = []
-    for position, _key in index.where(directory.keys):
-        first = _token_at(text, position)
-        entries = first and directory.by_first_word.get(first.group().lower())
-        for words, exact in entries or ():
-            end, found = first.end(), [first.group()]
-            for _ in words[1:]:
-                gap = _SPACE.match(text, end)
-                following = gap and NAME_TOKEN.match(text, gap.end())
-                if not following:
-                    break
-                found.append(following.group())
-                end = following.end()
-            if len(found) == len(words) and (tuple(found) if exact else tuple(w.lower() for w in found)) == words:
-                spans.append((position, end))
-                break
-    # Keep the first of overlapping names ("Priya Raman" over the "Raman" inside it); spans come in text order.
-    kept: list[tuple[int, int]] = []
-    for span in spans:
-        if not kept or span[0] >= kept[-1][1]:
-            kept.append(span)
-    return kept
-
-
-def capitalised_words(text: str, index: WordIndex) -> list[tuple[int, int]]:
-    """Capitalised words that could be a name the directory does not know (used only with human-only verbs)."""
-    spans = []
-    for position in compress(index.positions, map(str.isupper, map(text.__getitem__, index.positions))):
-        token = _token_at(text, position)
-        if token and token.group().lower() not in NOT_A_NAME:
-            spans.append(token.span())
-    return spans
 
 
 def directory_names() -> list[str]:

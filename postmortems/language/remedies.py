@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from . import lexicon as lx
 from .clauses import Token, chunks, sentences_in, sentences_of, tokens_of
-from .lemmas import is_known
+from .lemmas import is_known, misspelling_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
     found = []
     for offset, chunk in chunks(text):
         for remedy in _prose_remedies_in(chunk):
-            found.append(NullRemedy(remedy.kind, remedy.start + offset, remedy.end + offset))
+            found.append(NullRemedy(remedy.kind, remedy.start + offset, remedy.end + offset) if offset else remedy)
     return found
 
 
@@ -217,6 +217,7 @@ def _read_action(sentence: list[Token], prose: bool = False) -> NullRemedy | Non
     for k, low in enumerate(lows):
         if (
             low in lx.CARE_WORDS
+            or misspelling_of(low, lx.CARE_WORDS)
             or low == "strictly"
             or (low == "caution" and k and lemmas[k - 1] in ("exercise", "use", "with"))
         ):
@@ -229,6 +230,9 @@ def _read_action(sentence: list[Token], prose: bool = False) -> NullRemedy | Non
             and lemmas[k - 1] in ("pay", "take", "more", "closer", "extra", "great", "greater")
         ):
             return remedy("care", k - 1, k + 1)
+    for k, lem in enumerate(lemmas):
+        if lem == "hold" and any(low in lx.SANCTION_HOLD_WORDS for low in lows[k + 1 : k + 5]):
+            return remedy("standing", k, next(j for j in range(k + 1, k + 5) if lows[j] in lx.SANCTION_HOLD_WORDS) + 1)
     if "performance" in lows and any(low in ("plan", "review", "improvement", "conversation") for low in lows):
         k = lows.index("performance")
         return remedy("standing", k, k + 2)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -238,7 +239,8 @@ def review_check(request: HtmxHttpRequest, pk: int):
     if not field.replace("-", "_").replace("_", "").isalnum():
         field = "text"
     text = request.POST.get(field, "")[:50_000]
-    context = live_notes(text)
+    keep_url = reverse("review_flag_keep", args=[access.review.pk]) if access.can_edit else ""
+    context = live_notes(text, keep_url=keep_url)
     dismissed = _dismissed(access.review)
     context["flags"] = [note for note in context["flags"] if note.key not in dismissed]
     return render_page(request, f"{TEMPLATE}#flags", context | {"checked": True})

@@ -64,3 +64,41 @@ def test_the_publish_check_lists_notes_in_the_title_the_timeline_and_an_action_i
     open_notes.locator("li.flag", has_text="Sam skipped").locator(f"a[href$='#action-{item.pk}']").click()
     expect(page.locator(f"#action-{item.pk}")).to_be_visible()
     assert sam.console_errors == []
+
+
+def test_keeping_my_wording_with_a_reason_shows_on_the_publish_check(
+    open_browser, payments, facilitator, engineer, password
+):
+    incident = IncidentFactory(title="Checkout returns 502 for card payments", team=payments, responders=[engineer])
+    review = ReviewFactory(
+        incident=incident,
+        facilitator=facilitator,
+        participants=[facilitator, engineer],
+        summary="We deployed a configuration change that halved the database connection pool.",
+        status=ReviewStatus.IN_REVIEW,
+    )
+    ContributingFactorFactory(review=review, description="Nothing compared pool size with the database limit.")
+    ActionItemFactory(review=review, incident=incident, title="Check pool size against the database limit in CI")
+
+    priya = open_browser()
+    page = priya.log_in("priya", password, path=f"/reviews/{review.pk}/")
+    page.get_by_role("link", name="Edit what went well").click()
+    box = page.locator("#id_went_well-text")
+    box.press_sequentially("Priya broke the deploy and said so in her own account.", delay=5)
+    notes = page.locator("#notes-went_well")
+    expect(notes).to_contain_text("Priya broke", timeout=5000)
+    notes.locator("details.flag-keep summary").first.click()
+    notes.get_by_label("Why your wording is right here").first.fill("I am Priya; I asked to be named here.")
+    notes.get_by_role("button", name="Keep my wording").first.click()
+    expect(notes).to_contain_text("Kept your wording", timeout=5000)
+    priya.screenshot("review-keep-my-wording")
+    page.get_by_role("button", name="Save what went well").click()
+    expect(page.locator("#section-went_well")).to_contain_text("said so in her own account")
+    assert priya.console_errors == []
+
+    sam = open_browser()
+    gate = sam.log_in("sam", password, path=f"/reviews/{review.pk}/publish/")
+    expect(gate.locator("#open-notes")).to_contain_text("kept by Priya Raman: I am Priya; I asked to be named here.")
+    expect(gate.get_by_text("No open notes")).to_be_visible()
+    sam.screenshot("publish-check-kept-wording")
+    assert sam.console_errors == []
