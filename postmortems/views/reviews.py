@@ -75,8 +75,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     def factors():
         return factors_with_flags(review, dismissed())
 
-    perspectives = services.perspectives_for(review, user)
-    participants = list(review.participants.all())
+    perspectives = once(services.perspectives_for, review, user)
     context = _base_context(request, access) | {
         "sections": once(sections),
         "editing_sections": bool(editing),
@@ -84,9 +83,9 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "factors": once(factors),
         "opportunities": once(lambda: opportunities_with_flags(review, dismissed())),
         "perspectives": perspectives,
-        "my_perspective": next((p for p in perspectives if p.author_id == user.pk), None),
-        "perspective_count": review.perspectives.count(),
-        "participants": participants,
+        "my_perspective": once(lambda: next((p for p in perspectives() if p.author_id == user.pk), None)),
+        "perspective_count": once(review.perspectives.count),
+        "participants": once(list, review.participants.all()),
         "factor_form": FactorForm(review=review, prefix="factor") if access.can_edit else None,
         "opportunity_form": OpportunityForm(prefix="opportunity") if access.can_edit else None,
         "edit_factor": _int(request.GET.get("edit_factor")),
