@@ -120,7 +120,7 @@ def test_empty_library_explains_itself(client, engineer):
     assert reverse("incident_list") in response.text
 
 
-def test_library_query_count_does_not_grow_with_results(client, library, payments, outsider):
+def test_library_query_count_does_not_grow_with_results(client, library, payments, outsider, every_page_rendered):
     client.force_login(outsider)
     url = reverse("review_library")
     client.get(url)
@@ -128,6 +128,7 @@ def test_library_query_count_does_not_grow_with_results(client, library, payment
         client.get(url)
     for n in range(6):
         published_review(payments, f"Another outage {n}", "Something else.", factor_category="capacity")
+    client.get(url)  # publishing raises the incidents' version: who sees which incidents is asked once again
     with CaptureQueriesContext(connection) as large:
         response = client.get(url)
     assert len(titles(response)) == 8
