@@ -11,7 +11,13 @@ class ActionsConfig(AppConfig):
         from actions.exports import action_items_section
         from actions.models import ActionItem
         from actions.obligations import moving_mitigation_needs_a_reason
-        from actions.panels import inbox_badge_panel, obligation_panel, obligation_panel_kept_by, review_items_panel
+        from actions.panels import (
+            inbox_badge_panel,
+            obligation_panel,
+            obligation_panel_kept_by,
+            review_items_panel,
+            review_items_panel_kept_by,
+        )
         from actions.publish_checks import action_item_texts, review_without_a_system_change
         from audit.registry import track
         from incidents.guards import register_mitigation_guard
@@ -25,7 +31,7 @@ class ActionsConfig(AppConfig):
         register_export_section(action_items_section)
         register_review_texts(action_item_texts)
         register_panel("incident", "actions/panel.html", obligation_panel, kept_by=obligation_panel_kept_by)
-        register_panel("review", "actions/review_section.html", review_items_panel)
+        register_panel("review", "actions/review_section.html", review_items_panel, kept_by=review_items_panel_kept_by)
         register_panel("header", "actions/inbox_badge.html", inbox_badge_panel)
 
         track(

@@ -15,7 +15,7 @@ from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation, Notification
 from actions.recurrence import flags_for_review, may_decide
 from fragments.conditional import inbox_version
-from fragments.kept import VersionName
+from fragments.kept import VersionName, fragment_key
 from fragments.versions import current
 from incidents.access import can_edit_incident
 from postmortems.access import get_review_for_user
@@ -109,6 +109,33 @@ def obligation_panel_kept_by(context, incident) -> list | None:
     if can_edit_incident(context["request"].user, incident):
         return None
     return [VersionName(f"incident:{incident.pk}"), VersionName("people"), int(time.time() // 60)]
+
+
+def _kept_flags(review, versions: list, request) -> list:
+    """The review's recurrence flags, kept under the versions of what they concern (a flag raises them)."""
+    key = fragment_key("review-flags", versions, request)
+    flags = cache.get(key)
+    if flags is None:
+        flags = flags_for_review(review)
+        for flag in flags:  # reads the rows ``may_decide`` asks about, so that they are kept with the flag
+            may_decide(request.user, flag)
+        cache.set(key, flags, settings.FRAGMENT_CACHE_SECONDS or 1)
+    return flags
+
+
+def review_items_panel_kept_by(context, review, can_edit=None, heading=True) -> list | None:
+    """Readers share the section for a minute at a time (the fix's countdown), together with everyone who
+    may decide the same recurrence flags; an editor gets their own quick form."""
+    request = context["request"]
+    if can_edit is None:
+        can_edit = get_review_for_user(request.user, review.pk).can_edit
+    if can_edit:
+        return None
+    versions = [VersionName(f"review:{review.pk}"), VersionName("people")]
+    if review.incident_id:
+        versions.append(VersionName(f"incident:{review.incident_id}"))
+    decides = tuple(may_decide(request.user, flag) for flag in _kept_flags(review, versions, request))
+    return [*versions, int(time.time() // 60), heading, decides]
 
 
 def review_items_panel(context, review, can_edit=None, heading=True) -> dict:

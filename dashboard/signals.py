@@ -7,8 +7,9 @@ from incidents.signals import near_misses_released
 
 
 def _changed(sender, instance=None, **kwargs) -> None:
+    # An anonymous report waiting for the hourly release is in no figure yet, and raising the number when it
+    # is filed would record that moment: the release raises it for the whole batch.
     if getattr(instance, "awaiting_release", False):
-        # An anonymous report counts from the hourly release: raising the number now records its moment.
         return
     # Raised now and again after the commit (fragments.versions.bump): figures computed meanwhile from the
     # data before the change are never kept under the new number.

@@ -12,12 +12,13 @@ from accounts.models import Team
 from accounts.privacy import too_few_people_message
 from dashboard import panels
 from dashboard.figures import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
+from dashboard.figures.store import last_key
 from dashboard.fixes import earlier_incidents
 from dashboard.follow_through import follow_through_figures
 from dashboard.forms import PERIODS, DashboardFilterForm
 from incidents.models import Severity
 from postmortems.access import get_review_for_user
-from web.htmx import HtmxHttpRequest, render_page, wants_fragment
+from web.htmx import HtmxHttpRequest, render_page
 
 
 def _filters(request: HttpRequest) -> tuple[Filters, str]:
@@ -33,25 +34,33 @@ def _filters(request: HttpRequest) -> tuple[Filters, str]:
 
 
 def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeString:
-    """The figures, charts and tables, rendered once per data version, filters and viewer's time zone."""
+    """The figures, charts and tables, rendered once per data version, filters and viewer's time zone.
+
+    While the worker recomputes them after a change, everyone gets the last figures, rendered once too
+    (kept under the moment they were computed).
+    """
     data_key = cache_key(request.user, filters)
-    html_key = f"{data_key}:html:{filters.severity}:{timezone.get_current_timezone_name()}"
+    view = f"{filters.severity}:{timezone.get_current_timezone_name()}"
+    html_key = f"{data_key}:html:{view}"
     html = cache.get(html_key)
     if html is None:
         data, fresh = dashboard_data(request.user, filters, key=data_key)
-        context = {"filters": filters, "query": query, "data": data, "fresh": fresh}
-        if data.get("withheld"):
-            context["too_few_people"] = too_few_people_message()
-        else:
-            context |= {
-                "view": panels.build(data, filters),
-                "follow_through": follow_through_figures(request.user, filters),
-                "is_empty": not (
-                    data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
-                ),
-            }
-        html = render_to_string("dashboard/dashboard.html#body", context, request=request)
-        if fresh:
+        if not fresh:
+            html_key = f"{last_key(data_key)}:html:{data['computed_at'].timestamp()}:{view}"
+            html = cache.get(html_key)
+        if html is None:
+            context = {"filters": filters, "query": query, "data": data, "fresh": fresh}
+            if data.get("withheld"):
+                context["too_few_people"] = too_few_people_message()
+            else:
+                context |= {
+                    "view": panels.build(data, filters),
+                    "follow_through": follow_through_figures(request.user, filters),
+                    "is_empty": not (
+                        data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
+                    ),
+                }
+            html = render_to_string("dashboard/dashboard.html#body", context, request=request)
             cache.set(html_key, html, CACHE_SECONDS)
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
@@ -60,17 +69,14 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
 def dashboard(request: HtmxHttpRequest):
     """Follow-through and learning for a team (or all teams) over a period; the address carries the filters."""
     filters, query = _filters(request)
-    body = dashboard_body(request, filters, query)
-    if wants_fragment(request):
-        return HttpResponse(body)
     context = {
         "filters": filters,
-        "body": body,
+        "body": dashboard_body(request, filters, query),
         "teams": Team.objects.values_list("slug", "name"),
         "periods": [(key, label) for key, (label, _) in PERIODS.items()],
         "severities": Severity.choices,
     }
-    return render_page(request, "dashboard/dashboard.html", context)
+    return render_page(request, "dashboard/dashboard.html", context, partial="figures")
 
 
 @require_GET

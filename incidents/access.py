@@ -21,12 +21,21 @@ class IncidentAccess:
     can_edit: bool
 
 
-def _responds_or_involved(user):
-    responds = Exists(Incident.responders.through.objects.filter(incident=OuterRef("pk"), user=user.pk))
+def responds_or_involved(user, incident_field: str = "pk"):
+    """An expression: this person responds to the incident (``incident_field`` of the rows queried) or is in
+    one of its other teams. Annotated by the access helpers, so that ``can_edit_incident`` asks nothing more."""
+    incident = OuterRef(incident_field)
+    responds = Exists(Incident.responders.through.objects.filter(incident=incident, user=user.pk))
     if not user.team_ids:
         return responds
-    involved = Incident.involved_teams.through.objects.filter(incident=OuterRef("pk"), team__in=user.team_ids)
+    involved = Incident.involved_teams.through.objects.filter(incident=incident, team__in=user.team_ids)
     return responds | Exists(involved)
+
+
+def know_editing(incident: Incident, user, on_incident: bool) -> None:
+    """Remember on the incident what ``responds_or_involved`` answered for this person."""
+    setattr(incident, ON_INCIDENT, on_incident)
+    incident._viewer_id = user.pk
 
 
 def can_edit_incident(user, incident: Incident) -> bool:
@@ -36,7 +45,7 @@ def can_edit_incident(user, incident: Incident) -> bool:
     known = getattr(incident, ON_INCIDENT, None)
     if known is not None and getattr(incident, "_viewer_id", None) == user.pk:
         return known
-    return Incident.objects.filter(pk=incident.pk).filter(_responds_or_involved(user)).exists()
+    return Incident.objects.filter(pk=incident.pk).filter(responds_or_involved(user)).exists()
 
 
 def get_incident_for_user(user, pk, queryset=None) -> IncidentAccess:
@@ -48,12 +57,12 @@ def get_incident_for_user(user, pk, queryset=None) -> IncidentAccess:
         incident = (
             queryset.visible_to(user)
             .select_related("team", "facilitator")
-            .annotate(**{ON_INCIDENT: _responds_or_involved(user)})
+            .annotate(**{ON_INCIDENT: responds_or_involved(user)})
             .get(pk=pk)
         )
     except (Incident.DoesNotExist, ValueError, TypeError):
         raise Http404("No such incident") from None
-    incident._viewer_id = user.pk
+    know_editing(incident, user, getattr(incident, ON_INCIDENT))
     return IncidentAccess(incident=incident, can_edit=can_edit_incident(user, incident))
 
 

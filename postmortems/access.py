@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 
 from accounts.models import Role
-from incidents.access import can_edit_incident
+from incidents.access import can_edit_incident, know_editing, responds_or_involved
 from postmortems.models import Review
 
 
@@ -34,18 +35,25 @@ def get_review_for_user(user, pk, queryset=None) -> ReviewAccess:
     """The review if this person may see it, else 404.
 
     Reviews of restricted incidents do not exist for people who cannot see the incident.
-    A published review is read-only for everyone.
+    A published review is read-only for everyone. One query, whatever the person may do with it.
     """
     queryset = Review.objects.all() if queryset is None else queryset
+    participates = Review.participants.through.objects.filter(review=OuterRef("pk"), user=user.pk)
     try:
         review = (
             queryset.visible_to(user)
             .select_related("incident", "incident__team", "near_miss", "facilitator", "team")
+            .annotate(
+                viewer_participates=Exists(participates),
+                viewer_on_incident=responds_or_involved(user, "incident_id") if user.is_authenticated else Value(False),
+            )
             .get(pk=pk)
         )
     except (Review.DoesNotExist, ValueError, TypeError):
         raise Http404("No such review") from None
-    is_participant = review.participants.filter(pk=user.pk).exists()
+    if review.incident_id:
+        know_editing(review.incident, user, review.viewer_on_incident)
+    is_participant = review.viewer_participates
     can_facilitate = can_facilitate_review(user, review)
     if review.is_published:
         can_edit = False

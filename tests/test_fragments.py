@@ -1,14 +1,19 @@
 """Shared fragments keyed by the versions of what they show, and conditional GET on the pages people reload."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Role
+from tests.factories import MembershipFactory, UserFactory
 from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
 from tests.postmortems.factories import ReviewFactory
 
@@ -32,6 +37,22 @@ def signed_in(user) -> Client:
     client.force_login(user)
     client.get(reverse("profile"))
     return client
+
+
+def queries_asked(client, url) -> tuple[str, int]:
+    """The page, and how many queries rendering it asked."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.text, len(queries)
+
+
+@pytest.fixture
+def second_reader(platform):
+    """Another engineer outside the incidents' team: sees what Otto sees."""
+    reader = UserFactory(username="ines", display_name="Ines Duarte")
+    MembershipFactory(user=reader, team=platform, role=Role.ENGINEER)
+    return reader
 
 
 def timeline_was_read(client, url) -> tuple[str, bool]:
@@ -109,6 +130,47 @@ def test_a_review_change_renders_that_review_afresh_and_leaves_the_others_kept(t
     assert not any('FROM "incidents_timelineentry"' in q["sql"] for q in queries)
 
 
+def test_one_readers_render_serves_the_next_reader_and_a_change_renders_only_that_incident_afresh(
+    two_incidents, outsider, second_reader, engineer
+):
+    first, second = two_incidents
+    for incident in (first, second):
+        signed_in(outsider).get(incident.get_absolute_url())
+    reader = signed_in(second_reader)
+    reader.get(reverse("incident_list"))  # where they come from; it asks which incidents exist for them
+    # Everything a reader sees is kept: finding the incident (and who may edit it) is the one query.
+    for incident in (first, second):
+        page, asked = queries_asked(reader, incident.get_absolute_url())
+        assert asked == 1 and incident.title in page and "Systemic fix" in page and "History" in page
+
+    first.title = "Checkout returns 502 for card payments"
+    first.save()
+    page, asked = queries_asked(reader, first.get_absolute_url())
+    assert "Checkout returns 502 for card payments" in page and asked > 1
+    page, asked = queries_asked(reader, second.get_absolute_url())
+    assert asked == 1 and "Search is slow" in page
+
+    # A responder gets their own forms beside the same kept fragments, never a reader's copy.
+    page = signed_in(engineer).get(second.get_absolute_url()).text
+    assert "Add an action item" in page and "Delete this timeline entry?" in page
+    assert "Add an action item" not in reader.get(second.get_absolute_url()).text
+
+
+def test_a_kept_list_shows_each_viewer_only_the_incidents_they_may_see(
+    payments, engineer, teammate, outsider, restricted_incident
+):
+    url = reverse("incident_list")
+    assert restricted_incident.title in signed_in(engineer).get(url).text  # a responder, kept first
+    assert restricted_incident.title not in signed_in(teammate).get(url).text
+    assert restricted_incident.title not in signed_in(outsider).get(url).text
+    page, asked = queries_asked(signed_in(outsider), url)
+    assert restricted_incident.title not in page and asked <= 1  # at most: which incidents exist for them
+
+    IncidentFactory(title="Queue backlog after the deploy", team=payments)
+    for person in (engineer, outsider):
+        assert "Queue backlog after the deploy" in signed_in(person).get(url).text
+
+
 # --- conditional GET ----------------------------------------------------------------------------------
 
 
@@ -141,6 +203,24 @@ def test_an_unchanged_incident_page_answers_304_and_any_change_to_it_200(two_inc
     assert response.status_code == 200 and "Jonas rolled the pool size back." in response.text
     assert response["ETag"] != etag
     assert revisit(viewer, url, response["ETag"]).status_code == 304
+
+
+def test_two_views_by_the_same_person_with_nothing_changed_carry_the_same_tag(two_incidents, engineer):
+    first, _ = two_incidents
+    url = first.get_absolute_url()
+    browser = Client()
+    browser.force_login(engineer)
+    browser.get(url)  # the first page gives the browser its CSRF cookie
+    etag = browser.get(url)["ETag"]
+    assert etag and browser.get(url)["ETag"] == etag
+    assert revisit(browser, url, etag).status_code == 304
+    # Minutes later the session's activity is recorded (its cookie is sent again); the list is unchanged.
+    url = reverse("incident_list")
+    etag = browser.get(url)["ETag"]
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        response = browser.get(url)
+        assert "sessionid" in response.cookies and response["ETag"] == etag
+        assert revisit(browser, url, etag).status_code == 304
 
 
 def test_the_tag_belongs_to_the_person_their_sign_in_and_the_htmx_fragment(two_incidents, engineer, teammate):

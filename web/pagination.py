@@ -1,5 +1,6 @@
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def page_of(request: HttpRequest, items, per_page: int) -> Page:
@@ -10,9 +11,11 @@ def page_of(request: HttpRequest, items, per_page: int) -> Page:
 def page_context(request: HttpRequest, items, per_page: int) -> dict:
     """One page of a filtered list, and whether any filter is set (its empty state reads differently then).
 
-    The shared pagination template (``includes/pagination.html``) keeps the filters in its links.
+    The shared pagination template (``includes/pagination.html``) keeps the filters in its links. The page
+    is read from the database on first use: not at all when the list comes from a kept fragment. ``items``
+    may be a callable giving the rows, so that building them (a filter form's validation) waits too.
     """
     return {
-        "page": page_of(request, items, per_page),
+        "page": SimpleLazyObject(lambda: page_of(request, items() if callable(items) else items, per_page)),
         "filtered": any(value for name, value in request.GET.items() if name != "page"),
     }

@@ -17,10 +17,10 @@ from actions.models import OPEN_STATUSES, ActionItem, FixObligation
 from actions.services import tell_new_owner
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from fragments.conditional import conditional_page
-from incidents.access import get_incident_for_user
+from incidents.access import get_incident_for_user, visibility_class
 from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
-from web.pagination import page_of
+from web.pagination import page_context
 
 PAGE_SIZE = 25
 
@@ -72,13 +72,13 @@ def _visible_items(request):
 @conditional_page(lambda request: ["actions", "incidents", "reviews"])
 def action_list(request: HtmxHttpRequest):
     form = ActionFilterForm(request.GET)
-    items = filter_items(_visible_items(request), form)
-    page = page_of(request, items, PAGE_SIZE)
     context = {
         "form": form,
-        "page": page,
+        **page_context(request, lambda: filter_items(_visible_items(request), form), PAGE_SIZE),
         "today": timezone.localdate(),
         "filtered": any(request.GET.get(name) for name in form.fields),
+        # The rows are kept per address (filters, page) for everyone who sees the same incidents.
+        "viewers": visibility_class(request.user, getattr(request, "versions", None)),
     }
     return render_page(request, "actions/list.html", context, partial="results")
 

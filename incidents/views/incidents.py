@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from fragments.conditional import conditional_page
-from incidents.access import IncidentAccess, get_incident_for_user
+from incidents.access import IncidentAccess, get_incident_for_user, visibility_class
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
 from incidents.services import LinkRefused, create_incident, link_incidents
@@ -55,9 +56,10 @@ def filtered_incidents(user, form: IncidentFilterForm):
 @conditional_page(lambda request: ["incidents"])
 def incident_list(request: HtmxHttpRequest):
     form = IncidentFilterForm(request.GET or None)
-    incidents = filtered_incidents(request.user, form)
-    context = {"form": form} | page_context(request, incidents, PAGE_SIZE)
-    context["incidents"] = list(context["page"].object_list)
+    context = {"form": form} | page_context(request, lambda: filtered_incidents(request.user, form), PAGE_SIZE)
+    context["incidents"] = SimpleLazyObject(lambda: list(context["page"].object_list))
+    # The rows are kept per address (filters, page) for everyone who sees the same incidents.
+    context["viewers"] = visibility_class(request.user, getattr(request, "versions", None))
     return render_page(request, "incidents/list.html", context, partial="results")
 
 

@@ -3,10 +3,12 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role, Team
 from fragments.conditional import conditional_page
+from incidents.access import visibility_class
 from incidents.models import Service
 from postmortems import exports, search
 from postmortems.access import get_review_for_user
@@ -19,21 +21,24 @@ PAGE_SIZE = 20
 
 
 def _filter_form(data) -> LibraryFilterForm:
+    # The choices are read when the form is rendered or validated: not at all while the filters come from a
+    # kept fragment and none is chosen.
     form = LibraryFilterForm(data)
-    form.fields["category"].choices = [("", "Any category")] + list(FactorCategory.objects.values_list("slug", "name"))
-    form.fields["service"].choices = [("", "Any service")] + [
-        (str(pk), name) for pk, name in Service.objects.values_list("pk", "name")
+    form.fields["category"].choices = lambda: [
+        ("", "Any category"),
+        *FactorCategory.objects.values_list("slug", "name"),
     ]
-    form.fields["team"].choices = [("", "Any team")] + list(Team.objects.values_list("slug", "name"))
+    form.fields["service"].choices = lambda: [
+        ("", "Any service"),
+        *((str(pk), name) for pk, name in Service.objects.values_list("pk", "name")),
+    ]
+    form.fields["team"].choices = lambda: [("", "Any team"), *Team.objects.values_list("slug", "name")]
     form.fields["period"].choices = [("", "Any time")] + [(key, label) for key, (label, _) in search.PERIODS.items()]
     return form
 
 
-@require_GET
-@conditional_page(lambda request: ["reviews", "incidents"])
-def review_library(request: HtmxHttpRequest):
-    form = _filter_form(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+def _results(request, filters: dict):
+    """The page of published reviews the search asks for, each with the categories of its factors."""
     reviews = search.search_reviews(
         request.user,
         query=filters.get("q", ""),
@@ -53,11 +58,21 @@ def review_library(request: HtmxHttpRequest):
     page = page_of(request, reviews, PAGE_SIZE)
     for review in page:
         review.category_names = sorted({factor.category.name for factor in review.factor_list})
+    return page
+
+
+@require_GET
+@conditional_page(lambda request: ["reviews", "incidents"])
+def review_library(request: HtmxHttpRequest):
+    form = _filter_form(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     context = {
         "in_progress": _in_progress(request.user),
         "form": form,
-        "page": page,
+        "page": SimpleLazyObject(lambda: _results(request, filters)),
         "searching": bool(filters and any(filters.values())),
+        # The results are kept per address (search, filters, page) for everyone who sees the same incidents.
+        "viewers": visibility_class(request.user, getattr(request, "versions", None)),
     }
     return render_page(request, "postmortems/library.html", context, partial="results")
 

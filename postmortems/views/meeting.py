@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fragments.conditional import conditional_page
+from fragments.lazy import once
 from postmortems import edits, live, meeting
 from postmortems.access import get_review_for_user
 from postmortems.forms import OpportunityForm, QuickFactorForm
@@ -61,10 +62,11 @@ PART_TEMPLATES = {section.value: f"{TEMPLATE}#part_{section.value}" for section 
 }
 
 
-def _section_content(request, access, section: str, dismissed: set[str]) -> dict:
+def _section_content(request, access, section: str, dismissed) -> dict:
+    """What the section shows, read only when its shared fragment is rendered afresh (``dismissed`` is lazy too)."""
     review = access.review
     if section == AgendaSection.TIMELINE:
-        return {"timeline": timeline_with_flags(review, dismissed)}
+        return {"timeline": once(lambda: timeline_with_flags(review, dismissed()))}
     if section == AgendaSection.PERSPECTIVES:
         return {
             "perspectives": edits.perspectives_for(review, request.user),
@@ -73,13 +75,15 @@ def _section_content(request, access, section: str, dismissed: set[str]) -> dict
             "missing_perspectives": meeting.missing_perspectives(review),
         }
     if section == AgendaSection.FACTORS:
-        return {"factors": factors_with_flags(review, dismissed)}
+        return {"factors": once(lambda: factors_with_flags(review, dismissed()))}
     if section == AgendaSection.LEARNINGS:
         return {
-            "learning_sections": [section_view(review, name, dismissed) for name in ("went_well", "got_lucky")],
+            "learning_sections": once(
+                lambda: [section_view(review, name, dismissed()) for name in ("went_well", "got_lucky")]
+            ),
         }
     if section == AgendaSection.OPPORTUNITIES:
-        return {"opportunities": opportunities_with_flags(review, dismissed)}
+        return {"opportunities": once(lambda: opportunities_with_flags(review, dismissed()))}
     return {}
 
 
@@ -119,7 +123,7 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
     if current not in agenda_sections:
         current = agenda_sections[0]
     section = section or current
-    dismissed = set(review.dismissals.values_list("key", flat=True))
+    dismissed = once(lambda: set(review.dismissals.values_list("key", flat=True)))
     index = agenda_sections.index(current)
     now = timezone.now()
     agenda = [

@@ -78,13 +78,13 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
 
     if review.is_published and review.published_snapshot:
         # People as the published review named them: a later change of name or list does not reach it.
-        perspectives = publishing.published_perspectives(review)
-        participants = publishing.published_participants(review)
-        facilitator = publishing.published_facilitator(review)
+        perspectives = once(publishing.published_perspectives, review)
+        participants = once(publishing.published_participants, review)
+        facilitator = once(publishing.published_facilitator, review)
     else:
-        perspectives = edits.perspectives_for(review, user)
-        participants = list(review.participants.all())
-        facilitator = review.facilitator
+        perspectives = once(edits.perspectives_for, review, user)
+        participants = once(list, review.participants.all())
+        facilitator = once(lambda: review.facilitator)
     context = _base_context(request, access) | {
         "sections": once(sections),
         "editing_sections": bool(editing),
@@ -92,8 +92,8 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "factors": once(factors),
         "opportunities": once(lambda: opportunities_with_flags(review, dismissed())),
         "perspectives": perspectives,
-        "my_perspective": next((p for p in perspectives if p.author_id == user.pk), None),
-        "perspective_count": review.perspectives.count(),
+        "my_perspective": once(lambda: next((p for p in perspectives() if p.author_id == user.pk), None)),
+        "perspective_count": once(review.perspectives.count),
         "participants": participants,
         "facilitator": facilitator,
         "review_title": review.published_snapshot.get("title", review.title) if review.is_published else review.title,

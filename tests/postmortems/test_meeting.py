@@ -186,7 +186,9 @@ def test_bump_refuses_unknown_parts(review):
         live.bump(review.pk, "everything")
 
 
-def test_meeting_page_query_count_does_not_grow_with_content(client, review, facilitator, django_assert_num_queries):
+def test_meeting_page_query_count_does_not_grow_with_content(
+    client, review, facilitator, django_assert_num_queries, every_page_rendered
+):
     client.force_login(facilitator)
     meeting.start_meeting(review)
     meeting.move_agenda(review, AgendaSection.FACTORS)
