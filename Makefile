@@ -38,9 +38,11 @@ run: migrate
 	@echo ""
 	PORT=$(PORT) $(BIN)/honcho start --no-prefix -f Procfile.dev 2>&1 || test $$? -eq 130
 
-## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set).
+## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set), in two processes
+## that each have their own test database and their own Redis (tests/worker_services.py); TEST_WORKERS=0 runs one.
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

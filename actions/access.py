@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from actions.models import ActionItem
@@ -12,6 +13,12 @@ from incidents.access import can_edit_incident
 class ActionItemAccess:
     item: ActionItem
     can_edit: bool
+
+    def for_editing(self) -> "ActionItemAccess":
+        """This access, for someone about to change the item; 403 for someone who may only read it."""
+        if not self.can_edit:
+            raise PermissionDenied("Only the owner, the team and the incident's responders change this item.")
+        return self
 
 
 def can_edit_action_item(user, item: ActionItem) -> bool:

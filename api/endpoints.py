@@ -196,9 +196,7 @@ def get_action_item(request, item_id: int):
 def change_action_item(request, item_id: int, payload: schemas.ActionItemChange):
     """Change the fields you send; ``status`` (and ``wont_do_reason``) as on the item's page."""
     require_write(request)
-    access = get_action_item_for_user(request.user, item_id)
-    if not access.can_edit:
-        raise PermissionDenied("Only the owner, the team and the incident's responders change this item.")
+    access = get_action_item_for_user(request.user, item_id).for_editing()
     item = access.item
     changes = payload.dict(exclude_unset=True)
     status_changes = {name: changes.pop(name) for name in ("status", "wont_do_reason") if name in changes}

@@ -9,7 +9,6 @@ All share ``TEST_PASSWORD``.
 """
 
 import os
-import subprocess
 
 import pytest
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.conf import settings
 from accounts.models import Role
 from tests import processes
 from tests.factories import TEST_PASSWORD, MembershipFactory, TeamFactory, UserFactory
-from tests.processes import free_port, service_env, wait_for_port
+from tests.processes import PrivateRedis, service_env
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make beside it are still plain synchronous calls.
@@ -183,34 +182,6 @@ def celery_worker(transactional_db, tmp_path):
     worker = processes.celery_worker(service_env(), tmp_path / "worker.log").start()
     yield worker
     worker.stop()
-
-
-class PrivateRedis:
-    """A throw-away redis-server on a free loopback port, with no persistence, that a test may stop
-    and restart: fault tests never touch the machine's shared Redis."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> "PrivateRedis":
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, up=True)
-        return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        wait_for_port(self.port, up=False)
 
 
 @pytest.fixture

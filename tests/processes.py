@@ -1,4 +1,4 @@
-"""The one harness for what tests start beside them: a Celery worker, the web server, an SMTP server.
+"""The one harness for what tests start beside them: a Celery worker, the web server, an SMTP server, a Redis.
 
 Each child process writes its output to a log file (shown when it fails to start) and talks to the test
 database through ``service_env()``.
@@ -8,8 +8,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,3 +162,47 @@ class SmtpServer:
 
     def stop(self) -> None:
         self.controller.stop()
+
+
+class PrivateRedis:
+    """A throw-away redis-server on a free loopback port, with no persistence, that a test may stop
+    and restart: fault tests never touch the machine's shared Redis."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "PrivateRedis":
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, up=True)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        wait_for_port(self.port, up=False)
+
+
+class HttpStandIn:
+    """A local HTTP server in a thread of the test process, answering with ``handler`` (a
+    ``BaseHTTPRequestHandler`` class): a stand-in for a service outside, such as a chat web hook."""
+
+    def __init__(self, handler):
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        # A short poll interval: shutdown() waits for the loop to notice, 0.5 s by default.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()

@@ -172,9 +172,7 @@ def action_detail(request: HtmxHttpRequest, pk: int):
 
 @require_POST
 def action_edit(request: HtmxHttpRequest, pk: int):
-    access = get_action_item_for_user(request.user, pk)
-    if not access.can_edit:
-        raise PermissionDenied("Only the owner, the team and the incident's responders change this item.")
+    access = get_action_item_for_user(request.user, pk).for_editing()
     previous_owner_id = access.item.owner_id
     form = ActionItemForm(request.POST, instance=access.item)
     conflict = None
@@ -200,9 +198,7 @@ def action_edit(request: HtmxHttpRequest, pk: int):
 
 @require_POST
 def action_status(request: HtmxHttpRequest, pk: int):
-    access = get_action_item_for_user(request.user, pk)
-    if not access.can_edit:
-        raise PermissionDenied("Only the owner, the team and the incident's responders change this item.")
+    access = get_action_item_for_user(request.user, pk).for_editing()
     form = ActionStatusForm(request.POST, instance=access.item)
     if form.is_valid():
         item = form.save()

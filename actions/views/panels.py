@@ -13,28 +13,35 @@ from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 
+def _add_item(request, can_edit: bool, refusal: str, instance: ActionItem, without=(), **form_options):
+    """A panel's inline create: ``(None, 200)`` once the item is saved (its owner told), else the form again
+    with what was typed and 422. Someone who may not add items gets ``refusal`` (403)."""
+    if not can_edit:
+        raise PermissionDenied(refusal)
+    form = QuickActionItemForm(request.POST, instance=instance, **form_options)
+    for name in without:
+        form.fields.pop(name, None)
+    if not form.is_valid():
+        return form, 422
+    tell_new_owner(form.save(), None, request.user)
+    return None, 200
+
+
 @require_http_methods(["GET", "POST"])
 def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
     """GET: the panel alone (polled to keep the countdown fresh). POST: add an action item from the panel."""
     access = get_incident_for_user(request.user, incident_pk)
     incident, status, form = access.incident, 200, None
     if request.method == "POST":
-        if not access.can_edit:
-            raise PermissionDenied("Responders, the facilitator and the teams involved add action items.")
+        refusal = "Responders, the facilitator and the teams involved add action items."
         review = getattr(incident, "review", None)
         instance = ActionItem(incident=incident, review=review, team=incident.team, created_by=request.user)
-        form = QuickActionItemForm(request.POST, instance=instance, incident=incident)
-        form.fields.pop("addresses", None)
-        if form.is_valid():
-            tell_new_owner(form.save(), None, request.user)
-            if not wants_fragment(request):
+        form, status = _add_item(request, access.can_edit, refusal, instance, incident=incident, without=["addresses"])
+        if not wants_fragment(request):
+            if form is None:
                 return redirect(incident)
-            form = None
-        else:
-            status = 422
-            if not wants_fragment(request):
-                context = {"form": form, "incident": incident, "review": review, "next": incident.get_absolute_url()}
-                return render_page(request, "actions/new.html", context, status=status)
+            context = {"form": form, "incident": incident, "review": review, "next": incident.get_absolute_url()}
+            return render_page(request, "actions/new.html", context, status=status)
     context = obligation_context(incident, request.user, access.can_edit, form)
     part = "status" if request.method == "GET" and request.GET.get("part") == "status" else "panel"
     # The incident page's poll also refreshes the item list (a landed fix is done), out of band.
@@ -50,18 +57,12 @@ def review_action_items(request: HtmxHttpRequest, review_pk: int):
     access = get_review_for_user(request.user, review_pk)
     review, status, form = access.review, 200, None
     if request.method == "POST":
-        if not access.can_edit:
-            raise PermissionDenied("Participants, the facilitator and the teams involved add action items.")
+        refusal = "Participants, the facilitator and the teams involved add action items."
         team = review.team or (review.incident.team if review.incident_id else None)
         instance = ActionItem(review=review, incident_id=review.incident_id, team=team, created_by=request.user)
-        form = QuickActionItemForm(request.POST, instance=instance, review=review)
-        if form.is_valid():
-            tell_new_owner(form.save(), None, request.user)
-            if not wants_fragment(request):
-                return redirect(review)
-            form = None
-        else:
-            status = 422
+        form, status = _add_item(request, access.can_edit, refusal, instance, review=review)
+        if form is None and not wants_fragment(request):
+            return redirect(review)
     context = review_items_context(review, request.user, access.can_edit, form)
     if not wants_fragment(request) and status == 422:
         return render_page(request, "actions/review_items.html", context, status=status)

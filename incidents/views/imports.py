@@ -12,9 +12,9 @@ from django.utils.safestring import mark_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from incidents.access import get_incident_for_user
-from incidents.forms import IMPORT_KINDS, ImportRowFormSet, TranscriptForm
 from incidents.models import EntryKind
 from incidents.services import ImportedRow, import_timeline_entries
+from incidents.transcript_forms import IMPORT_KINDS, ImportRowFormSet, TranscriptForm
 from incidents.transcripts import parse_transcript
 from web.htmx import HtmxHttpRequest, render_page
 

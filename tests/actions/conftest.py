@@ -1,14 +1,13 @@
 import datetime as dt
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from accounts.models import Role
 from tests.conftest import _member
-from tests.processes import free_port
+from tests.processes import HttpStandIn
 
 T0 = dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC)  # a Wednesday: far from the Monday digest
 
@@ -45,15 +44,11 @@ class ChatRecorder:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/payments"
-        # A short poll interval: shutdown() waits for the loop to notice, 0.5 s by default.
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
+        self.stand_in = HttpStandIn(Handler)
+        self.url = f"{self.stand_in.base_url}/hooks/payments"
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.stand_in.close()
 
 
 @pytest.fixture

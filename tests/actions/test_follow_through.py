@@ -26,6 +26,7 @@ from actions.reminders import run_sweep
 from audit.models import AuditEvent
 from incidents.models import Incident
 from tests.actions.factories import ActionItemFactory, mitigated_incident, obligation_of
+from tests.actions.fixtures import incident_mitigated_at_t0  # noqa: F401 - the ``incident`` of these tests
 from tests.incidents.factories import ServiceFactory
 from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory, category
 
@@ -35,12 +36,6 @@ SECOND = dt.timedelta(seconds=1)
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
 LANDING_KINDS = [NotificationKind.FIX_LANDING_DUE, NotificationKind.FIX_LANDING_OVERDUE]
-
-
-@pytest.fixture
-def incident(t0, payments, engineer, teammate, facilitator, manager):
-    with time_machine.travel(t0, tick=False):
-        return mitigated_incident(payments, responders=[engineer, teammate], facilitator=facilitator, mitigated_at=t0)
 
 
 @pytest.fixture

@@ -22,18 +22,13 @@ from actions.notify import deliver_due
 from actions.reminders import reconcile_obligations, run_sweep
 from incidents.models import Disposition, Incident
 from tests.actions.factories import ActionItemFactory, TeamChatHookFactory, mitigated_incident, obligation_of
+from tests.actions.fixtures import incident_mitigated_at_t0  # noqa: F401 - the ``incident`` of these tests
 
 pytestmark = pytest.mark.django_db
 
 SECOND = dt.timedelta(seconds=1)
 HOUR = dt.timedelta(hours=1)
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def incident(t0, payments, engineer, teammate, facilitator, manager):
-    with time_machine.travel(t0, tick=False):
-        return mitigated_incident(payments, responders=[engineer, teammate], facilitator=facilitator, mitigated_at=t0)
 
 
 def sweep_at(moment):

@@ -288,6 +288,8 @@ def test_inbox_badge_and_marking_read(client, incident, engineer, teammate):
     client.force_login(engineer)
     home = client.get("/").text
     assert '<span class="visually-hidden">, 2 unread</span>' in home
+    # A lower app's page shows it too: the header's slot renders what the actions app registered.
+    assert '<span class="visually-hidden">, 2 unread</span>' in client.get(reverse("incident_list")).text
     badge = client.get(reverse("notifications_badge"), **HTMX)
     assert 'id="inbox-badge"' in badge.text and ">2<" in badge.text
     assert "due in 4 hours" in client.get(reverse("notifications")).text

@@ -3,15 +3,14 @@
 import hashlib
 import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.test import Client
 
-from tests.conftest import free_port
+from tests.processes import HttpStandIn
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
@@ -64,17 +63,14 @@ class SlackStandIn:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
+        self.stand_in = HttpStandIn(Handler)
+        self.url = f"{self.stand_in.base_url}/api/"
 
     def methods(self) -> list[str]:
         return [method for method, _ in self.calls]
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.stand_in.close()
 
 
 @pytest.fixture

@@ -6,40 +6,35 @@ userinfo and end-session endpoints; the application talks to it over HTTP like t
 
 import copy
 import json
-import subprocess
+import os
 import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
 from config.env import origin_of
-from tests.conftest import free_port, wait_for_port
+from tests.processes import ChildProcess, free_port, port_is_open
 
 CLIENT_ID = "postmortems"
 CLIENT_SECRET = "sso-test-secret"
 
 
 class Provider:
-    def __init__(self):
+    def __init__(self, log_path: Path):
         self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
-        self.process: subprocess.Popen | None = None
+        command = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(self.port)]
+        self.process = ChildProcess(command, dict(os.environ), log_path, is_ready=lambda: port_is_open(self.port))
 
     def start(self) -> "Provider":
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, up=True, timeout=30)
+        self.process.start()
         self.config = requests.get(f"{self.issuer}/.well-known/openid-configuration", timeout=5).json()
         return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+        self.process.stop()
 
     def set_person(self, sub: str, **claims) -> None:
         """What the provider will say about ``sub`` (its userinfo claims)."""
@@ -67,8 +62,8 @@ class Provider:
 
 
 @pytest.fixture(scope="session")
-def oidc_provider():
-    provider = Provider().start()
+def oidc_provider(tmp_path_factory):
+    provider = Provider(tmp_path_factory.mktemp("oidc") / "provider.log").start()
     yield provider
     provider.stop()
 
