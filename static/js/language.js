@@ -14,6 +14,15 @@
     }
   }
 
+  function postForm(url, body) {
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
+    });
+  }
+
   function notesFor(field) {
     var id = "notes-live-" + (field.id || field.name);
     var notes = document.getElementById(id);
@@ -39,12 +48,7 @@
     var review = field.closest("[data-language-review]");
     if (review) body.set("review", review.getAttribute("data-language-review"));
     notes.setAttribute("aria-busy", "true");
-    fetch(checkUrl, {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
-    })
+    postForm(checkUrl, body)
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         return response.text();
@@ -123,12 +127,7 @@
       kept.set("excerpt", keep.getAttribute("data-excerpt"));
       kept.set("reason", reason.value);
       keep.disabled = true;
-      fetch(keepUrl, {
-        method: "POST",
-        body: kept,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken(), "X-Requested-With": "fetch" },
-      })
+      postForm(keepUrl, kept)
         .then(function (response) {
           if (!response.ok && response.status !== 422) throw new Error(response.status);
           return response.text().then(function (html) { return { ok: response.ok, html: html }; });
