@@ -499,13 +499,9 @@ def test_corpus_precision_and_recall():
     assert latest == max((batch for _, batch, _, _ in rows), key=int), "the last batch has no first-sight figures"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batch 22 (chat lines with typos, non-native English, formal write-ups) was read at first sight "
-    "with recall 0.667, below the 0.9 target; the record stands. A later batch that meets the target at "
-    "first sight makes this pass, and then this mark goes.",
-)
 def test_latest_batch_met_the_target_at_first_sight():
+    # Batch 22 stays on record below target at first sight (recall 0.667); batch 23, written after the
+    # rules were widened for it, is the latest and is read here as it was recorded.
     _rows, first_sight = _read_corpus(CORPUS)
     latest = first_sight[max(first_sight, key=int)]
     assert latest["precision"] >= 0.9 and latest["recall"] >= 0.9, latest
