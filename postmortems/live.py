@@ -43,7 +43,9 @@ def bump(review_id: int, *parts: str) -> int:
     if unknown:
         raise ValueError(f"Unknown live parts: {sorted(unknown)}")
     Review.objects.filter(pk=review_id).update(change_counter=F("change_counter") + 1)
-    versions.bump("reviews", f"review:{review_id}")
+    # The review's page; the lists of reviews learn of changes they show from the saves themselves
+    # (``postmortems.versions``), not from every step of the meeting or every timeline entry.
+    versions.bump(f"review:{review_id}")
     seq = Review.objects.filter(pk=review_id).values_list("change_counter", flat=True).get()
 
     def publish():

@@ -7,9 +7,14 @@ review's version too.
 
 from fragments.versions import bump_on_change
 
+# What only the meeting page shows (its agenda and timer): a save of these alone leaves the lists of reviews.
+MEETING_ONLY = {"current_section", "section_started_at", "section_elapsed", "timer_running_since"}
+MEETING_ONLY |= {"section_extra_minutes", "change_counter", "updated_at"}
 
-def _review(review, **kwargs):
-    return ["reviews", f"review:{review.pk}", f"incident:{review.incident_id}" if review.incident_id else ""]
+
+def _review(review, update_fields=None, **kwargs):
+    lists = [] if update_fields is not None and set(update_fields) <= MEETING_ONLY else ["reviews"]
+    return [*lists, f"review:{review.pk}", f"incident:{review.incident_id}" if review.incident_id else ""]
 
 
 def _part_of_review(part, **kwargs):

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from postmortems import services
+from postmortems.models import AgendaSection
 from tests.factories import MembershipFactory, UserFactory
 from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
 from tests.postmortems.factories import ReviewFactory
@@ -276,6 +278,30 @@ def test_a_review_page_answers_304_until_its_review_or_incident_changes(two_inci
     review.save()
     response = revisit(viewer, url, etag)
     assert response.status_code == 200 and "The alert fired within a minute." in response.text
+
+
+def test_a_meeting_step_or_a_timeline_entry_leaves_the_lists_of_reviews_as_they_were(
+    two_incidents, facilitator, engineer
+):
+    first, _ = two_incidents
+    review = ReviewFactory(incident=first, facilitator=facilitator, participants=[engineer])
+    services.start_meeting(review)
+    viewer = signed_in(engineer)
+    library, page = reverse("review_library"), review.get_absolute_url()
+    tags = {url: viewer.get(url)["ETag"] for url in (library, reverse("home"), page)}
+
+    services.control_timer(review, "start")
+    services.move_agenda(review, AgendaSection.FACTORS)
+    TimelineEntryFactory(incident=first, text="The retries doubled the load.")
+    assert revisit(viewer, library, tags[library]).status_code == 304
+    response = revisit(viewer, page, tags[page])
+    assert response.status_code == 200 and "The retries doubled the load." in response.text
+
+    review.refresh_from_db()
+    review.title = "Checkout 502s: the pool ran dry"
+    review.save()
+    response = revisit(viewer, reverse("home"), tags[reverse("home")])
+    assert response.status_code == 200 and "Checkout 502s: the pool ran dry" in response.text
 
 
 def test_a_restricted_incident_opened_to_fewer_people_is_checked_again(payments, engineer, teammate):
