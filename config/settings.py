@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
     "schedule": timedelta(hours=6),
 }
 
+# --- Dashboard: after a change its figures are refreshed in the background, at most once this many seconds
+# for the same filters and viewers (meanwhile everyone gets the last figures, with the time they were computed).
+DASHBOARD_REFRESH_SECONDS = env_int("DASHBOARD_REFRESH_SECONDS", 10)
+
 # --- Follow-through (actions app): the systemic-fix obligation and reminders -----------------
 SYSTEMIC_FIX_HOURS = env_int("SYSTEMIC_FIX_HOURS", 48)
 # Reminders to the responders and the facilitator, this many hours before the deadline.

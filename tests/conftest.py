@@ -126,6 +126,12 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _dashboard_refreshed_after_every_change():
+    # Tests read the figures right after each change; the pause between refreshes has its own test.
+    settings.DASHBOARD_REFRESH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _empty_tables_with_delete():
     """After a test that commits (browser, worker and server tests), empty the tables with DELETE, not TRUNCATE.
 

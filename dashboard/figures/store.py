@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 
@@ -99,7 +100,12 @@ def refresh(user, filters: Filters, key: str | None = None) -> dict:
         data = compute(user, filters)
         cache.set_many({key: data, last_key(key): data}, CACHE_SECONDS)
     finally:
-        cache.delete(recompute_lock(key))
+        # While people keep writing, one refresh per pause for these filters, not one per write.
+        pause = settings.DASHBOARD_REFRESH_SECONDS
+        if pause:
+            cache.set(recompute_lock(key), 1, pause)
+        else:
+            cache.delete(recompute_lock(key))
     return data
 
 

@@ -425,3 +425,29 @@ def test_the_embedded_database_gets_the_same_continuous_percentile_as_postgresql
     assert percentile([40, 10, 30, 20], 0.9) == pytest.approx(37)
     assert percentile([None, 7], 0.9) == 7
     assert percentile([], 0.5) is None
+
+
+def test_while_people_keep_writing_the_figures_are_refreshed_once_per_pause_not_once_per_write(
+    frozen, at, manager, payments, django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    from dashboard import tasks
+
+    settings.DASHBOARD_REFRESH_SECONDS = 60
+    incident_with_times(payments, at(5), detect_minutes=10)
+    filters = dashboard_figures.make_filters(None, "12m", now=NOW)
+    first, _ = dashboard_figures.dashboard_data(manager, filters)
+    key = dashboard_figures.cache_key(manager, filters)
+    assert 50 < cache.ttl(recompute_lock(key)) <= 60  # computed just now: the next refresh waits a minute
+
+    queued = []
+    monkeypatch.setattr(tasks.recompute_figures, "delay", lambda *args: queued.append(args))
+    for minutes in (20, 30, 40):  # three saves, each followed by a viewer
+        with django_capture_on_commit_callbacks(execute=True):
+            incident_with_times(payments, at(4), detect_minutes=minutes)
+        data, fresh = dashboard_figures.dashboard_data(manager, filters)
+        assert (data["computed_at"], fresh) == (first["computed_at"], False)  # the last figures, said to be so
+    assert queued == []  # nothing recomputed within the pause
+
+    cache.delete(recompute_lock(key))  # the pause is over
+    dashboard_figures.dashboard_data(manager, filters)
+    assert queued == [(manager.pk, None, "12m")]  # one refresh for all three saves
