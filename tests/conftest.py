@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from accounts.models import Role
-from tests import processes
+from tests import processes, worker_services
 from tests.factories import TEST_PASSWORD, MembershipFactory, TeamFactory, UserFactory
 from tests.processes import PrivateRedis, service_env
 
@@ -35,6 +35,11 @@ def pytest_configure(config):
                 f"CI=true but {' and '.join(missing)} not set: the tests in CI run against real PostgreSQL "
                 "and Redis and will not fall back to SQLite or a file broker. Set them (see README)."
             )
+    worker_services.use_a_redis_of_its_own()
+
+
+def pytest_unconfigure(config):
+    worker_services.stop()
 
 
 def require_postgres_and_redis() -> None:
