@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from actions.remedies import check_remedy, is_null_remedy
 from postmortems.language import Flag, check_text, directory_names, find_attention_remedy, read_language
+from postmortems.language.clauses import chunks
 from tests.factories import UserFactory
 
 PEOPLE = ["Priya Raman", "priya", "Jonas Berg", "jonas", "Sam Lindqvist", "sam"]
@@ -418,6 +419,23 @@ def test_check_text_never_raises_and_offsets_stay_in_the_text(text, people):
         position = flag.end
     remedy = find_attention_remedy(text)
     assert remedy is None or remedy.rule == "attention_remedy"
+
+
+# Where a sentence ends, said one character at a time: the definition ``chunks`` must keep.
+_SENTENCE_BY_CHARACTER = re.compile(
+    r"\S[^\n]*?(?:(?:(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bMx)\.|[!?;])(?=\s|$)|(?=\n)|$)"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "Mr", "Mrs", "Dr", "Ms", "Mx", "xMr", ".", "!", "?", ";", " ", "\n", "\t", "e.g.", "’"]),
+        max_size=40,
+    ).map("".join)
+)
+def test_sentences_end_where_they_did_when_read_a_character_at_a_time(text):
+    assert list(chunks(text)) == [(match.start(), match.group()) for match in _SENTENCE_BY_CHARACTER.finditer(text)]
 
 
 @pytest.mark.parametrize(
