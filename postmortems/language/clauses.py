@@ -1782,4 +1782,8 @@ def read_sentences(text: str, people: frozenset[str]) -> list[Finding]:
         for offset, chunk in chunks(text)
         for finding in _findings_in(chunk, people)
     ]
-    return sorted(found, key=lambda f: (f.start, -f.end))
+    return sorted(found, key=in_text_order)
+
+
+def in_text_order(finding: Finding) -> tuple[int, int]:
+    return finding.start, -finding.end

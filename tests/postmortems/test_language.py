@@ -435,7 +435,10 @@ _SENTENCE_BY_CHARACTER = re.compile(
     ).map("".join)
 )
 def test_sentences_end_where_they_did_when_read_a_character_at_a_time(text):
-    assert list(chunks(text)) == [(match.start(), match.group()) for match in _SENTENCE_BY_CHARACTER.finditer(text)]
+    pieces = list(chunks(text))
+    assert pieces == [(match.start(), match.group()) for match in _SENTENCE_BY_CHARACTER.finditer(text)]
+    # A piece cut again is itself alone: the guide reads each piece without cutting it a second time.
+    assert all(list(chunks(piece)) == [(0, piece)] for _, piece in pieces)
 
 
 @pytest.mark.parametrize(
