@@ -158,6 +158,14 @@ class SentenceReader:
         self.lemmas = [token.lemma for token in sentence]
         self.lows = [token.low for token in sentence]
 
+    def mentions(self, words: frozenset[str]) -> bool:
+        """Whether a word of the sentence, as written or as lemma, is one of ``words``.
+
+        Each reading passes over every word not among its starting words; asked first, this lets a
+        sentence without any of them skip the reading whole.
+        """
+        return not (words.isdisjoint(self.lows) and words.isdisjoint(self.lemmas))
+
     # --- who ---------------------------------------------------------------------------------
 
     def person_at(self, i: int) -> tuple[int, str] | None:
@@ -912,6 +920,8 @@ class SentenceReader:
     def _framed_before(self) -> list[Finding]:
         """ "It was X who …", "this is on X", "down to X", "caused by X", "if only X had", "had X looked"."""
         found = []
+        if not self.mentions(_FRAMING_WORDS):
+            return found
         for k in range(self.n):
             low, lem = self.lows[k], self.lemmas[k]
             if low not in _FRAMING_WORDS and lem not in _FRAMING_WORDS:
@@ -1375,6 +1385,8 @@ class SentenceReader:
 
     def _sanctions(self) -> list[Finding]:
         found = []
+        if not self.mentions(_SANCTION_WORDS):
+            return found
         for k in range(self.n):
             low, lem = self.lows[k], self.lemmas[k]
             if low not in _SANCTION_WORDS and lem not in _SANCTION_WORDS:
@@ -1544,6 +1556,8 @@ class SentenceReader:
 
     def _interrogations(self) -> list[Finding]:
         found = []
+        if _INTERROGATION_WORDS.isdisjoint(self.lows):
+            return found
         question = self.t and self.t[-1].low == "?"
         for k in range(self.n):
             low = self.lows[k]
