@@ -48,6 +48,10 @@ _FILLERS = lx._words(
     probably actually really totally completely somehow literally unfortunately allegedly supposedly
     ultimately once lol tbh tho though so"""
 )
+# A comma around an aside the subject is read past (", once again,", "as usual,").
+_BEFORE_SKIPPED_ASIDE = _FILLERS | lx.REPEAT_MARKERS | lx._words("yet as once who of")
+_AFTER_SKIPPED_ASIDE = _FILLERS | lx.REPEAT_MARKERS | lx._words("usual course")
+_DETERMINERS_OR_POSSESSIVES = lx.DETERMINERS | lx.POSSESSIVE_PRONOUNS
 
 
 @dataclass(slots=True)
@@ -195,7 +199,7 @@ class SentenceReader:
             j = i + 1
             if low == "one" and j + 1 < self.n and self.lows[j] == "of":
                 j += 2
-                if j < self.n and self.lows[j] in lx.DETERMINERS | lx.POSSESSIVE_PRONOUNS:
+                if j < self.n and self.lows[j] in _DETERMINERS_OR_POSSESSIVES:
                     j += 1
             while j < self.n and (self.lows[j] in lx.ROLE_MODIFIERS or self._is_modifier_name(j)) and j - i < 5:
                 j += 1
@@ -364,10 +368,7 @@ class SentenceReader:
             elif (
                 low == ","
                 and j + 1 < self.n
-                and (
-                    self.lows[j + 1] in _FILLERS | lx.REPEAT_MARKERS | {"yet", "as", "once", "who", "of"}
-                    or self.lows[j - 1] in _FILLERS | lx.REPEAT_MARKERS | {"usual", "course"}
-                )
+                and (self.lows[j + 1] in _BEFORE_SKIPPED_ASIDE or self.lows[j - 1] in _AFTER_SKIPPED_ASIDE)
                 or low in ("of", "course")
                 and j > 0
                 and self.lows[j - 1] in (",", "of")
