@@ -134,7 +134,7 @@ def _split_contraction(low: str) -> tuple[str, str]:
     return low, ""
 
 
-def sentences_of(tokens: list[Token]) -> list[list[Token]]:
+def sentences_of(tokens: list[Token]) -> list[Sentence]:
     sentences, current = [], []
     for token in tokens:
         if token.low == "." and current and current[-1].low in lx.HONORIFICS:
@@ -143,24 +143,35 @@ def sentences_of(tokens: list[Token]) -> list[list[Token]]:
             if token.low != "\n":
                 current.append(token)
             if current:
-                sentences.append(current)
+                sentences.append(Sentence(current))
             current = []
         else:
             current.append(token)
     if current:
-        sentences.append(current)
+        sentences.append(Sentence(current))
     return sentences
+
+
+class Sentence(list):
+    """The tokens of one sentence, with their lower-case words and lemmas listed once for every reader."""
+
+    __slots__ = ("lows", "lemmas")
+
+    def __init__(self, tokens: list[Token]):
+        super().__init__(tokens)
+        self.lows = [token.low for token in tokens]
+        self.lemmas = [token.lemma for token in tokens]
 
 
 class SentenceReader:
     """Reads one sentence; ``people`` is the lower-case directory index (first words → full names)."""
 
-    def __init__(self, sentence: list[Token], people: frozenset[str]):
+    def __init__(self, sentence: Sentence, people: frozenset[str]):
         self.t = sentence
         self.n = len(sentence)
         self.people = people
-        self.lemmas = [token.lemma for token in sentence]
-        self.lows = [token.low for token in sentence]
+        self.lemmas = sentence.lemmas
+        self.lows = sentence.lows
 
     def mentions(self, words: frozenset[str]) -> bool:
         """Whether a word of the sentence, as written or as lemma, is one of ``words``.
@@ -1776,7 +1787,7 @@ def _findings_in(chunk: str, people: frozenset[str]) -> tuple[Finding, ...]:
 
 
 @lru_cache(maxsize=256)
-def sentences_in(chunk: str) -> tuple[list[Token], ...]:
+def sentences_in(chunk: str) -> tuple[Sentence, ...]:
     """The sentences of one chunk as tokens: read once, shared by the clause reader and the remedy reader."""
     return tuple(sentences_of(tokens_of(chunk)))
 
