@@ -18,6 +18,7 @@ sentences not yet written.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 from bisect import bisect_right
@@ -28,9 +29,9 @@ from functools import cached_property, lru_cache
 from . import advice
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
 from .appeals import attention_appeals
-from .clauses import chunks, read_sentences, sentences_in
+from .clauses import _findings_in, chunks, in_text_order, read_sentences, sentences_in
 from .people import directory_names
-from .remedies import read_remedy, read_remedy_in_prose
+from .remedies import _prose_remedies_in, read_remedy, read_remedy_in_prose
 from .rewrite import propose
 
 __all__ = [
@@ -101,15 +102,25 @@ _EMPHASIS = "*_`~"
 
 
 class _Reading:
-    """One sentence (or line) of a text and the words of the directory's names: what the readers share."""
+    """One sentence (or line) of a text and the words of the directory's names: what the readers share.
 
-    def __init__(self, text: str, people: frozenset[str]):
+    ``one_chunk``: the text is one piece of ``chunks`` already (which cuts such a piece into itself alone),
+    so the readers' per-piece caches are asked directly, without cutting it again.
+    """
+
+    def __init__(self, text: str, people: frozenset[str], one_chunk: bool = False):
         self.text = text
         self.people = people
+        self.one_chunk = one_chunk
 
     @cached_property
     def findings(self):
+        if self.one_chunk:
+            return sorted(_findings_in(self.text, self.people), key=in_text_order)
         return read_sentences(self.text, self.people)
+
+    def prose_remedies(self):
+        return _prose_remedies_in(self.text) if self.one_chunk else read_remedy_in_prose(self.text)
 
     def clause_flags(self) -> list[Flag]:
         """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
@@ -143,7 +154,7 @@ class _Reading:
                 found.end,
                 advice.for_remedy_kind(found.kind, text[found.start : found.end]),
             )
-            for found in read_remedy_in_prose(text)
+            for found in self.prose_remedies()
         ]
         for sentence in sentences_in(text):
             for first, last in attention_appeals(sentence):
@@ -217,7 +228,7 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
 @lru_cache(maxsize=50_000)
 def _checked_sentence(chunk: str, people: frozenset[str]) -> tuple[Flag, ...]:
     """The flags of one sentence (or line), kept per process: typing changes one sentence at a time."""
-    reading = _Reading(chunk, people)
+    reading = _Reading(chunk, people, one_chunk=True)
     return tuple(reading.with_rewrite(flag) for flag in _flag_all(reading))
 
 
@@ -325,3 +336,9 @@ def reading_of(obj, field: str) -> LanguageReading:
     if stored is not None:
         return LanguageReading.from_dict(stored)
     return read_language(getattr(obj, field) or "", directory_names())
+
+
+# Everything loaded so far (the lexicon, the readers, the framework under them) lives as long as the process.
+# Frozen, the collector no longer walks it each time a check's short-lived tokens fill a generation: that
+# walk was a tenth of checking a review. Freed objects are still freed; only cycles among them would stay.
+gc.freeze()

@@ -34,9 +34,8 @@ _CLAUSE_OPENERS = lx._words("but and so while when")
 
 
 def attention_appeals(sentence) -> list[tuple[int, int]]:
-    """(first token, token after the last) of each appeal to attention in ``sentence`` (a list of tokens)."""
-    lows = [token.low for token in sentence]
-    lemmas = [token.lemma for token in sentence]
+    """(first token, token after the last) of each appeal to attention in ``sentence`` (a ``clauses.Sentence``)."""
+    lows, lemmas = sentence.lows, sentence.lemmas
     if lx.APPEAL_STARTS.isdisjoint(lows) and lx.APPEAL_STARTS.isdisjoint(lemmas):
         return []
     found = []

@@ -32,6 +32,8 @@ def read_judgements(reader) -> list:
     """Evaluations and hindsight in the sentence ``reader`` holds (a ``clauses.SentenceReader``)."""
     lows, lemmas = reader.lows, reader.lemmas
     found = []
+    if not reader.mentions(lx.JUDGEMENT_STARTS):
+        return found
     for k in range(reader.n):
         low, lem = lows[k], lemmas[k]
         if low not in lx.JUDGEMENT_STARTS and lem not in lx.JUDGEMENT_STARTS:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon as lx
-from .clauses import Token, chunks, sentences_in, sentences_of, tokens_of
+from .clauses import Sentence, Token, chunks, sentences_in, sentences_of, tokens_of
 from .lemmas import is_known, misspelling_of
 
 
@@ -160,10 +160,9 @@ def _span(sentence: list[Token], i: int, j: int) -> tuple[int, int]:
     return sentence[i].start, sentence[j - 1].end
 
 
-def _read_action(sentence: list[Token], prose: bool = False) -> NullRemedy | None:
+def _read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
     n = len(sentence)
-    lows = [t.low for t in sentence]
-    lemmas = [t.lemma for t in sentence]
+    lows, lemmas = sentence.lows, sentence.lemmas
     mechanism = any(low in _MECHANISM or lem in _MECHANISM for low, lem in zip(lows, lemmas, strict=True))
 
     def remedy(kind, i, j):

@@ -81,10 +81,24 @@ def propose(
     return s, e, _capitalise(rewritten)
 
 
+_RUNS_OF_SPACE = re.compile(r"\s{2,}")
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.?!])")
+
+
 def _capitalise(text: str) -> str:
-    text = re.sub(r"\s{2,}", " ", text).strip()
-    text = re.sub(r"\s+([,.?!])", r"\1", text)
+    text = _RUNS_OF_SPACE.sub(" ", text).strip()
+    text = _SPACE_BEFORE_MARK.sub(r"\1", text)
     return text[:1].upper() + text[1:]
+
+
+# Compiled once: every note with a rewrite goes through these.
+_FRAMING_OPENERS = re.compile(
+    r"(?i)^(?:\s*(?:honestly|frankly|basically|ugh|sorry\s+but|tbh|clearly|obviously|apparently|yet\s+again|once\s+again|as\s+usual|again)\b[,]?\s*)+"
+)
+_FRAMING_WORDS = re.compile(r"(?i)\b(?:think|say|clear|obvious|fact|fair|truth)\b")
+_FIRST_WORD = re.compile(r"^(\s*)(\S+)")
+_THEIR = re.compile(r"\b(?:his|her|their)\b")
+_THEMSELVES = re.compile(r"\b(?:him|her|them)self\b")
 
 
 def _as_we(body: str, start: int, end: int) -> str:
@@ -92,19 +106,19 @@ def _as_we(body: str, start: int, end: int) -> str:
     before, after = body[:start], body[end:]
     # Words before the subject that framed the person ("Honestly,", "It's clear that") are left out;
     # a time or a clause opener ("At 02:10", "because") stays.
-    prefix = re.sub(
-        r"(?i)^(?:\s*(?:honestly|frankly|basically|ugh|sorry\s+but|tbh|clearly|obviously|apparently|yet\s+again|once\s+again|as\s+usual|again)\b[,]?\s*)+",
-        "",
-        before,
-    )
-    if re.search(r"(?i)\b(?:think|say|clear|obvious|fact|fair|truth)\b", prefix):
+    prefix = _FRAMING_OPENERS.sub("", before)
+    if _FRAMING_WORDS.search(prefix):
         prefix = ""
     after = _BLAME_ADVERBS.sub("", after)
-    after = re.sub(r"^(\s*)(\S+)", lambda m: m.group(1) + _PLURAL_VERBS.get(m.group(2).lower(), m.group(2)), after)
-    after = re.sub(r"\b(?:his|her|their)\b", "our", after)
-    after = re.sub(r"\b(?:him|her|them)self\b", "ourselves", after)
+    after = _FIRST_WORD.sub(_in_plural, after)
+    after = _THEIR.sub("our", after)
+    after = _THEMSELVES.sub("ourselves", after)
     subject = "we" if prefix.strip() else "We"
     return f"{prefix}{subject}{after}".strip()
+
+
+def _in_plural(first: re.Match) -> str:
+    return first.group(1) + _PLURAL_VERBS.get(first.group(2).lower(), first.group(2))
 
 
 def _as_our(body: str, start: int, end: int) -> str:
@@ -136,7 +150,7 @@ def _what_would_have_helped(body: str) -> str | None:
     base = lemma(verb)
     rest = match.group("rest")
     rest = re.split(r"(?i)\b(?:if|when|we['’]d|we\s+would|this\s+would|it\s+would|nothing\s+would|,)\b", rest)[0]
-    rest = re.sub(r"\b(?:his|her|their)\b", "our", rest).rstrip(" ,")
+    rest = _THEIR.sub("our", rest).rstrip(" ,")
     rest = re.sub(r"(?i)\b(?:properly|sooner|first|immediately|instead)\b", lambda m: m.group(), rest)
     return f"What would have helped us {base}{rest} at that moment?"
 

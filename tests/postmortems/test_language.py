@@ -8,7 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from actions.remedies import check_remedy, is_null_remedy
+from postmortems import language
 from postmortems.language import Flag, check_text, directory_names, find_attention_remedy, read_language
+from postmortems.language.clauses import SentenceReader, _findings_in, chunks, sentences_in
+from postmortems.language.remedies import _prose_remedies_in
 from tests.factories import UserFactory
 
 PEOPLE = ["Priya Raman", "priya", "Jonas Berg", "jonas", "Sam Lindqvist", "sam"]
@@ -420,6 +423,26 @@ def test_check_text_never_raises_and_offsets_stay_in_the_text(text, people):
     assert remedy is None or remedy.rule == "attention_remedy"
 
 
+# Where a sentence ends, said one character at a time: the definition ``chunks`` must keep.
+_SENTENCE_BY_CHARACTER = re.compile(
+    r"\S[^\n]*?(?:(?:(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bMx)\.|[!?;])(?=\s|$)|(?=\n)|$)"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "Mr", "Mrs", "Dr", "Ms", "Mx", "xMr", ".", "!", "?", ";", " ", "\n", "\t", "e.g.", "’"]),
+        max_size=40,
+    ).map("".join)
+)
+def test_sentences_end_where_they_did_when_read_a_character_at_a_time(text):
+    pieces = list(chunks(text))
+    assert pieces == [(match.start(), match.group()) for match in _SENTENCE_BY_CHARACTER.finditer(text)]
+    # A piece cut again is itself alone: the guide reads each piece without cutting it a second time.
+    assert all(list(chunks(piece)) == [(0, piece)] for _, piece in pieces)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -472,6 +495,25 @@ def test_corpus_is_large_balanced_and_labelled_with_known_rules():
     assert set(labels) == {"ok", "person_blame", "judging_word", "hindsight", "who_question", "attention_remedy"}
     assert len({sentence for *_, sentence in rows}) == len(rows), "a sentence appears twice"
     assert all(batch for _, batch, _, _ in rows)
+
+
+def _forget_readings():
+    for cached in (language._checked_sentence, _findings_in, _prose_remedies_in, sentences_in):
+        cached.cache_clear()
+
+
+def test_the_readers_shortcuts_never_change_a_reading(monkeypatch):
+    """A reading skips a sentence without any of its starting words; read word by word instead, every
+    sentence of both corpora gets the same notes."""
+    texts = [text for _, _, _, text in _corpus() + _read_corpus(REMEDY_CORPUS)[0]]
+    _forget_readings()
+    with_shortcuts = [check_text(text, CORPUS_PEOPLE) for text in texts]
+    monkeypatch.setattr(SentenceReader, "mentions", lambda reader, words: True)
+    _forget_readings()
+    try:
+        assert [check_text(text, CORPUS_PEOPLE) for text in texts] == with_shortcuts
+    finally:
+        _forget_readings()
 
 
 def test_corpus_precision_and_recall():
