@@ -79,7 +79,7 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int) -> tuple[int, int] | 
         j = k + 1 + (at(k + 1) in _CLOSER)
         if at(j) == "attention":
             return k, j + 1
-    if low.startswith(("retrain", "re-train", "re-educat", "reeducat")):
+    if low.startswith(("retrain", "re-train", "re-educat", "reeducat")) and not lx.trains_a_machine(lows, k):
         return k, k + 1
     if low == "refresher" and at(k + 1) in ("training", "session", "sessions", "course", "courses"):
         return k, k + 2

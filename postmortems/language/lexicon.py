@@ -150,6 +150,27 @@ ARTEFACT_NOUNS = _words(
     breaker retry backoff jitter cache shard partition validation validator constraint trigger log logging
     trace tracing synthetic status template field label calendar freeze lock mutex workflow automation"""
 )
+# What is trained by a machine, not taught to people: "retrain the fraud model" changes an artefact.
+TRAINED_MACHINES = _words(
+    """model models classifier classifiers detector detectors filter filters ranker rankers predictor predictors
+    network networks embedding embeddings tokenizer tokeniser"""
+)
+_TOPIC_PREPOSITIONS = _words("on in for about with to using after before every when")
+
+
+def trains_a_machine(lows: list[str], verb: int) -> bool:
+    """Whether what the training verb at ``verb`` trains is a machine ("retrain the fraud model weekly"),
+    read from its object up to the first preposition ("train the new hires on the pipeline" trains people)."""
+    obj = []
+    for low in lows[verb + 1 : verb + 6]:
+        if low in _TOPIC_PREPOSITIONS or not low[:1].isalnum():
+            break
+        obj.append(low)
+    return any(low in TRAINED_MACHINES or low in ARTEFACT_NOUNS for low in obj) and not any(
+        low in PEOPLE_GROUPS or low in ROLE_NOUNS for low in obj
+    )
+
+
 ENFORCING_WORDS = _words(
     """block blocks blocking prevent prevents refuse refuses reject rejects fail fails enforce enforces
     automatically automated automate automation require requires required bot alert alerts page pages

@@ -88,7 +88,10 @@ def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
             continue
         index, modal = head
         sentence[index]
-        lead = all(t.low in _PREFIXES or not t.low[:1].isalnum() for t in sentence[:index])
+        lead = all(t.low in _PREFIXES or not t.low[:1].isalnum() for t in sentence[:index]) or any(
+            t.low == ":"
+            for t in sentence[:index]  # a label before the action ("Decision: hold a retro …")
+        )
         if not modal and index and not lead:
             continue
         if not modal and not _reads_as_a_proposal(sentence, index):
@@ -104,7 +107,7 @@ _IMPERATIVES = (
     | _OBJECT_DECIDES
     | lx._words(
         """be deploy take exercise pay stay double-check follow review check watch don't dont do never avoid stop
-    keep try think slow read test always"""
+    keep try think slow read test always hold"""
     )
 )
 
@@ -113,7 +116,10 @@ def _reads_as_a_proposal(sentence: list[Token], index: int) -> bool:
     """An imperative ("Remind …", "Be careful …"), a noun-phrase action ("Training for …"), or
     "Everyone must …" — not a sentence that reports what happened."""
     word = sentence[index]
-    if word.low in _IMPERATIVES and word.low == word.lemma or word.low in lx.ATTENTION_NOUNS:
+    if word.low in lx.ATTENTION_NOUNS:
+        # "Retrospective notes are in the folder" reports; "Retrospective with the team" proposes.
+        return not any(t.low in _REPORTING_VERBS for t in sentence[index + 1 : index + 4])
+    if word.low in _IMPERATIVES and word.low == word.lemma:
         return True
     people = _people_subject(sentence, index)
     if people is not None:
@@ -128,8 +134,12 @@ _OBLIGATIONS = lx._words("must should need needs ought shall")
 def _head(sentence: list[Token]) -> tuple[int, bool] | None:
     """Index of the action's head verb, and whether a modal ("we should …") introduced it."""
     i, n, modal = 0, len(sentence), False
-    if n > 2 and sentence[0].low == "let" and sentence[1].low == "'s":
-        return 2, True  # "Let's train …" proposes, as "we will" does
+    # A label before a colon ("Retro sticky:", "Decision log:", "Action:") names the note; the action follows it.
+    label_end = next((k for k in range(1, min(n - 1, 4)) if sentence[k].low == ":"), None)
+    if label_end is not None:
+        i = label_end + 1
+    if n > i + 2 and sentence[i].low == "let" and sentence[i + 1].low == "'s":
+        return i + 2, True  # "Let's train …" proposes, as "we will" does
     while i < n and (
         sentence[i].low in _PREFIXES
         or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")", ",")
@@ -272,6 +282,8 @@ def _read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
             mechanism or rest & lx.ARTEFACT_NOUNS and not rest & lx.PEOPLE_GROUPS and not _names_person(sentence, i + 1)
         ):
             return None
+        if lem in _KNOWLEDGE_VERBS and lx.trains_a_machine(lows, i):
+            return None  # "Retrain the fraud classifier": a machine learns, no person is asked to
         if lem in ("remind",) and mechanism and rest & {"automatically", "automated", "bot", "alert", "alerts", "cron"}:
             return None
         if lem in ("focus", "concentrate") and rest & lx.ARTEFACT_NOUNS and mechanism:
@@ -385,6 +397,7 @@ _HABITUAL = lx._words(
     """before every each always whenever next daily weekly regularly routinely going forward again when after"""
 )
 _CHECKING_VERBS = lx._words("check verify read follow watch review confirm consult double-check validate test")
+_REPORTING_VERBS = lx._words("is are was were has have had took takes stay stays went")
 _KNOWLEDGE_VERBS = lx._words("train retrain re-train educate re-educate coach brief mentor lecture instruct refresh")
 _ARTEFACT_VERBS = lx._words(
     """add create write build automate alert page block require enforce validate fix remove replace migrate
