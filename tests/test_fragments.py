@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from postmortems import services
+from postmortems import meeting
 from postmortems.models import AgendaSection
 from tests.factories import MembershipFactory, UserFactory
 from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
@@ -285,13 +285,13 @@ def test_a_meeting_step_or_a_timeline_entry_leaves_the_lists_of_reviews_as_they_
 ):
     first, _ = two_incidents
     review = ReviewFactory(incident=first, facilitator=facilitator, participants=[engineer])
-    services.start_meeting(review)
+    meeting.start_meeting(review)
     viewer = signed_in(engineer)
     library, page = reverse("review_library"), review.get_absolute_url()
     tags = {url: viewer.get(url)["ETag"] for url in (library, reverse("home"), page)}
 
-    services.control_timer(review, "start")
-    services.move_agenda(review, AgendaSection.FACTORS)
+    meeting.control_timer(review, "start")
+    meeting.move_agenda(review, AgendaSection.FACTORS)
     TimelineEntryFactory(incident=first, text="The retries doubled the load.")
     assert revisit(viewer, library, tags[library]).status_code == 304
     response = revisit(viewer, page, tags[page])
