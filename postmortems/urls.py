@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postmortems.views import language, library, meeting, reviews
+from postmortems.views import analysis, language, library, meeting, reviews
 
 urlpatterns = [
     path("language/check/", language.language_check, name="language_check"),
@@ -15,13 +15,15 @@ urlpatterns = [
     path("reviews/<int:pk>/schedule/", reviews.review_schedule, name="review_schedule"),
     path("reviews/<int:pk>/invite.ics", reviews.review_invite, name="review_invite"),
     path("reviews/<int:pk>/perspective/", reviews.review_perspective, name="review_perspective"),
-    path("reviews/<int:pk>/factors/", reviews.review_factor_add, name="review_factor_add"),
-    path("reviews/<int:pk>/factors/<int:factor_pk>/", reviews.review_factor_edit, name="review_factor_edit"),
-    path("reviews/<int:pk>/factors/<int:factor_pk>/delete/", reviews.review_factor_delete, name="review_factor_delete"),
-    path("reviews/<int:pk>/opportunities/", reviews.review_opportunity_add, name="review_opportunity_add"),
+    path("reviews/<int:pk>/factors/", analysis.review_factor_add, name="review_factor_add"),
+    path("reviews/<int:pk>/factors/<int:factor_pk>/", analysis.review_factor_edit, name="review_factor_edit"),
+    path(
+        "reviews/<int:pk>/factors/<int:factor_pk>/delete/", analysis.review_factor_delete, name="review_factor_delete"
+    ),
+    path("reviews/<int:pk>/opportunities/", analysis.review_opportunity_add, name="review_opportunity_add"),
     path(
         "reviews/<int:pk>/opportunities/<int:opportunity_pk>/delete/",
-        reviews.review_opportunity_delete,
+        analysis.review_opportunity_delete,
         name="review_opportunity_delete",
     ),
     path("reviews/<int:pk>/status/", reviews.review_status, name="review_status"),

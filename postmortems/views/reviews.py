@@ -26,14 +26,13 @@ from postmortems.forms import (
     participant_choices,
 )
 from postmortems.invites import meeting_invite
-from postmortems.models import SECTION_TEXTS, ContributingFactor, Perspective, ReviewFeedback
+from postmortems.models import SECTION_TEXTS, Perspective, ReviewFeedback
 from postmortems.views.access import require_edit, require_facilitator, require_unpublished, review_to_change
 from postmortems.views.document import (
     edit_form,
     factors_with_flags,
     opportunities_with_flags,
     section_view,
-    stored_flags,
     timeline_with_flags,
     visible_flags,
 )
@@ -43,11 +42,11 @@ from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 TEMPLATE = "postmortems/detail.html"
 
 
-def _dismissed(review) -> set[str]:
+def dismissed_keys(review) -> set[str]:
     return set(review.dismissals.values_list("key", flat=True))
 
 
-def _base_context(request, access) -> dict:
+def base_context(request, access) -> dict:
     review = access.review
     return {
         "review": review,
@@ -66,7 +65,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     if access.can_edit and edit_name in SECTION_TEXTS and edit_name not in editing:
         editing[edit_name] = (edit_form(review, edit_name), None)
     # The document's parts are computed only when their shared fragment is rendered afresh.
-    dismissed = once(_dismissed, review)
+    dismissed = once(dismissed_keys, review)
 
     def sections():
         return {
@@ -85,7 +84,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         perspectives = once(edits.perspectives_for, review, user)
         participants = once(list, review.participants.all())
         facilitator = once(lambda: review.facilitator)
-    context = _base_context(request, access) | {
+    context = base_context(request, access) | {
         "sections": once(sections),
         "editing_sections": bool(editing),
         "timeline": once(lambda: timeline_with_flags(review, dismissed())),
@@ -119,7 +118,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         context["factors"] = context["factors"]()
         for factor in context["factors"]:
             if factor.pk == context["edit_factor"]:
-                factor.form = _factor_edit_form(review, factor)
+                factor.form = factor_edit_form(review, factor)
     return context
 
 
@@ -130,7 +129,7 @@ def _int(value) -> int | None:
         return None
 
 
-def _factor_edit_form(review, factor, data=None):
+def factor_edit_form(review, factor, data=None):
     return FactorForm(
         data,
         instance=factor,
@@ -190,7 +189,7 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
     if name not in SECTION_TEXTS:
         raise PermissionDenied("There is no such section.")
     require_edit(access.can_edit)
-    dismissed = _dismissed(review)
+    dismissed = dismissed_keys(review)
     if request.method == "GET":
         if request.GET.get("cancel"):
             section = section_view(review, name, dismissed)
@@ -198,7 +197,7 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
             section = section_view(review, name, dismissed, form=edit_form(review, name))
         if not wants_fragment(request):
             return redirect(f"{review.get_absolute_url()}?edit={name}#section-{name}")
-        return render_page(request, TEMPLATE, _base_context(request, access) | {"s": section}, partial="section")
+        return render_page(request, TEMPLATE, base_context(request, access) | {"s": section}, partial="section")
 
     form = SectionForm(request.POST, section=name, review=review, prefix=name)
     theirs = None
@@ -211,7 +210,7 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
                 messages.success(request, f"{SECTION_TEXTS[name]} saved.")
                 return redirect(f"{review.get_absolute_url()}#section-{name}")
             section = section_view(review, name, dismissed)
-            return render_page(request, TEMPLATE, _base_context(request, access) | {"s": section}, partial="section")
+            return render_page(request, TEMPLATE, base_context(request, access) | {"s": section}, partial="section")
         # Someone saved meanwhile: keep what this person typed, show theirs beside it, and base the
         # next save on the version now stored so that saving the merged text goes through.
         theirs = result.current[name]
@@ -224,7 +223,7 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
         status = 422
     if wants_fragment(request):
         section = section_view(review, name, dismissed, form=form, theirs=theirs)
-        context = _base_context(request, access) | {"s": section}
+        context = base_context(request, access) | {"s": section}
     else:
         context = review_context(request, access, editing={name: (form, theirs)})
     return render_page(request, TEMPLATE, context, partial="section", status=status)
@@ -241,7 +240,7 @@ def review_check(request: HtmxHttpRequest, pk: int):
     text = request.POST.get(field, "")[:50_000]
     keep_url = reverse("review_flag_keep", args=[access.review.pk]) if access.can_edit else ""
     context = live_notes(text, keep_url=keep_url)
-    dismissed = _dismissed(access.review)
+    dismissed = dismissed_keys(access.review)
     context["flags"] = [note for note in context["flags"] if note.key not in dismissed]
     return render_page(request, f"{TEMPLATE}#flags", context | {"checked": True})
 
@@ -286,7 +285,7 @@ def review_schedule(request: HtmxHttpRequest, pk: int):
     return render_page(
         request,
         "postmortems/schedule.html",
-        _base_context(request, access) | {"form": form, "due_by": review.meeting_due_by},
+        base_context(request, access) | {"form": form, "due_by": review.meeting_due_by},
         status=422 if request.method == "POST" else 200,
     )
 
@@ -347,144 +346,9 @@ def review_perspective(request: HtmxHttpRequest, pk: int):
     return render_page(
         request,
         "postmortems/perspective.html",
-        _base_context(request, access) | {"form": form, "fields": fields, "conflict": theirs is not None},
+        base_context(request, access) | {"form": form, "fields": fields, "conflict": theirs is not None},
         status=status,
     )
-
-
-# --- contributing factors and improvement opportunities -------------------------------------
-
-
-# The two lists edited in place: what each shows, and its empty form for the next entry.
-LISTS = {
-    "factors": (factors_with_flags, "factor_form", lambda review: FactorForm(review=review, prefix="factor")),
-    "opportunities": (
-        opportunities_with_flags,
-        "opportunity_form",
-        lambda review: OpportunityForm(prefix="opportunity"),
-    ),
-}
-
-
-def _list_response(request, access, name: str, *, form=None, status=200):
-    """A list section again (factors, opportunities): the fragment for htmx, else the whole page, the form kept."""
-    items_with_flags, form_name, empty_form = LISTS[name]
-    review = access.review
-    if wants_fragment(request):
-        context = _base_context(request, access) | {
-            name: items_with_flags(review, _dismissed(review)),
-            form_name: form or empty_form(review),
-        }
-    else:
-        context = review_context(request, access) | ({form_name: form} if form else {})
-    return render_page(request, TEMPLATE, context, partial=name, status=status)
-
-
-@require_POST
-def review_factor_add(request: HtmxHttpRequest, pk: int):
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    require_edit(access.can_edit)
-    form = FactorForm(request.POST, review=review, prefix="factor")
-    if not form.is_valid():
-        return _list_response(request, access, "factors", form=form, status=422)
-    data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
-    edits.add_factor(review, request.user, data, form.cleaned_data.get("timeline_entries") or ())
-    if not wants_fragment(request):
-        messages.success(request, "Contributing factor added.")
-        return redirect(f"{review.get_absolute_url()}#section-factors")
-    return _list_response(request, access, "factors")
-
-
-@require_http_methods(["GET", "POST"])
-def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    require_edit(access.can_edit)
-    factor = get_object_or_404(
-        ContributingFactor.objects.select_related("category", "service"), pk=factor_pk, review=review
-    )
-    dismissed = _dismissed(review)
-    theirs = None
-    if request.method == "GET":
-        if not wants_fragment(request):
-            return redirect(f"{review.get_absolute_url()}?edit_factor={factor.pk}#factor-{factor.pk}")
-        factor.flags = stored_flags(factor, "description", dismissed)
-        factor.linked_entries = list(factor.timeline_entries.all())
-        if not request.GET.get("cancel"):
-            factor.form = _factor_edit_form(review, factor)
-        return render_page(request, TEMPLATE, _base_context(request, access) | {"factor": factor}, partial="factor")
-
-    form = _factor_edit_form(review, factor, request.POST)
-    status = 422
-    if form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ("description", "category", "depth", "service")}
-        entries = form.cleaned_data.get("timeline_entries") or []
-        result = edits.save_factor(factor.pk, form.cleaned_data.get("version") or 0, data, entries)
-        if result.saved:
-            if not wants_fragment(request):
-                messages.success(request, "Contributing factor saved.")
-                return redirect(f"{review.get_absolute_url()}#factor-{factor.pk}")
-            factor = ContributingFactor.objects.select_related("category", "service").get(pk=factor.pk)
-            factor.flags = stored_flags(factor, "description", dismissed)
-            factor.linked_entries = list(factor.timeline_entries.all())
-            return render_page(request, TEMPLATE, _base_context(request, access) | {"factor": factor}, partial="factor")
-        theirs = result.current
-        data = request.POST.copy()
-        data[f"factor-{factor.pk}-version"] = result.version
-        factor.refresh_from_db()
-        form = _factor_edit_form(review, factor, data)
-        form.is_valid()
-        status = 409
-    factor.flags = stored_flags(factor, "description", dismissed)
-    factor.linked_entries = list(factor.timeline_entries.all())
-    factor.form = form
-    factor.theirs = theirs
-    if wants_fragment(request):
-        context = _base_context(request, access) | {"factor": factor}
-    else:
-        context = review_context(request, access)
-        listed = context["factors"]
-        context["factors"] = [factor if f.pk == factor.pk else f for f in (listed() if callable(listed) else listed)]
-        context["edit_factor"] = factor.pk
-    return render_page(request, TEMPLATE, context, partial="factor", status=status)
-
-
-@require_POST
-def review_factor_delete(request: HtmxHttpRequest, pk: int, factor_pk: int):
-    access = get_review_for_user(request.user, pk)
-    require_edit(access.can_edit)
-    factor = get_object_or_404(ContributingFactor, pk=factor_pk, review=access.review)
-    edits.delete_factor(factor)
-    if not wants_fragment(request):
-        messages.success(request, "Contributing factor removed.")
-        return redirect(f"{access.review.get_absolute_url()}#section-factors")
-    return _list_response(request, access, "factors")
-
-
-@require_POST
-def review_opportunity_add(request: HtmxHttpRequest, pk: int):
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    require_edit(access.can_edit)
-    form = OpportunityForm(request.POST, prefix="opportunity")
-    if not form.is_valid():
-        return _list_response(request, access, "opportunities", form=form, status=422)
-    edits.add_opportunity(review, request.user, form.cleaned_data["question"])
-    if not wants_fragment(request):
-        return redirect(f"{review.get_absolute_url()}#section-opportunities")
-    return _list_response(request, access, "opportunities")
-
-
-@require_POST
-def review_opportunity_delete(request: HtmxHttpRequest, pk: int, opportunity_pk: int):
-    access = get_review_for_user(request.user, pk)
-    require_edit(access.can_edit)
-    opportunity = get_object_or_404(access.review.opportunities, pk=opportunity_pk)
-    edits.delete_opportunity(opportunity)
-    if not wants_fragment(request):
-        return redirect(f"{access.review.get_absolute_url()}#section-opportunities")
-    return _list_response(request, access, "opportunities")
 
 
 # --- workflow: meeting, publishing, feedback -------------------------------------------------
@@ -524,7 +388,7 @@ def review_publish(request: HtmxHttpRequest, pk: int):
         messages.success(request, "Published. The participants can now tell you how the review went.")
         return redirect(review)
     flags = review_language.open_flags(review)
-    context = _base_context(request, access) | {
+    context = base_context(request, access) | {
         "blockers": publishing.publish_blockers(review),
         "open_flags": flags,
         "dismissals": review.dismissals.select_related("dismissed_by"),
