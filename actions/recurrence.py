@@ -23,7 +23,7 @@ from actions.models import (
 )
 from actions.notify import notify_many, notify_team_chats
 from actions.obligations import evaluate_obligation, first_check, fix_window, incident_url, responders_and_facilitator
-from actions.reminders import may_see
+from actions.reminders.context import may_see
 from postmortems.models import ContributingFactor
 
 

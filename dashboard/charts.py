@@ -124,6 +124,11 @@ class Chart:
     legend: list[tuple[str, str]] = field(default_factory=list)  # (label, css class)
     note: str = ""
 
+    def draw(self, painter, *args, **kwargs) -> None:
+        """Draw the picture with ``painter`` (``bar_chart``, ``hbar_chart``, ``line_chart``), named by the
+        chart's own slug, title and description so the picture and its text alternative never disagree."""
+        self.svg = painter(self.slug, self.title, self.desc, *args, **kwargs)
+
     @property
     def is_empty(self) -> bool:
         """Nothing to draw: no rows, or not one number above zero in them."""

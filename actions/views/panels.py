@@ -13,12 +13,15 @@ from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 
-def _add_item(request, can_edit: bool, refusal: str, instance: ActionItem, without=(), **form_options):
-    """A panel's inline create: ``(None, 200)`` once the item is saved (its owner told), else the form again
-    with what was typed and 422. Someone who may not add items gets ``refusal`` (403)."""
+def _add_item(request, can_edit: bool, refusal: str, new_item, without=(), **form_options):
+    """A panel's inline create on POST: ``(None, 200)`` once the item is saved (its owner told), else the form
+    again with what was typed and 422; a GET adds nothing. ``new_item()`` builds the unsaved item.
+    Someone who may not add items gets ``refusal`` (403)."""
+    if request.method != "POST":
+        return None, 200
     if not can_edit:
         raise PermissionDenied(refusal)
-    form = QuickActionItemForm(request.POST, instance=instance, **form_options)
+    form = QuickActionItemForm(request.POST, instance=new_item(), **form_options)
     for name in without:
         form.fields.pop(name, None)
     if not form.is_valid():
@@ -31,17 +34,27 @@ def _add_item(request, can_edit: bool, refusal: str, instance: ActionItem, witho
 def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
     """GET: the panel alone (polled to keep the countdown fresh). POST: add an action item from the panel."""
     access = get_incident_for_user(request.user, incident_pk)
-    incident, status, form = access.incident, 200, None
-    if request.method == "POST":
-        refusal = "Responders, the facilitator and the teams involved add action items."
-        review = getattr(incident, "review", None)
-        instance = ActionItem(incident=incident, review=review, team=incident.team, created_by=request.user)
-        form, status = _add_item(request, access.can_edit, refusal, instance, incident=incident, without=["addresses"])
-        if not wants_fragment(request):
-            if form is None:
-                return redirect(incident)
-            context = {"form": form, "incident": incident, "review": review, "next": incident.get_absolute_url()}
-            return render_page(request, "actions/new.html", context, status=status)
+    incident = access.incident
+    form, status = _add_item(
+        request,
+        access.can_edit,
+        "Responders, the facilitator and the teams involved add action items.",
+        lambda: ActionItem(
+            incident=incident, review=getattr(incident, "review", None), team=incident.team, created_by=request.user
+        ),
+        incident=incident,
+        without=["addresses"],
+    )
+    if request.method == "POST" and not wants_fragment(request):
+        if form is None:
+            return redirect(incident)
+        context = {
+            "form": form,
+            "incident": incident,
+            "review": form.instance.review,
+            "next": incident.get_absolute_url(),
+        }
+        return render_page(request, "actions/new.html", context, status=status)
     context = obligation_context(incident, request.user, access.can_edit, form)
     part = "status" if request.method == "GET" and request.GET.get("part") == "status" else "panel"
     # The incident page's poll also refreshes the item list (a landed fix is done), out of band.
@@ -55,14 +68,21 @@ def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
 def review_action_items(request: HtmxHttpRequest, review_pk: int):
     """The review's (and meeting's) action-item section: the list and one short inline create form."""
     access = get_review_for_user(request.user, review_pk)
-    review, status, form = access.review, 200, None
-    if request.method == "POST":
-        refusal = "Participants, the facilitator and the teams involved add action items."
-        team = review.team or (review.incident.team if review.incident_id else None)
-        instance = ActionItem(review=review, incident_id=review.incident_id, team=team, created_by=request.user)
-        form, status = _add_item(request, access.can_edit, refusal, instance, review=review)
-        if form is None and not wants_fragment(request):
-            return redirect(review)
+    review = access.review
+    form, status = _add_item(
+        request,
+        access.can_edit,
+        "Participants, the facilitator and the teams involved add action items.",
+        lambda: ActionItem(
+            review=review,
+            incident_id=review.incident_id,
+            team=review.team or (review.incident.team if review.incident_id else None),
+            created_by=request.user,
+        ),
+        review=review,
+    )
+    if request.method == "POST" and form is None and not wants_fragment(request):
+        return redirect(review)
     context = review_items_context(review, request.user, access.can_edit, form)
     if not wants_fragment(request) and status == 422:
         return render_page(request, "actions/review_items.html", context, status=status)
