@@ -1,5 +1,6 @@
 """The one way views reach an incident: it exists for this person, and what they may do with it."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -68,11 +69,12 @@ def get_incident_for_user(user, pk, queryset=None) -> IncidentAccess:
 
 def visibility_class(user, versions: dict | None = None) -> str:
     """Who sees the same incidents as this person: ``all`` (admins), ``public`` (everyone on no restricted
-    incident) or this person alone. Fragments of lists and pages that depend on which incidents exist for
-    the viewer are kept per class, so most people share them.
+    incident) or ``restricted-<digest>``: everyone on exactly the same restricted incidents, named by a digest
+    of their ids. What a page, a list or the dashboard shows of incidents depends on nothing else, so kept
+    fragments and figures are shared per class (two responders of one restricted incident share them).
 
     Kept per person under the ``incidents`` version, which whatever opens or closes a restricted incident
-    to someone raises (its flag, its facilitator, its responders).
+    to someone raises (its flag, its facilitator, its responders, its deletion).
     """
     if user.is_org_admin:
         return "all"
@@ -81,6 +83,8 @@ def visibility_class(user, versions: dict | None = None) -> str:
     known = cache.get(key)
     if known is None:
         on_restricted = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
-        known = f"person-{user.pk}" if on_restricted.exists() else "public"
+        ids = sorted(set(on_restricted.values_list("pk", flat=True)))
+        digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+        known = f"restricted-{digest}" if ids else "public"
         cache.set(key, known, VISIBILITY_SECONDS)
     return known
