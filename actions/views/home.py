@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from actions.models import ActionItem, FixObligation, ObligationState
 from fragments.conditional import conditional_page
+from incidents.access import restricted_incidents_on
 from incidents.models import Incident
 from postmortems.models import Perspective, Review, ReviewStatus
 from web.htmx import HtmxHttpRequest, render_page
@@ -17,13 +18,19 @@ FEEDBACK_ASK_FOR = timedelta(days=60)
 def home(request: HtmxHttpRequest):
     """My work: what needs this person now, across incidents, reviews and action items."""
     user = request.user
-    # The few incidents this person may not see, read once: each list below is this person's own rows
-    # (a handful) minus these, instead of four visibility subqueries over every incident.
-    hidden = list(Incident.all_objects.hidden_from(user).values_list("pk", flat=True))
+    versions = getattr(request, "versions", None)
+    # Each list is this person's own rows (a handful), of incidents they may see: live, and unrestricted or
+    # among the few restricted ones they are on (remembered under the incidents version).
+    may_see = Q(incident__isnull=True) | Q(incident__deleted_at__isnull=True)
+    if not user.is_org_admin:
+        may_see = Q(incident__isnull=True) | Q(
+            Q(incident__restricted=False) | Q(incident__in=restricted_incidents_on(user, versions)),
+            incident__deleted_at__isnull=True,
+        )
     my_items = list(
         ActionItem.objects.filter(owner=user)
         .still_open()
-        .exclude(incident__in=hidden)
+        .filter(may_see)
         .select_related("incident")
         .only("title", "due_on", "incident__title")
         .order_by(F("due_on").asc(nulls_last=True), "pk")[:MY_WORK_LIMIT]
@@ -35,7 +42,7 @@ def home(request: HtmxHttpRequest):
     obligations = list(
         FixObligation.objects.filter(state__in=[ObligationState.PENDING, ObligationState.BREACHED])
         .filter(close_to_me)
-        .exclude(incident__in=hidden)
+        .filter(may_see)
         .select_related("incident")
         .only("state", "deadline", "breached_at", "incident__title")
         .order_by("deadline")[:MY_WORK_LIMIT]
@@ -47,7 +54,7 @@ def home(request: HtmxHttpRequest):
     reviews = list(
         Review.objects.filter(pk__in=mine)
         .exclude(status=ReviewStatus.PUBLISHED)
-        .exclude(incident__in=hidden)
+        .filter(may_see)
         .annotate(has_my_perspective=Exists(Perspective.objects.filter(review=OuterRef("pk"), author=user)))
         .only(*review_fields)
         .order_by("-created_at")[:MY_WORK_LIMIT]
@@ -56,7 +63,7 @@ def home(request: HtmxHttpRequest):
     facilitated = list(
         Review.objects.filter(facilitator=user)
         .published()
-        .exclude(incident__in=hidden)
+        .filter(may_see)
         .only(*review_fields)
         .order_by("-published_at")[:MY_WORK_LIMIT]
     )
@@ -67,7 +74,7 @@ def home(request: HtmxHttpRequest):
         Review.objects.filter(pk__in=taking_part)
         .published()
         .filter(published_at__gte=now - FEEDBACK_ASK_FOR)
-        .exclude(incident__in=hidden)
+        .filter(may_see)
         .exclude(feedback__author=user)
         .only(*review_fields)
         .order_by("-published_at")[:MY_WORK_LIMIT]
