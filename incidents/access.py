@@ -1,5 +1,6 @@
 """The one way views reach an incident: it exists for this person, and what they may do with it."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -66,21 +67,31 @@ def get_incident_for_user(user, pk, queryset=None) -> IncidentAccess:
     return IncidentAccess(incident=incident, can_edit=can_edit_incident(user, incident))
 
 
-def visibility_class(user, versions: dict | None = None) -> str:
-    """Who sees the same incidents as this person: ``all`` (admins), ``public`` (everyone on no restricted
-    incident) or this person alone. Fragments of lists and pages that depend on which incidents exist for
-    the viewer are kept per class, so most people share them.
+def restricted_incidents_on(user, versions: dict | None = None) -> list[int]:
+    """The restricted incidents (not deleted) this person responds to or facilitates, sorted: with the
+    unrestricted ones, exactly the incidents they may see (admins see all).
 
-    Kept per person under the ``incidents`` version, which whatever opens or closes a restricted incident
-    to someone raises (its flag, its facilitator, its responders).
-    """
-    if user.is_org_admin:
-        return "all"
+    Remembered per person under the ``incidents`` version, which whatever opens or closes a restricted
+    incident to someone raises (its flag, its facilitator, its responders, its deletion)."""
     number = (versions or {}).get("incidents") or current(["incidents"])["incidents"]
-    key = f"visibility:{user.pk}:{number}"
+    key = f"restricted-on:{user.pk}:{number}"
     known = cache.get(key)
     if known is None:
         on_restricted = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
-        known = f"person-{user.pk}" if on_restricted.exists() else "public"
+        known = sorted(set(on_restricted.values_list("pk", flat=True)))
         cache.set(key, known, VISIBILITY_SECONDS)
     return known
+
+
+def visibility_class(user, versions: dict | None = None) -> str:
+    """Who sees the same incidents as this person: ``all`` (admins), ``public`` (everyone on no restricted
+    incident) or ``restricted-<digest>``: everyone on exactly the same restricted incidents, named by a digest
+    of their ids. What a page, a list or the dashboard shows of incidents depends on nothing else, so kept
+    fragments and figures are shared per class (two responders of one restricted incident share them).
+    """
+    if user.is_org_admin:
+        return "all"
+    ids = restricted_incidents_on(user, versions)
+    if not ids:
+        return "public"
+    return "restricted-" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]

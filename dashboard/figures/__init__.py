@@ -3,8 +3,9 @@
 Every figure starts from ``Incident.objects.visible_to(user)``, so a restricted incident
 counts only for the people who may see it. Cached results are shared between people
 who see exactly the same incidents (a *visibility class*): admins see everything, most
-people see the unrestricted incidents, and only the responders and facilitators of
-restricted incidents get a cache entry of their own.
+people see the unrestricted incidents, and the responders and facilitators of restricted
+incidents share one entry with everyone on exactly the same restricted incidents
+(``incidents.access.visibility_class``).
 
 One module per reason to change: ``common`` (filters, percentiles), ``action_items`` (action
 items, the 48-hour obligation), ``response`` (time to detect and mitigate), ``factors`` (contributing

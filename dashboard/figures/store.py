@@ -6,7 +6,6 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 
 from accounts.models import Team, User
 from accounts.privacy import enough_people
@@ -17,6 +16,7 @@ from dashboard.figures.learning import near_miss_figures, review_quality
 from dashboard.figures.response import response_times
 from dashboard.freshness import data_version
 from dashboard.small_groups import people_behind_team
+from incidents.access import visibility_class
 from incidents.models import Incident
 
 logger = logging.getLogger(__name__)
@@ -28,32 +28,12 @@ STALE_AT_MOST = timedelta(minutes=5)
 RECOMPUTE_LOCK_SECONDS = 60
 
 
-def visibility_class(user, version: int | None = None) -> str:
-    """Who sees the same incidents as this person: ``all``, ``public`` or the person alone.
-
-    Remembered per data version: anything that could change the answer (a restricted flag, a
-    facilitator, the responders, an admin membership) raises the version.
-    """
-    if user.is_superuser:
-        return "all"
-    key = f"dashboard:visibility:{version}:{user.pk}" if version is not None else None
-    known = cache.get(key) if key else None
-    if known is not None:
-        return known
-    if user.is_org_admin:
-        answer = "all"
-    else:
-        involved = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
-        answer = f"user-{user.pk}" if involved.exists() else "public"
-    if key:
-        cache.set(key, answer, CACHE_SECONDS)
-    return answer
-
-
 def cache_key(user, filters: Filters) -> str:
     team = filters.team.pk if filters.team else "all"
     version = data_version()
-    visibility = visibility_class(user, version)
+    # The figures depend on the person only through the incidents they may see (every figure starts from
+    # ``visible_to``): people who see the same ones share them.
+    visibility = visibility_class(user)
     return f"dashboard:{version}:{visibility}:{team}:{filters.period}:{filters.today.isoformat()}"
 
 
