@@ -12,11 +12,14 @@
 3. **Mixed**: 50 people at once, each page type driven by its own clients over different objects,
    while someone saves a change every second (a timeline entry or a review section, rotating over the
    same 40 incidents and their reviews). p50, p95 and throughput per page type.
-4. **The live meeting**: ``--participants`` people polling the meeting's update endpoint every 2 s.
+4. **The live meeting** (``benchmarks/meeting_live.py``): ``--participants`` people following one meeting
+   as its page does (an update poll every second, the changed parts fetched when it says so) while the
+   facilitator adds a factor every five seconds; how long each participant takes to have each change.
 
 Prints the targets against each figure: p95 under 50 ms and at least a tenth of the bare view's
 throughput for each key page; the signed-in trivial view at least half the bare view's throughput;
-polls under 30 ms at p95.
+polls under 30 ms at p95; every participant holding a change within 2 s, its fragment under 50 ms at p95.
+The load is driven by wrk through ``benchmarks/load.py``.
 
     apt-get install wrk                      # the load tool (Debian)
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_bench REDIS_URL=redis://127.0.0.1:6379/5
@@ -33,101 +36,34 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.load import (  # noqa: E402 - after the project is on the path
+    Page,
+    Result,
+    fetch,
+    free_port,
+    measure,
+    rotate_script,
+    settle,
+    start_server,
+    start_worker,
+    stop_process,
+)
+from benchmarks.meeting_live import live_meeting_run, summary  # noqa: E402
+from benchmarks.mixed import mixed_run  # noqa: E402
+
 TARGET_P95_MS = 50
 TARGET_SHARE_OF_BARE = 0.1
 TARGET_TRIVIAL_SHARE_OF_BARE = 0.5
-TARGET_POLL_P95_MS = 30
 ROTATE_OVER = 40
-
-# Each thread counts the 304 answers it got, so that a row meant to measure them shows it did.
-REPORT_LUA = """
-local threads = {}
-setup = function(thread) table.insert(threads, thread) end
-not_modified = 0
-response = function(status, headers, body)
-  if status == 304 then not_modified = not_modified + 1 end
-end
-done = function(summary, latency, requests)
-  local unchanged = 0
-  for _, thread in ipairs(threads) do unchanged = unchanged + (thread:get("not_modified") or 0) end
-  io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, ' ..
-    '"status_errors": %d, "connect_errors": %d, "read_errors": %d, "timeouts": %d, "not_modified": %d}\\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
-    latency:percentile(99), latency.max, summary.errors.status, summary.errors.connect,
-    summary.errors.read, summary.errors.timeout, unchanged))
-end
-"""
-
-# Each request goes to the next address and, independently, the next person: different people looking at
-# different objects. Status 304 counts as success (wrk counts only >= 400 as errors).
-ROTATE_LUA = """
-local paths = {PATHS}
-local cookies = {COOKIES}
-local extra = {EXTRA}
-local counter = math.random(0, 9973)
-request = function()
-  counter = counter + 1
-  local headers = {["Cookie"] = cookies[(counter * 7) % #cookies + 1]}
-  for name, value in pairs(extra) do headers[name] = value end
-  return wrk.format("GET", paths[counter % #paths + 1], headers)
-end
-"""
-
-# Each connection waits 2 s on average between polls; requests rotate through the participants' sign-ins.
-POLL_LUA = """
-local cookies = {COOKIES}
-local etag = "{ETAG}"
-local counter = 0
-delay = function() return math.random({INTERVAL_MS} / 2, {INTERVAL_MS} * 3 / 2) end
-request = function()
-  counter = counter + 1
-  local cookie = cookies[(counter % #cookies) + 1]
-  return wrk.format("GET", nil, {["Cookie"] = cookie, ["If-None-Match"] = etag, ["HX-Request"] = "true"})
-end
-"""
-
-
-@dataclass
-class Result:
-    page: str
-    connections: int
-    requests: int
-    seconds: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
-    requests_per_second: float
-    errors: int
-    share_of_bare: float | None = None
-    cold_ms: float | None = None
-    not_modified: int = 0  # answers 304
-
-
-@dataclass
-class Page:
-    name: str
-    paths: list[str]
-    key: bool = True  # one of the key pages the targets are for
-    headers: dict | None = None
-    versions: list[str] | None = None  # raised before each "cold" request
-    mixed_share: int = 0  # people on this page type in the mixed run
 
 
 def require_tools() -> None:
@@ -143,12 +79,6 @@ def setup_django() -> None:
     import django
 
     django.setup()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def session_cookie(user) -> str:
@@ -188,7 +118,14 @@ def pick_subjects(people: int) -> dict:
     if not incidents:
         sys.exit("No reviewed incidents with a timeline; seed with seed_organisation.")
     reviews = list(Review.objects.filter(incident__in=incidents).select_related("incident"))
-    meetings = list(Review.objects.filter(status=ReviewStatus.MEETING, incident__restricted=False)[:10]) or reviews[:1]
+    meetings = (
+        list(
+            Review.objects.filter(status=ReviewStatus.MEETING, incident__restricted=False, facilitator__isnull=False)[
+                :10
+            ]
+        )
+        or [review for review in reviews if review.facilitator_id][:1]
+    )
     others = list(User.objects.filter(is_active=True).exclude(pk=manager.user_id).order_by("pk")[: people - 1])
     return {
         "manager": manager.user,
@@ -246,119 +183,6 @@ def key_pages(subjects: dict) -> list[Page]:
     ]
 
 
-def start_server(port: int, workers: int, log, settings_module: str, target: str) -> subprocess.Popen:
-    env = dict(os.environ, DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING")
-    env["DJANGO_SETTINGS_MODULE"] = settings_module
-    env.pop("DJANGO_ENV", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30", "--timeout", "120",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn exited early (status {process.returncode}); see {log.name}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310 - loopback
-            return process
-        except urllib.error.HTTPError:
-            return process  # answering (a redirect to sign in, say)
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.3)
-    stop_process(process)
-    sys.exit("gunicorn did not answer within 60 s")
-
-
-def start_worker(log) -> subprocess.Popen:
-    """One Celery worker: it recomputes the dashboard's figures in the background after changes."""
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", LOG_LEVEL="WARNING")
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--concurrency=1", "--pool=solo",
-         "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def fetch(url: str, cookie: str = "", headers: dict | None = None) -> tuple[int, dict, float]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie, **(headers or {})})
-    started = time.monotonic()
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback
-            response.read()
-            return response.status, dict(response.headers), time.monotonic() - started
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), time.monotonic() - started
-
-
-def lua_list(values) -> str:
-    return "{" + ", ".join(json.dumps(value) for value in values) + "}"
-
-
-def rotate_script(workdir: Path, name: str, paths: list[str], cookies: list[str], extra: dict | None = None) -> Path:
-    extra_lua = "{" + ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in (extra or {}).items()) + "}"
-    script = workdir / f"{name.replace(' ', '-')}.lua"
-    script.write_text(
-        ROTATE_LUA.replace("{PATHS}", lua_list(paths))
-        .replace("{COOKIES}", lua_list(cookies))
-        .replace("{EXTRA}", extra_lua)
-        + REPORT_LUA
-    )
-    return script
-
-
-def wrk_command(url: str, script: Path, connections: int, seconds: int, threads: int = 2) -> list[str]:
-    return ["wrk", "--threads", str(max(1, min(threads, connections))), "--connections", str(connections),
-            "--duration", f"{seconds}s", "--timeout", "30s", "--script", str(script), url]  # fmt: skip
-
-
-def to_result(name: str, connections: int, figures: dict) -> Result:
-    duration = figures["duration_us"] / 1e6
-    return Result(
-        page=name,
-        connections=connections,
-        requests=figures["requests"],
-        seconds=round(duration, 1),
-        p50_ms=round(figures["p50_us"] / 1000, 1),
-        p95_ms=round(figures["p95_us"] / 1000, 1),
-        p99_ms=round(figures["p99_us"] / 1000, 1),
-        requests_per_second=round(figures["requests"] / duration, 1),
-        errors=figures["status_errors"] + figures["connect_errors"] + figures["read_errors"] + figures["timeouts"],
-        not_modified=figures.get("not_modified", 0),
-    )
-
-
-def run_wrk(command: list[str], seconds: int) -> dict:
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
-def measure(name: str, base: str, script: Path, connections: int, seconds: int, warmup: int = 2) -> Result:
-    run_wrk(wrk_command(base + "/", script, connections, warmup), warmup)  # warm workers, pools, fragments
-    return to_result(name, connections, run_wrk(wrk_command(base + "/", script, connections, seconds), seconds))
-
-
-def settle(base: str, cookie: str, limit: float = 120) -> None:
-    """Wait until the server has worked off what the previous load left queued."""
-    deadline = time.monotonic() + limit
-    quick = 0
-    while time.monotonic() < deadline and quick < 3:
-        _, _, took = fetch(base + "/benchmark/ping", cookie)
-        quick = quick + 1 if took < 0.05 else 0
-        time.sleep(0.2)
-
-
 def cold_ms(base: str, page: Page, cookie: str, times: int = 5) -> float | None:
     """Median time of the page with nothing it shows kept (its versions raised before each request)."""
     from dashboard.freshness import bump_version
@@ -372,65 +196,6 @@ def cold_ms(base: str, page: Page, cookie: str, times: int = 5) -> float | None:
             bump_version()  # viewers get the last figures while the worker recomputes them
         took.append(fetch(base + page.paths[attempt % len(page.paths)], cookie)[2])
     return round(statistics.median(took) * 1000, 1)
-
-
-class Writer(threading.Thread):
-    """Someone saving a change every second: a timeline entry, then a review section, over the same objects."""
-
-    def __init__(self, subjects: dict):
-        super().__init__(daemon=True)
-        self.subjects = subjects
-        self.stop = threading.Event()
-        self.saves = 0
-        self.slowest = 0.0
-
-    def run(self) -> None:
-        from django.db import close_old_connections
-
-        from incidents.models import TimelineEntry
-
-        incidents, reviews = self.subjects["incidents"], self.subjects["reviews"]
-        while not self.stop.wait(1.0):
-            started = time.monotonic()
-            if self.saves % 2 == 0:
-                incident = incidents[(self.saves // 2) % len(incidents)]
-                entry = TimelineEntry.objects.filter(incident=incident).order_by("-occurred_at").first()
-                if entry is not None:
-                    entry.text = f"{entry.text.split(' [')[0]} [checked again, {self.saves}]"
-                    entry.save()
-            else:
-                review = reviews[(self.saves // 2) % len(reviews)]
-                review.refresh_from_db()
-                review.went_well = f"The alert fired within a minute (noted {self.saves})."
-                review.save()
-            self.saves += 1
-            self.slowest = max(self.slowest, time.monotonic() - started)
-            close_old_connections()
-
-
-def mixed_run(base: str, pages: list[Page], cookies: list[str], seconds: int, workdir: Path, subjects) -> list[Result]:
-    """Every page type at once, each with its own clients (together ``len(cookies)`` people), while one
-    person saves a change every second."""
-    total = sum(page.mixed_share for page in pages)
-    processes = []
-    offset = 0
-    for page in pages:
-        connections = max(1, round(page.mixed_share * len(cookies) / total))
-        people = [cookies[(offset + i) % len(cookies)] for i in range(connections)]
-        offset += connections
-        script = rotate_script(workdir, f"mixed-{page.name}", page.paths, people, page.headers)
-        command = wrk_command(base + "/", script, connections, seconds, threads=1)
-        processes.append((page, connections, subprocess.Popen(command, stdout=subprocess.PIPE, text=True)))
-    writer = Writer(subjects)
-    writer.start()
-    results = []
-    for page, connections, process in processes:
-        output, _ = process.communicate(timeout=seconds + 60)
-        results.append(to_result(page.name, connections, json.loads(output.strip().splitlines()[-1])))
-    writer.stop.set()
-    writer.join()
-    print(f"  {writer.saves} changes saved during the mixed run (the slowest save took {writer.slowest * 1000:.0f} ms)")
-    return results
 
 
 def verdict(result: Result, trivial: bool = False) -> str:
@@ -482,7 +247,6 @@ def main() -> None:
     setup_django()
 
     from django.core.management import call_command
-    from django.urls import reverse
 
     from incidents.models import Incident
 
@@ -530,7 +294,7 @@ def main() -> None:
     worker = start_worker(log)
     results: list[Result] = [bare]
     mixed: list[Result] = []
-    polling = None
+    live = None
     try:
         for page in pages:
             for path in page.paths:
@@ -573,25 +337,10 @@ def main() -> None:
             mixed = mixed_run(base, pages, cookies[: args.people], args.mixed_seconds, workdir, subjects)
 
         if not args.skip_poll:
-            meeting = subjects["meetings"][0]
-            meeting_path = reverse("review_meeting_state", args=[meeting.pk])
-            _, headers, _ = fetch(base + meeting_path, viewer)
-            poll = workdir / "poll.lua"
-            poll.write_text(
-                POLL_LUA.replace("{COOKIES}", lua_list(cookies[: args.participants]))
-                .replace("{ETAG}", headers.get("ETag", "").replace('"', '\\"'))
-                .replace("{INTERVAL_MS}", "2000")
-                + REPORT_LUA
-            )
             settle(base, viewer)
-            participants = min(args.participants, len(cookies))
-            # Long enough for every participant's first poll (access check, then remembered).
-            run_wrk(wrk_command(base + meeting_path, poll, participants, 6), 6)
-            polling = to_result(
-                f"meeting poll, {participants} participants every 2 s",
-                participants,
-                run_wrk(wrk_command(base + meeting_path, poll, participants, args.poll_seconds), args.poll_seconds),
-            )
+            participants = cookies[: args.participants]
+            print(f"Live meeting: {len(participants)} participants for {args.poll_seconds} s.", flush=True)
+            live = live_meeting_run(base, subjects["meetings"][0], participants, args.poll_seconds)
     finally:
         stop_process(worker)
         stop_process(server)
@@ -606,18 +355,13 @@ def main() -> None:
             mixed,
             bare.requests_per_second,
         )
-    if polling:
-        ok = "ok" if polling.p95_ms < TARGET_POLL_P95_MS else f"over {TARGET_POLL_P95_MS} ms"
-        print(
-            f"\n{polling.page}: p50 {polling.p50_ms} ms, p95 {polling.p95_ms} ms, {polling.requests_per_second} req/s, "
-            f"{polling.not_modified / max(polling.requests, 1):.0%} answered 304, {polling.errors} errors "
-            f"(target p95 under {TARGET_POLL_P95_MS} ms: {ok})"
-        )
+    if live:
+        print(live.report())
     if args.json:
         figures = {
             "pages": [asdict(r) for r in results],
             "mixed": [asdict(r) for r in mixed],
-            "polling": asdict(polling) if polling else None,
+            "live_meeting": summary(live) if live else None,
         }
         args.json.write_text(json.dumps(figures, indent=2))
     shutil.rmtree(workdir, ignore_errors=True)
