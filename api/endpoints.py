@@ -187,11 +187,10 @@ def add_action_item(request, incident_id: int, payload: schemas.ActionItemCreate
     """Add an action item to an incident. An appeal to attention ("be more careful") is refused with why."""
     require_write(request)
     incident = editable(get_incident_for_user(request.user, incident_id), "incident").incident
-    review = getattr(incident, "review", None)
-    instance = ActionItem(incident=incident, review=review, team=incident.team, created_by=request.user)
+    instance = ActionItem.new_for_incident(incident, created_by=request.user)
     data = payload.dict()
     data["team"] = data["team"] or incident.team_id
-    item = valid(ActionItemForm(data, instance=instance, review=review, incident=incident)).save()
+    item = valid(ActionItemForm(data, instance=instance, review=instance.review, incident=incident)).save()
     tell_new_owner(item, None, request.user)
     return Status(201, get_action_item_for_user(request.user, item.pk).item)
 
