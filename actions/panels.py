@@ -52,7 +52,7 @@ def obligation_context(incident, user, can_edit: bool, form=None) -> dict:
     review = getattr(incident, "review", None)
     if can_edit and form is None:
         form = QuickActionItemForm(
-            instance=ActionItem(incident=incident, team=incident.team), incident=incident, initial={"owner": user.pk}
+            instance=ActionItem.new_for_incident(incident), incident=incident, initial={"owner": user.pk}
         )
         form.fields.pop("addresses", None)
     return {
@@ -72,10 +72,9 @@ def review_items_context(review, user, can_edit: bool, form=None) -> dict:
         .prefetch_related("addresses")
         .order_by("created_at", "pk")
     )
-    team = review.team or (review.incident.team if review.incident_id else None)
     if can_edit and form is None:
         form = QuickActionItemForm(
-            instance=ActionItem(review=review, incident_id=review.incident_id, team=team),
+            instance=ActionItem.new_for_review(review),
             review=review,
             incident=review.incident if review.incident_id else None,
             initial={"owner": user.pk},

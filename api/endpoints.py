@@ -51,6 +51,16 @@ def current_values(instance, fields) -> dict:
     return data
 
 
+def save_changes(form_class, instance, changes: dict, fields=None, **form_kwargs):
+    """Save what a PATCH sends through the page's form; what it leaves out keeps its value (of ``fields``,
+    by default the form's own; a form field left out of ``fields`` is not offered)."""
+    fields = fields or form_class.Meta.fields
+    form = form_class(current_values(instance, fields) | changes, instance=instance, **form_kwargs)
+    for name in set(form_class.Meta.fields) - set(fields):
+        form.fields.pop(name, None)
+    return valid(form).save()
+
+
 def editable(access, what: str):
     if not access.can_edit:
         raise PermissionDenied(f"You may read this {what} but not change it.")
@@ -87,8 +97,7 @@ def change_incident(request, incident_id: int, payload: schemas.IncidentChange):
     """Change the fields you send; the others stay. The same rules as the edit page apply."""
     require_write(request)
     access = editable(get_incident_for_user(request.user, incident_id), "incident")
-    data = current_values(access.incident, IncidentEditForm.Meta.fields) | payload.dict(exclude_unset=True)
-    valid(IncidentEditForm(data, instance=access.incident, user=request.user)).save()
+    save_changes(IncidentEditForm, access.incident, payload.dict(exclude_unset=True), user=request.user)
     return get_incident_for_user(request.user, incident_id).incident
 
 
@@ -178,11 +187,10 @@ def add_action_item(request, incident_id: int, payload: schemas.ActionItemCreate
     """Add an action item to an incident. An appeal to attention ("be more careful") is refused with why."""
     require_write(request)
     incident = editable(get_incident_for_user(request.user, incident_id), "incident").incident
-    review = getattr(incident, "review", None)
-    instance = ActionItem(incident=incident, review=review, team=incident.team, created_by=request.user)
+    instance = ActionItem.new_for_incident(incident, created_by=request.user)
     data = payload.dict()
     data["team"] = data["team"] or incident.team_id
-    item = valid(ActionItemForm(data, instance=instance, review=review, incident=incident)).save()
+    item = valid(ActionItemForm(data, instance=instance, review=instance.review, incident=incident)).save()
     tell_new_owner(item, None, request.user)
     return Status(201, get_action_item_for_user(request.user, item.pk).item)
 
@@ -200,16 +208,13 @@ def change_action_item(request, item_id: int, payload: schemas.ActionItemChange)
     item = access.item
     changes = payload.dict(exclude_unset=True)
     status_changes = {name: changes.pop(name) for name in ("status", "wont_do_reason") if name in changes}
-    fields = [name for name in ActionItemForm.Meta.fields if name != "addresses"]
     previous_owner_id = item.owner_id
     with transaction.atomic():
         if changes:
-            form = ActionItemForm(current_values(item, fields) | changes, instance=item)
-            form.fields.pop("addresses", None)
-            item = valid(form).save()
+            fields = [name for name in ActionItemForm.Meta.fields if name != "addresses"]
+            item = save_changes(ActionItemForm, item, changes, fields)
         if status_changes:
-            data = current_values(item, ActionStatusForm.Meta.fields) | status_changes
-            item = valid(ActionStatusForm(data, instance=item)).save()
+            item = save_changes(ActionStatusForm, item, status_changes)
     tell_new_owner(item, previous_owner_id, request.user)
     return get_action_item_for_user(request.user, item_id).item
 

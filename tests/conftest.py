@@ -67,34 +67,22 @@ def _member(username, display_name, team, role, **extra):
     return user
 
 
-@pytest.fixture
-def engineer(payments):
-    return _member("priya", "Priya Raman", payments, Role.ENGINEER)
+def cast_member(name: str, team: str, username: str, display_name: str, role: Role):
+    """The fixture ``name``: one person of the cast, a member of the team fixture ``team`` in ``role``."""
+
+    @pytest.fixture(name=name)
+    def member(request):
+        return _member(username, display_name, request.getfixturevalue(team), role)
+
+    return member
 
 
-@pytest.fixture
-def teammate(payments):
-    return _member("jonas", "Jonas Berg", payments, Role.ENGINEER)
-
-
-@pytest.fixture
-def facilitator(payments):
-    return _member("sam", "Sam Lindqvist", payments, Role.FACILITATOR)
-
-
-@pytest.fixture
-def manager(payments):
-    return _member("maya", "Maya Chen", payments, Role.MANAGER)
-
-
-@pytest.fixture
-def org_admin(platform):
-    return _member("alex", "Alex Morgan", platform, Role.ADMIN)
-
-
-@pytest.fixture
-def outsider(platform):
-    return _member("otto", "Otto Nieminen", platform, Role.ENGINEER)
+engineer = cast_member("engineer", "payments", "priya", "Priya Raman", Role.ENGINEER)
+teammate = cast_member("teammate", "payments", "jonas", "Jonas Berg", Role.ENGINEER)
+facilitator = cast_member("facilitator", "payments", "sam", "Sam Lindqvist", Role.FACILITATOR)
+manager = cast_member("manager", "payments", "maya", "Maya Chen", Role.MANAGER)
+org_admin = cast_member("org_admin", "platform", "alex", "Alex Morgan", Role.ADMIN)
+outsider = cast_member("outsider", "platform", "otto", "Otto Nieminen", Role.ENGINEER)
 
 
 # --- the incident most tests look at ------------------------------------------------------

@@ -200,6 +200,19 @@ class ActionItem(SoftDeletable):
             ),
         ]
 
+    @classmethod
+    def new_for_incident(cls, incident: Incident, created_by=None) -> "ActionItem":
+        """An unsaved item of the incident: of its review too, when it has one, and of its team."""
+        return cls(
+            incident=incident, review=getattr(incident, "review", None), team=incident.team, created_by=created_by
+        )
+
+    @classmethod
+    def new_for_review(cls, review, created_by=None) -> "ActionItem":
+        """An unsaved item of the review and its incident: of the review's team, else the incident's."""
+        team = review.team or (review.incident.team if review.incident_id else None)
+        return cls(review=review, incident_id=review.incident_id, team=team, created_by=created_by)
+
     def __str__(self) -> str:
         return self.title
 

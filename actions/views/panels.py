@@ -39,9 +39,7 @@ def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
         request,
         access.can_edit,
         "Responders, the facilitator and the teams involved add action items.",
-        lambda: ActionItem(
-            incident=incident, review=getattr(incident, "review", None), team=incident.team, created_by=request.user
-        ),
+        lambda: ActionItem.new_for_incident(incident, created_by=request.user),
         incident=incident,
         without=["addresses"],
     )
@@ -73,12 +71,7 @@ def review_action_items(request: HtmxHttpRequest, review_pk: int):
         request,
         access.can_edit,
         "Participants, the facilitator and the teams involved add action items.",
-        lambda: ActionItem(
-            review=review,
-            incident_id=review.incident_id,
-            team=review.team or (review.incident.team if review.incident_id else None),
-            created_by=request.user,
-        ),
+        lambda: ActionItem.new_for_review(review, created_by=request.user),
         review=review,
     )
     if request.method == "POST" and form is None and not wants_fragment(request):

@@ -1,9 +1,23 @@
-"""Fixtures that several follow-through test modules share without imposing them on the whole folder."""
+"""What several follow-through test modules share, without imposing it on the whole folder: steps of the
+frozen clock, a sweep at a moment, and the incident mitigated at ``t0``."""
+
+import datetime as dt
 
 import pytest
 import time_machine
 
+from actions.reminders import run_sweep
 from tests.actions.factories import mitigated_incident
+
+SECOND = dt.timedelta(seconds=1)
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+
+
+def sweep_at(moment):
+    """The reminder sweep as the worker would run it at ``moment``."""
+    with time_machine.travel(moment, tick=False):
+        return run_sweep()
 
 
 @pytest.fixture(name="incident")

@@ -22,19 +22,21 @@ from actions.models import (
     start_of_day_after,
 )
 from actions.recurrence import flags_for_review
-from actions.reminders import run_sweep
 from audit.models import AuditEvent
 from incidents.models import Incident
 from tests.actions.factories import ActionItemFactory, mitigated_incident, obligation_of
-from tests.actions.fixtures import incident_mitigated_at_t0  # noqa: F401 - the ``incident`` of these tests
+from tests.actions.fixtures import (
+    DAY,
+    HOUR,
+    SECOND,
+    incident_mitigated_at_t0,  # noqa: F401 - the ``incident`` of these tests
+    sweep_at,
+)
 from tests.incidents.factories import ServiceFactory
 from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory, category
 
 pytestmark = pytest.mark.django_db
 
-SECOND = dt.timedelta(seconds=1)
-HOUR = dt.timedelta(hours=1)
-DAY = dt.timedelta(days=1)
 LANDING_KINDS = [NotificationKind.FIX_LANDING_DUE, NotificationKind.FIX_LANDING_OVERDUE]
 
 
@@ -49,11 +51,6 @@ def fix(incident, committed_at, teammate):
         return ActionItemFactory(
             incident=incident, owner=teammate, kind="guardrail", change_url="https://github.com/acme/pay/pull/318"
         )
-
-
-def sweep_at(moment):
-    with time_machine.travel(moment, tick=False):
-        return run_sweep()
 
 
 def titles(kind, person=None, incident=None) -> list[str]:

@@ -19,21 +19,18 @@ from actions.models import (
     SentReminder,
 )
 from actions.notify import deliver_due
-from actions.reminders import reconcile_obligations, run_sweep
+from actions.reminders import reconcile_obligations
 from incidents.models import Disposition, Incident
 from tests.actions.factories import ActionItemFactory, TeamChatHookFactory, mitigated_incident, obligation_of
-from tests.actions.fixtures import incident_mitigated_at_t0  # noqa: F401 - the ``incident`` of these tests
+from tests.actions.fixtures import (
+    DAY,
+    HOUR,
+    SECOND,
+    incident_mitigated_at_t0,  # noqa: F401 - the ``incident`` of these tests
+    sweep_at,
+)
 
 pytestmark = pytest.mark.django_db
-
-SECOND = dt.timedelta(seconds=1)
-HOUR = dt.timedelta(hours=1)
-DAY = dt.timedelta(days=1)
-
-
-def sweep_at(moment):
-    with time_machine.travel(moment, tick=False):
-        return run_sweep()
 
 
 def inbox(kind, person=None):

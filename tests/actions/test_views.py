@@ -28,6 +28,11 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
+def item_data(title: str, kind: str, owner, **more) -> dict:
+    """What an action-item form posts: a title, a kind and an owner, and any other field given."""
+    return {"title": title, "kind": kind, "owner": owner.pk, **more}
+
+
 @pytest.fixture
 def incident(payments, engineer, teammate, facilitator):
     return mitigated_incident(
@@ -152,13 +157,7 @@ def test_a_null_remedy_is_refused_with_an_explanation_and_the_text_stays(client,
     client.force_login(engineer)
     response = client.post(
         reverse("action_new", args=[incident.pk]),
-        {
-            "title": "Be more careful when deploying",
-            "kind": "process",
-            "owner": engineer.pk,
-            "team": incident.team_id,
-            "priority": "medium",
-        },
+        item_data("Be more careful when deploying", "process", engineer, team=incident.team_id, priority="medium"),
     )
     assert response.status_code == 422
     assert "is an appeal to attention, not a fix" in response.text
@@ -172,15 +171,15 @@ def test_adding_an_item_from_the_full_form(client, incident, engineer):
     assert client.get(reverse("action_new", args=[incident.pk])).status_code == 200
     response = client.post(
         reverse("action_new", args=[incident.pk]),
-        {
-            "title": "Block deploys while a migration runs",
-            "kind": "guardrail",
-            "owner": engineer.pk,
-            "team": incident.team_id,
-            "priority": "high",
-            "change_url": "https://git.example.com/deploy/pull/7",
-            "description": "The pipeline checks the *migration lock*.",
-        },
+        item_data(
+            "Block deploys while a migration runs",
+            "guardrail",
+            engineer,
+            team=incident.team_id,
+            priority="high",
+            change_url="https://git.example.com/deploy/pull/7",
+            description="The pipeline checks the *migration lock*.",
+        ),
     )
     item = ActionItem.objects.get()
     assert response.status_code == 302 and response.url == item.get_absolute_url()
@@ -214,12 +213,12 @@ def test_quick_add_on_the_panel_turns_the_obligation_to_met(client, incident, en
     assert 'value="Retrain the team"' in bad.text
     response = client.post(
         reverse("obligation_panel", args=[incident.pk]),
-        {
-            "title": "Alert when error rate doubles",
-            "kind": "observability",
-            "owner": engineer.pk,
-            "change_url": "https://git.example.com/alerts/pull/3",
-        },
+        item_data(
+            "Alert when error rate doubles",
+            "observability",
+            engineer,
+            change_url="https://git.example.com/alerts/pull/3",
+        ),
         **HTMX,
     )
     assert response.status_code == 200
@@ -248,13 +247,7 @@ def test_inline_edit_and_status_with_wont_do_reason(client, incident, engineer, 
     assert bad.status_code == 422 and "This field is required." in bad.text
     ok = client.post(
         reverse("action_edit", args=[item.pk]),
-        {
-            "title": "Add a retry budget to the client",
-            "kind": "test",
-            "team": item.team_id,
-            "priority": "low",
-            "owner": engineer.pk,
-        },
+        item_data("Add a retry budget to the client", "test", engineer, team=item.team_id, priority="low"),
         **HTMX,
     )
     assert ok.status_code == 200 and "Add a retry budget to the client" in ok.text
@@ -360,13 +353,13 @@ def test_review_section_lists_items_and_adds_one_addressing_factors(client, inci
     assert "Systemic fix for the incident" in page and "Due in" in page
     response = client.post(
         reverse("review_action_items", args=[review.pk]),
-        {
-            "title": "Lock deploys during migrations",
-            "kind": "guardrail",
-            "owner": engineer.pk,
-            "change_url": "https://git.example.com/x/1",
-            "addresses": [factor.pk],
-        },
+        item_data(
+            "Lock deploys during migrations",
+            "guardrail",
+            engineer,
+            change_url="https://git.example.com/x/1",
+            addresses=[factor.pk],
+        ),
         **HTMX,
     )
     assert response.status_code == 200
@@ -439,12 +432,12 @@ def test_a_new_owner_is_told_but_not_someone_who_took_it_themselves(client, inci
     client.force_login(engineer)
     client.post(
         reverse("obligation_panel", args=[incident.pk]),
-        {"title": "Add a contract test for refunds", "kind": "test", "owner": teammate.pk},
+        item_data("Add a contract test for refunds", "test", teammate),
         **HTMX,
     )
     client.post(
         reverse("obligation_panel", args=[incident.pk]),
-        {"title": "Alert on refund latency", "kind": "observability", "owner": engineer.pk},
+        item_data("Alert on refund latency", "observability", engineer),
         **HTMX,
     )
     told = Notification.objects.filter(kind=NotificationKind.ACTION_ASSIGNED)
@@ -454,13 +447,7 @@ def test_a_new_owner_is_told_but_not_someone_who_took_it_themselves(client, inci
     item = ActionItem.objects.get(title="Alert on refund latency")
     client.post(
         reverse("action_edit", args=[item.pk]),
-        {
-            "title": item.title,
-            "kind": "observability",
-            "team": item.team_id,
-            "priority": "medium",
-            "owner": teammate.pk,
-        },
+        item_data(item.title, "observability", teammate, team=item.team_id, priority="medium"),
     )
     assert told.filter(recipient=teammate).count() == 2
 
@@ -497,7 +484,7 @@ def test_the_meetings_quick_capture_refuses_a_null_remedy_with_an_explanation(cl
     title = "Remind the on-call to check the disk alerts before the weekend"
     response = client.post(
         reverse("review_action_items", args=[review.pk]),
-        {"title": title, "kind": "process", "owner": engineer.pk},
+        item_data(title, "process", engineer),
         **HTMX,
     )
     assert response.status_code == 422

@@ -72,8 +72,13 @@ class Row:
     body: Callable = lambda world, obj: {}
 
 
-def _pk(attr):
-    return lambda t: {"pk": getattr(t, attr).pk}
+def _pks(**attrs):
+    """The URL's arguments from the world's objects: ``_pks(pk="review", factor_pk="factor")``."""
+    return lambda t: {name: getattr(t, attr).pk for name, attr in attrs.items()}
+
+
+def _pk(attr, **more):
+    return _pks(pk=attr, **more)
 
 
 def _api_pk(attr, name=None):
@@ -125,18 +130,16 @@ MATRIX: dict[str, Row] = {
     "incident_link_remove": Row(
         get=NOT_ALLOWED,
         post=EDIT,
-        kwargs=lambda t: {"pk": t.incident.pk, "link_pk": t.link.pk},
+        kwargs=_pk("incident", link_pk="link"),
         targets=EVERY_TARGET,
     ),
     "timeline": Row(get=VIEW, post=VIEW, kwargs=_pk("incident"), targets=EVERY_TARGET),
     "timeline_entry_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("incident"), targets=EVERY_TARGET),
-    "timeline_entry_edit": Row(
-        get=EDIT, post=EDIT, kwargs=lambda t: {"pk": t.incident.pk, "entry_pk": t.entry.pk}, targets=EVERY_TARGET
-    ),
+    "timeline_entry_edit": Row(get=EDIT, post=EDIT, kwargs=_pk("incident", entry_pk="entry"), targets=EVERY_TARGET),
     "timeline_entry_delete": Row(
         get=NOT_ALLOWED,
         post=EDIT,
-        kwargs=lambda t: {"pk": t.incident.pk, "entry_pk": t.entry.pk},
+        kwargs=_pk("incident", entry_pk="entry"),
         targets=EVERY_TARGET,
     ),
     "timeline_import": Row(get=EDIT, post=EDIT, kwargs=_pk("incident"), targets=EVERY_TARGET),
@@ -147,11 +150,9 @@ MATRIX: dict[str, Row] = {
     "near_miss_thank": Row(get=NOT_ALLOWED, post=VIEW, kwargs=_pk("near_miss"), targets=(OWN, OTHER)),
     # reviews
     "review_library": Row(get=VIEW, post=NOT_ALLOWED),
-    "review_start": Row(
-        get=NOT_ALLOWED, post=EDIT, kwargs=lambda t: {"incident_pk": t.incident.pk}, targets=EVERY_TARGET
-    ),
+    "review_start": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pks(incident_pk="incident"), targets=EVERY_TARGET),
     "review_start_near_miss": Row(
-        get=NOT_ALLOWED, post=EDIT, kwargs=lambda t: {"near_miss_pk": t.near_miss.pk}, targets=(OWN, OTHER)
+        get=NOT_ALLOWED, post=EDIT, kwargs=_pks(near_miss_pk="near_miss"), targets=(OWN, OTHER)
     ),
     "review_detail": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_take_on": Row(get=NOT_ALLOWED, post=FACILITATE, kwargs=_pk("review"), targets=EVERY_TARGET),
@@ -165,13 +166,11 @@ MATRIX: dict[str, Row] = {
     "review_invite": Row(get=FACILITATE, post=NOT_ALLOWED, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_perspective": Row(get=PARTICIPANT, post=PARTICIPANT, kwargs=_pk("review"), targets=EVERY_TARGET),
     "review_factor_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
-    "review_factor_edit": Row(
-        get=EDIT, post=EDIT, kwargs=lambda t: {"pk": t.review.pk, "factor_pk": t.factor.pk}, targets=EVERY_TARGET
-    ),
+    "review_factor_edit": Row(get=EDIT, post=EDIT, kwargs=_pk("review", factor_pk="factor"), targets=EVERY_TARGET),
     "review_factor_delete": Row(
         get=NOT_ALLOWED,
         post=EDIT,
-        kwargs=lambda t: {"pk": t.review.pk, "factor_pk": t.factor.pk},
+        kwargs=_pk("review", factor_pk="factor"),
         targets=EVERY_TARGET,
     ),
     "review_opportunity_add": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("review"), targets=EVERY_TARGET),
@@ -181,7 +180,7 @@ MATRIX: dict[str, Row] = {
     "review_opportunity_delete": Row(
         get=NOT_ALLOWED,
         post=EDIT,
-        kwargs=lambda t: {"pk": t.review.pk, "opportunity_pk": t.opportunity.pk},
+        kwargs=_pk("review", opportunity_pk="opportunity"),
         targets=EVERY_TARGET,
     ),
     "review_status": Row(
@@ -212,9 +211,9 @@ MATRIX: dict[str, Row] = {
     "action_detail": Row(get=VIEW, post=NOT_ALLOWED, kwargs=_pk("item"), targets=EVERY_TARGET),
     "action_edit": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("item"), targets=EVERY_TARGET),
     "action_status": Row(get=NOT_ALLOWED, post=EDIT, kwargs=_pk("item"), targets=EVERY_TARGET),
-    "action_new": Row(get=EDIT, post=EDIT, kwargs=lambda t: {"incident_pk": t.incident.pk}, targets=EVERY_TARGET),
-    "obligation_panel": Row(get=VIEW, post=EDIT, kwargs=lambda t: {"incident_pk": t.incident.pk}, targets=EVERY_TARGET),
-    "review_action_items": Row(get=VIEW, post=EDIT, kwargs=lambda t: {"review_pk": t.review.pk}, targets=EVERY_TARGET),
+    "action_new": Row(get=EDIT, post=EDIT, kwargs=_pks(incident_pk="incident"), targets=EVERY_TARGET),
+    "obligation_panel": Row(get=VIEW, post=EDIT, kwargs=_pks(incident_pk="incident"), targets=EVERY_TARGET),
+    "review_action_items": Row(get=VIEW, post=EDIT, kwargs=_pks(review_pk="review"), targets=EVERY_TARGET),
     "notifications": Row(get=VIEW, post=NOT_ALLOWED),
     "notifications_badge": Row(get=VIEW, post=NOT_ALLOWED),
     "notifications_read_all": Row(get=NOT_ALLOWED, post=VIEW),
@@ -369,17 +368,15 @@ def expected(rule, role: str, target: str, world, public: bool = False) -> objec
 
 
 def _objects_for(team, member, participant, incident_fields=None, responders=(), facilitator=None):
-    incident = IncidentFactory(
-        team=team, facilitator=facilitator, responders=list(responders), **(incident_fields or {})
-    )
+    def an_incident():
+        return IncidentFactory(
+            team=team, facilitator=facilitator, responders=list(responders), **(incident_fields or {})
+        )
+
+    incident = an_incident()
     neighbour = IncidentFactory(team=team)
     review = ReviewFactory(incident=incident)
-    published = ReviewFactory(
-        incident=IncidentFactory(
-            team=team, facilitator=facilitator, responders=list(responders), **(incident_fields or {})
-        ),
-        status=ReviewStatus.PUBLISHED,
-    )
+    published = ReviewFactory(incident=an_incident(), status=ReviewStatus.PUBLISHED)
     if participant:
         review.participants.add(participant)
         published.participants.add(participant)

@@ -45,14 +45,12 @@ class Command(DemoCommand):
         )
         incidents = [reviewed] + [incident for incident in incidents if incident.pk != reviewed.pk]
         review = getattr(reviewed, "review", None)
+        of_reviewed = {"owner": owner, "team": reviewed.team, "incident": reviewed, "review": review}
         fix = ActionItem.objects.create(
             title="Rotate certificates on every gateway host in one step",
             description="The rotation tool takes the whole pool and refuses to finish while any host still serves the old certificate.",
             kind=ActionKind.TOOLING,
-            owner=owner,
-            team=reviewed.team,
-            incident=reviewed,
-            review=review,
+            **of_reviewed,
             priority=Priority.HIGH,
             due_on=today + timedelta(days=14),
             status=ActionStatus.IN_PROGRESS,
@@ -66,10 +64,7 @@ class Command(DemoCommand):
         ActionItem.objects.create(
             title="Alert on TLS handshake failures as their own signal",
             kind=ActionKind.OBSERVABILITY,
-            owner=owner,
-            team=reviewed.team,
-            incident=reviewed,
-            review=review,
+            **of_reviewed,
             due_on=today - timedelta(days=2),
         )
         created = 2

@@ -35,6 +35,22 @@ FACTORS = [
     ),
 ]
 
+# What the engineer, then the facilitator saw, knew, assumed and was under pressure from.
+PERSPECTIVES = [
+    (
+        "Timeouts on the checkout dashboard, spread across all regions.",
+        "A certificate rotation was planned for the week, but not that it had started.",
+        "That a failing host would be taken out of rotation by the load balancer.",
+        "The payments release was waiting on a green pipeline.",
+    ),
+    (
+        "The incident channel, and the first theory that the network was the problem.",
+        "Which hosts the gateway runs on.",
+        "That rotation runbooks covered every host.",
+        "Keeping the bridge calm while customers were affected.",
+    ),
+]
+
 OPPORTUNITIES = [
     "How might we rotate certificates on every gateway host in one step?",
     "How might we see TLS handshake failures as their own signal?",
@@ -76,22 +92,10 @@ class Command(DemoCommand):
         review.got_lucky = "The rotation happened on a quiet Tuesday morning, not during the evening peak."
         review.meeting_at = (incident.resolved_at or timezone.now()) + timedelta(days=2)
         review.save()
-        Perspective.objects.create(
-            review=review,
-            author=engineer,
-            saw="Timeouts on the checkout dashboard, spread across all regions.",
-            knew="A certificate rotation was planned for the week, but not that it had started.",
-            assumed="That a failing host would be taken out of rotation by the load balancer.",
-            pressure="The payments release was waiting on a green pipeline.",
-        )
-        Perspective.objects.create(
-            review=review,
-            author=facilitator,
-            saw="The incident channel, and the first theory that the network was the problem.",
-            knew="Which hosts the gateway runs on.",
-            assumed="That rotation runbooks covered every host.",
-            pressure="Keeping the bridge calm while customers were affected.",
-        )
+        for author, (saw, knew, assumed, pressure) in zip([engineer, facilitator], PERSPECTIVES, strict=True):
+            Perspective.objects.create(
+                review=review, author=author, saw=saw, knew=knew, assumed=assumed, pressure=pressure
+            )
         service = incident.services.first()
         for slug, depth, description in FACTORS:
             category = FactorCategory.objects.filter(slug=slug).first() or FactorCategory.objects.first()
