@@ -54,16 +54,6 @@ _AFTER_SKIPPED_ASIDE = _FILLERS | lx.REPEAT_MARKERS | lx._words("usual course")
 _DETERMINERS_OR_POSSESSIVES = lx.DETERMINERS | lx.POSSESSIVE_PRONOUNS
 
 
-@dataclass(slots=True)
-class Token:
-    text: str
-    low: str
-    lemma: str
-    start: int
-    end: int
-    capital: bool
-
-
 @dataclass(frozen=True, slots=True)
 class Finding:
     """Part of a sentence read as blame, judging, hindsight or an interrogation of a person."""
@@ -76,16 +66,74 @@ class Finding:
     subject: tuple[int, int] | None = None  # where the person is named, for the rewrite
 
 
-def tokens_of(text: str) -> list[Token]:
-    """The words of ``text`` with lemmas; contractions come apart ("didn't" → "did", "not"), and a
-    possessive "'s" is its own token (lemma ``POSS``)."""
-    found = []
-    append = found.append
+class Sentence:
+    """The tokens of one sentence as parallel lists, each listed once for every reader: the words as written,
+    in lower case, their lemmas, where each starts and ends in the text, and whether it is capitalised.
+
+    Contractions come apart ("didn't" → "did", "not"), and a possessive "'s" is its own token (lemma ``POSS``).
+    """
+
+    __slots__ = ("texts", "lows", "lemmas", "starts", "ends", "capitals")
+
+    def __init__(self, texts, lows, lemmas, starts, ends, capitals):
+        self.texts = texts
+        self.lows = lows
+        self.lemmas = lemmas
+        self.starts = starts
+        self.ends = ends
+        self.capitals = capitals
+
+    def __len__(self) -> int:
+        return len(self.lows)
+
+
+def sentences_of(text: str) -> list[Sentence]:
+    """The sentences of ``text`` as tokens. A sentence ends at ".", "!", "?", ";" or a line break (which is
+    left out), except the dot after "Mr", "Ms", "Dr", which is left out too."""
+    texts, lows, lemmas, starts, ends, capitals = [], [], [], [], [], []
+    bounds = []  # the index after each sentence's last token
+    last = 0
     for match in _TOKEN.finditer(text):
-        start = match.start()
-        for offset, length, word, low, lem, capital in _word_parts(match.group()):
-            append(Token(word, low, lem, start + offset, start + offset + length, capital))
-    return found
+        at = match.start()
+        for offset, length, word, low, lem, capital in _word_parts(match[0]):
+            if low in _SENTENCE_END:
+                if low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
+                    continue  # "Mr. Halvorsen" goes on
+                if low != "\n":
+                    texts.append(word)
+                    lows.append(low)
+                    lemmas.append(lem)
+                    starts.append(at + offset)
+                    ends.append(at + offset + length)
+                    capitals.append(capital)
+                if len(lows) > last:
+                    last = len(lows)
+                    bounds.append(last)
+                continue
+            texts.append(word)
+            lows.append(low)
+            lemmas.append(lem)
+            starts.append(at + offset)
+            ends.append(at + offset + length)
+            capitals.append(capital)
+    if len(lows) > last:
+        bounds.append(len(lows))
+    if len(bounds) == 1:
+        return [Sentence(texts, lows, lemmas, starts, ends, capitals)]
+    sentences, first = [], 0
+    for bound in bounds:
+        sentences.append(
+            Sentence(
+                texts[first:bound],
+                lows[first:bound],
+                lemmas[first:bound],
+                starts[first:bound],
+                ends[first:bound],
+                capitals[first:bound],
+            )
+        )
+        first = bound
+    return sentences
 
 
 @lru_cache(maxsize=65536)
@@ -134,44 +182,18 @@ def _split_contraction(low: str) -> tuple[str, str]:
     return low, ""
 
 
-def sentences_of(tokens: list[Token]) -> list[Sentence]:
-    sentences, current = [], []
-    for token in tokens:
-        if token.low == "." and current and current[-1].low in lx.HONORIFICS:
-            continue  # "Mr. Halvorsen" goes on
-        if token.low in _SENTENCE_END:
-            if token.low != "\n":
-                current.append(token)
-            if current:
-                sentences.append(Sentence(current))
-            current = []
-        else:
-            current.append(token)
-    if current:
-        sentences.append(Sentence(current))
-    return sentences
-
-
-class Sentence(list):
-    """The tokens of one sentence, with their lower-case words and lemmas listed once for every reader."""
-
-    __slots__ = ("lows", "lemmas")
-
-    def __init__(self, tokens: list[Token]):
-        super().__init__(tokens)
-        self.lows = [token.low for token in tokens]
-        self.lemmas = [token.lemma for token in tokens]
-
-
 class SentenceReader:
     """Reads one sentence; ``people`` is the lower-case directory index (first words → full names)."""
 
     def __init__(self, sentence: Sentence, people: frozenset[str]):
-        self.t = sentence
-        self.n = len(sentence)
+        self.n = len(sentence.lows)
         self.people = people
-        self.lemmas = sentence.lemmas
+        self.texts = sentence.texts
         self.lows = sentence.lows
+        self.lemmas = sentence.lemmas
+        self.starts = sentence.starts
+        self.ends = sentence.ends
+        self.capitals = sentence.capitals
 
     def mentions(self, words: frozenset[str]) -> bool:
         """Whether a word of the sentence, as written or as lemma, is one of ``words``.
@@ -191,18 +213,13 @@ class SentenceReader:
         """
         if i >= self.n:
             return None
-        token = self.t[i]
-        if (
-            not token.capital
-            and token.low not in _PERSON_STARTS
-            and token.low not in self.people
-            and token.low[:1] != "@"
-        ):
+        written, capital = self.lows[i], self.capitals[i]
+        if not capital and written not in _PERSON_STARTS and written not in self.people and written[:1] != "@":
             return None  # most words: nothing below can read them as a person
-        low = token.low.lstrip("@")
+        low = written.lstrip("@")
         if low in lx.PERSON_PRONOUNS:
             return i + 1, "certain"
-        if low in lx.HONORIFICS and i + 1 < self.n and self.t[i + 1].capital:
+        if low in lx.HONORIFICS and i + 1 < self.n and self.capitals[i + 1]:
             return i + 2, "certain"  # "Mr. Halvorsen", "Ms. Achterberg", "Mister Oyelaran"
         if low in lx.WEAK_PRONOUNS:
             return i + 1, "maybe"
@@ -231,7 +248,7 @@ class SentenceReader:
                 j + 1 < self.n
                 and self.lows[j + 1] in lx.ROLE_NOUNS
                 and self.lows[j] not in lx.ROLE_NOUNS
-                and ("-" in self.lows[j] or self.lemmas[j] == self.lows[j] and self.t[j].text.isalpha())
+                and ("-" in self.lows[j] or self.lemmas[j] == self.lows[j] and self.texts[j].isalpha())
                 and self.lows[j] not in _NOT_MODIFIERS
             ):
                 j += 1  # "the night-shift operator", "the billing engineer"
@@ -256,26 +273,21 @@ class SentenceReader:
             if j < self.n and self.lows[j] in lx.GROUP_NOUNS and (j > i + 1 or low in ("the", "that")):
                 return j + 1, "group"
             return None
-        if token.text.startswith("@") and low not in lx.SYSTEM_NAMES and not low.endswith("bot"):
+        text = self.texts[i]
+        if text.startswith("@") and low not in lx.SYSTEM_NAMES and not low.endswith("bot"):
             return i + 1, "certain"  # a mention in chat is someone
-        if low in ("ops", "qa", "devops", "infra") and (i == 0 or not self.t[i].capital or low == "ops"):
+        if low in ("ops", "qa", "devops", "infra") and (i == 0 or not self.capitals[i] or low == "ops"):
             return i + 1, "certain"
         if (low in lx.ROLE_MODIFIERS or low in lx.ROLE_NOUNS) and i + 1 < self.n and self.lows[i + 1] in lx.GROUP_NOUNS:
             return i + 2, "group"  # "Dev team pushed …", "Platform team broke …"
-        if not token.text.lstrip("@")[:1].isalpha():
+        if not text.lstrip("@")[:1].isalpha():
             return None
         name_end = self._name_end(i)
         if name_end:
             return name_end, "certain"
-        if (
-            token.capital
-            and low not in lx.SYSTEM_NAMES
-            and low not in _NOT_NAMES
-            and token.text.replace("-", "").isalpha()
-        ):
+        if capital and low not in lx.SYSTEM_NAMES and low not in _NOT_NAMES and text.replace("-", "").isalpha():
             # A capitalised word no English dictionary knows, written like a name (not "PagerDuty",
             # not "AWS"), reads as someone's name: "Magnus took the login service down".
-            text = token.text
             plain = text.replace("-", "")
             if len(plain) > 2 and plain[1:].islower() and not is_known(low):
                 return i + 1, "certain"
@@ -284,7 +296,7 @@ class SentenceReader:
 
     def _is_modifier_name(self, j: int) -> bool:
         return (
-            self.t[j].capital
+            self.capitals[j]
             and self.lows[j] not in lx.ROLE_NOUNS
             and j + 1 < self.n
             and (self.lows[j + 1] in lx.GROUP_NOUNS or self.lows[j + 1] in lx.ROLE_NOUNS)
@@ -293,10 +305,10 @@ class SentenceReader:
     def _name_end(self, i: int) -> int | None:
         low = self.lows[i].lstrip("@")
         known = low in self.people or low in lx.FIRST_NAMES
-        if known and (self.t[i].capital or (low not in _COMMON_WORDS and low not in DIRECTORY_COMMON_WORDS)):
+        if known and (self.capitals[i] or (low not in _COMMON_WORDS and low not in DIRECTORY_COMMON_WORDS)):
             j = i + 1
             # "Priya Raman": a second capitalised word continues the name.
-            if j < self.n and self.t[j].capital and self.t[j].text.isalpha() and self.lows[j] not in _NOT_NAMES:
+            if j < self.n and self.capitals[j] and self.texts[j].isalpha() and self.lows[j] not in _NOT_NAMES:
                 if self.lows[j] in self.people or self.lows[j] not in lx.SYSTEM_NAMES and self.lows[j] not in _VERBISH:
                     j += 1
             return j
@@ -330,13 +342,13 @@ class SentenceReader:
         people = self.people
         return [
             i
-            for i, token in enumerate(self.t)
-            if token.capital or token.low in _PERSON_STARTS or token.low in people or token.low[:1] == "@"
+            for i, (low, capital) in enumerate(zip(self.lows, self.capitals, strict=True))
+            if capital or low in _PERSON_STARTS or low in people or low[:1] == "@"
         ]
 
     def _index_at(self, offset: int) -> int:
-        for k, token in enumerate(self.t):
-            if token.start >= offset:
+        for k, start in enumerate(self.starts):
+            if start >= offset:
                 return k
         return self.n
 
@@ -344,7 +356,7 @@ class SentenceReader:
         j = min(max(j, i + 1), self.n)
         while j - 1 > i and self.lows[j - 1] in (".", ",", ";", ":", "!"):
             j -= 1
-        start, end = self.t[i].start, self.t[j - 1].end
+        start, end = self.starts[i], self.ends[j - 1]
         return start, min(end, start + 160)
 
     def _finding(self, rule, kind, i, j, subject=None) -> Finding:
@@ -641,7 +653,7 @@ class SentenceReader:
                 return self._finding(JUDGING_WORD, "sanction", i, k + 1, subject)
             if low in lx.JUDGEMENT_ADJECTIVES or low in ("lazy", "careless", "sloppy", "bad", "reckless"):
                 return self._finding(JUDGING_WORD, "evaluation", i, k + 2, subject)
-        if (not certain and self.lows[j - 2 : j - 1] and not self.t[i].capital) or group:
+        if (not certain and self.lows[j - 2 : j - 1] and not self.capitals[i]) or group:
             return None  # "the platform team's pipeline change broke …" names whose change, not a culprit
         # An action of theirs as the subject of harm.
         for k in range(j, min(stop, j + 5)):
@@ -1570,7 +1582,7 @@ class SentenceReader:
         found = []
         if _INTERROGATION_WORDS.isdisjoint(self.lows):
             return found
-        question = self.t and self.t[-1].low == "?"
+        question = self.n and self.lows[-1] == "?"
         for k in range(self.n):
             low = self.lows[k]
             if low not in _INTERROGATION_WORDS:
@@ -1611,7 +1623,7 @@ class SentenceReader:
                 if (
                     asked
                     or person
-                    and (person[1] in ("certain", "group") or self.t[j].capital and self.lows[j] not in lx.SYSTEM_NAMES)
+                    and (person[1] in ("certain", "group") or self.capitals[j] and self.lows[j] not in lx.SYSTEM_NAMES)
                 ):
                     end = self._clause_end(person[0] if person else j + 1)
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, end))
@@ -1639,7 +1651,7 @@ class SentenceReader:
                 if j < self.n and self.lows[j] in ("not", "n't"):
                     j += 1
                 person = self.person_at(j)
-                if person and (person[1] == "certain" or self.t[j].capital and self.lows[j] not in lx.SYSTEM_NAMES):
+                if person and (person[1] == "certain" or self.capitals[j] and self.lows[j] not in lx.SYSTEM_NAMES):
                     end = self._clause_end(person[0])
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, end))
             elif low == "who" and self._asks_who(k, question):
@@ -1789,7 +1801,7 @@ def _findings_in(chunk: str, people: frozenset[str]) -> tuple[Finding, ...]:
 @lru_cache(maxsize=256)
 def sentences_in(chunk: str) -> tuple[Sentence, ...]:
     """The sentences of one chunk as tokens: read once, shared by the clause reader and the remedy reader."""
-    return tuple(sentences_of(tokens_of(chunk)))
+    return tuple(sentences_of(chunk))
 
 
 def _moved(finding: Finding, offset: int) -> Finding:

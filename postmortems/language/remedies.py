@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon as lx
-from .clauses import Sentence, Token, chunks, sentences_in, sentences_of, tokens_of
+from .clauses import Sentence, chunks, sentences_in, sentences_of
 from .lemmas import is_known, misspelling_of
 
 
@@ -58,8 +58,7 @@ _MECHANISM = lx._words(
 
 def read_remedy(text: str) -> NullRemedy | None:
     """The first part of ``text`` (an action item's title or description) that is a null remedy, or None."""
-    tokens = tokens_of(text)
-    for sentence in sentences_of(tokens):
+    for sentence in sentences_of(text):
         found = _read_action(sentence)
         if found:
             return found
@@ -87,11 +86,9 @@ def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
         if head is None:
             continue
         index, modal = head
-        sentence[index]
-        lead = all(t.low in _PREFIXES or not t.low[:1].isalnum() for t in sentence[:index]) or any(
-            t.low == ":"
-            for t in sentence[:index]  # a label before the action ("Decision: hold a retro …")
-        )
+        before = sentence.lows[:index]
+        # A label before the action ("Decision: hold a retro …").
+        lead = all(low in _PREFIXES or not low[:1].isalnum() for low in before) or ":" in before
         if not modal and index and not lead:
             continue
         if not modal and not _reads_as_a_proposal(sentence, index):
@@ -112,18 +109,18 @@ _IMPERATIVES = (
 )
 
 
-def _reads_as_a_proposal(sentence: list[Token], index: int) -> bool:
+def _reads_as_a_proposal(sentence: Sentence, index: int) -> bool:
     """An imperative ("Remind …", "Be careful …"), a noun-phrase action ("Training for …"), or
     "Everyone must …" — not a sentence that reports what happened."""
-    word = sentence[index]
-    if word.low in lx.ATTENTION_NOUNS:
+    low = sentence.lows[index]
+    if low in lx.ATTENTION_NOUNS:
         # "Retrospective notes are in the folder" reports; "Retrospective with the team" proposes.
-        return not any(t.low in _REPORTING_VERBS for t in sentence[index + 1 : index + 4])
-    if word.low in _IMPERATIVES and word.low == word.lemma:
+        return not any(word in _REPORTING_VERBS for word in sentence.lows[index + 1 : index + 4])
+    if low in _IMPERATIVES and low == sentence.lemmas[index]:
         return True
     people = _people_subject(sentence, index)
     if people is not None:
-        following = [t.low for t in sentence[people : people + 2]]
+        following = sentence.lows[people : people + 2]
         return bool(set(following) & _OBLIGATIONS)
     return False
 
@@ -131,43 +128,45 @@ def _reads_as_a_proposal(sentence: list[Token], index: int) -> bool:
 _OBLIGATIONS = lx._words("must should need needs ought shall")
 
 
-def _head(sentence: list[Token]) -> tuple[int, bool] | None:
+def _head(sentence: Sentence) -> tuple[int, bool] | None:
     """Index of the action's head verb, and whether a modal ("we should …") introduced it."""
     i, n, modal = 0, len(sentence), False
     # A label before a colon ("Retro sticky:", "Decision log:", "Action:") names the note; the action follows it.
-    label_end = next((k for k in range(1, min(n - 1, 4)) if sentence[k].low == ":"), None)
+    label_end = next((k for k in range(1, min(n - 1, 4)) if sentence.lows[k] == ":"), None)
     if label_end is not None:
         i = label_end + 1
-    if n > i + 2 and sentence[i].low == "let" and sentence[i + 1].low == "'s":
+    if n > i + 2 and sentence.lows[i] == "let" and sentence.lows[i + 1] == "'s":
         return i + 2, True  # "Let's train …" proposes, as "we will" does
     while i < n and (
-        sentence[i].low in _PREFIXES
-        or sentence[i].low in (":", "-", "*", "•", "[", "]", "(", ")", ",")
-        or sentence[i].low.endswith("ly")
+        sentence.lows[i] in _PREFIXES
+        or sentence.lows[i] in (":", "-", "*", "•", "[", "]", "(", ")", ",")
+        or sentence.lows[i].endswith("ly")
         and i + 1 < n
     ):
-        if sentence[i].low in ("we", "i", "they"):
+        if sentence.lows[i] in ("we", "i", "they"):
             modal = True
         i += 1
     if modal:
         start = i
         while i < n and (
-            sentence[i].low in _MODAL_HEADS
-            or sentence[i].low in ("also", "all", "really", "definitely", "probably", "going")
+            sentence.lows[i] in _MODAL_HEADS
+            or sentence.lows[i] in ("also", "all", "really", "definitely", "probably", "going")
         ):
-            if sentence[i].low in ("have", "has") and (i + 1 >= n or sentence[i + 1].low != "to"):
+            if sentence.lows[i] in ("have", "has") and (i + 1 >= n or sentence.lows[i + 1] != "to"):
                 break  # "we have no alert …" states a fact
             i += 1
-        if i == start or all(t.low in ("also", "all", "really", "definitely", "probably") for t in sentence[start:i]):
+        if i == start or all(
+            low in ("also", "all", "really", "definitely", "probably") for low in sentence.lows[start:i]
+        ):
             return None  # "We did not know …" tells what happened; it proposes nothing
     return (i, modal) if i < n else None
 
 
-def _span(sentence: list[Token], i: int, j: int) -> tuple[int, int]:
+def _span(sentence: Sentence, i: int, j: int) -> tuple[int, int]:
     j = min(max(j, i + 1), len(sentence))
-    while j - 1 > i and sentence[j - 1].low in (".", ",", ";", ":", "!"):
+    while j - 1 > i and sentence.lows[j - 1] in (".", ",", ";", ":", "!"):
         j -= 1
-    return sentence[i].start, sentence[j - 1].end
+    return sentence.starts[i], sentence.ends[j - 1]
 
 
 def _read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
@@ -406,21 +405,24 @@ _ARTEFACT_VERBS = lx._words(
 )
 
 
-def _names_person(sentence: list[Token], i: int) -> bool:
-    return any(t.low in lx.PERSON_PRONOUNS or (t.capital and t.low in lx.FIRST_NAMES) for t in sentence[i : i + 3])
+def _names_person(sentence: Sentence, i: int) -> bool:
+    return any(
+        low in lx.PERSON_PRONOUNS or (capital and low in lx.FIRST_NAMES)
+        for low, capital in zip(sentence.lows[i : i + 3], sentence.capitals[i : i + 3], strict=True)
+    )
 
 
-def _people_subject(sentence: list[Token], i: int) -> int | None:
+def _people_subject(sentence: Sentence, i: int) -> int | None:
     """The index after a mention of people at ``i`` ("everyone", "the on-call engineers", "Sam"), or None."""
     n = len(sentence)
     j = i
     while (
         j < n
         and not (
-            sentence[j].low in lx.PEOPLE_GROUPS
-            and (j + 1 >= n or sentence[j + 1].low not in lx.ROLE_NOUNS and sentence[j + 1].low not in ("rotation",))
+            sentence.lows[j] in lx.PEOPLE_GROUPS
+            and (j + 1 >= n or sentence.lows[j + 1] not in lx.ROLE_NOUNS and sentence.lows[j + 1] not in ("rotation",))
         )
-        and sentence[j].low
+        and sentence.lows[j]
         in (
             "the",
             "our",
@@ -448,37 +450,37 @@ def _people_subject(sentence: list[Token], i: int) -> int | None:
         j += 1
     if j >= n:
         return None
-    word = sentence[j]
-    if j + 2 < n and sentence[j + 1].low in ("and", "&") and word.capital:
+    low, capital = sentence.lows[j], sentence.capitals[j]
+    if j + 2 < n and sentence.lows[j + 1] in ("and", "&") and capital:
         other = _people_subject(sentence, j + 2)
         if other is not None:
             return other
     if (
-        word.low in lx.PEOPLE_GROUPS
-        or word.low in lx.ROLE_NOUNS
-        or word.lemma in lx.ROLE_NOUNS
-        or word.low in lx.PERSON_PRONOUNS
+        low in lx.PEOPLE_GROUPS
+        or low in lx.ROLE_NOUNS
+        or sentence.lemmas[j] in lx.ROLE_NOUNS
+        or low in lx.PERSON_PRONOUNS
     ):
         end = j + 1
-        while end < n and (sentence[end].low in lx.ROLE_NOUNS or sentence[end].low in ("rotation",)):
+        while end < n and (sentence.lows[end] in lx.ROLE_NOUNS or sentence.lows[end] in ("rotation",)):
             end += 1
         return end
-    if word.low in ("team", "teams") and j > i:
+    if low in ("team", "teams") and j > i:
         return j + 1
     if (
-        word.capital
+        capital
         and j == i
-        and word.low not in lx.SYSTEM_NAMES
-        and word.low not in lx.PEOPLE_GROUPS
-        and word.text.isalpha()
+        and low not in lx.SYSTEM_NAMES
+        and low not in lx.PEOPLE_GROUPS
+        and sentence.texts[j].isalpha()
         and (
             i
-            or word.low in lx.FIRST_NAMES
-            or (j + 1 < n and sentence[j + 1].low in ("to", "will", "must", "should") and not is_known(word.low))
+            or low in lx.FIRST_NAMES
+            or (j + 1 < n and sentence.lows[j + 1] in ("to", "will", "must", "should") and not is_known(low))
         )
     ):
         end = j + 1
-        if end < n and sentence[end].capital and sentence[end].low not in lx.SYSTEM_NAMES:
+        if end < n and sentence.capitals[end] and sentence.lows[end] not in lx.SYSTEM_NAMES:
             end += 1
         return end
     return None
