@@ -36,6 +36,11 @@ WHO_QUESTION = "who_question"
 _TOKEN = re.compile(
     r"@?[^\W\d_][\w’'-]*s['’](?![\w’'])|@?[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n"
 )
+# What is cut into tokens once per distinct piece (``_run_parts``): a run of word characters, a number, or a
+# mark. The tokens of a run are those ``_TOKEN`` finds in it; only a number ending the run that the text goes
+# on ("Jonas'-2:30") is cut from the text itself.
+_RUN = re.compile(r"@?[^\W\d_][\w’'-]*|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n")
+_NUMBER_GOES_ON = frozenset(":.,/%")
 _SENTENCE_END = frozenset(".!?;\n")
 _CLAUSE_BREAK = frozenset(',:()—–"“”')
 _CONTRACTIONS = {
@@ -87,15 +92,18 @@ class Sentence:
         return len(self.lows)
 
 
-def sentences_of(text: str) -> list[Sentence]:
+def sentences_of(text: str, pieces: re.Pattern = _RUN) -> list[Sentence]:
     """The sentences of ``text`` as tokens. A sentence ends at ".", "!", "?", ";" or a line break (which is
     left out), except the dot after "Mr", "Ms", "Dr", which is left out too."""
     texts, lows, lemmas, starts, ends, capitals = [], [], [], [], [], []
     bounds = []  # the index after each sentence's last token
     last = 0
-    for match in _TOKEN.finditer(text):
+    for match in pieces.finditer(text):
         at = match.start()
-        for offset, length, word, low, lem, capital in _word_parts(match[0]):
+        parts, number_at_end = _run_parts(match[0])
+        if number_at_end and pieces is _RUN and text[match.end() : match.end() + 1] in _NUMBER_GOES_ON:
+            return sentences_of(text, _TOKEN)
+        for offset, length, word, low, lem, capital in parts:
             if low in _SENTENCE_END:
                 if low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
                     continue  # "Mr. Halvorsen" goes on
@@ -134,6 +142,19 @@ def sentences_of(text: str) -> list[Sentence]:
         )
         first = bound
     return sentences
+
+
+@lru_cache(maxsize=65536)
+def _run_parts(run: str) -> tuple[tuple[tuple[int, int, str, str, str, bool], ...], bool]:
+    """The tokens of one run of a text (see ``_word_parts``), and whether the run ends in a number."""
+    parts = []
+    number_at_end = False
+    for match in _TOKEN.finditer(run):
+        start = match.start()
+        for offset, length, word, low, lem, capital in _word_parts(match[0]):
+            parts.append((start + offset, length, word, low, lem, capital))
+        number_at_end = match[0][:1].isdigit() and match.end() == len(run)
+    return tuple(parts), number_at_end
 
 
 @lru_cache(maxsize=65536)

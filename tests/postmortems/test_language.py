@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from actions.remedies import check_remedy, is_null_remedy
 from postmortems import language
-from postmortems.language import Flag, check_text, directory_names, find_attention_remedy, read_language
+from postmortems.language import Flag, check_text, clauses, directory_names, find_attention_remedy, read_language
 from postmortems.language.clauses import SentenceReader, _findings_in, chunks, sentences_in
 from postmortems.language.remedies import _prose_remedies_in
 from tests.factories import UserFactory
@@ -441,6 +441,22 @@ def test_sentences_end_where_they_did_when_read_a_character_at_a_time(text):
     assert pieces == [(match.start(), match.group()) for match in _SENTENCE_BY_CHARACTER.finditer(text)]
     # A piece cut again is itself alone: the guide reads each piece without cutting it a second time.
     assert all(list(chunks(piece)) == [(0, piece)] for _, piece in pieces)
+
+
+def _tokens(sentences):
+    return [(s.texts, s.lows, s.lemmas, s.starts, s.ends, s.capitals) for s in sentences]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "Jonas", "s", "'", "’", "-", "@", "1", ":", ".", "%", "/", ",", " ", "\n", "Mr", "é²"]),
+        max_size=30,
+    ).map("".join)
+)
+def test_runs_cut_once_give_the_tokens_the_text_cut_whole_gives(text):
+    # Each run of word characters is cut into tokens once and kept; cut in its text, it gives the same tokens.
+    assert _tokens(clauses.sentences_of(text)) == _tokens(clauses.sentences_of(text, clauses._TOKEN))
 
 
 @pytest.mark.parametrize(
