@@ -167,7 +167,7 @@ class _Reading:
         ]
         for sentence in sentences_in(text):
             for first, last in attention_appeals(sentence):
-                start, end = sentence.starts[first], sentence.ends[last - 1]
+                start, end = sentence.starts[first], sentence.end(last - 1)
                 notes.append(_note(text, ATTENTION_REMEDY, start, end, advice.for_attention_remedy(text[start:end])))
         return notes
 

@@ -35,12 +35,12 @@ _CLAUSE_OPENERS = lx._words("but and so while when")
 
 def attention_appeals(sentence) -> list[tuple[int, int]]:
     """(first token, token after the last) of each appeal to attention in ``sentence`` (a ``clauses.Sentence``)."""
-    lows, lemmas = sentence.lows, sentence.lemmas
-    if lx.APPEAL_STARTS.isdisjoint(lows) and lx.APPEAL_STARTS.isdisjoint(lemmas):
+    if not sentence.marked & lx.APPEAL_MARK:
         return []
+    lows, lemmas, marks = sentence.lows, sentence.lemmas, sentence.marks
     found = []
     for k in range(len(lows)):
-        if lows[k] not in lx.APPEAL_STARTS and lemmas[k] not in lx.APPEAL_STARTS:
+        if not marks[k] & lx.APPEAL_MARK:
             continue
         span = _appeal_at(lows, lemmas, k)
         if span and not _system_is_subject(lows, span[0]):

@@ -78,24 +78,34 @@ class Sentence:
     Contractions come apart ("didn't" → "did", "not"), and a possessive "'s" is its own token (lemma ``POSS``).
     """
 
-    __slots__ = ("texts", "lows", "lemmas", "starts", "ends", "capitals")
+    __slots__ = ("texts", "lows", "lemmas", "starts", "capitals", "marks", "marked")
 
-    def __init__(self, texts, lows, lemmas, starts, ends, capitals):
+    def __init__(self, texts, lows, lemmas, starts, capitals, marks):
         self.texts = texts
         self.lows = lows
         self.lemmas = lemmas
         self.starts = starts
-        self.ends = ends
         self.capitals = capitals
+        # The readings each token may start (``lexicon.start_marks``), and all of them in the sentence.
+        self.marks = marks
+        self.marked = 0
+        for mark in set(marks):
+            self.marked |= mark
 
     def __len__(self) -> int:
         return len(self.lows)
+
+    def end(self, k: int) -> int:
+        """Where token ``k`` ends in the text."""
+        return self.starts[k] + len(self.texts[k])
 
 
 def sentences_of(text: str, pieces: re.Pattern = _RUN) -> list[Sentence]:
     """The sentences of ``text`` as tokens. A sentence ends at ".", "!", "?", ";" or a line break (which is
     left out), except the dot after "Mr", "Ms", "Dr", which is left out too."""
-    texts, lows, lemmas, starts, ends, capitals = [], [], [], [], [], []
+    texts, lows, lemmas, starts, capitals, marks = [], [], [], [], [], []
+    add_text, add_low, add_lemma = texts.append, lows.append, lemmas.append
+    add_start, add_capital, add_marks = starts.append, capitals.append, marks.append
     bounds = []  # the index after each sentence's last token
     last = 0
     for match in pieces.finditer(text):
@@ -103,31 +113,31 @@ def sentences_of(text: str, pieces: re.Pattern = _RUN) -> list[Sentence]:
         parts, number_at_end = _run_parts(match[0])
         if number_at_end and pieces is _RUN and text[match.end() : match.end() + 1] in _NUMBER_GOES_ON:
             return sentences_of(text, _TOKEN)
-        for offset, length, word, low, lem, capital in parts:
+        for offset, word, low, lem, capital, mark in parts:
             if low in _SENTENCE_END:
                 if low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
                     continue  # "Mr. Halvorsen" goes on
                 if low != "\n":
-                    texts.append(word)
-                    lows.append(low)
-                    lemmas.append(lem)
-                    starts.append(at + offset)
-                    ends.append(at + offset + length)
-                    capitals.append(capital)
+                    add_text(word)
+                    add_low(low)
+                    add_lemma(lem)
+                    add_start(at + offset)
+                    add_capital(capital)
+                    add_marks(mark)
                 if len(lows) > last:
                     last = len(lows)
                     bounds.append(last)
                 continue
-            texts.append(word)
-            lows.append(low)
-            lemmas.append(lem)
-            starts.append(at + offset)
-            ends.append(at + offset + length)
-            capitals.append(capital)
+            add_text(word)
+            add_low(low)
+            add_lemma(lem)
+            add_start(at + offset)
+            add_capital(capital)
+            add_marks(mark)
     if len(lows) > last:
         bounds.append(len(lows))
     if len(bounds) == 1:
-        return [Sentence(texts, lows, lemmas, starts, ends, capitals)]
+        return [Sentence(texts, lows, lemmas, starts, capitals, marks)]
     sentences, first = [], 0
     for bound in bounds:
         sentences.append(
@@ -136,8 +146,8 @@ def sentences_of(text: str, pieces: re.Pattern = _RUN) -> list[Sentence]:
                 lows[first:bound],
                 lemmas[first:bound],
                 starts[first:bound],
-                ends[first:bound],
                 capitals[first:bound],
+                marks[first:bound],
             )
         )
         first = bound
@@ -145,14 +155,15 @@ def sentences_of(text: str, pieces: re.Pattern = _RUN) -> list[Sentence]:
 
 
 @lru_cache(maxsize=65536)
-def _run_parts(run: str) -> tuple[tuple[tuple[int, int, str, str, str, bool], ...], bool]:
-    """The tokens of one run of a text (see ``_word_parts``), and whether the run ends in a number."""
+def _run_parts(run: str) -> tuple[tuple[tuple[int, str, str, str, bool, int], ...], bool]:
+    """The tokens of one run of a text, each as (offset, text, lower case, lemma, capitalised, the readings it
+    may start), and whether the run ends in a number."""
     parts = []
     number_at_end = False
     for match in _TOKEN.finditer(run):
         start = match.start()
-        for offset, length, word, low, lem, capital in _word_parts(match[0]):
-            parts.append((start + offset, length, word, low, lem, capital))
+        for offset, _length, word, low, lem, capital in _word_parts(match[0]):
+            parts.append((start + offset, word, low, lem, capital, lx.start_marks(low, lem, capital)))
         number_at_end = match[0][:1].isdigit() and match.end() == len(run)
     return tuple(parts), number_at_end
 
@@ -213,16 +224,18 @@ class SentenceReader:
         self.lows = sentence.lows
         self.lemmas = sentence.lemmas
         self.starts = sentence.starts
-        self.ends = sentence.ends
         self.capitals = sentence.capitals
+        self.marks = sentence.marks
+        self.marked = sentence.marked
+        self.sentence = sentence
 
-    def mentions(self, words: frozenset[str]) -> bool:
-        """Whether a word of the sentence, as written or as lemma, is one of ``words``.
+    def mentions(self, mark: int) -> bool:
+        """Whether a word of the sentence may start the reading ``mark`` stands for (``lexicon.start_marks``).
 
-        Each reading passes over every word not among its starting words; asked first, this lets a
-        sentence without any of them skip the reading whole.
+        Each reading passes over every word without its mark; asked first, this lets a sentence without
+        any of them skip the reading whole.
         """
-        return not (words.isdisjoint(self.lows) and words.isdisjoint(self.lemmas))
+        return bool(self.marked & mark)
 
     # --- who ---------------------------------------------------------------------------------
 
@@ -235,7 +248,7 @@ class SentenceReader:
         if i >= self.n:
             return None
         written, capital = self.lows[i], self.capitals[i]
-        if not capital and written not in _PERSON_STARTS and written not in self.people and written[:1] != "@":
+        if not capital and written not in lx.PERSON_STARTS and written not in self.people and written[:1] != "@":
             return None  # most words: nothing below can read them as a person
         low = written.lstrip("@")
         if low in lx.PERSON_PRONOUNS:
@@ -361,10 +374,12 @@ class SentenceReader:
     def _person_candidates(self) -> list[int]:
         """Where a person could start: the words ``person_at`` does not pass over at once."""
         people = self.people
+        if people.isdisjoint(self.lows):
+            return [i for i, mark in enumerate(self.marks) if mark & lx.PERSON_MARK]
         return [
             i
-            for i, (low, capital) in enumerate(zip(self.lows, self.capitals, strict=True))
-            if capital or low in _PERSON_STARTS or low in people or low[:1] == "@"
+            for i, (low, mark) in enumerate(zip(self.lows, self.marks, strict=True))
+            if mark & lx.PERSON_MARK or low in people
         ]
 
     def _index_at(self, offset: int) -> int:
@@ -377,7 +392,7 @@ class SentenceReader:
         j = min(max(j, i + 1), self.n)
         while j - 1 > i and self.lows[j - 1] in (".", ",", ";", ":", "!"):
             j -= 1
-        start, end = self.starts[i], self.ends[j - 1]
+        start, end = self.starts[i], self.sentence.end(j - 1)
         return start, min(end, start + 160)
 
     def _finding(self, rule, kind, i, j, subject=None) -> Finding:
@@ -965,12 +980,12 @@ class SentenceReader:
     def _framed_before(self) -> list[Finding]:
         """ "It was X who …", "this is on X", "down to X", "caused by X", "if only X had", "had X looked"."""
         found = []
-        if not self.mentions(_FRAMING_WORDS):
+        if not self.mentions(lx.FRAMING_MARK):
             return found
         for k in range(self.n):
-            low, lem = self.lows[k], self.lemmas[k]
-            if low not in _FRAMING_WORDS and lem not in _FRAMING_WORDS:
+            if not self.marks[k] & lx.FRAMING_MARK:
                 continue
+            low, lem = self.lows[k], self.lemmas[k]
             if low in ("if", "unless") or (low == "had" and (k == 0 or self.lows[k - 1] in (",", "and", "but"))):
                 start = k
                 j = k + 1
@@ -1430,12 +1445,12 @@ class SentenceReader:
 
     def _sanctions(self) -> list[Finding]:
         found = []
-        if not self.mentions(_SANCTION_WORDS):
+        if not self.mentions(lx.SANCTION_MARK):
             return found
         for k in range(self.n):
-            low, lem = self.lows[k], self.lemmas[k]
-            if low not in _SANCTION_WORDS and lem not in _SANCTION_WORDS:
+            if not self.marks[k] & lx.SANCTION_MARK:
                 continue
+            low, lem = self.lows[k], self.lemmas[k]
             if low in ("terminated", "terminate") and k and (self.lemmas[k - 1] == "be" or self.person_at(k + 1)):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 1))
                 continue
@@ -1601,13 +1616,13 @@ class SentenceReader:
 
     def _interrogations(self) -> list[Finding]:
         found = []
-        if _INTERROGATION_WORDS.isdisjoint(self.lows):
+        if not self.mentions(lx.INTERROGATION_MARK):
             return found
         question = self.n and self.lows[-1] == "?"
         for k in range(self.n):
-            low = self.lows[k]
-            if low not in _INTERROGATION_WORDS:
+            if not self.marks[k] & lx.INTERROGATION_MARK:
                 continue
+            low = self.lows[k]
             if (
                 low == "what"
                 and (be := self._skip_words(k + 1, {"exactly", "actually", "even"})) + 1 < self.n
@@ -1729,28 +1744,6 @@ class SentenceReader:
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 5)))
         return found
 
-
-# The words each reading starts from (as written or as lemma): a word not among them is passed over at once.
-_FRAMING_WORDS = lx.CAUSE_NOUNS | lx._words(
-    """if unless had it be on to with by blame because thanks time times outage outages incident incidents
-    mistake failure bug break consequence punishment penalty when its attributable attributed due owing"""
-)
-_SANCTION_WORDS = lx._words(
-    """terminated terminate firing sackable fireable disciplinary disciplined reprimand reprimanded punish
-    punished punishment sacked demoted pip fired fire written final formal performance consequence hold owe
-    apologise apologize manager lose revoke remove pull strip hr shame example let answer take"""
-)
-_INTERROGATION_WORDS = lx._words("what why how who which whose name names explain you")
-_PERSON_STARTS = (
-    lx.PERSON_PRONOUNS
-    | lx.WEAK_PRONOUNS
-    | lx.DETERMINERS
-    | lx.POSSESSIVE_PRONOUNS
-    | lx.ROLE_MODIFIERS
-    | lx.ROLE_NOUNS
-    | lx.FIRST_NAMES
-    | lx._words("ops qa devops infra")
-)
 
 _REPAIR_VERBS = lx._words(
     """fix revert replace identify report flag patch spot notice trace isolate debug investigate diagnose catch

@@ -30,13 +30,12 @@ _SUBJECT_ADVERBS = lx._words("really definitely surely obviously clearly honestl
 
 def read_judgements(reader) -> list:
     """Evaluations and hindsight in the sentence ``reader`` holds (a ``clauses.SentenceReader``)."""
-    lows, lemmas = reader.lows, reader.lemmas
     found = []
-    if not reader.mentions(lx.JUDGEMENT_STARTS):
+    if not reader.mentions(lx.JUDGEMENT_MARK):
         return found
+    marks = reader.marks
     for k in range(reader.n):
-        low, lem = lows[k], lemmas[k]
-        if low not in lx.JUDGEMENT_STARTS and lem not in lx.JUDGEMENT_STARTS:
+        if not marks[k] & lx.JUDGEMENT_MARK:
             continue
         span = _evaluation(reader, k) or _foreseeable(reader, k)
         if span:

@@ -364,3 +364,49 @@ SKIPPED_SAFEGUARDS = _words(
 CHAT_OPENERS = _words("srsly seriously lol ugh wait hm hmm um erm welp ngl tbh ok okay so")
 # What a system does when it fails: "the API fell over", "checkout went down".
 THING_FAILURES = _words("fall go crash break fail die stall hang freeze collapse tip")
+
+
+# --- where each reading starts ------------------------------------------------------------------
+
+# The words each reading of the clause reader starts from (as written or as lemma; an interrogation only as
+# written), besides ``JUDGEMENT_STARTS`` and ``APPEAL_STARTS``: a word not among them is passed over at once.
+FRAMING_STARTS = CAUSE_NOUNS | _words(
+    """if unless had it be on to with by blame because thanks time times outage outages incident incidents
+    mistake failure bug break consequence punishment penalty when its attributable attributed due owing"""
+)
+SANCTION_STARTS = _words(
+    """terminated terminate firing sackable fireable disciplinary disciplined reprimand reprimanded punish
+    punished punishment sacked demoted pip fired fire written final formal performance consequence hold owe
+    apologise apologize manager lose revoke remove pull strip hr shame example let answer take"""
+)
+INTERROGATION_STARTS = _words("what why how who which whose name names explain you")
+PERSON_STARTS = (
+    PERSON_PRONOUNS
+    | WEAK_PRONOUNS
+    | DETERMINERS
+    | POSSESSIVE_PRONOUNS
+    | ROLE_MODIFIERS
+    | ROLE_NOUNS
+    | FIRST_NAMES
+    | _words("ops qa devops infra")
+)
+
+# Each token carries a mark per reading it may start (``start_marks``), worked out once per distinct word.
+PERSON_MARK, FRAMING_MARK, SANCTION_MARK, INTERROGATION_MARK, JUDGEMENT_MARK, APPEAL_MARK = 1, 2, 4, 8, 16, 32
+
+
+def start_marks(low: str, lemma: str, capital: bool) -> int:
+    """The readings a token may start: a person (a capitalised word, a pronoun, a role, a mention), a framing,
+    a sanction, an interrogation, a judgement, an appeal to attention."""
+    marks = PERSON_MARK if capital or low in PERSON_STARTS or low[:1] == "@" else 0
+    if low in FRAMING_STARTS or lemma in FRAMING_STARTS:
+        marks |= FRAMING_MARK
+    if low in SANCTION_STARTS or lemma in SANCTION_STARTS:
+        marks |= SANCTION_MARK
+    if low in INTERROGATION_STARTS:
+        marks |= INTERROGATION_MARK
+    if low in JUDGEMENT_STARTS or lemma in JUDGEMENT_STARTS:
+        marks |= JUDGEMENT_MARK
+    if low in APPEAL_STARTS or lemma in APPEAL_STARTS:
+        marks |= APPEAL_MARK
+    return marks

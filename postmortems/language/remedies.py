@@ -166,7 +166,7 @@ def _span(sentence: Sentence, i: int, j: int) -> tuple[int, int]:
     j = min(max(j, i + 1), len(sentence))
     while j - 1 > i and sentence.lows[j - 1] in (".", ",", ";", ":", "!"):
         j -= 1
-    return sentence.starts[i], sentence.ends[j - 1]
+    return sentence.starts[i], sentence.end(j - 1)
 
 
 def _read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:

@@ -444,7 +444,7 @@ def test_sentences_end_where_they_did_when_read_a_character_at_a_time(text):
 
 
 def _tokens(sentences):
-    return [(s.texts, s.lows, s.lemmas, s.starts, s.ends, s.capitals) for s in sentences]
+    return [(s.texts, s.lows, s.lemmas, s.starts, s.capitals, s.marks) for s in sentences]
 
 
 @settings(max_examples=300, deadline=None)
