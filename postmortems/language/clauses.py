@@ -36,11 +36,6 @@ WHO_QUESTION = "who_question"
 _TOKEN = re.compile(
     r"@?[^\W\d_][\w’'-]*s['’](?![\w’'])|@?[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n"
 )
-# What is cut into tokens once per distinct piece (``_run_parts``): a run of word characters, a number, or a
-# mark. The tokens of a run are those ``_TOKEN`` finds in it; only a number ending the run that the text goes
-# on ("Jonas'-2:30") is cut from the text itself.
-_RUN = re.compile(r"@?[^\W\d_][\w’'-]*|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n")
-_NUMBER_GOES_ON = frozenset(":.,/%")
 _SENTENCE_END = frozenset(".!?;\n")
 _CLAUSE_BREAK = frozenset(',:()—–"“”')
 _CONTRACTIONS = {
@@ -100,42 +95,48 @@ class Sentence:
         return self.starts[k] + len(self.texts[k])
 
 
-def sentences_of(text: str, pieces: re.Pattern = _RUN) -> list[Sentence]:
+def sentences_of(text: str) -> list[Sentence]:
     """The sentences of ``text`` as tokens. A sentence ends at ".", "!", "?", ";" or a line break (which is
-    left out), except the dot after "Mr", "Ms", "Dr", which is left out too."""
+    left out), except the dot after "Mr", "Ms", "Dr", which is left out too.
+
+    No token holds a space, so the text is cut at spaces first and each distinct piece ("deploy,", "Priya's")
+    is cut into tokens once and kept (``_piece_parts``); a line break is the only token that is a space.
+    """
     texts, lows, lemmas, starts, capitals, marks = [], [], [], [], [], []
     add_text, add_low, add_lemma = texts.append, lows.append, lemmas.append
     add_start, add_capital, add_marks = starts.append, capitals.append, marks.append
     bounds = []  # the index after each sentence's last token
     last = 0
-    for match in pieces.finditer(text):
-        at = match.start()
-        parts, number_at_end = _run_parts(match[0])
-        if number_at_end and pieces is _RUN and text[match.end() : match.end() + 1] in _NUMBER_GOES_ON:
-            return sentences_of(text, _TOKEN)
-        for offset, word, low, lem, capital, mark in parts:
-            if low in _SENTENCE_END:
-                if low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
-                    continue  # "Mr. Halvorsen" goes on
-                if low != "\n":
+    find = text.find
+    line_start = 0
+    for line in text.split("\n"):
+        at = line_start
+        for piece in line.split():
+            at = find(piece, at)
+            for offset, word, low, lem, capital, mark in _piece_parts(piece):
+                if low in _SENTENCE_END:
+                    if low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
+                        continue  # "Mr. Halvorsen" goes on
                     add_text(word)
                     add_low(low)
                     add_lemma(lem)
                     add_start(at + offset)
                     add_capital(capital)
                     add_marks(mark)
-                if len(lows) > last:
                     last = len(lows)
                     bounds.append(last)
-                continue
-            add_text(word)
-            add_low(low)
-            add_lemma(lem)
-            add_start(at + offset)
-            add_capital(capital)
-            add_marks(mark)
-    if len(lows) > last:
-        bounds.append(len(lows))
+                    continue
+                add_text(word)
+                add_low(low)
+                add_lemma(lem)
+                add_start(at + offset)
+                add_capital(capital)
+                add_marks(mark)
+            at += len(piece)
+        line_start += len(line) + 1
+        if len(lows) > last:  # the line break
+            last = len(lows)
+            bounds.append(last)
     if len(bounds) == 1:
         return [Sentence(texts, lows, lemmas, starts, capitals, marks)]
     sentences, first = [], 0
@@ -155,17 +156,15 @@ def sentences_of(text: str, pieces: re.Pattern = _RUN) -> list[Sentence]:
 
 
 @lru_cache(maxsize=65536)
-def _run_parts(run: str) -> tuple[tuple[tuple[int, str, str, str, bool, int], ...], bool]:
-    """The tokens of one run of a text, each as (offset, text, lower case, lemma, capitalised, the readings it
-    may start), and whether the run ends in a number."""
+def _piece_parts(piece: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
+    """The tokens of one piece of a text between spaces, each as (offset, text, lower case, lemma, capitalised,
+    the readings it may start): a piece reads alone as it reads in its text, since no token holds a space."""
     parts = []
-    number_at_end = False
-    for match in _TOKEN.finditer(run):
+    for match in _TOKEN.finditer(piece):
         start = match.start()
         for offset, _length, word, low, lem, capital in _word_parts(match[0]):
             parts.append((start + offset, word, low, lem, capital, lx.start_marks(low, lem, capital)))
-        number_at_end = match[0][:1].isdigit() and match.end() == len(run)
-    return tuple(parts), number_at_end
+    return tuple(parts)
 
 
 @lru_cache(maxsize=65536)
