@@ -34,8 +34,9 @@ from django.template.loader import render_to_string  # noqa: E402
 
 from postmortems import language  # noqa: E402
 from postmortems.language import check_text  # noqa: E402
-from postmortems.language.clauses import _findings_in, sentences_in  # noqa: E402
+from postmortems.language.clauses import _findings_in  # noqa: E402
 from postmortems.language.remedies import _prose_remedies_in  # noqa: E402
+from postmortems.language.tokens import sentences_in  # noqa: E402
 from postmortems.views.language import live_notes  # noqa: E402
 
 CORPUS = ROOT / "tests" / "postmortems" / "language_corpus.tsv"

@@ -29,10 +29,11 @@ from functools import lru_cache
 from . import advice
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
 from .appeals import attention_appeals
-from .clauses import _findings_in, chunks, in_text_order, read_sentences, sentences_in
+from .clauses import _findings_in, in_text_order, read_sentences
 from .people import directory_names
 from .remedies import _prose_remedies_in, read_remedy, read_remedy_in_prose
 from .rewrite import propose
+from .tokens import chunks, sentences_in
 
 __all__ = [
     "ATTENTION_REMEDY",

@@ -19,9 +19,8 @@ The word classes live in ``lexicon``; this module says how they combine in a cla
 from __future__ import annotations
 
 from . import lexicon as lx
-
-JUDGING_WORD = "judging_word"
-HINDSIGHT = "hindsight"
+from . import starts
+from .advice import HINDSIGHT, JUDGING_WORD
 
 _NEGATIONS = lx._words("not n't no nobody never without avoid neither nor noone")
 _BE = lx._words("be")
@@ -31,12 +30,7 @@ _SUBJECT_ADVERBS = lx._words("really definitely surely obviously clearly honestl
 def read_judgements(reader) -> list:
     """Evaluations and hindsight in the sentence ``reader`` holds (a ``clauses.SentenceReader``)."""
     found = []
-    if not reader.mentions(lx.JUDGEMENT_MARK):
-        return found
-    marks = reader.marks
-    for k in range(reader.n):
-        if not marks[k] & lx.JUDGEMENT_MARK:
-            continue
+    for k in reader.starts_of(starts.JUDGEMENT_MARK):
         span = _evaluation(reader, k) or _foreseeable(reader, k)
         if span:
             rule, start, end = span

@@ -366,47 +366,28 @@ CHAT_OPENERS = _words("srsly seriously lol ugh wait hm hmm um erm welp ngl tbh o
 THING_FAILURES = _words("fall go crash break fail die stall hang freeze collapse tip")
 
 
-# --- where each reading starts ------------------------------------------------------------------
+# --- acts, repairs and failures the readings share -------------------------------------------
 
-# The words each reading of the clause reader starts from (as written or as lemma; an interrogation only as
-# written), besides ``JUDGEMENT_STARTS`` and ``APPEAL_STARTS``: a word not among them is passed over at once.
-FRAMING_STARTS = CAUSE_NOUNS | _words(
-    """if unless had it be on to with by blame because thanks time times outage outages incident incidents
-    mistake failure bug break consequence punishment penalty when its attributable attributed due owing"""
+# Acts that repair or find a failure: "Priya reverted the change" is credit, not blame.
+REPAIR_VERBS = _words(
+    """fix revert replace identify report flag patch spot notice trace isolate debug investigate diagnose catch
+    detect discover locate repair quarantine document describe explain show share point highlight find
+    remove clean correct undo roll"""
 )
-SANCTION_STARTS = _words(
-    """terminated terminate firing sackable fireable disciplinary disciplined reprimand reprimanded punish
-    punished punishment sacked demoted pip fired fire written final formal performance consequence hold owe
-    apologise apologize manager lose revoke remove pull strip hr shame example let answer take"""
+# Failures only a person commits: "forgot", "fat-fingered", "rubber-stamped".
+HUMAN_ONLY_FAILURES = _words(
+    """forget neglect ignore overlook botch fumble fat-finger fatfinger bungle blunder goof rubber-stamp
+    rubberstamp mistype misconfigure sabotage"""
 )
-INTERROGATION_STARTS = _words("what why how who which whose name names explain you")
-PERSON_STARTS = (
-    PERSON_PRONOUNS
-    | WEAK_PRONOUNS
-    | DETERMINERS
-    | POSSESSIVE_PRONOUNS
-    | ROLE_MODIFIERS
-    | ROLE_NOUNS
-    | FIRST_NAMES
-    | _words("ops qa devops infra")
+# Acts only people do to a system: "pushed", "merged", "approved"; "they" needs one to be someone.
+WHO_ACTS = _words(
+    """push merge approve deploy break turn delete run cause touch change sign forget ship release commit
+    write disable enable drop remove kill restart skip ignore miss let leave decide authorize authorise
+    introduce configure mess screw approve okay ok green-light greenlight rubber-stamp"""
 )
-
-# Each token carries a mark per reading it may start (``start_marks``), worked out once per distinct word.
-PERSON_MARK, FRAMING_MARK, SANCTION_MARK, INTERROGATION_MARK, JUDGEMENT_MARK, APPEAL_MARK = 1, 2, 4, 8, 16, 32
-
-
-def start_marks(low: str, lemma: str, capital: bool) -> int:
-    """The readings a token may start: a person (a capitalised word, a pronoun, a role, a mention), a framing,
-    a sanction, an interrogation, a judgement, an appeal to attention."""
-    marks = PERSON_MARK if capital or low in PERSON_STARTS or low[:1] == "@" else 0
-    if low in FRAMING_STARTS or lemma in FRAMING_STARTS:
-        marks |= FRAMING_MARK
-    if low in SANCTION_STARTS or lemma in SANCTION_STARTS:
-        marks |= SANCTION_MARK
-    if low in INTERROGATION_STARTS:
-        marks |= INTERROGATION_MARK
-    if low in JUDGEMENT_STARTS or lemma in JUDGEMENT_STARTS:
-        marks |= JUDGEMENT_MARK
-    if low in APPEAL_STARTS or lemma in APPEAL_STARTS:
-        marks |= APPEAL_MARK
-    return marks
+# What a person does to a system, named as a noun: "Ana's change", "whose deploy".
+ACTION_NOUNS = _words(
+    """change deploy deployment commit config configuration migration script command push merge patch pr
+    rollout release edit update action decision query code refactor cleanup upgrade experiment import job
+    typo hotfix fix call choice backfill restart rollback cutover"""
+)

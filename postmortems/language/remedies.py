@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon as lx
-from .clauses import Sentence, chunks, sentences_in, sentences_of
 from .lemmas import is_known, misspelling_of
+from .tokens import Sentence, chunks, sentences_in, sentences_of
 
 
 @dataclass(frozen=True, slots=True)

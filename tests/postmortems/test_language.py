@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 
 from actions.remedies import check_remedy, is_null_remedy
 from postmortems import language
-from postmortems.language import Flag, check_text, clauses, directory_names, find_attention_remedy, read_language
-from postmortems.language.clauses import SentenceReader, _findings_in, chunks, sentences_in
+from postmortems.language import Flag, check_text, directory_names, find_attention_remedy, read_language, tokens
+from postmortems.language.clauses import SentenceReader, _findings_in
 from postmortems.language.remedies import _prose_remedies_in
+from postmortems.language.tokens import chunks, sentences_in
 from tests.factories import UserFactory
 
 PEOPLE = ["Priya Raman", "priya", "Jonas Berg", "jonas", "Sam Lindqvist", "sam"]
@@ -446,8 +447,8 @@ def test_sentences_end_where_they_did_when_read_a_character_at_a_time(text):
 def _sentences_cut_whole(text):
     """The sentences of ``text`` with its tokens found by one pass of the token pattern over the whole text."""
     sentences, current = [], []
-    for match in clauses._TOKEN.finditer(text):
-        for offset, _length, word, low, lem, capital in clauses._word_parts(match[0]):
+    for match in tokens._TOKEN.finditer(text):
+        for offset, _length, word, low, lem, capital in tokens._word_parts(match[0]):
             if (
                 low == "."
                 and current
@@ -476,7 +477,7 @@ def _sentences_cut_whole(text):
 )
 def test_pieces_between_spaces_give_the_tokens_the_text_cut_whole_gives(text):
     # Each piece between spaces is cut into tokens once and kept; the tokens are those of the whole text.
-    cut = [list(zip(s.texts, s.lows, s.lemmas, s.starts, s.capitals, strict=True)) for s in clauses.sentences_of(text)]
+    cut = [list(zip(s.texts, s.lows, s.lemmas, s.starts, s.capitals, strict=True)) for s in tokens.sentences_of(text)]
     assert cut == _sentences_cut_whole(text)
 
 
