@@ -76,24 +76,18 @@ def sentences_of(text: str) -> list[Sentence]:
         for piece in line.split():
             at = find(piece, at)
             for offset, word, low, lem, capital, mark in _piece_parts(piece):
-                if low in SENTENCE_END:
-                    if low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
-                        continue  # "Mr. Halvorsen" goes on
-                    add_text(word)
-                    add_low(low)
-                    add_lemma(lem)
-                    add_start(at + offset)
-                    add_capital(capital)
-                    add_marks(mark)
-                    last = len(lows)
-                    bounds.append(last)
-                    continue
+                ends = low in SENTENCE_END
+                if ends and low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
+                    continue  # "Mr. Halvorsen" goes on
                 add_text(word)
                 add_low(low)
                 add_lemma(lem)
                 add_start(at + offset)
                 add_capital(capital)
                 add_marks(mark)
+                if ends:
+                    last = len(lows)
+                    bounds.append(last)
             at += len(piece)
         line_start += len(line) + 1
         if len(lows) > last:  # the line break
