@@ -43,6 +43,8 @@ def reads_as_a_proposal(sentence: Sentence, index: int) -> bool:
         return not any(word in _REPORTING_VERBS for word in sentence.lows[index + 1 : index + 4])
     if low in _IMPERATIVES and low == sentence.lemmas[index]:
         return True
+    if OBLIGATIONS.isdisjoint(sentence.lows):
+        return False  # people are only obliged by a word of obligation after them
     people = people_subject(sentence, index)
     if people is not None:
         following = sentence.lows[people : people + 2]
