@@ -8,6 +8,7 @@ a word, or a sentence without any such word, by one bit test.
 from __future__ import annotations
 
 from . import lexicon as lx
+from .lemmas import misspelling_of
 
 # The words each reading of the clause reader starts from (as written or as lemma; an interrogation only as
 # written), besides ``lx.JUDGEMENT_STARTS`` and ``lx.APPEAL_STARTS``: a word not among them is passed over at once.
@@ -34,11 +35,13 @@ PERSON_STARTS = (
 
 # Each token carries a mark per reading it may start (``start_marks``), worked out once per distinct word.
 PERSON_MARK, FRAMING_MARK, SANCTION_MARK, INTERROGATION_MARK, JUDGEMENT_MARK, APPEAL_MARK = 1, 2, 4, 8, 16, 32
+# A role or a group of people ("engineer", "team", "contracter"): what a person after "the", "our" ends on.
+ROLE_MARK = 64
 
 
 def start_marks(low: str, lemma: str, capital: bool) -> int:
     """The readings a token may start: a person (a capitalised word, a pronoun, a role, a mention), a framing,
-    a sanction, an interrogation, a judgement, an appeal to attention."""
+    a sanction, an interrogation, a judgement, an appeal to attention; and whether it is a role or a group."""
     marks = PERSON_MARK if capital or low in PERSON_STARTS or low[:1] == "@" else 0
     if low in FRAMING_STARTS or lemma in FRAMING_STARTS:
         marks |= FRAMING_MARK
@@ -50,4 +53,6 @@ def start_marks(low: str, lemma: str, capital: bool) -> int:
         marks |= JUDGEMENT_MARK
     if low in lx.APPEAL_STARTS or lemma in lx.APPEAL_STARTS:
         marks |= APPEAL_MARK
+    if low in lx.ROLE_NOUNS or lemma in lx.ROLE_NOUNS or low in lx.GROUP_NOUNS or misspelling_of(low, lx.ROLE_NOUNS):
+        marks |= ROLE_MARK
     return marks

@@ -55,6 +55,8 @@ class SubjectReading(Reading):
         if low in lx.WEAK_PRONOUNS:
             return i + 1, "maybe"
         if low in lx.DETERMINERS or low in lx.POSSESSIVE_PRONOUNS:
+            if not self.mentions(starts.ROLE_MARK):
+                return None  # "the deploy", "our pipeline": no role or group to end on
             j = i + 1
             if low == "one" and j + 1 < self.n and self.lows[j] == "of":
                 j += 2
