@@ -14,6 +14,10 @@ def names_person(sentence: Sentence, i: int) -> bool:
     )
 
 
+# Words before a mention of people: "all the", "every", "the new", besides a role's modifiers ("backup", "QA").
+_BEFORE_PEOPLE = lx._words("the our all every each new any other on-call oncall release platform support payments")
+
+
 def people_subject(sentence: Sentence, i: int) -> int | None:
     """The index after a mention of people at ``i`` ("everyone", "the on-call engineers", "Sam"), or None."""
     n = len(sentence)
@@ -24,30 +28,7 @@ def people_subject(sentence: Sentence, i: int) -> int | None:
             sentence.lows[j] in lx.PEOPLE_GROUPS
             and (j + 1 >= n or sentence.lows[j + 1] not in lx.ROLE_NOUNS and sentence.lows[j + 1] not in ("rotation",))
         )
-        and sentence.lows[j]
-        in (
-            "the",
-            "our",
-            "all",
-            "every",
-            "each",
-            "new",
-            "any",
-            "other",
-            "senior",
-            "junior",
-            "on-call",
-            "oncall",
-            "release",
-            "platform",
-            "support",
-            "payments",
-            "database",
-            "backend",
-            "frontend",
-            "night",
-            "weekend",
-        )
+        and (sentence.lows[j] in _BEFORE_PEOPLE or sentence.lows[j] in lx.ROLE_MODIFIERS)
     ):
         j += 1
     if j >= n:
@@ -66,6 +47,8 @@ def people_subject(sentence: Sentence, i: int) -> int | None:
         end = j + 1
         while end < n and (sentence.lows[end] in lx.ROLE_NOUNS or sentence.lows[end] in ("rotation",)):
             end += 1
+        if end + 1 < n and sentence.lows[end] == "on" and sentence.lows[end + 1] in ("call", "duty", "shift"):
+            end += 2  # "everyone on call"
         return end
     if low in ("team", "teams") and j > i:
         return j + 1

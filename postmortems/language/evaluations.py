@@ -51,6 +51,15 @@ class EvaluationReading(Reading):
                 return self._finding(JUDGING_WORD, "evaluation", i, k + 2, subject)
         if (not certain and self.lows[j - 2 : j - 1] and not self.capitals[i]) or group:
             return None  # "the platform team's pipeline change broke …" names whose change, not a culprit
+        # An act of theirs told by a relative clause that did harm: "Piotr's migration, which wiped the table".
+        for k in range(j, min(self.n - 2, j + 2)):
+            if self.lemmas[k] in lx.ACTION_NOUNS:
+                which = k + 1 + (self.lows[k + 1] == ",")
+                if which + 1 < self.n and self.lows[which] in ("which", "that"):
+                    harm = self._harm(which + 1)
+                    if harm:
+                        return self._finding(PERSON_BLAME, "possessive", i, harm[0], subject)
+                break
         # An action of theirs as the subject of harm.
         for k in range(j, min(stop, j + 5)):
             lem = self.lemmas[k]

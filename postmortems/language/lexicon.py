@@ -29,6 +29,9 @@ ROLE_NOUNS = _words(
 )
 # "the payments team", "ops", "QA": a group of people as the one who failed.
 GROUP_NOUNS = _words("team squad crew ops qa devops support department")
+# A shift of people counts as a group after a word that says which one: "night shift", "the weekend shift"
+# (not "the shift to Kubernetes").
+SHIFTS = _words("shift shifts")
 ROLE_MODIFIERS = _words(
     """new junior senior primary secondary backup night weekend first second responsible same platform payments
     database backend frontend infra infrastructure security networking mobile on-call oncall other lone offshore
@@ -69,7 +72,8 @@ PARTICLE_HARM = {
     "let": _words("expire lapse slip rot fill overflow die back pile build grow"),
     "lock": _words("out"),
     "leave": _words(
-        "running open enabled unattended unlocked broken half-done unfinished exposed public unprotected unpatched"
+        """running open enabled unattended unlocked broken half-done unfinished exposed public unprotected unpatched
+        paused disabled stopped suspended muted silenced"""
     ),
     "drop": _words("ball"),
     "sleep": _words("through"),
@@ -128,11 +132,17 @@ ATTENTION_VERBS = _words(
     verify consult re-read rehearse practise practice"""
 )
 ATTENTION_NOUNS = _words(
-    """reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
+    """adherence reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
     lunch-and-learn refresher session sessions meeting meetings talk talks caution attention vigilance care
     focus briefing workshop course apology warning discipline diligence culture mindset retro retrospective
     onboarding importance lesson lessons learnings presentation webinar seminar class reading feedback
     expectations guidance brown-bag brownbag demo town-hall all-hands"""
+)
+# Taking part in a lesson: "complete the secure-coding course", "attend a refresher session".
+TAKING_PART = _words("complete attend finish join take retake redo sit")
+LESSONS = _words(
+    """training trainings course courses session sessions workshop workshops refresher class classes module
+    modules certification e-learning elearning webinar seminar briefing onboarding bootcamp"""
 )
 CARE_WORDS = _words(
     """careful carefully cautious cautiously vigilant vigilantly attentive attentively closely thoroughly
@@ -247,7 +257,7 @@ JUDGEMENT_WORDS = _words(
     idiots idiotic foolish foolishly foolishness blunder blunders blundered boneheaded bone-headed inexcusable
     unforgivable irresponsible irresponsibly clueless amateur amateurs amateurish inattentive inattentiveness
     naive naively naivety naïve culprit culprits dumb fat-finger fat-fingered fat-fingering fat-fingers
-    fatfinger fatfingered"""
+    fatfinger fatfingered unprofessional unprofessionally thoughtless thoughtlessly inept ineptly ineptitude"""
 )
 # The same words in their technical sense: "sloppy quorum", "lazy loading", "dumb pipe", "fault tolerance".
 TECHNICAL_SENSES = {

@@ -31,6 +31,7 @@ _IMPERATIVES = (
         """be deploy take exercise pay stay double-check follow review check watch don't dont do never avoid stop
     keep try think slow read test always hold"""
     )
+    | lx.TAKING_PART
 )
 
 
@@ -43,11 +44,14 @@ def reads_as_a_proposal(sentence: Sentence, index: int) -> bool:
         return not any(word in _REPORTING_VERBS for word in sentence.lows[index + 1 : index + 4])
     if low in _IMPERATIVES and low == sentence.lemmas[index]:
         return True
-    if OBLIGATIONS.isdisjoint(sentence.lows):
-        return False  # people are only obliged by a word of obligation after them
+    if OBLIGATIONS.isdisjoint(sentence.lows) and "will" not in sentence.lows:
+        return False  # people are only obliged by a word of obligation after them, or told they will be
     people = people_subject(sentence, index)
     if people is not None:
         following = sentence.lows[people : people + 2]
+        told = people + 2
+        if following == ["will", "be"] and told < len(sentence) and sentence.lemmas[told] in lx.ATTENTION_VERBS:
+            return sentence.lows[told] != sentence.lemmas[told]  # "Staff will be reminded of …"
         return bool(set(following) & OBLIGATIONS)
     return False
 

@@ -12,6 +12,7 @@ from .advice import WHO_QUESTION
 from .reading import Finding
 from .subjects import SubjectReading
 
+_ROLE_IN_PRESENT = lx._words("write")
 _NEUTRAL_WHO_VERBS = lx._words("own know be have see join attend call lead write help answer want like")
 
 
@@ -85,6 +86,12 @@ class QuestionReading(SubjectReading):
         if self.lows[k] == "how":
             return self.lows[j] == "could" and j + 1 < self.n and self.lows[j + 1] in lx.WHY_SUBJECTS | {"he", "she"}
         return self.lemmas[j] in ("do", "would", "be", "have", "could", "can", "not")
+
+    def _authored(self, verb: int) -> bool:
+        """A role told in the past, which asks for the author of what failed: "Which developer wrote the retry
+        loop?" (in the present, "Which engineer writes the release notes?" asks who holds the role)."""
+        lemma = self.lemmas[verb]
+        return lemma in _ROLE_IN_PRESENT and self.lows[verb] not in (lemma, lemma + "s")
 
     def _who_question(self, k: int) -> Finding | None:
         """A question for a person to answer for, unless it only asks who took part or who can help."""
@@ -265,7 +272,7 @@ class QuestionReading(SubjectReading):
                 if (
                     verb < self.n
                     and self.lemmas[verb] not in lx.STATE_VERBS
-                    and self.lemmas[verb] not in _NEUTRAL_WHO_VERBS
+                    and (self.lemmas[verb] not in _NEUTRAL_WHO_VERBS or self._authored(verb))
                 ):
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, verb + 2)))
             elif low == "whose" and k + 1 < self.n and question:

@@ -132,10 +132,14 @@ class SanctionReading(SubjectReading):
                             self._through(k + 1, 5, {"access", "rights", "privileges", "permissions"}),
                         )
                     )
-            elif low == "hr" and (
-                self._window_has(max(0, k - 3), 3, {"to", "involve", "loop", "tell", "report"})
-                or self._window_has(k + 1, 4, {"told", "involved", "informed", "notified", "know"})
-            ):
+            elif (
+                low == "hr"
+                and (
+                    self._window_has(max(0, k - 3), 3, {"to", "involve", "loop", "tell", "report"})
+                    or self._window_has(k + 1, 4, {"told", "involved", "informed", "notified", "know"})
+                )
+                and not self._window_has(max(0, k - 3), 7, {"not", "n't", "never", "no", "without"})
+            ):  # "HR was not involved" denies the sanction
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
             elif low in ("shame", "example") and self._window_has(
                 max(0, k - 3), 3, {"name", "make", "public", "publicly"}

@@ -35,7 +35,8 @@ PERSON_STARTS = (
 
 # Each token carries a mark per reading it may start (``start_marks``), worked out once per distinct word.
 PERSON_MARK, FRAMING_MARK, SANCTION_MARK, INTERROGATION_MARK, JUDGEMENT_MARK, APPEAL_MARK = 1, 2, 4, 8, 16, 32
-# A role or a group of people ("engineer", "team", "contracter"): what a person after "the", "our" ends on.
+# A role or a group of people ("engineer", "team", "night shift", "contracter"): what a person after "the",
+# "our" ends on.
 ROLE_MARK = 64
 
 
@@ -53,6 +54,12 @@ def start_marks(low: str, lemma: str, capital: bool) -> int:
         marks |= JUDGEMENT_MARK
     if low in lx.APPEAL_STARTS or lemma in lx.APPEAL_STARTS:
         marks |= APPEAL_MARK
-    if low in lx.ROLE_NOUNS or lemma in lx.ROLE_NOUNS or low in lx.GROUP_NOUNS or misspelling_of(low, lx.ROLE_NOUNS):
+    if (
+        low in lx.ROLE_NOUNS
+        or lemma in lx.ROLE_NOUNS
+        or low in lx.GROUP_NOUNS
+        or low in lx.SHIFTS
+        or misspelling_of(low, lx.ROLE_NOUNS)
+    ):
         marks |= ROLE_MARK
     return marks

@@ -87,6 +87,8 @@ class SubjectReading(Reading):
                 j += 1  # "the night-shift operator", "the billing engineer"
             if j > i + 1 and not (j < self.n and self.lows[j] in lx.ROLE_NOUNS) and self.lows[j - 1] in lx.ROLE_NOUNS:
                 j -= 1  # "the on-call didn't …": the last modifier was the noun
+            if low in ("this", "that") and j < self.n and self._plural(j):
+                return None  # "so many fields that people skip them": "that" joins a clause here
             if j < self.n and (
                 self.lows[j] in lx.ROLE_NOUNS
                 or self.lemmas[j] in lx.ROLE_NOUNS
@@ -103,6 +105,8 @@ class SubjectReading(Reading):
                             end = k + 1  # "an engineer from the data team"
                             break
                 return end, "certain"
+            if j < self.n and self.lows[j] in lx.SHIFTS and j > i + 1:
+                return j + 1, "group"  # "the night shift"
             if j < self.n and self.lows[j] in lx.GROUP_NOUNS and (j > i + 1 or low in ("the", "that")):
                 return j + 1, "group"
             return None
@@ -113,6 +117,8 @@ class SubjectReading(Reading):
             return i + 1, "certain"
         if (low in lx.ROLE_MODIFIERS or low in lx.ROLE_NOUNS) and i + 1 < self.n and self.lows[i + 1] in lx.GROUP_NOUNS:
             return i + 2, "group"  # "Dev team pushed …", "Platform team broke …"
+        if low in lx.ROLE_MODIFIERS and i + 1 < self.n and self.lows[i + 1] in lx.SHIFTS:
+            return i + 2, "group"  # "Night shift left …"
         if not text.lstrip("@")[:1].isalpha():
             return None
         name_end = self._name_end(i)
@@ -126,6 +132,10 @@ class SubjectReading(Reading):
                 return i + 1, "certain"
             return i + 1, "maybe"
         return None
+
+    def _plural(self, j: int) -> bool:
+        """Whether the noun at ``j`` is plural ("engineers", "people"), as no noun after "this" or "that" is."""
+        return self.lows[j] == "people" or (self.lows[j] != self.lemmas[j] and self.lows[j].endswith("s"))
 
     def _is_modifier_name(self, j: int) -> bool:
         return (

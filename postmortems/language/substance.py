@@ -97,6 +97,10 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
                 "compulsory",
                 "better",
                 "additional",
+                "strict",
+                "stricter",
+                "closer",
+                "full",
             ):
                 return remedy("attention", i, k + 1)
     # "… that everyone knows the escalation path", "make people aware …".
@@ -142,6 +146,8 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
         ):
             return remedy("standing", k, k + 1)
     lem, low = lemmas[i], lows[i]
+    if lem.startswith("re-") and lem[3:] in lx.ATTENTION_VERBS:
+        lem = lem[3:]  # "re-communicate", "re-brief": the same appeal, made again
     rest = set(lemmas[i + 1 :]) | set(lows[i + 1 :])
     # "Don't deploy on Fridays", "Never force-push": a rule for people to hold in mind.
     if low in _PROHIBITIONS or (lem == "do" and i + 1 < n and lows[i + 1] in ("not", "n't")) or lem == "avoid":
@@ -149,6 +155,13 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
             return remedy("prohibition", i, min(n, i + 3))
     if lem == "stop" and i + 1 < n and lows[i + 1].endswith("ing") and not mechanism:
         return remedy("prohibition", i, i + 2)
+    # "Complete the secure-coding course", "Attend a refresher session": taking part in a lesson.
+    if lem in lx.TAKING_PART and not mechanism:
+        for k in range(i + 1, min(n, i + 5)):
+            if lows[k] in lx.LESSONS:
+                return remedy("attention", i, k + 1)
+            if lows[k] in ("of", "from", "for", "on", "to", "in", "with", ",", "and"):
+                break
     # "Remind the team …", "Train Priya …", "Talk to Jonas …", "Tell the contractors to …".
     if (
         lem in ("tell", "ask", "warn", "urge", "instruct")
