@@ -28,6 +28,8 @@ ROLE_NOUNS = _words(
     maintainers owner deployer captain contact liaison"""
 )
 # "the payments team", "ops", "QA": a group of people as the one who failed.
+# Nouns that mock a person: "which genius turned off …", "some idiot".
+MOCKING_NOUNS = _words("idiot genius clown hero wizard cowboy muppet numpty bozo joker")
 GROUP_NOUNS = _words("team squad crew ops qa devops support department")
 # A shift of people counts as a group after a word that says which one: "night shift", "the weekend shift"
 # (not "the shift to Kubernetes").
@@ -132,7 +134,7 @@ ATTENTION_VERBS = _words(
     verify consult re-read rehearse practise practice"""
 )
 ATTENTION_NOUNS = _words(
-    """adherence reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
+    """adherence communication reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
     lunch-and-learn refresher session sessions meeting meetings talk talks caution attention vigilance care
     focus briefing workshop course apology warning discipline diligence culture mindset retro retrospective
     onboarding importance lesson lessons learnings presentation webinar seminar class reading feedback

@@ -55,6 +55,8 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
         ):
             j += 3
         lem, low = self.lemmas[j], self.lows[j]
+        if low[:1].isdigit() or low == ":":
+            return None  # "Changelog 3.8.1: reverted …": a label and its number, then no predicate of theirs
         # Counterfactuals about a person: "ought to have checked", "could've caught", "was supposed to".
         counterfactual = self._counterfactual(j)
         if counterfactual and (certain or self._human_verb_after(counterfactual - 1)):

@@ -44,11 +44,17 @@ def reads_as_a_proposal(sentence: Sentence, index: int) -> bool:
         return not any(word in _REPORTING_VERBS for word in sentence.lows[index + 1 : index + 4])
     if low in _IMPERATIVES and low == sentence.lemmas[index]:
         return True
-    if OBLIGATIONS.isdisjoint(sentence.lows) and "will" not in sentence.lows:
+    if OBLIGATIONS.isdisjoint(sentence.lows) and "will" not in sentence.lows and "to" not in sentence.lows:
         return False  # people are only obliged by a word of obligation after them, or told they will be
     people = people_subject(sentence, index)
     if people is not None:
         following = sentence.lows[people : people + 2]
+        if (
+            following[:1] == ["to"]
+            and people + 1 < len(sentence)
+            and sentence.lows[people + 1] == sentence.lemmas[people + 1]
+        ):
+            return True  # "Nils to stop pushing …": the owner and the action, as an action item names them
         told = people + 2
         if following == ["will", "be"] and told < len(sentence) and sentence.lemmas[told] in lx.ATTENTION_VERBS:
             return sentence.lows[told] != sentence.lemmas[told]  # "Staff will be reminded of …"

@@ -263,7 +263,11 @@ class QuestionReading(SubjectReading):
                 low == "which"
                 and k + 1 < self.n
                 and (
-                    (self.lows[k + 1] in ("one", "person", "idiot", "team", "of") or self.lows[k + 1] in lx.ROLE_NOUNS)
+                    (
+                        self.lows[k + 1] in ("one", "person", "team", "of")
+                        or self.lows[k + 1] in lx.ROLE_NOUNS
+                        or self.lows[k + 1] in lx.MOCKING_NOUNS
+                    )
                     and (self.lows[k + 1] != "one" or self._window_has(k + 2, 2, {"of"}))
                     and (self.lows[k + 1] != "of" or self._window_has(k + 2, 1, {"you", "them", "us"}))
                 )

@@ -16,6 +16,14 @@ from .subjects import SubjectReading
 class SanctionReading(SubjectReading):
     """Reads a sanction wherever it stands in the sentence."""
 
+    def _person_before(self, k: int) -> bool:
+        """Whether a person is named in the few words before ``k`` ("the responsible engineer has been …")."""
+        for m in range(max(0, k - 6), k):
+            person = self.person_at(m)
+            if person and person[1] != "maybe" and person[0] <= k:
+                return True
+        return False
+
     def _sanctions(self) -> list[Finding]:
         found = []
         for k in self.starts_of(starts.SANCTION_MARK):
@@ -45,6 +53,13 @@ class SanctionReading(SubjectReading):
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 1))
             elif low in ("fired", "sacked") and k and self.lemmas[k - 1] in ("be", "get"):
                 found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 1))
+            elif (
+                low in ("suspended", "dismissed")
+                and k
+                and self.lemmas[k - 1] in ("be", "get")
+                and self._person_before(k - 1)
+            ):
+                found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 1))  # a person, not a job, suspended
             elif (
                 lem == "fire"
                 and k + 1 < self.n

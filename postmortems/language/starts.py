@@ -18,7 +18,7 @@ FRAMING_STARTS = lx.CAUSE_NOUNS | lx._words(
 )
 SANCTION_STARTS = lx._words(
     """terminated terminate firing sackable fireable disciplinary disciplined reprimand reprimanded punish
-    punished punishment sacked demoted pip fired fire written final formal performance consequence hold owe
+    punished punishment sacked demoted suspended dismissed pip fired fire written final formal performance consequence hold owe
     apologise apologize manager lose revoke remove pull strip hr shame example let answer take"""
 )
 INTERROGATION_STARTS = lx._words("what why how who which whose name names explain you")
