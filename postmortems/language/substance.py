@@ -45,6 +45,8 @@ _MECHANISM = lx._words(
 _HABITUAL = lx._words(
     """before every each always whenever next daily weekly regularly routinely going forward again when after"""
 )
+_EVERY_TIME = lx._words("always every each whenever again consistently promptly regularly routinely")
+_HABIT_PAIRS = {("on", "time"), ("in", "future"), ("going", "forward"), ("from", "now")}
 _CHECKING_VERBS = lx._words("check verify read follow watch review confirm consult double-check validate test")
 _KNOWLEDGE_VERBS = lx._words("train retrain re-train educate re-educate coach brief mentor lecture instruct refresh")
 _ARTEFACT_VERBS = lx._words(
@@ -52,6 +54,13 @@ _ARTEFACT_VERBS = lx._words(
     upgrade rotate limit set enable disable document update assign own ship merge deploy implement test
     instrument configure move split shard cap pin record store introduce"""
 )
+
+
+def _as_a_habit(lows: list[str]) -> bool:
+    """Whether the action is asked as a habit ("on time", "every time", "from now on"), not done once."""
+    if not _EVERY_TIME.isdisjoint(lows):
+        return True
+    return any(pair in _HABIT_PAIRS for pair in zip(lows, lows[1:], strict=False))
 
 
 def _span(sentence: Sentence, i: int, j: int) -> tuple[int, int]:
@@ -64,7 +73,11 @@ def _span(sentence: Sentence, i: int, j: int) -> tuple[int, int]:
 def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
     n = len(sentence)
     lows, lemmas = sentence.lows, sentence.lemmas
-    mechanism = any(low in _MECHANISM or lem in _MECHANISM for low, lem in zip(lows, lemmas, strict=True))
+    # A tool that carries the action; one a person waits or looks for ("wait for CI") carries nothing.
+    mechanism = any(
+        (low in _MECHANISM or lem in _MECHANISM) and (k == 0 or lows[k - 1] != "for")
+        for k, (low, lem) in enumerate(zip(lows, lemmas, strict=True))
+    )
 
     def remedy(kind, i, j):
         return NullRemedy(kind, *_span(sentence, i, j))
@@ -99,6 +112,9 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
                 "additional",
                 "strict",
                 "stricter",
+                "tighter",
+                "stronger",
+                "greater",
                 "closer",
                 "full",
             ):
@@ -167,7 +183,8 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
         lem in ("tell", "ask", "warn", "urge", "instruct")
         and not mechanism
         and any(
-            lows[k] == "to" and k + 1 < n and lemmas[k + 1] not in _ARTEFACT_VERBS for k in range(i + 2, min(n, i + 6))
+            lows[k] == "to" and k + 1 < n and (lemmas[k + 1] not in _ARTEFACT_VERBS or _as_a_habit(lows))
+            for k in range(i + 2, min(n, i + 6))
         )
     ):
         return remedy("attention", i, min(n, i + 2))
