@@ -15,6 +15,7 @@ def names_person(sentence: Sentence, i: int) -> bool:
 
 
 # Words before a mention of people: "all the", "every", "the new", besides a role's modifiers ("backup", "QA").
+_SHARES = lx._words("half most all some each every none few many")
 _BEFORE_PEOPLE = lx._words("the our all every each new any other on-call oncall release platform support payments")
 
 
@@ -22,6 +23,8 @@ def people_subject(sentence: Sentence, i: int) -> int | None:
     """The index after a mention of people at ``i`` ("everyone", "the on-call engineers", "Sam"), or None."""
     n = len(sentence)
     j = i
+    if j + 1 < n and sentence.lows[j + 1] == "of" and (sentence.lows[j][:1].isdigit() or sentence.lows[j] in _SHARES):
+        j += 2  # "100% of engineers", "half of the team"
     while (
         j < n
         and not (

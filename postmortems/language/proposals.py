@@ -65,8 +65,12 @@ def reads_as_a_proposal(sentence: Sentence, index: int) -> bool:
 def action_head(sentence: Sentence) -> tuple[int, bool] | None:
     """Index of the action's head verb, and whether a modal ("we should …") introduced it."""
     i, n, modal = 0, len(sentence), False
+    # A tag in brackets before the action ("[INC-2231]", "(P1)") names the ticket; the action follows it.
+    if n and sentence.lows[0] in ("[", "("):
+        close = "]" if sentence.lows[0] == "[" else ")"
+        i = next((k + 1 for k in range(1, min(n - 1, 6)) if sentence.lows[k] == close), 0)
     # A label before a colon ("Retro sticky:", "Decision log:", "Action:") names the note; the action follows it.
-    label_end = next((k for k in range(1, min(n - 1, 4)) if sentence.lows[k] == ":"), None)
+    label_end = next((k for k in range(i + 1, min(n - 1, i + 4)) if sentence.lows[k] == ":"), None)
     if label_end is not None:
         i = label_end + 1
     if n > i + 2 and sentence.lows[i] == "let" and sentence.lows[i + 1] == "'s":

@@ -45,6 +45,7 @@ _MECHANISM = lx._words(
 _HABITUAL = lx._words(
     """before every each always whenever next daily weekly regularly routinely going forward again when after"""
 )
+_COMMITTING = lx._words("agree commit promise pledge resolve vow")
 _EVERY_TIME = lx._words("always every each whenever again consistently promptly regularly routinely")
 _HABIT_PAIRS = {("on", "time"), ("in", "future"), ("going", "forward"), ("from", "now")}
 _CHECKING_VERBS = lx._words("check verify read follow watch review confirm consult double-check validate test")
@@ -54,6 +55,18 @@ _ARTEFACT_VERBS = lx._words(
     upgrade rotate limit set enable disable document update assign own ship merge deploy implement test
     instrument configure move split shard cap pin record store introduce"""
 )
+
+
+def _lesson_taken(sentence: Sentence, i: int) -> int | None:
+    """The end of a lesson taken at ``i`` ("complete the secure-coding course"), or None."""
+    if sentence.lemmas[i] not in lx.TAKING_PART:
+        return None
+    for k in range(i + 1, min(len(sentence), i + 5)):
+        if sentence.lows[k] in lx.LESSONS:
+            return k + 1
+        if sentence.lows[k] in ("of", "from", "for", "on", "to", "in", "with", ",", "and"):
+            return None
+    return None
 
 
 def _as_a_habit(lows: list[str]) -> bool:
@@ -172,12 +185,14 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
     if lem == "stop" and i + 1 < n and lows[i + 1].endswith("ing") and not mechanism:
         return remedy("prohibition", i, i + 2)
     # "Complete the secure-coding course", "Attend a refresher session": taking part in a lesson.
-    if lem in lx.TAKING_PART and not mechanism:
-        for k in range(i + 1, min(n, i + 5)):
-            if lows[k] in lx.LESSONS:
-                return remedy("attention", i, k + 1)
-            if lows[k] in ("of", "from", "for", "on", "to", "in", "with", ",", "and"):
-                break
+    lesson = _lesson_taken(sentence, i) if not mechanism else None
+    if lesson:
+        return remedy("attention", i, lesson)
+    # "Agree as a team to never deploy …", "Commit to always …": a rule people promise to keep in mind.
+    if lem in _COMMITTING and not mechanism:
+        for k in range(i + 1, min(n - 1, i + 6)):
+            if lows[k] == "to" and lows[k + 1] in ("never", "always", "not"):
+                return remedy("prohibition" if lows[k + 1] != "always" else "obligation", i, k + 2)
     # "Remind the team …", "Train Priya …", "Talk to Jonas …", "Tell the contractors to …".
     if (
         lem in ("tell", "ask", "warn", "urge", "instruct")
@@ -218,6 +233,9 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
     # "Sam to apologise", "On-call engineers must acknowledge faster", "Everyone must read …".
     who_end = people_subject(sentence, i)
     if who_end is not None:
+        lesson = _lesson_taken(sentence, who_end) if who_end < n and not mechanism else None
+        if lesson:
+            return remedy("attention", i, lesson)  # "100% of engineers complete incident training"
         k = who_end
         while k < n and (
             lows[k] in MODAL_HEADS or lows[k] in ("always", "all", "really", "now", "also", "not", "n't", "never")
