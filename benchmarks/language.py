@@ -39,7 +39,7 @@ from postmortems import language  # noqa: E402
 from postmortems.language import check_text  # noqa: E402
 from postmortems.language.clauses import _findings_in  # noqa: E402
 from postmortems.language.remedies import _prose_remedies_in  # noqa: E402
-from postmortems.language.tokens import sentences_in  # noqa: E402
+from postmortems.language.tokens import _cut_piece, sentences_in  # noqa: E402
 from postmortems.views.language import live_notes  # noqa: E402
 
 CORPUS = ROOT / "tests" / "postmortems" / "language_corpus.tsv"
@@ -48,7 +48,9 @@ TYPISTS = 10
 
 
 def forget_everything() -> None:
-    for cached in (language._checked_sentence, _findings_in, _prose_remedies_in, sentences_in):
+    """Empties every cache kept per sentence or per piece of this text; what is kept per word stays, as in a
+    server that has read other reviews (a review repeats the same few thousand words)."""
+    for cached in (language._checked_sentence, _findings_in, _prose_remedies_in, sentences_in, _cut_piece):
         cached.cache_clear()
 
 

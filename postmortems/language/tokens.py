@@ -20,6 +20,8 @@ _TOKEN = re.compile(
     r"@?[^\W\d_][\w’'-]*s['’](?![\w’'])|@?[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n"
 )
 SENTENCE_END = frozenset(".!?;\n")
+# The marks the token pattern reads as tokens of their own.
+_MARKS = frozenset('.!?;:,()[]"“”—–')
 CLAUSE_BREAK = frozenset(',:()—–"“”')
 _CONTRACTIONS = {
     "n't": "not", "'ve": "have", "'re": "be", "'ll": "will", "'m": "be", "'d": "would",
@@ -111,16 +113,44 @@ def sentences_of(text: str) -> list[Sentence]:
     return sentences
 
 
-@lru_cache(maxsize=65536)
 def _piece_parts(piece: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
     """The tokens of one piece of a text between spaces, each as (offset, text, lower case, lemma, capitalised,
-    the readings it may start): a piece reads alone as it reads in its text, since no token holds a space."""
+    the readings it may start): a piece reads alone as it reads in its text, since no token holds a space.
+
+    A word, a word and the mark after it ("deploy,"), or any other piece that is one token ("didn't",
+    "on-call") is read from what is kept per word; only other pieces ("02:10,", "(Raúl)") are cut here.
+    """
+    if piece.isalpha():
+        return _word_read(piece)
+    if piece[-1] in _MARKS and piece[:-1].isalpha():
+        mark = len(piece) - 1
+        return _word_read(piece[:-1]) + tuple((mark + offset, *rest) for offset, *rest in _word_read(piece[-1]))
+    whole = _TOKEN.match(piece)
+    if whole and whole.end() == len(piece):
+        return _word_read(piece)
+    return _cut_piece(piece)
+
+
+@lru_cache(maxsize=16384)
+def _cut_piece(piece: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
     parts = []
     for match in _TOKEN.finditer(piece):
         start = match.start()
-        for offset, _length, word, low, lem, capital in _word_parts(match[0]):
-            parts.append((start + offset, word, low, lem, capital, starts.start_marks(low, lem, capital)))
+        for offset, *rest in _word_read(match[0]):
+            parts.append((start + offset, *rest))
     return tuple(parts)
+
+
+@lru_cache(maxsize=65536)
+def _word_read(word: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
+    """The tokens one written word reads as, with the readings each may start (``starts.start_marks``).
+
+    Kept per word: a review repeats the same few thousand words.
+    """
+    return tuple(
+        (offset, text, low, lem, capital, starts.start_marks(low, lem, capital))
+        for offset, _length, text, low, lem, capital in _word_parts(word)
+    )
 
 
 @lru_cache(maxsize=65536)
