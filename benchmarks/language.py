@@ -1,6 +1,9 @@
 """How long the language guide takes: a whole review, and the live check while ten people type.
 
-    .venv/bin/python benchmarks/language.py
+    .venv/bin/python benchmarks/language.py [--corpus PATH]
+
+``--corpus`` builds the review from another copy of the corpus, so that two versions of the code are
+timed on the same review (the corpus grows with each batch, and the review is drawn from it).
 
 Prints, each with a baseline measured in the same run and the ratio to it:
 
@@ -34,8 +37,9 @@ from django.template.loader import render_to_string  # noqa: E402
 
 from postmortems import language  # noqa: E402
 from postmortems.language import check_text  # noqa: E402
-from postmortems.language.clauses import _findings_in, sentences_in  # noqa: E402
+from postmortems.language.clauses import _findings_in  # noqa: E402
 from postmortems.language.remedies import _prose_remedies_in  # noqa: E402
+from postmortems.language.tokens import _cut_piece, sentences_in  # noqa: E402
 from postmortems.views.language import live_notes  # noqa: E402
 
 CORPUS = ROOT / "tests" / "postmortems" / "language_corpus.tsv"
@@ -44,7 +48,9 @@ TYPISTS = 10
 
 
 def forget_everything() -> None:
-    for cached in (language._checked_sentence, _findings_in, _prose_remedies_in, sentences_in):
+    """Empties every cache kept per sentence or per piece of this text; what is kept per word stays, as in a
+    server that has read other reviews (a review repeats the same few thousand words)."""
+    for cached in (language._checked_sentence, _findings_in, _prose_remedies_in, sentences_in, _cut_piece):
         cached.cache_clear()
 
 
@@ -59,9 +65,9 @@ def best_cpu_time(function, *args, runs: int = 5, cold: bool = False) -> float:
     return best
 
 
-def review_of(words: int, seed: int) -> str:
+def review_of(words: int, seed: int, corpus: Path = CORPUS) -> str:
     """A review of about ``words`` words, built from the corpus with the order and numbers shuffled."""
-    sentences = [line.rsplit("\t", 1)[-1] for line in CORPUS.read_text().splitlines() if "\t" in line]
+    sentences = [line.rsplit("\t", 1)[-1] for line in corpus.read_text().splitlines() if "\t" in line]
     rng = random.Random(seed)
     rng.shuffle(sentences)
     text, count = [], 0
@@ -102,7 +108,8 @@ def typing_latencies(work, texts: list[str]) -> list[float]:
 
 
 def main() -> None:
-    review = review_of(5000, seed=1)
+    corpus = Path(sys.argv[sys.argv.index("--corpus") + 1]) if "--corpus" in sys.argv else CORPUS
+    review = review_of(5000, seed=1, corpus=corpus)
     print(f"review: {len(review.split())} words, {len(review)} characters, {len(check_text(review, PEOPLE))} notes")
 
     baseline_pattern = re.compile(r"\b(careless|should have|who)\b", re.IGNORECASE)
@@ -120,7 +127,7 @@ def main() -> None:
         f"check it again after one sentence changed:    {warm * 1000:8.1f} ms ({warm / baseline:6.0f}x baseline; target 20 ms)"
     )
 
-    fields = [review_of(120, seed=seed) for seed in range(10, 10 + TYPISTS)]
+    fields = [review_of(120, seed=seed, corpus=corpus) for seed in range(10, 10 + TYPISTS)]
     forget_everything()
     live_notes("warm the directory of names, as a running server has it")
 

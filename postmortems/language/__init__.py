@@ -24,15 +24,16 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from . import advice
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
 from .appeals import attention_appeals
-from .clauses import _findings_in, chunks, in_text_order, read_sentences, sentences_in
+from .clauses import _findings_in, in_text_order, read_sentences
 from .people import directory_names
 from .remedies import _prose_remedies_in, read_remedy, read_remedy_in_prose
 from .rewrite import propose
+from .tokens import chunks, sentences_in
 
 __all__ = [
     "ATTENTION_REMEDY",
@@ -89,13 +90,14 @@ class Flag:
         return key
 
 
-def _flag(text: str, rule: str, start: int, end: int, suggestion: str) -> Flag:
-    # Offsets hug the words, so the excerpt never starts or ends in whitespace.
+def _note(text: str, rule: str, start: int, end: int, suggestion: str) -> tuple[str, int, int, str]:
+    """(rule, start, end, suggestion) of a note before it becomes a ``Flag``; offsets hug the words, so the
+    excerpt never starts or ends in whitespace."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return Flag(rule, start, end, text[start:end], advice.WHY[rule], suggestion)
+    return rule, start, end, suggestion
 
 
 _EMPHASIS = "*_`~"
@@ -105,49 +107,57 @@ class _Reading:
     """One sentence (or line) of a text and the words of the directory's names: what the readers share.
 
     ``one_chunk``: the text is one piece of ``chunks`` already (which cuts such a piece into itself alone),
-    so the readers' per-piece caches are asked directly, without cutting it again.
+    so the readers' per-piece caches are asked directly, without cutting it again. Notes are plain
+    (rule, start, end, suggestion) tuples until ``flag`` makes the one ``Flag`` each note becomes.
     """
 
     def __init__(self, text: str, people: frozenset[str], one_chunk: bool = False):
         self.text = text
         self.people = people
         self.one_chunk = one_chunk
+        self._findings = None
 
-    @cached_property
+    @property
     def findings(self):
-        if self.one_chunk:
-            return sorted(_findings_in(self.text, self.people), key=in_text_order)
-        return read_sentences(self.text, self.people)
+        if self._findings is None:
+            if self.one_chunk:
+                self._findings = sorted(_findings_in(self.text, self.people), key=in_text_order)
+            else:
+                self._findings = read_sentences(self.text, self.people)
+        return self._findings
 
     def prose_remedies(self):
         return _prose_remedies_in(self.text) if self.one_chunk else read_remedy_in_prose(self.text)
 
-    def clause_flags(self) -> list[Flag]:
+    def clause_notes(self) -> list[tuple[str, int, int, str]]:
         """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
+        text = self.text
         return [
-            _flag(
-                self.text, found.rule, found.start, _closing_emphasis(self.text, found), _advice_for(found, self.text)
-            )
+            _note(text, found.rule, found.start, _closing_emphasis(text, found), _advice_for(found, text))
             for found in self.findings
         ]
 
-    def with_rewrite(self, flag: Flag) -> Flag:
-        """The flag with a rewrite of its sentence, read from the clause finding it overlaps."""
-        finding = next((f for f in self.findings if f.start < flag.end and flag.start < f.end), None)
+    def flag(self, note: tuple[str, int, int, str]) -> Flag:
+        """The note as a flag, with a rewrite of its sentence read from the clause finding it overlaps."""
+        rule, start, end, suggestion = note
+        text = self.text
+        finding = next((f for f in self.findings if f.start < end and start < f.end), None) if self.findings else None
         if finding is not None:
             kind, subject = finding.kind, finding.subject
         else:
-            kind, subject = _KIND_OF_RULE.get(flag.rule, ""), None
-        proposal = propose(self.text, flag.rule, kind, flag.start, flag.end, subject)
+            kind, subject = _KIND_OF_RULE.get(rule, ""), None
+        proposal = propose(text, rule, kind, start, end, subject)
         if proposal is None:
-            return flag
-        start, end, sentence = proposal
-        return Flag(flag.rule, flag.start, flag.end, flag.excerpt, flag.why, flag.suggestion, sentence, start, end)
+            return Flag(rule, start, end, text[start:end], advice.WHY[rule], suggestion)
+        rewrite_start, rewrite_end, sentence = proposal
+        return Flag(
+            rule, start, end, text[start:end], advice.WHY[rule], suggestion, sentence, rewrite_start, rewrite_end
+        )
 
-    def attention_flags(self) -> list[Flag]:
+    def attention_notes(self) -> list[tuple[str, int, int, str]]:
         text = self.text
-        flags = [
-            _flag(
+        notes = [
+            _note(
                 text,
                 ATTENTION_REMEDY,
                 found.start,
@@ -158,9 +168,9 @@ class _Reading:
         ]
         for sentence in sentences_in(text):
             for first, last in attention_appeals(sentence):
-                start, end = sentence[first].start, sentence[last - 1].end
-                flags.append(_flag(text, ATTENTION_REMEDY, start, end, advice.for_attention_remedy(text[start:end])))
-        return flags
+                start, end = sentence.starts[first], sentence.end(last - 1)
+                notes.append(_note(text, ATTENTION_REMEDY, start, end, advice.for_attention_remedy(text[start:end])))
+        return notes
 
 
 def _closing_emphasis(text: str, found) -> int:
@@ -192,19 +202,26 @@ def _people_words(people: tuple[str, ...]) -> frozenset[str]:
     return frozenset(word.lower().lstrip("@") for person in people for word in person.split() if len(word) > 1)
 
 
-def _without_overlaps(flags: list[Flag]) -> list[Flag]:
+def _without_overlaps(notes: list[tuple[str, int, int, str]]) -> list[tuple[str, int, int, str]]:
     # The widest phrase wins: it carries the most specific advice ("the intern forgot" over "forgot").
+    if len(notes) < 2:
+        return [note for note in notes if note[1] < note[2]]
     starts: list[int] = []
-    kept: list[Flag] = []
-    for flag in sorted(flags, key=lambda f: (f.start - f.end, _RULE_ORDER[f.rule], f.start)):
-        if flag.end <= flag.start:
+    kept: list[tuple[str, int, int, str]] = []
+    for note in sorted(notes, key=_widest_first):
+        rule, start, end, _suggestion = note
+        if end <= start:
             continue
-        place = bisect_right(starts, flag.start)
-        if (place and kept[place - 1].end > flag.start) or (place < len(kept) and kept[place].start < flag.end):
+        place = bisect_right(starts, start)
+        if (place and kept[place - 1][2] > start) or (place < len(kept) and kept[place][1] < end):
             continue
-        starts.insert(place, flag.start)
-        kept.insert(place, flag)
+        starts.insert(place, start)
+        kept.insert(place, note)
     return kept
+
+
+def _widest_first(note: tuple[str, int, int, str]) -> tuple[int, int, int]:
+    return note[1] - note[2], _RULE_ORDER[note[0]], note[1]
 
 
 _RULE_ORDER = {rule: order for order, rule in enumerate(RULES)}
@@ -229,7 +246,7 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
 def _checked_sentence(chunk: str, people: frozenset[str]) -> tuple[Flag, ...]:
     """The flags of one sentence (or line), kept per process: typing changes one sentence at a time."""
     reading = _Reading(chunk, people, one_chunk=True)
-    return tuple(reading.with_rewrite(flag) for flag in _flag_all(reading))
+    return tuple(map(reading.flag, _without_overlaps(reading.clause_notes() + reading.attention_notes())))
 
 
 def _moved(flag: Flag, offset: int) -> Flag:
@@ -250,10 +267,6 @@ def _moved(flag: Flag, offset: int) -> Flag:
     )
 
 
-def _flag_all(reading: _Reading) -> list[Flag]:
-    return _without_overlaps(reading.clause_flags() + reading.attention_flags())
-
-
 def find_attention_remedy(text: str) -> Flag | None:
     """The first appeal to attention in ``text`` (an action item that changes no system), or None.
 
@@ -263,14 +276,14 @@ def find_attention_remedy(text: str) -> Flag | None:
     if not text or text.isspace():
         return None
     reading = _Reading(text, frozenset())
-    flags = _without_overlaps(reading.attention_flags())
-    if not flags:
+    notes = _without_overlaps(reading.attention_notes())
+    if not notes:
         found = read_remedy(text)
         if found is None:
             return None
         excerpt = text[found.start : found.end]
-        flags = [_flag(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, excerpt))]
-    return reading.with_rewrite(flags[0])
+        notes = [_note(text, ATTENTION_REMEDY, found.start, found.end, advice.for_remedy_kind(found.kind, excerpt))]
+    return reading.flag(notes[0])
 
 
 # --- reading a text: checked, or in a language the guide cannot read --------------------------------

@@ -49,24 +49,30 @@ WHY_YOU = (
     "that look like the right step at the time?'"
 )
 
-_JUDGING = (
+
+def _by_cue(*pairs: tuple[str, str]) -> tuple[tuple[re.Pattern, str], ...]:
+    """(cue, framing) pairs, each cue a pattern read in any case: an excerpt gets the first framing whose cue it holds."""
+    return tuple((re.compile(cue, re.IGNORECASE), framing) for cue, framing in pairs)
+
+
+_JUDGING = _by_cue(
     (
-        re.compile(r"human|operator|user|pilot|fat", re.IGNORECASE),
+        r"human|operator|user|pilot|fat",
         "Name the condition that made the slip easy: which step, screen or default invited it? "
         "'The command accepted a production host without asking for confirmation.'",
     ),
     (
-        re.compile(r"fault|blam|culprit", re.IGNORECASE),
+        r"fault|blam|culprit",
         "Leave fault out and describe how the pieces combined: 'The retry storm and the missing rate limit "
         "together overloaded the database.'",
     ),
     (
-        re.compile(r"disciplin|warning", re.IGNORECASE),
+        r"disciplin|warning",
         "Keep reviews apart from evaluating people; describe the system change that will make this "
         "class of failure impossible.",
     ),
     (
-        re.compile(r"attention|bother|asleep", re.IGNORECASE),
+        r"attention|bother|asleep",
         "Say what competed for attention and what signal was missing: 'Three alerts fired at once and "
         "none said which mattered.'",
     ),
@@ -76,30 +82,30 @@ _JUDGING_DEFAULT = (
     "made it look reasonable at the time."
 )
 
-_WHO = (
+_WHO = _by_cue(
     (
-        re.compile(r"approv|review|merg|sign", re.IGNORECASE),
+        r"approv|review|merg|sign",
         "Ask how: 'How did this change reach production without review?'",
     ),
     (
-        re.compile(r"deploy|push|ship|releas|roll|\bran\b|\brun\b", re.IGNORECASE),
+        r"deploy|push|ship|releas|roll|\bran\b|\brun\b",
         "Ask how: 'How did the pipeline let this change go out without a check?'",
     ),
     (
-        re.compile(r"responsib|fault|blame|mistake|caus|broke", re.IGNORECASE),
+        r"responsib|fault|blame|mistake|caus|broke",
         "Ask what made it possible: 'Which safeguard was missing, and which part had no clear owner?'",
     ),
 )
 _WHO_DEFAULT = "Ask how instead: 'How did our process let this happen?' or 'What did people know at that moment?'"
 
-_ATTENTION = (
+_ATTENTION = _by_cue(
     (
-        re.compile(r"double|check|verify|confirm|read|review|look|watch|eye", re.IGNORECASE),
+        r"double|check|verify|confirm|read|review|look|watch|eye",
         "Let the tool do the check: for example, the deploy command shows the target environment and asks "
         "for confirmation, or CI blocks the change when the check fails.",
     ),
     (
-        re.compile(r"remind|train|educat|memo|email|word|talk|chat|announce|remember", re.IGNORECASE),
+        r"remind|train|educat|memo|email|word|talk|chat|announce|remember",
         "Build the knowledge into the tool: a checklist step in the pipeline, a warning in the CLI, or a "
         "runbook link in the alert itself.",
     ),
@@ -110,16 +116,13 @@ _ATTENTION_DEFAULT = (
 )
 
 
-_PERSON = (
+_PERSON = _by_cue(
     (
-        re.compile(
-            r"notic|\bsee\b|\bsaw\b|spot|catch|caught|respond|acknowledg|\back\b|answer|pick\s+up|escalat|watch|"
-            r"monitor|missed|ignored|overlooked|slept|sleep|asleep|busy|distracted|attention",
-            re.IGNORECASE,
-        ),
+        r"notic|\bsee\b|\bsaw\b|spot|catch|caught|respond|acknowledg|\back\b|answer|pick\s+up|escalat|watch|"
+        r"monitor|missed|ignored|overlooked|slept|sleep|asleep|busy|distracted|attention",
         PERSON_MISSED_SIGNAL,
     ),
-    (re.compile(r"forg|neglect|didn|did\s+not|never|hadn|had\s+not|skipped", re.IGNORECASE), PERSON_FORGOT),
+    (r"forg|neglect|didn|did\s+not|never|hadn|had\s+not|skipped", PERSON_FORGOT),
 )
 
 

@@ -11,6 +11,7 @@ to lock the table …" is a fact about the tool).
 from __future__ import annotations
 
 from . import lexicon as lx
+from . import starts
 
 _BE_FORMS = lx._words("be being stay staying become becoming remain")
 _MORE = lx._words("more extra very really much especially doubly super")
@@ -34,13 +35,13 @@ _CLAUSE_OPENERS = lx._words("but and so while when")
 
 
 def attention_appeals(sentence) -> list[tuple[int, int]]:
-    """(first token, token after the last) of each appeal to attention in ``sentence`` (a ``clauses.Sentence``)."""
-    lows, lemmas = sentence.lows, sentence.lemmas
-    if lx.APPEAL_STARTS.isdisjoint(lows) and lx.APPEAL_STARTS.isdisjoint(lemmas):
+    """(first token, token after the last) of each appeal to attention in ``sentence`` (a ``tokens.Sentence``)."""
+    if not sentence.marked & starts.APPEAL_MARK:
         return []
+    lows, lemmas, marks = sentence.lows, sentence.lemmas, sentence.marks
     found = []
     for k in range(len(lows)):
-        if lows[k] not in lx.APPEAL_STARTS and lemmas[k] not in lx.APPEAL_STARTS:
+        if not marks[k] & starts.APPEAL_MARK:
             continue
         span = _appeal_at(lows, lemmas, k)
         if span and not _system_is_subject(lows, span[0]):

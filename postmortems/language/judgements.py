@@ -19,9 +19,8 @@ The word classes live in ``lexicon``; this module says how they combine in a cla
 from __future__ import annotations
 
 from . import lexicon as lx
-
-JUDGING_WORD = "judging_word"
-HINDSIGHT = "hindsight"
+from . import starts
+from .advice import HINDSIGHT, JUDGING_WORD
 
 _NEGATIONS = lx._words("not n't no nobody never without avoid neither nor noone")
 _BE = lx._words("be")
@@ -30,14 +29,8 @@ _SUBJECT_ADVERBS = lx._words("really definitely surely obviously clearly honestl
 
 def read_judgements(reader) -> list:
     """Evaluations and hindsight in the sentence ``reader`` holds (a ``clauses.SentenceReader``)."""
-    lows, lemmas = reader.lows, reader.lemmas
     found = []
-    if not reader.mentions(lx.JUDGEMENT_STARTS):
-        return found
-    for k in range(reader.n):
-        low, lem = lows[k], lemmas[k]
-        if low not in lx.JUDGEMENT_STARTS and lem not in lx.JUDGEMENT_STARTS:
-            continue
+    for k in reader.starts_of(starts.JUDGEMENT_MARK):
         span = _evaluation(reader, k) or _foreseeable(reader, k)
         if span:
             rule, start, end = span

@@ -28,7 +28,12 @@ ROLE_NOUNS = _words(
     maintainers owner deployer captain contact liaison"""
 )
 # "the payments team", "ops", "QA": a group of people as the one who failed.
+# Nouns that mock a person: "which genius turned off …", "some idiot".
+MOCKING_NOUNS = _words("idiot genius clown hero wizard cowboy muppet numpty bozo joker")
 GROUP_NOUNS = _words("team squad crew ops qa devops support department")
+# A shift of people counts as a group after a word that says which one: "night shift", "the weekend shift"
+# (not "the shift to Kubernetes").
+SHIFTS = _words("shift shifts")
 ROLE_MODIFIERS = _words(
     """new junior senior primary secondary backup night weekend first second responsible same platform payments
     database backend frontend infra infrastructure security networking mobile on-call oncall other lone offshore
@@ -69,7 +74,8 @@ PARTICLE_HARM = {
     "let": _words("expire lapse slip rot fill overflow die back pile build grow"),
     "lock": _words("out"),
     "leave": _words(
-        "running open enabled unattended unlocked broken half-done unfinished exposed public unprotected unpatched"
+        """running open enabled unattended unlocked broken half-done unfinished exposed public unprotected unpatched
+        paused disabled stopped suspended muted silenced"""
     ),
     "drop": _words("ball"),
     "sleep": _words("through"),
@@ -128,11 +134,17 @@ ATTENTION_VERBS = _words(
     verify consult re-read rehearse practise practice"""
 )
 ATTENTION_NOUNS = _words(
-    """reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
+    """adherence communication reminder reminders training trainings awareness campaign memo email e-mail newsletter announcement
     lunch-and-learn refresher session sessions meeting meetings talk talks caution attention vigilance care
     focus briefing workshop course apology warning discipline diligence culture mindset retro retrospective
     onboarding importance lesson lessons learnings presentation webinar seminar class reading feedback
     expectations guidance brown-bag brownbag demo town-hall all-hands"""
+)
+# Taking part in a lesson: "complete the secure-coding course", "attend a refresher session".
+TAKING_PART = _words("complete attend finish join take retake redo sit")
+LESSONS = _words(
+    """training trainings course courses session sessions workshop workshops refresher class classes module
+    modules certification e-learning elearning webinar seminar briefing onboarding bootcamp"""
 )
 CARE_WORDS = _words(
     """careful carefully cautious cautiously vigilant vigilantly attentive attentively closely thoroughly
@@ -247,7 +259,7 @@ JUDGEMENT_WORDS = _words(
     idiots idiotic foolish foolishly foolishness blunder blunders blundered boneheaded bone-headed inexcusable
     unforgivable irresponsible irresponsibly clueless amateur amateurs amateurish inattentive inattentiveness
     naive naively naivety naïve culprit culprits dumb fat-finger fat-fingered fat-fingering fat-fingers
-    fatfinger fatfingered"""
+    fatfinger fatfingered unprofessional unprofessionally thoughtless thoughtlessly inept ineptly ineptitude"""
 )
 # The same words in their technical sense: "sloppy quorum", "lazy loading", "dumb pipe", "fault tolerance".
 TECHNICAL_SENSES = {
@@ -364,3 +376,30 @@ SKIPPED_SAFEGUARDS = _words(
 CHAT_OPENERS = _words("srsly seriously lol ugh wait hm hmm um erm welp ngl tbh ok okay so")
 # What a system does when it fails: "the API fell over", "checkout went down".
 THING_FAILURES = _words("fall go crash break fail die stall hang freeze collapse tip")
+
+
+# --- acts, repairs and failures the readings share -------------------------------------------
+
+# Acts that repair or find a failure: "Priya reverted the change" is credit, not blame.
+REPAIR_VERBS = _words(
+    """fix revert replace identify report flag patch spot notice trace isolate debug investigate diagnose catch
+    detect discover locate repair quarantine document describe explain show share point highlight find
+    remove clean correct undo roll"""
+)
+# Failures only a person commits: "forgot", "fat-fingered", "rubber-stamped".
+HUMAN_ONLY_FAILURES = _words(
+    """forget neglect ignore overlook botch fumble fat-finger fatfinger bungle blunder goof rubber-stamp
+    rubberstamp mistype misconfigure sabotage"""
+)
+# Acts only people do to a system: "pushed", "merged", "approved"; "they" needs one to be someone.
+WHO_ACTS = _words(
+    """push merge approve deploy break turn delete run cause touch change sign forget ship release commit
+    write disable enable drop remove kill restart skip ignore miss let leave decide authorize authorise
+    introduce configure mess screw approve okay ok green-light greenlight rubber-stamp"""
+)
+# What a person does to a system, named as a noun: "Ana's change", "whose deploy".
+ACTION_NOUNS = _words(
+    """change deploy deployment commit config configuration migration script command push merge patch pr
+    rollout release edit update action decision query code refactor cleanup upgrade experiment import job
+    typo hotfix fix call choice backfill restart rollback cutover"""
+)

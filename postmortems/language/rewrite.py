@@ -23,11 +23,12 @@ from . import lexicon as lx
 from .lemmas import lemma
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
-_BLAME_ADVERBS = re.compile(
-    r",?\s*\b(?:just|simply|honestly|frankly|basically|clearly|obviously|apparently|accidentally|mistakenly|"
-    r"carelessly|recklessly|blindly|again|yet again|once again|as usual|always|of course|even)\b,?",
-    re.IGNORECASE,
-)
+_BLAME_ADVERB_WORDS = (
+    "just", "simply", "honestly", "frankly", "basically", "clearly", "obviously", "apparently", "accidentally",
+    "mistakenly", "carelessly", "recklessly", "blindly", "again", "yet again", "once again", "as usual", "always",
+    "of course", "even",
+)  # fmt: skip
+_BLAME_ADVERBS = re.compile(r",?\s*\b(?:" + "|".join(_BLAME_ADVERB_WORDS) + r")\b,?", re.IGNORECASE)
 _PLURAL_VERBS = {
     "was": "were", "is": "are", "has": "have", "keeps": "keep", "does": "do", "doesn't": "don't",
     "wasn't": "weren't", "isn't": "aren't", "hasn't": "haven't",
@@ -37,6 +38,20 @@ _PARTICIPLES = {
     "drove": "driven", "chose": "chosen", "gave": "given", "began": "begun", "went": "gone", "rode": "ridden",
     "threw": "thrown", "froze": "frozen", "stole": "stolen", "shook": "shaken", "undid": "undone",
 }  # fmt: skip
+
+
+def _mentions(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` holds one of ``words`` in any case, so a case-blind pattern that needs one of them is
+    not run over text that has none (most sentences): it would find nothing. Such a pattern also reads "İ"
+    and "ı" as "i", and so does this."""
+    folded = text.casefold()
+    if "ı" in folded or "\u0307" in folded:
+        folded = folded.replace("ı", "i").replace("\u0307", "")
+    return any(word in folded for word in words)
+
+
+def _without_blame_adverbs(text: str) -> str:
+    return _BLAME_ADVERBS.sub("", text) if _mentions(text, _BLAME_ADVERB_WORDS) else text
 
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
@@ -85,9 +100,13 @@ _RUNS_OF_SPACE = re.compile(r"\s{2,}")
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.?!])")
 
 
+def _the_mark(space_and_mark: re.Match) -> str:
+    return space_and_mark[1]
+
+
 def _capitalise(text: str) -> str:
     text = _RUNS_OF_SPACE.sub(" ", text).strip()
-    text = _SPACE_BEFORE_MARK.sub(r"\1", text)
+    text = _SPACE_BEFORE_MARK.sub(_the_mark, text)
     return text[:1].upper() + text[1:]
 
 
@@ -95,7 +114,8 @@ def _capitalise(text: str) -> str:
 _FRAMING_OPENERS = re.compile(
     r"(?i)^(?:\s*(?:honestly|frankly|basically|ugh|sorry\s+but|tbh|clearly|obviously|apparently|yet\s+again|once\s+again|as\s+usual|again)\b[,]?\s*)+"
 )
-_FRAMING_WORDS = re.compile(r"(?i)\b(?:think|say|clear|obvious|fact|fair|truth)\b")
+_FRAMING_WORD_LIST = ("think", "say", "clear", "obvious", "fact", "fair", "truth")
+_FRAMING_WORDS = re.compile(r"(?i)\b(?:" + "|".join(_FRAMING_WORD_LIST) + r")\b")
 _FIRST_WORD = re.compile(r"^(\s*)(\S+)")
 _THEIR = re.compile(r"\b(?:his|her|their)\b")
 _THEMSELVES = re.compile(r"\b(?:him|her|them)self\b")
@@ -107,9 +127,9 @@ def _as_we(body: str, start: int, end: int) -> str:
     # Words before the subject that framed the person ("Honestly,", "It's clear that") are left out;
     # a time or a clause opener ("At 02:10", "because") stays.
     prefix = _FRAMING_OPENERS.sub("", before)
-    if _FRAMING_WORDS.search(prefix):
+    if prefix and _mentions(prefix, _FRAMING_WORD_LIST) and _FRAMING_WORDS.search(prefix):
         prefix = ""
-    after = _BLAME_ADVERBS.sub("", after)
+    after = _without_blame_adverbs(after)
     after = _FIRST_WORD.sub(_in_plural, after)
     after = _THEIR.sub("our", after)
     after = _THEMSELVES.sub("ourselves", after)
@@ -121,27 +141,37 @@ def _in_plural(first: re.Match) -> str:
     return first.group(1) + _PLURAL_VERBS.get(first.group(2).lower(), first.group(2))
 
 
+_POSSESSIVE_ENDING = re.compile(r"^\s*['’]s?")
+_JUDGED_ACT = re.compile(r"^\s*(?:careless|sloppy|lazy|reckless|stupid|bad)\s+")
+_FAULT_NOUN = re.compile(r"^\s*(?:fault|mistake|blunder|screw-?up|carelessness|negligence)\b", re.IGNORECASE)
+_DEICTIC_BEFORE_OWNER = re.compile(r"(?i)\b(?:it\s+was|it['’]s|this\s+is|that\s+was|all)\s*$")
+
+
 def _as_our(body: str, start: int, end: int) -> str:
     """ "Tomás's push took …" → "Our push took …"."""
     after = body[end:]
-    after = re.sub(r"^\s*['’]s?", "", after)
-    after = _BLAME_ADVERBS.sub("", after)
-    after = re.sub(r"^\s*(?:careless|sloppy|lazy|reckless|stupid|bad)\s+", " ", after)
-    if re.match(r"^\s*(?:fault|mistake|blunder|screw-?up|carelessness|negligence)\b", after, re.IGNORECASE):
+    after = _POSSESSIVE_ENDING.sub("", after)
+    after = _without_blame_adverbs(after)
+    after = _JUDGED_ACT.sub(" ", after)
+    if _FAULT_NOUN.match(after):
         return "How did our process let this happen, and which safeguard was missing"
     before = body[:start]
-    before = re.sub(r"(?i)\b(?:it\s+was|it['’]s|this\s+is|that\s+was|all)\s*$", "", before).rstrip()
+    before = _DEICTIC_BEFORE_OWNER.sub("", before).rstrip()
     our = "our" if before.strip() else "Our"
     return f"{before} {our}{after}".strip()
 
 
+_HELPED_VERB_WORDS = ("have", "'ve", "of", "had", "supposed", "meant", "needed")
+_HELPED_VERB = re.compile(
+    r"(?i)\b(?:have|'ve|of|had|supposed\s+to|meant\s+to|needed\s+to)\s+(?:just\s+|simply\s+|easily\s+|really\s+|bothered\s+to\s+)?"
+    r"(?P<verb>[a-z-]+)(?P<rest>[^,;]*)"
+)
+_CONDITION = re.compile(r"(?i)\b(?:if|when|we['’]d|we\s+would|this\s+would|it\s+would|nothing\s+would|,)\b")
+
+
 def _what_would_have_helped(body: str) -> str | None:
     """ "X ought to have checked the lag" → "What would have helped us check the lag at that moment?"."""
-    match = re.search(
-        r"(?i)\b(?:have|'ve|of|had|supposed\s+to|meant\s+to|needed\s+to)\s+(?:just\s+|simply\s+|easily\s+|really\s+|bothered\s+to\s+)?"
-        r"(?P<verb>[a-z-]+)(?P<rest>[^,;]*)",
-        body,
-    )
+    match = _HELPED_VERB.search(body) if _mentions(body, _HELPED_VERB_WORDS) else None
     if not match:
         return None
     verb = match.group("verb").lower()
@@ -149,19 +179,28 @@ def _what_would_have_helped(body: str) -> str | None:
         return "What would have made the signal easier to see at that moment?"
     base = lemma(verb)
     rest = match.group("rest")
-    rest = re.split(r"(?i)\b(?:if|when|we['’]d|we\s+would|this\s+would|it\s+would|nothing\s+would|,)\b", rest)[0]
+    rest = _CONDITION.split(rest)[0]
     rest = _THEIR.sub("our", rest).rstrip(" ,")
-    rest = re.sub(r"(?i)\b(?:properly|sooner|first|immediately|instead)\b", lambda m: m.group(), rest)
     return f"What would have helped us {base}{rest} at that moment?"
+
+
+_WHY_DID = re.compile(
+    r"(?i)\bwhy\s+(?:did|didn['’]t|did\s+not|would|wouldn['’]t)\s+\S+\s+(?P<verb>[a-z-]+)(?P<rest>.*)"
+)
+_WHO_DID = re.compile(r"(?i)\bwho\s+(?:the\s+hell\s+|on\s+earth\s+)?(?P<verb>[a-z-]+)(?P<rest>[^?]*)")
+_CAUSE_WORDS = ("reason", "cause", "root", "culprit")
+_CAUSE_CLAUSE = re.compile(
+    r"(?i)\b(?:reason|cause|root|culprit)\b(?:\s+(?:why|that|for))?\s+"
+    r"(?P<clause>(?:we|the|our|it|this|checkout|prod|production|[a-z]+)\b[^,;]*)"
+)
+_RELATIVE_CLAUSE = re.compile(r"(?i)\b(?:who|that)\s+(?P<clause>[a-z-]+\b[^,;]*)")
 
 
 def _how_did_it_happen(body: str, kind: str, subject: tuple[int, int] | None) -> str | None:
     """An evaluation, a cleft or an interrogation of a person, asked instead about the conditions."""
     lowered = body.lower()
     if kind == "interrogation":
-        match = re.search(
-            r"(?i)\bwhy\s+(?:did|didn['’]t|did\s+not|would|wouldn['’]t)\s+\S+\s+(?P<verb>[a-z-]+)(?P<rest>.*)", body
-        )
+        match = _WHY_DID.search(body) if _mentions(body, ("why",)) else None
         if match:
             verb = lemma(match.group("verb").lower())
             negative = "n't" in lowered or "not" in lowered.split()
@@ -169,7 +208,7 @@ def _how_did_it_happen(body: str, kind: str, subject: tuple[int, int] | None) ->
             if negative:
                 return f"What made it hard to {verb}{rest} at that moment?"
             return f"What made {_gerund(verb)}{rest} look like the right step at the time?"
-        match = re.search(r"(?i)\bwho\s+(?:the\s+hell\s+|on\s+earth\s+)?(?P<verb>[a-z-]+)(?P<rest>[^?]*)", body)
+        match = _WHO_DID.search(body) if _mentions(body, ("who",)) else None
         if match:
             verb = match.group("verb").lower()
             participle = _PARTICIPLES.get(verb, verb)
@@ -177,14 +216,11 @@ def _how_did_it_happen(body: str, kind: str, subject: tuple[int, int] | None) ->
             if rest and verb.endswith(("ed", "ke", "ok", "an", "ot", "id")):
                 return f"How did it happen that {rest} was {participle} without a check?"
         return "What did people know at that moment, and what made that step look reasonable?"
-    match = re.search(
-        r"(?i)\b(?:reason|cause|root|culprit)\b(?:\s+(?:why|that|for))?\s+(?P<clause>(?:we|the|our|it|this|checkout|prod|production|[a-z]+)\b[^,;]*)",
-        body,
-    )
-    if match and subject and match.start() > subject[1]:
+    match = _CAUSE_CLAUSE.search(body) if subject and _mentions(body, _CAUSE_WORDS) else None
+    if match and match.start() > subject[1]:
         return f"How did it happen that {match.group('clause').strip()}?"
-    match = re.search(r"(?i)\b(?:who|that)\s+(?P<clause>[a-z-]+\b[^,;]*)", body)
-    if kind == "cleft" and match:
+    match = _RELATIVE_CLAUSE.search(body) if kind == "cleft" else None
+    if match:
         return f"What made it possible that we {match.group('clause').strip()}?"
     return "How did our process let this happen, and which safeguard was missing?"
 
@@ -199,21 +235,27 @@ def _gerund(verb: str) -> str:
     return verb + "ing"
 
 
+_ASKING_VERBS = ("remind", "tell", "ask", "encourage", "train", "warn", "urge")
+_ASKED_TO_CHECK = re.compile(
+    r"(?i)\b(?:remind|tell|ask|encourage|train|warn|urge)\s+(?:[\w-]+\s+){0,4}?to\s+(?:always\s+|be\s+sure\s+to\s+)?"
+    r"(?:double-check|check|verify|confirm|look\s+at|review|read)\s+(?P<what>[^,;]+)"
+)
+_CARE_ADVERB_WORDS = (
+    "carefully", "cautiously", "careful", "cautious", "strictly", "properly", "closely", "thoroughly", "vigilant",
+    "attentive",
+)  # fmt: skip
+_CARE_ADVERBS = re.compile(
+    r"(?i)\s*\b(?:more\s+|extra\s+|very\s+)?(?:carefully|cautiously|careful|cautious|strictly|properly|closely|"
+    r"thoroughly|vigilant(?:ly)?|attentive(?:ly)?)\b"
+)
+
+
 def _as_system_change(body: str) -> str | None:
     """ "Remind everyone to double-check the region" → "Make the tooling check the region …"."""
-    match = re.search(
-        r"(?i)\b(?:remind|tell|ask|encourage|train|warn|urge)\s+(?:[\w-]+\s+){0,4}?to\s+(?:always\s+|be\s+sure\s+to\s+)?"
-        r"(?:double-check|check|verify|confirm|look\s+at|review|read)\s+(?P<what>[^,;]+)",
-        body,
-    )
+    match = _ASKED_TO_CHECK.search(body) if _mentions(body, _ASKING_VERBS) else None
     if match:
         return f"Make the tooling check {match.group('what').strip()} and block the step when the check fails."
-    cleaned = re.sub(
-        r"(?i)\s*\b(?:more\s+|extra\s+|very\s+)?(?:carefully|cautiously|careful|cautious|strictly|properly|closely|"
-        r"thoroughly|vigilant(?:ly)?|attentive(?:ly)?)\b",
-        "",
-        body,
-    ).strip(" ,")
+    cleaned = (_CARE_ADVERBS.sub("", body) if _mentions(body, _CARE_ADVERB_WORDS) else body).strip(" ,")
     words = cleaned.split()
     if words and lx.ATTENTION_VERBS.isdisjoint(w.lower() for w in words[:1]) and cleaned != body.strip():
         return f"Add a check or guardrail so that “{cleaned}” no longer depends on care: a test, a confirmation step, or an alert."

@@ -9,9 +9,10 @@ from hypothesis import strategies as st
 
 from actions.remedies import check_remedy, is_null_remedy
 from postmortems import language
-from postmortems.language import Flag, check_text, directory_names, find_attention_remedy, read_language
-from postmortems.language.clauses import SentenceReader, _findings_in, chunks, sentences_in
+from postmortems.language import Flag, check_text, directory_names, find_attention_remedy, read_language, tokens
+from postmortems.language.clauses import SentenceReader, _findings_in
 from postmortems.language.remedies import _prose_remedies_in
+from postmortems.language.tokens import chunks, sentences_in
 from tests.factories import UserFactory
 
 PEOPLE = ["Priya Raman", "priya", "Jonas Berg", "jonas", "Sam Lindqvist", "sam"]
@@ -443,6 +444,43 @@ def test_sentences_end_where_they_did_when_read_a_character_at_a_time(text):
     assert all(list(chunks(piece)) == [(0, piece)] for _, piece in pieces)
 
 
+def _sentences_cut_whole(text):
+    """The sentences of ``text`` with its tokens found by one pass of the token pattern over the whole text."""
+    sentences, current = [], []
+    for match in tokens._TOKEN.finditer(text):
+        for offset, _length, word, low, lem, capital in tokens._word_parts(match[0]):
+            if (
+                low == "."
+                and current
+                and current[-1][1] in ("mr", "mrs", "ms", "mx", "dr", "mister", "missus", "madam")
+            ):
+                continue
+            if low in (".", "!", "?", ";", "\n"):
+                if low != "\n":
+                    current.append((word, low, lem, match.start() + offset, capital))
+                if current:
+                    sentences.append(current)
+                current = []
+            else:
+                current.append((word, low, lem, match.start() + offset, capital))
+    return sentences + [current] if current else sentences
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["a", "Jonas", "s", "'", "’", "-", "@", "1", ":", ".", "%", ",", " ", "\n", "\t", "\u2003", "Mr", "é²"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_pieces_between_spaces_give_the_tokens_the_text_cut_whole_gives(text):
+    # Each piece between spaces is cut into tokens once and kept; the tokens are those of the whole text.
+    cut = [list(zip(s.texts, s.lows, s.lemmas, s.starts, s.capitals, strict=True)) for s in tokens.sentences_of(text)]
+    assert cut == _sentences_cut_whole(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -542,8 +580,8 @@ def test_corpus_precision_and_recall():
 
 
 def test_latest_batch_met_the_target_at_first_sight():
-    # Batch 22 stays on record below target at first sight (recall 0.667); batch 23, written after the
-    # rules were widened for it, is the latest and is read here as it was recorded.
+    # Batches 22, 24, 26 and 27 stay on record below target at first sight; each was followed by rules
+    # widened in general terms and a fresh batch, and the latest is read here as it was recorded.
     _rows, first_sight = _read_corpus(CORPUS)
     latest = first_sight[max(first_sight, key=int)]
     assert latest["precision"] >= 0.9 and latest["recall"] >= 0.9, latest

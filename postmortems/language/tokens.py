@@ -1,0 +1,220 @@
+"""Text as the readers see it: sentences of tokens, each with its lower-case form, lemma, offset and marks.
+
+Words are normalised to lemmas (``lemmas.lemma``); contractions come apart ("didn't" → "did", "not") and a
+possessive "'s" is its own token (lemma ``POSS``). A text is cut at spaces first and each distinct piece
+between spaces is cut into tokens once per process, since a review repeats the same few thousand words.
+``chunks`` cuts a text into the sentences or lines each reader caches its work on.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from . import lexicon as lx
+from . import starts
+from .lemmas import lemma
+
+# A word ("didn't", "on-call"), a possessive ending in an apostrophe ("Jonas’"), a number, or punctuation.
+_TOKEN = re.compile(
+    r"@?[^\W\d_][\w’'-]*s['’](?![\w’'])|@?[^\W\d_][\w’'-]*[\w]|[^\W\d_]|\d[\w:.,/%-]*|[.!?;:,()\[\]\"“”—–]|\n"
+)
+SENTENCE_END = frozenset(".!?;\n")
+# The marks the token pattern reads as tokens of their own.
+_MARKS = frozenset('.!?;:,()[]"“”—–')
+CLAUSE_BREAK = frozenset(',:()—–"“”')
+_CONTRACTIONS = {
+    "n't": "not", "'ve": "have", "'re": "be", "'ll": "will", "'m": "be", "'d": "would",
+}  # fmt: skip
+_CHAT_CONTRACTIONS = lx._words("shouldve couldve wouldve mustve mightve")
+_IS_AFTER = lx._words("it that this there what who here he she where how everything which one")
+
+
+class Sentence:
+    """The tokens of one sentence as parallel lists, each listed once for every reader: the words as written,
+    in lower case, their lemmas, where each starts and ends in the text, and whether it is capitalised.
+
+    Contractions come apart ("didn't" → "did", "not"), and a possessive "'s" is its own token (lemma ``POSS``).
+    """
+
+    __slots__ = ("texts", "lows", "lemmas", "starts", "capitals", "marks", "marked")
+
+    def __init__(self, texts, lows, lemmas, starts, capitals, marks):
+        self.texts = texts
+        self.lows = lows
+        self.lemmas = lemmas
+        self.starts = starts
+        self.capitals = capitals
+        # The readings each token may start (``lexicon.start_marks``), and all of them in the sentence.
+        self.marks = marks
+        self.marked = 0
+        for mark in set(marks):
+            self.marked |= mark
+
+    def __len__(self) -> int:
+        return len(self.lows)
+
+    def end(self, k: int) -> int:
+        """Where token ``k`` ends in the text."""
+        return self.starts[k] + len(self.texts[k])
+
+
+def sentences_of(text: str) -> list[Sentence]:
+    """The sentences of ``text`` as tokens. A sentence ends at ".", "!", "?", ";" or a line break (which is
+    left out), except the dot after "Mr", "Ms", "Dr", which is left out too.
+
+    No token holds a space, so the text is cut at spaces first and each distinct piece ("deploy,", "Priya's")
+    is cut into tokens once and kept (``_piece_parts``); a line break is the only token that is a space.
+    """
+    texts, lows, lemmas, starts, capitals, marks = [], [], [], [], [], []
+    add_text, add_low, add_lemma = texts.append, lows.append, lemmas.append
+    add_start, add_capital, add_marks = starts.append, capitals.append, marks.append
+    bounds = []  # the index after each sentence's last token
+    last = 0
+    find = text.find
+    line_start = 0
+    for line in text.split("\n"):
+        at = line_start
+        for piece in line.split():
+            at = find(piece, at)
+            for offset, word, low, lem, capital, mark in _piece_parts(piece):
+                ends = low in SENTENCE_END
+                if ends and low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
+                    continue  # "Mr. Halvorsen" goes on
+                add_text(word)
+                add_low(low)
+                add_lemma(lem)
+                add_start(at + offset)
+                add_capital(capital)
+                add_marks(mark)
+                if ends:
+                    last = len(lows)
+                    bounds.append(last)
+            at += len(piece)
+        line_start += len(line) + 1
+        if len(lows) > last:  # the line break
+            last = len(lows)
+            bounds.append(last)
+    if len(bounds) == 1:
+        return [Sentence(texts, lows, lemmas, starts, capitals, marks)]
+    sentences, first = [], 0
+    for bound in bounds:
+        sentences.append(
+            Sentence(
+                texts[first:bound],
+                lows[first:bound],
+                lemmas[first:bound],
+                starts[first:bound],
+                capitals[first:bound],
+                marks[first:bound],
+            )
+        )
+        first = bound
+    return sentences
+
+
+def _piece_parts(piece: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
+    """The tokens of one piece of a text between spaces, each as (offset, text, lower case, lemma, capitalised,
+    the readings it may start): a piece reads alone as it reads in its text, since no token holds a space.
+
+    A word, a word and the mark after it ("deploy,"), or any other piece that is one token ("didn't",
+    "on-call") is read from what is kept per word; only other pieces ("02:10,", "(Raúl)") are cut here.
+    """
+    if piece.isalpha():
+        return _word_read(piece)
+    if piece[-1] in _MARKS and piece[:-1].isalpha():
+        mark = len(piece) - 1
+        return _word_read(piece[:-1]) + tuple((mark + offset, *rest) for offset, *rest in _word_read(piece[-1]))
+    whole = _TOKEN.match(piece)
+    if whole and whole.end() == len(piece):
+        return _word_read(piece)
+    return _cut_piece(piece)
+
+
+@lru_cache(maxsize=16384)
+def _cut_piece(piece: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
+    parts = []
+    for match in _TOKEN.finditer(piece):
+        start = match.start()
+        for offset, *rest in _word_read(match[0]):
+            parts.append((start + offset, *rest))
+    return tuple(parts)
+
+
+@lru_cache(maxsize=65536)
+def _word_read(word: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
+    """The tokens one written word reads as, with the readings each may start (``starts.start_marks``).
+
+    Kept per word: a review repeats the same few thousand words.
+    """
+    return tuple(
+        (offset, text, low, lem, capital, starts.start_marks(low, lem, capital))
+        for offset, _length, text, low, lem, capital in _word_parts(word)
+    )
+
+
+@lru_cache(maxsize=65536)
+def _word_parts(word: str) -> tuple[tuple[int, int, str, str, str, bool], ...]:
+    """What one written word reads as: (offset, length, text, lower case, lemma, capitalised) per token.
+
+    Kept per word: a review repeats the same few thousand words, and this is most of a check's work.
+    """
+    low = word.lower().replace("’", "'")
+    if low in _CHAT_CONTRACTIONS:  # "shouldve", "couldve": chat drops the apostrophe
+        head = low[:-2]
+        return (
+            (0, len(head), word[: len(head)], head, head, word[:1].isupper()),
+            (len(head), 2, word[len(head) :], "'ve", "have", False),
+        )
+    if "'" in low and low[0].isalpha():
+        head, tail = _split_contraction(low)
+        if tail:
+            cut = len(head)
+            parts = []
+            if head:
+                parts.append((0, cut, word[:cut], head, lemma(head), word[:1].isupper()))
+            if tail == "'s-is":
+                low_tail, lem_tail = "is", "be"
+            elif tail == "'s":
+                low_tail, lem_tail = "'s", "POSS"
+            else:
+                low_tail, lem_tail = tail, _CONTRACTIONS.get(tail, tail)
+            parts.append((cut, len(word) - cut, word[cut:], low_tail, lem_tail, False))
+            return tuple(parts)
+    return ((0, len(word), word, low, lemma(low), word[:1].isupper()),)
+
+
+def _split_contraction(low: str) -> tuple[str, str]:
+    if low.endswith("n't"):
+        head = low[:-3]
+        return {"ca": "can", "wo": "will", "sha": "shall"}.get(head, head), "n't"
+    for tail in ("'ve", "'re", "'ll", "'m", "'d", "'s", "'"):
+        if low.endswith(tail) and len(low) > len(tail):
+            head = low[: -len(tail)]
+            if tail == "'s":
+                return head, ("'s" if head not in _IS_AFTER else "'s-is")
+            if tail == "'":
+                return head, "'s" if head.endswith("s") else ""
+            return head, tail
+    return low, ""
+
+
+# A sentence or line of text: what is read, and cached, as one piece. It ends at a line break, the end of
+# the text, or a ".", "!", "?" or ";" before a space, except the dot of "Mr.", "Ms.", "Dr.", "Mrs.", "Mx.".
+# Runs of other characters are taken whole and a mark is looked at only where one is: scanning for the
+# end one character at a time cost a tenth of a whole check.
+_CHUNK = re.compile(
+    r"\S(?:[^\n.!?;]+|\.(?:(?<=\bMr\.)|(?<=\bMs\.)|(?<=\bDr\.)|(?<=\bMrs\.)|(?<=\bMx\.))|[.!?;](?!\s|$))*"
+    r"(?:[.!?;](?=\s|$))?"
+)
+
+
+def chunks(text: str):
+    """(offset, text) of each sentence or line, the unit the readers cache their work on."""
+    return ((match.start(), match.group()) for match in _CHUNK.finditer(text))
+
+
+@lru_cache(maxsize=256)
+def sentences_in(chunk: str) -> tuple[Sentence, ...]:
+    """The sentences of one chunk as tokens: read once, shared by the clause reader and the remedy reader."""
+    return tuple(sentences_of(chunk))
