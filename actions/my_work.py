@@ -12,14 +12,14 @@ or any incident for an admin. The same rule as ``Incident.objects.visible_to``, 
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 
-from accounts.models import Membership, Team
-from actions.models import OPEN_STATUSES, ActionItem, FixObligation, ObligationState
-from incidents.models import Incident
-from postmortems.models import Review, ReviewStatus
+from accounts.models import Role
+from actions.models import OPEN_STATUSES, FixObligation, ObligationState
+from postmortems.models import ReviewStatus
+from web.links import link
 
 MY_WORK_LIMIT = 8
 FEEDBACK_ASK_FOR = timedelta(days=60)
@@ -71,18 +71,61 @@ UNION ALL
 """
 
 
+@dataclass(slots=True)
+class Row:
+    """One line of a list: what the page shows of it, without a model instance (building those cost more
+    than reading the rows). ``url`` and ``incident_url`` are made only when the page shows them."""
+
+    kind: int
+    pk: int
+    title: str
+    incident_id: int | None = None
+    incident_title: str | None = None
+    due_on: date | None = None  # an action item's
+    deadline: datetime | None = None  # a fix's
+    breached_at: datetime | None = None
+    state: str = ""  # a fix's state, a review's status, a membership's role
+    published_at: datetime | None = None
+    facilitator_id: int | None = None
+    has_my_perspective: bool = False
+    slug: str = ""  # a team's
+
+    @property
+    def url(self) -> str:
+        if self.kind == FIXES:
+            return link("incident_detail", self.incident_id)
+        if self.kind == TEAMS:
+            return link("team_detail", self.slug)
+        return link("action_detail" if self.kind == ITEMS else "review_detail", self.pk)
+
+    @property
+    def incident_url(self) -> str:
+        return link("incident_detail", self.incident_id)
+
+    @property
+    def perspective_url(self) -> str:
+        return link("review_perspective", self.pk)
+
+    def get_status_display(self) -> str:
+        return ReviewStatus(self.state).label
+
+    def get_role_display(self) -> str:
+        return Role(self.state).label
+
+    # The fix's rules, read from the same three fields (a pending fix past its deadline shows as breached).
+    display_state = FixObligation.display_state
+    breached_since = FixObligation.breached_since
+    time_left = FixObligation.time_left
+
+
 @dataclass
 class MyWork:
-    my_items: list[ActionItem] = field(default_factory=list)
-    obligations: list[FixObligation] = field(default_factory=list)
-    reviews: list[Review] = field(default_factory=list)
-    facilitated: list[Review] = field(default_factory=list)
-    feedback_asks: list[Review] = field(default_factory=list)
-    memberships: list[Membership] = field(default_factory=list)
-
-
-def _incident(pk, title) -> Incident | None:
-    return Incident(pk=pk, title=title) if pk is not None else None
+    my_items: list[Row] = field(default_factory=list)
+    obligations: list[Row] = field(default_factory=list)
+    reviews: list[Row] = field(default_factory=list)
+    facilitated: list[Row] = field(default_factory=list)
+    feedback_asks: list[Row] = field(default_factory=list)
+    memberships: list[Row] = field(default_factory=list)
 
 
 def my_work(user, restricted: list[int], now: datetime) -> MyWork:
@@ -102,24 +145,23 @@ def my_work(user, restricted: list[int], now: datetime) -> MyWork:
         cursor.execute(SQL, params)
         rows = cursor.fetchall()
     work = MyWork()
+    lists = {
+        ITEMS: work.my_items,
+        FIXES: work.obligations,
+        REVIEWS: work.reviews,
+        FACILITATED: work.facilitated,
+        FEEDBACK: work.feedback_asks,
+        TEAMS: work.memberships,
+    }
     for kind, pk, title, day, moment, other_moment, word, incident_id, incident_title, person, flag in rows:
+        row = Row(kind, pk, title or incident_title or "", incident_id, incident_title, state=word or "")
         if kind == ITEMS:
-            item = ActionItem(pk=pk, title=title, due_on=day, incident_id=incident_id)
-            item.incident = _incident(incident_id, incident_title)
-            work.my_items.append(item)
+            row.due_on = day
         elif kind == FIXES:
-            obligation = FixObligation(pk=pk, deadline=moment, breached_at=other_moment, state=word)
-            obligation.incident = _incident(incident_id, incident_title)
-            work.obligations.append(obligation)
+            row.deadline, row.breached_at = moment, other_moment
         elif kind == TEAMS:
-            team = Team(pk=pk, name=title, slug=incident_title)
-            work.memberships.append(Membership(team=team, user_id=user.pk, role=word))
+            row.slug, row.incident_title = incident_title, None
         else:
-            review = Review(pk=pk, title=title, status=word, incident_id=incident_id, published_at=moment)
-            if kind == REVIEWS:
-                review.facilitator_id = person
-                review.has_my_perspective = flag
-                work.reviews.append(review)
-            else:
-                (work.facilitated if kind == FACILITATED else work.feedback_asks).append(review)
+            row.published_at, row.facilitator_id, row.has_my_perspective = moment, person, bool(flag)
+        lists[kind].append(row)
     return work
