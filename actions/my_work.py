@@ -12,63 +12,94 @@ or any incident for an admin. The same rule as ``Incident.objects.visible_to``, 
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import Role
-from actions.models import OPEN_STATUSES, FixObligation, ObligationState
+from actions.models import ActionStatus, FixObligation, ObligationState
 from postmortems.models import ReviewStatus
 from web.links import link
 
 MY_WORK_LIMIT = 8
+# PostgreSQL puts a missing moment first when newest come first.
+NEWEST = datetime.max.replace(tzinfo=UTC)
 FEEDBACK_ASK_FOR = timedelta(days=60)
 
 ITEMS, FIXES, REVIEWS, FACILITATED, FEEDBACK, TEAMS = range(6)
 
-# A row's incident: none, or one this person may see.
-MAY_SEE = """(i.id IS NULL OR (i.deleted_at IS NULL AND (%(everything)s OR NOT i.restricted OR i.id = ANY(%(restricted)s))))"""
+# Typed empty columns: each list is a derived table, so PostgreSQL types its columns before the union.
+DAY, MOMENT, WORD, ID, FLAG = (f"CAST(NULL AS {kind})" for kind in ("date", "timestamptz", "text", "bigint", "boolean"))
 
+# A row's incident: none, or one this person may see.
+MAY_SEE = "(i.id IS NULL OR (i.deleted_at IS NULL AND (%(everything)s OR NOT i.restricted OR i.id IN ({restricted}))))"
+
+# Each list is ordered and limited on its own (and ordered again in Python: a union keeps no order).
 # Columns: list, id, title, day, moment, other_moment, word, incident_id, incident_title, person, flag.
 SQL = f"""
-(SELECT {ITEMS}, a.id, a.title, a.due_on, NULL::timestamptz, NULL::timestamptz, NULL::text, a.incident_id, i.title, NULL::bigint, NULL::bool
-   FROM actions_actionitem a LEFT JOIN incidents_incident i ON i.id = a.incident_id
-  WHERE a.owner_id = %(me)s AND a.deleted_at IS NULL AND a.status = ANY(%(open)s) AND {MAY_SEE}
-  ORDER BY a.due_on ASC NULLS LAST, a.id LIMIT %(limit)s)
+SELECT * FROM (
+  SELECT {ITEMS}, a.id, a.title, a.due_on, {MOMENT}, {MOMENT}, {WORD}, a.incident_id, i.title, {ID}, {FLAG}
+    FROM actions_actionitem a LEFT JOIN incidents_incident i ON i.id = a.incident_id
+   WHERE a.owner_id = %(me)s AND a.deleted_at IS NULL AND a.status IN (%(open)s, %(in_progress)s) AND {MAY_SEE}
+   ORDER BY a.due_on ASC NULLS LAST, a.id LIMIT %(limit)s) AS items
 UNION ALL
-(SELECT {FIXES}, o.id, NULL, NULL, o.deadline, o.breached_at, o.state, o.incident_id, i.title, NULL, NULL
-   FROM actions_fixobligation o JOIN incidents_incident i ON i.id = o.incident_id
-  WHERE o.state = ANY(%(owed)s) AND {MAY_SEE}
-    AND (i.facilitator_id = %(me)s OR i.team_id = ANY(%(teams)s) OR EXISTS (
-         SELECT 1 FROM incidents_incident_responders r WHERE r.incident_id = o.incident_id AND r.user_id = %(me)s))
-  ORDER BY o.deadline LIMIT %(limit)s)
+SELECT * FROM (
+  SELECT {FIXES}, o.id, {WORD}, {DAY}, o.deadline, o.breached_at, o.state, o.incident_id, i.title, {ID}, {FLAG}
+    FROM actions_fixobligation o JOIN incidents_incident i ON i.id = o.incident_id
+   WHERE o.state IN (%(pending)s, %(breached)s) AND {MAY_SEE}
+     AND (i.facilitator_id = %(me)s OR i.team_id IN ({{teams}}) OR EXISTS (
+          SELECT 1 FROM incidents_incident_responders r WHERE r.incident_id = o.incident_id AND r.user_id = %(me)s))
+   ORDER BY o.deadline, o.id LIMIT %(limit)s) AS fixes
 UNION ALL
-(SELECT {REVIEWS}, v.id, v.title, NULL, NULL, NULL, v.status, v.incident_id, NULL, v.facilitator_id,
-        EXISTS (
-          SELECT 1 FROM postmortems_perspective p WHERE p.review_id = v.id AND p.author_id = %(me)s)
-   FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
-  WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s
-                 UNION SELECT id FROM postmortems_review WHERE facilitator_id = %(me)s)
-    AND v.status <> %(published)s AND {MAY_SEE}
-  ORDER BY v.created_at DESC LIMIT %(limit)s)
+SELECT * FROM (
+  SELECT {REVIEWS}, v.id, v.title, {DAY}, {MOMENT}, v.created_at, v.status, v.incident_id, {WORD}, v.facilitator_id,
+         EXISTS (SELECT 1 FROM postmortems_perspective p WHERE p.review_id = v.id AND p.author_id = %(me)s)
+    FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
+   WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s
+                  UNION SELECT id FROM postmortems_review WHERE facilitator_id = %(me)s)
+     AND v.status <> %(published)s AND {MAY_SEE}
+   ORDER BY v.created_at DESC, v.id LIMIT %(limit)s) AS reviews
 UNION ALL
-(SELECT {FACILITATED}, v.id, v.title, NULL, v.published_at, NULL, v.status, v.incident_id, NULL, NULL, NULL
-   FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
-  WHERE v.facilitator_id = %(me)s AND v.status = %(published)s AND {MAY_SEE}
-  ORDER BY v.published_at DESC LIMIT %(limit)s)
+SELECT * FROM (
+  SELECT {FACILITATED}, v.id, v.title, {DAY}, v.published_at, {MOMENT}, v.status, v.incident_id, {WORD}, {ID}, {FLAG}
+    FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
+   WHERE v.facilitator_id = %(me)s AND v.status = %(published)s AND {MAY_SEE}
+   ORDER BY v.published_at DESC, v.id LIMIT %(limit)s) AS facilitated
 UNION ALL
-(SELECT {FEEDBACK}, v.id, v.title, NULL, v.published_at, NULL, v.status, v.incident_id, NULL, NULL, NULL
-   FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
-  WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s)
-    AND v.status = %(published)s AND v.published_at >= %(asked_since)s AND {MAY_SEE}
-    AND NOT EXISTS (SELECT 1 FROM postmortems_reviewfeedback f WHERE f.review_id = v.id AND f.author_id = %(me)s)
-  ORDER BY v.published_at DESC LIMIT %(limit)s)
+SELECT * FROM (
+  SELECT {FEEDBACK}, v.id, v.title, {DAY}, v.published_at, {MOMENT}, v.status, v.incident_id, {WORD}, {ID}, {FLAG}
+    FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
+   WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s)
+     AND v.status = %(published)s AND v.published_at >= %(asked_since)s AND {MAY_SEE}
+     AND NOT EXISTS (SELECT 1 FROM postmortems_reviewfeedback f WHERE f.review_id = v.id AND f.author_id = %(me)s)
+   ORDER BY v.published_at DESC, v.id LIMIT %(limit)s) AS feedback
 UNION ALL
-(SELECT {TEAMS}, t.id, t.name, NULL, NULL, NULL, m.role, NULL, t.slug, NULL, NULL
-   FROM accounts_membership m JOIN accounts_team t ON t.id = m.team_id
-  WHERE m.user_id = %(me)s
-  ORDER BY t.name)
+SELECT * FROM (
+  SELECT {TEAMS}, t.id, t.name, {DAY}, {MOMENT}, {MOMENT}, m.role, {ID}, t.slug, {ID}, {FLAG}
+    FROM accounts_membership m JOIN accounts_team t ON t.id = m.team_id
+   WHERE m.user_id = %(me)s) AS teams
 """
+
+
+def _placeholders(name: str, values: list) -> tuple[str, dict]:
+    """``%(name_0)s, %(name_1)s`` and their values; ``NULL`` (matching nothing) for no values."""
+    if not values:
+        return "NULL", {}
+    return ", ".join(f"%({name}_{n})s" for n in range(len(values))), {f"{name}_{n}": v for n, v in enumerate(values)}
+
+
+def _moment(value) -> datetime | None:
+    """SQLite (``make run``) answers raw queries' times as text; PostgreSQL as aware datetimes."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    return value
+
+
+def _day(value) -> date | None:
+    return parse_date(value) if isinstance(value, str) else value
 
 
 @dataclass(slots=True)
@@ -86,6 +117,7 @@ class Row:
     breached_at: datetime | None = None
     state: str = ""  # a fix's state, a review's status, a membership's role
     published_at: datetime | None = None
+    created_at: datetime | None = None  # a review's, for its order
     facilitator_id: int | None = None
     has_my_perspective: bool = False
     slug: str = ""  # a team's
@@ -130,19 +162,23 @@ class MyWork:
 
 def my_work(user, restricted: list[int], now: datetime) -> MyWork:
     """This person's lists; ``restricted`` are the restricted incidents they are on (ignored for an admin)."""
+    restricted_in, restricted_params = _placeholders("restricted", list(restricted))
+    teams_in, teams_params = _placeholders("team", list(user.team_ids))
     params = {
         "me": user.pk,
-        "teams": list(user.team_ids),
         "everything": bool(user.is_org_admin),
-        "restricted": list(restricted),
-        "open": list(OPEN_STATUSES),
-        "owed": [ObligationState.PENDING, ObligationState.BREACHED],
+        "open": ActionStatus.OPEN,
+        "in_progress": ActionStatus.IN_PROGRESS,
+        "pending": ObligationState.PENDING,
+        "breached": ObligationState.BREACHED,
         "published": ReviewStatus.PUBLISHED,
-        "asked_since": now - FEEDBACK_ASK_FOR,
+        "asked_since": connection.ops.adapt_datetimefield_value(now - FEEDBACK_ASK_FOR),
         "limit": MY_WORK_LIMIT,
+        **restricted_params,
+        **teams_params,
     }
     with connection.cursor() as cursor:
-        cursor.execute(SQL, params)
+        cursor.execute(SQL.format(restricted=restricted_in, teams=teams_in), params)
         rows = cursor.fetchall()
     work = MyWork()
     lists = {
@@ -156,12 +192,19 @@ def my_work(user, restricted: list[int], now: datetime) -> MyWork:
     for kind, pk, title, day, moment, other_moment, word, incident_id, incident_title, person, flag in rows:
         row = Row(kind, pk, title or incident_title or "", incident_id, incident_title, state=word or "")
         if kind == ITEMS:
-            row.due_on = day
+            row.due_on = _day(day)
         elif kind == FIXES:
-            row.deadline, row.breached_at = moment, other_moment
+            row.deadline, row.breached_at = _moment(moment), _moment(other_moment)
         elif kind == TEAMS:
             row.slug, row.incident_title = incident_title, None
         else:
-            row.published_at, row.facilitator_id, row.has_my_perspective = moment, person, bool(flag)
+            row.published_at, row.facilitator_id, row.has_my_perspective = _moment(moment), person, bool(flag)
+            row.created_at = _moment(other_moment)
         lists[kind].append(row)
+    work.my_items.sort(key=lambda row: (row.due_on is None, row.due_on or date.min, row.pk))
+    work.obligations.sort(key=lambda row: (row.deadline, row.pk))
+    work.reviews.sort(key=lambda row: (row.created_at or NEWEST, -row.pk), reverse=True)
+    for published in (work.facilitated, work.feedback_asks):
+        published.sort(key=lambda row: (row.published_at or NEWEST, -row.pk), reverse=True)
+    work.memberships.sort(key=lambda row: row.title)
     return work
