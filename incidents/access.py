@@ -1,12 +1,14 @@
 """The one way views reach an incident: it exists for this person, and what they may do with it."""
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from fragments.kept import VersionName, fragment_key
 from fragments.versions import current
 from incidents.models import Incident
 
@@ -74,12 +76,16 @@ def restricted_incidents_on(user, versions: dict | None = None) -> list[int]:
     Remembered per person under the ``incidents`` version, which whatever opens or closes a restricted
     incident to someone raises (its flag, its facilitator, its responders, its deletion)."""
     number = (versions or {}).get("incidents") or current(["incidents"])["incidents"]
+    read = getattr(user, "_restricted_on", None)  # asked again in the same request: no second round trip
+    if read is not None and read[0] == number:
+        return read[1]
     key = f"restricted-on:{user.pk}:{number}"
     known = cache.get(key)
     if known is None:
         on_restricted = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(responders=user))
         known = sorted(set(on_restricted.values_list("pk", flat=True)))
         cache.set(key, known, VISIBILITY_SECONDS)
+    user._restricted_on = (number, known)
     return known
 
 
@@ -95,3 +101,26 @@ def visibility_class(user, versions: dict | None = None) -> str:
     if not ids:
         return "public"
     return "restricted-" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+
+
+def list_viewers(request, listing: str, version_names: list[str], shows_restricted: Callable[[list[int]], bool]) -> str:
+    """Who shares the kept rows of a list at this address (its filters and search; every page of them).
+
+    Most people are on a restricted incident or two, each set of them a visibility class of its own, so
+    rows kept per class were rendered afresh for nearly every viewer. Unless one of their restricted
+    incidents shows in this list (``shows_restricted(ids)``: a cheap test on a few ids, remembered under
+    the list's versions), they see exactly what everyone on none sees, and share ``public``'s rows.
+    """
+    versions = getattr(request, "versions", None)
+    viewers = visibility_class(request.user, versions)
+    if not viewers.startswith("restricted-"):
+        return viewers
+    address = request.GET.copy()
+    address.pop("page", None)
+    values = [viewers, address.urlencode(), *(VersionName(name) for name in version_names)]
+    key = fragment_key(f"list-viewers:{listing}", values, request)
+    shared = cache.get(key)
+    if shared is None:
+        shared = viewers if shows_restricted(restricted_incidents_on(request.user, versions)) else "public"
+        cache.set(key, shared, VISIBILITY_SECONDS)
+    return shared

@@ -17,7 +17,7 @@ from actions.models import OPEN_STATUSES, ActionItem, FixObligation
 from actions.services import tell_new_owner
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from fragments.conditional import conditional_page
-from incidents.access import get_incident_for_user, visibility_class
+from incidents.access import get_incident_for_user, list_viewers
 from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_context
@@ -77,8 +77,13 @@ def action_list(request: HtmxHttpRequest):
         **page_context(request, lambda: filter_items(_visible_items(request), form), PAGE_SIZE),
         "today": timezone.localdate(),
         "filtered": any(request.GET.get(name) for name in form.fields),
-        # The rows are kept per address (filters, page) for everyone who sees the same incidents.
-        "viewers": visibility_class(request.user, getattr(request, "versions", None)),
+        # The rows are kept per address (filters, page) for everyone who sees the same items in this list.
+        "viewers": list_viewers(
+            request,
+            "actions",
+            ["actions", "incidents"],
+            lambda ids: filter_items(ActionItem.objects.filter(incident__in=ids), form).exists(),
+        ),
     }
     return render_page(request, "actions/list.html", context, partial="results")
 

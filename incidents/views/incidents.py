@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from fragments.conditional import conditional_page
-from incidents.access import IncidentAccess, get_incident_for_user, visibility_class
+from incidents.access import IncidentAccess, get_incident_for_user, list_viewers
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
 from incidents.services import LinkRefused, create_incident, link_incidents
@@ -58,8 +58,13 @@ def incident_list(request: HtmxHttpRequest):
     form = IncidentFilterForm(request.GET or None)
     context = {"form": form} | page_context(request, lambda: filtered_incidents(request.user, form), PAGE_SIZE)
     context["incidents"] = SimpleLazyObject(lambda: list(context["page"].object_list))
-    # The rows are kept per address (filters, page) for everyone who sees the same incidents.
-    context["viewers"] = visibility_class(request.user, getattr(request, "versions", None))
+    # The rows are kept per address (filters, page) for everyone who sees the same incidents in this list.
+    context["viewers"] = list_viewers(
+        request,
+        "incidents",
+        ["incidents"],
+        lambda ids: filtered_incidents(request.user, form).filter(pk__in=ids).exists(),
+    )
     return render_page(request, "incidents/list.html", context, partial="results")
 
 

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Role, Team
 from fragments.conditional import conditional_page
-from incidents.access import visibility_class
+from fragments.lazy import once
+from incidents.access import list_viewers
 from incidents.models import Service
 from postmortems import exports, search
 from postmortems.access import get_review_for_user
@@ -22,31 +23,33 @@ PAGE_SIZE = 20
 
 def _filter_form(data) -> LibraryFilterForm:
     # The choices are read when the form is rendered or validated: not at all while the filters come from a
-    # kept fragment and none is chosen.
+    # kept fragment and none is chosen; and once each (rendering a select asks its choices twice).
     form = LibraryFilterForm(data)
-    form.fields["category"].choices = lambda: [
-        ("", "Any category"),
-        *FactorCategory.objects.values_list("slug", "name"),
-    ]
-    form.fields["service"].choices = lambda: [
-        ("", "Any service"),
-        *((str(pk), name) for pk, name in Service.objects.values_list("pk", "name")),
-    ]
-    form.fields["team"].choices = lambda: [("", "Any team"), *Team.objects.values_list("slug", "name")]
+    form.fields["category"].choices = once(
+        lambda: [("", "Any category"), *FactorCategory.objects.values_list("slug", "name")]
+    )
+    form.fields["service"].choices = once(
+        lambda: [("", "Any service"), *((str(pk), name) for pk, name in Service.objects.values_list("pk", "name"))]
+    )
+    form.fields["team"].choices = once(lambda: [("", "Any team"), *Team.objects.values_list("slug", "name")])
     form.fields["period"].choices = [("", "Any time")] + [(key, label) for key, (label, _) in search.PERIODS.items()]
     return form
 
 
-def _results(request, filters: dict):
-    """The page of published reviews the search asks for, each with the categories of its factors."""
-    reviews = search.search_reviews(
-        request.user,
+def _matching(user, filters: dict):
+    return search.search_reviews(
+        user,
         query=filters.get("q", ""),
         category=filters.get("category", ""),
         service=filters.get("service", ""),
         team=filters.get("team", ""),
         period=filters.get("period", ""),
-    ).prefetch_related(
+    )
+
+
+def _results(request, filters: dict):
+    """The page of published reviews the search asks for, each with the categories of its factors."""
+    reviews = _matching(request.user, filters).prefetch_related(
         Prefetch(
             "factors",
             queryset=ContributingFactor.objects.select_related("category").only(
@@ -71,8 +74,13 @@ def review_library(request: HtmxHttpRequest):
         "form": form,
         "page": SimpleLazyObject(lambda: _results(request, filters)),
         "searching": bool(filters and any(filters.values())),
-        # The results are kept per address (search, filters, page) for everyone who sees the same incidents.
-        "viewers": visibility_class(request.user, getattr(request, "versions", None)),
+        # The results are kept per address (search, filters, page) for everyone who sees the same reviews here.
+        "viewers": list_viewers(
+            request,
+            "library",
+            ["reviews", "incidents"],
+            lambda ids: _matching(request.user, filters).filter(incident__in=ids).exists(),
+        ),
     }
     return render_page(request, "postmortems/library.html", context, partial="results")
 
