@@ -49,3 +49,46 @@ def test_a_restricted_incident_that_starts_to_match_shows_to_its_responder(lists
     restricted_incident.summary = "We automated the key rotation."
     restricted_incident.save()
     assert "Leaked signing key" in client.get(search).text
+
+
+def _rows_read(client, url) -> tuple[str, list[str]]:
+    """The page, and the queries that read whole incidents (the rows rendered afresh)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).text
+    return page, [q["sql"] for q in queries if '"incidents_incident"."summary_html"' in q["sql"]]
+
+
+def test_each_incident_row_is_kept_for_everyone_and_a_change_renders_only_its_row(
+    lists, payments, engineer, outsider, restricted_incident
+):
+    incidents, _ = lists
+    slow = IncidentFactory(title="Checkout latency doubled", team=payments)
+    assert "Checkout latency doubled" in signed_in(outsider).get(incidents).text
+    page, read = _rows_read(signed_in(engineer), incidents)  # a class of their own: their rows, mostly kept
+    assert "Leaked signing key" in page and "3 incidents" in page
+    assert len(read) == 1 and f"({restricted_incident.pk})" in read[0]  # only the row no one kept yet
+    slow.title = "Checkout latency tripled"
+    slow.save()
+    page, read = _rows_read(signed_in(outsider), incidents)
+    assert "Checkout latency tripled" in page and "2 incidents" in page
+    assert len(read) == 1 and f"({slow.pk})" in read[0]
+
+
+def test_an_action_item_change_shows_on_every_viewers_list(lists, engineer, outsider, payments):
+    from actions.models import ActionItem
+
+    _, actions = lists
+    item = ActionItem.objects.get(title="Rotate the signing keys")
+    public = IncidentFactory(title="Queue backlog", team=payments)
+    mine = ActionItemFactory(incident=public, owner=engineer, title="Alert on queue depth", change_url="")
+    for person in (engineer, outsider):
+        assert "Alert on queue depth" in signed_in(person).get(actions).text
+    mine.title = "Page on queue depth"
+    mine.save()
+    for person in (engineer, outsider):
+        page = signed_in(person).get(actions).text
+        assert "Page on queue depth" in page and "Alert on queue depth" not in page
+    assert item.title in signed_in(engineer).get(actions).text

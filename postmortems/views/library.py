@@ -79,8 +79,8 @@ def review_library(request: HtmxHttpRequest):
             request,
             "library",
             ["reviews", "incidents"],
-            lambda ids: _matching(request.user, filters).filter(incident__in=ids).exists(),
-        ),
+            lambda ids: _matching(request.user, filters).filter(incident__in=ids).count(),
+        ).name,
     }
     return render_page(request, "postmortems/library.html", context, partial="results")
 
