@@ -83,16 +83,17 @@ def action_list(request: HtmxHttpRequest):
         versions,
         lambda ids: filter_items(ActionItem.objects.filter(incident__in=ids), form).count(),
     )
-    visible = ActionItem.objects.visible_to(request.user)
+
+    def visible():  # built only when no kept page serves the request
+        return filter_items(ActionItem.objects.visible_to(request.user), form)
+
     context = {
         "form": form,
         **page_context(
             request,
-            lambda: filter_items(visible, form).values_list("pk", "incident_id", "review_id"),
+            lambda: visible().values_list("pk", "incident_id", "review_id"),
             PAGE_SIZE,
-            count=lambda: list_count(
-                request, "actions", versions, viewers, lambda: filter_items(visible, form).count()
-            ),
+            count=lambda: list_count(request, "actions", versions, viewers, lambda: visible().count()),
         ),
         "today": timezone.localdate(),
         "filtered": any(request.GET.get(name) for name in form.fields),
