@@ -26,3 +26,15 @@ def test_a_link_follows_the_script_prefix():
 def test_a_value_no_pattern_takes_is_refused_as_reverse_refuses_it():
     with pytest.raises(NoReverseMatch):
         link("team_detail", "two words")
+
+
+def test_the_link_tag_writes_what_the_url_tag_writes():
+    from django.template import Context, Template
+
+    page = Template(
+        "{% load links %}{% link 'review_detail' 42 %}|{% url 'review_detail' 42 %}|"
+        "{% link 'no_such_page' as missing %}[{{ missing }}]{% link 'team_detail' slug as team %}{{ team }}"
+    ).render(Context({"slug": "payments"}))
+    assert page == "/reviews/42/|/reviews/42/|[]/teams/payments/"
+    with pytest.raises(NoReverseMatch):
+        Template("{% load links %}{% link 'no_such_page' %}").render(Context())
