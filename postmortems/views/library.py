@@ -103,6 +103,8 @@ def review_library(request: HtmxHttpRequest):
         "rows": SimpleLazyObject(lambda: _rows(request, filters, page.object_list)),
         "searching": bool(filters and any(filters.values())),
         "viewers": viewers.name,
+        # The filters' lists are kept per choice made in them, whatever the search words and page.
+        "chosen": "&".join(f"{name}={request.GET.get(name, '')}" for name in ("category", "service", "team", "period")),
     }
     return render_page(request, "postmortems/library.html", context, partial="results")
 
