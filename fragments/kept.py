@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from fragments.release import release
 from fragments.versions import current
+from fragments.versions import key as version_key
 
 CSRF_PLACEHOLDER = "shared-fragment-csrf-token"
 
@@ -56,3 +57,49 @@ def kept(name: str, values: list, request, csrf_token, render: Callable[[str], s
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
     return mark_safe(html)  # noqa: S308 - our own templates' output, escaped when it was rendered
+
+
+def kept_rows(
+    name: str, rows: list[tuple], request, fetch: Callable[[list], dict], render: Callable, values=()
+) -> list[SafeString]:
+    """Each row of a list, rendered once and served to every viewer of any page that lists it.
+
+    ``rows`` are ``(pk, version names)`` in the list's order: the versions of what the row shows. A row is
+    kept under its name, pk, version names, ``values`` and the viewer's time zone, day and language; with
+    it the numbers those versions had when it was rendered. The numbers now and the kept rows come in one
+    cache round trip. Rows whose numbers moved, or that no one kept, are read with ``fetch(pks)`` (a dict
+    by pk) only then, after the numbers, so a change made meanwhile leaves the row stale under its old
+    number rather than kept under the new one; each is ``render(obj)`` and kept. Rows hold no per-person bits.
+    """
+    seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
+    if not rows:
+        return []
+    common = [
+        release(),
+        name,
+        timezone.get_current_timezone_name(),
+        timezone.localdate().isoformat(),
+        translation.get_language() or "",
+        *map(repr, values),
+    ]
+    keys = ["row:" + hashlib.sha256("\x1f".join([*common, str(pk), *names]).encode()).hexdigest() for pk, names in rows]
+    version_names = list(dict.fromkeys(n for _, names in rows for n in names))
+    found = cache.get_many([*keys, *(version_key(n) for n in version_names)]) if seconds > 0 else {}
+    unknown = [n for n in version_names if version_key(n) not in found]
+    numbers = {n: found.get(version_key(n)) for n in version_names} | (current(unknown) if unknown else {})
+    stamps = [[numbers[n] for n in names] for _, names in rows]
+    missing = {
+        pk for (pk, _), key, stamp in zip(rows, keys, stamps, strict=True) if (found.get(key) or (None,))[0] != stamp
+    }
+    objects = fetch(list(missing)) if missing else {}
+    html, fresh = [], {}
+    for (pk, _), key, stamp in zip(rows, keys, stamps, strict=True):
+        if pk in objects:
+            fresh[key] = (stamp, render(objects[pk]))
+            html.append(mark_safe(fresh[key][1]))  # noqa: S308 - our own templates' output, escaped as rendered
+        elif pk not in missing:
+            html.append(mark_safe(found[key][1]))  # noqa: S308 - our own templates' output, escaped when rendered
+        # else: gone since the list was read
+    if fresh and seconds > 0:
+        cache.set_many(fresh, seconds)
+    return html

@@ -100,6 +100,7 @@ def test_home_query_count_does_not_grow_with_my_work(
     with CaptureQueriesContext(connection) as small:
         client.get("/")
     few = len(small.captured_queries)  # read now: the next request empties the connection's log
+    assert few == 1, [query["sql"] for query in small.captured_queries]  # every list in one statement
     _my_work(payments, engineer, facilitator, 10)
     IncidentFactory.create_batch(5, team=payments)
     for n in range(3):  # the restricted incidents one is on are one parameter list, not a query each
@@ -109,3 +110,49 @@ def test_home_query_count_does_not_grow_with_my_work(
     client.get("/")
     with django_assert_num_queries(few):
         client.get("/")
+
+
+def test_an_admin_sees_restricted_work_and_no_one_sees_deleted_items(client, engineer, org_admin, platform):
+    secret = mitigated_incident(platform, responders=[engineer], title="Leaked signing key", restricted=True)
+    ActionItemFactory(incident=secret, owner=org_admin, title="Rotate the signing keys automatically", change_url="")
+    gone = ActionItemFactory(incident=secret, owner=org_admin, title="Audit every key", change_url="")
+    gone.deleted_at = timezone.now()
+    gone.save()
+    client.force_login(org_admin)
+    page = client.get("/").text
+    assert "Rotate the signing keys automatically" in page and "Leaked signing key" in page
+    assert "Audit every key" not in page
+
+
+def test_published_reviews_ask_their_participants_once_and_near_miss_reviews_count(
+    client, engineer, facilitator, payments
+):
+    from postmortems.models import ReviewFeedback, ReviewStatus
+    from tests.incidents.factories import NearMissFactory
+
+    published = ReviewFactory(
+        title="How the cache stampede was caught",
+        facilitator=facilitator,
+        participants=[engineer],
+        status=ReviewStatus.PUBLISHED,
+        published_at=timezone.now() - timedelta(days=3),
+    )
+    ReviewFactory(
+        incident=None,
+        near_miss=NearMissFactory(),
+        title="The migration that almost locked orders",
+        facilitator=facilitator,
+        participants=[engineer],
+    )
+    client.force_login(engineer)
+    page = client.get("/").text
+    assert "How did this review go?" in page and "How the cache stampede was caught" in page
+    assert "The migration that almost locked orders" in page and "Write your account" in page
+    assert "Payments" in page and "Engineer" in page  # my teams, with my role
+    ReviewFeedback.objects.create(review=published, author=engineer, blameless=5, useful=4)
+    client.force_login(facilitator)
+    page = client.get("/").text
+    assert "Published reviews I facilitated" in page and "How the cache stampede was caught" in page
+    assert "You facilitate" in page and "How did" not in page
+    client.force_login(engineer)
+    assert "How the cache stampede was caught" not in client.get("/").text

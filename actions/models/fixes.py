@@ -76,6 +76,10 @@ class FixObligation(models.Model):
                 name="obligation_check_due_idx",
                 condition=Q(state__in=["pending", "breached", "met"], next_check_at__isnull=False),
             ),
+            # The fixes still owed, soonest first (my work): a few dozen among every incident's obligation.
+            models.Index(
+                fields=["deadline"], name="obligation_owed_idx", condition=Q(state__in=["pending", "breached"])
+            ),
         ]
 
     def __str__(self) -> str:

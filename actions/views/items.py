@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actions.access import get_action_item_for_user
@@ -17,7 +19,8 @@ from actions.models import OPEN_STATUSES, ActionItem, FixObligation
 from actions.services import tell_new_owner
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from fragments.conditional import conditional_page
-from incidents.access import get_incident_for_user, visibility_class
+from fragments.kept import kept_rows
+from incidents.access import get_incident_for_user, list_count, list_viewers
 from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_context
@@ -72,15 +75,48 @@ def _visible_items(request):
 @conditional_page(lambda request: ["actions", "incidents", "reviews"])
 def action_list(request: HtmxHttpRequest):
     form = ActionFilterForm(request.GET)
+    # Everyone who sees the same items here shares the kept page (filters, page), its count and its rows.
+    versions = ["actions", "incidents"]
+    viewers = list_viewers(
+        request,
+        "actions",
+        versions,
+        lambda ids: filter_items(ActionItem.objects.filter(incident__in=ids), form).count(),
+    )
+
+    def visible():  # built only when no kept page serves the request
+        return filter_items(ActionItem.objects.visible_to(request.user), form)
+
     context = {
         "form": form,
-        **page_context(request, lambda: filter_items(_visible_items(request), form), PAGE_SIZE),
+        **page_context(
+            request,
+            lambda: visible().values_list("pk", "incident_id", "review_id"),
+            PAGE_SIZE,
+            count=lambda: list_count(request, "actions", versions, viewers, lambda: visible().count()),
+        ),
         "today": timezone.localdate(),
         "filtered": any(request.GET.get(name) for name in form.fields),
-        # The rows are kept per address (filters, page) for everyone who sees the same incidents.
-        "viewers": visibility_class(request.user, getattr(request, "versions", None)),
+        "viewers": viewers.name,
     }
+    context["rows"] = SimpleLazyObject(lambda: _list_rows(request, context["page"].object_list))
     return render_page(request, "actions/list.html", context, partial="results")
+
+
+def _list_rows(request, items) -> list:
+    """Each item's row, kept for everyone: an item's change raises its incident's (or review's) version."""
+    row = get_template("actions/includes/list_row.html")
+    today = timezone.localdate()
+    return kept_rows(
+        "action-row",
+        [
+            (pk, [f"incident:{incident_id}" if incident_id else f"review:{review_id}", "people"])
+            for pk, incident_id, review_id in items
+        ],
+        request,
+        lambda missing: ActionItem.objects.select_related("owner", "team", "incident").in_bulk(missing),
+        lambda item: row.render({"item": item, "today": today}),
+    )
 
 
 @require_GET

@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import DurationField, ExpressionWrapper, F, Q
 from django.shortcuts import redirect
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from fragments.conditional import conditional_page
-from incidents.access import IncidentAccess, get_incident_for_user, visibility_class
+from fragments.kept import kept_rows
+from incidents.access import IncidentAccess, get_incident_for_user, list_count, list_viewers
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
 from incidents.services import LinkRefused, create_incident, link_incidents
@@ -56,11 +58,40 @@ def filtered_incidents(user, form: IncidentFilterForm):
 @conditional_page(lambda request: ["incidents"])
 def incident_list(request: HtmxHttpRequest):
     form = IncidentFilterForm(request.GET or None)
-    context = {"form": form} | page_context(request, lambda: filtered_incidents(request.user, form), PAGE_SIZE)
-    context["incidents"] = SimpleLazyObject(lambda: list(context["page"].object_list))
-    # The rows are kept per address (filters, page) for everyone who sees the same incidents.
-    context["viewers"] = visibility_class(request.user, getattr(request, "versions", None))
+    user = request.user
+    # Everyone who sees the same incidents here shares the kept page (filters, page), its count and its rows.
+    viewers = list_viewers(
+        request, "incidents", ["incidents"], lambda ids: filtered_incidents(user, form).filter(pk__in=ids).count()
+    )
+    context = {"form": form, "viewers": viewers.name} | page_context(
+        request,
+        lambda: filtered_incidents(user, form).values_list("pk", flat=True),
+        PAGE_SIZE,
+        count=lambda: list_count(
+            request, "incidents", ["incidents"], viewers, lambda: filtered_incidents(user, form).count()
+        ),
+    )
+    context["rows"] = SimpleLazyObject(lambda: incident_rows(request, context["page"].object_list))
+    # The page's incidents themselves, read only if asked for (the rows are kept per incident).
+    context["incidents"] = SimpleLazyObject(lambda: _in_order(context["page"].object_list))
     return render_page(request, "incidents/list.html", context, partial="results")
+
+
+def _in_order(pks) -> list:
+    found = Incident.objects.select_related("team").in_bulk(pks)
+    return [found[pk] for pk in pks if pk in found]
+
+
+def incident_rows(request, pks) -> list:
+    """Each incident's row, kept per incident for everyone (its version, and ``people`` for its team's name)."""
+    row = get_template("incidents/includes/incident_row.html")
+    return kept_rows(
+        "incident-row",
+        [(pk, [f"incident:{pk}", "people"]) for pk in pks],
+        request,
+        lambda missing: Incident.objects.select_related("team").in_bulk(missing),
+        lambda incident: row.render({"incident": incident}),
+    )
 
 
 def incident_new(request: HtmxHttpRequest):

@@ -1,14 +1,17 @@
 """Sharing the learning: the library of published reviews and the exports."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
+from django.template.loader import get_template
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from accounts.models import Role, Team
 from fragments.conditional import conditional_page
-from incidents.access import visibility_class
+from fragments.kept import kept_rows
+from fragments.lazy import once
+from incidents.access import list_count, list_viewers, restricted_incidents_on
 from incidents.models import Service
 from postmortems import exports, search
 from postmortems.access import get_review_for_user
@@ -22,31 +25,33 @@ PAGE_SIZE = 20
 
 def _filter_form(data) -> LibraryFilterForm:
     # The choices are read when the form is rendered or validated: not at all while the filters come from a
-    # kept fragment and none is chosen.
+    # kept fragment and none is chosen; and once each (rendering a select asks its choices twice).
     form = LibraryFilterForm(data)
-    form.fields["category"].choices = lambda: [
-        ("", "Any category"),
-        *FactorCategory.objects.values_list("slug", "name"),
-    ]
-    form.fields["service"].choices = lambda: [
-        ("", "Any service"),
-        *((str(pk), name) for pk, name in Service.objects.values_list("pk", "name")),
-    ]
-    form.fields["team"].choices = lambda: [("", "Any team"), *Team.objects.values_list("slug", "name")]
+    form.fields["category"].choices = once(
+        lambda: [("", "Any category"), *FactorCategory.objects.values_list("slug", "name")]
+    )
+    form.fields["service"].choices = once(
+        lambda: [("", "Any service"), *((str(pk), name) for pk, name in Service.objects.values_list("pk", "name"))]
+    )
+    form.fields["team"].choices = once(lambda: [("", "Any team"), *Team.objects.values_list("slug", "name")])
     form.fields["period"].choices = [("", "Any time")] + [(key, label) for key, (label, _) in search.PERIODS.items()]
     return form
 
 
-def _results(request, filters: dict):
-    """The page of published reviews the search asks for, each with the categories of its factors."""
-    reviews = search.search_reviews(
-        request.user,
+def _matching(user, filters: dict):
+    return search.search_reviews(
+        user,
         query=filters.get("q", ""),
         category=filters.get("category", ""),
         service=filters.get("service", ""),
         team=filters.get("team", ""),
         period=filters.get("period", ""),
-    ).prefetch_related(
+    )
+
+
+def _reviews_with_categories(reviews) -> dict:
+    """These reviews by pk, each with the sorted names of its factors' categories."""
+    found = reviews.prefetch_related(
         Prefetch(
             "factors",
             queryset=ContributingFactor.objects.select_related("category").only(
@@ -54,11 +59,23 @@ def _results(request, filters: dict):
             ),
             to_attr="factor_list",
         )
-    )
-    page = page_of(request, reviews, PAGE_SIZE)
-    for review in page:
+    ).in_bulk()
+    for review in found.values():
         review.category_names = sorted({factor.category.name for factor in review.factor_list})
-    return page
+    return found
+
+
+def _rows(request, filters: dict, pks) -> list:
+    """Each result's row, kept for everyone under its review's version (and the search: its snippet)."""
+    row = get_template("postmortems/includes/library_row.html")
+    return kept_rows(
+        "library-row",
+        [(pk, [f"review:{pk}", "people"]) for pk in pks],
+        request,
+        lambda missing: _reviews_with_categories(_matching(request.user, filters).filter(pk__in=missing)),
+        lambda review: row.render({"review": review}),
+        values=[filters.get("q", "")],
+    )
 
 
 @require_GET
@@ -66,25 +83,54 @@ def _results(request, filters: dict):
 def review_library(request: HtmxHttpRequest):
     form = _filter_form(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    user = request.user
+    # The results are kept per address (search, filters, page) for everyone who sees the same reviews here,
+    # with their count; each review's row is kept for everyone.
+    versions = ["reviews", "incidents"]
+    viewers = list_viewers(
+        request, "library", versions, lambda ids: _matching(user, filters).filter(incident__in=ids).count()
+    )
+
+    def page():
+        count = list_count(request, "library", versions, viewers, lambda: _matching(user, filters).count())
+        return page_of(request, _matching(user, filters).values_list("pk", flat=True), PAGE_SIZE, count)
+
+    page = SimpleLazyObject(page)
     context = {
-        "in_progress": _in_progress(request.user),
+        "in_progress": _in_progress(request),
         "form": form,
-        "page": SimpleLazyObject(lambda: _results(request, filters)),
+        "page": page,
+        "rows": SimpleLazyObject(lambda: _rows(request, filters, page.object_list)),
         "searching": bool(filters and any(filters.values())),
-        # The results are kept per address (search, filters, page) for everyone who sees the same incidents.
-        "viewers": visibility_class(request.user, getattr(request, "versions", None)),
+        "viewers": viewers.name,
+        # The filters' lists are kept per choice made in them, whatever the search words and page.
+        "chosen": "&".join(f"{name}={request.GET.get(name, '')}" for name in ("category", "service", "team", "period")),
     }
     return render_page(request, "postmortems/library.html", context, partial="results")
 
 
-def _in_progress(user) -> dict:
-    """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator."""
-    open_reviews = Review.objects.visible_to(user).exclude(status=ReviewStatus.PUBLISHED).select_related("team")
+def _in_progress(request) -> dict:
+    """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator.
+
+    Their own few rows, of incidents they may see (none, or live and unrestricted or among the restricted
+    ones they are on): testing each row's incident costs less than listing every hidden incident."""
+    user = request.user
+    open_reviews = Review.objects.exclude(status=ReviewStatus.PUBLISHED).only(
+        "title", "status", "facilitator_requested_at"
+    )
+    if not user.is_org_admin:
+        restricted = restricted_incidents_on(user, getattr(request, "versions", None))
+        visible = Q(incident__restricted=False) | Q(incident__in=restricted)
+        open_reviews = open_reviews.filter(Q(incident__isnull=True) | Q(visible, incident__deleted_at__isnull=True))
+    else:
+        open_reviews = open_reviews.filter(Q(incident__isnull=True) | Q(incident__deleted_at__isnull=True))
     mine = list(open_reviews.filter(participants=user).order_by("-created_at")[:10])
     if user.is_org_admin:
         requested = open_reviews.filter(facilitator__isnull=True)
     else:
         facilitated_teams = [team_id for team_id, role in user.memberships_by_team.items() if role == Role.FACILITATOR]
+        if not facilitated_teams:
+            return {"mine": mine, "requested": []}
         requested = open_reviews.filter(facilitator__isnull=True, team_id__in=facilitated_teams)
     return {"mine": mine, "requested": list(requested.order_by("facilitator_requested_at")[:10])}
 

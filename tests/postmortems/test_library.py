@@ -1,5 +1,7 @@
 """The library of published reviews: full-text search, filters, and restricted reviews kept out."""
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -57,7 +59,10 @@ def library(payments, platform, engineer):
 
 
 def titles(response):
-    return [review.title for review in response.context["page"]]
+    """The results' titles in order, as the page shows them (each result is a kept row of HTML)."""
+    return [
+        html.unescape(title) for title in re.findall(r'<h2><a href="/reviews/\d+/">([^<]*)</a></h2>', response.text)
+    ]
 
 
 def test_library_lists_published_reviews_with_summary_and_categories(client, library, outsider):
@@ -233,3 +238,24 @@ def test_someone_who_joins_after_publishing_is_not_found_by_name(client, payment
     assert titles(client.get(url, {"q": "Kowalski"})) == []
     assert titles(client.get(url, {"q": "Tomasz"})) == []
     assert titles(client.get(url, {"q": "schema change"})) == [review.title]
+
+
+def test_open_reviews_of_restricted_or_deleted_incidents_stay_hidden_from_people_not_on_them(
+    client, payments, engineer, teammate, facilitator, restricted_incident
+):
+    from incidents.models import Incident
+
+    secret = lifecycle.start_review(by=engineer, incident=restricted_incident)
+    secret.participants.add(engineer, teammate)
+    gone_incident = IncidentFactory(team=payments, title="Incident opened by mistake")
+    gone = ReviewFactory(incident=gone_incident, title="Review opened by mistake", participants=[engineer])
+    client.force_login(teammate)  # asked in, but not on the restricted incident
+    assert secret.title not in client.get(reverse("review_library")).text
+    client.force_login(engineer)
+    page = client.get(reverse("review_library")).text
+    assert secret.title in page and gone.title in page
+    Incident.all_objects.filter(pk=gone_incident.pk).update(deleted_at=timezone.now())
+    from fragments.versions import bump
+
+    bump("incidents")
+    assert gone.title not in client.get(reverse("review_library")).text

@@ -1,0 +1,45 @@
+"""``{% link "incident_list" %}``: ``{% url %}`` for the addresses every page shows, without a reverse each.
+
+Every page's header names about a dozen addresses; ``{% url %}`` walks the URL patterns for each of them
+on every request. ``web.links.link`` reverses each named pattern once per process (see there). Like
+``{% url ... as name %}``, ``{% link ... as name %}`` gives an empty string for a name no pattern has.
+"""
+
+from django import template
+from django.urls import NoReverseMatch
+from django.utils.html import conditional_escape
+
+from web.links import link as address
+
+register = template.Library()
+
+
+class LinkNode(template.Node):
+    def __init__(self, name, args, target):
+        self.name, self.args, self.target = name, args, target
+
+    def render(self, context):
+        name = self.name.resolve(context)
+        args = [arg.resolve(context) for arg in self.args]
+        try:
+            url = address(name, *args)
+        except NoReverseMatch:
+            if self.target is None:
+                raise
+            url = ""
+        if self.target is not None:
+            context[self.target] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
+
+
+@register.tag("link")
+def do_link(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("link needs the name of a URL pattern.")
+    target = None
+    if len(bits) >= 4 and bits[-2] == "as":
+        target = bits[-1]
+        bits = bits[:-2]
+    return LinkNode(parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], target)
