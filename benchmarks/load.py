@@ -44,7 +44,10 @@ local extra = {EXTRA}
 local counter = math.random(0, 9973)
 request = function()
   counter = counter + 1
-  local headers = {["Cookie"] = cookies[(counter * 7) % #cookies + 1]}
+  -- A person goes through the addresses, then the next person: over a run every person meets every
+  -- address (stepping both together would pair each person with only a few addresses).
+  local person = math.floor(counter / #paths) % #cookies
+  local headers = {["Cookie"] = cookies[person + 1]}
   for name, value in pairs(extra) do headers[name] = value end
   return wrk.format("GET", paths[counter % #paths + 1], headers)
 end
