@@ -8,18 +8,61 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from fragments.versions import current
-from incidents.models import Incident
+from incidents.models import Incident, IncidentLink
 
 # Set on an incident read by ``get_incident_for_user``: whether the person responds to it or is in one of
 # its other teams, asked in the same query as the incident itself.
 ON_INCIDENT = "_on_incident_for_viewer"
 VISIBILITY_SECONDS = 60 * 60
+MISSING = "missing"
 
 
 @dataclass(frozen=True)
-class IncidentAccess:
-    incident: Incident
-    can_edit: bool
+class OnIncident:
+    """Who is on an incident, for deciding access without a query: its responders and its other teams; and the
+    restricted incidents linked to it, which only some viewers see among its related incidents."""
+
+    responder_ids: frozenset
+    involved_team_ids: frozenset
+    restricted_links: frozenset = frozenset()
+
+    @classmethod
+    def read(cls, incident_id: int) -> "OnIncident":
+        responders = Incident.responders.through.objects.filter(incident=incident_id).values_list("user_id", flat=True)
+        teams = Incident.involved_teams.through.objects.filter(incident=incident_id).values_list("team_id", flat=True)
+        links = IncidentLink.objects.filter(
+            Q(from_incident=incident_id, to_incident__restricted=True)
+            | Q(to_incident=incident_id, from_incident__restricted=True)
+        ).values_list("from_incident", "to_incident")
+        linked = {other if other != incident_id else one for one, other in links}
+        return cls(frozenset(responders), frozenset(teams), frozenset(linked))
+
+    def may_see(self, user, incident: Incident) -> bool:
+        """``Incident.objects.visible_to`` for one incident read earlier (not deleted)."""
+        return not incident.restricted or user.is_org_admin or incident.facilitator_id == user.pk or self.responds(user)
+
+    def responds(self, user) -> bool:
+        return user.pk in self.responder_ids
+
+    def responds_or_involved(self, user) -> bool:
+        """``responds_or_involved`` for one incident read earlier."""
+        return self.responds(user) or not self.involved_team_ids.isdisjoint(user.team_ids)
+
+
+def kept_record(kind: str, pk, names: list[str], versions: dict | None, read):
+    """``read()`` once per version of ``names`` (the object's own and ``people``), kept for every viewer.
+
+    What a page needs to find its object and decide what this person may do with it, without a query while
+    nothing it depends on changed. ``read`` answers None for an object that does not exist."""
+    known = versions or {}
+    unknown = [name for name in names if name not in known]
+    numbers = {**known, **(current(unknown) if unknown else {})}
+    key = f"record:{kind}:{pk}:" + ":".join(str(numbers[name]) for name in names)
+    record = cache.get(key)
+    if record is None:
+        record = read() or MISSING
+        cache.set(key, record, VISIBILITY_SECONDS)
+    return None if record == MISSING else record
 
 
 def responds_or_involved(user, incident_field: str = "pk"):
@@ -31,6 +74,13 @@ def responds_or_involved(user, incident_field: str = "pk"):
         return responds
     involved = Incident.involved_teams.through.objects.filter(incident=incident, team__in=user.team_ids)
     return responds | Exists(involved)
+
+
+@dataclass(frozen=True)
+class IncidentAccess:
+    incident: Incident
+    can_edit: bool
+    on: OnIncident | None = None  # known when the incident came from its kept record
 
 
 def know_editing(incident: Incident, user, on_incident: bool) -> None:
@@ -67,6 +117,28 @@ def get_incident_for_user(user, pk, queryset=None) -> IncidentAccess:
     return IncidentAccess(incident=incident, can_edit=can_edit_incident(user, incident))
 
 
+def incident_for_page(request, pk) -> IncidentAccess:
+    """``get_incident_for_user`` for showing the incident page: the incident and who is on it are kept under
+    its version, so a viewer asks no query. Changes read the incident afresh (``get_incident_for_user``)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such incident") from None
+
+    def read():
+        incident = Incident.objects.select_related("team", "facilitator").filter(pk=pk).first()
+        return incident and (incident, OnIncident.read(pk))
+
+    names = [f"incident:{pk}", "people"]
+    record = kept_record("incident", pk, names, getattr(request, "versions", None), read)
+    user = request.user
+    if record is None or not record[1].may_see(user, record[0]):
+        raise Http404("No such incident")
+    incident, on = record
+    know_editing(incident, user, on.responds_or_involved(user))
+    return IncidentAccess(incident=incident, can_edit=can_edit_incident(user, incident), on=on)
+
+
 def restricted_incidents_on(user, versions: dict | None = None) -> list[int]:
     """The restricted incidents (not deleted) this person responds to or facilitates, sorted: with the
     unrestricted ones, exactly the incidents they may see (admins see all).
@@ -95,3 +167,13 @@ def visibility_class(user, versions: dict | None = None) -> str:
     if not ids:
         return "public"
     return "restricted-" + hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:32]
+
+
+def restricted_seen(user, ids, versions: dict | None = None) -> tuple:
+    """Which of these restricted incidents this person may see: all that a fragment naming them depends on, so
+    that it is shared by everyone who sees the same of them (nearly always: none are restricted)."""
+    if not ids:
+        return ()
+    if user.is_org_admin:
+        return tuple(sorted(ids))
+    return tuple(sorted(set(ids).intersection(restricted_incidents_on(user, versions))))
