@@ -43,5 +43,6 @@ def connect() -> None:
     for model in (Perspective, ImprovementOpportunity, FlagDismissal, ReviewFeedback):
         bump_on_change(model, _part_of_review)
     bump_on_change(ContributingFactor, _part_of_review, m2m=["timeline_entries"])
-    bump_on_change(Incident, _reviews_of_incident)
+    # Who responds to the incident, and its other teams, decide who may see and change its review.
+    bump_on_change(Incident, _reviews_of_incident, m2m=["responders", "involved_teams"])
     bump_on_change(TimelineEntry, _reviews_of_incident)

@@ -13,7 +13,7 @@ from fragments.lazy import once
 from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
 from postmortems import edits, lifecycle, meeting, publishing, review_language
-from postmortems.access import get_review_for_user
+from postmortems.access import get_review_for_user, review_for_page
 from postmortems.feedback import feedback_summary
 from postmortems.forms import (
     FactorForm,
@@ -91,7 +91,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "factors": once(factors),
         "opportunities": once(lambda: opportunities_with_flags(review, dismissed())),
         "perspectives": perspectives,
-        "my_perspective": once(lambda: next((p for p in perspectives() if p.author_id == user.pk), None)),
+        "my_perspective": once(my_perspective, access, user, perspectives),
         "perspective_count": once(review.perspectives.count),
         "participants": participants,
         "facilitator": facilitator,
@@ -105,10 +105,11 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "directory": (list(participant_choices(review)) if access.can_facilitate and not review.is_published else []),
     }
     if review.is_published:
-        context["amendments"] = list(review.amendments.all())
+        context["amendments"] = once(list, review.amendments.all())
         # The facts as published; a later change shows among the amendments.
         context["published_incident"] = review.published_snapshot.get("incident")
-        given = ReviewFeedback.objects.filter(review=review, author=user).exists()
+        # Feedback is asked of participants only (and a published review's participants no longer change).
+        given = access.is_participant and ReviewFeedback.objects.filter(review=review, author=user).exists()
         context["feedback_given"] = given
         if access.is_participant and not given:
             context["feedback_form"] = FeedbackForm(prefix="feedback")
@@ -120,6 +121,13 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
             if factor.pk == context["edit_factor"]:
                 factor.form = factor_edit_form(review, factor)
     return context
+
+
+def my_perspective(access, user, perspectives):
+    """This person's own perspective, read only when they have written one (when the page knows who has)."""
+    if access.perspective_authors is not None and user.pk not in access.perspective_authors:
+        return None
+    return next((p for p in perspectives() if p.author_id == user.pk), None)
 
 
 def _int(value) -> int | None:
@@ -142,7 +150,7 @@ def factor_edit_form(review, factor, data=None):
 @require_GET
 @conditional_page(lambda request, pk: [f"review:{pk}"], clock_seconds=60)
 def review_detail(request: HtmxHttpRequest, pk: int):
-    access = get_review_for_user(request.user, pk)
+    access = review_for_page(request, pk)
     return render_page(request, TEMPLATE, review_context(request, access))
 
 
