@@ -147,8 +147,10 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
         "prompts": PROMPTS[current],
         "timer": timer_view(review, now),
         "in_meeting": review.status == ReviewStatus.MEETING,
-        "factor_form": QuickFactorForm(review=review, prefix="factor") if access.can_edit else None,
-        "opportunity_form": OpportunityForm(prefix="opportunity") if access.can_edit else None,
+        # Empty forms are the same for every editor (the CSRF token aside): kept, built only when rendered afresh.
+        "factor_form": once(QuickFactorForm, review=review, prefix="factor") if access.can_edit else None,
+        "opportunity_form": once(OpportunityForm, prefix="opportunity") if access.can_edit else None,
+        "fresh_forms": bool({"factor_form", "opportunity_form"} & set(overrides)),
     }
     context.update(_section_content(request, access, section, dismissed))
     context.update(overrides)
