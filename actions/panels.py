@@ -77,7 +77,7 @@ def obligation_context(incident, user, can_edit: bool, form=None, owner=None) ->
     }
 
 
-def review_items_context(review, user, can_edit: bool, form=None, owner=None) -> dict:
+def review_items_context(review, user, can_edit: bool, form=None, owner=None, flags=None) -> dict:
     items = list(
         ActionItem.objects.filter(Q(review=review) | (Q(incident_id=review.incident_id) & Q(incident__isnull=False)))
         .select_related("owner", "team")
@@ -101,7 +101,7 @@ def review_items_context(review, user, can_edit: bool, form=None, owner=None) ->
     }
     if review.incident_id:
         context.update(obligation_status(review.incident))
-    context["flags"] = flags_for_review(review)
+    context["flags"] = flags_for_review(review) if flags is None else flags
     for flag in context["flags"]:
         flag.can_decide = may_decide(user, flag)
     return context
@@ -125,12 +125,18 @@ def obligation_panel_kept_by(context, incident) -> list:
 def _kept_flags(review, versions: list, request) -> list:
     """The review's recurrence flags, kept under the versions of what they concern (a flag raises them)."""
     key = fragment_key("review-flags", versions, request)
-    flags = cache.get(key)
+    read = request.__dict__.setdefault("_kept_flags", {})  # the panel's kept_by and its context read them once
+    if key in read:
+        return read[key]
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    flags = cache.get(key) if seconds > 0 else None
     if flags is None:
         flags = flags_for_review(review)
         for flag in flags:  # reads the rows ``may_decide`` asks about, so that they are kept with the flag
             may_decide(request.user, flag)
-        cache.set(key, flags, settings.FRAGMENT_CACHE_SECONDS or 1)
+        if seconds > 0:
+            cache.set(key, flags, seconds)
+    read[key] = flags
     return flags
 
 
@@ -140,11 +146,16 @@ def review_items_panel_kept_by(context, review, can_edit=None, heading=True) -> 
     request = context["request"]
     if can_edit is None:
         can_edit = get_review_for_user(request.user, review.pk).can_edit
+    versions = _flag_versions(review)
+    decides = tuple(may_decide(request.user, flag) for flag in _kept_flags(review, versions, request))
+    return [*versions, int(time.time() // 60), heading, decides, can_edit]
+
+
+def _flag_versions(review) -> list:
     versions = [VersionName(f"review:{review.pk}"), VersionName("people")]
     if review.incident_id:
         versions.append(VersionName(f"incident:{review.incident_id}"))
-    decides = tuple(may_decide(request.user, flag) for flag in _kept_flags(review, versions, request))
-    return [*versions, int(time.time() // 60), heading, decides, can_edit]
+    return versions
 
 
 def review_items_panel(context, review, can_edit=None, heading=True) -> dict:
@@ -152,7 +163,8 @@ def review_items_panel(context, review, can_edit=None, heading=True) -> dict:
     user = context["request"].user
     if can_edit is None:
         can_edit = get_review_for_user(user, review.pk).can_edit
-    return review_items_context(review, user, can_edit, owner=NOBODY) | {"heading": heading}
+    flags = _kept_flags(review, _flag_versions(review), context["request"])  # as its kept_by read them
+    return review_items_context(review, user, can_edit, owner=NOBODY, flags=flags) | {"heading": heading}
 
 
 # A count is kept under its inbox's version, which every new notification and every reading raises.

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404
 
 from fragments.release import release
@@ -28,16 +28,24 @@ class OnIncident:
     involved_team_ids: frozenset
     restricted_links: frozenset = frozenset()
 
+    @staticmethod
+    def lists(incident_id: int) -> dict:
+        """What ``read`` reads, for ``labelled_ids`` (a page reading more ids reads them in the same query)."""
+        links = IncidentLink.objects
+        return {
+            "responder": (Incident.responders.through.objects.filter(incident=incident_id), "user_id"),
+            "team": (Incident.involved_teams.through.objects.filter(incident=incident_id), "team_id"),
+            "link_out": (links.filter(from_incident=incident_id, to_incident__restricted=True), "to_incident_id"),
+            "link_in": (links.filter(to_incident=incident_id, from_incident__restricted=True), "from_incident_id"),
+        }
+
+    @classmethod
+    def from_ids(cls, ids: dict) -> "OnIncident":
+        return cls(ids["responder"], ids["team"], ids["link_out"] | ids["link_in"])
+
     @classmethod
     def read(cls, incident_id: int) -> "OnIncident":
-        responders = Incident.responders.through.objects.filter(incident=incident_id).values_list("user_id", flat=True)
-        teams = Incident.involved_teams.through.objects.filter(incident=incident_id).values_list("team_id", flat=True)
-        links = IncidentLink.objects.filter(
-            Q(from_incident=incident_id, to_incident__restricted=True)
-            | Q(to_incident=incident_id, from_incident__restricted=True)
-        ).values_list("from_incident", "to_incident")
-        linked = {other if other != incident_id else one for one, other in links}
-        return cls(frozenset(responders), frozenset(teams), frozenset(linked))
+        return cls.from_ids(labelled_ids(**cls.lists(incident_id)))
 
     def may_see(self, user, incident: Incident) -> bool:
         """``Incident.objects.visible_to`` for one incident read earlier (not deleted)."""
@@ -49,6 +57,18 @@ class OnIncident:
     def responds_or_involved(self, user) -> bool:
         """``responds_or_involved`` for one incident read earlier."""
         return self.responds(user) or not self.involved_team_ids.isdisjoint(user.team_ids)
+
+
+def labelled_ids(**lists) -> dict[str, frozenset]:
+    """Several lists of ids, each given as (queryset, column), read in one query: {label: ids}."""
+    labelled = [
+        queryset.order_by().annotate(label=Value(label)).values_list("label", column)
+        for label, (queryset, column) in lists.items()
+    ]
+    found = {label: set() for label in lists}
+    for label, pk in labelled[0].union(*labelled[1:], all=True):
+        found[label].add(pk)
+    return {label: frozenset(ids) for label, ids in found.items()}
 
 
 def keeping() -> bool:

@@ -12,6 +12,7 @@ from incidents.access import (
     keeping,
     kept_record,
     know_editing,
+    labelled_ids,
     responds_or_involved,
 )
 from postmortems.models import Perspective, Review
@@ -96,10 +97,13 @@ def review_for_page(request, pk) -> ReviewAccess:
         review = review.filter(pk=pk).first()
         if review is None:
             return None
-        participants = Review.participants.through.objects.filter(review=pk).values_list("user_id", flat=True)
-        authors = Perspective.objects.filter(review=pk).values_list("author_id", flat=True)
-        on = OnIncident.read(review.incident_id) if review.incident_id else None
-        return review, frozenset(participants), on, frozenset(authors)
+        ids = labelled_ids(
+            participant=(Review.participants.through.objects.filter(review=pk), "user_id"),
+            author=(Perspective.objects.filter(review=pk), "author_id"),
+            **(OnIncident.lists(review.incident_id) if review.incident_id else {}),
+        )
+        on = OnIncident.from_ids(ids) if review.incident_id else None
+        return review, ids["participant"], on, ids["author"]
 
     record = kept_record("review", pk, [f"review:{pk}", "people"], getattr(request, "versions", None), read)
     user = request.user
