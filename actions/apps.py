@@ -15,6 +15,7 @@ class ActionsConfig(AppConfig):
             inbox_badge_panel,
             obligation_panel,
             obligation_panel_kept_by,
+            owner_chosen,
             review_items_panel,
             review_items_panel_kept_by,
         )
@@ -30,8 +31,16 @@ class ActionsConfig(AppConfig):
         register_publish_check(review_without_a_system_change)
         register_export_section(action_items_section)
         register_review_texts(action_item_texts)
-        register_panel("incident", "actions/panel.html", obligation_panel, kept_by=obligation_panel_kept_by)
-        register_panel("review", "actions/review_section.html", review_items_panel, kept_by=review_items_panel_kept_by)
+        register_panel(
+            "incident", "actions/panel.html", obligation_panel, kept_by=obligation_panel_kept_by, personal=owner_chosen
+        )
+        register_panel(
+            "review",
+            "actions/review_section.html",
+            review_items_panel,
+            kept_by=review_items_panel_kept_by,
+            personal=owner_chosen,
+        )
         register_panel("header", "actions/inbox_badge.html", inbox_badge_panel)
 
         track(

@@ -46,13 +46,25 @@ def obligation_status(incident) -> dict:
     }
 
 
-def obligation_context(incident, user, can_edit: bool, form=None) -> dict:
+# The panels are kept for every editor alike: their quick form chooses nobody (no such person) as its owner, and
+# each editor gets their own name chosen when the panel is served (``owner_chosen``).
+NOBODY = 0
+
+
+def owner_chosen(context, obj, **options) -> dict:
+    """This editor chosen as the owner in a kept quick form (``web.panels``' ``personal``)."""
+    pk = context["request"].user.pk
+    return {f'<option value="{pk}">': f'<option value="{pk}" selected>'}
+
+
+def obligation_context(incident, user, can_edit: bool, form=None, owner=None) -> dict:
     """The incident page's panel: the obligation's status, the incident's action items and a quick form."""
     items = list(ActionItem.objects.filter(incident=incident).select_related("owner").order_by("created_at", "pk")[:20])
     review = getattr(incident, "review", None)
     if can_edit and form is None:
+        owner = user.pk if owner is None else owner
         form = QuickActionItemForm(
-            instance=ActionItem.new_for_incident(incident), incident=incident, initial={"owner": user.pk}
+            instance=ActionItem.new_for_incident(incident), incident=incident, initial={"owner": owner}
         )
         form.fields.pop("addresses", None)
     return {
@@ -65,7 +77,7 @@ def obligation_context(incident, user, can_edit: bool, form=None) -> dict:
     }
 
 
-def review_items_context(review, user, can_edit: bool, form=None) -> dict:
+def review_items_context(review, user, can_edit: bool, form=None, owner=None, flags=None) -> dict:
     items = list(
         ActionItem.objects.filter(Q(review=review) | (Q(incident_id=review.incident_id) & Q(incident__isnull=False)))
         .select_related("owner", "team")
@@ -77,7 +89,7 @@ def review_items_context(review, user, can_edit: bool, form=None) -> dict:
             instance=ActionItem.new_for_review(review),
             review=review,
             incident=review.incident if review.incident_id else None,
-            initial={"owner": user.pk},
+            initial={"owner": user.pk if owner is None else owner},
         )
     context = {
         "review": review,
@@ -88,7 +100,7 @@ def review_items_context(review, user, can_edit: bool, form=None) -> dict:
     }
     if review.incident_id:
         context.update(obligation_status(review.incident))
-    context["flags"] = flags_for_review(review)
+    context["flags"] = flags_for_review(review) if flags is None else flags
     for flag in context["flags"]:
         flag.can_decide = may_decide(user, flag)
     return context
@@ -100,41 +112,49 @@ def review_items_context(review, user, can_edit: bool, form=None) -> dict:
 def obligation_panel(context, incident) -> dict:
     """The systemic-fix obligation on the incident page: countdown, met by which item, or breached since when."""
     user = context["request"].user
-    return obligation_context(incident, user, can_edit_incident(user, incident))
+    return obligation_context(incident, user, can_edit_incident(user, incident), owner=NOBODY)
 
 
-def obligation_panel_kept_by(context, incident) -> list | None:
-    """Readers share the panel, for a minute at a time (its countdown); an editor gets their own quick form."""
-    if can_edit_incident(context["request"].user, incident):
-        return None
-    return [VersionName(f"incident:{incident.pk}"), VersionName("people"), int(time.time() // 60)]
+def obligation_panel_kept_by(context, incident) -> list:
+    """Shared for a minute at a time (its countdown) by readers, and by editors with their quick form."""
+    can_edit = can_edit_incident(context["request"].user, incident)
+    return [VersionName(f"incident:{incident.pk}"), VersionName("people"), int(time.time() // 60), can_edit]
 
 
 def _kept_flags(review, versions: list, request) -> list:
     """The review's recurrence flags, kept under the versions of what they concern (a flag raises them)."""
     key = fragment_key("review-flags", versions, request)
-    flags = cache.get(key)
+    read = request.__dict__.setdefault("_kept_flags", {})  # the panel's kept_by and its context read them once
+    if key in read:
+        return read[key]
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    flags = cache.get(key) if seconds > 0 else None
     if flags is None:
         flags = flags_for_review(review)
         for flag in flags:  # reads the rows ``may_decide`` asks about, so that they are kept with the flag
             may_decide(request.user, flag)
-        cache.set(key, flags, settings.FRAGMENT_CACHE_SECONDS or 1)
+        if seconds > 0:
+            cache.set(key, flags, seconds)
+    read[key] = flags
     return flags
 
 
-def review_items_panel_kept_by(context, review, can_edit=None, heading=True) -> list | None:
-    """Readers share the section for a minute at a time (the fix's countdown), together with everyone who
-    may decide the same recurrence flags; an editor gets their own quick form."""
+def review_items_panel_kept_by(context, review, can_edit=None, heading=True) -> list:
+    """Shared for a minute at a time (the fix's countdown) by everyone who may do the same with it: readers,
+    or editors with their quick form, and who may decide the same recurrence flags."""
     request = context["request"]
     if can_edit is None:
         can_edit = get_review_for_user(request.user, review.pk).can_edit
-    if can_edit:
-        return None
+    versions = _flag_versions(review)
+    decides = tuple(may_decide(request.user, flag) for flag in _kept_flags(review, versions, request))
+    return [*versions, int(time.time() // 60), heading, decides, can_edit]
+
+
+def _flag_versions(review) -> list:
     versions = [VersionName(f"review:{review.pk}"), VersionName("people")]
     if review.incident_id:
         versions.append(VersionName(f"incident:{review.incident_id}"))
-    decides = tuple(may_decide(request.user, flag) for flag in _kept_flags(review, versions, request))
-    return [*versions, int(time.time() // 60), heading, decides]
+    return versions
 
 
 def review_items_panel(context, review, can_edit=None, heading=True) -> dict:
@@ -142,7 +162,8 @@ def review_items_panel(context, review, can_edit=None, heading=True) -> dict:
     user = context["request"].user
     if can_edit is None:
         can_edit = get_review_for_user(user, review.pk).can_edit
-    return review_items_context(review, user, can_edit) | {"heading": heading}
+    flags = _kept_flags(review, _flag_versions(review), context["request"])  # as its kept_by read them
+    return review_items_context(review, user, can_edit, owner=NOBODY, flags=flags) | {"heading": heading}
 
 
 # A count is kept under its inbox's version, which every new notification and every reading raises.

@@ -41,21 +41,32 @@ def fragment_key(name: str, values: list, request=None) -> str:
     return "fragment:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def kept(name: str, values: list, request, csrf_token, render: Callable[[str], str]) -> SafeString:
+def kept(
+    name: str, values: list, request, csrf_token, render: Callable[[str], str], personal: dict | None = None
+) -> SafeString:
     """The fragment ``name`` for these values: kept, or ``render(csrf_token)`` now and kept for the next viewer.
 
-    ``render`` is given the token to put in its forms: a placeholder when the output is kept.
+    ``render`` is given the token to put in its forms: a placeholder when the output is kept. ``personal`` maps
+    text of the kept output to this viewer's own (their name chosen in a form shared by everyone of their kind).
     """
     seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
     if seconds <= 0:
-        return mark_safe(render(csrf_token))  # noqa: S308 - our own templates' output, escaped as they rendered
-    key = fragment_key(name, values, request)
-    html = cache.get(key)
-    if html is None:
-        html = render(CSRF_PLACEHOLDER)
-        cache.set(key, html, seconds)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
+        html = render(csrf_token)
+    else:
+        key = fragment_key(name, values, request)
+        html = cache.get(key)
+        if html is None:
+            html = render(CSRF_PLACEHOLDER)
+            cache.set(key, html, seconds)
+        if CSRF_PLACEHOLDER in html:
+            html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
+    return personalised(html, personal)
+
+
+def personalised(html: str, personal: dict | None) -> SafeString:
+    """``html`` with each text ``personal`` names replaced by this viewer's own."""
+    for shared, own in (personal or {}).items():
+        html = html.replace(shared, own)
     return mark_safe(html)  # noqa: S308 - our own templates' output, escaped when it was rendered
 
 

@@ -4,24 +4,95 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404
 
 from fragments.kept import VersionName, fragment_key
+from fragments.release import release
 from fragments.versions import current
-from incidents.models import Incident
+from incidents.models import Incident, IncidentLink
 
 # Set on an incident read by ``get_incident_for_user``: whether the person responds to it or is in one of
 # its other teams, asked in the same query as the incident itself.
 ON_INCIDENT = "_on_incident_for_viewer"
 VISIBILITY_SECONDS = 60 * 60
+MISSING = "missing"
 
 
 @dataclass(frozen=True)
-class IncidentAccess:
-    incident: Incident
-    can_edit: bool
+class OnIncident:
+    """Who is on an incident, for deciding access without a query: its responders and its other teams; and the
+    restricted incidents linked to it, which only some viewers see among its related incidents."""
+
+    responder_ids: frozenset
+    involved_team_ids: frozenset
+    restricted_links: frozenset = frozenset()
+
+    @staticmethod
+    def lists(incident_id: int) -> dict:
+        """What ``read`` reads, for ``labelled_ids`` (a page reading more ids reads them in the same query)."""
+        links = IncidentLink.objects
+        return {
+            "responder": (Incident.responders.through.objects.filter(incident=incident_id), "user_id"),
+            "team": (Incident.involved_teams.through.objects.filter(incident=incident_id), "team_id"),
+            "link_out": (links.filter(from_incident=incident_id, to_incident__restricted=True), "to_incident_id"),
+            "link_in": (links.filter(to_incident=incident_id, from_incident__restricted=True), "from_incident_id"),
+        }
+
+    @classmethod
+    def from_ids(cls, ids: dict) -> "OnIncident":
+        return cls(ids["responder"], ids["team"], ids["link_out"] | ids["link_in"])
+
+    @classmethod
+    def read(cls, incident_id: int) -> "OnIncident":
+        return cls.from_ids(labelled_ids(**cls.lists(incident_id)))
+
+    def may_see(self, user, incident: Incident) -> bool:
+        """``Incident.objects.visible_to`` for one incident read earlier (not deleted)."""
+        return not incident.restricted or user.is_org_admin or incident.facilitator_id == user.pk or self.responds(user)
+
+    def responds(self, user) -> bool:
+        return user.pk in self.responder_ids
+
+    def responds_or_involved(self, user) -> bool:
+        """``responds_or_involved`` for one incident read earlier."""
+        return self.responds(user) or not self.involved_team_ids.isdisjoint(user.team_ids)
+
+
+def labelled_ids(**lists) -> dict[str, frozenset]:
+    """Several lists of ids, each given as (queryset, column), read in one query: {label: ids}."""
+    labelled = [
+        queryset.order_by().annotate(label=Value(label)).values_list("label", column)
+        for label, (queryset, column) in lists.items()
+    ]
+    found = {label: set() for label in lists}
+    for label, pk in labelled[0].union(*labelled[1:], all=True):
+        found[label].add(pk)
+    return {label: frozenset(ids) for label, ids in found.items()}
+
+
+def keeping() -> bool:
+    """Whether shared fragments and records are kept at all (tests counting a full render turn them off)."""
+    return getattr(settings, "FRAGMENT_CACHE_SECONDS", 0) > 0
+
+
+def kept_record(kind: str, pk, names: list[str], versions: dict | None, read):
+    """``read()`` once per version of ``names`` (the object's own and ``people``), kept for every viewer.
+
+    What a page needs to find its object and decide what this person may do with it, without a query while
+    nothing it depends on changed. ``read`` answers None for an object that does not exist."""
+    known = versions or {}
+    unknown = [name for name in names if name not in known]
+    numbers = {**known, **(current(unknown) if unknown else {})}
+    # The release too: a deploy may change what a record holds.
+    key = f"record:{release()}:{kind}:{pk}:" + ":".join(str(numbers[name]) for name in names)
+    record = cache.get(key)
+    if record is None:
+        record = read() or MISSING
+        cache.set(key, record, VISIBILITY_SECONDS)
+    return None if record == MISSING else record
 
 
 def responds_or_involved(user, incident_field: str = "pk"):
@@ -33,6 +104,13 @@ def responds_or_involved(user, incident_field: str = "pk"):
         return responds
     involved = Incident.involved_teams.through.objects.filter(incident=incident, team__in=user.team_ids)
     return responds | Exists(involved)
+
+
+@dataclass(frozen=True)
+class IncidentAccess:
+    incident: Incident
+    can_edit: bool
+    on: OnIncident | None = None  # known when the incident came from its kept record
 
 
 def know_editing(incident: Incident, user, on_incident: bool) -> None:
@@ -67,6 +145,30 @@ def get_incident_for_user(user, pk, queryset=None) -> IncidentAccess:
         raise Http404("No such incident") from None
     know_editing(incident, user, getattr(incident, ON_INCIDENT))
     return IncidentAccess(incident=incident, can_edit=can_edit_incident(user, incident))
+
+
+def incident_for_page(request, pk) -> IncidentAccess:
+    """``get_incident_for_user`` for showing the incident page: the incident and who is on it are kept under
+    its version, so a viewer asks no query. Changes read the incident afresh (``get_incident_for_user``)."""
+    if not keeping():
+        return get_incident_for_user(request.user, pk)
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such incident") from None
+
+    def read():
+        incident = Incident.objects.select_related("team", "facilitator").filter(pk=pk).first()
+        return incident and (incident, OnIncident.read(pk))
+
+    names = [f"incident:{pk}", "people"]
+    record = kept_record("incident", pk, names, getattr(request, "versions", None), read)
+    user = request.user
+    if record is None or not record[1].may_see(user, record[0]):
+        raise Http404("No such incident")
+    incident, on = record
+    know_editing(incident, user, on.responds_or_involved(user))
+    return IncidentAccess(incident=incident, can_edit=can_edit_incident(user, incident), on=on)
 
 
 def restricted_incidents_on(user, versions: dict | None = None) -> list[int]:
@@ -151,3 +253,13 @@ def list_count(request, listing: str, version_names: list[str], viewers: ListVie
         everyone = count() - (0 if shared == "all" else viewers.own_rows)
         cache.set(key, everyone, VISIBILITY_SECONDS)
     return everyone + (0 if shared == "all" else viewers.own_rows)
+
+
+def restricted_seen(user, ids, versions: dict | None = None) -> tuple:
+    """Which of these restricted incidents this person may see: all that a fragment naming them depends on, so
+    that it is shared by everyone who sees the same of them (nearly always: none are restricted)."""
+    if not ids:
+        return ()
+    if user.is_org_admin:
+        return tuple(sorted(ids))
+    return tuple(sorted(set(ids).intersection(restricted_incidents_on(user, versions))))

@@ -6,8 +6,16 @@ from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 
 from accounts.models import Role
-from incidents.access import can_edit_incident, know_editing, responds_or_involved
-from postmortems.models import Review
+from incidents.access import (
+    OnIncident,
+    can_edit_incident,
+    keeping,
+    kept_record,
+    know_editing,
+    labelled_ids,
+    responds_or_involved,
+)
+from postmortems.models import Perspective, Review
 
 
 @dataclass(frozen=True)
@@ -16,6 +24,8 @@ class ReviewAccess:
     can_edit: bool
     can_facilitate: bool
     is_participant: bool
+    # Who has written a perspective, when the review came from its kept record (else unknown: None).
+    perspective_authors: frozenset | None = None
 
     def __iter__(self):
         # Lets views write ``review, can_edit, can_facilitate = get_review_for_user(...)``.
@@ -51,9 +61,12 @@ def get_review_for_user(user, pk, queryset=None) -> ReviewAccess:
         )
     except (Review.DoesNotExist, ValueError, TypeError):
         raise Http404("No such review") from None
+    return _decide(user, review, review.viewer_participates, review.viewer_on_incident)
+
+
+def _decide(user, review: Review, is_participant: bool, on_incident: bool, **known) -> ReviewAccess:
     if review.incident_id:
-        know_editing(review.incident, user, review.viewer_on_incident)
-    is_participant = review.viewer_participates
+        know_editing(review.incident, user, on_incident)
     can_facilitate = can_facilitate_review(user, review)
     if review.is_published:
         can_edit = False
@@ -63,4 +76,41 @@ def get_review_for_user(user, pk, queryset=None) -> ReviewAccess:
         can_edit = can_edit_incident(user, review.incident)
     else:
         can_edit = review.team_id in user.team_ids
-    return ReviewAccess(review=review, can_edit=can_edit, can_facilitate=can_facilitate, is_participant=is_participant)
+    return ReviewAccess(
+        review=review, can_edit=can_edit, can_facilitate=can_facilitate, is_participant=is_participant, **known
+    )
+
+
+def review_for_page(request, pk) -> ReviewAccess:
+    """``get_review_for_user`` for showing the review and meeting pages: the review, its participants and who is
+    on its incident are kept under the review's version (which its incident's changes raise too), so a viewer
+    asks no query. Changes read the review afresh (``get_review_for_user``)."""
+    if not keeping():
+        return get_review_for_user(request.user, pk)
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such review") from None
+
+    def read():
+        review = Review.objects.select_related("incident", "incident__team", "near_miss", "facilitator", "team")
+        review = review.filter(pk=pk).first()
+        if review is None:
+            return None
+        ids = labelled_ids(
+            participant=(Review.participants.through.objects.filter(review=pk), "user_id"),
+            author=(Perspective.objects.filter(review=pk), "author_id"),
+            **(OnIncident.lists(review.incident_id) if review.incident_id else {}),
+        )
+        on = OnIncident.from_ids(ids) if review.incident_id else None
+        return review, ids["participant"], on, ids["author"]
+
+    record = kept_record("review", pk, [f"review:{pk}", "people"], getattr(request, "versions", None), read)
+    user = request.user
+    if record is None:
+        raise Http404("No such review")
+    review, participants, on, authors = record
+    if review.incident_id and (review.incident.is_deleted or not on.may_see(user, review.incident)):
+        raise Http404("No such review")
+    on_incident = bool(on and on.responds_or_involved(user))
+    return _decide(user, review, user.pk in participants, on_incident, perspective_authors=authors)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postmortems.views import analysis, language, library, meeting, reviews
+from postmortems.views import analysis, language, library, meeting, people, reviews, workflow
 
 urlpatterns = [
     path("language/check/", language.language_check, name="language_check"),
@@ -11,10 +11,10 @@ urlpatterns = [
     path("reviews/<int:pk>/facilitate/", reviews.review_take_on, name="review_take_on"),
     path("reviews/<int:pk>/sections/<slug:name>/", reviews.review_section, name="review_section"),
     path("reviews/<int:pk>/check/", reviews.review_check, name="review_check"),
-    path("reviews/<int:pk>/participants/", reviews.review_participants, name="review_participants"),
-    path("reviews/<int:pk>/schedule/", reviews.review_schedule, name="review_schedule"),
-    path("reviews/<int:pk>/invite.ics", reviews.review_invite, name="review_invite"),
-    path("reviews/<int:pk>/perspective/", reviews.review_perspective, name="review_perspective"),
+    path("reviews/<int:pk>/participants/", people.review_participants, name="review_participants"),
+    path("reviews/<int:pk>/schedule/", people.review_schedule, name="review_schedule"),
+    path("reviews/<int:pk>/invite.ics", people.review_invite, name="review_invite"),
+    path("reviews/<int:pk>/perspective/", people.review_perspective, name="review_perspective"),
     path("reviews/<int:pk>/factors/", analysis.review_factor_add, name="review_factor_add"),
     path("reviews/<int:pk>/factors/<int:factor_pk>/", analysis.review_factor_edit, name="review_factor_edit"),
     path(
@@ -26,11 +26,11 @@ urlpatterns = [
         analysis.review_opportunity_delete,
         name="review_opportunity_delete",
     ),
-    path("reviews/<int:pk>/status/", reviews.review_status, name="review_status"),
-    path("reviews/<int:pk>/publish/", reviews.review_publish, name="review_publish"),
-    path("reviews/<int:pk>/flags/dismiss/", reviews.review_flag_dismiss, name="review_flag_dismiss"),
+    path("reviews/<int:pk>/status/", workflow.review_status, name="review_status"),
+    path("reviews/<int:pk>/publish/", workflow.review_publish, name="review_publish"),
+    path("reviews/<int:pk>/flags/dismiss/", workflow.review_flag_dismiss, name="review_flag_dismiss"),
     path("reviews/<int:pk>/flags/keep/", language.review_flag_keep, name="review_flag_keep"),
-    path("reviews/<int:pk>/feedback/", reviews.review_feedback, name="review_feedback"),
+    path("reviews/<int:pk>/feedback/", workflow.review_feedback, name="review_feedback"),
     path("reviews/<int:pk>/meeting/", meeting.review_meeting, name="review_meeting"),
     path("reviews/<int:pk>/meeting/state/", meeting.review_meeting_state, name="review_meeting_state"),
     path("reviews/<int:pk>/meeting/agenda/", meeting.review_meeting_agenda, name="review_meeting_agenda"),

@@ -28,10 +28,15 @@ def _reviews_of_incident(instance, **kwargs):
     return [f"review:{pk}" for pk in Review.objects.filter(incident_id=incident_id).values_list("pk", flat=True)]
 
 
+def _factor_choices(instance, **kwargs):
+    return ["factor-choices"]
+
+
 def connect() -> None:
-    from incidents.models import Incident, TimelineEntry
+    from incidents.models import Incident, Service, TimelineEntry
     from postmortems.models import (
         ContributingFactor,
+        FactorCategory,
         FlagDismissal,
         ImprovementOpportunity,
         Perspective,
@@ -43,5 +48,9 @@ def connect() -> None:
     for model in (Perspective, ImprovementOpportunity, FlagDismissal, ReviewFeedback):
         bump_on_change(model, _part_of_review)
     bump_on_change(ContributingFactor, _part_of_review, m2m=["timeline_entries"])
-    bump_on_change(Incident, _reviews_of_incident)
+    # Who responds to the incident, and its other teams, decide who may see and change its review.
+    bump_on_change(Incident, _reviews_of_incident, m2m=["responders", "involved_teams"])
     bump_on_change(TimelineEntry, _reviews_of_incident)
+    # The categories and services the factor forms offer.
+    for model in (FactorCategory, Service):
+        bump_on_change(model, _factor_choices)

@@ -10,6 +10,8 @@ object and the tag's options.
 A panel that many people see alike says so with ``kept_by(page_context, obj, **options)``: the values its
 output depends on (the versions of what it shows, what kind of viewer), or None for a viewer who gets their
 own. It is then kept as a shared fragment, and its context function runs only when it is rendered afresh.
+``personal(page_context, obj, **options)`` maps text of its output to this viewer's own (their name chosen in a
+form every editor shares), as the CSRF token is.
 """
 
 from collections import defaultdict
@@ -22,16 +24,21 @@ class Panel:
     template_name: str
     context: Callable[..., dict]
     kept_by: Callable[..., list | None] | None = None
+    personal: Callable[..., dict] | None = None
 
 
 _slots: dict[str, list[Panel]] = defaultdict(list)
 
 
 def register_panel(
-    slot: str, template_name: str, context: Callable[..., dict], kept_by: Callable[..., list | None] | None = None
+    slot: str,
+    template_name: str,
+    context: Callable[..., dict],
+    kept_by: Callable[..., list | None] | None = None,
+    personal: Callable[..., dict] | None = None,
 ) -> None:
     """Show ``template_name`` in ``slot``, with the context ``context(page_context, obj, **options)`` gives."""
-    panel = Panel(template_name, context, kept_by)
+    panel = Panel(template_name, context, kept_by, personal)
     if panel not in _slots[slot]:
         _slots[slot].append(panel)
 

@@ -4,7 +4,7 @@ from django import template
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from fragments.kept import kept
+from fragments.kept import kept, personalised
 from web.panels import registered
 
 register = template.Library()
@@ -22,10 +22,10 @@ def panels(context, slot: str, obj, **options) -> SafeString:
             return get_template(panel.template_name).render(values, request)
 
         values = panel.kept_by(context, obj, **options) if panel.kept_by else None
+        personal = panel.personal(context, obj, **options) if panel.personal else None
         if values is None:
-            html.append(render(context.get("csrf_token", "")))
+            html.append(personalised(render(context.get("csrf_token", "")), personal))
         else:
-            html.append(
-                kept(f"panel:{slot}:{panel.template_name}", values, request, context.get("csrf_token", ""), render)
-            )
+            name = f"panel:{slot}:{panel.template_name}"
+            html.append(kept(name, values, request, context.get("csrf_token", ""), render, personal))
     return mark_safe("".join(html))  # our own templates' output, escaped as they rendered

@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from fragments.conditional import conditional_page
 from fragments.kept import kept_rows
-from incidents.access import IncidentAccess, get_incident_for_user, list_count, list_viewers
+from incidents.access import (
+    IncidentAccess,
+    get_incident_for_user,
+    incident_for_page,
+    list_count,
+    list_viewers,
+)
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
 from incidents.services import LinkRefused, create_incident, link_incidents
@@ -108,7 +114,7 @@ def incident_new(request: HtmxHttpRequest):
 
 @conditional_page(lambda request, pk: [f"incident:{pk}"], clock_seconds=60)
 def incident_detail(request: HtmxHttpRequest, pk: int):
-    access = get_incident_for_user(request.user, pk)
+    access = incident_for_page(request, pk)
     return render_page(request, TEMPLATE, incident_page_context(request, access))
 
 

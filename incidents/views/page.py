@@ -4,7 +4,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from fragments.lazy import once
-from incidents.access import IncidentAccess, visibility_class
+from incidents.access import IncidentAccess, restricted_seen, visibility_class
 from incidents.forms import IncidentLinkForm, TimelineEntryForm
 from incidents.models import EntryKind, Incident, IncidentLink
 
@@ -21,15 +21,22 @@ def new_entry_form(access: IncidentAccess) -> TimelineEntryForm:
     return TimelineEntryForm(initial={"occurred_at": starts_at, "kind": EntryKind.OBSERVATION}, prefix="new")
 
 
-def timeline_context(access: IncidentAccess, **overrides) -> dict:
-    context = {
+def _timeline_parts(access: IncidentAccess) -> dict:
+    return {
         "incident": access.incident,
         "can_edit": access.can_edit,
         # Read only when the timeline's shared fragment must be rendered afresh.
         "entries": access.incident.timeline.all(),
-        "entry_form": new_entry_form(access) if access.can_edit else None,
         "editing": None,
         "edit_form": None,
+    }
+
+
+def timeline_context(access: IncidentAccess, **overrides) -> dict:
+    """The timeline's part, answered after a change: its form as made here (focused, or with errors), not kept."""
+    context = _timeline_parts(access) | {
+        "entry_form": new_entry_form(access) if access.can_edit else None,
+        "fresh_forms": True,
     }
     context.update(overrides)
     return context
@@ -56,6 +63,7 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
     """
     incident = access.incident
     user = request.user
+    versions = getattr(request, "versions", None)
     duplicate_of = None
     if incident.duplicate_of_id:
         # Named only when this person may see it: a restricted original stays unnamed.
@@ -63,15 +71,25 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
     context = {
         "incident": incident,
         "can_edit": access.can_edit,
-        # Which incidents exist for this person: fragments naming other incidents are kept per class.
-        "viewers": visibility_class(user, getattr(request, "versions", None)),
+        # Which incidents exist for this person: the head of a duplicate (it names the original) is kept per class,
+        # the related incidents for everyone who sees the same restricted ones among them.
+        "duplicate_seen_by": visibility_class(user, versions) if incident.duplicate_of_id else "",
+        "related_seen": (
+            restricted_seen(user, access.on.restricted_links, versions)
+            if access.on
+            else once(visibility_class, user, versions)
+        ),
         "responders": once(list, incident.responders.all()),
         "involved_teams": once(list, incident.involved_teams.all()),
         "services": once(list, incident.services.all()),
         "related": once(related_incidents, incident, user),
         "duplicate_of": duplicate_of,
-        "link_form": IncidentLinkForm(user=user, incident=incident) if access.can_edit else None,
-        **timeline_context(access),
+        **_timeline_parts(access),
+        # An editor's empty forms are the same for every editor (the CSRF token aside): kept, built only when
+        # rendered afresh. A form a view passes in (with what someone typed) is shown as it is.
+        "link_form": once(IncidentLinkForm, user=user, incident=incident) if access.can_edit else None,
+        "entry_form": once(new_entry_form, access) if access.can_edit else None,
+        "fresh_forms": bool({"link_form", "entry_form"} & set(overrides)),
     }
     context.update(overrides)
     return context

@@ -39,9 +39,10 @@ def _list_response(request, access, name: str, *, form=None, status=200):
         context = base_context(request, access) | {
             name: items_with_flags(review, dismissed_keys(review)),
             form_name: form or empty_form(review),
+            "fresh_forms": bool(form),
         }
     else:
-        context = review_context(request, access) | ({form_name: form} if form else {})
+        context = review_context(request, access) | ({form_name: form, "fresh_forms": True} if form else {})
     return render_page(request, TEMPLATE, context, partial=name, status=status)
 
 

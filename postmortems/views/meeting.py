@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from fragments.conditional import conditional_page
 from fragments.lazy import once
 from postmortems import edits, live, meeting
-from postmortems.access import get_review_for_user
+from postmortems.access import get_review_for_user, review_for_page
 from postmortems.forms import OpportunityForm, QuickFactorForm
 from postmortems.models import AGENDA, AgendaSection, ReviewStatus
 from postmortems.views.access import require_edit, review_to_change
@@ -147,8 +147,10 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
         "prompts": PROMPTS[current],
         "timer": timer_view(review, now),
         "in_meeting": review.status == ReviewStatus.MEETING,
-        "factor_form": QuickFactorForm(review=review, prefix="factor") if access.can_edit else None,
-        "opportunity_form": OpportunityForm(prefix="opportunity") if access.can_edit else None,
+        # Empty forms are the same for every editor (the CSRF token aside): kept, built only when rendered afresh.
+        "factor_form": once(QuickFactorForm, review=review, prefix="factor") if access.can_edit else None,
+        "opportunity_form": once(OpportunityForm, prefix="opportunity") if access.can_edit else None,
+        "fresh_forms": bool({"factor_form", "opportunity_form"} & set(overrides)),
     }
     context.update(_section_content(request, access, section, dismissed))
     context.update(overrides)
@@ -177,7 +179,7 @@ def meeting_part(request, access, part: str, status: int = 200, state: dict | No
 def review_meeting(request: HtmxHttpRequest, pk: int):
     # Read the change counter before the content, so the page never claims to be newer than it is.
     state, _ = live.live_state(int(pk))
-    access = get_review_for_user(request.user, pk)
+    access = review_for_page(request, pk)
     live.remember_reader(access.review.pk, request.user.pk)
     part = request.GET.get("part")
     if part:

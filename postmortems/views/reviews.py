@@ -1,40 +1,36 @@
-"""The review page: the document section by section, edited in place, with the language guide beside it."""
+"""The review page: the document section by section, edited in place, with the language guide beside it.
+
+The review's people are in ``people``, moving it on (meeting, publishing, feedback) in ``workflow``.
+"""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fragments.conditional import conditional_page
 from fragments.lazy import once
 from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
-from postmortems import edits, lifecycle, meeting, publishing, review_language
-from postmortems.access import get_review_for_user
+from postmortems import edits, lifecycle, publishing
+from postmortems.access import get_review_for_user, review_for_page
 from postmortems.feedback import feedback_summary
 from postmortems.forms import (
     FactorForm,
     FeedbackForm,
     OpportunityForm,
-    ParticipantsForm,
-    PerspectiveForm,
-    ScheduleForm,
     SectionForm,
     participant_choices,
 )
-from postmortems.invites import meeting_invite
-from postmortems.models import SECTION_TEXTS, Perspective, ReviewFeedback
-from postmortems.views.access import require_edit, require_facilitator, require_unpublished, review_to_change
+from postmortems.models import SECTION_TEXTS, ReviewFeedback
+from postmortems.views.access import require_edit, require_facilitator
 from postmortems.views.document import (
     edit_form,
     factors_with_flags,
     opportunities_with_flags,
     section_view,
     timeline_with_flags,
-    visible_flags,
 )
 from postmortems.views.language import live_notes
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
@@ -91,13 +87,15 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "factors": once(factors),
         "opportunities": once(lambda: opportunities_with_flags(review, dismissed())),
         "perspectives": perspectives,
-        "my_perspective": once(lambda: next((p for p in perspectives() if p.author_id == user.pk), None)),
+        "my_perspective": once(my_perspective, access, user, perspectives),
         "perspective_count": once(review.perspectives.count),
         "participants": participants,
         "facilitator": facilitator,
         "review_title": review.published_snapshot.get("title", review.title) if review.is_published else review.title,
-        "factor_form": FactorForm(review=review, prefix="factor") if access.can_edit else None,
-        "opportunity_form": OpportunityForm(prefix="opportunity") if access.can_edit else None,
+        # Empty forms are the same for every editor (the CSRF token aside): kept, built only when rendered afresh.
+        "factor_form": once(FactorForm, review=review, prefix="factor") if access.can_edit else None,
+        "opportunity_form": once(OpportunityForm, prefix="opportunity") if access.can_edit else None,
+        "fresh_forms": False,
         "edit_factor": _int(request.GET.get("edit_factor")),
         "feedback_form": None,
         "feedback_summary": None,
@@ -105,10 +103,11 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "directory": (list(participant_choices(review)) if access.can_facilitate and not review.is_published else []),
     }
     if review.is_published:
-        context["amendments"] = list(review.amendments.all())
+        context["amendments"] = once(list, review.amendments.all())
         # The facts as published; a later change shows among the amendments.
         context["published_incident"] = review.published_snapshot.get("incident")
-        given = ReviewFeedback.objects.filter(review=review, author=user).exists()
+        # Feedback is asked of participants only (and a published review's participants no longer change).
+        given = access.is_participant and ReviewFeedback.objects.filter(review=review, author=user).exists()
         context["feedback_given"] = given
         if access.is_participant and not given:
             context["feedback_form"] = FeedbackForm(prefix="feedback")
@@ -120,6 +119,13 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
             if factor.pk == context["edit_factor"]:
                 factor.form = factor_edit_form(review, factor)
     return context
+
+
+def my_perspective(access, user, perspectives):
+    """This person's own perspective, read only when they have written one (when the page knows who has)."""
+    if access.perspective_authors is not None and user.pk not in access.perspective_authors:
+        return None
+    return next((p for p in perspectives() if p.author_id == user.pk), None)
 
 
 def _int(value) -> int | None:
@@ -142,7 +148,7 @@ def factor_edit_form(review, factor, data=None):
 @require_GET
 @conditional_page(lambda request, pk: [f"review:{pk}"], clock_seconds=60)
 def review_detail(request: HtmxHttpRequest, pk: int):
-    access = get_review_for_user(request.user, pk)
+    access = review_for_page(request, pk)
     return render_page(request, TEMPLATE, review_context(request, access))
 
 
@@ -243,191 +249,3 @@ def review_check(request: HtmxHttpRequest, pk: int):
     dismissed = dismissed_keys(access.review)
     context["flags"] = [note for note in context["flags"] if note.key not in dismissed]
     return render_page(request, f"{TEMPLATE}#flags", context | {"checked": True})
-
-
-# --- participants, schedule, invite --------------------------------------------------------
-
-
-@require_POST
-def review_participants(request: HtmxHttpRequest, pk: int):
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    require_facilitator(access.can_facilitate)
-    require_unpublished(review)
-    form = ParticipantsForm(request.POST, review=review)
-    if not form.is_valid():
-        messages.error(request, "We could not update the participants; please try again.")
-        return redirect(f"{review.get_absolute_url()}#participants")
-    chosen = list(form.cleaned_data["participants"])
-    result = edits.save_participants(review, chosen, base_version=form.cleaned_data["version"])
-    if result.saved:
-        messages.success(request, "Participants updated.")
-        return redirect(f"{review.get_absolute_url()}#participants")
-    # Someone changed the list meanwhile: show theirs beside this person's choice, which stays ticked.
-    access.review.participants_version = result.version
-    context = review_context(request, access) | {
-        "participants_conflict": result.current["participants"],
-        "participants_chosen": chosen,
-    }
-    return render_page(request, TEMPLATE, context, status=409)
-
-
-@require_http_methods(["GET", "POST"])
-def review_schedule(request: HtmxHttpRequest, pk: int):
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    require_facilitator(access.can_facilitate and not review.is_published)
-    form = ScheduleForm(request.POST or None, instance=review)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Meeting scheduled. Download the invite to send it to the participants.")
-        return redirect(f"{review.get_absolute_url()}#meeting")
-    return render_page(
-        request,
-        "postmortems/schedule.html",
-        base_context(request, access) | {"form": form, "due_by": review.meeting_due_by},
-        status=422 if request.method == "POST" else 200,
-    )
-
-
-@require_GET
-def review_invite(request: HtmxHttpRequest, pk: int):
-    review, _, can_facilitate = get_review_for_user(request.user, pk)
-    require_facilitator(can_facilitate)
-    if not review.meeting_at:
-        messages.info(request, "Schedule the meeting first; then the invite can be downloaded.")
-        return redirect("review_schedule", pk=review.pk)
-    url = request.build_absolute_uri(review.get_absolute_url())
-    body = meeting_invite(review, url=url, host=request.get_host())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8; method=REQUEST")
-    response["Content-Disposition"] = f'attachment; filename="review-{review.pk}.ics"'
-    return response
-
-
-# --- perspectives ------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def review_perspective(request: HtmxHttpRequest, pk: int):
-    """Writing one's own account: a full page, because it needs focus."""
-    access = review_to_change(
-        request.user, pk, "is_participant", "Perspectives are written by the review's participants."
-    )
-    review = access.review
-    perspective = Perspective.objects.filter(review=review, author=request.user).first()
-    version = perspective.version if perspective else 0
-    theirs = None
-    status = 200
-    if request.method == "POST":
-        form = PerspectiveForm(request.POST, instance=perspective, review=review)
-        if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in Perspective.TEXT_FIELDS}
-            result = edits.save_perspective(review, request.user, data, form.cleaned_data["version"])
-            if result.saved:
-                messages.success(
-                    request,
-                    "Your perspective is saved. It stays private until the facilitator opens perspectives in the meeting.",
-                )
-                return redirect(f"{review.get_absolute_url()}#section-perspectives")
-            theirs = result.current
-            data = request.POST.copy()
-            data["version"] = result.version
-            form = PerspectiveForm(data, instance=perspective, review=review)
-            form.is_valid()
-            status = 409
-        else:
-            status = 422
-    else:
-        form = PerspectiveForm(instance=perspective, review=review, initial={"version": version})
-    fields = [
-        (form[name], theirs.get(name) if theirs else None, visible_flags(form[name].value() or "", set()))
-        for name in Perspective.TEXT_FIELDS
-    ]
-    return render_page(
-        request,
-        "postmortems/perspective.html",
-        base_context(request, access) | {"form": form, "fields": fields, "conflict": theirs is not None},
-        status=status,
-    )
-
-
-# --- workflow: meeting, publishing, feedback -------------------------------------------------
-
-
-@require_POST
-def review_status(request: HtmxHttpRequest, pk: int):
-    review, _, can_facilitate = get_review_for_user(request.user, pk)
-    require_facilitator(can_facilitate)
-    if review.is_published:
-        raise PermissionDenied("The review is published.")
-    action = request.POST.get("action")
-    if action == "start_meeting":
-        meeting.start_meeting(review)
-        return redirect("review_meeting", pk=review.pk)
-    if action == "end_meeting":
-        meeting.end_meeting(review)
-        messages.success(request, "The meeting is over. Tidy up the write-up, then publish it.")
-        return redirect(review)
-    raise PermissionDenied("Unknown step.")
-
-
-@require_http_methods(["GET", "POST"])
-def review_publish(request: HtmxHttpRequest, pk: int):
-    """The gate before publishing: what is missing, and every open language note to rephrase or dismiss."""
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    require_facilitator(access.can_facilitate)
-    if review.is_published:
-        return redirect(review)
-    if request.method == "POST":
-        try:
-            publishing.publish(review)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("review_publish", pk=review.pk)
-        messages.success(request, "Published. The participants can now tell you how the review went.")
-        return redirect(review)
-    flags = review_language.open_flags(review)
-    context = base_context(request, access) | {
-        "blockers": publishing.publish_blockers(review),
-        "open_flags": flags,
-        "dismissals": review.dismissals.select_related("dismissed_by"),
-    }
-    return render_page(request, "postmortems/publish.html", context)
-
-
-@require_POST
-def review_flag_dismiss(request: HtmxHttpRequest, pk: int):
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    require_facilitator(access.can_facilitate and not review.is_published)
-    try:
-        review_language.dismiss_flag(review, request.POST.get("key", ""), request.POST.get("reason", ""), request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Note dismissed, with your reason kept beside the review.")
-    return redirect("review_publish", pk=review.pk)
-
-
-@require_POST
-def review_feedback(request: HtmxHttpRequest, pk: int):
-    access = get_review_for_user(request.user, pk)
-    review = access.review
-    if not (review.is_published and access.is_participant):
-        raise PermissionDenied("Feedback is asked of participants once the review is published.")
-    if ReviewFeedback.objects.filter(review=review, author=request.user).exists():
-        messages.info(request, "You have already told us how the review went. Thank you.")
-        return redirect(review)
-    form = FeedbackForm(request.POST, prefix="feedback")
-    if form.is_valid():
-        feedback = form.save(commit=False)
-        feedback.review = review
-        feedback.author = request.user
-        feedback.created_at = timezone.now()
-        feedback.save()
-        messages.success(request, "Thank you: the facilitator sees the averages and comments, not who wrote them.")
-        return redirect(review)
-    context = review_context(request, access)
-    context["feedback_form"] = form
-    return render_page(request, TEMPLATE, context, status=422)

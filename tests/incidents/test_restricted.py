@@ -114,3 +114,57 @@ def test_a_duplicate_of_a_restricted_incident_does_not_name_it(client, teammate,
     page = client.get(incident.get_absolute_url()).text
     assert "Duplicate of another incident" in page
     assert TITLE not in page and restricted_incident.get_absolute_url() not in page
+
+
+def test_whoever_leaves_a_restricted_incident_no_longer_finds_it(client, engineer, restricted_incident):
+    # The incident and who is on it are kept for the page under the incident's version: a change to its
+    # responders must reach the next view at once.
+    client.force_login(engineer)
+    assert client.get(restricted_incident.get_absolute_url()).status_code == 200
+    restricted_incident.responders.remove(engineer)
+    assert client.get(restricted_incident.get_absolute_url()).status_code == 404
+    restricted_incident.responders.add(engineer)
+    assert client.get(restricted_incident.get_absolute_url()).status_code == 200
+
+
+def test_restricting_an_incident_hides_it_from_the_next_view(client, teammate, incident):
+    client.force_login(teammate)
+    assert client.get(incident.get_absolute_url()).status_code == 200
+    incident.restricted = True
+    incident.save()
+    assert client.get(incident.get_absolute_url()).status_code == 404
+    incident.soft_delete()
+    incident.restricted = False
+    assert client.get(incident.get_absolute_url()).status_code == 404
+
+
+def test_related_incidents_are_shared_by_everyone_who_sees_the_same_of_them(
+    client, engineer, outsider, restricted_incident, incident, payments
+):
+    # Otto and Ines are each on a restricted incident of their own (each a viewer class of their own), yet the
+    # related incidents of an ordinary incident are rendered once for both; only Priya also sees the restricted one.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    ines = UserFactory(username="ines", display_name="Ines Duarte")
+    IncidentFactory(title="Otto's own", team=payments, restricted=True, responders=[outsider])
+    IncidentFactory(title="Ines's own", team=payments, restricted=True, responders=[ines])
+    earlier = IncidentFactory(title="Earlier pool exhaustion", team=payments)
+    IncidentLinkFactory(from_incident=incident, to_incident=earlier)
+    IncidentLinkFactory(from_incident=incident, to_incident=restricted_incident)
+
+    def related_read(person):
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(incident.get_absolute_url()).text
+        listed = ('FROM "incidents_incidentlink"', '"incidents_incident"."title"')
+        return page, any(all(part in q["sql"] for part in listed) for q in queries)
+
+    page, read = related_read(outsider)
+    assert read and "Earlier pool exhaustion" in page and TITLE not in page
+    page, read = related_read(ines)
+    assert not read and "Earlier pool exhaustion" in page and TITLE not in page
+    page, read = related_read(engineer)
+    assert read and "Earlier pool exhaustion" in page and TITLE in page
