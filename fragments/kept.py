@@ -7,6 +7,7 @@ Per-person bits stay out of it: the CSRF token is kept as a placeholder and each
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from fragments.versions import current
 from fragments.versions import key as version_key
 
 CSRF_PLACEHOLDER = "shared-fragment-csrf-token"
+# How long a viewer waits for someone else's render of the same missing fragment before rendering it too.
+WAIT_FOR_OTHERS_SECONDS = 0.5
 
 
 class VersionName(str):
@@ -53,14 +56,36 @@ def kept(
     if seconds <= 0:
         html = render(csrf_token)
     else:
-        key = fragment_key(name, values, request)
-        html = cache.get(key)
-        if html is None:
-            html = render(CSRF_PLACEHOLDER)
-            cache.set(key, html, seconds)
+        html = kept_or_made(fragment_key(name, values, request), seconds, lambda: render(CSRF_PLACEHOLDER))
         if CSRF_PLACEHOLDER in html:
             html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
     return personalised(html, personal)
+
+
+def kept_or_made(key: str, seconds: int, make: Callable):
+    """What is kept under ``key``, or ``make()`` now and kept.
+
+    After a change everyone following it asks for the same missing piece at once (a meeting's hundred
+    participants, say): one of them makes it and the others wait a moment for it rather than each making it.
+    """
+    value = cache.get(key)
+    if value is not None:
+        return value
+    making = cache.add(f"{key}:making", 1, 5)
+    if making is False:  # someone else is making it (None: the cache is unreachable, so no one can say)
+        deadline = time.monotonic() + WAIT_FOR_OTHERS_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.005)
+            value = cache.get(key)
+            if value is not None:
+                return value
+    try:
+        value = make()
+        cache.set(key, value, seconds)
+    finally:
+        if making:
+            cache.delete(f"{key}:making")
+    return value
 
 
 def personalised(html: str, personal: dict | None) -> SafeString:

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404
 
-from fragments.kept import VersionName, fragment_key
+from fragments.kept import VersionName, fragment_key, kept_or_made
 from fragments.release import release
 from fragments.versions import current
 from incidents.models import Incident, IncidentLink
@@ -88,10 +88,7 @@ def kept_record(kind: str, pk, names: list[str], versions: dict | None, read):
     numbers = {**known, **(current(unknown) if unknown else {})}
     # The release too: a deploy may change what a record holds.
     key = f"record:{release()}:{kind}:{pk}:" + ":".join(str(numbers[name]) for name in names)
-    record = cache.get(key)
-    if record is None:
-        record = read() or MISSING
-        cache.set(key, record, VISIBILITY_SECONDS)
+    record = kept_or_made(key, VISIBILITY_SECONDS, lambda: read() or MISSING)
     return None if record == MISSING else record
 
 

@@ -1,10 +1,13 @@
 """Shared fragments keyed by the versions of what they show, and conditional GET on the pages people reload."""
 
 import re
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
@@ -13,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from fragments.kept import kept_or_made
 from postmortems import meeting
 from postmortems.models import AgendaSection
 from tests.factories import MembershipFactory, UserFactory
@@ -339,3 +343,27 @@ def test_editors_share_the_action_item_panels_each_with_their_own_name_chosen(tw
             for person, other in ((engineer, teammate), (teammate, engineer)):
                 assert f'<option value="{person.pk}" selected>' in pages[person.pk], url
                 assert f'<option value="{other.pk}" selected>' not in pages[person.pk], url
+
+
+def test_people_asking_at_once_for_a_missing_fragment_wait_for_one_render_of_it():
+    """After a change everyone following a meeting asks for the same part at once: it is rendered once."""
+    renders = []
+
+    def render():
+        renders.append(1)
+        time.sleep(0.1)  # a render slow enough for the others to arrive while it runs
+        return "<li>The retry budget was shared by every caller</li>"
+
+    cache.delete("fragment:test-many-at-once")
+    answers = []
+    people = [
+        threading.Thread(target=lambda: answers.append(kept_or_made("fragment:test-many-at-once", 60, render)))
+        for _ in range(8)
+    ]
+    for person in people:
+        person.start()
+    for person in people:
+        person.join()
+
+    assert len(renders) == 1
+    assert answers == ["<li>The retry budget was shared by every caller</li>"] * 8
