@@ -11,10 +11,8 @@ from django.views.decorators.http import require_GET
 from accounts.models import Team
 from accounts.privacy import too_few_people_message
 from dashboard import panels
-from dashboard.figures import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
-from dashboard.figures.store import last_key
+from dashboard.figures import Filters, cache_key, dashboard_data, kept_for, make_filters
 from dashboard.fixes import earlier_incidents
-from dashboard.follow_through import follow_through_figures
 from dashboard.forms import PERIODS, DashboardFilterForm
 from incidents.models import Severity
 from postmortems.access import get_review_for_user
@@ -34,34 +32,30 @@ def _filters(request: HttpRequest) -> tuple[Filters, str]:
 
 
 def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeString:
-    """The figures, charts and tables, rendered once per data version, filters and viewer's time zone.
+    """The figures, charts and tables, rendered once per set of figures, filters and viewer's time zone.
 
-    While the worker recomputes them after a change, everyone gets the last figures, rendered once too
-    (kept under the moment they were computed).
+    While a shared part of the figures is recomputed after a change, everyone gets figures from the last one,
+    said to be so, and this render is kept only for a moment (``kept_for``).
     """
     data_key = cache_key(request.user, filters)
-    view = f"{filters.severity}:{timezone.get_current_timezone_name()}"
-    html_key = f"{data_key}:html:{view}"
+    html_key = f"{data_key}:html:{filters.severity}:{timezone.get_current_timezone_name()}"
     html = cache.get(html_key)
     if html is None:
         data, fresh = dashboard_data(request.user, filters, key=data_key)
-        if not fresh:
-            html_key = f"{last_key(data_key)}:html:{data['computed_at'].timestamp()}:{view}"
-            html = cache.get(html_key)
-        if html is None:
-            context = {"filters": filters, "query": query, "data": data, "fresh": fresh}
-            if data.get("withheld"):
-                context["too_few_people"] = too_few_people_message()
-            else:
-                context |= {
-                    "view": panels.build(data, filters),
-                    "follow_through": follow_through_figures(request.user, filters),
-                    "is_empty": not (
-                        data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
-                    ),
-                }
-            html = render_to_string("dashboard/dashboard.html#body", context, request=request)
-            cache.set(html_key, html, CACHE_SECONDS)
+        context = {"filters": filters, "query": query, "data": data, "fresh": fresh}
+        if data.get("withheld"):
+            context["too_few_people"] = too_few_people_message()
+        else:
+            context |= {
+                "view": panels.build(data, filters),
+                "follow_through": data["follow_through"],
+                "is_empty": not (
+                    data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
+                ),
+            }
+        html = render_to_string("dashboard/dashboard.html#body", context, request=request)
+        if kept_for(fresh):
+            cache.set(html_key, html, kept_for(fresh))
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 

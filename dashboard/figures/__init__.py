@@ -23,7 +23,15 @@ from dashboard.figures.common import (
     Percentile,
     make_filters,
 )
-from dashboard.figures.store import cache_key, compute, dashboard_data, refresh, visibility_class
+from dashboard.figures.store import (
+    cache_key,
+    compute,
+    compute_directly,
+    dashboard_data,
+    kept_for,
+    refresh,
+    visibility_class,
+)
 
 __all__ = [
     "CACHE_SECONDS",
@@ -33,7 +41,9 @@ __all__ = [
     "Percentile",
     "cache_key",
     "compute",
+    "compute_directly",
     "dashboard_data",
+    "kept_for",
     "make_filters",
     "refresh",
     "visibility_class",
