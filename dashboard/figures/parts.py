@@ -156,6 +156,7 @@ def _obligations(scope: Scope, filters: Filters) -> dict:
     # A team's row speaks about the responders of its incidents, who carry the obligation together.
     for team_id, person in (
         Incident.responders.through.objects.filter(incident__in=in_period.values("incident_id"))
+        .order_by()
         .values_list("incident__team_id", "user_id")
         .distinct()
     ):
@@ -253,9 +254,11 @@ def _factors(scope: Scope, filters: Filters) -> dict:
     if filters.team:
         factors = factors.filter(review__incident__team=filters.team)
     categories: dict = {}
-    for category_id, name, _incident, started in factors.values_list(
-        "category_id", "category__name", "review__incident_id", "review__incident__impact_started_at"
-    ).distinct():
+    for category_id, name, _incident, started in (
+        factors.order_by()
+        .values_list("category_id", "category__name", "review__incident_id", "review__incident__impact_started_at")
+        .distinct()
+    ):
         cell = categories.setdefault(category_id, {"name": name, "starts": [], "months": {}})
         cell["starts"].append(micro(started))
         month = first_of_month(started)

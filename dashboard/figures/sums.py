@@ -61,7 +61,7 @@ def merge(into, other):
         return into + other
     if isinstance(into, int | float) and not isinstance(into, bool):
         return into + other
-    return into  # a name or a label: the same in both parts
+    return other if into is None else into  # a name: the same in both parts, when both know it
 
 
 def percentile(values: list, fraction: float):
