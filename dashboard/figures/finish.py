@@ -165,7 +165,20 @@ def _action_items(part: dict, filters: Filters) -> dict:
             {"kind": ActionItem(kind=kind).get_kind_display(), **{name: counts.get(name, 0) for name in ITEM_COUNTS}}
             for kind, counts in sorted(kinds.items())
         ],
-        "oldest_overdue": [details for _due_on, _pk, details in part["oldest_overdue"]],
+        "oldest_overdue": [
+            {
+                "pk": pk,
+                "title": title,
+                "url": ActionItem(pk=pk).get_absolute_url(),
+                "team": team,
+                "kind": ActionItem(kind=kind).get_kind_display(),
+                "incident_pk": incident_pk,
+                "incident_title": incident_title if incident_pk else "",
+                "due_on": due_on,
+                "days_overdue": (filters.today - due_on).days,
+            }
+            for due_on, pk, title, team, kind, incident_pk, incident_title in part["oldest_overdue"]
+        ],
         "weekly": [
             {"week": week, "opened": opened.get(week, 0), "closed": closed.get(week, 0)} for week in filters.week_starts
         ],

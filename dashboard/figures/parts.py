@@ -178,11 +178,6 @@ def _obligations(scope: Scope, filters: Filters) -> dict:
 # --- action items -------------------------------------------------------------------------------
 
 
-def _week_of(moment: datetime) -> date:
-    day = moment.astimezone(UTC).date()
-    return day - timedelta(days=day.weekday())
-
-
 def _action_items(scope: Scope, filters: Filters) -> dict:
     """Per team: open, due this week and overdue (also per kind), their owners, opened and closed per week;
     the oldest overdue items."""
@@ -216,18 +211,7 @@ def _action_items(scope: Scope, filters: Filters) -> dict:
         if owner is not None:
             cell["owners"].add(owner)
         if counts["overdue"]:
-            details = {
-                "pk": pk,
-                "title": title,
-                "url": ActionItem(pk=pk).get_absolute_url(),
-                "team": team,
-                "kind": ActionItem(kind=kind).get_kind_display(),
-                "incident_pk": incident_id,
-                "incident_title": incident_title if incident_id else "",
-                "due_on": due_on,
-                "days_overdue": (today - due_on).days,
-            }
-            overdue.append((due_on, pk, details))
+            overdue.append((due_on, pk, title, team, kind, incident_id, incident_title))
     for field, moments in (
         ("opened", items.filter(created_at__gte=filters.start)),
         (

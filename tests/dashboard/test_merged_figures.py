@@ -196,3 +196,99 @@ def test_merged_figures_equal_a_full_computation_over_what_each_viewer_may_see(
                     f"{viewer.username}, {team.slug if team else 'all'}, {period}",
                 )
         transaction.set_rollback(True)
+
+
+# --- what a viewer computes, and what a write costs them ----------------------------------------------------
+
+
+def counts(viewers, filters) -> list[int]:
+    return [dashboard_figures.dashboard_data(viewer, filters)[0]["response"]["overall"]["count"] for viewer in viewers]
+
+
+def test_a_restricted_incident_changes_only_its_viewers_figures(
+    frozen, at, payments, manager, facilitator, engineer, outsider, org_admin, django_capture_on_commit_callbacks
+):
+    incident_with_times(payments, at(5), detect_minutes=10)
+    incident_with_times(payments, at(5), detect_minutes=10, restricted=True, responders=[engineer])
+    incident_with_times(payments, at(5), detect_minutes=10, restricted=True, responders=[outsider])
+    filters = dashboard_figures.make_filters(None, "12m", now=NOW)
+    viewers = (manager, facilitator, engineer, outsider, org_admin)
+    assert counts(viewers, filters) == [1, 1, 2, 2, 3]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_with_times(payments, at(3), detect_minutes=10, restricted=True, responders=[engineer])
+    assert counts(viewers, filters) == [1, 1, 3, 2, 4]
+
+
+def test_a_write_to_one_incident_makes_no_viewer_compute_the_shared_figures(
+    frozen, at, client, payments, manager, engineer, outsider, org_admin, monkeypatch,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from django.urls import reverse
+
+    from dashboard import tasks
+    from dashboard.figures import store
+
+    incident = incident_with_times(payments, at(5), detect_minutes=10)
+    incident_with_times(payments, at(5), detect_minutes=10, restricted=True, responders=[engineer])
+    incident_with_times(payments, at(5), detect_minutes=10, restricted=True, responders=[outsider])
+    viewers = (manager, engineer, outsider, org_admin)
+    for viewer in viewers:
+        client.force_login(viewer)
+        assert client.get(reverse("dashboard")).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident.mitigated_at = incident.impact_started_at + dt.timedelta(minutes=30)
+        incident.save()
+    computed, queued = [], []
+    real_part = store.part
+    monkeypatch.setattr(store, "part", lambda scope, *args: computed.append(scope) or real_part(scope, *args))
+    monkeypatch.setattr(tasks.recompute_figures, "delay", lambda *args: queued.append(args))
+    for viewer in viewers:
+        client.force_login(viewer)
+        page = client.get(reverse("dashboard")).text
+        assert "from before the latest changes" in page  # said plainly, with the time of the figures shown
+    # Only the small parts of the people on restricted incidents were computed in a request (the data version
+    # changed), never the public part or that of every restricted incident; each of those is refreshed once,
+    # in the background.
+    assert [scope.unattached for scope in computed] == [False, False]
+    assert sorted(name for name, _, _ in queued) == ["public", "restricted"]
+
+    monkeypatch.undo()
+    for name, team, period in queued:
+        tasks.recompute_figures(name, team, period)  # what the worker does
+    for viewer in viewers:
+        client.force_login(viewer)
+        page = client.get(reverse("dashboard")).text
+        assert "from before the latest changes" not in page
+
+
+def test_a_dashboard_get_asks_as_many_queries_whatever_the_data_and_the_restricted_incidents(
+    frozen, at, client, payments, manager, engineer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    def first_view_queries() -> int:
+        """A viewer class's first view, the shared figures being kept (as they are after the first viewer)."""
+        cache.clear()
+        dashboard_figures.dashboard_data(manager, dashboard_figures.make_filters(None, "12m"))
+        client.force_login(engineer)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("dashboard")).status_code == 200
+        return len(queries)
+
+    def add(incidents: int, restricted: int) -> None:
+        for n in range(incidents + restricted):
+            incident = incident_with_times(
+                payments, at(5 + n), detect_minutes=5, restricted=n >= incidents, responders=[engineer]
+            )
+            review = published_review(incident=incident)
+            ContributingFactorFactory(review=review, category=category("capacity"), service=ServiceFactory())
+            ActionItemFactory(incident=incident, owner=engineer)
+
+    add(incidents=1, restricted=1)
+    small = first_view_queries()
+    add(incidents=6, restricted=5)
+    assert first_view_queries() == small
