@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from accounts.models import Team
 from accounts.privacy import too_few_people_message
 from dashboard import panels
-from dashboard.figures import Filters, cache_key, dashboard_data, kept_for, make_filters
+from dashboard.figures import CACHE_SECONDS, Filters, current_state, dashboard_data, figures_of, make_filters
 from dashboard.fixes import earlier_incidents
 from dashboard.forms import PERIODS, DashboardFilterForm
 from incidents.models import Severity
@@ -34,14 +34,14 @@ def _filters(request: HttpRequest) -> tuple[Filters, str]:
 def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeString:
     """The figures, charts and tables, rendered once per set of figures, filters and viewer's time zone.
 
-    While a shared part of the figures is recomputed after a change, everyone gets figures from the last one,
-    said to be so, and this render is kept only for a moment (``kept_for``).
+    While the parts of the figures are recomputed after a change, everyone gets the figures of the last ones,
+    said to be so, and the page fetches itself again a few seconds later.
     """
-    data_key = cache_key(request.user, filters)
-    html_key = f"{data_key}:html:{filters.severity}:{timezone.get_current_timezone_name()}"
-    html = cache.get(html_key)
+    state = current_state(request.user, filters)
+    view = f"{filters.severity}:{timezone.get_current_timezone_name()}"
+    html = cache.get(f"{state.key}:html:{view}") if state.key else None
     if html is None:
-        data, fresh = dashboard_data(request.user, filters, key=data_key)
+        data, fresh, key = figures_of(request.user, state)
         context = {"filters": filters, "query": query, "data": data, "fresh": fresh}
         if data.get("withheld"):
             context["too_few_people"] = too_few_people_message()
@@ -54,8 +54,7 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
                 ),
             }
         html = render_to_string("dashboard/dashboard.html#body", context, request=request)
-        if kept_for(fresh):
-            cache.set(html_key, html, kept_for(fresh))
+        cache.set(f"{key}:html:{view}", html, CACHE_SECONDS)
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 

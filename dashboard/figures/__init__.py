@@ -24,11 +24,11 @@ from dashboard.figures.common import (
     make_filters,
 )
 from dashboard.figures.store import (
-    cache_key,
     compute,
     compute_directly,
+    current_state,
     dashboard_data,
-    kept_for,
+    figures_of,
     refresh,
     visibility_class,
 )
@@ -39,11 +39,11 @@ __all__ = [
     "RECURRENCE_WINDOW_DAYS",
     "Filters",
     "Percentile",
-    "cache_key",
     "compute",
     "compute_directly",
+    "current_state",
     "dashboard_data",
-    "kept_for",
+    "figures_of",
     "make_filters",
     "refresh",
     "visibility_class",

@@ -1,22 +1,28 @@
-"""Figures kept in the cache in parts shared by everyone, merged per viewer, refreshed in the background.
+"""Figures kept in the cache in parts, merged per viewer, each part refreshed in the background after a change.
 
 The figures come in parts about disjoint sets of incidents (``dashboard.figures.parts``): the public
 part, shared by everyone; the part of every restricted incident, shared by admins; and the part of the few
-restricted incidents one person is on, shared by everyone on the same ones. The shared parts cost a full
-pass over the data: after a change the viewers get the last ones (marked not fresh, with the time they
-were computed) while one background task computes them again. A person's own part covers only their
-restricted incidents and is computed when asked for, in a fixed number of queries. So no viewer ever waits
-for a full computation once the shared parts exist, however many viewer classes there are.
+restricted incidents some people are on, shared by everyone on the same ones (their viewer class). The
+shared parts cost a full pass over the data, a class's own part a few small queries.
+
+A viewer's figures are kept under the parts they were merged from (when each was computed) and whether
+those are of the current data. After a change every part is out of date: viewers get the figures of the
+last parts, said to be so with the time they were computed, while one background task per part computes
+it again (at most once per ``DASHBOARD_REFRESH_SECONDS`` while people keep writing); when a part is new,
+the figures are merged again. So no viewer waits for a full computation: a new viewer class computes only
+its own small part, and the shared parts are computed in a request only the first time ever, or when no
+worker has answered for ``WORKER_SILENT_AFTER``.
 """
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from accounts.models import Team
+from accounts.models import Team, User
 from accounts.privacy import enough_people
 from dashboard.figures import finish
 from dashboard.figures.action_items import action_item_figures, obligation_figures
@@ -38,10 +44,10 @@ logger = logging.getLogger(__name__)
 # queued this long ago and never done computes the part in the request (no worker is answering).
 RECOMPUTE_LOCK_SECONDS = 60
 WORKER_SILENT_AFTER = timedelta(seconds=RECOMPUTE_LOCK_SECONDS)
-# The last shared parts are kept this long, for serving while new ones are computed; one is fresh while the
-# data has not changed since it was computed, for as long as figures are cached.
+# The last parts are kept this long, for serving while new ones are computed. A part is current while the
+# data has not changed since it was computed, for as long as figures are cached (some figures depend on the
+# time: what is overdue, what is breached).
 LAST_PART_SECONDS = 24 * 60 * 60
-KEPT_FRESH = timedelta(seconds=CACHE_SECONDS)
 SHARED_PARTS = {PUBLIC: Scope.public, EVERY_RESTRICTED: Scope.every_restricted}
 
 
@@ -50,17 +56,13 @@ def _filters_key(filters: Filters) -> str:
     return f"{team}:{filters.period}:{filters.today.isoformat()}"
 
 
-def part_key(name: str, filters: Filters, version: int) -> str:
-    return f"dashboard:{version}:part:{name}:{_filters_key(filters)}"
-
-
 def last_part_key(name: str, filters: Filters) -> str:
-    """Where the latest shared part for these filters is kept, whatever the data version."""
-    return f"dashboard:last:part:{name}:{_filters_key(filters)}"
+    """Where the latest part for these filters is kept, whatever the data version."""
+    return f"dashboard:part:{name}:{_filters_key(filters)}"
 
 
 def stamp_key(name: str, filters: Filters) -> str:
-    """When the latest shared part was computed: names the figures merged from it, without reading it."""
+    """When the latest part was computed, and from which data version: names it without reading it."""
     return last_part_key(name, filters) + ":stamp"
 
 
@@ -69,114 +71,141 @@ def recompute_lock(name: str, filters: Filters) -> str:
 
 
 def queued_key(name: str, filters: Filters) -> str:
-    """When a refresh of the shared part was queued and not yet done."""
+    """When a refresh of the part was queued and not yet done."""
     return last_part_key(name, filters) + ":queued"
 
 
-def kept_for(fresh: bool) -> int:
-    """Seconds to keep figures (and their page): fresh ones until they expire; those from a shared part being
-    recomputed for one pause between refreshes (within it no refresh would start anyway), so that the new
-    ones replace them soon after they exist."""
-    return CACHE_SECONDS if fresh else min(CACHE_SECONDS, settings.DASHBOARD_REFRESH_SECONDS)
+def part_names(visibility: str) -> list[str]:
+    """The parts a viewer class's figures are merged from."""
+    if visibility == "all":
+        return [PUBLIC, EVERY_RESTRICTED]
+    if visibility == "public":
+        return [PUBLIC]
+    return [PUBLIC, visibility]
 
 
-def _shared_parts_of(visibility: str) -> list[str]:
-    return [PUBLIC, EVERY_RESTRICTED] if visibility == "all" else [PUBLIC]
+def _stamp(data: dict) -> tuple[float, int]:
+    return data["computed_at"].timestamp(), data["version"]
 
 
-def cache_key(user, filters: Filters) -> str:
-    """The key of this viewer's figures: the data version, who sees what, the filters and which shared parts
-    they were merged from (a refreshed shared part makes new figures, even at the same data version)."""
+@dataclass(frozen=True)
+class State:
+    """Which parts a viewer's figures come from now, and whether each is current."""
+
+    visibility: str
+    filters: Filters
+    version: int
+    stamps: dict  # part name: (computed at, data version), None when there is none yet
+
+    def is_current(self, stamp) -> bool:
+        computed_at, version = stamp
+        return version == self.version and self.filters.now.timestamp() - computed_at < CACHE_SECONDS
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name, stamp in self.stamps.items() if stamp is None]
+
+    @property
+    def stale(self) -> list[str]:
+        return [name for name, stamp in self.stamps.items() if stamp is not None and not self.is_current(stamp)]
+
+    @property
+    def key(self) -> str | None:
+        """Where the figures merged from exactly these parts are kept (None while a part is missing)."""
+        if self.missing:
+            return None
+        parts = "+".join("{1}@{0:.6f}".format(*self.stamps[name]) for name in self.stamps)
+        freshness = "stale" if self.stale else "fresh"
+        return f"dashboard:figures:{self.visibility}:{_filters_key(self.filters)}:{parts}:{freshness}"
+
+
+def state_of(user, filters: Filters) -> State:
     version = data_version()
     # The figures depend on the person only through the incidents they may see (every part starts from the
     # incidents): people who see the same ones share them.
     visibility = visibility_class(user)
-    names = _shared_parts_of(visibility)
-    stamps = cache.get_many([stamp_key(name, filters) for name in names])
-    parts = "+".join(str(stamps.get(stamp_key(name, filters), "none")) for name in names)
-    return f"dashboard:{version}:{visibility}:{_filters_key(filters)}:{parts}"
+    names = part_names(visibility)
+    found = cache.get_many([stamp_key(name, filters) for name in names])
+    return State(visibility, filters, version, {name: found.get(stamp_key(name, filters)) for name in names})
 
 
-def dashboard_data(user, filters: Filters, key: str | None = None) -> tuple[dict, bool]:
-    """Everything the dashboard shows for these filters and this viewer, and whether it is fresh.
+def current_state(user, filters: Filters) -> State:
+    """The state of this viewer's parts, after queueing a refresh of those out of date (one per part and pause)."""
+    state = state_of(user, filters)
+    if state.stale and refresh_stale(state, user):
+        state = state_of(user, filters)  # a refresh may have run already (in this process)
+    return state
 
-    Fresh figures are kept for everyone who sees the same incidents; figures from shared parts being
-    recomputed are kept only for a moment, so that the new ones replace them soon after they exist.
-    """
-    key = key or cache_key(user, filters)
-    found = cache.get(key)
-    if found is not None:
-        return found
-    data, fresh = merged_figures(user, filters)
-    if kept_for(fresh):
-        cache.set(key, (data, fresh), kept_for(fresh))
+
+def refresh_stale(state: State, user) -> bool:
+    """Queue one background refresh of each part out of date, unless one was started within the pause; compute
+    it here only when an earlier refresh has not been done for ``WORKER_SILENT_AFTER``. True if any started."""
+    filters, started = state.filters, False
+    queued = cache.get_many([queued_key(name, filters) for name in state.stale])
+    for name in state.stale:
+        queued_at = queued.get(queued_key(name, filters))
+        if queued_at is not None and filters.now.timestamp() - queued_at > WORKER_SILENT_AFTER.total_seconds():
+            logger.warning("No worker refreshed the dashboard's %s part; computing it in the request.", name)
+            refresh(name, filters, user)
+            started = True
+        elif cache.add(recompute_lock(name, filters), 1, RECOMPUTE_LOCK_SECONDS):
+            cache.add(queued_key(name, filters), filters.now.timestamp(), LAST_PART_SECONDS)
+            owner = None if name in SHARED_PARTS else user.pk
+            try:
+                recompute_figures.delay(name, filters.team.pk if filters.team else None, filters.period, owner)
+            except Exception:  # noqa: BLE001 - no broker to hand it to: this viewer computes it instead
+                logger.warning("Could not queue the dashboard's refresh; computing it in the request.", exc_info=True)
+                refresh(name, filters, user)
+            started = True
+    return started
+
+
+def dashboard_data(user, filters: Filters) -> tuple[dict, bool]:
+    """Everything the dashboard shows for these filters and this viewer, and whether it is of the current data."""
+    data, fresh, _ = figures_of(user, current_state(user, filters))
     return data, fresh
 
 
-def merged_figures(user, filters: Filters) -> tuple[dict, bool]:
-    """The viewer's figures from the shared parts (the last ones, while they are recomputed) and their own
-    part, and whether every part is of the current data."""
-    visibility = visibility_class(user)
-    merged, fresh = None, True
-    computed_at = filters.now
-    for name in _shared_parts_of(visibility):
-        shared, shared_fresh = shared_part(name, filters)
-        fresh &= shared_fresh
-        computed_at = min(computed_at, shared["computed_at"])
-        merged = shared if merged is None else merge(merged, shared)
-    if visibility not in {"all", "public"}:
-        merge(merged, own_part(user, visibility, filters))
-    return finish.figures(merged, filters) | {"computed_at": computed_at}, fresh
+def figures_of(user, state: State) -> tuple[dict, bool, str]:
+    """The figures of the parts in this state (merged once for everyone of the viewer's class), whether they
+    are current, and the key they are kept under."""
+    if state.key:
+        found = cache.get(state.key)
+        if found is not None:
+            return (*found, state.key)
+    filters = state.filters
+    names = list(state.stamps)
+    found = cache.get_many([last_part_key(name, filters) for name in names])
+    parts = {name: found.get(last_part_key(name, filters)) or refresh(name, filters, user) for name in names}
+    stamps = {name: _stamp(data) for name, data in parts.items()}
+    merged = None
+    for data in parts.values():
+        merged = data if merged is None else merge(merged, data)
+    kept = State(state.visibility, filters, state.version, stamps)
+    fresh = not kept.stale
+    computed_at = min(data["computed_at"] for data in parts.values())
+    figures = finish.figures(merged, filters) | {"computed_at": computed_at}
+    cache.set(kept.key, (figures, fresh), CACHE_SECONDS)
+    return figures, fresh, kept.key
 
 
-def own_part(user, visibility: str, filters: Filters) -> dict:
-    """The part of the few restricted incidents this person is on, kept for everyone on the same ones."""
-    key = part_key(visibility, filters, data_version())
-    found = cache.get(key)
-    if found is None:
-        found = part(Scope.restricted(restricted_incidents_on(user)), filters)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
-
-
-def shared_part(name: str, filters: Filters) -> tuple[dict, bool]:
-    """A shared part, and whether it is of the current data.
-
-    After a change the viewer gets the last one (not fresh) and one background task computes the new one;
-    every viewer meanwhile gets the same last one. Only when there is none, or a refresh queued
-    ``WORKER_SILENT_AFTER`` ago has not been done, does a viewer wait for it.
-    """
-    last_key, queued = last_part_key(name, filters), queued_key(name, filters)
-    found = cache.get_many([last_key, queued])
-    last, queued_at = found.get(last_key), found.get(queued)
-    if last is not None and last["version"] == data_version() and filters.now - last["computed_at"] < KEPT_FRESH:
-        return last, True
-    worker_silent = queued_at is not None and filters.now.timestamp() - queued_at > WORKER_SILENT_AFTER.total_seconds()
-    if last is not None and not worker_silent:
-        if cache.add(recompute_lock(name, filters), 1, RECOMPUTE_LOCK_SECONDS):
-            cache.add(queued, filters.now.timestamp(), LAST_PART_SECONDS)
-            try:
-                recompute_figures.delay(name, filters.team.pk if filters.team else None, filters.period)
-            except Exception:  # noqa: BLE001 - no broker to hand it to: this viewer computes it instead
-                logger.warning("Could not queue the dashboard's refresh; computing it in the request.", exc_info=True)
-                return refresh(name, filters), True
-            data = cache.get(last_key)  # already there when the task ran in this process
-            if data is not None and data["version"] == data_version():
-                return data, True
-        return last, False
-    return refresh(name, filters), True
-
-
-def refresh(name: str, filters: Filters) -> dict:
-    """Compute a shared part and keep it with the data version read before computing: a change made
-    meanwhile leaves it stale, and the next viewer starts another refresh."""
+def refresh(name: str, filters: Filters, user=None) -> dict:
+    """Compute a part and keep it with the data version read before computing: a change made meanwhile leaves
+    it out of date, and the next viewer starts another refresh."""
     version = data_version()
+    keep = True
     try:
-        data = part(SHARED_PARTS[name](), filters) | {"computed_at": filters.now, "version": version}
-        cache.set_many(
-            {last_part_key(name, filters): data, stamp_key(name, filters): filters.now.timestamp()}, LAST_PART_SECONDS
-        )
-        cache.delete(queued_key(name, filters))
+        if name in SHARED_PARTS:
+            scope = SHARED_PARTS[name]()
+        else:  # a viewer class's own part: the restricted incidents its people are on
+            keep = visibility_class(user) == name  # (unless the person has just changed class)
+            scope = Scope.restricted(restricted_incidents_on(user))
+        data = part(scope, filters) | {"computed_at": filters.now, "version": version}
+        if keep:
+            cache.set_many(
+                {last_part_key(name, filters): data, stamp_key(name, filters): _stamp(data)}, LAST_PART_SECONDS
+            )
+            cache.delete(queued_key(name, filters))
     finally:
         # While people keep writing, one refresh per pause for these filters, not one per write.
         pause = settings.DASHBOARD_REFRESH_SECONDS
@@ -220,9 +249,11 @@ def compute_directly(user, filters: Filters) -> dict:
 
 
 @shared_task(name="dashboard.tasks.recompute_figures")
-def recompute_figures(name: str, team_id: int | None, period: str) -> None:
-    """Bring one shared part of the dashboard's figures up to date after a change, while viewers get the last."""
-    if name not in SHARED_PARTS:
+def recompute_figures(name: str, team_id: int | None, period: str, user_id: int | None = None) -> None:
+    """Bring one part of the dashboard's figures up to date after a change, while viewers get the last one
+    (a viewer class's own part is computed for one of its people, ``user_id``)."""
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    if name not in SHARED_PARTS and user is None:
         return
     team = Team.objects.filter(pk=team_id).first() if team_id else None
-    refresh(name, make_filters(team, period))
+    refresh(name, make_filters(team, period), user)
