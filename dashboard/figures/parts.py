@@ -13,11 +13,12 @@ Every part asks a fixed number of queries, whatever the data size and however ma
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 
-from actions.models import OPEN_STATUSES, SYSTEMIC_KINDS, ActionItem, ActionStatus, FixObligation, ObligationState
+from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
 from dashboard.figures.common import OBLIGATIONS_SHOWN, OLDEST_OVERDUE_SHOWN, Filters, month_of
+from dashboard.figures.factors import first_fixes
 from dashboard.figures.learning import (
     near_miss_figures,
     review_counts_by_team,
@@ -40,7 +41,7 @@ class Scope:
     """A set of incidents the figures count, and whether what belongs to no incident counts with them."""
 
     incidents: QuerySet
-    unattached: bool
+    unattached: bool  # only the public part: every incident left out of it is restricted (or deleted)
 
     @classmethod
     def public(cls) -> "Scope":
@@ -59,8 +60,12 @@ class Scope:
         return self.incidents.values("pk")
 
     def action_items(self) -> QuerySet:
-        of_incidents = Q(incident__in=self.ids)
-        return ActionItem.objects.filter(of_incidents | Q(incident__isnull=True) if self.unattached else of_incidents)
+        if self.unattached:
+            # Every item but those of the incidents left out (as ``ActionItem.visible_to`` asks): PostgreSQL tests
+            # each item against a small hashed set instead of joining every incident.
+            left_out = Incident.all_objects.filter(Q(restricted=True) | Q(deleted_at__isnull=False))
+            return ActionItem.objects.exclude(incident__in=left_out.values("pk"))
+        return ActionItem.objects.filter(incident__in=self.ids)
 
 
 def first_of_month(moment: datetime) -> date:
@@ -256,30 +261,7 @@ def _recurrences(scope: Scope, filters: Filters) -> dict:
     """The first fix of each weakness (category and service) among these incidents, whenever they were, and
     the factors with a service of those in the period (whether a fix came before them is decided when merged).
     """
-    systemic_done = dict(
-        ActionItem.objects.filter(status=ActionStatus.DONE, kind__in=SYSTEMIC_KINDS, incident__in=scope.ids)
-        .values("incident_id")
-        .annotate(done_at=Min("completed_at"))
-        .values_list("incident_id", "done_at")
-    )
-    factors = ContributingFactor.objects.filter(service__isnull=False, review__incident__in=scope.ids)
-    addressed_done = dict(
-        ActionItem.addresses.through.objects.filter(
-            actionitem__status=ActionStatus.DONE,
-            actionitem__in=ActionItem.objects.values("pk"),
-            contributingfactor__in=factors.values("pk"),
-        )
-        .values("contributingfactor_id")
-        .annotate(done_at=Min("actionitem__completed_at"))
-        .values_list("contributingfactor_id", "done_at")
-    )
-    first_fix = Earliest()
-    for factor_id, category_id, service_id, incident_id in factors.values_list(
-        "pk", "category_id", "service_id", "review__incident_id"
-    ):
-        moments = [m for m in (systemic_done.get(incident_id), addressed_done.get(factor_id)) if m is not None]
-        if moments:
-            first_fix.add({(category_id, service_id): micro(min(moments))})
+    first_fix = Earliest({weakness: micro(moment) for weakness, moment in first_fixes(scope.incidents).items()})
     later = scope.incidents.filter(impact_started_at__gte=filters.start)
     if filters.team:
         later = later.filter(team=filters.team)
