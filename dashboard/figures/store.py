@@ -15,6 +15,7 @@ worker has answered for ``WORKER_SILENT_AFTER``.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -176,7 +177,7 @@ def figures_of(user, state: State) -> tuple[dict, bool, str]:
     filters = state.filters
     names = list(state.stamps)
     found = cache.get_many([last_part_key(name, filters) for name in names])
-    parts = {name: found.get(last_part_key(name, filters)) or refresh(name, filters, user) for name in names}
+    parts = {name: found.get(last_part_key(name, filters)) or first_part(name, filters, user) for name in names}
     stamps = {name: _stamp(data) for name, data in parts.items()}
     merged = None
     for data in parts.values():
@@ -187,6 +188,19 @@ def figures_of(user, state: State) -> tuple[dict, bool, str]:
     figures = finish.figures(merged, filters) | {"computed_at": computed_at}
     cache.set(kept.key, (figures, fresh), CACHE_SECONDS)
     return figures, fresh, kept.key
+
+
+def first_part(name: str, filters: Filters, user) -> dict:
+    """A part there is none of yet, computed now; when another request is computing a shared part already
+    (many people opening the dashboard on a fresh cache), its result is awaited instead of computed again."""
+    if name in SHARED_PARTS and not cache.add(recompute_lock(name, filters), 1, RECOMPUTE_LOCK_SECONDS):
+        deadline = time.monotonic() + RECOMPUTE_LOCK_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            found = cache.get(last_part_key(name, filters))
+            if found is not None:
+                return found
+    return refresh(name, filters, user)
 
 
 def refresh(name: str, filters: Filters, user=None) -> dict:
