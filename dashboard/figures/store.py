@@ -17,7 +17,7 @@ worker has answered for ``WORKER_SILENT_AFTER``.
 import logging
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -58,8 +58,10 @@ def _filters_key(filters: Filters) -> str:
 
 
 def last_part_key(name: str, filters: Filters) -> str:
-    """Where the latest part for these filters is kept, whatever the data version."""
-    return f"dashboard:part:{name}:{_filters_key(filters)}"
+    """Where the latest part for these filters is kept, whatever the data version and the day (after midnight
+    yesterday's part is served, said to be so, while today's is computed)."""
+    team = filters.team.pk if filters.team else "all"
+    return f"dashboard:part:{name}:{team}:{filters.period}"
 
 
 def stamp_key(name: str, filters: Filters) -> str:
@@ -100,7 +102,9 @@ class State:
 
     def is_current(self, stamp) -> bool:
         computed_at, version = stamp
-        return version == self.version and self.filters.now.timestamp() - computed_at < CACHE_SECONDS
+        age = self.filters.now.timestamp() - computed_at
+        same_day = datetime.fromtimestamp(computed_at, UTC).date() == self.filters.today
+        return version == self.version and age < CACHE_SECONDS and same_day
 
     @property
     def missing(self) -> list[str]:

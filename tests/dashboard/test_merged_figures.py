@@ -291,3 +291,25 @@ def test_a_dashboard_get_asks_as_many_queries_whatever_the_data_and_the_restrict
     small = first_view_queries()
     add(incidents=6, restricted=5)
     assert first_view_queries() == small
+
+
+def test_after_midnight_yesterdays_figures_are_served_while_todays_are_computed(
+    frozen, at, payments, manager, monkeypatch
+):
+    from dashboard import tasks
+    from dashboard.figures import store
+
+    incident_with_times(payments, at(5), detect_minutes=10)
+    today = dashboard_figures.make_filters(None, "12m", now=NOW)
+    assert dashboard_figures.dashboard_data(manager, today) == (
+        dashboard_figures.dashboard_data(manager, today)[0],
+        True,
+    )
+
+    queued = []
+    monkeypatch.setattr(tasks.recompute_figures, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(store, "part", lambda *args: pytest.fail("a viewer computed a part"))
+    tomorrow = dashboard_figures.make_filters(None, "12m", now=NOW + dt.timedelta(days=1))
+    data, fresh = dashboard_figures.dashboard_data(manager, tomorrow)
+    assert (data["response"]["overall"]["count"], data["computed_at"], fresh) == (1, NOW, False)
+    assert queued == [("public", None, "12m", None)]
