@@ -10,6 +10,9 @@ from fragments.versions import bump, current, key
 
 VERSION = "dashboard"
 VERSION_KEY = key(VERSION)
+# Raised when a part of the figures has been computed again (``dashboard.figures.store``): the figures a
+# viewer gets can change without a change to the data, when the last ones were served while it was computed.
+FIGURES_VERSION = "dashboard-figures"
 
 
 def data_version() -> int:
@@ -19,3 +22,8 @@ def data_version() -> int:
 def bump_version() -> None:
     """Mark every cached aggregate stale."""
     bump(VERSION)
+
+
+def figures_refreshed() -> None:
+    """A part of the figures is new: pages showing figures merged from the last one are stale."""
+    bump(FIGURES_VERSION)

@@ -14,6 +14,8 @@ from dashboard import panels
 from dashboard.figures import CACHE_SECONDS, Filters, current_state, dashboard_data, figures_of, make_filters
 from dashboard.fixes import earlier_incidents
 from dashboard.forms import PERIODS, DashboardFilterForm
+from dashboard.freshness import FIGURES_VERSION, VERSION
+from fragments.conditional import conditional_page
 from incidents.models import Severity
 from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page
@@ -59,6 +61,7 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
 
 
 @require_GET
+@conditional_page(lambda request: [VERSION, FIGURES_VERSION, "incidents"], clock_seconds=CACHE_SECONDS)
 def dashboard(request: HtmxHttpRequest):
     """Follow-through and learning for a team (or all teams) over a period; the address carries the filters."""
     filters, query = _filters(request)

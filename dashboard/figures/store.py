@@ -34,7 +34,7 @@ from dashboard.figures.parts import EVERY_RESTRICTED, PUBLIC, Scope, part
 from dashboard.figures.response import response_times
 from dashboard.figures.sums import merge
 from dashboard.follow_through import follow_through_figures
-from dashboard.freshness import data_version
+from dashboard.freshness import data_version, figures_refreshed
 from dashboard.small_groups import people_behind_team
 from incidents.access import restricted_incidents_on, visibility_class
 from incidents.models import Incident
@@ -204,12 +204,13 @@ def first_part(name: str, filters: Filters, user) -> dict:
             found = cache.get(last_part_key(name, filters))
             if found is not None:
                 return found
-    return refresh(name, filters, user)
+    return refresh(name, filters, user, replacing=False)
 
 
-def refresh(name: str, filters: Filters, user=None) -> dict:
+def refresh(name: str, filters: Filters, user=None, replacing: bool = True) -> dict:
     """Compute a part and keep it with the data version read before computing: a change made meanwhile leaves
-    it out of date, and the next viewer starts another refresh."""
+    it out of date, and the next viewer starts another refresh. Pages showing figures from the part it
+    replaces are then stale (there are none when there was no part yet)."""
     version = data_version()
     keep = True
     try:
@@ -224,6 +225,8 @@ def refresh(name: str, filters: Filters, user=None) -> dict:
                 {last_part_key(name, filters): data, stamp_key(name, filters): _stamp(data)}, LAST_PART_SECONDS
             )
             cache.delete(queued_key(name, filters))
+            if replacing:
+                figures_refreshed()
     finally:
         # While people keep writing, one refresh per pause for these filters, not one per write.
         pause = settings.DASHBOARD_REFRESH_SECONDS

@@ -313,3 +313,33 @@ def test_after_midnight_yesterdays_figures_are_served_while_todays_are_computed(
     data, fresh = dashboard_figures.dashboard_data(manager, tomorrow)
     assert (data["response"]["overall"]["count"], data["computed_at"], fresh) == (1, NOW, False)
     assert queued == [("public", None, "12m", None)]
+
+
+def test_a_repeat_view_answers_304_until_anyone_changes_what_it_shows_or_new_figures_arrive(
+    frozen, at, client, payments, manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from dashboard import tasks
+
+    incident = incident_with_times(payments, at(5), detect_minutes=10)
+    client.force_login(manager)
+    url = reverse("dashboard") + "?period=3m"
+    client.get(url)  # the first visit sets the CSRF cookie, which the page's tag then counts on
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+
+    with django_capture_on_commit_callbacks(execute=True):
+        incident.mitigated_at = incident.impact_started_at + dt.timedelta(minutes=30)
+        incident.save()
+    queued = []
+    monkeypatch.setattr(tasks.recompute_figures, "delay", lambda *args: queued.append(args))
+    stale = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert stale.status_code == 200 and "from before the latest changes" in stale.text
+    assert client.get(url, headers={"If-None-Match": stale["ETag"]}).status_code == 304
+
+    tasks.recompute_figures(*queued[0])  # the worker computes the new figures: the page changes without a write
+    fresh = client.get(url, headers={"If-None-Match": stale["ETag"]})
+    assert fresh.status_code == 200 and "from before the latest changes" not in fresh.text
