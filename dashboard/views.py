@@ -56,7 +56,8 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
                 ),
             }
         html = render_to_string("dashboard/dashboard.html#body", context, request=request)
-        cache.set(f"{key}:html:{view}", html, CACHE_SECONDS)
+        if key:
+            cache.set(f"{key}:html:{view}", html, CACHE_SECONDS)
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 

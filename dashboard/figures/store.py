@@ -36,6 +36,7 @@ from dashboard.figures.sums import merge
 from dashboard.follow_through import follow_through_figures
 from dashboard.freshness import data_version, figures_refreshed
 from dashboard.small_groups import people_behind_team
+from fragments.versions import current
 from incidents.access import restricted_incidents_on, visibility_class
 from incidents.models import Incident
 
@@ -171,9 +172,9 @@ def dashboard_data(user, filters: Filters) -> tuple[dict, bool]:
     return data, fresh
 
 
-def figures_of(user, state: State) -> tuple[dict, bool, str]:
+def figures_of(user, state: State) -> tuple[dict, bool, str | None]:
     """The figures of the parts in this state (merged once for everyone of the viewer's class), whether they
-    are current, and the key they are kept under."""
+    are current, and the key they are kept under (None when they are not kept)."""
     if state.key:
         found = cache.get(state.key)
         if found is not None:
@@ -190,6 +191,8 @@ def figures_of(user, state: State) -> tuple[dict, bool, str]:
     fresh = not kept.stale
     computed_at = min(data["computed_at"] for data in parts.values())
     figures = finish.figures(merged, filters) | {"computed_at": computed_at}
+    if any(data.get("viewers") != name for name, data in parts.items()):
+        return figures, fresh, None  # the person changed class meanwhile: these figures are theirs alone
     cache.set(kept.key, (figures, fresh), CACHE_SECONDS)
     return figures, fresh, kept.key
 
@@ -215,11 +218,13 @@ def refresh(name: str, filters: Filters, user=None, replacing: bool = True) -> d
     keep = True
     try:
         if name in SHARED_PARTS:
-            scope = SHARED_PARTS[name]()
-        else:  # a viewer class's own part: the restricted incidents its people are on
-            keep = visibility_class(user) == name  # (unless the person has just changed class)
-            scope = Scope.restricted(restricted_incidents_on(user))
-        data = part(scope, filters) | {"computed_at": filters.now, "version": version}
+            scope, viewers = SHARED_PARTS[name](), name
+        else:  # a viewer class's own part: the restricted incidents its people are on, read once for both
+            versions = current(["incidents"])
+            scope = Scope.restricted(restricted_incidents_on(user, versions))
+            viewers = visibility_class(user, versions)
+            keep = viewers == name  # unless the person has just changed class: then it is theirs alone
+        data = part(scope, filters) | {"computed_at": filters.now, "version": version, "viewers": viewers}
         if keep:
             cache.set_many(
                 {last_part_key(name, filters): data, stamp_key(name, filters): _stamp(data)}, LAST_PART_SECONDS

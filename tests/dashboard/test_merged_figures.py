@@ -343,3 +343,21 @@ def test_a_repeat_view_answers_304_until_anyone_changes_what_it_shows_or_new_fig
     tasks.recompute_figures(*queued[0])  # the worker computes the new figures: the page changes without a write
     fresh = client.get(url, headers={"If-None-Match": stale["ETag"]})
     assert fresh.status_code == 200 and "from before the latest changes" not in fresh.text
+
+
+def test_figures_computed_while_a_person_changes_class_are_kept_for_nobody(
+    frozen, at, payments, engineer, teammate, django_capture_on_commit_callbacks
+):
+    from dashboard.figures import store
+
+    incident_with_times(payments, at(5), detect_minutes=10, restricted=True, responders=[engineer, teammate])
+    filters = dashboard_figures.make_filters(None, "12m", now=NOW)
+    state = store.current_state(
+        engineer, filters
+    )  # the engineer shares the teammate's class, whose part is not kept yet
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_with_times(payments, at(4), detect_minutes=10, restricted=True, responders=[engineer])
+
+    data, _, key = store.figures_of(engineer, state)
+    assert (data["response"]["overall"]["count"], key) == (2, None)  # the engineer's, kept for no one
+    assert dashboard_figures.dashboard_data(teammate, filters)[0]["response"]["overall"]["count"] == 1
