@@ -10,9 +10,6 @@ from fragments.versions import bump, current, key
 
 VERSION = "dashboard"
 VERSION_KEY = key(VERSION)
-# Raised when a part of the figures has been computed again (``dashboard.figures.store``): the figures a
-# viewer gets can change without a change to the data, when the last ones were served while it was computed.
-FIGURES_VERSION = "dashboard-figures"
 
 
 def data_version() -> int:
@@ -24,6 +21,12 @@ def bump_version() -> None:
     bump(VERSION)
 
 
-def figures_refreshed() -> None:
+def figures_version(part: str) -> str:
+    """Raised when a part of the figures has been computed again (``dashboard.figures.store``): the figures a
+    viewer gets can change without a change to the data, when the last ones were served meanwhile."""
+    return f"dashboard-figures:{part}"
+
+
+def figures_refreshed(part: str) -> None:
     """A part of the figures is new: pages showing figures merged from the last one are stale."""
-    bump(FIGURES_VERSION)
+    bump(figures_version(part))

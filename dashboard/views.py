@@ -12,10 +12,12 @@ from accounts.models import Team
 from accounts.privacy import too_few_people_message
 from dashboard import panels
 from dashboard.figures import CACHE_SECONDS, Filters, current_state, dashboard_data, figures_of, make_filters
+from dashboard.figures.store import part_names
 from dashboard.fixes import earlier_incidents
 from dashboard.forms import PERIODS, DashboardFilterForm
-from dashboard.freshness import FIGURES_VERSION, VERSION
+from dashboard.freshness import VERSION, figures_version
 from fragments.conditional import conditional_page
+from incidents.access import visibility_class
 from incidents.models import Severity
 from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page
@@ -61,8 +63,15 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 
+def _shown_versions(request: HttpRequest) -> list[str]:
+    """What the page's figures depend on: the data, who may see which incidents, and the parts they are
+    merged from (which change without a change to the data when one is computed again)."""
+    parts = part_names(visibility_class(request.user))
+    return [VERSION, "incidents", *(figures_version(part) for part in parts)]
+
+
 @require_GET
-@conditional_page(lambda request: [VERSION, FIGURES_VERSION, "incidents"], clock_seconds=CACHE_SECONDS)
+@conditional_page(_shown_versions, clock_seconds=CACHE_SECONDS)
 def dashboard(request: HtmxHttpRequest):
     """Follow-through and learning for a team (or all teams) over a period; the address carries the filters."""
     filters, query = _filters(request)

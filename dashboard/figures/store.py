@@ -231,7 +231,7 @@ def refresh(name: str, filters: Filters, user=None, replacing: bool = True) -> d
             )
             cache.delete(queued_key(name, filters))
             if replacing:
-                figures_refreshed()
+                figures_refreshed(name)
     finally:
         # While people keep writing, one refresh per pause for these filters, not one per write.
         pause = settings.DASHBOARD_REFRESH_SECONDS
