@@ -51,6 +51,8 @@ WORKER_SILENT_AFTER = timedelta(seconds=RECOMPUTE_LOCK_SECONDS)
 # time: what is overdue, what is breached).
 LAST_PART_SECONDS = 24 * 60 * 60
 SHARED_PARTS = {PUBLIC: Scope.public, EVERY_RESTRICTED: Scope.every_restricted}
+# What a part says about itself, beside its figures: not merged.
+ABOUT_A_PART = ("computed_at", "version", "viewers")
 
 
 def _filters_key(filters: Filters) -> str:
@@ -184,9 +186,9 @@ def figures_of(user, state: State) -> tuple[dict, bool, str | None]:
     found = cache.get_many([last_part_key(name, filters) for name in names])
     parts = {name: found.get(last_part_key(name, filters)) or first_part(name, filters, user) for name in names}
     stamps = {name: _stamp(data) for name, data in parts.items()}
-    merged = None
+    merged: dict = {}
     for data in parts.values():
-        merged = data if merged is None else merge(merged, data)
+        merge(merged, {key: value for key, value in data.items() if key not in ABOUT_A_PART})
     kept = State(state.visibility, filters, state.version, stamps)
     fresh = not kept.stale
     computed_at = min(data["computed_at"] for data in parts.values())
