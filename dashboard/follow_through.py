@@ -36,44 +36,69 @@ LABELS = {
 }
 
 
-def follow_through_figures(user, filters: Filters) -> dict:
-    """The follow-through figures for this viewer and these filters (see ``LABELS`` for what each one is)."""
-    from incidents.models import Incident
-
-    now = filters.now
-    held_after = timedelta(days=settings.FIX_HELD_AFTER_DAYS)
+def obligations_followed(incidents, filters: Filters):
+    """The obligations of these incidents whose clock started in the period (not cancelled)."""
     obligations = FixObligation.objects.filter(
-        incident__in=Incident.objects.visible_to(user).values("pk"), starts_at__gte=filters.start
+        incident__in=incidents.values("pk"), starts_at__gte=filters.start
     ).exclude(state=ObligationState.CANCELLED)
     if filters.team:
         obligations = obligations.filter(incident__team=filters.team)
+    return obligations
+
+
+COMMITTED = Q(state=ObligationState.MET)
+LANDED = COMMITTED & Q(landed_at__isnull=False)
+
+
+def follow_through_counts(obligations, filters: Filters) -> dict:
+    """Every count of the follow-through (one query); they add up over disjoint sets of incidents."""
+    now = filters.now
+    held_after = timedelta(days=settings.FIX_HELD_AFTER_DAYS)
     flags = RecurrenceFlag.objects.filter(fix_id=OuterRef("met_by_id"))
-    committed = Q(state=ObligationState.MET)
-    landed = committed & Q(landed_at__isnull=False)
     in_question = Exists(flags.filter(state=RecurrenceState.OPEN))
     owed_late = Q(state=ObligationState.BREACHED) | Q(state=ObligationState.PENDING, deadline__lte=now)
-    landing_due = committed & (Q(landed_at__isnull=False) | Q(landing_due_at__lte=now))
-    figures = obligations.annotate(in_question=in_question).aggregate(
-        committed_median=Percentile(interval("met_at", "starts_at"), 0.5, filter=committed),
-        committed_p90=Percentile(interval("met_at", "starts_at"), 0.9, filter=committed),
-        landed_median=Percentile(interval("landed_at", "starts_at"), 0.5, filter=landed),
-        landed_p90=Percentile(interval("landed_at", "starts_at"), 0.9, filter=landed),
-        decided=Count("pk", filter=committed | owed_late),
-        within_48=Count("pk", filter=committed & Q(met_at__lte=F("deadline")) & Q(first_breached_at=None)),
+    landing_due = COMMITTED & (Q(landed_at__isnull=False) | Q(landing_due_at__lte=now))
+    return obligations.annotate(in_question=in_question).aggregate(
+        decided=Count("pk", filter=COMMITTED | owed_late),
+        within_48=Count("pk", filter=COMMITTED & Q(met_at__lte=F("deadline")) & Q(first_breached_at=None)),
         landing_decided=Count("pk", filter=landing_due),
-        landed_on_time=Count("pk", filter=landed & Q(landed_at__lt=F("landing_due_at"))),
-        held=Count("pk", filter=landed & Q(in_question=False, landed_at__lte=now - held_after)),
-        watching=Count("pk", filter=landed & Q(in_question=False, landed_at__gt=now - held_after)),
-        may_not_have_held=Count("pk", filter=landed & Q(in_question=True)),
+        landed_on_time=Count("pk", filter=LANDED & Q(landed_at__lt=F("landing_due_at"))),
+        held=Count("pk", filter=LANDED & Q(in_question=False, landed_at__lte=now - held_after)),
+        watching=Count("pk", filter=LANDED & Q(in_question=False, landed_at__gt=now - held_after)),
+        may_not_have_held=Count("pk", filter=LANDED & Q(in_question=True)),
         owed=Count("pk", filter=Q(state=ObligationState.PENDING, deadline__gt=now)),
         owed_late=Count("pk", filter=owed_late),
-        committed_on_track=Count("pk", filter=committed & Q(landed_at=None, landing_due_at__gt=now)),
-        committed_overdue=Count("pk", filter=committed & Q(landed_at=None, landing_due_at__lte=now)),
+        committed_on_track=Count("pk", filter=COMMITTED & Q(landed_at=None, landing_due_at__gt=now)),
+        committed_overdue=Count("pk", filter=COMMITTED & Q(landed_at=None, landing_due_at__lte=now)),
     )
-    did_not_hold = RecurrenceFlag.objects.filter(
+
+
+def fixes_that_did_not_hold(obligations) -> int:
+    """Fixes of these obligations' incidents with a confirmed recurrence (a fix belongs to one incident)."""
+    return RecurrenceFlag.objects.filter(
         state=RecurrenceState.CONFIRMED, fix__incident__in=obligations.values("incident_id")
     ).aggregate(fixes=Count("fix_id", distinct=True))["fixes"]
-    figures["did_not_hold"] = did_not_hold
+
+
+def follow_through_figures(user, filters: Filters) -> dict:
+    """The follow-through figures for this viewer and these filters (see ``LABELS`` for what each one is),
+    computed in full from every incident the viewer may see."""
+    from incidents.models import Incident
+
+    obligations = obligations_followed(Incident.objects.visible_to(user), filters)
+    figures = obligations.aggregate(
+        committed_median=Percentile(interval("met_at", "starts_at"), 0.5, filter=COMMITTED),
+        committed_p90=Percentile(interval("met_at", "starts_at"), 0.9, filter=COMMITTED),
+        landed_median=Percentile(interval("landed_at", "starts_at"), 0.5, filter=LANDED),
+        landed_p90=Percentile(interval("landed_at", "starts_at"), 0.9, filter=LANDED),
+    )
+    figures |= follow_through_counts(obligations, filters)
+    figures["did_not_hold"] = fixes_that_did_not_hold(obligations)
+    return follow_through_shown(figures)
+
+
+def follow_through_shown(figures: dict) -> dict:
+    """The shares, the pending list and the labels beside the counts and percentiles."""
     figures["within_48_share"] = _share(figures["within_48"], figures["decided"])
     figures["landed_on_time_share"] = _share(figures["landed_on_time"], figures["landing_decided"])
     figures["pending"] = [

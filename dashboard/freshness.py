@@ -19,3 +19,14 @@ def data_version() -> int:
 def bump_version() -> None:
     """Mark every cached aggregate stale."""
     bump(VERSION)
+
+
+def figures_version(part: str) -> str:
+    """Raised when a part of the figures has been computed again (``dashboard.figures.store``): the figures a
+    viewer gets can change without a change to the data, when the last ones were served meanwhile."""
+    return f"dashboard-figures:{part}"
+
+
+def figures_refreshed(part: str) -> None:
+    """A part of the figures is new: pages showing figures merged from the last one are stale."""
+    bump(figures_version(part))

@@ -57,18 +57,29 @@ def people_behind_team(user, filters) -> int:
     """How many people a dashboard filtered to one team speaks about, counting only what the viewer may see:
     the responders and facilitators of the team's incidents in the period, the owners of its action items,
     the participants of its reviews and the named reporters of its near misses (one query)."""
-    from accounts.models import User
     from actions.models import ActionItem
+    from incidents.models import Incident
+
+    return people_behind(
+        filters, Incident.objects.visible_to(user), ActionItem.objects.visible_to(user), with_near_misses=True
+    ).count()
+
+
+def people_behind(filters, incidents, action_items, with_near_misses: bool):
+    """The people behind the team's figures among these incidents and action items (and its near misses)."""
+    from accounts.models import User
     from incidents.models import Incident, NearMiss
     from postmortems.models import Review
 
     team, start = filters.team, filters.start
-    incidents = Incident.objects.visible_to(user).filter(team=team, impact_started_at__gte=start)
+    incidents = incidents.filter(team=team, impact_started_at__gte=start)
     ids = incidents.values("pk")
-    return User.objects.filter(
+    behind = (
         Q(pk__in=Incident.responders.through.objects.filter(incident__in=ids).values("user_id"))
         | Q(pk__in=incidents.values("facilitator_id"))
-        | Q(pk__in=ActionItem.objects.visible_to(user).filter(team=team).values("owner_id"))
+        | Q(pk__in=action_items.filter(team=team).values("owner_id"))
         | Q(pk__in=Review.participants.through.objects.filter(review__incident__in=ids).values("user_id"))
-        | Q(pk__in=NearMiss.objects.filter(team=team, filed_on__gte=start.date()).values("reporter_id"))
-    ).count()
+    )
+    if with_near_misses:
+        behind |= Q(pk__in=NearMiss.objects.filter(team=team, filed_on__gte=start.date()).values("reporter_id"))
+    return User.objects.filter(behind)

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_GET
 from accounts.models import Team
 from accounts.privacy import too_few_people_message
 from dashboard import panels
-from dashboard.figures import CACHE_SECONDS, Filters, cache_key, dashboard_data, make_filters
-from dashboard.figures.store import last_key
+from dashboard.figures import CACHE_SECONDS, Filters, current_state, dashboard_data, figures_of, make_filters
+from dashboard.figures.store import part_names
 from dashboard.fixes import earlier_incidents
-from dashboard.follow_through import follow_through_figures
 from dashboard.forms import PERIODS, DashboardFilterForm
+from dashboard.freshness import VERSION, figures_version
+from fragments.conditional import conditional_page
+from incidents.access import visibility_class
 from incidents.models import Severity
 from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page
@@ -34,38 +36,42 @@ def _filters(request: HttpRequest) -> tuple[Filters, str]:
 
 
 def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeString:
-    """The figures, charts and tables, rendered once per data version, filters and viewer's time zone.
+    """The figures, charts and tables, rendered once per set of figures, filters and viewer's time zone.
 
-    While the worker recomputes them after a change, everyone gets the last figures, rendered once too
-    (kept under the moment they were computed).
+    While the parts of the figures are recomputed after a change, everyone gets the figures of the last ones,
+    said to be so, and the page fetches itself again a few seconds later.
     """
-    data_key = cache_key(request.user, filters)
+    state = current_state(request.user, filters)
     view = f"{filters.severity}:{timezone.get_current_timezone_name()}"
-    html_key = f"{data_key}:html:{view}"
-    html = cache.get(html_key)
+    html = cache.get(f"{state.key}:html:{view}") if state.key else None
     if html is None:
-        data, fresh = dashboard_data(request.user, filters, key=data_key)
-        if not fresh:
-            html_key = f"{last_key(data_key)}:html:{data['computed_at'].timestamp()}:{view}"
-            html = cache.get(html_key)
-        if html is None:
-            context = {"filters": filters, "query": query, "data": data, "fresh": fresh}
-            if data.get("withheld"):
-                context["too_few_people"] = too_few_people_message()
-            else:
-                context |= {
-                    "view": panels.build(data, filters),
-                    "follow_through": follow_through_figures(request.user, filters),
-                    "is_empty": not (
-                        data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
-                    ),
-                }
-            html = render_to_string("dashboard/dashboard.html#body", context, request=request)
-            cache.set(html_key, html, CACHE_SECONDS)
+        data, fresh, key = figures_of(request.user, state)
+        context = {"filters": filters, "query": query, "data": data, "fresh": fresh}
+        if data.get("withheld"):
+            context["too_few_people"] = too_few_people_message()
+        else:
+            context |= {
+                "view": panels.build(data, filters),
+                "follow_through": data["follow_through"],
+                "is_empty": not (
+                    data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
+                ),
+            }
+        html = render_to_string("dashboard/dashboard.html#body", context, request=request)
+        if key:
+            cache.set(f"{key}:html:{view}", html, CACHE_SECONDS)
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 
+def _shown_versions(request: HttpRequest) -> list[str]:
+    """What the page's figures depend on: the data, who may see which incidents, and the parts they are
+    merged from (which change without a change to the data when one is computed again)."""
+    parts = part_names(visibility_class(request.user))
+    return [VERSION, "incidents", *(figures_version(part) for part in parts)]
+
+
 @require_GET
+@conditional_page(_shown_versions, clock_seconds=CACHE_SECONDS)
 def dashboard(request: HtmxHttpRequest):
     """Follow-through and learning for a team (or all teams) over a period; the address carries the filters."""
     filters, query = _filters(request)

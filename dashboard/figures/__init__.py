@@ -23,7 +23,15 @@ from dashboard.figures.common import (
     Percentile,
     make_filters,
 )
-from dashboard.figures.store import cache_key, compute, dashboard_data, refresh, visibility_class
+from dashboard.figures.store import (
+    compute,
+    compute_directly,
+    current_state,
+    dashboard_data,
+    figures_of,
+    refresh,
+    visibility_class,
+)
 
 __all__ = [
     "CACHE_SECONDS",
@@ -31,9 +39,11 @@ __all__ = [
     "RECURRENCE_WINDOW_DAYS",
     "Filters",
     "Percentile",
-    "cache_key",
     "compute",
+    "compute_directly",
+    "current_state",
     "dashboard_data",
+    "figures_of",
     "make_filters",
     "refresh",
     "visibility_class",

@@ -67,8 +67,8 @@ def near_miss_figures(filters: Filters) -> dict:
 REVIEW_FIGURES = ("reviews", "with_systemic", "with_perspectives", "without_open_flags", "published")
 
 
-def review_quality(visible, filters: Filters) -> dict:
-    """Of the reviews written in the period: systemic action, two perspectives, no open language notes, feedback."""
+def reviews_in_period(visible, filters: Filters):
+    """The reviews written in the period about these incidents (in review or published)."""
     reviews = Review.objects.filter(
         incident__in=visible.values("pk"),
         incident__impact_started_at__gte=filters.start,
@@ -76,6 +76,11 @@ def review_quality(visible, filters: Filters) -> dict:
     )
     if filters.team:
         reviews = reviews.filter(incident__team=filters.team)
+    return reviews
+
+
+def review_counts_by_team(reviews) -> list[dict]:
+    """Per team (its name, in order): reviews, with a systemic action, with two perspectives, published."""
     systemic = ActionItem.objects.filter(
         Q(review=OuterRef("pk")) | Q(incident=OuterRef("incident_id")), kind__in=SYSTEMIC_KINDS
     ).exclude(status=ActionStatus.WONT_DO)
@@ -90,7 +95,7 @@ def review_quality(visible, filters: Filters) -> dict:
         has_systemic=Exists(systemic),
         perspective_count=Coalesce(Subquery(perspectives, output_field=IntegerField()), Value(0)),
     )
-    by_team = list(
+    return list(
         annotated.values("incident__team__name")
         .annotate(
             reviews=Count("pk"),
@@ -100,6 +105,26 @@ def review_quality(visible, filters: Filters) -> dict:
         )
         .order_by("incident__team__name")
     )
+
+
+def review_people_by_team(reviews) -> dict[str, set[int]]:
+    """A team's row speaks about the people of its reviews: their participants and facilitators."""
+    pairs = (
+        Review.participants.through.objects.filter(review__in=reviews.values("pk"))
+        .order_by()
+        .values_list("review__incident__team__name", "user_id")
+        .union(reviews.exclude(facilitator=None).order_by().values_list("incident__team__name", "facilitator_id"))
+    )
+    people: dict[str, set[int]] = {}
+    for team, person in pairs:
+        people.setdefault(team, set()).add(person)
+    return people
+
+
+def review_quality(visible, filters: Filters) -> dict:
+    """Of the reviews written in the period: systemic action, two perspectives, no open language notes, feedback."""
+    reviews = reviews_in_period(visible, filters)
+    by_team = review_counts_by_team(reviews)
     flagged = reviews_with_open_flags(reviews.filter(status=ReviewStatus.IN_REVIEW))
     feedback = {
         row["review__incident__team__name"]: row
@@ -111,16 +136,7 @@ def review_quality(visible, filters: Filters) -> dict:
             useful=Avg("useful", output_field=FloatField()),
         )
     }
-    # A team's row speaks about the people of its reviews: their participants and facilitators.
-    pairs = (
-        Review.participants.through.objects.filter(review__in=reviews.values("pk"))
-        .order_by()
-        .values_list("review__incident__team__name", "user_id")
-        .union(reviews.exclude(facilitator=None).order_by().values_list("incident__team__name", "facilitator_id"))
-    )
-    people: dict[str, int] = {}
-    for team, _ in pairs:
-        people[team] = people.get(team, 0) + 1
+    people = review_people_by_team(reviews)
     for row in by_team:
         team = row.pop("incident__team__name")
         row["team"] = team
@@ -129,7 +145,12 @@ def review_quality(visible, filters: Filters) -> dict:
         row["responses"] = answers.get("responses", 0)
         row["blameless"] = answers.get("blameless")
         row["useful"] = answers.get("useful")
-        row["people"] = people.get(team, 0)
+        row["people"] = len(people.get(team, ()))
+    return quality_shown(by_team)
+
+
+def quality_shown(by_team: list[dict]) -> dict:
+    """The review-quality figures from each team's row: small groups withheld, totals over the rows shown."""
     withhold_small_groups(by_team, "people", (*REVIEW_FIGURES, "responses", *ANSWER_FIGURES))
     withhold_small_answer_groups(by_team)
     total = {key: shown_total(by_team, key) for key in (*REVIEW_FIGURES, "responses")}

@@ -9,7 +9,8 @@ from django.core.cache import cache
 from actions.models import ActionKind, ActionStatus, ObligationState
 from dashboard import figures as dashboard_figures
 from dashboard.figures import factors, store
-from dashboard.figures.store import STALE_AT_MOST, recompute_lock
+from dashboard.figures.parts import PUBLIC
+from dashboard.figures.store import WORKER_SILENT_AFTER, recompute_lock
 from dashboard.freshness import VERSION_KEY, data_version
 from incidents.models import Severity
 from postmortems.models import ReviewStatus
@@ -103,19 +104,22 @@ def test_people_on_the_same_restricted_incidents_share_one_computation_and_other
     assert dashboard_figures.visibility_class(manager) == "public"
 
     computed = []
-    real_compute = store.compute
-    monkeypatch.setattr(store, "compute", lambda *args: computed.append(args) or real_compute(*args))
+    real_part = store.part
+    monkeypatch.setattr(store, "part", lambda scope, *args: computed.append(scope) or real_part(scope, *args))
     filters = dashboard_figures.make_filters(None, "12m", now=NOW)
     assert dashboard_figures.dashboard_data(engineer, filters)[0]["response"]["overall"]["count"] == 3
+    # The public part (everyone's) and the part of the engineer's two restricted incidents.
+    assert [scope.unattached for scope in computed] == [True, False]
     # The teammate's first visit computes nothing: the engineer's figures are theirs too (which restricted
     # incidents the teammate is on was asked above and is remembered).
     with django_assert_num_queries(0):
         assert dashboard_figures.dashboard_data(teammate, filters)[0]["response"]["overall"]["count"] == 3
-    assert len(computed) == 1
-    # Someone on another restricted incident gets their own figures, without the two they may not see.
+    assert len(computed) == 2
+    # Someone on another restricted incident gets their own figures, without the two they may not see: only
+    # the part of their own restricted incident is computed, the public part is shared.
     assert dashboard_figures.dashboard_data(facilitator, filters)[0]["response"]["overall"]["count"] == 2
     assert dashboard_figures.dashboard_data(manager, filters)[0]["response"]["overall"]["count"] == 1
-    assert len(computed) == 3
+    assert [scope.unattached for scope in computed] == [True, False, False]
 
 
 def test_figures_are_cached_and_recomputed_after_a_change(
@@ -362,44 +366,50 @@ def test_while_one_request_recomputes_the_others_get_the_previous_figures(
     with django_capture_on_commit_callbacks(execute=True):
         incident_with_times(payments, at(4), detect_minutes=20)
 
-    key = dashboard_figures.cache_key(manager, filters)
-    cache.add(recompute_lock(key), 1)  # a worker is computing the new figures right now
-    previous, fresh = dashboard_figures.dashboard_data(manager, filters, key=key)
+    cache.add(recompute_lock(PUBLIC, filters), 1)  # a worker is computing the new figures right now
+    previous, fresh = dashboard_figures.dashboard_data(manager, filters)
     assert (previous["response"]["overall"]["count"], fresh) == (1, False)
 
-    cache.delete(recompute_lock(key))
-    current, fresh = dashboard_figures.dashboard_data(manager, filters, key=key)
+    cache.delete(recompute_lock(PUBLIC, filters))
+    current, fresh = dashboard_figures.dashboard_data(manager, filters)
     assert (current["response"]["overall"]["count"], fresh) == (2, True)
 
 
 def test_after_a_change_viewers_get_the_last_figures_while_one_background_refresh_runs(
-    frozen, at, manager, facilitator, payments, django_capture_on_commit_callbacks, monkeypatch
+    frozen, at, manager, facilitator, engineer, payments, django_capture_on_commit_callbacks, monkeypatch
 ):
     from dashboard import tasks
     from dashboard.figures import store
 
     incident_with_times(payments, at(5), detect_minutes=10)
+    incident_with_times(payments, at(5), detect_minutes=10, restricted=True, responders=[engineer])
     filters = dashboard_figures.make_filters(None, "12m", now=NOW)
     first, _ = dashboard_figures.dashboard_data(manager, filters)
+    engineers = dashboard_figures.visibility_class(engineer)
+    dashboard_figures.dashboard_data(engineer, filters)  # the engineer's own part is computed before the change
     with django_capture_on_commit_callbacks(execute=True):
         incident_with_times(payments, at(4), detect_minutes=20)
 
     queued = []
     monkeypatch.setattr(tasks.recompute_figures, "delay", lambda *args: queued.append(args))
-    monkeypatch.setattr(store, "compute", lambda *args: pytest.fail("a viewer computed the figures"))
-    # Manager and facilitator see the same incidents: both get the last figures, and one refresh is queued.
-    for viewer in (manager, facilitator, manager):
+    monkeypatch.setattr(store, "part", lambda *args: pytest.fail("a viewer computed a part"))
+    # Everyone gets the figures of the last parts, said to be so, and one refresh per part is queued.
+    for viewer, count in ((manager, 1), (facilitator, 1), (engineer, 2), (manager, 1), (engineer, 2)):
         data, fresh = dashboard_figures.dashboard_data(viewer, filters)
-        assert (data["response"]["overall"]["count"], data["computed_at"], fresh) == (1, first["computed_at"], False)
-    assert queued == [(manager.pk, None, "12m")]
+        assert (data["response"]["overall"]["count"], fresh) == (count, False)
+        assert data["computed_at"] == first["computed_at"]
+    assert queued == [(PUBLIC, None, "12m", None), (engineers, None, "12m", engineer.pk)]
 
     monkeypatch.undo()
-    tasks.recompute_figures(*queued[0])  # what the worker does
+    for task in queued:
+        tasks.recompute_figures(*task)  # what the worker does
     data, fresh = dashboard_figures.dashboard_data(facilitator, filters)
     assert (data["response"]["overall"]["count"], fresh) == (2, True)
+    data, fresh = dashboard_figures.dashboard_data(engineer, filters)
+    assert (data["response"]["overall"]["count"], fresh) == (3, True)
 
 
-def test_figures_too_old_are_not_served_while_waiting_for_a_worker(
+def test_when_no_worker_answers_a_queued_refresh_a_viewer_computes_it(
     frozen, at, manager, payments, django_capture_on_commit_callbacks, monkeypatch
 ):
     from dashboard import tasks
@@ -409,7 +419,9 @@ def test_figures_too_old_are_not_served_while_waiting_for_a_worker(
     with django_capture_on_commit_callbacks(execute=True):
         incident_with_times(payments, at(4), detect_minutes=20)
     monkeypatch.setattr(tasks.recompute_figures, "delay", lambda *args: None)  # no worker answers
-    later = dashboard_figures.make_filters(None, "12m", now=NOW + STALE_AT_MOST)
+    data, fresh = dashboard_figures.dashboard_data(manager, dashboard_figures.make_filters(None, "12m", now=NOW))
+    assert (data["response"]["overall"]["count"], fresh) == (1, False)  # the last figures; a refresh is queued
+    later = dashboard_figures.make_filters(None, "12m", now=NOW + WORKER_SILENT_AFTER + dt.timedelta(seconds=1))
     data, fresh = dashboard_figures.dashboard_data(manager, later)
     assert (data["response"]["overall"]["count"], fresh) == (2, True)
 
@@ -465,8 +477,7 @@ def test_while_people_keep_writing_the_figures_are_refreshed_once_per_pause_not_
     incident_with_times(payments, at(5), detect_minutes=10)
     filters = dashboard_figures.make_filters(None, "12m", now=NOW)
     first, _ = dashboard_figures.dashboard_data(manager, filters)
-    key = dashboard_figures.cache_key(manager, filters)
-    assert 50 < cache.ttl(recompute_lock(key)) <= 60  # computed just now: the next refresh waits a minute
+    assert 50 < cache.ttl(recompute_lock(PUBLIC, filters)) <= 60  # computed just now: the next refresh waits a minute
 
     queued = []
     monkeypatch.setattr(tasks.recompute_figures, "delay", lambda *args: queued.append(args))
@@ -477,6 +488,8 @@ def test_while_people_keep_writing_the_figures_are_refreshed_once_per_pause_not_
         assert (data["computed_at"], fresh) == (first["computed_at"], False)  # the last figures, said to be so
     assert queued == []  # nothing recomputed within the pause
 
-    cache.delete(recompute_lock(key))  # the pause is over
+    cache.delete(recompute_lock(PUBLIC, filters))  # the pause is over
+    with django_capture_on_commit_callbacks(execute=True):
+        incident_with_times(payments, at(4), detect_minutes=50)
     dashboard_figures.dashboard_data(manager, filters)
-    assert queued == [(manager.pk, None, "12m")]  # one refresh for all three saves
+    assert queued == [(PUBLIC, None, "12m", None)]  # one refresh for all four saves

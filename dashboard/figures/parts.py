@@ -1,0 +1,328 @@
+"""What one set of incidents contributes to the dashboard, kept in a form that adds up (``sums``).
+
+People see the unrestricted incidents and, if they are on some, a few restricted ones (admins see every
+one). So the figures are kept in parts about disjoint sets of incidents: the **public** part (every
+unrestricted incident, and what belongs to no incident: near misses, action items of no incident), the
+part of **every restricted** incident (for admins) and the part of the few restricted incidents one person
+may see. A viewer's figures are their parts merged and then finished (``dashboard.figures.finish``): equal
+to a full computation over exactly what they may see, at the cost of the few incidents only they see.
+
+Every part asks a fixed number of queries, whatever the data size and however many incidents it covers.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+
+from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
+from dashboard.figures.common import OBLIGATIONS_SHOWN, OLDEST_OVERDUE_SHOWN, Filters, month_of
+from dashboard.figures.factors import first_fixes
+from dashboard.figures.learning import (
+    near_miss_figures,
+    review_counts_by_team,
+    review_people_by_team,
+    reviews_in_period,
+    reviews_with_open_flags,
+)
+from dashboard.figures.sums import Earliest, First, Sorted, micro
+from dashboard.follow_through import fixes_that_did_not_hold, follow_through_counts, obligations_followed
+from dashboard.small_groups import people_behind
+from incidents.models import Disposition, Incident
+from postmortems.models import ContributingFactor, ReviewFeedback, ReviewStatus
+
+PUBLIC = "public"
+EVERY_RESTRICTED = "restricted"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A set of incidents the figures count, and whether what belongs to no incident counts with them."""
+
+    incidents: QuerySet
+    unattached: bool  # only the public part: every incident left out of it is restricted (or deleted)
+
+    @classmethod
+    def public(cls) -> "Scope":
+        return cls(Incident.objects.filter(restricted=False), unattached=True)
+
+    @classmethod
+    def every_restricted(cls) -> "Scope":
+        return cls(Incident.objects.filter(restricted=True), unattached=False)
+
+    @classmethod
+    def restricted(cls, ids: list[int]) -> "Scope":
+        return cls(Incident.objects.filter(pk__in=ids, restricted=True), unattached=False)
+
+    @property
+    def ids(self) -> QuerySet:
+        return self.incidents.values("pk")
+
+    def action_items(self) -> QuerySet:
+        if self.unattached:
+            # Every item but those of the incidents left out (as ``ActionItem.visible_to`` asks): PostgreSQL tests
+            # each item against a small hashed set instead of joining every incident.
+            left_out = Incident.all_objects.filter(Q(restricted=True) | Q(deleted_at__isnull=False))
+            return ActionItem.objects.exclude(incident__in=left_out.values("pk"))
+        return ActionItem.objects.filter(incident__in=self.ids)
+
+
+def first_of_month(moment: datetime) -> date:
+    moment = moment.astimezone(UTC)
+    return date(moment.year, moment.month, 1)
+
+
+def part(scope: Scope, filters: Filters) -> dict:
+    """Everything these incidents contribute to the dashboard for these filters."""
+    contribution = {
+        "people_behind_team": _people_behind_team(scope, filters),
+        "actions": _action_items(scope, filters),
+        "obligations": _obligations(scope, filters),
+        "response": _response(scope, filters),
+        "factors": _factors(scope, filters),
+        "quality": _quality(scope, filters),
+        "recurrences": _recurrences(scope, filters),
+        "follow_through": _follow_through(scope, filters),
+    }
+    if scope.unattached:
+        contribution["near_misses"] = near_miss_figures(filters)
+    return contribution
+
+
+def _people_behind_team(scope: Scope, filters: Filters) -> set[int]:
+    if not filters.team:
+        return set()
+    people = people_behind(filters, scope.incidents, scope.action_items(), with_near_misses=scope.unattached)
+    return set(people.values_list("pk", flat=True))
+
+
+# --- time to detect and to mitigate ------------------------------------------------------------
+
+
+def _response(scope: Scope, filters: Filters) -> dict:
+    """Per group (everything, a month, a severity, a month and severity): count and sorted durations."""
+    incidents = scope.incidents.filter(impact_started_at__gte=filters.start).exclude(
+        disposition__in=[Disposition.FALSE_ALARM, Disposition.DUPLICATE]
+    )
+    if filters.team:
+        incidents = incidents.filter(team=filters.team)
+    groups: dict = {}
+    for started, severity, detected, mitigated in incidents.values_list(
+        "impact_started_at", "severity", "detected_at", "mitigated_at"
+    ):
+        month = first_of_month(started)
+        for group in ("all", ("month", month), ("severity", severity), ("month-severity", month, severity)):
+            cell = groups.setdefault(group, {"count": 0, "ttd": [], "ttm": []})
+            cell["count"] += 1
+            if detected is not None:
+                cell["ttd"].append(micro(detected - started))
+            if mitigated is not None:
+                cell["ttm"].append(micro(mitigated - started))
+    for cell in groups.values():
+        cell["ttd"], cell["ttm"] = Sorted(sorted(cell["ttd"])), Sorted(sorted(cell["ttm"]))
+    return groups
+
+
+# --- the 48-hour obligation ---------------------------------------------------------------------
+
+
+def _obligations(scope: Scope, filters: Filters) -> dict:
+    """Per team: counts, sorted times to a fix, its responders, and the same per month; the lists to act on."""
+    now = filters.now
+    obligations = FixObligation.objects.filter(incident__in=scope.ids).exclude(state=ObligationState.CANCELLED)
+    if filters.team:
+        obligations = obligations.filter(incident__team=filters.team)
+    in_period = obligations.filter(deadline__gte=filters.start)
+    teams: dict = {}
+    breached_rows = []
+    for team_id, team, deadline, state, met_at, starts_at, incident_id, title in in_period.values_list(
+        "incident__team_id", "incident__team__name", "deadline", "state", "met_at", "starts_at", "incident_id",
+        "incident__title",
+    ):  # fmt: skip
+        breached = state == ObligationState.BREACHED or (state == ObligationState.PENDING and deadline <= now)
+        met = state == ObligationState.MET
+        cell = teams.setdefault(
+            team_id, {"name": team, "people": set(), "breached": 0, "decided": 0, "on_time": 0, "fix": [], "months": {}}
+        )
+        month = cell["months"].setdefault(first_of_month(deadline), {"decided": 0, "on_time": 0, "fix": []})
+        for counts in (cell, month):
+            counts["decided"] += int(met or breached)
+            counts["on_time"] += int(met and met_at is not None and met_at <= deadline)
+            if met and met_at is not None and starts_at is not None:
+                counts["fix"].append(micro(met_at - starts_at))
+        cell["breached"] += int(breached)
+        if breached:
+            breached_rows.append((deadline, incident_id, title, team))
+    for cell in teams.values():
+        cell["fix"] = Sorted(sorted(cell["fix"]))
+        for month in cell["months"].values():
+            month["fix"] = Sorted(sorted(month["fix"]))
+    # A team's row speaks about the responders of its incidents, who carry the obligation together.
+    for team_id, person in (
+        Incident.responders.through.objects.filter(incident__in=in_period.values("incident_id"))
+        .order_by()
+        .values_list("incident__team_id", "user_id")
+        .distinct()
+    ):
+        teams[team_id]["people"].add(person)
+    pending = list(
+        obligations.filter(state=ObligationState.PENDING, deadline__gt=now).values_list(
+            "deadline", "incident_id", "incident__title", "incident__team__name"
+        )
+    )
+    return {
+        "teams": teams,
+        "pending": First(pending, size=OBLIGATIONS_SHOWN),
+        "pending_count": len(pending),
+        "breached": First(breached_rows, size=OBLIGATIONS_SHOWN, reverse=True),
+        "breached_count": len(breached_rows),
+    }
+
+
+# --- action items -------------------------------------------------------------------------------
+
+
+def _action_items(scope: Scope, filters: Filters) -> dict:
+    """Per team: open, due this week and overdue (also per kind), their owners, opened and closed per week;
+    the oldest overdue items."""
+    items = scope.action_items()
+    if filters.team:
+        items = items.filter(team=filters.team)
+    today = filters.today
+    week_end = today + timedelta(days=6 - today.weekday())
+    teams: dict = {}
+
+    def team_cell(team_id, name=None) -> dict:
+        cell = teams.setdefault(team_id, {"name": name, "owners": set(), "kinds": {}, "opened": {}, "closed": {}})
+        cell["name"] = cell["name"] or name
+        return cell
+
+    overdue = []
+    for pk, team_id, team, kind, due_on, owner, title, incident_id, incident_title in (
+        items.filter(status__in=OPEN_STATUSES)
+        .values_list("pk", "team_id", "team__name", "kind", "due_on", "owner_id", "title", "incident_id",
+                     "incident__title")
+    ):  # fmt: skip
+        cell = team_cell(team_id, team)
+        counts = {
+            "open": 1,
+            "due_this_week": int(due_on is not None and today <= due_on <= week_end),
+            "overdue": int(due_on is not None and due_on < today),
+        }
+        for into in (cell.setdefault("counts", dict.fromkeys(counts, 0)), cell["kinds"].setdefault(kind, {})):
+            for name, n in counts.items():
+                into[name] = into.get(name, 0) + n
+        if owner is not None:
+            cell["owners"].add(owner)
+        if counts["overdue"]:
+            overdue.append((due_on, pk, title, team, kind, incident_id, incident_title))
+    for field, moments in (
+        ("opened", items.filter(created_at__gte=filters.start)),
+        (
+            "closed",
+            items.filter(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO], completed_at__gte=filters.start),
+        ),
+    ):
+        moment = "created_at" if field == "opened" else "completed_at"
+        for team_id, week, n in (
+            moments.annotate(week=TruncWeek(moment, tzinfo=UTC)).values("team_id", "week").annotate(n=Count("pk"))
+        ).values_list("team_id", "week", "n"):
+            team_cell(team_id)[field][month_of(week)] = n
+    return {"teams": teams, "oldest_overdue": First(overdue, size=OLDEST_OVERDUE_SHOWN)}
+
+
+# --- contributing factors and recurrences -------------------------------------------------------
+
+
+def _factors(scope: Scope, filters: Filters) -> dict:
+    """Per category: its name, the sorted start of each incident with it in the period, incidents per month."""
+    factors = ContributingFactor.objects.filter(
+        review__incident__in=scope.ids, review__incident__impact_started_at__gte=filters.start
+    )
+    if filters.team:
+        factors = factors.filter(review__incident__team=filters.team)
+    categories: dict = {}
+    for category_id, name, _incident, started in (
+        factors.order_by()
+        .values_list("category_id", "category__name", "review__incident_id", "review__incident__impact_started_at")
+        .distinct()
+    ):
+        cell = categories.setdefault(category_id, {"name": name, "starts": [], "months": {}})
+        cell["starts"].append(micro(started))
+        month = first_of_month(started)
+        cell["months"][month] = cell["months"].get(month, 0) + 1
+    for cell in categories.values():
+        cell["starts"] = Sorted(sorted(cell["starts"]))
+    return categories
+
+
+def _recurrences(scope: Scope, filters: Filters) -> dict:
+    """The first fix of each weakness (category and service) among these incidents, whenever they were, and
+    the factors with a service of those in the period (whether a fix came before them is decided when merged).
+    """
+    first_fix = Earliest({weakness: micro(moment) for weakness, moment in first_fixes(scope.incidents).items()})
+    later = scope.incidents.filter(impact_started_at__gte=filters.start)
+    if filters.team:
+        later = later.filter(team=filters.team)
+    names, returning = {}, {}
+    for category, category_id, service_id, incident_id, started in ContributingFactor.objects.filter(
+        service__isnull=False, review__incident__in=later.values("pk")
+    ).values_list(
+        "category__name", "category_id", "service_id", "review__incident_id", "review__incident__impact_started_at"
+    ):
+        names[category_id] = category
+        returning.setdefault((category_id, service_id), []).append((micro(started), incident_id))
+    return {
+        "first_fix": first_fix,
+        "names": names,
+        "returning": {weakness: Sorted(sorted(starts)) for weakness, starts in returning.items()},
+    }
+
+
+# --- review quality ------------------------------------------------------------------------------
+
+
+def _quality(scope: Scope, filters: Filters) -> dict:
+    """Per team: the review counts, those with open language notes, feedback sums and the people."""
+    reviews = reviews_in_period(scope.incidents, filters)
+    teams: dict = {}
+    for row in review_counts_by_team(reviews):
+        teams[row.pop("incident__team__name")] = row
+    for team, n in reviews_with_open_flags(reviews.filter(status=ReviewStatus.IN_REVIEW)).items():
+        teams[team]["flagged"] = n
+    for row in (
+        ReviewFeedback.objects.filter(review__in=reviews.values("pk"))
+        .values("review__incident__team__name")
+        .annotate(
+            responses=Count("pk"),
+            blameless_sum=Sum("blameless"),
+            blameless_n=Count("blameless"),
+            useful_sum=Sum("useful"),
+            useful_n=Count("useful"),
+        )
+    ):
+        teams[row.pop("review__incident__team__name")]["feedback"] = row
+    for team, people in review_people_by_team(reviews).items():
+        teams[team]["people"] = people
+    return teams
+
+
+# --- follow-through after the 48 hours -------------------------------------------------------------
+
+
+def _follow_through(scope: Scope, filters: Filters) -> dict:
+    obligations = obligations_followed(scope.incidents, filters)
+    counts = follow_through_counts(obligations, filters)
+    committed, landed = [], []
+    for state, starts_at, met_at, landed_at in obligations.values_list("state", "starts_at", "met_at", "landed_at"):
+        if state == ObligationState.MET and starts_at is not None:
+            if met_at is not None:
+                committed.append(micro(met_at - starts_at))
+            if landed_at is not None:
+                landed.append(micro(landed_at - starts_at))
+    return counts | {
+        "committed": Sorted(sorted(committed)),
+        "landed": Sorted(sorted(landed)),
+        "did_not_hold": fixes_that_did_not_hold(obligations),
+    }
