@@ -72,12 +72,14 @@ def sentences_of(text: str) -> list[Sentence]:
     bounds = []  # the index after each sentence's last token
     last = 0
     find = text.find
+    word_read = _word_read
     line_start = 0
     for line in text.split("\n"):
         at = line_start
         for piece in line.split():
             at = find(piece, at)
-            for offset, word, low, lem, capital, mark in _piece_parts(piece):
+            # A word alone is read straight from what is kept per word (``_piece_parts`` would do the same).
+            for offset, word, low, lem, capital, mark in word_read(piece) if piece.isalpha() else _piece_parts(piece):
                 ends = low in SENTENCE_END
                 if ends and low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
                     continue  # "Mr. Halvorsen" goes on
