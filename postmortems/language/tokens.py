@@ -125,12 +125,17 @@ def _piece_parts(piece: str) -> tuple[tuple[int, str, str, str, bool, int], ...]
     if piece.isalpha():
         return _word_read(piece)
     if piece[-1] in _MARKS and piece[:-1].isalpha():
-        mark = len(piece) - 1
-        return _word_read(piece[:-1]) + tuple((mark + offset, *rest) for offset, *rest in _word_read(piece[-1]))
+        return _word_read(piece[:-1]) + _mark_read(piece[-1], len(piece) - 1)
     whole = _TOKEN.match(piece)
     if whole and whole.end() == len(piece):
         return _word_read(piece)
     return _cut_piece(piece)
+
+
+@lru_cache(maxsize=1024)
+def _mark_read(mark: str, offset: int) -> tuple[tuple[int, str, str, str, bool, int], ...]:
+    """The token of a mark (",", ".") at ``offset`` in its piece, kept per mark and place like a word's tokens."""
+    return tuple((offset + at, *rest) for at, *rest in _word_read(mark))
 
 
 @lru_cache(maxsize=16384)
