@@ -47,9 +47,10 @@ class Sentence:
         self.capitals = capitals
         # The readings each token may start (``lexicon.start_marks``), and all of them in the sentence.
         self.marks = marks
-        self.marked = 0
+        marked = 0
         for mark in set(marks):
-            self.marked |= mark
+            marked |= mark
+        self.marked = marked
 
     def __len__(self) -> int:
         return len(self.lows)
