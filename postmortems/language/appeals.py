@@ -39,23 +39,31 @@ def attention_appeals(sentence) -> list[tuple[int, int]]:
     if not sentence.marked & starts.APPEAL_MARK:
         return []
     lows, lemmas, marks = sentence.lows, sentence.lemmas, sentence.marks
+    # The words with blanks after them: an appeal looks at most a few words past either end of the sentence,
+    # and a blank (at the end, or reached by a small negative index) reads as no word there.
+    padded = lows + _BLANKS
     found = []
     for k in range(len(lows)):
         if not marks[k] & starts.APPEAL_MARK:
             continue
-        span = _appeal_at(lows, lemmas, k)
+        span = _appeal_at(lows, lemmas, k, padded)
         if span and not _system_is_subject(lows, span[0]):
             found.append(span)
     return found
 
 
-def _appeal_at(lows: list[str], lemmas: list[str], k: int) -> tuple[int, int] | None:
-    """The tokens of an appeal to attention that starts at (or just before) ``k``, or None."""
+_BLANKS = [""] * 10
+
+
+def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) -> tuple[int, int] | None:
+    """The tokens of an appeal to attention that starts at (or just before) ``k``, or None.
+
+    ``padded`` is ``lows`` with ``_BLANKS`` after it: ``at(j)`` is the word at ``j``, or "" before the first
+    or past the last (every index asked lies within ten of the sentence).
+    """
     n = len(lows)
     low, lem = lows[k], lemmas[k]
-
-    def at(j: int) -> str:
-        return lows[j] if 0 <= j < n else ""
+    at = padded.__getitem__
 
     def negated_before(width: int) -> bool:
         return any(word in ("not", "n't", "never") for word in lows[max(0, k - width) : k])

@@ -62,14 +62,23 @@ class SentenceReader(PredicateReading, FramingReading, SanctionReading, Question
         return found
 
     def _person_candidates(self) -> list[int]:
-        """Where a person could start: the words ``person_at`` does not pass over at once."""
+        """Where a person could start: the words ``person_at`` does not pass over at once.
+
+        A determiner ("the", "our") starts a person only when a role or a group follows it somewhere in the
+        sentence, so one after the last role (or in a sentence without any) is not a candidate.
+        """
+        marks, person, determiner = self.marks, starts.PERSON_MARK, starts.DETERMINER_MARK
+        last_role = -1
+        if self.marked & starts.ROLE_MARK:
+            role = starts.ROLE_MARK
+            last_role = next(k for k in range(self.n - 1, -1, -1) if marks[k] & role)
         people = self.people
         if people.isdisjoint(self.lows):
-            return [i for i, mark in enumerate(self.marks) if mark & starts.PERSON_MARK]
+            return [i for i, mark in enumerate(marks) if mark & person and not (mark & determiner and i >= last_role)]
         return [
             i
-            for i, (low, mark) in enumerate(zip(self.lows, self.marks, strict=True))
-            if mark & starts.PERSON_MARK or low in people
+            for i, (low, mark) in enumerate(zip(self.lows, marks, strict=True))
+            if (mark & person or low in people) and not (mark & determiner and i >= last_role)
         ]
 
 

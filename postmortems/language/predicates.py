@@ -15,6 +15,8 @@ from .evaluations import EvaluationReading
 from .reading import Finding
 
 _CLAUSE_OPENERS = lx._words("after when because once until while before since as")
+# What ``_act_gone_wrong`` reads an act by: none of them in the sentence, it finds nothing.
+_GONE_WRONG_WORDS = lx._words("that which instead too")
 
 
 class PredicateReading(EvaluationReading, CounterfactualReading):
@@ -151,7 +153,9 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
                 ):
                     return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
         # "restarted prod without warning anybody": unless the sentence explains why ("because …").
-        explained = self._window_has(j + 1, self.n, {"because", "since", "allows", "allowed"})
+        explained = "without" not in self.words or self._window_has(
+            j + 1, self.n, {"because", "since", "allows", "allowed"}
+        )
         for k in range(j + 1, j + 1 if explained or lem in lx.STATE_VERBS else stop):
             if self.lows[k] == "without":
                 nxt = self._skip_words(k + 1, {"even", "properly", "first", "any", "a", "an", "asking", "telling"})
@@ -167,24 +171,34 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
             return self._later_harm(i, j, stop, subject) if lem not in lx.REPAIR_VERBS else None
         # An ordinary act turned into a slip: "pushed untested code", "approved it without reading it",
         # "ran it against prod by mistake", "broke the build again".
-        window = self.lows[j + 1 : stop]
-        if marks & {"careless"}:
+        if "careless" in marks:
             return self._finding(PERSON_BLAME, "subject_harm", i, j + 1, subject)
-        before_other = window[: next((n for n, w in enumerate(window) if w in _CLAUSE_OPENERS), len(window))]
-        if "repeat" in marks or "again" in before_other or ("as", "usual") in zip(window, window[1:], strict=False):
+        if "repeat" in marks or self._again_after(j, stop):
             return self._finding(PERSON_BLAME, "repeat", i, stop, subject)
         done_wrong = self._act_gone_wrong(j) or self._failure_after(j)
         if done_wrong:
             return self._finding(PERSON_BLAME, "subject_harm", i, done_wrong, subject)
-        for k in range(j + 1, stop):
+        words = self.words
+        for k in range(j + 1, stop if "by" in words or "straight" in words else j + 1):
             if self.lows[k] == "by" and k + 1 < self.n and self.lows[k + 1] in ("mistake", "accident"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
             if self.lows[k] == "straight" and k + 2 < self.n and self.lows[k + 1] in ("to", "into", "onto"):
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 3, subject)
         return self._later_harm(i, j, stop, subject)
 
+    def _again_after(self, j: int, stop: int) -> bool:
+        """ "broke the build again" (before another clause opens), "as usual": the act told as a repeat."""
+        words = self.words
+        if "again" not in words and ("as" not in words or "usual" not in words):
+            return False
+        window = self.lows[j + 1 : stop]
+        before_other = window[: next((n for n, w in enumerate(window) if w in _CLAUSE_OPENERS), len(window))]
+        return "again" in before_other or ("as", "usual") in zip(window, window[1:], strict=False)
+
     def _failure_after(self, j: int) -> int | None:
         """ "removed the rate limit and the API fell over": the act told with the failure that followed."""
+        if "and" not in self.words:
+            return None
         for k in range(j + 1, min(self.n - 2, j + 10)):
             if self.lows[k] in (".", ";", "because", "since", "after", "when", "while", "until"):
                 return None
@@ -197,7 +211,7 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
     def _act_gone_wrong(self, j: int) -> int | None:
         """The end of "pushed a config that broke login", "deployed to production instead of staging",
         "paused the job far too late": an act told with the harm it did or the better act it replaced."""
-        if self.lemmas[j] in lx.REPAIR_VERBS:
+        if self.lemmas[j] in lx.REPAIR_VERBS or self.words.isdisjoint(_GONE_WRONG_WORDS):
             return None
         for k in range(j + 1, min(self.n, j + 10)):
             low = self.lows[k]

@@ -53,6 +53,9 @@ class Reading:
         self.marks = sentence.marks
         self.marked = sentence.marked
         self.sentence = sentence
+        # The sentence's words as a set: a step that needs a word ("and", "without") is skipped at once
+        # in a sentence without it, since it could find nothing there.
+        self.words = set(sentence.lows)
 
     def mentions(self, mark: int) -> bool:
         """Whether a word of the sentence may start the reading ``mark`` stands for (``lexicon.start_marks``).
@@ -231,6 +234,8 @@ class Reading:
 
     def _later_harm(self, i: int, j: int, stop: int, subject) -> Finding | None:
         """ "Priya acknowledged the page and then went back to sleep": a later harm in the same clause."""
+        if "and" not in self.words and "but" not in self.words:
+            return None
         for k in range(j + 1, stop):
             if self.lows[k] in ("and", "but") and k + 1 < self.n:
                 later = self._skip(k + 1)

@@ -51,13 +51,13 @@ def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
         if head is None:
             continue
         index, modal = head
-        before = sentence.lows[:index]
-        # A label before the action ("Decision: hold a retro …").
-        lead = all(low in PREFIXES or not low[:1].isalnum() for low in before) or ":" in before
-        if not modal and index and not lead:
-            continue
-        if not modal and not reads_as_a_proposal(sentence, index):
-            continue  # "Reminded …", "The tool is careful …" tell what happened
+        if not modal:
+            # A label before the action ("Decision: hold a retro …").
+            before = sentence.lows[:index]
+            if index and not (all(low in PREFIXES or not low[:1].isalnum() for low in before) or ":" in before):
+                continue
+            if not reads_as_a_proposal(sentence, index):
+                continue  # "Reminded …", "The tool is careful …" tell what happened
         remedy = read_action(sentence, prose=True)
         if remedy:
             found.append(remedy)

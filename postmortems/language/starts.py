@@ -38,11 +38,15 @@ PERSON_MARK, FRAMING_MARK, SANCTION_MARK, INTERROGATION_MARK, JUDGEMENT_MARK, AP
 # A role or a group of people ("engineer", "team", "night shift", "contracter"): what a person after "the",
 # "our" ends on.
 ROLE_MARK = 64
+# A determiner or possessive ("the", "our", "his") that starts a person only when a role or a group follows it.
+DETERMINER_MARK = 128
+_DETERMINERS_ONLY = (lx.DETERMINERS | lx.POSSESSIVE_PRONOUNS) - lx.PERSON_PRONOUNS - lx.WEAK_PRONOUNS - lx.HONORIFICS
 
 
 def start_marks(low: str, lemma: str, capital: bool) -> int:
     """The readings a token may start: a person (a capitalised word, a pronoun, a role, a mention), a framing,
-    a sanction, an interrogation, a judgement, an appeal to attention; and whether it is a role or a group."""
+    a sanction, an interrogation, a judgement, an appeal to attention; whether it is a role or a group, and
+    whether it is a determiner that needs one after it."""
     marks = PERSON_MARK if capital or low in PERSON_STARTS or low[:1] == "@" else 0
     if low in FRAMING_STARTS or lemma in FRAMING_STARTS:
         marks |= FRAMING_MARK
@@ -62,4 +66,6 @@ def start_marks(low: str, lemma: str, capital: bool) -> int:
         or misspelling_of(low, lx.ROLE_NOUNS)
     ):
         marks |= ROLE_MARK
+    if low.lstrip("@") in _DETERMINERS_ONLY:
+        marks |= DETERMINER_MARK
     return marks

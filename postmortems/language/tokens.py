@@ -47,9 +47,10 @@ class Sentence:
         self.capitals = capitals
         # The readings each token may start (``lexicon.start_marks``), and all of them in the sentence.
         self.marks = marks
-        self.marked = 0
+        marked = 0
         for mark in set(marks):
-            self.marked |= mark
+            marked |= mark
+        self.marked = marked
 
     def __len__(self) -> int:
         return len(self.lows)
@@ -72,12 +73,14 @@ def sentences_of(text: str) -> list[Sentence]:
     bounds = []  # the index after each sentence's last token
     last = 0
     find = text.find
+    word_read = _word_read
     line_start = 0
     for line in text.split("\n"):
         at = line_start
         for piece in line.split():
             at = find(piece, at)
-            for offset, word, low, lem, capital, mark in _piece_parts(piece):
+            # A word alone is read straight from what is kept per word (``_piece_parts`` would do the same).
+            for offset, word, low, lem, capital, mark in word_read(piece) if piece.isalpha() else _piece_parts(piece):
                 ends = low in SENTENCE_END
                 if ends and low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
                     continue  # "Mr. Halvorsen" goes on
@@ -123,12 +126,17 @@ def _piece_parts(piece: str) -> tuple[tuple[int, str, str, str, bool, int], ...]
     if piece.isalpha():
         return _word_read(piece)
     if piece[-1] in _MARKS and piece[:-1].isalpha():
-        mark = len(piece) - 1
-        return _word_read(piece[:-1]) + tuple((mark + offset, *rest) for offset, *rest in _word_read(piece[-1]))
+        return _word_read(piece[:-1]) + _mark_read(piece[-1], len(piece) - 1)
     whole = _TOKEN.match(piece)
     if whole and whole.end() == len(piece):
         return _word_read(piece)
     return _cut_piece(piece)
+
+
+@lru_cache(maxsize=1024)
+def _mark_read(mark: str, offset: int) -> tuple[tuple[int, str, str, str, bool, int], ...]:
+    """The token of a mark (",", ".") at ``offset`` in its piece, kept per mark and place like a word's tokens."""
+    return tuple((offset + at, *rest) for at, *rest in _word_read(mark))
 
 
 @lru_cache(maxsize=16384)
