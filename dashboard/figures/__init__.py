@@ -1,16 +1,16 @@
 """The dashboard's numbers: aggregates computed in PostgreSQL, cached in Redis, never per person.
 
-Every figure starts from ``Incident.objects.visible_to(user)``, so a restricted incident
-counts only for the people who may see it. Cached results are shared between people
-who see exactly the same incidents (a *visibility class*): admins see everything, most
-people see the unrestricted incidents, and the responders and facilitators of restricted
-incidents share one entry with everyone on exactly the same restricted incidents
-(``incidents.access.visibility_class``).
+The figures are kept in parts that add up, each about its own set of incidents (``parts``): the public
+part (every unrestricted incident, shared by everyone), the part of every restricted incident (for admins)
+and, for people on restricted incidents, the small part of exactly those. A viewer's figures are their
+parts merged (``sums``) and then finished (``finish``: medians, shares, and the rules on small groups), so
+a restricted incident counts only for the people who may see it and no viewer computes everything.
 
-One module per reason to change: ``common`` (filters, percentiles), ``action_items`` (action
-items, the 48-hour obligation), ``response`` (time to detect and mitigate), ``factors`` (contributing
-factors, recurrences after a fix), ``learning`` (near misses, review quality) and ``store`` (keeping
-and refreshing them). The follow-through after the 48 hours lives in ``dashboard.follow_through``.
+One module per reason to change: ``common`` (filters, percentiles), ``parts`` and ``sums`` (what a part
+holds and how parts add up), ``finish`` (the figures from merged parts), ``action_items`` (the 48-hour
+obligation), ``factors`` (the first fix of each weakness), ``learning`` (near misses, review quality) and
+``store`` (keeping and refreshing parts). The follow-through after the 48 hours lives in
+``dashboard.follow_through``.
 
 Nothing here groups by a person: the units are teams, kinds, categories, months and weeks.
 """
@@ -25,7 +25,6 @@ from dashboard.figures.common import (
 )
 from dashboard.figures.store import (
     compute,
-    compute_directly,
     current_state,
     dashboard_data,
     figures_of,
@@ -40,7 +39,6 @@ __all__ = [
     "Filters",
     "Percentile",
     "compute",
-    "compute_directly",
     "current_state",
     "dashboard_data",
     "figures_of",

@@ -1,91 +1,20 @@
 """Action items and the 48-hour systemic-fix obligation: do the fixes land?"""
 
-from datetime import UTC, timedelta
+from datetime import UTC
 
 from django.db.models import (
     Count,
     F,
     Q,
 )
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncMonth
 
-from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
-from dashboard.figures.common import OBLIGATIONS_SHOWN, OLDEST_OVERDUE_SHOWN, Filters, Percentile, interval, month_of
-from dashboard.small_groups import shown_total, withheld_names, withhold_small_teams
+from actions.models import FixObligation, ObligationState
+from dashboard.figures.common import OBLIGATIONS_SHOWN, Filters, Percentile, interval, month_of
+from dashboard.small_groups import withheld_names, withhold_small_teams
 from incidents.models import Incident
 
 # --- action items ---------------------------------------------------------------------------
-
-
-def action_item_figures(user, filters: Filters) -> dict:
-    """Open, due this week and overdue by team and by kind; the oldest overdue; opened vs closed per week."""
-    items = ActionItem.objects.visible_to(user)
-    if filters.team:
-        items = items.filter(team=filters.team)
-    today = filters.today
-    week_end = today + timedelta(days=6 - today.weekday())
-    open_items = items.filter(status__in=OPEN_STATUSES)
-    counts = {
-        "open": Count("pk"),
-        "due_this_week": Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
-        "overdue": Count("pk", filter=Q(due_on__lt=today)),
-    }
-    # A team's row speaks about the owners of its open items: shown only when enough of them are behind it.
-    # The teams withheld leave the totals, the kinds and the weeks too, so that no subtraction reveals them.
-    by_team = list(
-        open_items.values("team_id", "team__name")
-        .annotate(**counts, people=Count("owner", distinct=True))
-        .order_by("team__name")
-    )
-    small_teams = withhold_small_teams(by_team, "people", counts, "team_id")
-    overdue_items = open_items.filter(due_on__lt=today)  # a to-do list, not a figure: every team's items
-    if small_teams:
-        items = items.exclude(team_id__in=small_teams)
-        open_items = open_items.exclude(team_id__in=small_teams)
-    by_kind = list(open_items.values("kind").annotate(**counts).order_by("kind"))
-    oldest = [
-        {
-            "pk": item.pk,
-            "title": item.title,
-            "url": item.get_absolute_url(),
-            "team": item.team.name,
-            "kind": item.get_kind_display(),
-            "incident_pk": item.incident_id,
-            "incident_title": item.incident.title if item.incident_id else "",
-            "due_on": item.due_on,
-            "days_overdue": (today - item.due_on).days,
-        }
-        for item in overdue_items.select_related("incident", "team").order_by("due_on", "pk")[:OLDEST_OVERDUE_SHOWN]
-    ]
-    opened = dict(
-        items.filter(created_at__gte=filters.start)
-        .annotate(week=TruncWeek("created_at", tzinfo=UTC))
-        .values("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
-    )
-    closed = dict(
-        items.filter(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO], completed_at__gte=filters.start)
-        .annotate(week=TruncWeek("completed_at", tzinfo=UTC))
-        .values("week")
-        .annotate(n=Count("pk"))
-        .values_list("week", "n")
-    )
-    opened = {month_of(week): n for week, n in opened.items()}
-    closed = {month_of(week): n for week, n in closed.items()}
-    weekly = [
-        {"week": week, "opened": opened.get(week, 0), "closed": closed.get(week, 0)} for week in filters.week_starts
-    ]
-    return {
-        "open": shown_total(by_team, "open"),
-        "due_this_week": shown_total(by_team, "due_this_week"),
-        "overdue": shown_total(by_team, "overdue"),
-        "by_team": by_team,
-        "teams_withheld": withheld_names(by_team, "team__name"),
-        "by_kind": [{**row, "kind": ActionItem(kind=row["kind"]).get_kind_display()} for row in by_kind],
-        "oldest_overdue": oldest,
-        "weekly": weekly,
-    }
 
 
 # --- the 48-hour obligation -------------------------------------------------------------------

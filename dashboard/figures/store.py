@@ -24,21 +24,13 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import Team, User
-from accounts.privacy import enough_people
 from dashboard.figures import finish
-from dashboard.figures.action_items import action_item_figures, obligation_figures
 from dashboard.figures.common import CACHE_SECONDS, Filters, make_filters
-from dashboard.figures.factors import factor_figures, recurrences_after_fix
-from dashboard.figures.learning import near_miss_figures, review_quality
 from dashboard.figures.parts import EVERY_RESTRICTED, PUBLIC, Scope, part
-from dashboard.figures.response import response_times
 from dashboard.figures.sums import merge
-from dashboard.follow_through import follow_through_figures
 from dashboard.freshness import data_version, figures_refreshed
-from dashboard.small_groups import people_behind_team
 from fragments.versions import current
 from incidents.access import restricted_incidents_on, visibility_class
-from incidents.models import Incident
 
 logger = logging.getLogger(__name__)
 
@@ -254,26 +246,6 @@ def compute(user, filters: Filters) -> dict:
     elif visibility != "public":
         merge(merged, part(Scope.restricted(restricted_incidents_on(user)), filters))
     return finish.figures(merged, filters) | {"computed_at": filters.now}
-
-
-def compute_directly(user, filters: Filters) -> dict:
-    """The same figures computed in full from every incident the viewer may see (aggregates in the database):
-    the reference the merged figures are tested against."""
-    if filters.team and not enough_people(people_behind_team(user, filters)):
-        return {"computed_at": filters.now, "withheld": True}
-    visible = Incident.objects.visible_to(user)
-    return {
-        "computed_at": filters.now,
-        "withheld": False,
-        "actions": action_item_figures(user, filters),
-        "obligations": obligation_figures(visible, filters),
-        "response": response_times(visible, filters),
-        "factors": factor_figures(visible, filters),
-        "near_misses": near_miss_figures(filters),
-        "quality": review_quality(visible, filters),
-        "recurrences": recurrences_after_fix(visible, filters),
-        "follow_through": follow_through_figures(user, filters),
-    }
 
 
 @shared_task(name="dashboard.tasks.recompute_figures")

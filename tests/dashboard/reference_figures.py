@@ -1,0 +1,340 @@
+"""The dashboard's figures computed in full from every incident a viewer may see, with aggregates in the
+database: the reference the figures merged from parts (``dashboard.figures``) are tested against. It was the
+dashboard's own computation before the figures were kept in parts that add up."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth, TruncWeek
+
+from accounts.privacy import enough_people
+from actions.models import OPEN_STATUSES, SYSTEMIC_KINDS, ActionItem, ActionStatus
+from dashboard.figures.action_items import obligation_figures
+from dashboard.figures.common import (
+    OLDEST_OVERDUE_SHOWN,
+    RECURRENCE_THRESHOLD,
+    RECURRENCE_WINDOW_DAYS,
+    Filters,
+    Percentile,
+    interval,
+    month_of,
+    sql_of,
+)
+from dashboard.figures.factors import _first_fix_sql
+from dashboard.figures.learning import near_miss_figures, review_quality
+from dashboard.follow_through import follow_through_figures
+from dashboard.small_groups import people_behind_team, shown_total, withheld_names, withhold_small_teams
+from incidents.models import Disposition, Incident
+from postmortems.models import ContributingFactor, Review
+
+
+def action_item_figures(user, filters: Filters) -> dict:
+    """Open, due this week and overdue by team and by kind; the oldest overdue; opened vs closed per week."""
+    items = ActionItem.objects.visible_to(user)
+    if filters.team:
+        items = items.filter(team=filters.team)
+    today = filters.today
+    week_end = today + timedelta(days=6 - today.weekday())
+    open_items = items.filter(status__in=OPEN_STATUSES)
+    counts = {
+        "open": Count("pk"),
+        "due_this_week": Count("pk", filter=Q(due_on__gte=today, due_on__lte=week_end)),
+        "overdue": Count("pk", filter=Q(due_on__lt=today)),
+    }
+    # A team's row speaks about the owners of its open items: shown only when enough of them are behind it.
+    # The teams withheld leave the totals, the kinds and the weeks too, so that no subtraction reveals them.
+    by_team = list(
+        open_items.values("team_id", "team__name")
+        .annotate(**counts, people=Count("owner", distinct=True))
+        .order_by("team__name")
+    )
+    small_teams = withhold_small_teams(by_team, "people", counts, "team_id")
+    overdue_items = open_items.filter(due_on__lt=today)  # a to-do list, not a figure: every team's items
+    if small_teams:
+        items = items.exclude(team_id__in=small_teams)
+        open_items = open_items.exclude(team_id__in=small_teams)
+    by_kind = list(open_items.values("kind").annotate(**counts).order_by("kind"))
+    oldest = [
+        {
+            "pk": item.pk,
+            "title": item.title,
+            "url": item.get_absolute_url(),
+            "team": item.team.name,
+            "kind": item.get_kind_display(),
+            "incident_pk": item.incident_id,
+            "incident_title": item.incident.title if item.incident_id else "",
+            "due_on": item.due_on,
+            "days_overdue": (today - item.due_on).days,
+        }
+        for item in overdue_items.select_related("incident", "team").order_by("due_on", "pk")[:OLDEST_OVERDUE_SHOWN]
+    ]
+    opened = dict(
+        items.filter(created_at__gte=filters.start)
+        .annotate(week=TruncWeek("created_at", tzinfo=UTC))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    closed = dict(
+        items.filter(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO], completed_at__gte=filters.start)
+        .annotate(week=TruncWeek("completed_at", tzinfo=UTC))
+        .values("week")
+        .annotate(n=Count("pk"))
+        .values_list("week", "n")
+    )
+    opened = {month_of(week): n for week, n in opened.items()}
+    closed = {month_of(week): n for week, n in closed.items()}
+    weekly = [
+        {"week": week, "opened": opened.get(week, 0), "closed": closed.get(week, 0)} for week in filters.week_starts
+    ]
+    return {
+        "open": shown_total(by_team, "open"),
+        "due_this_week": shown_total(by_team, "due_this_week"),
+        "overdue": shown_total(by_team, "overdue"),
+        "by_team": by_team,
+        "teams_withheld": withheld_names(by_team, "team__name"),
+        "by_kind": [{**row, "kind": ActionItem(kind=row["kind"]).get_kind_display()} for row in by_kind],
+        "oldest_overdue": oldest,
+        "weekly": weekly,
+    }
+
+
+def _factors(visible, filters: Filters):
+    factors = ContributingFactor.objects.filter(
+        review__incident__in=visible.values("pk"), review__incident__impact_started_at__gte=filters.start
+    )
+    if filters.team:
+        factors = factors.filter(review__incident__team=filters.team)
+    return factors
+
+
+def _recurrence_peaks_in_sql(rows, recent_since) -> dict[int, tuple[int, int]]:
+    """Per category: the most incidents within any 90-day window, and how many in the last 90 days."""
+    base_sql, params = sql_of(rows)
+    sql = f"""
+        SELECT category_id, MAX(n) AS peak, COUNT(*) FILTER (WHERE t >= %s) AS recent
+        FROM (
+            SELECT category_id, t, COUNT(*) OVER (
+                PARTITION BY category_id ORDER BY t
+                RANGE BETWEEN INTERVAL '{RECURRENCE_WINDOW_DAYS} days' PRECEDING AND CURRENT ROW
+            ) AS n
+            FROM (SELECT DISTINCT * FROM ({base_sql}) AS base (category_id, incident_id, t)) AS distinct_incidents
+        ) AS windows
+        GROUP BY category_id
+    """  # noqa: S608 - the only interpolations are our own compiled query and a constant
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [recent_since, *params])
+        peaks = {category_id: (peak, recent or 0) for category_id, peak, recent in cursor.fetchall()}
+    return peaks
+
+
+def _recurrence_peaks_in_python(rows, recent_since) -> dict[int, tuple[int, int]]:
+    """The same figures as ``_recurrence_peaks_in_sql``, for the embedded SQLite database."""
+    window = timedelta(days=RECURRENCE_WINDOW_DAYS)
+    times_by_category: dict[int, list[datetime]] = {}
+    for category_id, _incident_id, started in set(rows):
+        times_by_category.setdefault(category_id, []).append(started)
+    peaks = {}
+    for category_id, times in times_by_category.items():
+        times.sort()
+        peak, first = 0, 0
+        for last, moment in enumerate(times):
+            while times[first] < moment - window:
+                first += 1
+            peak = max(peak, last - first + 1)
+        peaks[category_id] = (peak, sum(1 for moment in times if moment >= recent_since))
+    return peaks
+
+
+def factor_figures(visible, filters: Filters) -> dict:
+    """Incidents per factor category and month, and categories that recur within 90 days."""
+    factors = _factors(visible, filters)
+    by_category = list(
+        factors.values("category_id", "category__name")
+        .annotate(incidents=Count("review__incident", distinct=True))
+        .order_by("-incidents", "category__name")
+    )
+    by_month = [
+        {"month": month_of(row["month"]), "category": row["category__name"], "incidents": row["incidents"]}
+        for row in factors.annotate(month=TruncMonth("review__incident__impact_started_at", tzinfo=UTC))
+        .values("month", "category__name")
+        .annotate(incidents=Count("review__incident", distinct=True))
+        .order_by("month", "category__name")
+    ]
+    recent_since = filters.now - timedelta(days=RECURRENCE_WINDOW_DAYS)
+    rows = factors.values_list("category_id", "review__incident_id", "review__incident__impact_started_at")
+    if connection.vendor == "postgresql":
+        peaks = _recurrence_peaks_in_sql(rows, recent_since)
+    else:
+        peaks = _recurrence_peaks_in_python(rows, recent_since)
+    categories = []
+    for row in by_category:
+        peak, recent = peaks.get(row["category_id"], (0, 0))
+        categories.append(
+            {
+                "category": row["category__name"],
+                "incidents": row["incidents"],
+                "peak_90_days": peak,
+                "recurring": peak >= RECURRENCE_THRESHOLD,
+                "recurring_now": recent >= RECURRENCE_THRESHOLD,
+            }
+        )
+    return {"by_category": categories, "by_month": by_month}
+
+
+def recurrences_after_fix(visible, filters: Filters) -> dict:
+    """Incidents in the period with a contributing factor whose weakness (same category and service) had come up
+    before and had a fix marked done before this incident began: the fix did not hold, or did not reach far enough.
+    Also how many distinct weaknesses came back."""
+    later = visible.filter(impact_started_at__gte=filters.start)
+    if filters.team:
+        later = later.filter(team=filters.team)
+    if connection.vendor != "postgresql":
+        return _recurrences_in_python(visible, later)
+    later_sql, later_params = sql_of(later.values("pk"))
+    first_fix, visible_params = _first_fix_sql(visible)
+    factors = ContributingFactor._meta.db_table
+    reviews = Review._meta.db_table
+    incidents = Incident._meta.db_table
+    categories = ContributingFactor._meta.get_field("category").related_model._meta.db_table
+    sql = f"""
+        {first_fix}
+        SELECT category.name, COUNT(DISTINCT later.id),
+               COUNT(DISTINCT (new_factor.category_id, new_factor.service_id))
+        FROM {factors} new_factor
+        JOIN {reviews} new_review ON new_review.id = new_factor.review_id
+        JOIN {incidents} later ON later.id = new_review.incident_id
+        JOIN first_fix ON first_fix.category_id = new_factor.category_id
+             AND first_fix.service_id = new_factor.service_id AND first_fix.fixed_at < later.impact_started_at
+        JOIN {categories} category ON category.id = new_factor.category_id
+        WHERE later.id IN ({later_sql}) AND later.impact_started_at >= %s AND new_factor.deleted_at IS NULL
+        GROUP BY GROUPING SETS ((category.name), ())
+        ORDER BY 2 DESC, 1
+    """  # noqa: S608 - only our own compiled queries and constants are interpolated
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                *visible_params,
+                *later_params,
+                filters.start,
+            ],
+        )
+        rows = cursor.fetchall()
+    total = next(((n, m) for name, n, m in rows if name is None), (0, 0))
+    return {
+        "incidents": total[0],
+        "weaknesses": total[1],
+        "by_category": [{"category": name, "incidents": n, "weaknesses": m} for name, n, m in rows if name is not None],
+    }
+
+
+def _recurrences_in_python(visible, later) -> dict:
+    """``recurrences_after_fix`` for the embedded SQLite database: the same rule, joined in Python."""
+    from django.db.models import Min
+
+    systemic_done = dict(
+        ActionItem.objects.filter(status=ActionStatus.DONE, kind__in=SYSTEMIC_KINDS, incident__isnull=False)
+        .values("incident_id")
+        .annotate(done_at=Min("completed_at"))
+        .values_list("incident_id", "done_at")
+    )
+    addressed_done = dict(
+        ActionItem.addresses.through.objects.filter(
+            actionitem__status=ActionStatus.DONE, actionitem__in=ActionItem.objects.values("pk")
+        )
+        .values("contributingfactor_id")
+        .annotate(done_at=Min("actionitem__completed_at"))
+        .values_list("contributingfactor_id", "done_at")
+    )
+    first_fix: dict[tuple[int, int], datetime] = {}
+    earlier = ContributingFactor.objects.filter(service__isnull=False, review__incident__in=visible.values("pk"))
+    for factor_id, category_id, service_id, incident_id in earlier.values_list(
+        "pk", "category_id", "service_id", "review__incident_id"
+    ):
+        moments = [m for m in (systemic_done.get(incident_id), addressed_done.get(factor_id)) if m is not None]
+        if moments:
+            weakness = (category_id, service_id)
+            first_fix[weakness] = min([*moments, first_fix.get(weakness, min(moments))])
+    incidents_by_category: dict[str, set[int]] = {}
+    weaknesses_by_category: dict[str, set[tuple[int, int]]] = {}
+    returning = ContributingFactor.objects.filter(service__isnull=False, review__incident__in=later.values("pk"))
+    for category, category_id, service_id, incident_id, started in returning.values_list(
+        "category__name", "category_id", "service_id", "review__incident_id", "review__incident__impact_started_at"
+    ):
+        fixed_at = first_fix.get((category_id, service_id))
+        if fixed_at is not None and fixed_at < started:
+            incidents_by_category.setdefault(category, set()).add(incident_id)
+            weaknesses_by_category.setdefault(category, set()).add((category_id, service_id))
+    by_category = sorted(
+        (
+            {"category": name, "incidents": len(ids), "weaknesses": len(weaknesses_by_category[name])}
+            for name, ids in incidents_by_category.items()
+        ),
+        key=lambda row: (-row["incidents"], row["category"]),
+    )
+    return {
+        "incidents": len(set().union(*incidents_by_category.values())),
+        "weaknesses": len(set().union(*weaknesses_by_category.values())),
+        "by_category": by_category,
+    }
+
+
+RESPONSE_FIGURES = {
+    "count": Count("pk"),
+    "ttd_median": Percentile(interval("detected_at", "impact_started_at"), 0.5, filter=Q(detected_at__isnull=False)),
+    "ttd_p90": Percentile(interval("detected_at", "impact_started_at"), 0.9, filter=Q(detected_at__isnull=False)),
+    "ttm_median": Percentile(interval("mitigated_at", "impact_started_at"), 0.5, filter=Q(mitigated_at__isnull=False)),
+    "ttm_p90": Percentile(interval("mitigated_at", "impact_started_at"), 0.9, filter=Q(mitigated_at__isnull=False)),
+}
+
+
+def response_times(visible, filters: Filters) -> dict:
+    """Medians and 90th percentiles (never averages) of time to detect and mitigate, by month and severity."""
+    incidents = visible.filter(impact_started_at__gte=filters.start).exclude(
+        disposition__in=[Disposition.FALSE_ALARM, Disposition.DUPLICATE]
+    )
+    if filters.team:
+        incidents = incidents.filter(team=filters.team)
+    monthly = incidents.annotate(month=TruncMonth("impact_started_at", tzinfo=UTC))
+    by_month_severity = {
+        (month_of(row["month"]), row["severity"]): row
+        for row in monthly.values("month", "severity").annotate(**RESPONSE_FIGURES)
+    }
+    by_month = {month_of(row["month"]): row for row in monthly.values("month").annotate(**RESPONSE_FIGURES)}
+    by_severity = {row["severity"]: row for row in incidents.values("severity").annotate(**RESPONSE_FIGURES)}
+    overall = incidents.aggregate(**RESPONSE_FIGURES)
+    empty = dict.fromkeys(RESPONSE_FIGURES, None) | {"count": 0}
+
+    def clean(row):
+        return {name: (row or empty)[name] for name in RESPONSE_FIGURES}
+
+    return {
+        "overall": clean(overall),
+        "by_severity": {severity: clean(row) for severity, row in sorted(by_severity.items())},
+        "by_month": [{"month": month, **clean(by_month.get(month))} for month in filters.month_starts],
+        "by_month_severity": {
+            f"{month.isoformat()}:{severity}": clean(row) for (month, severity), row in by_month_severity.items()
+        },
+    }
+
+
+def compute_directly(user, filters: Filters) -> dict:
+    """The same figures computed in full from every incident the viewer may see (aggregates in the database):
+    the reference the merged figures are tested against."""
+    if filters.team and not enough_people(people_behind_team(user, filters)):
+        return {"computed_at": filters.now, "withheld": True}
+    visible = Incident.objects.visible_to(user)
+    return {
+        "computed_at": filters.now,
+        "withheld": False,
+        "actions": action_item_figures(user, filters),
+        "obligations": obligation_figures(visible, filters),
+        "response": response_times(visible, filters),
+        "factors": factor_figures(visible, filters),
+        "near_misses": near_miss_figures(filters),
+        "quality": review_quality(visible, filters),
+        "recurrences": recurrences_after_fix(visible, filters),
+        "follow_through": follow_through_figures(user, filters),
+    }
