@@ -62,20 +62,22 @@ def kept(
     return personalised(html, personal)
 
 
-def kept_or_made(key: str, seconds: int, make: Callable):
+def kept_or_made(key: str, seconds: int, make: Callable, wait_seconds: float = WAIT_FOR_OTHERS_SECONDS):
     """What is kept under ``key``, or ``make()`` now and kept.
 
     After a change everyone following it asks for the same missing piece at once (a meeting's hundred
-    participants, say): one of them makes it and the others wait a moment for it rather than each making it.
+    participants, say): one of them makes it and the others wait up to ``wait_seconds`` for it rather than each
+    making it; after that they make it too, so a failed or lost maker holds no one up for long.
     """
     value = cache.get(key)
     if value is not None:
         return value
-    making = cache.add(f"{key}:making", 1, 5)
+    making = cache.add(f"{key}:making", 1, max(5, round(wait_seconds) + 1))
     if making is False:  # someone else is making it (None: the cache is unreachable, so no one can say)
-        deadline = time.monotonic() + WAIT_FOR_OTHERS_SECONDS
+        deadline, pause = time.monotonic() + wait_seconds, wait_seconds / 50
         while time.monotonic() < deadline:
-            time.sleep(0.005)
+            time.sleep(pause)
+            pause = min(pause * 2, wait_seconds / 5)  # a render is usually quick: look often at first
             value = cache.get(key)
             if value is not None:
                 return value

@@ -15,7 +15,6 @@ worker has answered for ``WORKER_SILENT_AFTER``.
 """
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -29,6 +28,7 @@ from dashboard.figures.common import CACHE_SECONDS, Filters, make_filters
 from dashboard.figures.parts import EVERY_RESTRICTED, PUBLIC, Scope, part
 from dashboard.figures.sums import merge
 from dashboard.freshness import data_version, figures_refreshed
+from fragments.kept import kept_or_made
 from fragments.versions import current
 from incidents.access import restricted_incidents_on, visibility_class
 
@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 # A refresh that has not finished by then (its worker died) may be started again; a viewer who finds a refresh
 # queued this long ago and never done computes the part in the request (no worker is answering).
 RECOMPUTE_LOCK_SECONDS = 60
+# How long a first viewer waits for another's computation of a shared part (a few seconds at full size).
+FIRST_PART_WAIT_SECONDS = 5
 WORKER_SILENT_AFTER = timedelta(seconds=RECOMPUTE_LOCK_SECONDS)
 # The last parts are kept this long, for serving while new ones are computed. A part is current while the
 # data has not changed since it was computed, for as long as figures are cached (some figures depend on the
@@ -144,7 +146,11 @@ def refresh_stale(state: State, user) -> bool:
     queued = cache.get_many([queued_key(name, filters) for name in state.stale])
     for name in state.stale:
         queued_at = queued.get(queued_key(name, filters))
-        if queued_at is not None and filters.now.timestamp() - queued_at > WORKER_SILENT_AFTER.total_seconds():
+        worker_silent = (
+            queued_at is not None and filters.now.timestamp() - queued_at > WORKER_SILENT_AFTER.total_seconds()
+        )
+        if worker_silent and cache.add(f"{queued_key(name, filters)}:in-request", 1, RECOMPUTE_LOCK_SECONDS):
+            # One viewer computes it; the others meanwhile get the last figures.
             logger.warning("No worker refreshed the dashboard's %s part; computing it in the request.", name)
             refresh(name, filters, user)
             started = True
@@ -193,15 +199,14 @@ def figures_of(user, state: State) -> tuple[dict, bool, str | None]:
 
 def first_part(name: str, filters: Filters, user) -> dict:
     """A part there is none of yet, computed now; when another request is computing a shared part already
-    (many people opening the dashboard on a fresh cache), its result is awaited instead of computed again."""
-    if name in SHARED_PARTS and not cache.add(recompute_lock(name, filters), 1, RECOMPUTE_LOCK_SECONDS):
-        deadline = time.monotonic() + RECOMPUTE_LOCK_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(0.1)
-            found = cache.get(last_part_key(name, filters))
-            if found is not None:
-                return found
-    return refresh(name, filters, user, replacing=False)
+    (many people opening the dashboard on a fresh cache), its result is awaited for a few seconds instead of
+    computed again."""
+    compute_it = lambda: refresh(name, filters, user, replacing=False)  # noqa: E731
+    if name not in SHARED_PARTS:
+        return compute_it()
+    return kept_or_made(
+        last_part_key(name, filters), LAST_PART_SECONDS, compute_it, wait_seconds=FIRST_PART_WAIT_SECONDS
+    )
 
 
 def refresh(name: str, filters: Filters, user=None, replacing: bool = True) -> dict:
