@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import escape
 
 from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation, Notification
@@ -53,8 +54,10 @@ NOBODY = 0
 
 def owner_chosen(context, obj, **options) -> dict:
     """This editor chosen as the owner in a kept quick form (``web.panels``' ``personal``)."""
-    pk = context["request"].user.pk
-    return {f'<option value="{pk}">': f'<option value="{pk}" selected>'}
+    user = context["request"].user
+    # The option with the person's name too: a team's option may carry the same number.
+    option = f'<option value="{user.pk}">{escape(user.name)}</option>'
+    return {option: option.replace(">", " selected>", 1)}
 
 
 def obligation_context(incident, user, can_edit: bool, form=None, owner=None) -> dict:

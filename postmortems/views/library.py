@@ -70,7 +70,7 @@ def _rows(request, filters: dict, pks) -> list:
     row = get_template("postmortems/includes/library_row.html")
     return kept_rows(
         "library-row",
-        [(pk, [f"review:{pk}", "people"]) for pk in pks],
+        [(pk, [f"review:{pk}", "people", "factor-choices"]) for pk in pks],
         request,
         lambda missing: _reviews_with_categories(_matching(request.user, filters).filter(pk__in=missing)),
         lambda review: row.render({"review": review}),
@@ -97,7 +97,7 @@ def review_library(request: HtmxHttpRequest):
 
     page = SimpleLazyObject(page)
     context = {
-        "in_progress": _in_progress(request),
+        "in_progress": SimpleLazyObject(lambda: _in_progress(request)),  # not shown in the results alone
         "form": form,
         "page": page,
         "rows": SimpleLazyObject(lambda: _rows(request, filters, page.object_list)),
