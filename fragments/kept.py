@@ -62,10 +62,10 @@ def kept(
     return personalised(serve(html), personal)
 
 
-def kept_render(render: Callable, *args) -> str:
-    """``render(*args)`` for every viewer alike: its times are placeholders until served."""
+def kept_render(render: Callable, *args, **kwargs) -> str:
+    """``render(*args, **kwargs)`` for every viewer alike: its times are placeholders until served."""
     with times.keeping():
-        return render(*args)
+        return render(*args, **kwargs)
 
 
 def serve(html: str) -> str:
