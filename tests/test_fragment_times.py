@@ -158,6 +158,23 @@ def test_outside_a_shared_fragment_times_are_written_out_at_once():
     assert page == "Sun 1 Mar 2026, 23:00 CET|2026-03-01T22:00:00+00:00"
 
 
+def test_day_headings_follow_the_viewers_calendar_inside_and_outside_a_kept_fragment():
+    template = Template(
+        "{% load timefmt %}{% for moment in moments %}{% ifnewday moment %}[{{ moment|when:'date' }}]{% endifnewday %}"
+        "{{ moment|when:'time' }} {% endfor %}"
+    )
+    context = {"moments": [IMPACT, *ENTRIES]}
+    with times.keeping():
+        kept_html = template.render(Context(context))
+    for zone, expected in [
+        ("Europe/Berlin", "[Sun 1 Mar 2026]23:00 CET 23:30 CET [Mon 2 Mar 2026]04:30 CET "),
+        ("America/New_York", "[Sun 1 Mar 2026]17:00 EST 17:30 EST 22:30 EST "),
+    ]:
+        with timezone.override(zone):
+            assert template.render(Context(context)) == expected
+            assert times.served(kept_html) == expected
+
+
 def test_a_fragment_kept_inside_another_is_served_once_with_it():
     inner = Template("{% load timefmt %}<i>{{ moment|when:'time' }}</i>")
     with timezone.override("Europe/Berlin"), times.keeping():

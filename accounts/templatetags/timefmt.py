@@ -48,7 +48,8 @@ class NewDayNode(template.Node):
 @register.tag("ifnewday")
 def do_ifnewday(parser, token):
     """``{% ifnewday entry.occurred_at %}<li>…</li>{% endifnewday %}``: the block only when the moment's day in
-    the viewer's zone differs from the one before it in the loop; decided when served inside a shared fragment."""
+    the viewer's zone differs from the one before it in the loop. Inside a shared fragment it is decided when
+    the fragment is served, against the heading before it in the fragment: one such loop to a fragment."""
     bits = token.split_contents()
     if len(bits) != 2:
         raise template.TemplateSyntaxError("ifnewday takes one moment: {% ifnewday entry.occurred_at %}.")
