@@ -106,7 +106,9 @@ def served(html: str) -> str:
         if code is not None:
             text = texts[placeholder] = local_text(datetime.fromtimestamp(int(seconds), UTC), _STYLE_OF[code], zone)
             return text
-        day = timezone.localdate(datetime.fromtimestamp(int(seconds), UTC), zone)
+        day = texts.get(seconds)
+        if day is None:
+            day = texts[seconds] = timezone.localdate(datetime.fromtimestamp(int(seconds), UTC), zone)
         if day == last_day:
             return ""
         last_day = day
@@ -119,6 +121,7 @@ def _seconds(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-# Each zone's text for the placeholders served lately: the same times are served to many viewers.
+# Each zone's text for the placeholders served lately (and the day of each heading's instant, by its seconds):
+# the same times are served to many viewers.
 MEMO_SIZE = 5000
 _texts: dict = {}
