@@ -116,9 +116,10 @@ def kept_rows(
     ``rows`` are ``(pk, version names)`` in the list's order: the versions of what the row shows. A row is
     kept under its name, pk, version names, ``values`` and the viewer's day and language (its times are put
     in the viewer's zone when served); with it the numbers those versions had when it was rendered. The
-    numbers now and the kept rows come in one cache round trip. Rows whose numbers moved, or that no one kept, are read with ``fetch(pks)`` (a dict
-    by pk) only then, after the numbers, so a change made meanwhile leaves the row stale under its old
-    number rather than kept under the new one; each is ``render(obj)`` and kept. Rows hold no per-person bits.
+    numbers now and the kept rows come in one cache round trip. Rows whose numbers moved, or that no one
+    kept, are read with ``fetch(pks)`` (a dict by pk) only then, after the numbers, so a change made
+    meanwhile leaves the row stale under its old number rather than kept under the new one; each is
+    ``render(obj)`` and kept. Rows hold no per-person bits.
     """
     seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
     if not rows:
