@@ -170,6 +170,14 @@ def incident_for_page(request, pk) -> IncidentAccess:
     return IncidentAccess(incident=incident, can_edit=can_edit_incident(user, incident), on=on)
 
 
+# In a statement written out by hand, a row's incident (``i``, left joined): none (a near miss's row), or one this
+# person may see. ``Incident.objects.visible_to`` for statements reading one person's own few rows; parameters
+# ``everything`` (an admin) and ``{restricted}``, the placeholders of ``restricted_incidents_on``.
+MAY_SEE_SQL = (
+    "(i.id IS NULL OR (i.deleted_at IS NULL AND (%(everything)s OR NOT i.restricted OR i.id IN ({restricted}))))"
+)
+
+
 def restricted_incidents_on(user, versions: dict | None = None) -> list[int]:
     """The restricted incidents (not deleted) this person responds to or facilitates, sorted: with the
     unrestricted ones, exactly the incidents they may see (admins see all).

@@ -1,13 +1,13 @@
 """Sharing the learning: the library of published reviews and the exports."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.template.loader import get_template
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role, Team
+from accounts.models import Team
 from fragments.conditional import conditional_page
 from fragments.kept import kept_rows
 from fragments.lazy import once
@@ -16,7 +16,8 @@ from incidents.models import Service
 from postmortems import exports, search
 from postmortems.access import get_review_for_user
 from postmortems.forms import LibraryFilterForm
-from postmortems.models import ContributingFactor, FactorCategory, Review, ReviewStatus
+from postmortems.in_progress import in_progress
+from postmortems.models import ContributingFactor, FactorCategory
 from web.htmx import HtmxHttpRequest, render_page
 from web.pagination import page_of
 
@@ -110,29 +111,10 @@ def review_library(request: HtmxHttpRequest):
 
 
 def _in_progress(request) -> dict:
-    """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator.
-
-    Their own few rows, of incidents they may see (none, or live and unrestricted or among the restricted
-    ones they are on): testing each row's incident costs less than listing every hidden incident."""
+    """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator."""
     user = request.user
-    open_reviews = Review.objects.exclude(status=ReviewStatus.PUBLISHED).only(
-        "title", "status", "facilitator_requested_at"
-    )
-    if not user.is_org_admin:
-        restricted = restricted_incidents_on(user, getattr(request, "versions", None))
-        visible = Q(incident__restricted=False) | Q(incident__in=restricted)
-        open_reviews = open_reviews.filter(Q(incident__isnull=True) | Q(visible, incident__deleted_at__isnull=True))
-    else:
-        open_reviews = open_reviews.filter(Q(incident__isnull=True) | Q(incident__deleted_at__isnull=True))
-    mine = list(open_reviews.filter(participants=user).order_by("-created_at")[:10])
-    if user.is_org_admin:
-        requested = open_reviews.filter(facilitator__isnull=True)
-    else:
-        facilitated_teams = [team_id for team_id, role in user.memberships_by_team.items() if role == Role.FACILITATOR]
-        if not facilitated_teams:
-            return {"mine": mine, "requested": []}
-        requested = open_reviews.filter(facilitator__isnull=True, team_id__in=facilitated_teams)
-    return {"mine": mine, "requested": list(requested.order_by("facilitator_requested_at")[:10])}
+    restricted = [] if user.is_org_admin else restricted_incidents_on(user, getattr(request, "versions", None))
+    return in_progress(user, restricted)
 
 
 def _markdown_response(text: str, filename: str) -> HttpResponse:
