@@ -156,3 +156,34 @@ def test_published_reviews_ask_their_participants_once_and_near_miss_reviews_cou
     assert "You facilitate" in page and "How did" not in page
     client.force_login(engineer)
     assert "How the cache stampede was caught" not in client.get("/").text
+
+
+def test_being_added_to_a_restricted_incident_shows_it_at_once_on_home_and_in_lists(
+    client, engineer, facilitator, outsider, platform
+):
+    """What restricted incidents someone is on is kept per person: a change to it shows on their next page."""
+    from django.urls import reverse
+
+    from postmortems.models import ReviewStatus
+
+    secret = mitigated_incident(platform, responders=[engineer], title="Leaked signing key", restricted=True)
+    ActionItemFactory(incident=secret, owner=outsider, title="Rotate the signing keys automatically", change_url="")
+    ReviewFactory(
+        incident=secret, facilitator=facilitator, title="Review of the key leak", status=ReviewStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(outsider)
+    pages = {
+        "/": "Rotate the signing keys",
+        reverse("action_list"): "Rotate the signing keys",
+        reverse("review_library"): "Review of the key leak",
+    }
+    for url, text in pages.items():  # seen once, and kept: nothing of the incident
+        assert text not in client.get(url).text
+        assert text not in client.get(url).text
+    secret.responders.add(outsider)
+    for url, text in pages.items():
+        assert text in client.get(url).text, url
+    secret.responders.remove(outsider)
+    for url, text in pages.items():
+        assert text not in client.get(url).text, url

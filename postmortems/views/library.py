@@ -80,7 +80,8 @@ def _rows(request, filters: dict, pks) -> list:
 
 
 @require_GET
-@conditional_page(lambda request: ["reviews", "incidents"])
+# The filters offer the categories and services ("factor-choices"): read with the rest, and a renamed one shows.
+@conditional_page(lambda request: ["reviews", "incidents", "factor-choices"])
 def review_library(request: HtmxHttpRequest):
     form = _filter_form(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
