@@ -87,7 +87,8 @@ def action_list(request: HtmxHttpRequest):
         lambda ids: filter_items(ActionItem.objects.filter(incident__in=ids), form()).count(),
     )
 
-    def visible():  # built only when no kept page serves the request
+    @cache
+    def visible():  # built only when no kept page serves the request, and once for its count and its page
         return filter_items(ActionItem.objects.visible_to(request.user), form())
 
     context = {

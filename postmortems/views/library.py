@@ -1,5 +1,7 @@
 """Sharing the learning: the library of published reviews and the exports."""
 
+from functools import cache
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -66,14 +68,14 @@ def _reviews_with_categories(reviews) -> dict:
     return found
 
 
-def _rows(request, filters: dict, pks) -> list:
+def _rows(request, filters: dict, matching, pks) -> list:
     """Each result's row, kept for everyone under its review's version (and the search: its snippet)."""
     row = get_template("postmortems/includes/library_row.html")
     return kept_rows(
         "library-row",
         [(pk, [f"review:{pk}", "people", "factor-choices"]) for pk in pks],
         request,
-        lambda missing: _reviews_with_categories(_matching(request.user, filters).filter(pk__in=missing)),
+        lambda missing: _reviews_with_categories(matching().filter(pk__in=missing)),
         lambda review: row.render({"review": review}),
         values=[filters.get("q", "")],
     )
@@ -89,20 +91,19 @@ def review_library(request: HtmxHttpRequest):
     # The results are kept per address (search, filters, page) for everyone who sees the same reviews here,
     # with their count; each review's row is kept for everyone.
     versions = ["reviews", "incidents"]
-    viewers = list_viewers(
-        request, "library", versions, lambda ids: _matching(user, filters).filter(incident__in=ids).count()
-    )
+    matching = cache(lambda: _matching(user, filters))  # built once, and only when nothing kept serves the request
+    viewers = list_viewers(request, "library", versions, lambda ids: matching().filter(incident__in=ids).count())
 
     def page():
-        count = list_count(request, "library", versions, viewers, lambda: _matching(user, filters).count())
-        return page_of(request, _matching(user, filters).values_list("pk", flat=True), PAGE_SIZE, count)
+        count = list_count(request, "library", versions, viewers, lambda: matching().count())
+        return page_of(request, matching().values_list("pk", flat=True), PAGE_SIZE, count)
 
     page = SimpleLazyObject(page)
     context = {
         "in_progress": SimpleLazyObject(lambda: _in_progress(request)),  # not shown in the results alone
         "form": form,
         "page": page,
-        "rows": SimpleLazyObject(lambda: _rows(request, filters, page.object_list)),
+        "rows": SimpleLazyObject(lambda: _rows(request, filters, matching, page.object_list)),
         "searching": bool(filters and any(filters.values())),
         "viewers": viewers.name,
         # The filters' lists are kept per choice made in them, whatever the search words and page.
