@@ -22,7 +22,7 @@ from accounts.models import Role
 from actions.models import ActionStatus, FixObligation, ObligationState
 from incidents.access import MAY_SEE_SQL
 from postmortems.models import ReviewStatus
-from web.links import link
+from web.links import links_to
 from web.sql import as_moment, placeholders
 
 MY_WORK_LIMIT = 8
@@ -89,7 +89,7 @@ def _day(value) -> date | None:
 @dataclass(slots=True)
 class Row:
     """One line of a list: what the page shows of it, without a model instance (building those cost more
-    than reading the rows). ``url`` and ``incident_url`` are made only when the page shows them."""
+    than reading the rows)."""
 
     kind: int
     pk: int
@@ -107,26 +107,13 @@ class Row:
     slug: str = ""  # a team's
     overdue: bool = False  # an action item's, due before the viewer's today
     due_label: str = ""  # an action item's badge: "Due 3 Dec" or "Overdue since 3 Dec"
+    url: str = ""
+    incident_url: str = ""  # an action item's incident
+    perspective_url: str = ""  # a review's form for this person's account
 
     def __getitem__(self, name: str):
         # A template looks ``row.title`` up as ``row["title"]`` first: answered here, without raising first.
         return getattr(self, name)
-
-    @property
-    def url(self) -> str:
-        if self.kind == FIXES:
-            return link("incident_detail", self.incident_id)
-        if self.kind == TEAMS:
-            return link("team_detail", self.slug)
-        return link("action_detail" if self.kind == ITEMS else "review_detail", self.pk)
-
-    @property
-    def incident_url(self) -> str:
-        return link("incident_detail", self.incident_id)
-
-    @property
-    def perspective_url(self) -> str:
-        return link("review_perspective", self.pk)
 
     def get_status_display(self) -> str:
         return ReviewStatus(self.state).label
@@ -174,6 +161,10 @@ def my_work(user, restricted: list[int], now: datetime) -> MyWork:
         cursor.execute(SQL.format(restricted=restricted_in, teams=teams_in), params)
         rows = cursor.fetchall()
     today = timezone.localdate(now)
+    to_item, to_incident, to_review, to_team = map(
+        links_to, ("action_detail", "incident_detail", "review_detail", "team_detail")
+    )
+    to_perspective = links_to("review_perspective")
     work = MyWork()
     lists = {
         ITEMS: work.my_items,
@@ -186,17 +177,27 @@ def my_work(user, restricted: list[int], now: datetime) -> MyWork:
     for kind, pk, title, day, moment, other_moment, word, incident_id, incident_title, person, flag in rows:
         row = Row(kind, pk, title or incident_title or "", incident_id, incident_title, state=word or "")
         if kind == ITEMS:
-            row.due_on = _day(day)
+            row.url, row.due_on = to_item(pk), _day(day)
+            if incident_id:
+                row.incident_url = to_incident(incident_id)
             if row.due_on:
                 row.overdue = row.due_on < today
                 # Django's "j M", which the page showed before (the same in the languages the product speaks).
                 shown = f"{row.due_on.day} {row.due_on:%b}"
                 row.due_label = f"Overdue since {shown}" if row.overdue else f"Due {shown}"
         elif kind == FIXES:
-            row.deadline, row.breached_at = as_moment(moment), as_moment(other_moment)
+            row.url, row.deadline, row.breached_at = (
+                to_incident(incident_id),
+                as_moment(moment),
+                as_moment(other_moment),
+            )
         elif kind == TEAMS:
             row.slug, row.incident_title = incident_title, None
+            row.url = to_team(row.slug)
         else:
+            row.url = to_review(pk)
+            if kind == REVIEWS:
+                row.perspective_url = to_perspective(pk)
             row.published_at, row.facilitator_id, row.has_my_perspective = as_moment(moment), person, bool(flag)
             row.created_at = as_moment(other_moment)
         lists[kind].append(row)
