@@ -115,6 +115,11 @@ class Row:
         # A template looks ``row.title`` up as ``row["title"]`` first: answered here, without raising first.
         return getattr(self, name)
 
+    @property
+    def incident_label(self) -> str:
+        """``#42 Checkout errors``: one value for the page, not two."""
+        return f"#{self.incident_id} {self.incident_title}"
+
     def get_status_display(self) -> str:
         return ReviewStatus(self.state).label
 
