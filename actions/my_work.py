@@ -16,12 +16,14 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 
 from accounts.models import Role
 from actions.models import ActionStatus, FixObligation, ObligationState
+from incidents.access import MAY_SEE_SQL
 from postmortems.models import ReviewStatus
-from web.links import link
+from web.links import links_to
+from web.sql import as_moment, placeholders
 
 MY_WORK_LIMIT = 8
 # PostgreSQL puts a missing moment first when newest come first.
@@ -33,22 +35,19 @@ ITEMS, FIXES, REVIEWS, FACILITATED, FEEDBACK, TEAMS = range(6)
 # Typed empty columns: each list is a derived table, so PostgreSQL types its columns before the union.
 DAY, MOMENT, WORD, ID, FLAG = (f"CAST(NULL AS {kind})" for kind in ("date", "timestamptz", "text", "bigint", "boolean"))
 
-# A row's incident: none, or one this person may see.
-MAY_SEE = "(i.id IS NULL OR (i.deleted_at IS NULL AND (%(everything)s OR NOT i.restricted OR i.id IN ({restricted}))))"
-
 # Each list is ordered and limited on its own (and ordered again in Python: a union keeps no order).
 # Columns: list, id, title, day, moment, other_moment, word, incident_id, incident_title, person, flag.
 SQL = f"""
 SELECT * FROM (
   SELECT {ITEMS}, a.id, a.title, a.due_on, {MOMENT}, {MOMENT}, {WORD}, a.incident_id, i.title, {ID}, {FLAG}
     FROM actions_actionitem a LEFT JOIN incidents_incident i ON i.id = a.incident_id
-   WHERE a.owner_id = %(me)s AND a.deleted_at IS NULL AND a.status IN (%(open)s, %(in_progress)s) AND {MAY_SEE}
+   WHERE a.owner_id = %(me)s AND a.deleted_at IS NULL AND a.status IN (%(open)s, %(in_progress)s) AND {MAY_SEE_SQL}
    ORDER BY a.due_on ASC NULLS LAST, a.id LIMIT %(limit)s) AS items
 UNION ALL
 SELECT * FROM (
   SELECT {FIXES}, o.id, {WORD}, {DAY}, o.deadline, o.breached_at, o.state, o.incident_id, i.title, {ID}, {FLAG}
     FROM actions_fixobligation o JOIN incidents_incident i ON i.id = o.incident_id
-   WHERE o.state IN (%(pending)s, %(breached)s) AND {MAY_SEE}
+   WHERE o.state IN (%(pending)s, %(breached)s) AND {MAY_SEE_SQL}
      AND (i.facilitator_id = %(me)s OR i.team_id IN ({{teams}}) OR EXISTS (
           SELECT 1 FROM incidents_incident_responders r WHERE r.incident_id = o.incident_id AND r.user_id = %(me)s))
    ORDER BY o.deadline, o.id LIMIT %(limit)s) AS fixes
@@ -59,20 +58,20 @@ SELECT * FROM (
     FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
    WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s
                   UNION SELECT id FROM postmortems_review WHERE facilitator_id = %(me)s)
-     AND v.status <> %(published)s AND {MAY_SEE}
+     AND v.status <> %(published)s AND {MAY_SEE_SQL}
    ORDER BY v.created_at DESC, v.id LIMIT %(limit)s) AS reviews
 UNION ALL
 SELECT * FROM (
   SELECT {FACILITATED}, v.id, v.title, {DAY}, v.published_at, {MOMENT}, v.status, v.incident_id, {WORD}, {ID}, {FLAG}
     FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
-   WHERE v.facilitator_id = %(me)s AND v.status = %(published)s AND {MAY_SEE}
+   WHERE v.facilitator_id = %(me)s AND v.status = %(published)s AND {MAY_SEE_SQL}
    ORDER BY v.published_at DESC, v.id LIMIT %(limit)s) AS facilitated
 UNION ALL
 SELECT * FROM (
   SELECT {FEEDBACK}, v.id, v.title, {DAY}, v.published_at, {MOMENT}, v.status, v.incident_id, {WORD}, {ID}, {FLAG}
     FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
    WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s)
-     AND v.status = %(published)s AND v.published_at >= %(asked_since)s AND {MAY_SEE}
+     AND v.status = %(published)s AND v.published_at >= %(asked_since)s AND {MAY_SEE_SQL}
      AND NOT EXISTS (SELECT 1 FROM postmortems_reviewfeedback f WHERE f.review_id = v.id AND f.author_id = %(me)s)
    ORDER BY v.published_at DESC, v.id LIMIT %(limit)s) AS feedback
 UNION ALL
@@ -83,21 +82,6 @@ SELECT * FROM (
 """
 
 
-def _placeholders(name: str, values: list) -> tuple[str, dict]:
-    """``%(name_0)s, %(name_1)s`` and their values; ``NULL`` (matching nothing) for no values."""
-    if not values:
-        return "NULL", {}
-    return ", ".join(f"%({name}_{n})s" for n in range(len(values))), {f"{name}_{n}": v for n, v in enumerate(values)}
-
-
-def _moment(value) -> datetime | None:
-    """SQLite (``make run``) answers raw queries' times as text; PostgreSQL as aware datetimes."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-        return value if value is None or timezone.is_aware(value) else timezone.make_aware(value, UTC)
-    return value
-
-
 def _day(value) -> date | None:
     return parse_date(value) if isinstance(value, str) else value
 
@@ -105,7 +89,7 @@ def _day(value) -> date | None:
 @dataclass(slots=True)
 class Row:
     """One line of a list: what the page shows of it, without a model instance (building those cost more
-    than reading the rows). ``url`` and ``incident_url`` are made only when the page shows them."""
+    than reading the rows)."""
 
     kind: int
     pk: int
@@ -121,22 +105,20 @@ class Row:
     facilitator_id: int | None = None
     has_my_perspective: bool = False
     slug: str = ""  # a team's
+    overdue: bool = False  # an action item's, due before the viewer's today
+    due_label: str = ""  # an action item's badge: "Due 3 Dec" or "Overdue since 3 Dec"
+    url: str = ""
+    incident_url: str = ""  # an action item's incident
+    perspective_url: str = ""  # a review's form for this person's account
+
+    def __getitem__(self, name: str):
+        # A template looks ``row.title`` up as ``row["title"]`` first: answered here, without raising first.
+        return getattr(self, name)
 
     @property
-    def url(self) -> str:
-        if self.kind == FIXES:
-            return link("incident_detail", self.incident_id)
-        if self.kind == TEAMS:
-            return link("team_detail", self.slug)
-        return link("action_detail" if self.kind == ITEMS else "review_detail", self.pk)
-
-    @property
-    def incident_url(self) -> str:
-        return link("incident_detail", self.incident_id)
-
-    @property
-    def perspective_url(self) -> str:
-        return link("review_perspective", self.pk)
+    def incident_label(self) -> str:
+        """``#42 Checkout errors``: one value for the page, not two."""
+        return f"#{self.incident_id} {self.incident_title}"
 
     def get_status_display(self) -> str:
         return ReviewStatus(self.state).label
@@ -161,9 +143,12 @@ class MyWork:
 
 
 def my_work(user, restricted: list[int], now: datetime) -> MyWork:
-    """This person's lists; ``restricted`` are the restricted incidents they are on (ignored for an admin)."""
-    restricted_in, restricted_params = _placeholders("restricted", list(restricted))
-    teams_in, teams_params = _placeholders("team", list(user.team_ids))
+    """This person's lists; ``restricted`` are the restricted incidents they are on (ignored for an admin).
+
+    What each row's badge says is worked out here, not in the page's loops: a template's filters and
+    comparisons on every row cost more than the rest of the row."""
+    restricted_in, restricted_params = placeholders("restricted", list(restricted))
+    teams_in, teams_params = placeholders("team", list(user.team_ids))
     params = {
         "me": user.pk,
         "everything": bool(user.is_org_admin),
@@ -180,6 +165,11 @@ def my_work(user, restricted: list[int], now: datetime) -> MyWork:
     with connection.cursor() as cursor:
         cursor.execute(SQL.format(restricted=restricted_in, teams=teams_in), params)
         rows = cursor.fetchall()
+    today = timezone.localdate(now)
+    to_item, to_incident, to_review, to_team = map(
+        links_to, ("action_detail", "incident_detail", "review_detail", "team_detail")
+    )
+    to_perspective = links_to("review_perspective")
     work = MyWork()
     lists = {
         ITEMS: work.my_items,
@@ -192,14 +182,29 @@ def my_work(user, restricted: list[int], now: datetime) -> MyWork:
     for kind, pk, title, day, moment, other_moment, word, incident_id, incident_title, person, flag in rows:
         row = Row(kind, pk, title or incident_title or "", incident_id, incident_title, state=word or "")
         if kind == ITEMS:
-            row.due_on = _day(day)
+            row.url, row.due_on = to_item(pk), _day(day)
+            if incident_id:
+                row.incident_url = to_incident(incident_id)
+            if row.due_on:
+                row.overdue = row.due_on < today
+                # Django's "j M", which the page showed before (the same in the languages the product speaks).
+                shown = f"{row.due_on.day} {row.due_on:%b}"
+                row.due_label = f"Overdue since {shown}" if row.overdue else f"Due {shown}"
         elif kind == FIXES:
-            row.deadline, row.breached_at = _moment(moment), _moment(other_moment)
+            row.url, row.deadline, row.breached_at = (
+                to_incident(incident_id),
+                as_moment(moment),
+                as_moment(other_moment),
+            )
         elif kind == TEAMS:
             row.slug, row.incident_title = incident_title, None
+            row.url = to_team(row.slug)
         else:
-            row.published_at, row.facilitator_id, row.has_my_perspective = _moment(moment), person, bool(flag)
-            row.created_at = _moment(other_moment)
+            row.url = to_review(pk)
+            if kind == REVIEWS:
+                row.perspective_url = to_perspective(pk)
+            row.published_at, row.facilitator_id, row.has_my_perspective = as_moment(moment), person, bool(flag)
+            row.created_at = as_moment(other_moment)
         lists[kind].append(row)
     work.my_items.sort(key=lambda row: (row.due_on is None, row.due_on or date.min, row.pk))
     work.obligations.sort(key=lambda row: (row.deadline, row.pk))

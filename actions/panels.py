@@ -15,9 +15,9 @@ from django.utils.html import escape
 from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation, Notification
 from actions.recurrence import flags_for_review, may_decide
-from fragments.conditional import inbox_version
+from fragments.conditional import inbox_version, person_fact
 from fragments.kept import VersionName, fragment_key
-from fragments.versions import current
+from fragments.versions import kept_under
 from incidents.access import can_edit_incident
 from postmortems.access import get_review_for_user
 
@@ -174,16 +174,15 @@ UNREAD_SECONDS = 60 * 60
 
 
 def unread_count(user, known_versions: dict | None = None) -> int:
-    """``user``'s unread notifications; ``known_versions`` are the versions the page already read for its ETag."""
-    name = inbox_version(user)
-    known = known_versions or {}
-    number = known[name] if name in known else current([name])[name]
-    key = f"unread:{user.pk}:{number}"
-    count = cache.get(key)
-    if count is None:
-        count = Notification.objects.filter(recipient=user).unread().count()
-        cache.set(key, count, UNREAD_SECONDS)
-    return count
+    """``user``'s unread notifications; ``known_versions`` are the versions the page already read for its ETag
+    (in the same round trip as the kept count: then this asks nothing more)."""
+    return kept_under(
+        inbox_version(user),
+        person_fact(user, "unread"),
+        UNREAD_SECONDS,
+        lambda: Notification.objects.filter(recipient=user).unread().count(),
+        known_versions,
+    )
 
 
 def inbox_badge_panel(context, user) -> dict:

@@ -34,13 +34,23 @@ HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-Trigger", "HX-Histo
 EVERY_PAGE = ("people",)
 
 
+# Small facts about the signed-in person that most pages show, each kept under a key of its own with the number of
+# the version it was made under (``fragments.versions.kept_under``): read in the same round trip as the versions.
+PERSON_FACTS = ("unread", "restricted-on")
+
+
 def inbox_version(user) -> str:
     return f"inbox:{user.pk}"
 
 
+def person_fact(user, fact: str) -> str:
+    """Where ``fact`` (one of ``PERSON_FACTS``) about this person is kept."""
+    return f"{fact}:{user.pk}"
+
+
 def page_etag(request, names: Iterable[str], clock_seconds: int = 0) -> str:
     names = [*EVERY_PAGE, inbox_version(request.user), *names]
-    request.versions = current(names)
+    request.versions = current(names, [person_fact(request.user, fact) for fact in PERSON_FACTS])
     parts = [
         release(),
         request.get_full_path(),

@@ -25,10 +25,20 @@ def key(name: str) -> str:
     return f"v:{name}"
 
 
-def current(names: Iterable[str]) -> dict[str, int]:
-    """The current number of each name, in one cache round trip (two for names never seen before)."""
-    names = list(dict.fromkeys(names))
-    found = cache.get_many([key(name) for name in names])
+class Numbers(dict):
+    """Version numbers by name; ``kept``: what the same round trip read under other keys (None where nothing was)."""
+
+    def __init__(self, numbers: dict[str, int], kept: dict):
+        super().__init__(numbers)
+        self.kept = kept
+
+
+def current(names: Iterable[str], keys: Iterable[str] = ()) -> Numbers:
+    """The current number of each name, in one cache round trip (two for names never seen before); and what the
+    cache keeps under ``keys``, read in the same round trip."""
+    names, keys = list(dict.fromkeys(names)), list(keys)
+    found = cache.get_many([*(key(name) for name in names), *keys])
+    kept = {k: found.get(k) for k in keys}
     missing = [name for name in names if key(name) not in found]
     if missing:
         start = time.time_ns()
@@ -36,7 +46,23 @@ def current(names: Iterable[str]) -> dict[str, int]:
             cache.add(key(name), start, TIMEOUT)
         found.update(cache.get_many([key(name) for name in missing]))
     # With the cache unreachable every request gets new numbers: no 304s and no kept fragments, never stale ones.
-    return {name: found.get(key(name), time.time_ns()) for name in names}
+    return Numbers({name: found.get(key(name), time.time_ns()) for name in names}, kept)
+
+
+def kept_under(name: str, key_: str, seconds: int, make: Callable, numbers: dict | None = None):
+    """``make()``, kept under ``key_`` with the number ``name`` had when it was made, and made again once that
+    number moved. ``numbers`` (a request's ``Numbers``) may hold both already: then no round trip at all.
+
+    For small facts about one person that many pages show (their unread count): one key per person, not one per
+    number, so that a page reads it in the same round trip as its versions, not after them."""
+    if not isinstance(numbers, Numbers) or name not in numbers or key_ not in numbers.kept:
+        numbers = current([name], [key_])
+    number, kept = numbers[name], numbers.kept[key_]
+    if kept is not None and kept[0] == number:
+        return kept[1]
+    value = make()  # made after the number was read: a change meanwhile leaves it stale, never kept as new
+    cache.set(key_, (number, value), seconds)
+    return value
 
 
 def _raise(names: list[str]) -> None:

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db import connection
+from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 
+from fragments.conditional import person_fact
 from fragments.kept import VersionName, fragment_key, kept_or_made
 from fragments.release import release
-from fragments.versions import current
+from fragments.versions import current, kept_under
 from incidents.models import Incident, IncidentLink
 
 # Set on an incident read by ``get_incident_for_user``: whether the person responds to it or is in one of
@@ -168,26 +170,44 @@ def incident_for_page(request, pk) -> IncidentAccess:
     return IncidentAccess(incident=incident, can_edit=can_edit_incident(user, incident), on=on)
 
 
+# In a statement written out by hand, a row's incident (``i``, left joined): none (a near miss's row), or one this
+# person may see. ``Incident.objects.visible_to`` for statements reading one person's own few rows; parameters
+# ``everything`` (an admin) and ``{restricted}``, the placeholders of ``restricted_incidents_on``.
+MAY_SEE_SQL = (
+    "(i.id IS NULL OR (i.deleted_at IS NULL AND (%(everything)s OR NOT i.restricted OR i.id IN ({restricted}))))"
+)
+
+
 def restricted_incidents_on(user, versions: dict | None = None) -> list[int]:
     """The restricted incidents (not deleted) this person responds to or facilitates, sorted: with the
     unrestricted ones, exactly the incidents they may see (admins see all).
 
-    Remembered per person under the ``incidents`` version, which whatever opens or closes a restricted
-    incident to someone raises (its flag, its facilitator, its responders, its deletion)."""
-    number = (versions or {}).get("incidents") or current(["incidents"])["incidents"]
-    read = getattr(user, "_restricted_on", None)  # asked again in the same request: no second round trip
-    if read is not None and read[0] == number:
+    Kept per person with the number of the ``incidents`` version, which whatever opens or closes a restricted
+    incident to someone raises (its flag, its facilitator, its responders, its deletion). A page reads it in the
+    same round trip as its versions (``fragments.conditional.PERSON_FACTS``)."""
+    read = getattr(user, "_restricted_on", None)  # asked again in the same request: nothing read again
+    number = (versions or {}).get("incidents")
+    if read is not None and number is not None and read[0] == number:
         return read[1]
-    key = f"restricted-on:{user.pk}:{number}"
-    known = cache.get(key)
-    if known is None:
-        # "responds" as a subquery on the person's rows: a join made PostgreSQL hash every responder (12 ms).
-        responds = Incident.responders.through.objects.filter(user=user.pk).values("incident_id")
-        on_restricted = Incident.objects.filter(restricted=True).filter(Q(facilitator=user) | Q(pk__in=responds))
-        known = sorted(set(on_restricted.values_list("pk", flat=True)))
-        cache.set(key, known, VISIBILITY_SECONDS)
-    user._restricted_on = (number, known)
-    return known
+    ids = kept_under(
+        "incidents", person_fact(user, "restricted-on"), VISIBILITY_SECONDS, lambda: _read_restricted_on(user), versions
+    )
+    if number is not None:
+        user._restricted_on = (number, ids)
+    return ids
+
+
+def _read_restricted_on(user) -> list[int]:
+    # Written out once: building the query cost more than PostgreSQL answering it. "Responds" as a subquery on
+    # the person's rows: a join made PostgreSQL hash every responder (12 ms).
+    incidents, responders = Incident._meta.db_table, Incident.responders.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {incidents} WHERE restricted AND deleted_at IS NULL AND (facilitator_id = %s"  # noqa: S608
+            f" OR id IN (SELECT incident_id FROM {responders} WHERE user_id = %s)) ORDER BY id",
+            [user.pk, user.pk],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def visibility_class(user, versions: dict | None = None) -> str:

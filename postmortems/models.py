@@ -141,7 +141,12 @@ class Review(models.Model):
                 name="review_of_exactly_one_subject",
             )
         ]
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            # "Published reviews I facilitated" on everyone's home page: without it PostgreSQL walked every
+            # published review, newest first, to find one person's few.
+            models.Index(fields=["facilitator", "status", "-published_at"], name="review_facilitated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -156,3 +156,55 @@ def test_published_reviews_ask_their_participants_once_and_near_miss_reviews_cou
     assert "You facilitate" in page and "How did" not in page
     client.force_login(engineer)
     assert "How the cache stampede was caught" not in client.get("/").text
+
+
+def test_being_added_to_a_restricted_incident_shows_it_at_once_on_home_and_in_lists(
+    client, engineer, facilitator, outsider, platform
+):
+    """What restricted incidents someone is on is kept per person: a change to it shows on their next page."""
+    from django.urls import reverse
+
+    from postmortems.models import ReviewStatus
+
+    secret = mitigated_incident(platform, responders=[engineer], title="Leaked signing key", restricted=True)
+    ActionItemFactory(incident=secret, owner=outsider, title="Rotate the signing keys automatically", change_url="")
+    ReviewFactory(
+        incident=secret, facilitator=facilitator, title="Review of the key leak", status=ReviewStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(outsider)
+    pages = {
+        "/": "Rotate the signing keys",
+        reverse("action_list"): "Rotate the signing keys",
+        reverse("review_library"): "Review of the key leak",
+    }
+    for url, text in pages.items():  # seen once, and kept: nothing of the incident
+        assert text not in client.get(url).text
+        assert text not in client.get(url).text
+    secret.responders.add(outsider)
+    for url, text in pages.items():
+        assert text in client.get(url).text, url
+    secret.responders.remove(outsider)
+    for url, text in pages.items():
+        assert text not in client.get(url).text, url
+
+
+def test_a_warm_home_page_reads_the_cache_twice(client, engineer, facilitator, payments, monkeypatch):
+    """The session with the signed-in person, then the page's versions with the person's unread count and the
+    restricted incidents they are on: two cache round trips, however much work the person has."""
+    from django_redis.client import DefaultClient
+
+    _my_work(payments, engineer, facilitator, 3)
+    client.force_login(engineer)
+    client.get("/")
+    client.get("/")
+    reads = []
+    for name in ("get", "get_many"):
+        read = getattr(DefaultClient, name)
+        monkeypatch.setattr(
+            DefaultClient,
+            name,
+            lambda self, *a, _read=read, _name=name, **k: reads.append(_name) or _read(self, *a, **k),
+        )
+    assert client.get("/").status_code == 200
+    assert reads == ["get_many", "get_many"]

@@ -8,6 +8,7 @@ caught here); anything else is reversed as usual.
 """
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from django.urls import NoReverseMatch, get_script_prefix, reverse
@@ -31,11 +32,22 @@ def _pattern(name: str, arity: int, prefix: str) -> tuple[str, ...]:
 
 def link(name: str, *args) -> str:
     """``reverse(name, args=args)``, from a pattern kept per process when every argument is plain."""
+    return _address(name, args, get_script_prefix())
+
+
+def links_to(name: str) -> Callable[..., str]:
+    """``link(name, …)`` for the many rows of one page: the script prefix is looked up once, not per row."""
+    prefix = get_script_prefix()
+    return lambda *args: _address(name, args, prefix)
+
+
+def _address(name: str, args: tuple, prefix: str) -> str:
+    # Numbers, the usual arguments, are plain without asking the expression.
     values = [str(arg) for arg in args]
-    if not all(PLAIN.fullmatch(value) for value in values):
+    if not all(type(arg) is int or PLAIN.fullmatch(value) for arg, value in zip(args, values, strict=True)):
         return reverse(name, args=args)
     try:
-        parts = _pattern(name, len(values), get_script_prefix())
+        parts = _pattern(name, len(values), prefix)
     except (ValueError, NoReverseMatch):  # a pattern that takes no placeholder: reversed every time
         return reverse(name, args=args)
     return "".join(part + value for part, value in zip(parts, values, strict=False)) + parts[-1]

@@ -2,6 +2,7 @@
 
 import csv
 from datetime import timedelta
+from functools import cache
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -74,18 +75,21 @@ def _visible_items(request):
 @require_GET
 @conditional_page(lambda request: ["actions", "incidents", "reviews"])
 def action_list(request: HtmxHttpRequest):
-    form = ActionFilterForm(request.GET)
+    # Built once, and only when no kept fragment serves the filters or the rows (its fields cost a deep copy each);
+    # the template calls it as it calls any callable.
+    form = cache(lambda: ActionFilterForm(request.GET))
     # Everyone who sees the same items here shares the kept page (filters, page), its count and its rows.
     versions = ["actions", "incidents"]
     viewers = list_viewers(
         request,
         "actions",
         versions,
-        lambda ids: filter_items(ActionItem.objects.filter(incident__in=ids), form).count(),
+        lambda ids: filter_items(ActionItem.objects.filter(incident__in=ids), form()).count(),
     )
 
-    def visible():  # built only when no kept page serves the request
-        return filter_items(ActionItem.objects.visible_to(request.user), form)
+    @cache
+    def visible():  # built only when no kept page serves the request, and once for its count and its page
+        return filter_items(ActionItem.objects.visible_to(request.user), form())
 
     context = {
         "form": form,
@@ -96,7 +100,7 @@ def action_list(request: HtmxHttpRequest):
             count=lambda: list_count(request, "actions", versions, viewers, lambda: visible().count()),
         ),
         "today": timezone.localdate(),
-        "filtered": any(request.GET.get(name) for name in form.fields),
+        "filtered": any(request.GET.get(name) for name in ActionFilterForm.base_fields),
         "viewers": viewers.name,
     }
     context["rows"] = SimpleLazyObject(lambda: _list_rows(request, context["page"].object_list))

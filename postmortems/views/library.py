@@ -1,13 +1,15 @@
 """Sharing the learning: the library of published reviews and the exports."""
 
+from functools import cache
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.template.loader import get_template
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from accounts.models import Role, Team
+from accounts.models import Team
 from fragments.conditional import conditional_page
 from fragments.kept import kept_rows
 from fragments.lazy import once
@@ -16,7 +18,8 @@ from incidents.models import Service
 from postmortems import exports, search
 from postmortems.access import get_review_for_user
 from postmortems.forms import LibraryFilterForm
-from postmortems.models import ContributingFactor, FactorCategory, Review, ReviewStatus
+from postmortems.in_progress import in_progress
+from postmortems.models import ContributingFactor, FactorCategory
 from web.htmx import HtmxHttpRequest, render_page
 from web.pagination import page_of
 
@@ -65,21 +68,22 @@ def _reviews_with_categories(reviews) -> dict:
     return found
 
 
-def _rows(request, filters: dict, pks) -> list:
+def _rows(request, filters: dict, matching, pks) -> list:
     """Each result's row, kept for everyone under its review's version (and the search: its snippet)."""
     row = get_template("postmortems/includes/library_row.html")
     return kept_rows(
         "library-row",
         [(pk, [f"review:{pk}", "people", "factor-choices"]) for pk in pks],
         request,
-        lambda missing: _reviews_with_categories(_matching(request.user, filters).filter(pk__in=missing)),
+        lambda missing: _reviews_with_categories(matching().filter(pk__in=missing)),
         lambda review: row.render({"review": review}),
         values=[filters.get("q", "")],
     )
 
 
 @require_GET
-@conditional_page(lambda request: ["reviews", "incidents"])
+# The filters offer the categories and services ("factor-choices"): read with the rest, and a renamed one shows.
+@conditional_page(lambda request: ["reviews", "incidents", "factor-choices"])
 def review_library(request: HtmxHttpRequest):
     form = _filter_form(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -87,20 +91,19 @@ def review_library(request: HtmxHttpRequest):
     # The results are kept per address (search, filters, page) for everyone who sees the same reviews here,
     # with their count; each review's row is kept for everyone.
     versions = ["reviews", "incidents"]
-    viewers = list_viewers(
-        request, "library", versions, lambda ids: _matching(user, filters).filter(incident__in=ids).count()
-    )
+    matching = cache(lambda: _matching(user, filters))  # built once, and only when nothing kept serves the request
+    viewers = list_viewers(request, "library", versions, lambda ids: matching().filter(incident__in=ids).count())
 
     def page():
-        count = list_count(request, "library", versions, viewers, lambda: _matching(user, filters).count())
-        return page_of(request, _matching(user, filters).values_list("pk", flat=True), PAGE_SIZE, count)
+        count = list_count(request, "library", versions, viewers, lambda: matching().count())
+        return page_of(request, matching().values_list("pk", flat=True), PAGE_SIZE, count)
 
     page = SimpleLazyObject(page)
     context = {
         "in_progress": SimpleLazyObject(lambda: _in_progress(request)),  # not shown in the results alone
         "form": form,
         "page": page,
-        "rows": SimpleLazyObject(lambda: _rows(request, filters, page.object_list)),
+        "rows": SimpleLazyObject(lambda: _rows(request, filters, matching, page.object_list)),
         "searching": bool(filters and any(filters.values())),
         "viewers": viewers.name,
         # The filters' lists are kept per choice made in them, whatever the search words and page.
@@ -110,29 +113,10 @@ def review_library(request: HtmxHttpRequest):
 
 
 def _in_progress(request) -> dict:
-    """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator.
-
-    Their own few rows, of incidents they may see (none, or live and unrestricted or among the restricted
-    ones they are on): testing each row's incident costs less than listing every hidden incident."""
+    """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator."""
     user = request.user
-    open_reviews = Review.objects.exclude(status=ReviewStatus.PUBLISHED).only(
-        "title", "status", "facilitator_requested_at"
-    )
-    if not user.is_org_admin:
-        restricted = restricted_incidents_on(user, getattr(request, "versions", None))
-        visible = Q(incident__restricted=False) | Q(incident__in=restricted)
-        open_reviews = open_reviews.filter(Q(incident__isnull=True) | Q(visible, incident__deleted_at__isnull=True))
-    else:
-        open_reviews = open_reviews.filter(Q(incident__isnull=True) | Q(incident__deleted_at__isnull=True))
-    mine = list(open_reviews.filter(participants=user).order_by("-created_at")[:10])
-    if user.is_org_admin:
-        requested = open_reviews.filter(facilitator__isnull=True)
-    else:
-        facilitated_teams = [team_id for team_id, role in user.memberships_by_team.items() if role == Role.FACILITATOR]
-        if not facilitated_teams:
-            return {"mine": mine, "requested": []}
-        requested = open_reviews.filter(facilitator__isnull=True, team_id__in=facilitated_teams)
-    return {"mine": mine, "requested": list(requested.order_by("facilitator_requested_at")[:10])}
+    restricted = [] if user.is_org_admin else restricted_incidents_on(user, getattr(request, "versions", None))
+    return in_progress(user, restricted)
 
 
 def _markdown_response(text: str, filename: str) -> HttpResponse:

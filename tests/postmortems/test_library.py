@@ -259,3 +259,16 @@ def test_open_reviews_of_restricted_or_deleted_incidents_stay_hidden_from_people
 
     bump("incidents")
     assert gone.title not in client.get(reverse("review_library")).text
+
+
+def test_a_renamed_category_shows_in_the_filters_on_the_next_view_not_a_304(client, library, outsider):
+    client.force_login(outsider)
+    url = reverse("review_library")
+    client.get(url)  # the browser now holds the CSRF cookie, which the page's tag depends on
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    renamed = category("process-gap")
+    renamed.name = "Gaps in how we work"
+    renamed.save()
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200 and "Gaps in how we work" in response.text
