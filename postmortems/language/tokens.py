@@ -78,8 +78,12 @@ def sentences_of(text: str) -> list[Sentence]:
     line_start = 0
     for line in text.split("\n"):
         at = line_start
-        for piece in line.split():
-            at = find(piece, at)
+        pieces = line.split()
+        # One space between pieces and none around them (most lines): each piece starts one after the last ends.
+        spaced = len(line) == sum(map(len, pieces)) + len(pieces) - 1
+        for piece in pieces:
+            if not spaced:
+                at = find(piece, at)
             if piece.isalpha():
                 read = word_read(piece)
             elif piece[-1] in _MARKS and piece[:-1].isalpha():
@@ -117,14 +121,14 @@ def sentences_of(text: str) -> list[Sentence]:
                     else:
                         tokens.append(part)
                         add_start(at + offset)
-            at += len(piece)
+            at += len(piece) + spaced
         line_start += len(line) + 1
         if len(tokens) > last:  # the line break
             last = len(tokens)
             bounds.append(last)
     if not bounds:
         return []
-    texts, lows, lemmas, capitals, marks = (list(column) for column in zip(*tokens, strict=True))
+    texts, lows, lemmas, capitals, marks = map(list, zip(*tokens, strict=True))
     if len(bounds) == 1:
         return [Sentence(texts, lows, lemmas, starts, capitals, marks)]
     sentences, first = [], 0
