@@ -58,18 +58,25 @@ def _without_blame_adverbs(text: str) -> str:
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence of ``text`` that holds ``start:end`` (offsets of its first and last character)."""
+    body = text.rstrip(".!?")
+    if body and start <= len(body) and "." not in body and "!" not in body and "?" not in body and "\n" not in body:
+        # One sentence, its marks only at the end (what the guide reads a note in): it is the whole text.
+        return _trimmed(text, 0, len(text), start, end) if start < len(text) or 0 < end <= len(text) else (start, end)
     last_mark = _LAST_MARK.search(text, 0, start)
     at = last_mark.start() + 1 if last_mark else 0
     while match := _SENTENCE.search(text, at):
         at = match.end()
         if match.start() <= start < at or (match.start() < end <= at):
-            s, e = match.span()
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            return s, max(e, min(len(text), end))
+            return _trimmed(text, match.start(), at, start, end)
     return start, end
+
+
+def _trimmed(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, max(e, min(len(text), end))
 
 
 def propose(
