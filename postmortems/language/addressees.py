@@ -21,23 +21,24 @@ _BEFORE_PEOPLE = lx._words("the our all every each new any other on-call oncall 
 
 def people_subject(sentence: Sentence, i: int) -> int | None:
     """The index after a mention of people at ``i`` ("everyone", "the on-call engineers", "Sam"), or None."""
-    n = len(sentence)
+    lows = sentence.lows
+    n = len(lows)
     j = i
-    if j + 1 < n and sentence.lows[j + 1] == "of" and (sentence.lows[j][:1].isdigit() or sentence.lows[j] in _SHARES):
+    if j + 1 < n and lows[j + 1] == "of" and (lows[j][:1].isdigit() or lows[j] in _SHARES):
         j += 2  # "100% of engineers", "half of the team"
     while (
         j < n
         and not (
-            sentence.lows[j] in lx.PEOPLE_GROUPS
-            and (j + 1 >= n or sentence.lows[j + 1] not in lx.ROLE_NOUNS and sentence.lows[j + 1] not in ("rotation",))
+            lows[j] in lx.PEOPLE_GROUPS
+            and (j + 1 >= n or lows[j + 1] not in lx.ROLE_NOUNS and lows[j + 1] not in ("rotation",))
         )
-        and (sentence.lows[j] in _BEFORE_PEOPLE or sentence.lows[j] in lx.ROLE_MODIFIERS)
+        and (lows[j] in _BEFORE_PEOPLE or lows[j] in lx.ROLE_MODIFIERS)
     ):
         j += 1
     if j >= n:
         return None
-    low, capital = sentence.lows[j], sentence.capitals[j]
-    if j + 2 < n and sentence.lows[j + 1] in ("and", "&") and capital:
+    low, capital = lows[j], sentence.capitals[j]
+    if j + 2 < n and lows[j + 1] in ("and", "&") and capital:
         other = people_subject(sentence, j + 2)
         if other is not None:
             return other
@@ -48,9 +49,9 @@ def people_subject(sentence: Sentence, i: int) -> int | None:
         or low in lx.PERSON_PRONOUNS
     ):
         end = j + 1
-        while end < n and (sentence.lows[end] in lx.ROLE_NOUNS or sentence.lows[end] in ("rotation",)):
+        while end < n and (lows[end] in lx.ROLE_NOUNS or lows[end] in ("rotation",)):
             end += 1
-        if end + 1 < n and sentence.lows[end] == "on" and sentence.lows[end + 1] in ("call", "duty", "shift"):
+        if end + 1 < n and lows[end] == "on" and lows[end + 1] in ("call", "duty", "shift"):
             end += 2  # "everyone on call"
         return end
     if low in ("team", "teams") and j > i:
@@ -64,11 +65,11 @@ def people_subject(sentence: Sentence, i: int) -> int | None:
         and (
             i
             or low in lx.FIRST_NAMES
-            or (j + 1 < n and sentence.lows[j + 1] in ("to", "will", "must", "should") and not is_known(low))
+            or (j + 1 < n and lows[j + 1] in ("to", "will", "must", "should") and not is_known(low))
         )
     ):
         end = j + 1
-        if end < n and sentence.capitals[end] and sentence.lows[end] not in lx.SYSTEM_NAMES:
+        if end < n and sentence.capitals[end] and lows[end] not in lx.SYSTEM_NAMES:
             end += 1
         return end
     return None

@@ -50,9 +50,13 @@ WHY_YOU = (
 )
 
 
-def _by_cue(*pairs: tuple[str, str]) -> tuple[tuple[re.Pattern, str], ...]:
-    """(cue, framing) pairs, each cue a pattern read in any case: an excerpt gets the first framing whose cue it holds."""
-    return tuple((re.compile(cue, re.IGNORECASE), framing) for cue, framing in pairs)
+def _by_cue(*pairs: tuple[str, str]) -> tuple[tuple[re.Pattern, re.Pattern, str], ...]:
+    """(cue, framing) pairs, each cue a pattern read in any case: an excerpt gets the first framing whose cue it holds.
+
+    Each cue (written in lower case) is also kept without IGNORECASE: an ASCII excerpt is lowered once and read
+    with that, which finds the same and is several times faster than matching each letter in any case.
+    """
+    return tuple((re.compile(cue, re.IGNORECASE), re.compile(cue), framing) for cue, framing in pairs)
 
 
 _JUDGING = _by_cue(
@@ -127,8 +131,14 @@ _PERSON = _by_cue(
 
 
 def _first_fitting(table, excerpt: str, default: str) -> str:
-    for pattern, text in table:
-        if pattern.search(excerpt):
+    if excerpt.isascii():
+        lowered = excerpt.lower()
+        for _any_case, lower_case, text in table:
+            if lower_case.search(lowered):
+                return text
+        return default
+    for any_case, _lower_case, text in table:
+        if any_case.search(excerpt):
             return text
     return default
 

@@ -64,10 +64,6 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
     n = len(lows)
     low, lem = lows[k], lemmas[k]
     at = padded.__getitem__
-
-    def negated_before(width: int) -> bool:
-        return any(word in ("not", "n't", "never") for word in lows[max(0, k - width) : k])
-
     if low in _BE_FORMS or low in _COMPARED:
         j = k + 1
         if at(j) == "a" and at(j + 1) in ("lot", "bit"):
@@ -82,6 +78,8 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
             and (at(k + 2), at(k + 3)) in (("top", "of"), ("the", "lookout"))
         ):
             return k, k + 4
+    if lem == "be":
+        return None  # nothing below starts at a form of "be"
     if lem == "take" and at(k + 1) in ("more", "extra", "greater", "better", "special") and at(k + 2) == "care":
         return k, k + 3
     if lem == "pay":
@@ -100,7 +98,7 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
         return k, k + 2
     if lem == "do" and (at(k + 1), at(k + 2), at(k + 3)) == ("better", "next", "time"):
         return k, k + 4
-    if lem in ("do", "let") and at(k + 1) in ("it", "this", "that") and negated_before(3):
+    if lem in ("do", "let") and at(k + 1) in ("it", "this", "that") and _negated_before(lows, k, 3):
         j = k + 2 + (at(k + 2) == "happen")
         if at(j) == "again":
             start = k - 1 if at(k - 1) in ("not", "n't", "never") and at(k - 2) in ("do", "will", "to") else k
@@ -174,7 +172,7 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
         j = k + 2 + (at(k + 2) in ("quiet", "serious", "stern"))
         if at(j) in _TALK and at(j + 1) == "with":
             return k, j + 2
-    if low == "remember" and at(k + 1) == "to" and k + 2 < n and not negated_before(2):
+    if low == "remember" and at(k + 1) == "to" and k + 2 < n and not _negated_before(lows, k, 2):
         return k, k + 3
     if low == "sure" and at(k - 1) in ("make", "be") and at(k + 1) == "to":
         if at(k + 2) in _SURE_TO or at(k + 2).startswith("double"):
@@ -196,6 +194,10 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
         if at(j) in ("eye", "watch"):
             return k, j + 1
     return None
+
+
+def _negated_before(lows: list[str], k: int, width: int) -> bool:
+    return any(word in ("not", "n't", "never") for word in lows[max(0, k - width) : k])
 
 
 def _system_is_subject(lows: list[str], k: int) -> bool:

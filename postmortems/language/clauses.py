@@ -42,10 +42,16 @@ class SentenceReader(PredicateReading, FramingReading, SanctionReading, Question
 
     def findings(self) -> list[Finding]:
         found: list[Finding] = []
-        found += self._sanctions()
-        found += self._interrogations()
-        found += self._framed_before()
-        found += read_judgements(self)
+        # Each reading is asked only where a word may start it (``mentions``), without reading the sentence.
+        mentions = self.mentions
+        if mentions(starts.SANCTION_MARK):
+            found += self._sanctions()
+        if mentions(starts.INTERROGATION_MARK):
+            found += self._interrogations()
+        if mentions(starts.FRAMING_MARK):
+            found += self._framed_before()
+        if mentions(starts.JUDGEMENT_MARK):
+            found += read_judgements(self)
         resume = 0
         for i in self._person_candidates():
             if i < resume:
@@ -68,11 +74,15 @@ class SentenceReader(PredicateReading, FramingReading, SanctionReading, Question
         sentence, so one after the last role (or in a sentence without any) is not a candidate.
         """
         marks, person, determiner = self.marks, starts.PERSON_MARK, starts.DETERMINER_MARK
+        people = self.people
+        if not self.marked & starts.ROLE_MARK and people.isdisjoint(self.lows):
+            # No role anywhere, so no determiner starts a person: the words marked as people, and no determiner.
+            either = person | determiner
+            return [i for i, mark in enumerate(marks) if mark & either == person]
         last_role = -1
         if self.marked & starts.ROLE_MARK:
             role = starts.ROLE_MARK
             last_role = next(k for k in range(self.n - 1, -1, -1) if marks[k] & role)
-        people = self.people
         if people.isdisjoint(self.lows):
             return [i for i, mark in enumerate(marks) if mark & person and not (mark & determiner and i >= last_role)]
         return [

@@ -51,12 +51,12 @@ def reads_as_a_proposal(sentence: Sentence, index: int) -> bool:
         following = sentence.lows[people : people + 2]
         if (
             following[:1] == ["to"]
-            and people + 1 < len(sentence)
+            and people + 1 < len(sentence.lows)
             and sentence.lows[people + 1] == sentence.lemmas[people + 1]
         ):
             return True  # "Nils to stop pushing …": the owner and the action, as an action item names them
         told = people + 2
-        if following == ["will", "be"] and told < len(sentence) and sentence.lemmas[told] in lx.ATTENTION_VERBS:
+        if following == ["will", "be"] and told < len(sentence.lows) and sentence.lemmas[told] in lx.ATTENTION_VERBS:
             return sentence.lows[told] != sentence.lemmas[told]  # "Staff will be reminded of …"
         return bool(set(following) & OBLIGATIONS)
     return False
@@ -64,37 +64,35 @@ def reads_as_a_proposal(sentence: Sentence, index: int) -> bool:
 
 def action_head(sentence: Sentence) -> tuple[int, bool] | None:
     """Index of the action's head verb, and whether a modal ("we should …") introduced it."""
-    i, n, modal = 0, len(sentence), False
+    lows = sentence.lows
+    i, n, modal = 0, len(lows), False
     # A tag in brackets before the action ("[INC-2231]", "(P1)") names the ticket; the action follows it.
-    if n and sentence.lows[0] in ("[", "("):
-        close = "]" if sentence.lows[0] == "[" else ")"
-        i = next((k + 1 for k in range(1, min(n - 1, 6)) if sentence.lows[k] == close), 0)
+    if n and lows[0] in ("[", "("):
+        close = "]" if lows[0] == "[" else ")"
+        i = next((k + 1 for k in range(1, min(n - 1, 6)) if lows[k] == close), 0)
     # A label before a colon ("Retro sticky:", "Decision log:", "Action:") names the note; the action follows it.
-    label_end = next((k for k in range(i + 1, min(n - 1, i + 4)) if sentence.lows[k] == ":"), None)
+    label_end = next((k for k in range(i + 1, min(n - 1, i + 4)) if lows[k] == ":"), None)
     if label_end is not None:
         i = label_end + 1
-    if n > i + 2 and sentence.lows[i] == "let" and sentence.lows[i + 1] == "'s":
+    if n > i + 2 and lows[i] == "let" and lows[i + 1] == "'s":
         return i + 2, True  # "Let's train …" proposes, as "we will" does
     while i < n and (
-        sentence.lows[i] in PREFIXES
-        or sentence.lows[i] in (":", "-", "*", "•", "[", "]", "(", ")", ",")
-        or sentence.lows[i].endswith("ly")
+        lows[i] in PREFIXES
+        or lows[i] in (":", "-", "*", "•", "[", "]", "(", ")", ",")
+        or lows[i].endswith("ly")
         and i + 1 < n
     ):
-        if sentence.lows[i] in ("we", "i", "they"):
+        if lows[i] in ("we", "i", "they"):
             modal = True
         i += 1
     if modal:
         start = i
         while i < n and (
-            sentence.lows[i] in MODAL_HEADS
-            or sentence.lows[i] in ("also", "all", "really", "definitely", "probably", "going")
+            lows[i] in MODAL_HEADS or lows[i] in ("also", "all", "really", "definitely", "probably", "going")
         ):
-            if sentence.lows[i] in ("have", "has") and (i + 1 >= n or sentence.lows[i + 1] != "to"):
+            if lows[i] in ("have", "has") and (i + 1 >= n or lows[i + 1] != "to"):
                 break  # "we have no alert …" states a fact
             i += 1
-        if i == start or all(
-            low in ("also", "all", "really", "definitely", "probably") for low in sentence.lows[start:i]
-        ):
+        if i == start or all(low in ("also", "all", "really", "definitely", "probably") for low in lows[start:i]):
             return None  # "We did not know …" tells what happened; it proposes nothing
     return (i, modal) if i < n else None

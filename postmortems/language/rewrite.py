@@ -23,6 +23,8 @@ from . import lexicon as lx
 from .lemmas import lemma
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# The last mark that ends a sentence (before where the search stops).
+_LAST_MARK = re.compile(r"[.!?\n][^.!?\n]*\Z")
 _BLAME_ADVERB_WORDS = (
     "just", "simply", "honestly", "frankly", "basically", "clearly", "obviously", "apparently", "accidentally",
     "mistakenly", "carelessly", "recklessly", "blindly", "again", "yet again", "once again", "as usual", "always",
@@ -47,7 +49,7 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
     folded = text.casefold()
     if "ı" in folded or "\u0307" in folded:
         folded = folded.replace("ı", "i").replace("\u0307", "")
-    return any(word in folded for word in words)
+    return any(map(folded.__contains__, words))
 
 
 def _without_blame_adverbs(text: str) -> str:
@@ -56,18 +58,25 @@ def _without_blame_adverbs(text: str) -> str:
 
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence of ``text`` that holds ``start:end`` (offsets of its first and last character)."""
-    begin = max(
-        text.rfind(".", 0, start), text.rfind("!", 0, start), text.rfind("?", 0, start), text.rfind("\n", 0, start)
-    )
-    for match in _SENTENCE.finditer(text, begin + 1):
-        if match.start() <= start < match.end() or (match.start() < end <= match.end()):
-            s, e = match.span()
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            return s, max(e, min(len(text), end))
+    body = text.rstrip(".!?")
+    if body and start <= len(body) and "." not in body and "!" not in body and "?" not in body and "\n" not in body:
+        # One sentence, its marks only at the end (what the guide reads a note in): it is the whole text.
+        return _trimmed(text, 0, len(text), start, end) if start < len(text) or 0 < end <= len(text) else (start, end)
+    last_mark = _LAST_MARK.search(text, 0, start)
+    at = last_mark.start() + 1 if last_mark else 0
+    while match := _SENTENCE.search(text, at):
+        at = match.end()
+        if match.start() <= start < at or (match.start() < end <= at):
+            return _trimmed(text, match.start(), at, start, end)
     return start, end
+
+
+def _trimmed(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, max(e, min(len(text), end))
 
 
 def propose(
@@ -96,8 +105,10 @@ def propose(
     return s, e, _capitalise(rewritten)
 
 
-_RUNS_OF_SPACE = re.compile(r"\s{2,}")
-_SPACE_BEFORE_MARK = re.compile(r"\s+([,.?!])")
+# Written to start with a single space, so that the pattern engine skips to each space instead of trying the
+# pattern at every character ("\s{2,}" and "\s+" would be read the same, several times slower).
+_RUNS_OF_SPACE = re.compile(r"\s\s+")
+_SPACE_BEFORE_MARK = re.compile(r"\s\s*([,.?!])")
 
 
 def _the_mark(space_and_mark: re.Match) -> str:
@@ -131,8 +142,10 @@ def _as_we(body: str, start: int, end: int) -> str:
         prefix = ""
     after = _without_blame_adverbs(after)
     after = _FIRST_WORD.sub(_in_plural, after)
-    after = _THEIR.sub("our", after)
-    after = _THEMSELVES.sub("ourselves", after)
+    if "his" in after or "her" in after or "their" in after:
+        after = _THEIR.sub("our", after)
+    if "self" in after:
+        after = _THEMSELVES.sub("ourselves", after)
     subject = "we" if prefix.strip() else "We"
     return f"{prefix}{subject}{after}".strip()
 
@@ -225,12 +238,15 @@ def _how_did_it_happen(body: str, kind: str, subject: tuple[int, int] | None) ->
     return "How did our process let this happen, and which safeguard was missing?"
 
 
+_DOUBLED_LAST = re.compile(r"[^aeiou]*[aeiou][bdgmnpt]")
+
+
 def _gerund(verb: str) -> str:
     if verb.endswith("ie"):
         return verb[:-2] + "ying"
     if verb.endswith("e") and not verb.endswith("ee"):
         return verb[:-1] + "ing"
-    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnpt]", verb):
+    if _DOUBLED_LAST.fullmatch(verb):
         return verb + verb[-1] + "ing"
     return verb + "ing"
 

@@ -61,7 +61,7 @@ def _lesson_taken(sentence: Sentence, i: int) -> int | None:
     """The end of a lesson taken at ``i`` ("complete the secure-coding course"), or None."""
     if sentence.lemmas[i] not in lx.TAKING_PART:
         return None
-    for k in range(i + 1, min(len(sentence), i + 5)):
+    for k in range(i + 1, min(len(sentence.lows), i + 5)):
         if sentence.lows[k] in lx.LESSONS:
             return k + 1
         if sentence.lows[k] in ("of", "from", "for", "on", "to", "in", "with", ",", "and"):
@@ -77,14 +77,14 @@ def _as_a_habit(lows: list[str]) -> bool:
 
 
 def _span(sentence: Sentence, i: int, j: int) -> tuple[int, int]:
-    j = min(max(j, i + 1), len(sentence))
+    j = min(max(j, i + 1), len(sentence.lows))
     while j - 1 > i and sentence.lows[j - 1] in (".", ",", ";", ":", "!"):
         j -= 1
     return sentence.starts[i], sentence.end(j - 1)
 
 
 def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
-    n = len(sentence)
+    n = len(sentence.lows)
     lows, lemmas = sentence.lows, sentence.lemmas
     # A tool that carries the action; one a person waits or looks for ("wait for CI") carries nothing.
     mechanism = any(

@@ -64,40 +64,71 @@ def sentences_of(text: str) -> list[Sentence]:
     """The sentences of ``text`` as tokens. A sentence ends at ".", "!", "?", ";" or a line break (which is
     left out), except the dot after "Mr", "Ms", "Dr", which is left out too.
 
-    No token holds a space, so the text is cut at spaces first and each distinct piece ("deploy,", "Priya's")
-    is cut into tokens once and kept (``_piece_parts``); a line break is the only token that is a space.
+    No token holds a space, so the text is cut at spaces first and each distinct word or piece ("deploy",
+    "02:10,") is cut into tokens once and kept (``_word_read``, ``_cut_piece``); a line break is the only
+    token that is a space. Tokens are gathered whole and turned into the sentence's lists at the end.
     """
-    texts, lows, lemmas, starts, capitals, marks = [], [], [], [], [], []
-    add_text, add_low, add_lemma = texts.append, lows.append, lemmas.append
-    add_start, add_capital, add_marks = starts.append, capitals.append, marks.append
+    tokens: list[tuple[str, str, str, bool, int]] = []
+    starts: list[int] = []
     bounds = []  # the index after each sentence's last token
     last = 0
     find = text.find
     word_read = _word_read
+    add_start = starts.append
     line_start = 0
     for line in text.split("\n"):
         at = line_start
-        for piece in line.split():
-            at = find(piece, at)
-            # A word alone is read straight from what is kept per word (``_piece_parts`` would do the same).
-            for offset, word, low, lem, capital, mark in word_read(piece) if piece.isalpha() else _piece_parts(piece):
-                ends = low in SENTENCE_END
-                if ends and low == "." and len(lows) > last and lows[-1] in lx.HONORIFICS:
-                    continue  # "Mr. Halvorsen" goes on
-                add_text(word)
-                add_low(low)
-                add_lemma(lem)
-                add_start(at + offset)
-                add_capital(capital)
-                add_marks(mark)
-                if ends:
-                    last = len(lows)
-                    bounds.append(last)
-            at += len(piece)
+        pieces = line.split()
+        # One space between pieces and none around them (most lines): each piece starts one after the last ends.
+        spaced = len(line) == sum(map(len, pieces)) + len(pieces) - 1
+        for piece in pieces:
+            if not spaced:
+                at = find(piece, at)
+            if piece.isalpha():
+                read = word_read(piece)
+            elif piece[-1] in _MARKS and piece[:-1].isalpha():
+                # A word and the mark after it ("deploy,", "table."): the word, then the mark.
+                read = word_read(piece[:-1])
+                if read[2] is None:
+                    tokens += read[0]
+                    add_start(at)
+                else:
+                    tokens += read[0]
+                    starts += [at + offset for offset in read[1]]
+                read = _MARK_READS[piece[-1]]
+                at += len(piece) - 1
+                piece = piece[-1]
+            else:
+                whole = _TOKEN.match(piece)
+                read = word_read(piece) if whole and whole.end() == len(piece) else _cut_piece(piece)
+            parts, offsets, single = read
+            if single is None:
+                tokens += parts
+                add_start(at)
+            elif not single:
+                tokens += parts
+                starts += [at + offset for offset in offsets]
+            else:  # a sentence may end inside this piece
+                for part, offset in zip(parts, offsets, strict=True):
+                    low = part[1]
+                    if low in SENTENCE_END:
+                        if low == "." and len(tokens) > last and tokens[-1][1] in lx.HONORIFICS:
+                            continue  # "Mr. Halvorsen" goes on
+                        tokens.append(part)
+                        add_start(at + offset)
+                        last = len(tokens)
+                        bounds.append(last)
+                    else:
+                        tokens.append(part)
+                        add_start(at + offset)
+            at += len(piece) + spaced
         line_start += len(line) + 1
-        if len(lows) > last:  # the line break
-            last = len(lows)
+        if len(tokens) > last:  # the line break
+            last = len(tokens)
             bounds.append(last)
+    if not bounds:
+        return []
+    texts, lows, lemmas, capitals, marks = map(list, zip(*tokens, strict=True))
     if len(bounds) == 1:
         return [Sentence(texts, lows, lemmas, starts, capitals, marks)]
     sentences, first = [], 0
@@ -116,48 +147,43 @@ def sentences_of(text: str) -> list[Sentence]:
     return sentences
 
 
-def _piece_parts(piece: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
-    """The tokens of one piece of a text between spaces, each as (offset, text, lower case, lemma, capitalised,
-    the readings it may start): a piece reads alone as it reads in its text, since no token holds a space.
-
-    A word, a word and the mark after it ("deploy,"), or any other piece that is one token ("didn't",
-    "on-call") is read from what is kept per word; only other pieces ("02:10,", "(Raúl)") are cut here.
-    """
-    if piece.isalpha():
-        return _word_read(piece)
-    if piece[-1] in _MARKS and piece[:-1].isalpha():
-        return _word_read(piece[:-1]) + _mark_read(piece[-1], len(piece) - 1)
-    whole = _TOKEN.match(piece)
-    if whole and whole.end() == len(piece):
-        return _word_read(piece)
-    return _cut_piece(piece)
+# What a word or piece reads as: its tokens (text, lower case, lemma, capitalised, the readings each may start),
+# where each starts in it, and ``None`` when it is one token at its start that ends no sentence, ``True`` when a
+# sentence may end inside it, ``False`` otherwise.
+_Read = tuple[tuple[tuple[str, str, str, bool, int], ...], tuple[int, ...], bool | None]
 
 
-@lru_cache(maxsize=1024)
-def _mark_read(mark: str, offset: int) -> tuple[tuple[int, str, str, str, bool, int], ...]:
-    """The token of a mark (",", ".") at ``offset`` in its piece, kept per mark and place like a word's tokens."""
-    return tuple((offset + at, *rest) for at, *rest in _word_read(mark))
+def _read_of(parts) -> _Read:
+    """``parts`` ((offset, text, lower case, lemma, capitalised, marks) per token) as a ``_Read``."""
+    tokens = tuple(part[1:] for part in parts)
+    offsets = tuple(part[0] for part in parts)
+    if any(token[1] in SENTENCE_END for token in tokens):
+        return tokens, offsets, True
+    return tokens, offsets, None if offsets == (0,) else False
 
 
 @lru_cache(maxsize=16384)
-def _cut_piece(piece: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
+def _cut_piece(piece: str) -> _Read:
     parts = []
     for match in _TOKEN.finditer(piece):
         start = match.start()
-        for offset, *rest in _word_read(match[0]):
-            parts.append((start + offset, *rest))
-    return tuple(parts)
+        tokens, offsets, _single = _word_read(match[0])
+        for token, offset in zip(tokens, offsets, strict=True):
+            parts.append((start + offset, *token))
+    return _read_of(parts)
 
 
 @lru_cache(maxsize=65536)
-def _word_read(word: str) -> tuple[tuple[int, str, str, str, bool, int], ...]:
+def _word_read(word: str) -> _Read:
     """The tokens one written word reads as, with the readings each may start (``starts.start_marks``).
 
     Kept per word: a review repeats the same few thousand words.
     """
-    return tuple(
-        (offset, text, low, lem, capital, starts.start_marks(low, lem, capital))
-        for offset, _length, text, low, lem, capital in _word_parts(word)
+    return _read_of(
+        [
+            (offset, text, low, lem, capital, starts.start_marks(low, lem, capital))
+            for offset, _length, text, low, lem, capital in _word_parts(word)
+        ]
     )
 
 
@@ -205,6 +231,10 @@ def _split_contraction(low: str) -> tuple[str, str]:
                 return head, "'s" if head.endswith("s") else ""
             return head, tail
     return low, ""
+
+
+# Each mark's token, read once: a word and the mark after it ("deploy,") are read as the two.
+_MARK_READS = {mark: _word_read(mark) for mark in _MARKS}
 
 
 # A sentence or line of text: what is read, and cached, as one piece. It ends at a line break, the end of

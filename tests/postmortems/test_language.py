@@ -373,6 +373,11 @@ def test_flags_are_immutable_values():
     with pytest.raises(AttributeError):
         flag.rule = "ok"
     assert flag == check_text("This was human error.")[0]
+    # The guide makes its flags without the dataclass's constructor: they are the values it would make.
+    made = Flag(**flag.as_dict())
+    assert (flag, hash(flag), repr(flag)) == (made, hash(made), repr(made))
+    moved = check_text("Fine. This was human error.")[0]
+    assert moved == Flag(**{**flag.as_dict(), "start": flag.start + 6, "end": flag.end + 6})
 
 
 # --- the directory --------------------------------------------------------------------------------
