@@ -24,8 +24,9 @@ class ReviewAccess:
     can_edit: bool
     can_facilitate: bool
     is_participant: bool
-    # Who has written a perspective, when the review came from its kept record (else unknown: None).
+    # Who has written a perspective and who takes part, when the review came from its kept record (else unknown: None).
     perspective_authors: frozenset | None = None
+    participant_ids: frozenset | None = None
 
     def __iter__(self):
         # Lets views write ``review, can_edit, can_facilitate = get_review_for_user(...)``.
@@ -113,4 +114,6 @@ def review_for_page(request, pk) -> ReviewAccess:
     if review.incident_id and (review.incident.is_deleted or not on.may_see(user, review.incident)):
         raise Http404("No such review")
     on_incident = bool(on and on.responds_or_involved(user))
-    return _decide(user, review, user.pk in participants, on_incident, perspective_authors=authors)
+    return _decide(
+        user, review, user.pk in participants, on_incident, perspective_authors=authors, participant_ids=participants
+    )
