@@ -166,13 +166,22 @@ def _kept_flags(review, versions: list, request) -> list:
 
 def review_items_panel_kept_by(context, review, can_edit=None, heading=True) -> list:
     """Shared for a minute at a time (the fix's countdown) by everyone who may do the same with it: readers,
-    or editors with their quick form, and who may decide the same recurrence flags."""
+    or editors with their quick form, and who may decide the same recurrence flags.
+
+    Kept under what it shows: the review's action items (``review-actions``), its factors (what an item
+    addresses), the incident's items and obligation, and people's names; a change elsewhere in the review
+    (a section, a perspective, a step of the meeting) leaves it kept. With recurrence flags, under the
+    review's own version too, as the flags are."""
     request = context["request"]
     if can_edit is None:
         can_edit = get_review_for_user(request.user, review.pk).can_edit
     versions = _flag_versions(review)
-    decides = tuple(may_decide(request.user, flag) for flag in _kept_flags(review, versions, request))
-    return [*versions, int(time.time() // 60), heading, decides, can_edit]
+    flags = _kept_flags(review, versions, request)
+    decides = tuple(may_decide(request.user, flag) for flag in flags)
+    shown = [VersionName(f"review-actions:{review.pk}"), VersionName(f"review-factors:{review.pk}"), *versions[1:]]
+    if flags:
+        shown.append(versions[0])
+    return [*shown, review.team_id, int(time.time() // 60), heading, decides, can_edit]
 
 
 def _flag_versions(review) -> list:
