@@ -29,6 +29,8 @@ class OnIncident:
     responder_ids: frozenset
     involved_team_ids: frozenset
     restricted_links: frozenset = frozenset()
+    # Every incident linked to it, either way (None: not read), so a page with none asks nothing more.
+    linked: frozenset | None = None
 
     @staticmethod
     def lists(incident_id: int) -> dict:
@@ -39,11 +41,15 @@ class OnIncident:
             "team": (Incident.involved_teams.through.objects.filter(incident=incident_id), "team_id"),
             "link_out": (links.filter(from_incident=incident_id, to_incident__restricted=True), "to_incident_id"),
             "link_in": (links.filter(to_incident=incident_id, from_incident__restricted=True), "from_incident_id"),
+            "linked_out": (links.filter(from_incident=incident_id), "to_incident_id"),
+            "linked_in": (links.filter(to_incident=incident_id), "from_incident_id"),
         }
 
     @classmethod
     def from_ids(cls, ids: dict) -> "OnIncident":
-        return cls(ids["responder"], ids["team"], ids["link_out"] | ids["link_in"])
+        return cls(
+            ids["responder"], ids["team"], ids["link_out"] | ids["link_in"], ids["linked_out"] | ids["linked_in"]
+        )
 
     @classmethod
     def read(cls, incident_id: int) -> "OnIncident":

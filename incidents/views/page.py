@@ -64,6 +64,12 @@ def related_incidents(incident, user) -> list:
     return related
 
 
+def _any(access: IncidentAccess, ids: str) -> bool:
+    """Whether the incident has any of these (``OnIncident`` ids), or it is not known without asking."""
+    known = getattr(access.on, ids, None)
+    return known is None or bool(known)
+
+
 def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
     """Everything the incident page shows; timeline views reuse it when they answer without htmx.
 
@@ -87,10 +93,11 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
             if access.on
             else once(visibility_class, user, versions)
         ),
-        "responders": once(list, incident.responders.only(*User.NAME_FIELDS)),
-        "involved_teams": once(list, incident.involved_teams.all()),
+        # Who responds and which other teams are in, known from the incident's kept record: read only if any.
+        "responders": once(list, incident.responders.only(*User.NAME_FIELDS)) if _any(access, "responder_ids") else [],
+        "involved_teams": once(list, incident.involved_teams.all()) if _any(access, "involved_team_ids") else [],
         "services": once(list, incident.services.all()),
-        "related": once(related_incidents, incident, user),
+        "related": once(related_incidents, incident, user) if _any(access, "linked") else [],
         "duplicate_of": duplicate_of,
         **_timeline_parts(access),
         # An editor's empty forms are the same for every editor (the CSRF token aside): kept, built only when
