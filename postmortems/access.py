@@ -94,14 +94,17 @@ def review_for_page(request, pk) -> ReviewAccess:
         raise Http404("No such review") from None
 
     def read():
-        review = Review.objects.select_related("incident", "incident__team", "near_miss", "facilitator", "team")
+        # Most reviews are of an incident: a near miss is read on its own, when there is one.
+        review = Review.objects.select_related("incident", "incident__team", "facilitator", "team")
         review = review.filter(pk=pk).first()
         if review is None:
             return None
+        if review.near_miss_id:
+            review.near_miss  # noqa: B018 - read now, so that it is kept with the review
         ids = labelled_ids(
             participant=(Review.participants.through.objects.filter(review=pk), "user_id"),
             author=(Perspective.objects.filter(review=pk), "author_id"),
-            **(OnIncident.lists(review.incident_id) if review.incident_id else {}),
+            **(OnIncident.lists(review.incident_id, linked=False) if review.incident_id else {}),
         )
         on = OnIncident.from_ids(ids) if review.incident_id else None
         return review, ids["participant"], on, ids["author"]
