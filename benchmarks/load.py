@@ -53,6 +53,12 @@ request = function()
 end
 """
 
+# A person reads what they opened before opening the next page: a pause drawn between two bounds (ms).
+# wrk's latency figures leave the pause out.
+READ_LUA = """
+delay = function() return math.random({FROM}, {TO}) end
+"""
+
 
 @dataclass
 class Page:
@@ -146,13 +152,24 @@ def lua_list(values) -> str:
     return "{" + ", ".join(json.dumps(value) for value in values) + "}"
 
 
-def rotate_script(workdir: Path, name: str, paths: list[str], cookies: list[str], extra: dict | None = None) -> Path:
+def rotate_script(
+    workdir: Path,
+    name: str,
+    paths: list[str],
+    cookies: list[str],
+    extra: dict | None = None,
+    reading_ms: tuple[int, int] | None = None,
+) -> Path:
+    """A wrk script: each request to the next address as the next person; with ``reading_ms``, each connection
+    is a person who reads every page for a pause between those bounds before opening the next."""
     extra_lua = "{" + ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in (extra or {}).items()) + "}"
     script = workdir / f"{name.replace(' ', '-')}.lua"
+    reading = READ_LUA.replace("{FROM}", str(reading_ms[0])).replace("{TO}", str(reading_ms[1])) if reading_ms else ""
     script.write_text(
         ROTATE_LUA.replace("{PATHS}", lua_list(paths))
         .replace("{COOKIES}", lua_list(cookies))
         .replace("{EXTRA}", extra_lua)
+        + reading
         + REPORT_LUA
     )
     return script

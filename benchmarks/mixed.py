@@ -44,9 +44,18 @@ class Writer(threading.Thread):
             close_old_connections()
 
 
-def mixed_run(base: str, pages: list[Page], cookies: list[str], seconds: int, workdir: Path, subjects) -> list[Result]:
+def mixed_run(
+    base: str,
+    pages: list[Page],
+    cookies: list[str],
+    seconds: int,
+    workdir: Path,
+    subjects,
+    reading_ms: tuple[int, int] | None = None,
+) -> list[Result]:
     """Every page type at once, each with its own clients (together ``len(cookies)`` people), while one
-    person saves a change every second."""
+    person saves a change every second. With ``reading_ms`` each person reads a page for a pause between
+    those bounds before the next; without, each opens the next page as soon as the last one arrived."""
     total = sum(page.mixed_share for page in pages)
     processes = []
     offset = 0
@@ -54,7 +63,7 @@ def mixed_run(base: str, pages: list[Page], cookies: list[str], seconds: int, wo
         connections = max(1, round(page.mixed_share * len(cookies) / total))
         people = [cookies[(offset + i) % len(cookies)] for i in range(connections)]
         offset += connections
-        script = rotate_script(workdir, f"mixed-{page.name}", page.paths, people, page.headers)
+        script = rotate_script(workdir, f"mixed-{page.name}", page.paths, people, page.headers, reading_ms)
         command = wrk_command(base + "/", script, connections, seconds, threads=1)
         processes.append((page, connections, subprocess.Popen(command, stdout=subprocess.PIPE, text=True)))
     writer = Writer(subjects)

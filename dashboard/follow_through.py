@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from actions.models import FixObligation, ObligationState, RecurrenceFlag, RecurrenceState
-from dashboard.figures.common import Filters, Percentile, interval
+from dashboard.figures.common import Filters
 
 # Each figure with the words that say exactly what it measures and from which moment.
 LABELS = {
@@ -78,23 +78,6 @@ def fixes_that_did_not_hold(obligations) -> int:
     return RecurrenceFlag.objects.filter(
         state=RecurrenceState.CONFIRMED, fix__incident__in=obligations.values("incident_id")
     ).aggregate(fixes=Count("fix_id", distinct=True))["fixes"]
-
-
-def follow_through_figures(user, filters: Filters) -> dict:
-    """The follow-through figures for this viewer and these filters (see ``LABELS`` for what each one is),
-    computed in full from every incident the viewer may see."""
-    from incidents.models import Incident
-
-    obligations = obligations_followed(Incident.objects.visible_to(user), filters)
-    figures = obligations.aggregate(
-        committed_median=Percentile(interval("met_at", "starts_at"), 0.5, filter=COMMITTED),
-        committed_p90=Percentile(interval("met_at", "starts_at"), 0.9, filter=COMMITTED),
-        landed_median=Percentile(interval("landed_at", "starts_at"), 0.5, filter=LANDED),
-        landed_p90=Percentile(interval("landed_at", "starts_at"), 0.9, filter=LANDED),
-    )
-    figures |= follow_through_counts(obligations, filters)
-    figures["did_not_hold"] = fixes_that_did_not_hold(obligations)
-    return follow_through_shown(figures)
 
 
 def follow_through_shown(figures: dict) -> dict:

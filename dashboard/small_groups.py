@@ -5,7 +5,7 @@ is shown only when at least that many people are behind it: the owners of its ac
 responders of its incidents, the participants of its reviews, the people who answered. Below that
 the row shows no figures, and the totals are summed over the rows that are shown, so that a withheld
 row cannot be worked out by subtracting the others from the total. A dashboard filtered to one team
-is a per-team figure as a whole, and follows the same rule (``people_behind_team``).
+is a per-team figure as a whole, and follows the same rule (``people_behind``).
 """
 
 from django.db.models import Q
@@ -51,18 +51,6 @@ def shown_total(rows: list[dict], key: str) -> int:
 def withhold_small_answer_groups(rows: list[dict], count: str = "responses", figures=ANSWER_FIGURES) -> list[dict]:
     """Feedback: a row's averages appear only when enough people answered (one answer per person)."""
     return withhold_small_groups(rows, people=count, figures=figures, flag="answers_withheld")
-
-
-def people_behind_team(user, filters) -> int:
-    """How many people a dashboard filtered to one team speaks about, counting only what the viewer may see:
-    the responders and facilitators of the team's incidents in the period, the owners of its action items,
-    the participants of its reviews and the named reporters of its near misses (one query)."""
-    from actions.models import ActionItem
-    from incidents.models import Incident
-
-    return people_behind(
-        filters, Incident.objects.visible_to(user), ActionItem.objects.visible_to(user), with_near_misses=True
-    ).count()
 
 
 def people_behind(filters, incidents, action_items, with_near_misses: bool):

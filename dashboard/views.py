@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
@@ -17,6 +16,7 @@ from dashboard.fixes import earlier_incidents
 from dashboard.forms import PERIODS, DashboardFilterForm
 from dashboard.freshness import VERSION, figures_version
 from fragments.conditional import conditional_page
+from fragments.kept import kept_render, serve
 from incidents.access import visibility_class
 from incidents.models import Severity
 from postmortems.access import get_review_for_user
@@ -36,13 +36,13 @@ def _filters(request: HttpRequest) -> tuple[Filters, str]:
 
 
 def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeString:
-    """The figures, charts and tables, rendered once per set of figures, filters and viewer's time zone.
+    """The figures, charts and tables, rendered once per set of figures and filters for viewers in every zone.
 
     While the parts of the figures are recomputed after a change, everyone gets the figures of the last ones,
     said to be so, and the page fetches itself again a few seconds later.
     """
     state = current_state(request.user, filters)
-    view = f"{filters.severity}:{timezone.get_current_timezone_name()}"
+    view = filters.severity
     html = cache.get(f"{state.key}:html:{view}") if state.key else None
     if html is None:
         data, fresh, key = figures_of(request.user, state)
@@ -57,10 +57,10 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
                     data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
                 ),
             }
-        html = render_to_string("dashboard/dashboard.html#body", context, request=request)
+        html = kept_render(render_to_string, "dashboard/dashboard.html#body", context, request=request)
         if key:
             cache.set(f"{key}:html:{view}", html, CACHE_SECONDS)
-    return mark_safe(html)  # our own template's output, escaped when it was rendered
+    return mark_safe(serve(html))  # our own template's output, escaped when it was rendered
 
 
 def _shown_versions(request: HttpRequest) -> list[str]:

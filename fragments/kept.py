@@ -1,9 +1,10 @@
 """Pieces of pages rendered once and served to every viewer, kept under the versions of what they show.
 
 A fragment is kept under its name, the current numbers of the versions it names, the other values given
-(what kind of viewer: one who may edit or one who reads) and the viewer's time zone, day and language.
+(what kind of viewer: one who may edit or one who reads) and the viewer's day and language.
 A change raises a version and the next viewer renders it afresh; fragments of other objects stay.
-Per-person bits stay out of it: the CSRF token is kept as a placeholder and each viewer gets their own.
+Per-person bits stay out of it: the CSRF token is kept as a placeholder and each viewer gets their own, and
+times are kept as instants and shown in each viewer's zone when served (``fragments.times``).
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from fragments import times
 from fragments.release import release
 from fragments.versions import current
 from fragments.versions import key as version_key
@@ -36,7 +38,6 @@ def fragment_key(name: str, values: list, request=None) -> str:
     parts = [
         release(),
         name,
-        timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),  # what is due or overdue
         translation.get_language() or "",
         *(f"{value}={numbers[value]}" if isinstance(value, VersionName) else repr(value) for value in values),
@@ -54,12 +55,22 @@ def kept(
     """
     seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
     if seconds <= 0:
-        html = render(csrf_token)
-    else:
-        html = kept_or_made(fragment_key(name, values, request), seconds, lambda: render(CSRF_PLACEHOLDER))
-        if CSRF_PLACEHOLDER in html:
-            html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
-    return personalised(html, personal)
+        return personalised(render(csrf_token), personal)
+    html = kept_or_made(fragment_key(name, values, request), seconds, lambda: kept_render(render, CSRF_PLACEHOLDER))
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
+    return personalised(serve(html), personal)
+
+
+def kept_render(render: Callable, *args, **kwargs) -> str:
+    """``render(*args, **kwargs)`` for every viewer alike: its times are placeholders until served."""
+    with times.keeping():
+        return render(*args, **kwargs)
+
+
+def serve(html: str) -> str:
+    """Kept ``html`` as this viewer reads it; unchanged inside a fragment being kept, served with it."""
+    return html if times.is_keeping() else times.served(html)
 
 
 def kept_or_made(key: str, seconds: int, make: Callable, wait_seconds: float = WAIT_FOR_OTHERS_SECONDS):
@@ -103,11 +114,12 @@ def kept_rows(
     """Each row of a list, rendered once and served to every viewer of any page that lists it.
 
     ``rows`` are ``(pk, version names)`` in the list's order: the versions of what the row shows. A row is
-    kept under its name, pk, version names, ``values`` and the viewer's time zone, day and language; with
-    it the numbers those versions had when it was rendered. The numbers now and the kept rows come in one
-    cache round trip. Rows whose numbers moved, or that no one kept, are read with ``fetch(pks)`` (a dict
-    by pk) only then, after the numbers, so a change made meanwhile leaves the row stale under its old
-    number rather than kept under the new one; each is ``render(obj)`` and kept. Rows hold no per-person bits.
+    kept under its name, pk, version names, ``values`` and the viewer's day and language (its times are put
+    in the viewer's zone when served); with it the numbers those versions had when it was rendered. The
+    numbers now and the kept rows come in one cache round trip. Rows whose numbers moved, or that no one
+    kept, are read with ``fetch(pks)`` (a dict by pk) only then, after the numbers, so a change made
+    meanwhile leaves the row stale under its old number rather than kept under the new one; each is
+    ``render(obj)`` and kept. Rows hold no per-person bits.
     """
     seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
     if not rows:
@@ -115,7 +127,6 @@ def kept_rows(
     common = [
         release(),
         name,
-        timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
         translation.get_language() or "",
         *map(repr, values),
@@ -133,10 +144,10 @@ def kept_rows(
     html, fresh = [], {}
     for (pk, _), key, stamp in zip(rows, keys, stamps, strict=True):
         if pk in objects:
-            fresh[key] = (stamp, render(objects[pk]))
-            html.append(mark_safe(fresh[key][1]))  # noqa: S308 - our own templates' output, escaped as rendered
+            fresh[key] = (stamp, kept_render(render, objects[pk]))
+            html.append(mark_safe(serve(fresh[key][1])))  # noqa: S308 - our own templates' output, escaped as rendered
         elif pk not in missing:
-            html.append(mark_safe(found[key][1]))  # noqa: S308 - our own templates' output, escaped when rendered
+            html.append(mark_safe(serve(found[key][1])))  # noqa: S308 - our own templates' output, escaped when rendered
         # else: gone since the list was read
     if fresh and seconds > 0:
         cache.set_many(fresh, seconds)

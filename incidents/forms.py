@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.db import models
@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Team, User
 from audit.versions import VersionedFormMixin
+from fragments import times
 from incidents.guards import why_moving_mitigation_needs_a_reason
 from incidents.models import (
     SEVERITY_MEANINGS,
@@ -33,6 +34,9 @@ class LocalDateTimeInput(forms.DateTimeInput):
     def format_value(self, value):
         if hasattr(value, "second"):
             self.attrs["step"] = "1" if value.second else "60"
+            if isinstance(value, datetime) and times.is_keeping():  # in a shared fragment: each viewer's zone
+                moment = value if timezone.is_aware(value) else timezone.make_aware(value)
+                return times.shown(moment, "input-seconds" if value.second else "input")
             return value.strftime("%Y-%m-%dT%H:%M:%S" if value.second else "%Y-%m-%dT%H:%M")
         if value and isinstance(value, str) and value.count(":") == 2:
             self.attrs["step"] = "1"
@@ -40,7 +44,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 def zone_help(text: str = "") -> str:
-    zone = timezone.get_current_timezone_name()
+    zone = times.zone_name()
     return f"{text} In your time zone, {zone}.".strip() if text else f"In your time zone, {zone}."
 
 

@@ -1,25 +1,61 @@
-"""Times in the viewer's own zone with the zone named, and durations in words."""
+"""Times in the viewer's own zone with the zone named, and durations in words.
 
-from datetime import datetime, timedelta
+Inside a shared fragment the times are kept as instants and each viewer's own text is put in when the
+fragment is served (``fragments.times``).
+"""
+
+from datetime import UTC, datetime, timedelta
 
 from django import template
-from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from fragments import times
 
 register = template.Library()
 
 
 @register.filter
 def when(value: datetime | None, style: str = "full") -> str:
-    """``Sat 21 Nov 2026, 14:02 CET``; ``style="time"`` gives ``14:02 CET``."""
+    """``Sat 21 Nov 2026, 14:02 CET``; ``style="time"`` gives ``14:02 CET``, ``style="date"`` ``Sat 21 Nov 2026``."""
     if not value:
         return ""
-    local = timezone.localtime(value)
-    zone = local.tzname() or ""
-    if style == "time":
-        return f"{local:%H:%M} {zone}".strip()
-    if style == "date":
-        return f"{local:%a} {local.day} {local:%b %Y}"
-    return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M} {zone}".strip()
+    return times.shown(value, style)
+
+
+@register.filter
+def instant(value: datetime | None) -> str:
+    """The moment in ISO 8601 and UTC, the same for every viewer: a ``<time datetime>`` attribute."""
+    if not value:
+        return ""
+    return value.astimezone(UTC).isoformat()
+
+
+class NewDayNode(template.Node):
+    def __init__(self, moment, nodelist):
+        self.moment = moment
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        moment = self.moment.resolve(context)
+        if not moment:
+            return ""
+        # Like ``{% ifchanged %}``: compared with the heading before it in the same loop.
+        frame = context.get("forloop") or context.render_context
+        html, frame[self] = times.new_day(moment, self.nodelist.render(context), frame.get(self))
+        return mark_safe(html)  # noqa: S308 - the block's own output, escaped as it rendered
+
+
+@register.tag("ifnewday")
+def do_ifnewday(parser, token):
+    """``{% ifnewday entry.occurred_at %}<li>…</li>{% endifnewday %}``: the block only when the moment's day in
+    the viewer's zone differs from the one before it in the loop. Inside a shared fragment it is decided when
+    the fragment is served, against the heading before it in the fragment: one such loop to a fragment."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("ifnewday takes one moment: {% ifnewday entry.occurred_at %}.")
+    nodelist = parser.parse(("endifnewday",))
+    parser.delete_first_token()
+    return NewDayNode(parser.compile_filter(bits[1]), nodelist)
 
 
 @register.filter

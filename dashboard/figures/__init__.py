@@ -24,7 +24,6 @@ from dashboard.figures.common import (
     make_filters,
 )
 from dashboard.figures.store import (
-    compute,
     current_state,
     dashboard_data,
     figures_of,
@@ -38,7 +37,6 @@ __all__ = [
     "RECURRENCE_WINDOW_DAYS",
     "Filters",
     "Percentile",
-    "compute",
     "current_state",
     "dashboard_data",
     "figures_of",

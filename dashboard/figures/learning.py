@@ -1,10 +1,8 @@
 """Near misses and the quality of reviews: is the organisation learning?"""
 
 from django.db.models import (
-    Avg,
     Count,
     Exists,
-    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -24,7 +22,7 @@ from dashboard.small_groups import (
     withhold_small_groups,
 )
 from incidents.models import NearMiss
-from postmortems.models import Perspective, Review, ReviewFeedback, ReviewStatus
+from postmortems.models import Perspective, Review, ReviewStatus
 
 # --- near misses ------------------------------------------------------------------------------
 
@@ -119,34 +117,6 @@ def review_people_by_team(reviews) -> dict[str, set[int]]:
     for team, person in pairs:
         people.setdefault(team, set()).add(person)
     return people
-
-
-def review_quality(visible, filters: Filters) -> dict:
-    """Of the reviews written in the period: systemic action, two perspectives, no open language notes, feedback."""
-    reviews = reviews_in_period(visible, filters)
-    by_team = review_counts_by_team(reviews)
-    flagged = reviews_with_open_flags(reviews.filter(status=ReviewStatus.IN_REVIEW))
-    feedback = {
-        row["review__incident__team__name"]: row
-        for row in ReviewFeedback.objects.filter(review__in=reviews.values("pk"))
-        .values("review__incident__team__name")
-        .annotate(
-            responses=Count("pk"),
-            blameless=Avg("blameless", output_field=FloatField()),
-            useful=Avg("useful", output_field=FloatField()),
-        )
-    }
-    people = review_people_by_team(reviews)
-    for row in by_team:
-        team = row.pop("incident__team__name")
-        row["team"] = team
-        row["without_open_flags"] = row["reviews"] - flagged.get(team, 0)
-        answers = feedback.get(team, {})
-        row["responses"] = answers.get("responses", 0)
-        row["blameless"] = answers.get("blameless")
-        row["useful"] = answers.get("useful")
-        row["people"] = len(people.get(team, ()))
-    return quality_shown(by_team)
 
 
 def quality_shown(by_team: list[dict]) -> dict:

@@ -241,18 +241,6 @@ def refresh(name: str, filters: Filters, user=None, replacing: bool = True) -> d
     return data
 
 
-def compute(user, filters: Filters) -> dict:
-    """This viewer's figures from parts computed now (nothing kept): what the dashboard shows when every part
-    is fresh."""
-    visibility = visibility_class(user)
-    merged = part(Scope.public(), filters)
-    if visibility == "all":
-        merge(merged, part(Scope.every_restricted(), filters))
-    elif visibility != "public":
-        merge(merged, part(Scope.restricted(restricted_incidents_on(user)), filters))
-    return finish.figures(merged, filters) | {"computed_at": filters.now}
-
-
 @shared_task(name="dashboard.tasks.recompute_figures")
 def recompute_figures(name: str, team_id: int | None, period: str, user_id: int | None = None) -> None:
     """Bring one part of the dashboard's figures up to date after a change, while viewers get the last one

