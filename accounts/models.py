@@ -30,6 +30,9 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name
 
+    # What ``name`` reads: a list showing only names loads only these (``.only(*User.NAME_FIELDS)``).
+    NAME_FIELDS = ("display_name", "first_name", "last_name", "username")
+
     @property
     def name(self) -> str:
         return self.display_name or self.get_full_name() or self.username

@@ -8,18 +8,21 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.html import escape
 
+from accounts.models import User
 from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation, Notification
-from actions.recurrence import flags_for_review, may_decide
+from actions.recurrence import flag_ids_for_review, flags_for_review, may_decide
 from fragments.conditional import inbox_version, person_fact
 from fragments.kept import VersionName, fragment_key
+from fragments.lazy import once
 from fragments.versions import kept_under
 from incidents.access import can_edit_incident
 from postmortems.access import get_review_for_user
+from postmortems.models import ContributingFactor
 
 
 def obligation_status(incident) -> dict:
@@ -62,8 +65,9 @@ def owner_chosen(context, obj, **options) -> dict:
 
 def obligation_context(incident, user, can_edit: bool, form=None, owner=None) -> dict:
     """The incident page's panel: the obligation's status, the incident's action items and a quick form."""
-    items = list(ActionItem.objects.filter(incident=incident).select_related("owner").order_by("created_at", "pk")[:20])
-    review = getattr(incident, "review", None)
+    items = list(
+        ActionItem.objects.filter(incident=incident).only("title", "kind", "status").order_by("created_at", "pk")[:20]
+    )
     if can_edit and form is None:
         owner = user.pk if owner is None else owner
         form = QuickActionItemForm(
@@ -74,17 +78,22 @@ def obligation_context(incident, user, can_edit: bool, form=None, owner=None) ->
         **obligation_status(incident),
         "with_items": True,
         "items": items,
-        "review": review,
+        "review": once(getattr, incident, "review", None),  # read only if a template asks
         "can_edit": can_edit,
         "fix_form": form if can_edit else None,
     }
+
+
+# What the review's list of action items shows of each item: its row, its owner's name and its team's.
+LISTED_COLUMNS = ("title", "kind", "status", "due_on", *(f"owner__{name}" for name in User.NAME_FIELDS), "team__name")
 
 
 def review_items_context(review, user, can_edit: bool, form=None, owner=None, flags=None) -> dict:
     items = list(
         ActionItem.objects.filter(Q(review=review) | (Q(incident_id=review.incident_id) & Q(incident__isnull=False)))
         .select_related("owner", "team")
-        .prefetch_related("addresses")
+        .only(*LISTED_COLUMNS)
+        .prefetch_related(Prefetch("addresses", queryset=ContributingFactor.objects.only("description")))
         .order_by("created_at", "pk")
     )
     if can_edit and form is None:
@@ -125,15 +134,28 @@ def obligation_panel_kept_by(context, incident) -> list:
 
 
 def _kept_flags(review, versions: list, request) -> list:
-    """The review's recurrence flags, kept under the versions of what they concern (a flag raises them)."""
-    key = fragment_key("review-flags", versions, request)
+    """The review's recurrence flags, kept under the versions of what they concern (a flag raises them).
+
+    Which flags concern the review at all is kept under ``actions``, which every flag's change raises and
+    which a change to the review leaves: most reviews have none, and then nothing more is read."""
     read = request.__dict__.setdefault("_kept_flags", {})  # the panel's kept_by and its context read them once
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    ids_key = fragment_key("review-flag-ids", [VersionName("actions"), review.pk, review.incident_id], request)
+    if ids_key not in read:
+        ids = cache.get(ids_key) if seconds > 0 else None
+        if ids is None:
+            ids = flag_ids_for_review(review)
+            if seconds > 0:
+                cache.set(ids_key, ids, seconds)
+        read[ids_key] = ids
+    if not read[ids_key]:
+        return []
+    key = fragment_key("review-flags", [*versions, tuple(read[ids_key])], request)
     if key in read:
         return read[key]
-    seconds = settings.FRAGMENT_CACHE_SECONDS
     flags = cache.get(key) if seconds > 0 else None
     if flags is None:
-        flags = flags_for_review(review)
+        flags = flags_for_review(review, read[ids_key])
         for flag in flags:  # reads the rows ``may_decide`` asks about, so that they are kept with the flag
             may_decide(request.user, flag)
         if seconds > 0:
@@ -144,13 +166,22 @@ def _kept_flags(review, versions: list, request) -> list:
 
 def review_items_panel_kept_by(context, review, can_edit=None, heading=True) -> list:
     """Shared for a minute at a time (the fix's countdown) by everyone who may do the same with it: readers,
-    or editors with their quick form, and who may decide the same recurrence flags."""
+    or editors with their quick form, and who may decide the same recurrence flags.
+
+    Kept under what it shows: the review's action items (``review-actions``), its factors (what an item
+    addresses), the incident's items and obligation, and people's names; a change elsewhere in the review
+    (a section, a perspective, a step of the meeting) leaves it kept. With recurrence flags, under the
+    review's own version too, as the flags are."""
     request = context["request"]
     if can_edit is None:
         can_edit = get_review_for_user(request.user, review.pk).can_edit
     versions = _flag_versions(review)
-    decides = tuple(may_decide(request.user, flag) for flag in _kept_flags(review, versions, request))
-    return [*versions, int(time.time() // 60), heading, decides, can_edit]
+    flags = _kept_flags(review, versions, request)
+    decides = tuple(may_decide(request.user, flag) for flag in flags)
+    shown = [VersionName(f"review-actions:{review.pk}"), VersionName(f"review-factors:{review.pk}"), *versions[1:]]
+    if flags:
+        shown.append(versions[0])
+    return [*shown, review.team_id, int(time.time() // 60), heading, decides, can_edit]
 
 
 def _flag_versions(review) -> list:

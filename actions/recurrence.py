@@ -10,6 +10,7 @@ reason everyone can read.
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -154,23 +155,34 @@ def dismiss(flag: RecurrenceFlag, user, reason: str, now: datetime | None = None
     flag.save()
 
 
-def flags_for_review(review) -> list[RecurrenceFlag]:
+def _concern(review):
     """Flags that concern this review: its own fixes that may not have held, and earlier fixes its factors question."""
     from django.db.models import Q
 
-    concern = Q(later_factor__review=review)
+    concern = Q(later_factor__review=review.pk)
     if review.incident_id:
         concern |= Q(fix__incident_id=review.incident_id)
     else:
-        concern |= Q(fix__review=review)
+        concern |= Q(fix__review=review.pk)
+    return concern
+
+
+def flag_ids_for_review(review) -> list[int]:
+    """The ids of the flags ``flags_for_review`` lists: a light query (most reviews have none)."""
+    return list(RecurrenceFlag.objects.filter(_concern(review)).order_by().values_list("pk", flat=True))
+
+
+def flags_for_review(review, ids: list[int] | None = None) -> list[RecurrenceFlag]:
+    """Flags that concern this review (or those of ``ids``, read earlier with ``flag_ids_for_review``)."""
+    if ids is not None and not ids:
+        return []
+    flags = RecurrenceFlag.objects.filter(_concern(review) if ids is None else Q(pk__in=ids))
     return list(
-        RecurrenceFlag.objects.filter(concern)
-        .select_related(
+        flags.select_related(
             "fix__incident",
             "fix__team",
             "later_factor__category",
             "later_factor__service",
             "later_factor__review__incident",
-        )
-        .order_by("-created_at", "-pk")
+        ).order_by("-created_at", "-pk")
     )

@@ -31,21 +31,29 @@ class OnIncident:
     responder_ids: frozenset
     involved_team_ids: frozenset
     restricted_links: frozenset = frozenset()
+    # Every incident linked to it, either way (None: not read), so a page with none asks nothing more.
+    linked: frozenset | None = None
 
     @staticmethod
-    def lists(incident_id: int) -> dict:
-        """What ``read`` reads, for ``labelled_ids`` (a page reading more ids reads them in the same query)."""
+    def lists(incident_id: int, linked: bool = True) -> dict:
+        """What ``read`` reads, for ``labelled_ids`` (a page reading more ids reads them in the same query);
+        ``linked=False`` leaves out which incidents are linked, for a page that does not list them."""
         links = IncidentLink.objects
-        return {
+        lists = {
             "responder": (Incident.responders.through.objects.filter(incident=incident_id), "user_id"),
             "team": (Incident.involved_teams.through.objects.filter(incident=incident_id), "team_id"),
             "link_out": (links.filter(from_incident=incident_id, to_incident__restricted=True), "to_incident_id"),
             "link_in": (links.filter(to_incident=incident_id, from_incident__restricted=True), "from_incident_id"),
         }
+        if linked:
+            lists["linked_out"] = (links.filter(from_incident=incident_id), "to_incident_id")
+            lists["linked_in"] = (links.filter(to_incident=incident_id), "from_incident_id")
+        return lists
 
     @classmethod
     def from_ids(cls, ids: dict) -> "OnIncident":
-        return cls(ids["responder"], ids["team"], ids["link_out"] | ids["link_in"])
+        linked = ids["linked_out"] | ids["linked_in"] if "linked_out" in ids else None
+        return cls(ids["responder"], ids["team"], ids["link_out"] | ids["link_in"], linked)
 
     @classmethod
     def read(cls, incident_id: int) -> "OnIncident":

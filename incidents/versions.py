@@ -1,7 +1,9 @@
 """Which versions a change in the incidents app raises (see ``fragments.versions``).
 
-``incident:<pk>`` stands for everything on the incident's page, ``timeline:<pk>`` for its timeline
-alone, ``incidents`` for the lists and ``near-misses`` for the near-miss pages.
+``incident:<pk>`` stands for everything on the incident's page but its timeline, ``timeline:<pk>`` for
+the timeline (and the page's history, which lists its changes): the page names both, so a new entry
+leaves the incident's facts, related incidents and panels kept. ``incidents`` stands for the lists and
+``near-misses`` for the near-miss pages.
 """
 
 from fragments.versions import bump_on_change
@@ -24,7 +26,7 @@ def _incident(incident, **kwargs):
 
 
 def _timeline(entry, **kwargs):
-    return [f"incident:{entry.incident_id}", f"timeline:{entry.incident_id}"]
+    return [f"timeline:{entry.incident_id}"]
 
 
 def _link(link, **kwargs):

@@ -24,8 +24,9 @@ class ReviewAccess:
     can_edit: bool
     can_facilitate: bool
     is_participant: bool
-    # Who has written a perspective, when the review came from its kept record (else unknown: None).
+    # Who has written a perspective and who takes part, when the review came from its kept record (else unknown: None).
     perspective_authors: frozenset | None = None
+    participant_ids: frozenset | None = None
 
     def __iter__(self):
         # Lets views write ``review, can_edit, can_facilitate = get_review_for_user(...)``.
@@ -93,14 +94,17 @@ def review_for_page(request, pk) -> ReviewAccess:
         raise Http404("No such review") from None
 
     def read():
-        review = Review.objects.select_related("incident", "incident__team", "near_miss", "facilitator", "team")
+        # Most reviews are of an incident: a near miss is read on its own, when there is one.
+        review = Review.objects.select_related("incident", "incident__team", "facilitator", "team")
         review = review.filter(pk=pk).first()
         if review is None:
             return None
+        if review.near_miss_id:
+            review.near_miss  # noqa: B018 - read now, so that it is kept with the review
         ids = labelled_ids(
             participant=(Review.participants.through.objects.filter(review=pk), "user_id"),
             author=(Perspective.objects.filter(review=pk), "author_id"),
-            **(OnIncident.lists(review.incident_id) if review.incident_id else {}),
+            **(OnIncident.lists(review.incident_id, linked=False) if review.incident_id else {}),
         )
         on = OnIncident.from_ids(ids) if review.incident_id else None
         return review, ids["participant"], on, ids["author"]
@@ -113,4 +117,6 @@ def review_for_page(request, pk) -> ReviewAccess:
     if review.incident_id and (review.incident.is_deleted or not on.may_see(user, review.incident)):
         raise Http404("No such review")
     on_incident = bool(on and on.responds_or_involved(user))
-    return _decide(user, review, user.pk in participants, on_incident, perspective_authors=authors)
+    return _decide(
+        user, review, user.pk in participants, on_incident, perspective_authors=authors, participant_ids=participants
+    )

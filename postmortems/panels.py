@@ -1,6 +1,6 @@
 """The review's panel on the incident page (registered with web.panels in PostmortemsConfig.ready())."""
 
-from accounts.models import Role
+from accounts.models import Role, User
 from fragments.kept import VersionName
 from incidents.access import can_edit_incident
 from postmortems.models import Review, meeting_due_by, review_required
@@ -24,7 +24,9 @@ def review_panel_kept_by(context, incident) -> list:
 def review_panel(context, incident):
     """The incident page's way into its review: its state, or how to start one."""
     user = context["request"].user
-    review = Review.objects.filter(incident=incident).select_related("facilitator").first()
+    # Only what the panel shows: the review's state and meeting, and its facilitator's name.
+    shown = ("status", "meeting_at", *(f"facilitator__{name}" for name in User.NAME_FIELDS))
+    review = Review.objects.filter(incident=incident).select_related("facilitator").only(*shown).first()
     is_facilitator = _is_facilitator(user, incident)
     return {
         "incident": incident,

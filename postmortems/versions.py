@@ -3,6 +3,11 @@
 ``review:<pk>`` stands for everything on the review's page; ``reviews`` for the library and the
 "my work" lists. The review page shows its incident's facts and timeline, so changes there raise the
 review's version too.
+
+The lists in the review's document also have versions of their own, raised with the review's:
+``review-factors:<pk>``, ``review-opportunities:<pk>`` and ``review-notes:<pk>`` (the language notes
+dismissed). A part of the page kept under them (with ``timeline:<incident pk>`` for the timeline) stays
+kept when something else in the review changes: a section's text, a step of the meeting.
 """
 
 from fragments.versions import bump_on_change
@@ -12,13 +17,30 @@ MEETING_ONLY = {"current_section", "section_started_at", "section_elapsed", "tim
 MEETING_ONLY |= {"section_extra_minutes", "change_counter", "updated_at"}
 
 
+# What the incident's page shows of its review (the review panel): a save of other fields alone leaves that page.
+ON_INCIDENT_PAGE = {"status", "facilitator", "facilitator_id", "meeting_at"}
+
+
 def _review(review, update_fields=None, **kwargs):
     lists = [] if update_fields is not None and set(update_fields) <= MEETING_ONLY else ["reviews"]
-    return [*lists, f"review:{review.pk}", f"incident:{review.incident_id}" if review.incident_id else ""]
+    shown = update_fields is None or bool(ON_INCIDENT_PAGE & set(update_fields))
+    return [*lists, f"review:{review.pk}", f"incident:{review.incident_id}" if review.incident_id and shown else ""]
 
 
 def _part_of_review(part, **kwargs):
     return ["reviews", f"review:{part.review_id}"]
+
+
+def _factor(factor, **kwargs):
+    return [*_part_of_review(factor), f"review-factors:{factor.review_id}"]
+
+
+def _opportunity(opportunity, **kwargs):
+    return [*_part_of_review(opportunity), f"review-opportunities:{opportunity.review_id}"]
+
+
+def _dismissal(dismissal, **kwargs):
+    return [*_part_of_review(dismissal), f"review-notes:{dismissal.review_id}"]
 
 
 def _reviews_of_incident(instance, **kwargs):
@@ -30,6 +52,18 @@ def _reviews_of_incident(instance, **kwargs):
 
 def _factor_choices(instance, **kwargs):
     return ["factor-choices"]
+
+
+def document_part(review, part: str) -> str:
+    """The version a list of the review's document (``timeline``, ``factors``, ``opportunities``, or ``notes``:
+    the language notes dismissed) is kept under: while the review is written, the list's own (the
+    timeline's is its incident's), so that a change elsewhere in the review leaves it kept; once
+    published, the review's own, which is all the published page follows (it shows the snapshot)."""
+    if review.is_published or (part == "timeline" and not review.incident_id):
+        return f"review:{review.pk}"
+    if part == "timeline":
+        return f"timeline:{review.incident_id}"
+    return f"review-{part}:{review.pk}"
 
 
 def connect() -> None:
@@ -45,9 +79,11 @@ def connect() -> None:
     )
 
     bump_on_change(Review, _review, m2m=["participants"])
-    for model in (Perspective, ImprovementOpportunity, FlagDismissal, ReviewFeedback):
+    for model in (Perspective, ReviewFeedback):
         bump_on_change(model, _part_of_review)
-    bump_on_change(ContributingFactor, _part_of_review, m2m=["timeline_entries"])
+    bump_on_change(ImprovementOpportunity, _opportunity)
+    bump_on_change(FlagDismissal, _dismissal)
+    bump_on_change(ContributingFactor, _factor, m2m=["timeline_entries"])
     # Who responds to the incident, and its other teams, decide who may see and change its review.
     bump_on_change(Incident, _reviews_of_incident, m2m=["responders", "involved_teams"])
     bump_on_change(TimelineEntry, _reviews_of_incident)

@@ -112,7 +112,7 @@ def incident_new(request: HtmxHttpRequest):
     return render_page(request, "incidents/new.html", {"form": form}, status=422 if form.errors else 200)
 
 
-@conditional_page(lambda request, pk: [f"incident:{pk}"], clock_seconds=60)
+@conditional_page(lambda request, pk: [f"incident:{pk}", f"timeline:{pk}"], clock_seconds=60)
 def incident_detail(request: HtmxHttpRequest, pk: int):
     access = incident_for_page(request, pk)
     return render_page(request, TEMPLATE, incident_page_context(request, access))

@@ -3,6 +3,7 @@
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import User
 from fragments.lazy import once
 from incidents.access import IncidentAccess, restricted_seen, visibility_class
 from incidents.forms import IncidentLinkForm, TimelineEntryForm
@@ -26,7 +27,7 @@ def _timeline_parts(access: IncidentAccess) -> dict:
         "incident": access.incident,
         "can_edit": access.can_edit,
         # Read only when the timeline's shared fragment must be rendered afresh.
-        "entries": access.incident.timeline.all(),
+        "entries": access.incident.timeline.defer("language_notes"),  # the incident page shows no notes
         "editing": None,
         "edit_form": None,
     }
@@ -42,6 +43,9 @@ def timeline_context(access: IncidentAccess, **overrides) -> dict:
     return context
 
 
+RELATED_COLUMNS = ("title", "severity", "impact_started_at")
+
+
 def related_incidents(incident, user) -> list:
     """The incidents linked to this one that this person may see, latest first, with their links."""
     visible = Incident.objects.visible_to(user)
@@ -51,9 +55,19 @@ def related_incidents(incident, user) -> list:
     links_in = IncidentLink.objects.filter(to_incident=incident, from_incident__in=visible).select_related(
         "from_incident"
     )
+    # Only what the list shows of the other incident (its text and language notes stay unread).
+    shown = ("note", "from_incident", "to_incident")
+    links_out = links_out.only(*shown, *(f"to_incident__{name}" for name in RELATED_COLUMNS))
+    links_in = links_in.only(*shown, *(f"from_incident__{name}" for name in RELATED_COLUMNS))
     related = [(link, link.to_incident) for link in links_out] + [(link, link.from_incident) for link in links_in]
     related.sort(key=lambda pair: pair[1].impact_started_at, reverse=True)
     return related
+
+
+def _any(access: IncidentAccess, ids: str) -> bool:
+    """Whether the incident has any of these (``OnIncident`` ids), or it is not known without asking."""
+    known = getattr(access.on, ids, None)
+    return known is None or bool(known)
 
 
 def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
@@ -79,10 +93,11 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
             if access.on
             else once(visibility_class, user, versions)
         ),
-        "responders": once(list, incident.responders.all()),
-        "involved_teams": once(list, incident.involved_teams.all()),
+        # Who responds and which other teams are in, known from the incident's kept record: read only if any.
+        "responders": once(list, incident.responders.only(*User.NAME_FIELDS)) if _any(access, "responder_ids") else [],
+        "involved_teams": once(list, incident.involved_teams.all()) if _any(access, "involved_team_ids") else [],
         "services": once(list, incident.services.all()),
-        "related": once(related_incidents, incident, user),
+        "related": once(related_incidents, incident, user) if _any(access, "linked") else [],
         "duplicate_of": duplicate_of,
         **_timeline_parts(access),
         # An editor's empty forms are the same for every editor (the CSRF token aside): kept, built only when

@@ -1,10 +1,12 @@
-"""Template helpers of the reviews: language-note labels."""
+"""Template helpers of the reviews: language-note labels, the versions a part of the document is kept under."""
 
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from fragments.kept import VersionName
 from postmortems.search import SNIPPET_START, SNIPPET_STOP
+from postmortems.versions import document_part
 
 register = template.Library()
 
@@ -15,6 +17,12 @@ RULE_LABELS = {
     "who_question": "A “who” or “why did you” question",
     "attention_remedy": "Appeals to attention",
 }
+
+
+@register.filter
+def kept_under(review, part: str) -> VersionName:
+    """``review|kept_under:"factors"``: the version that list of the document is kept under (``document_part``)."""
+    return VersionName(document_part(review, part))
 
 
 @register.filter

@@ -70,8 +70,12 @@ def _section_content(request, access, section: str, dismissed) -> dict:
     if section == AgendaSection.PERSPECTIVES:
         return {
             "perspectives": edits.perspectives_for(review, request.user),
-            "perspective_count": review.perspectives.count(),
-            "participant_count": review.participants.count(),
+            "perspective_count": (
+                review.perspectives.count() if access.perspective_authors is None else len(access.perspective_authors)
+            ),
+            "participant_count": (
+                review.participants.count() if access.participant_ids is None else len(access.participant_ids)
+            ),
             "missing_perspectives": meeting.missing_perspectives(review),
         }
     if section == AgendaSection.FACTORS:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import User
 from fragments.conditional import conditional_page
 from fragments.lazy import once
 from incidents.access import get_incident_for_user
@@ -78,7 +79,9 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         facilitator = once(publishing.published_facilitator, review)
     else:
         perspectives = once(edits.perspectives_for, review, user)
-        participants = once(list, review.participants.all())
+        participants = once(
+            list, review.participants.only(*User.NAME_FIELDS) if access.participant_ids != frozenset() else []
+        )
         facilitator = once(lambda: review.facilitator)
     context = base_context(request, access) | {
         "sections": once(sections),
@@ -88,7 +91,16 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "opportunities": once(lambda: opportunities_with_flags(review, dismissed())),
         "perspectives": perspectives,
         "my_perspective": once(my_perspective, access, user, perspectives),
-        "perspective_count": once(review.perspectives.count),
+        "perspective_count": (
+            len(access.perspective_authors)
+            if access.perspective_authors is not None
+            else once(review.perspectives.count)
+        ),
+        "participant_count": (
+            len(access.participant_ids)
+            if access.participant_ids is not None and not (review.is_published and review.published_snapshot)
+            else once(lambda: len(participants()))
+        ),
         "participants": participants,
         "facilitator": facilitator,
         "review_title": review.published_snapshot.get("title", review.title) if review.is_published else review.title,

@@ -1,0 +1,193 @@
+"""Each list of a review's document is kept under its own version: a change to one part renders that part afresh
+and leaves the others kept, on the review page and the meeting page, and leaves other reviews as they were."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import ActionKind
+from postmortems import edits, review_language
+from postmortems.models import ReviewStatus
+from tests.actions.factories import ActionItemFactory
+from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
+from tests.postmortems.factories import ContributingFactorFactory, OpportunityFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+TIMELINE = re.compile(r'FROM "incidents_timelineentry" WHERE')  # the timeline itself, not a factor's linked entries
+FACTORS = 'FROM "postmortems_contributingfactor" INNER JOIN "postmortems_factorcategory"'  # not what an item addresses
+
+
+@pytest.fixture
+def two_reviews(review, payments, facilitator, engineer):
+    other = ReviewFactory(
+        incident=IncidentFactory(title="Search is slow", team=payments, responders=[engineer]),
+        facilitator=facilitator,
+        status=ReviewStatus.MEETING,
+    )
+    TimelineEntryFactory(incident=other.incident, text="Search latency doubled after the index rebuild.")
+    review.status = ReviewStatus.MEETING
+    review.save()
+    for each in (review, other):
+        ContributingFactorFactory(review=each, description=f"Nothing limited the retries ({each.title}).")
+        OpportunityFactory(review=each, question=f"How might we cap retries ({each.title})?")
+        ActionItemFactory(
+            incident=each.incident, review=each, owner=engineer, title=f"Cap retries in the client ({each.title})"
+        )
+    return review, other
+
+
+def reader(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def read(client, url) -> tuple[str, set[str]]:
+    """The page, and which parts rendering it read from the database."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    sql = [query["sql"] for query in queries]
+    parts = {
+        "timeline": any(TIMELINE.search(q) for q in sql),
+        "factors": any(FACTORS in q for q in sql),
+        "opportunities": any('FROM "postmortems_improvementopportunity"' in q for q in sql),
+        "actions": any('FROM "actions_actionitem"' in q for q in sql),
+    }
+    return response.text, {part for part, was_read in parts.items() if was_read}
+
+
+def pages(review) -> list[str]:
+    return [review.get_absolute_url(), reverse("review_meeting", args=[review.pk])]
+
+
+def test_a_section_saved_renders_the_sections_afresh_and_leaves_the_lists_kept(two_reviews, outsider):
+    review, other = two_reviews
+    client = reader(outsider)
+    first, parts = read(client, review.get_absolute_url())
+    assert parts == {"timeline", "factors", "opportunities", "actions"}
+    assert read(client, review.get_absolute_url())[1] == set()  # all kept
+
+    edits.save_section(review.pk, "went_well", "The alert fired within a minute.", base_version=0)
+
+    page, parts = read(client, review.get_absolute_url())
+    assert "The alert fired within a minute." in page
+    assert parts == set()  # the timeline, factors, opportunities and action items as kept
+    for text in ("We rolled back the connection pool change.", "Nothing limited the retries", "How might we cap"):
+        assert text in page
+    assert "Cap retries in the client" in page
+
+
+def test_a_factor_changed_renders_the_factors_afresh_on_both_pages_and_nothing_else(two_reviews, outsider):
+    review, other = two_reviews
+    client = reader(outsider)
+    for url in pages(review) + pages(other):
+        read(client, url)
+
+    factor = review.factors.get()
+    factor.description = "The client retried without a budget."
+    factor.save()
+
+    page, parts = read(client, review.get_absolute_url())
+    assert "The client retried without a budget." in page
+    # The action items list what each item addresses, so they are read again too; not the timeline.
+    assert parts == {"factors", "actions"}
+    # The meeting shows its current section (the timeline), kept.
+    assert read(client, reverse("review_meeting", args=[review.pk]))[1] == set()
+    assert read(client, other.get_absolute_url())[1] == set()
+
+
+def test_a_timeline_entry_changed_shows_on_the_review_and_the_meeting_and_leaves_the_other_review(
+    two_reviews, outsider
+):
+    review, other = two_reviews
+    client = reader(outsider)
+    for url in pages(review) + pages(other):
+        read(client, url)
+
+    entry = review.incident.timeline.get(text="We rolled back the connection pool change.")
+    entry.text = "We rolled back the pool change at 02:31."
+    entry.save()
+
+    for url in pages(review):
+        page, parts = read(client, url)
+        assert "We rolled back the pool change at 02:31." in page
+        # What shows the incident's own rows is read again too (its action items); not the opportunities.
+        assert "timeline" in parts and "opportunities" not in parts
+    for url in pages(other):
+        page, parts = read(client, url)
+        assert "Search latency doubled" in page and parts == set()
+
+
+def test_an_action_item_added_shows_in_the_review_and_the_meeting_and_leaves_the_document_kept(
+    two_reviews, outsider, engineer
+):
+    review, other = two_reviews
+    client = reader(outsider)
+    review.current_section = "actions"
+    review.save()
+    for url in pages(review) + pages(other):
+        read(client, url)
+
+    ActionItemFactory(
+        incident=review.incident,
+        review=review,
+        owner=engineer,
+        title="Alert on retry storms",
+        kind=ActionKind.GUARDRAIL,
+    )
+
+    for url in pages(review):
+        page, parts = read(client, url)
+        assert "Alert on retry storms" in page
+        assert "actions" in parts and not {"timeline", "opportunities"} & parts
+    assert read(client, other.get_absolute_url())[1] == set()
+
+
+def test_a_note_dismissed_leaves_the_timeline_everywhere_it_showed(review, facilitator, outsider):
+    sentence = "Jonas broke the deploy when the pool filled up."
+    TimelineEntryFactory(incident=review.incident, text=sentence)
+    note = next(item.flag for item in review_language.open_flags(review) if item.flag.excerpt in sentence)
+    client = reader(outsider)
+    for url in pages(review):
+        assert note.why in client.get(url).text
+
+    review_language.dismiss_flag(review, note.key, "Jonas wrote this himself.", facilitator)
+
+    for url in pages(review):
+        page = client.get(url).text
+        assert sentence in page and note.why not in page
+
+
+def test_publishing_shows_the_published_timeline_to_readers_who_had_it_kept(review, outsider):
+    client = reader(outsider)
+    assert "Shared with the incident" in client.get(review.get_absolute_url()).text
+
+    review.status, review.published_at = ReviewStatus.PUBLISHED, timezone.now()
+    review.save()
+
+    page = client.get(review.get_absolute_url()).text
+    assert "Shared with the incident" not in page and "As published on" in page
+
+
+def test_a_section_saved_leaves_the_incident_page_as_it_was_and_a_new_facilitator_shows_there(
+    review, outsider, teammate
+):
+    client = reader(outsider)
+    url = review.incident.get_absolute_url()
+    client.get(url)  # the browser now holds its CSRF cookie, which the page's tag depends on
+    etag = client.get(url)["ETag"]
+
+    edits.save_section(review.pk, "summary", "The pool ran dry under the retry storm.", base_version=0)
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+    review.facilitator = teammate
+    review.save(update_fields=["facilitator"])
+    page = client.get(url, headers={"If-None-Match": etag})
+    assert page.status_code == 200 and f"facilitated by {teammate.name}" in page.text
