@@ -162,13 +162,13 @@ def key_pages(subjects: dict) -> list[Page]:
         Page(
             "review",
             [review.get_absolute_url() for review in reviews],
-            versions=[f"review:{review.pk}" for review in reviews],
+            versions=[name for review in reviews for name in everything_a_review_shows(review)],
             mixed_share=10,
         ),
         Page(
             "meeting",
             [reverse("review_meeting", args=[review.pk]) for review in subjects["meetings"]],
-            versions=[f"review:{review.pk}" for review in subjects["meetings"]],
+            versions=[name for review in subjects["meetings"] for name in everything_a_review_shows(review)],
             mixed_share=3,
         ),
         Page(
@@ -184,6 +184,14 @@ def key_pages(subjects: dict) -> list[Page]:
             mixed_share=3,
         ),
     ]
+
+
+def everything_a_review_shows(review) -> list[str]:
+    """The versions of every part of a review's page (each list is kept under its own): raised, nothing is kept."""
+    parts = ["review", "review-factors", "review-opportunities", "review-notes", "review-actions"]
+    return [f"{part}:{review.pk}" for part in parts] + (
+        [f"timeline:{review.incident_id}"] if review.incident_id else []
+    )
 
 
 def cold_ms(base: str, page: Page, cookie: str, times: int = 5) -> float | None:
