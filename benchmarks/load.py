@@ -206,8 +206,31 @@ def measure(name: str, base: str, script: Path, connections: int, seconds: int, 
     return to_result(name, connections, run_wrk(wrk_command(base + "/", script, connections, seconds), seconds))
 
 
-def settle(base: str, cookie: str, limit: float = 120) -> None:
-    """Wait until the server has worked off what the previous load left queued."""
+def worker_idle(worker: subprocess.Popen | None, limit: float = 300) -> None:
+    """Wait until the Celery worker has stopped working (the dashboard's figures computed after the first visit
+    or a change), so that its work does not compete with the page measured next: until its process spends
+    almost no CPU time for a second."""
+    if worker is None or worker.poll() is not None:
+        return
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu_seconds() -> float:
+        fields = Path(f"/proc/{worker.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime and stime
+
+    deadline = time.monotonic() + limit
+    before = cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = cpu_seconds()
+        if now - before < 0.05:
+            return
+        before = now
+
+
+def settle(base: str, cookie: str, limit: float = 120, worker: subprocess.Popen | None = None) -> None:
+    """Wait until the worker is idle and the server has worked off what the previous load left queued."""
+    worker_idle(worker)
     deadline = time.monotonic() + limit
     quick = 0
     while time.monotonic() < deadline and quick < 3:
