@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from postmortems import edits
 from postmortems.access import get_review_for_user
-from postmortems.forms import ParticipantsForm, PerspectiveForm, ScheduleForm
+from postmortems.forms import ParticipantsForm, PerspectiveForm, ScheduleForm, participant_choices
 from postmortems.invites import meeting_invite
 from postmortems.models import Perspective
 from postmortems.views.access import require_facilitator, require_unpublished, review_to_change
@@ -24,8 +24,13 @@ def review_participants(request: HtmxHttpRequest, pk: int):
     require_unpublished(review)
     form = ParticipantsForm(request.POST, review=review)
     if not form.is_valid():
-        messages.error(request, "We could not update the participants; please try again.")
-        return redirect(f"{review.get_absolute_url()}#participants")
+        # Someone who is not in the directory (or a broken form): say so, with this person's choice still ticked.
+        posted = set(request.POST.getlist("participants"))
+        context = review_context(request, access) | {
+            "participants_errors": [error for errors in form.errors.values() for error in errors],
+            "participants_chosen": [person for person in participant_choices(review) if str(person.pk) in posted],
+        }
+        return render_page(request, TEMPLATE, context, status=422)
     chosen = list(form.cleaned_data["participants"])
     result = edits.save_participants(review, chosen, base_version=form.cleaned_data["version"])
     if result.saved:

@@ -171,6 +171,18 @@ def test_participants_are_chosen_by_the_facilitator(client, review, facilitator,
     assert set(review.participants.all()) == {manager, facilitator}
 
 
+def test_a_participant_list_with_someone_unknown_answers_422_and_keeps_the_choice(client, review, facilitator, manager):
+    client.force_login(facilitator)
+    response = client.post(
+        reverse("review_participants", args=[review.pk]), {"participants": [manager.pk, 999_999], "version": 0}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "The participants were not saved." in html
+    assert f'value="{manager.pk}" checked' in html  # what was ticked stays ticked
+    assert manager not in review.participants.all()
+
+
 # --- sections, factors, opportunities ------------------------------------------------------
 
 
