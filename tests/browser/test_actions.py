@@ -105,6 +105,8 @@ def test_the_action_list_filters_in_place_and_keeps_them_in_the_url(
 
     # Inline edit on the item's page, then "won't do" with its reason.
     page.get_by_role("link", name="Document the replay tool").click()
+    # Mark the item's page only once it has loaded, or the mark lands on the list being left.
+    expect(page.get_by_role("heading", level=1, name="Document the replay tool", exact=True)).to_be_visible()
     page.evaluate("document.body.dataset.sameDocument = 'yes'")
     page.get_by_role("link", name="Edit").click()
     page.get_by_label("Title").fill("Document the replay tool with examples")
