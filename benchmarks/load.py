@@ -92,13 +92,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, workers: int, log, settings_module: str, target: str) -> subprocess.Popen:
+def start_server(port: int, workers: int, log, settings_module: str, target: str, threads: int = 4) -> subprocess.Popen:
     env = dict(os.environ, DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING")
     env["DJANGO_SETTINGS_MODULE"] = settings_module
     env.pop("DJANGO_ENV", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30", "--timeout", "120",
+         "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30", "--timeout", "120",
          "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip

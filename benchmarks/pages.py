@@ -254,6 +254,7 @@ def main() -> None:
     )
     parser.add_argument("--participants", type=int, default=100, help="meeting participants polling (default 100)")
     parser.add_argument("--poll-seconds", type=int, default=40, help="how long the participants poll (default 40)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn processes")
     parser.add_argument("--seed", action="store_true", help="migrate and seed the organisation first if empty")
     parser.add_argument("--seed-scale", type=float, default=1.0, help="--scale for seed_organisation (default 1)")
@@ -294,11 +295,11 @@ def main() -> None:
     print(f"Load average {load:.1f} on {cores} cores at the start.")
     if load > cores / 2:
         print("Warning: other work is competing for the cores; these figures will be distorted.")
-    print(f"{count:,} incidents; {args.workers} gunicorn workers × 4 threads; {args.connections} clients per page.")
+    print(f"{count:,} incidents; {args.workers} gunicorn workers × {args.threads} threads; {args.connections} clients per page.")
 
     # 1. The base: a bare Django view, same gunicorn settings.
     port = free_port()
-    bare_server = start_server(port, args.workers, log, "benchmarks.bare", "benchmarks.bare:application")
+    bare_server = start_server(port, args.workers, log, "benchmarks.bare", "benchmarks.bare:application", args.threads)
     try:
         script = rotate_script(workdir, "bare", ["/"], [""])
         bare = measure("bare Django view", f"http://127.0.0.1:{port}", script, args.connections, args.duration)
@@ -309,7 +310,7 @@ def main() -> None:
     # 2-4. The application.
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(port, args.workers, log, "benchmarks.settings", "config.wsgi:application")
+    server = start_server(port, args.workers, log, "benchmarks.settings", "config.wsgi:application", args.threads)
     worker = start_worker(log)
     results: list[Result] = [bare]
     mixed: list[Result] = []
