@@ -21,10 +21,12 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseNotModified
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 
+from fragments import remembered
 from fragments.release import release
 from fragments.versions import current
 
@@ -49,8 +51,13 @@ def person_fact(user, fact: str) -> str:
 
 
 def page_etag(request, names: Iterable[str], clock_seconds: int = 0) -> str:
-    names = [*EVERY_PAGE, inbox_version(request.user), *names]
-    request.versions = current(names, [person_fact(request.user, fact) for fact in PERSON_FACTS])
+    names = list(dict.fromkeys([*EVERY_PAGE, inbox_version(request.user), *names]))
+    # What this address read late the last times, read now in the same round trip; left out of the tag.
+    late, kept_keys = remembered.recall(request.get_full_path())
+    request.versions = current(
+        [*names, *late], [*(person_fact(request.user, fact) for fact in PERSON_FACTS), *kept_keys]
+    )
+    request._early = {key: request.versions.kept[key] for key in kept_keys}
     parts = [
         release(),
         request.get_full_path(),
@@ -60,7 +67,7 @@ def page_etag(request, names: Iterable[str], clock_seconds: int = 0) -> str:
         timezone.get_current_timezone_name(),
         timezone.localdate().isoformat(),
         *(request.headers.get(header, "") for header in HTMX_HEADERS),
-        *(f"{name}={number}" for name, number in request.versions.items()),
+        *(f"{name}={request.versions[name]}" for name in names),
     ]
     if clock_seconds:
         # Pages that say "in 3 hours" stay right to within this many seconds.
@@ -92,6 +99,10 @@ def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_second
                 _revalidate_every_time(response)
                 return response
             response = view(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse):  # what its render reads is known once rendered
+                response.add_post_render_callback(lambda _: remembered.remember(request))
+            else:
+                remembered.remember(request)
             # The session cookie is sent again as the sign-in's activity is recorded; its value stays the same.
             if (
                 response.status_code == 200

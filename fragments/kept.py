@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from fragments import times
+from fragments import remembered, times
 from fragments.release import release
 from fragments.versions import current
 from fragments.versions import key as version_key
@@ -34,6 +34,8 @@ def fragment_key(name: str, values: list, request=None) -> str:
     names = [value for value in values if isinstance(value, VersionName)]
     known = getattr(request, "versions", {}) if request is not None else {}
     unknown = [n for n in names if n not in known]
+    for late in unknown:
+        remembered.read_late(request, late)
     numbers = {**known, **(current(unknown) if unknown else {})}
     parts = [
         release(),
@@ -56,7 +58,8 @@ def kept(
     seconds = getattr(settings, "FRAGMENT_CACHE_SECONDS", 0)
     if seconds <= 0:
         return personalised(render(csrf_token), personal)
-    html = kept_or_made(fragment_key(name, values, request), seconds, lambda: kept_render(render, CSRF_PLACEHOLDER))
+    key = fragment_key(name, values, request)
+    html = kept_or_made(key, seconds, lambda: kept_render(render, CSRF_PLACEHOLDER), request=request)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, str(csrf_token))
     return personalised(serve(html), personal)
@@ -73,14 +76,16 @@ def serve(html: str) -> str:
     return html if times.is_keeping() else times.served(html)
 
 
-def kept_or_made(key: str, seconds: int, make: Callable, wait_seconds: float = WAIT_FOR_OTHERS_SECONDS):
-    """What is kept under ``key``, or ``make()`` now and kept.
+def kept_or_made(key: str, seconds: int, make: Callable, wait_seconds: float = WAIT_FOR_OTHERS_SECONDS, request=None):
+    """What is kept under ``key``, or ``make()`` now and kept. With the ``request``, what its versions' round trip
+    read early under ``key`` is used, and the key is remembered for its address's next request
+    (``fragments.remembered``).
 
     After a change everyone following it asks for the same missing piece at once (a meeting's hundred
     participants, say): one of them makes it and the others wait up to ``wait_seconds`` for it rather than each
     making it; after that they make it too, so a failed or lost maker holds no one up for long.
     """
-    value = cache.get(key)
+    value = kept_value(key, request)
     if value is not None:
         return value
     making = cache.add(f"{key}:making", 1, max(5, round(wait_seconds) + 1))
@@ -99,6 +104,14 @@ def kept_or_made(key: str, seconds: int, make: Callable, wait_seconds: float = W
         if making:
             cache.delete(f"{key}:making")
     return value
+
+
+def kept_value(key: str, request=None):
+    """What the cache keeps under ``key`` (None: nothing). With the request, read early with its versions when
+    its address read it last time, and remembered for the next time (``fragments.remembered``)."""
+    remembered.read_kept(request, key)
+    value = remembered.early(request, key)
+    return cache.get(key) if value is None else value
 
 
 def personalised(html: str, personal: dict | None) -> SafeString:

@@ -1,0 +1,77 @@
+"""A page reads what it read last time with its versions, in one round trip, and still shows every change."""
+
+import pytest
+from django.test import Client
+from django_redis.client import DefaultClient
+
+from fragments import remembered
+from tests.factories import UserFactory
+from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
+from tests.postmortems.factories import ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def nothing_remembered():
+    remembered.forget_all()
+    yield
+    remembered.forget_all()
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The cache round trips made from here on, by name."""
+    reads = []
+    for name in ("get", "get_many"):
+        read = getattr(DefaultClient, name)
+        monkeypatch.setattr(
+            DefaultClient,
+            name,
+            lambda self, *a, _read=read, _name=name, **k: reads.append(_name) or _read(self, *a, **k),
+        )
+    return reads
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_warm_review_page_reads_its_kept_parts_with_its_versions(engineer, payments, facilitator, cache_reads):
+    incident = IncidentFactory(team=payments, responders=[engineer], title="Checkout returns 502")
+    TimelineEntryFactory(incident=incident, text="The alert fired.")
+    review = ReviewFactory(incident=incident, facilitator=facilitator, team=payments)
+    url = review.get_absolute_url()
+    first, second = signed_in(engineer), signed_in(facilitator)
+    for client in (first, second, first, second):  # both kinds of viewer seen: every part kept and remembered
+        assert client.get(url).status_code == 200
+    cache_reads.clear()
+    assert first.get(url).status_code == 200
+    # The session, then the versions with everything kept that the page shows.
+    assert cache_reads[:2] == ["get_many", "get_many"]
+    assert len(cache_reads) <= 4, cache_reads
+
+    cache_reads.clear()
+    remembered.forget_all()
+    assert first.get(url).status_code == 200
+    assert len(cache_reads) > 5, "without the remembered keys each kept part is its own round trip"
+
+
+def test_what_was_remembered_never_shows_an_old_page(engineer, payments, cache_reads):
+    incident = IncidentFactory(team=payments, responders=[engineer], title="Checkout returns 502")
+    TimelineEntryFactory(incident=incident, text="The alert fired.")
+    reader = UserFactory(username="ines", display_name="Ines Duarte")
+    url = incident.get_absolute_url()
+    editor, other = signed_in(engineer), signed_in(reader)
+    for client in (editor, other, editor):
+        assert "Checkout returns 502" in client.get(url).text
+
+    incident.title = "Checkout returns 502 for card payments"
+    incident.save()
+    TimelineEntryFactory(incident=incident, text="We rolled the gateway back.")
+    for client in (other, editor):
+        page = client.get(url).text
+        assert "Checkout returns 502 for card payments" in page
+        assert "We rolled the gateway back." in page
