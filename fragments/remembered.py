@@ -5,28 +5,48 @@ trip each: a review page made fifteen. Each process remembers, per address, the 
 ``fragments.kept`` and the versions it had to look up late (not named for its ETag); the next request for that
 address reads them in the round trip that reads its versions (``fragments.conditional.page_etag``). A fragment
 is still served only under the key its render computes from the versions read now, so what was remembered
-decides only what is read early, never what is shown: a key whose versions moved is simply not asked for, and
-its fragment is read (or rendered) as before.
+decides only what is read early, never what is shown: after a change the old key is read early a few more
+times and never used (then forgotten), and the fragment under the new key is read (or rendered) as before.
 
-Remembered per address, not per person: editors' and readers' keys of one address are remembered together, a
-few of each fragment name.
+Remembered per address, not per person: the keys of every kind of viewer (editors, readers) that one of the
+address's last few requests read are remembered together.
 """
 
 import threading
 from collections import OrderedDict
 
-# Addresses remembered per process, and keys (or late versions) per address: enough for every kind of viewer.
+# Addresses remembered per process. A key or late version no request to its address read in its last
+# ``REQUESTS`` is forgotten: after a change the old keys are no longer read (and no longer worth reading early).
 ADDRESSES = 4096
-PER_ADDRESS = 24
+REQUESTS = 8
 
-_remembered: OrderedDict[str, tuple[tuple[str, ...], tuple[str, ...]]] = OrderedDict()
+
+class _Address:
+    __slots__ = ("served", "late", "keys")
+
+    def __init__(self):
+        self.served = 0
+        self.late: dict[str, int] = {}
+        self.keys: dict[str, int] = {}
+
+    def note(self, late, keys) -> None:
+        self.served += 1
+        oldest = self.served - REQUESTS
+        for read, now in ((self.late, late), (self.keys, keys)):
+            read.update(dict.fromkeys(now or (), self.served))
+            for name in [name for name, served in read.items() if served <= oldest]:
+                del read[name]
+
+
+_remembered: OrderedDict[str, _Address] = OrderedDict()
 _lock = threading.Lock()
 
 
 def recall(address: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The late version names and the keys the page at ``address`` read the last times it was served here."""
     with _lock:
-        return _remembered.get(address, ((), ()))
+        found = _remembered.get(address)
+        return (tuple(found.late), tuple(found.keys)) if found else ((), ())
 
 
 def read_late(request, name: str) -> None:
@@ -48,17 +68,17 @@ def early(request, key: str):
 
 
 def remember(request) -> None:
-    """Keep what this request read late, newest first, for the next request to the same address."""
+    """Note what this request read, for the next requests to the same address."""
     late, keys = request.__dict__.get("_late_versions"), request.__dict__.get("_kept_keys")
-    if not late and not keys:
-        return
     address = request.get_full_path()
     with _lock:
-        old_late, old_keys = _remembered.pop(address, ((), ()))
-        _remembered[address] = (
-            tuple(dict.fromkeys([*(late or ()), *old_late]))[:PER_ADDRESS],
-            tuple(dict.fromkeys([*(keys or ()), *old_keys]))[:PER_ADDRESS],
-        )
+        found = _remembered.pop(address, None)
+        if found is None:
+            if not late and not keys:
+                return
+            found = _Address()
+        found.note(late, keys)
+        _remembered[address] = found
         while len(_remembered) > ADDRESSES:
             _remembered.popitem(last=False)
 

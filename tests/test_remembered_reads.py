@@ -75,3 +75,17 @@ def test_what_was_remembered_never_shows_an_old_page(engineer, payments, cache_r
         page = client.get(url).text
         assert "Checkout returns 502 for card payments" in page
         assert "We rolled the gateway back." in page
+
+
+def test_keys_no_request_read_lately_are_forgotten(rf):
+    request = rf.get("/incidents/7/")
+    remembered.read_kept(request, "old")
+    remembered.read_late(request, "timeline:7")
+    remembered.remember(request)
+    assert remembered.recall("/incidents/7/") == (("timeline:7",), ("old",))
+    for _ in range(remembered.REQUESTS):  # after a change every request reads the new key only
+        request = rf.get("/incidents/7/")
+        remembered.read_kept(request, "new")
+        remembered.remember(request)
+    assert remembered.recall("/incidents/7/") == ((), ("new",))
+    assert remembered.recall("/incidents/8/") == ((), ())
