@@ -295,7 +295,9 @@ def main() -> None:
     print(f"Load average {load:.1f} on {cores} cores at the start.")
     if load > cores / 2:
         print("Warning: other work is competing for the cores; these figures will be distorted.")
-    print(f"{count:,} incidents; {args.workers} gunicorn workers × {args.threads} threads; {args.connections} clients per page.")
+    print(
+        f"{count:,} incidents; {args.workers} gunicorn workers × {args.threads} threads; {args.connections} clients per page."
+    )
 
     # 1. The base: a bare Django view, same gunicorn settings.
     port = free_port()
