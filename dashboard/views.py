@@ -16,7 +16,7 @@ from dashboard.fixes import earlier_incidents
 from dashboard.forms import PERIODS, DashboardFilterForm
 from dashboard.freshness import VERSION, figures_version
 from fragments.conditional import conditional_page
-from fragments.kept import kept_render, serve
+from fragments.kept import kept_render, kept_value, serve
 from incidents.access import visibility_class
 from incidents.models import Severity
 from postmortems.access import get_review_for_user
@@ -41,9 +41,9 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
     While the parts of the figures are recomputed after a change, everyone gets the figures of the last ones,
     said to be so, and the page fetches itself again a few seconds later.
     """
-    state = current_state(request.user, filters)
+    state = current_state(request.user, filters, request)
     view = filters.severity
-    html = cache.get(f"{state.key}:html:{view}") if state.key else None
+    html = kept_value(f"{state.key}:html:{view}", request) if state.key else None
     if html is None:
         data, fresh, key = figures_of(request.user, state)
         context = {"filters": filters, "query": query, "data": data, "fresh": fresh}

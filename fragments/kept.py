@@ -114,6 +114,18 @@ def kept_value(key: str, request=None):
     return cache.get(key) if value is None else value
 
 
+def kept_values(keys: list[str], request=None) -> dict:
+    """``kept_value`` for many keys: what the cache keeps under each (absent: nothing), in one round trip at most."""
+    found = {}
+    for key in keys:
+        remembered.read_kept(request, key)
+        value = remembered.early(request, key)
+        if value is not None:
+            found[key] = value
+    missing = [key for key in keys if key not in found]
+    return found | (cache.get_many(missing) if missing else {})
+
+
 def personalised(html: str, personal: dict | None) -> SafeString:
     """``html`` with each text ``personal`` names replaced by this viewer's own."""
     for shared, own in (personal or {}).items():

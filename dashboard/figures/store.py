@@ -27,8 +27,8 @@ from dashboard.figures import finish
 from dashboard.figures.common import CACHE_SECONDS, Filters, make_filters
 from dashboard.figures.parts import EVERY_RESTRICTED, PUBLIC, Scope, part
 from dashboard.figures.sums import merge
-from dashboard.freshness import data_version, figures_refreshed
-from fragments.kept import kept_or_made
+from dashboard.freshness import VERSION, data_version, figures_refreshed
+from fragments.kept import kept_or_made, kept_values
 from fragments.versions import current
 from incidents.access import restricted_incidents_on, visibility_class
 
@@ -121,21 +121,23 @@ class State:
         return f"dashboard:figures:{self.visibility}:{_filters_key(self.filters)}:{parts}:{freshness}"
 
 
-def state_of(user, filters: Filters) -> State:
-    version = data_version()
+def state_of(user, filters: Filters, request=None) -> State:
+    """With the ``request``, from the versions its page read and what it read with them (``fragments.remembered``)."""
+    versions = getattr(request, "versions", None) or {}
+    version = versions[VERSION] if VERSION in versions else data_version()
     # The figures depend on the person only through the incidents they may see (every part starts from the
     # incidents): people who see the same ones share them.
-    visibility = visibility_class(user)
+    visibility = visibility_class(user, versions)
     names = part_names(visibility)
-    found = cache.get_many([stamp_key(name, filters) for name in names])
+    found = kept_values([stamp_key(name, filters) for name in names], request)
     return State(visibility, filters, version, {name: found.get(stamp_key(name, filters)) for name in names})
 
 
-def current_state(user, filters: Filters) -> State:
+def current_state(user, filters: Filters, request=None) -> State:
     """The state of this viewer's parts, after queueing a refresh of those out of date (one per part and pause)."""
-    state = state_of(user, filters)
+    state = state_of(user, filters, request)
     if state.stale and refresh_stale(state, user):
-        state = state_of(user, filters)  # a refresh may have run already (in this process)
+        state = state_of(user, filters)  # a refresh may have run already (in this process): read it anew
     return state
 
 
