@@ -255,6 +255,7 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=100, help="meeting participants polling (default 100)")
     parser.add_argument("--poll-seconds", type=int, default=40, help="how long the participants poll (default 40)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process")
+    parser.add_argument("--access-log", default="", help="write the application's requests with their ms to this file")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn processes")
     parser.add_argument("--seed", action="store_true", help="migrate and seed the organisation first if empty")
     parser.add_argument("--seed-scale", type=float, default=1.0, help="--scale for seed_organisation (default 1)")
@@ -312,7 +313,9 @@ def main() -> None:
     # 2-4. The application.
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(port, args.workers, log, "benchmarks.settings", "config.wsgi:application", args.threads)
+    server = start_server(
+        port, args.workers, log, "benchmarks.settings", "config.wsgi:application", args.threads, args.access_log
+    )
     worker = start_worker(log)
     results: list[Result] = [bare]
     mixed: list[Result] = []
