@@ -95,16 +95,19 @@ def free_port() -> int:
 def start_server(
     port: int, workers: int, log, settings_module: str, target: str, threads: int = 4, access_log: str = ""
 ) -> subprocess.Popen:
-    """gunicorn serving ``target``; with ``access_log``, each request's path, status and milliseconds written there."""
+    """gunicorn serving ``target``; with ``access_log``, its output goes there with a line per request (its
+    path, status and milliseconds: gunicorn.conf.py's access log)."""
     env = dict(os.environ, DEBUG="false", ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING")
     env["DJANGO_SETTINGS_MODULE"] = settings_module
+    if access_log:  # gunicorn.conf.py's logging writes access lines only at INFO
+        env["LOG_LEVEL"] = "INFO"
     env.pop("DJANGO_ENV", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30", "--timeout", "120",
-         "--log-level", "warning",
-         *(["--access-logfile", access_log, "--access-logformat", "%(t)s %(m)s %(U)s %(s)s %(M)sms"] if access_log else [])],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=open(access_log, "a") if access_log else log,  # noqa: SIM115 - the server's
+        stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
