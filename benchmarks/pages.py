@@ -261,6 +261,7 @@ def main() -> None:
     parser.add_argument("--seed-scale", type=float, default=1.0, help="--scale for seed_organisation (default 1)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--pages", default="", help="only these pages, comma-separated (e.g. 'dashboard,review')")
+    parser.add_argument("--skip-pages", action="store_true", help="leave out each page's own row")
     parser.add_argument("--skip-mixed", action="store_true", help="leave out the mixed run")
     parser.add_argument("--skip-poll", action="store_true", help="leave out the meeting participants' polling")
     args = parser.parse_args()
@@ -338,13 +339,13 @@ def main() -> None:
         )
         results.append(trivial)
         print(f"  measured the trivial view: {trivial.requests_per_second} req/s", flush=True)
-        for page in pages:
+        for page in [] if args.skip_pages else pages:
             settle(base, viewer, worker=worker)
             script = rotate_script(workdir, page.name, page.paths, cookies[: args.connections], page.headers)
             result = measure(page.name, base, script, args.connections, args.duration)
             results.append(result)
             print(f"  measured {page.name}: p95 {result.p95_ms} ms, {result.requests_per_second} req/s", flush=True)
-        if pages:
+        if pages and not args.skip_pages:
             # A repeat view with nothing changed: the browser, keeping its cookies (the session and the CSRF
             # cookie), sends the ETag it holds and the page answers 304.
             path = pages[min(3, len(pages) - 1)].paths[0]
