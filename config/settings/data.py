@@ -83,3 +83,5 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How much the worker's processes give way to the web server's on shared cores (config/celery.py).
+WORKER_NICENESS = env_int("WORKER_NICENESS", 10)
