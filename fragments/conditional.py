@@ -48,9 +48,9 @@ def person_fact(user, fact: str) -> str:
     return f"{fact}:{user.pk}"
 
 
-def page_etag(request, names: Iterable[str], clock_seconds: int = 0) -> str:
+def page_etag(request, names: Iterable[str], clock_seconds: int = 0, own: Iterable[str] = ()) -> str:
     names = [*EVERY_PAGE, inbox_version(request.user), *names]
-    request.versions = current(names, [person_fact(request.user, fact) for fact in PERSON_FACTS])
+    request.versions = current(names, [person_fact(request.user, fact) for fact in (*PERSON_FACTS, *own)])
     parts = [
         release(),
         request.get_full_path(),
@@ -73,9 +73,10 @@ def _revalidate_every_time(response) -> None:
     patch_cache_control(response, private=True, no_cache=True)
 
 
-def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_seconds: int = 0):
+def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_seconds: int = 0, own: Iterable[str] = ()):
     """Answer a repeat GET with 304 while the versions ``versions_for(request, *args, **kwargs)`` names,
-    and everything else the page depends on, are unchanged."""
+    and everything else the page depends on, are unchanged. ``own``: this person's own lists the page shows
+    (``fragments.own``), read in the same round trip as the versions."""
 
     def decorator(view):
         @wraps(view)
@@ -85,7 +86,7 @@ def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_second
             # A page carrying a message to show once is never answered from the browser's copy.
             if len(messages.get_messages(request)):
                 return view(request, *args, **kwargs)
-            etag = page_etag(request, versions_for(request, *args, **kwargs), clock_seconds)
+            etag = page_etag(request, versions_for(request, *args, **kwargs), clock_seconds, own)
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
                 response = HttpResponseNotModified()
                 response["ETag"] = etag
