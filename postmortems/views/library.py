@@ -83,7 +83,7 @@ def _rows(request, filters: dict, matching, pks) -> list:
 
 @require_GET
 # The filters offer the categories and services ("factor-choices"): read with the rest, and a renamed one shows.
-@conditional_page(lambda request: ["reviews", "incidents", "factor-choices"])
+@conditional_page(lambda request: ["reviews", "incidents", "factor-choices"], own=["in-progress"])
 def review_library(request: HtmxHttpRequest):
     form = _filter_form(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
@@ -114,9 +114,9 @@ def review_library(request: HtmxHttpRequest):
 
 def _in_progress(request) -> dict:
     """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator."""
-    user = request.user
-    restricted = [] if user.is_org_admin else restricted_incidents_on(user, getattr(request, "versions", None))
-    return in_progress(user, restricted)
+    user, versions = request.user, getattr(request, "versions", None)
+    restricted = [] if user.is_org_admin else restricted_incidents_on(user, versions)
+    return in_progress(user, restricted, versions)
 
 
 def _markdown_response(text: str, filename: str) -> HttpResponse:
