@@ -85,13 +85,14 @@ def _rows(request, filters: dict, matching, pks) -> list:
 # The filters offer the categories and services ("factor-choices"): read with the rest, and a renamed one shows.
 @conditional_page(lambda request: ["reviews", "incidents", "factor-choices"], own=["in-progress"])
 def review_library(request: HtmxHttpRequest):
-    form = _filter_form(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # The form and the filters it cleans are built once, and only when no kept fragment serves the request.
+    form = cache(lambda: _filter_form(request.GET or None))
+    filters = cache(lambda: form().cleaned_data if form().is_bound and form().is_valid() else {})
     user = request.user
     # The results are kept per address (search, filters, page) for everyone who sees the same reviews here,
     # with their count; each review's row is kept for everyone.
     versions = ["reviews", "incidents"]
-    matching = cache(lambda: _matching(user, filters))  # built once, and only when nothing kept serves the request
+    matching = cache(lambda: _matching(user, filters()))
     viewers = list_viewers(request, "library", versions, lambda ids: matching().filter(incident__in=ids).count())
 
     def page():
@@ -103,8 +104,8 @@ def review_library(request: HtmxHttpRequest):
         "in_progress": SimpleLazyObject(lambda: _in_progress(request)),  # not shown in the results alone
         "form": form,
         "page": page,
-        "rows": SimpleLazyObject(lambda: _rows(request, filters, matching, page.object_list)),
-        "searching": bool(filters and any(filters.values())),
+        "rows": SimpleLazyObject(lambda: _rows(request, filters(), matching, page.object_list)),
+        "searching": lambda: bool(filters() and any(filters().values())),
         "viewers": viewers.name,
         # The filters' lists are kept per choice made in them, whatever the search words and page.
         "chosen": "&".join(f"{name}={request.GET.get(name, '')}" for name in ("category", "service", "team", "period")),
