@@ -73,10 +73,15 @@ def _revalidate_every_time(response) -> None:
     patch_cache_control(response, private=True, no_cache=True)
 
 
-def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_seconds: int = 0, own: Iterable[str] = ()):
+def conditional_page(
+    versions_for: Callable[..., Iterable[str]],
+    *,
+    clock_seconds: int = 0,
+    own: Iterable[str] | Callable[..., Iterable[str]] = (),
+):
     """Answer a repeat GET with 304 while the versions ``versions_for(request, *args, **kwargs)`` names,
-    and everything else the page depends on, are unchanged. ``own``: this person's own lists the page shows
-    (``fragments.own``), read in the same round trip as the versions."""
+    and everything else the page depends on, are unchanged. ``own`` (or ``own(request, *args, **kwargs)``): what
+    is kept for this person alone that the page shows (``fragments.own``), read in the same round trip."""
 
     def decorator(view):
         @wraps(view)
@@ -86,7 +91,8 @@ def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_second
             # A page carrying a message to show once is never answered from the browser's copy.
             if len(messages.get_messages(request)):
                 return view(request, *args, **kwargs)
-            etag = page_etag(request, versions_for(request, *args, **kwargs), clock_seconds, own)
+            facts = own(request, *args, **kwargs) if callable(own) else own
+            etag = page_etag(request, versions_for(request, *args, **kwargs), clock_seconds, facts)
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
                 response = HttpResponseNotModified()
                 response["ETag"] = etag

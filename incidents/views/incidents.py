@@ -19,6 +19,7 @@ from incidents.access import (
     incident_for_page,
     list_count,
     list_viewers,
+    list_viewers_fact,
 )
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
@@ -62,7 +63,7 @@ def filtered_incidents(user, form: IncidentFilterForm):
     return incidents.order_by(*SORTS[data.get("sort") or ""])
 
 
-@conditional_page(lambda request: ["incidents"])
+@conditional_page(lambda request: ["incidents"], own=lambda request: [list_viewers_fact(request, "incidents")])
 def incident_list(request: HtmxHttpRequest):
     # Built once, and only when no kept fragment serves the filters or the rows (its fields cost a deep copy each);
     # the template calls it as it calls any callable.

@@ -13,7 +13,7 @@ from accounts.models import Team
 from fragments.conditional import conditional_page
 from fragments.kept import kept_rows
 from fragments.lazy import once
-from incidents.access import list_count, list_viewers, restricted_incidents_on
+from incidents.access import list_count, list_viewers, list_viewers_fact, restricted_incidents_on
 from incidents.models import Service
 from postmortems import exports, search
 from postmortems.access import get_review_for_user
@@ -83,7 +83,10 @@ def _rows(request, filters: dict, matching, pks) -> list:
 
 @require_GET
 # The filters offer the categories and services ("factor-choices"): read with the rest, and a renamed one shows.
-@conditional_page(lambda request: ["reviews", "incidents", "factor-choices"], own=["in-progress"])
+@conditional_page(
+    lambda request: ["reviews", "incidents", "factor-choices"],
+    own=lambda request: ["in-progress", list_viewers_fact(request, "library")],
+)
 def review_library(request: HtmxHttpRequest):
     # The form and the filters it cleans are built once, and only when no kept fragment serves the request.
     form = cache(lambda: _filter_form(request.GET or None))
