@@ -60,10 +60,21 @@ def index_again_for(person: User) -> int:
 
 
 def search_reviews(
-    user: User, *, query: str = "", category: str = "", service: str = "", team: str = "", period: str = ""
+    user: User,
+    *,
+    query: str = "",
+    category: str = "",
+    service: str = "",
+    team: str = "",
+    period: str = "",
+    among: list[int] | None = None,
 ):
-    """Published reviews this person may see, matching the search and the filters, best match first."""
-    reviews = Review.objects.published().visible_to(user)
+    """Published reviews this person may see, matching the search and the filters, best match first.
+
+    ``among``: only the reviews of these incidents, which the person may see (the restricted incidents they are
+    on, ``incidents.access.restricted_incidents_on``), so that who may see what is not asked again."""
+    reviews = Review.objects.published()
+    reviews = reviews.visible_to(user) if among is None else reviews.filter(incident__in=among)
     if category:
         reviews = reviews.filter(
             Exists(ContributingFactor.objects.filter(review=OuterRef("pk"), category__slug=category))

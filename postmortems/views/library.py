@@ -41,7 +41,7 @@ def _filter_form(data) -> LibraryFilterForm:
     return form
 
 
-def _matching(user, filters: dict):
+def _matching(user, filters: dict, among: list[int] | None = None):
     return search.search_reviews(
         user,
         query=filters.get("q", ""),
@@ -49,6 +49,7 @@ def _matching(user, filters: dict):
         service=filters.get("service", ""),
         team=filters.get("team", ""),
         period=filters.get("period", ""),
+        among=among,
     )
 
 
@@ -96,7 +97,7 @@ def review_library(request: HtmxHttpRequest):
     # with their count; each review's row is kept for everyone.
     versions = ["reviews", "incidents"]
     matching = cache(lambda: _matching(user, filters()))
-    viewers = list_viewers(request, "library", versions, lambda ids: matching().filter(incident__in=ids).count())
+    viewers = list_viewers(request, "library", versions, lambda ids: _matching(user, filters(), among=ids).count())
 
     def page():
         count = list_count(request, "library", versions, viewers, lambda: matching().count())
