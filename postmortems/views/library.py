@@ -41,15 +41,13 @@ def _filter_form(data) -> LibraryFilterForm:
     return form
 
 
-def _matching(user, filters: dict, among: list[int] | None = None):
-    return search.search_reviews(
-        user,
+def _matching(filters: dict):
+    return search.matching_reviews(
         query=filters.get("q", ""),
         category=filters.get("category", ""),
         service=filters.get("service", ""),
         team=filters.get("team", ""),
         period=filters.get("period", ""),
-        among=among,
     )
 
 
@@ -96,8 +94,9 @@ def review_library(request: HtmxHttpRequest):
     # The results are kept per address (search, filters, page) for everyone who sees the same reviews here,
     # with their count; each review's row is kept for everyone.
     versions = ["reviews", "incidents"]
-    matching = cache(lambda: _matching(user, filters()))
-    viewers = list_viewers(request, "library", versions, lambda ids: _matching(user, filters(), among=ids).count())
+    everyone = cache(lambda: _matching(filters()))  # built once for both lists below
+    matching = cache(lambda: search.seen_by(everyone(), user))
+    viewers = list_viewers(request, "library", versions, lambda ids: search.seen_by(everyone(), user, ids).count())
 
     def page():
         count = list_count(request, "library", versions, viewers, lambda: matching().count())
