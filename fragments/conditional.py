@@ -50,13 +50,12 @@ def person_fact(user, fact: str) -> str:
     return f"{fact}:{user.pk}"
 
 
-def page_etag(request, names: Iterable[str], clock_seconds: int = 0) -> str:
+def page_etag(request, names: Iterable[str], clock_seconds: int = 0, own: Iterable[str] = ()) -> str:
     names = list(dict.fromkeys([*EVERY_PAGE, inbox_version(request.user), *names]))
     # What this address read late the last times, read now in the same round trip; left out of the tag.
     late, kept_keys = remembered.recall(request.get_full_path())
-    request.versions = current(
-        [*names, *late], [*(person_fact(request.user, fact) for fact in PERSON_FACTS), *kept_keys]
-    )
+    facts = [person_fact(request.user, fact) for fact in (*PERSON_FACTS, *own)]
+    request.versions = current([*names, *late], [*facts, *kept_keys])
     request._early = {key: request.versions.kept[key] for key in kept_keys}
     parts = [
         release(),
@@ -80,9 +79,15 @@ def _revalidate_every_time(response) -> None:
     patch_cache_control(response, private=True, no_cache=True)
 
 
-def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_seconds: int = 0):
+def conditional_page(
+    versions_for: Callable[..., Iterable[str]],
+    *,
+    clock_seconds: int = 0,
+    own: Iterable[str] | Callable[..., Iterable[str]] = (),
+):
     """Answer a repeat GET with 304 while the versions ``versions_for(request, *args, **kwargs)`` names,
-    and everything else the page depends on, are unchanged."""
+    and everything else the page depends on, are unchanged. ``own`` (or ``own(request, *args, **kwargs)``): what
+    is kept for this person alone that the page shows (``fragments.own``), read in the same round trip."""
 
     def decorator(view):
         @wraps(view)
@@ -92,7 +97,8 @@ def conditional_page(versions_for: Callable[..., Iterable[str]], *, clock_second
             # A page carrying a message to show once is never answered from the browser's copy.
             if len(messages.get_messages(request)):
                 return view(request, *args, **kwargs)
-            etag = page_etag(request, versions_for(request, *args, **kwargs), clock_seconds)
+            facts = own(request, *args, **kwargs) if callable(own) else own
+            etag = page_etag(request, versions_for(request, *args, **kwargs), clock_seconds, facts)
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
                 response = HttpResponseNotModified()
                 response["ETag"] = etag

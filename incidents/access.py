@@ -12,6 +12,7 @@ from django.http import Http404
 
 from fragments.conditional import person_fact
 from fragments.kept import VersionName, fragment_key, kept_or_made
+from fragments.own import kept_own
 from fragments.release import release
 from fragments.versions import current, kept_under
 from incidents.models import Incident, IncidentLink
@@ -247,24 +248,34 @@ def _address(request) -> str:
     return address.urlencode()
 
 
+def list_viewers_fact(request, listing: str) -> str:
+    """What ``list_viewers`` keeps for this person about the list at this address: the page names it among its
+    own facts (``conditional_page(own=...)``), so that it comes in the same round trip as the versions."""
+    address = hashlib.sha256(_address(request).encode()).hexdigest()[:16]
+    return f"list-viewers:{listing}:{address}"
+
+
 def list_viewers(request, listing: str, version_names: list[str], own_rows: Callable[[list[int]], int]) -> ListViewers:
     """Who shares the kept rows of a list at this address (its filters and search; every page of them).
 
     Most people are on a restricted incident or two, each set of them a visibility class of its own, so
     rows kept per class were rendered afresh for nearly every viewer. Unless one of their restricted
     incidents shows in this list (``own_rows(ids)``: how many rows they bring, a cheap count on a few ids,
-    remembered under the list's versions), they see exactly what everyone on none sees, and share ``public``'s.
+    kept for the person under the list's versions and their class), they see exactly what everyone on none
+    sees, and share ``public``'s.
     """
     versions = getattr(request, "versions", None)
     viewers = visibility_class(request.user, versions)
     if not viewers.startswith("restricted-"):
         return ListViewers(viewers)
-    values = [viewers, _address(request), *(VersionName(name) for name in version_names)]
-    key = fragment_key(f"list-viewers:{listing}", values, request)
-    own = cache.get(key)
-    if own is None:
-        own = own_rows(restricted_incidents_on(request.user, versions))
-        cache.set(key, own, VISIBILITY_SECONDS)
+    own = kept_own(
+        request.user,
+        list_viewers_fact(request, listing),
+        version_names,
+        versions,
+        lambda: own_rows(restricted_incidents_on(request.user, versions)),
+        (viewers, _address(request)),
+    )
     return ListViewers(viewers if own else "public", own)
 
 

@@ -59,11 +59,24 @@ def index_again_for(person: User) -> int:
     return len(reviews)
 
 
-def search_reviews(
-    user: User, *, query: str = "", category: str = "", service: str = "", team: str = "", period: str = ""
-):
-    """Published reviews this person may see, matching the search and the filters, best match first."""
-    reviews = Review.objects.published().visible_to(user)
+def search_reviews(user: User, *, among: list[int] | None = None, **filters):
+    """Published reviews this person may see, matching the search and the filters (``matching_reviews``), best
+    match first.
+
+    ``among``: only the reviews of these incidents, which the person may see (the restricted incidents they are
+    on, ``incidents.access.restricted_incidents_on``), so that who may see what is not asked again."""
+    return seen_by(matching_reviews(**filters), user, among)
+
+
+def seen_by(reviews, user: User, among: list[int] | None = None):
+    """``reviews`` narrowed to those this person may see, or to those of ``among`` (see ``search_reviews``)."""
+    return reviews.visible_to(user) if among is None else reviews.filter(incident__in=among)
+
+
+def matching_reviews(*, query: str = "", category: str = "", service: str = "", team: str = "", period: str = ""):
+    """Published reviews of any incident matching the search and the filters, best match first: built once for a
+    page, narrowed to what each list on it may show (``seen_by``)."""
+    reviews = Review.objects.published()
     if category:
         reviews = reviews.filter(
             Exists(ContributingFactor.objects.filter(review=OuterRef("pk"), category__slug=category))

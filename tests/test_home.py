@@ -82,15 +82,16 @@ def test_deleted_incidents_leave_my_work(client, engineer, facilitator, payments
     _my_work(payments, engineer, facilitator, 1)
     client.force_login(engineer)
     assert "Add a canary check 0" in client.get("/").text
-    Incident.all_objects.filter(title="Checkout errors 0").update(deleted_at=timezone.now())
+    Incident.objects.get(title="Checkout errors 0").soft_delete(by=facilitator)
     page = client.get("/").text
     assert "Checkout errors 0" not in page
     assert "Add a canary check 0" not in page
 
 
 def test_home_query_count_does_not_grow_with_my_work(
-    client, engineer, facilitator, payments, django_assert_num_queries
+    client, engineer, facilitator, payments, django_assert_num_queries, settings
 ):
+    settings.FRAGMENT_CACHE_SECONDS = 0  # nothing kept: every view reads the lists, as after any change
     _my_work(payments, engineer, facilitator, 2)
     client.force_login(engineer)
     client.get("/")
@@ -110,6 +111,82 @@ def test_home_query_count_does_not_grow_with_my_work(
     client.get("/")
     with django_assert_num_queries(few):
         client.get("/")
+
+
+def test_my_work_seen_again_asks_nothing_until_something_it_shows_changes(
+    client, engineer, facilitator, outsider, payments, django_assert_num_queries
+):
+    """The lists are kept for their person under the versions of what they show: a change anyone makes to any
+    of it shows on the next view."""
+    from accounts.models import Membership, Role
+    from postmortems.models import ReviewFeedback, ReviewStatus
+    from tests.incidents.factories import NearMissFactory
+
+    _my_work(payments, engineer, facilitator, 2)
+    client.force_login(engineer)
+    client.get("/")
+    with django_assert_num_queries(0):
+        page = client.get("/").text
+    assert "Add a canary check 0" in page
+    item = ActionItemFactory._meta.model.objects.get(title="Add a canary check 0")
+    item.title = "Add a canary check on every deploy"
+    item.save()
+    assert "Add a canary check on every deploy" in client.get("/").text
+    item.owner = outsider  # someone else's now
+    item.save()
+    assert "Add a canary check on every deploy" not in client.get("/").text
+
+    review = ReviewFactory(
+        incident=None, near_miss=NearMissFactory(), facilitator=facilitator, title="Queue that almost filled"
+    )
+    assert "Queue that almost filled" not in client.get("/").text
+    review.participants.add(engineer)
+    page = client.get("/").text
+    assert "Queue that almost filled" in page and page.count("Write your account") == 2
+    PerspectiveFactory(review=review, author=engineer)
+    assert client.get("/").text.count("Write your account") == 1
+
+    review.status, review.published_at = ReviewStatus.PUBLISHED, timezone.now()
+    review.save()
+    assert "How did this review go?" in client.get("/").text
+    ReviewFeedback.objects.create(review=review, author=engineer, blameless=5, useful=4)
+    assert "How did" not in client.get("/").text
+
+    incident = Incident.objects.get(title="Checkout errors 1")
+    incident.title = "Checkout errors after the card change"
+    incident.save()
+    assert "Checkout errors after the card change" in client.get("/").text
+
+    membership = Membership.objects.get(user=engineer, team=payments)
+    membership.role = Role.FACILITATOR
+    membership.save()
+    assert "Facilitator" in client.get("/").text
+
+
+def test_my_work_kept_follows_the_clock(client, engineer, facilitator, payments, time_machine):
+    """A fix's countdown and breach, what is overdue and the feedback asks move with the clock, not only
+    with changes."""
+    from postmortems.models import ReviewStatus
+
+    time_machine.move_to(timezone.now(), tick=False)
+    _my_work(payments, engineer, facilitator, 2)
+    ReviewFactory(
+        title="How the cache stampede was caught", facilitator=facilitator, participants=[engineer],
+        status=ReviewStatus.PUBLISHED, published_at=timezone.now() - timedelta(days=59),
+    )  # fmt: skip
+    client.force_login(engineer)
+    page = client.get("/").text
+    assert "Due in 2 days" in page and "Breached since" not in page
+    assert "How the cache stampede was caught" in page
+    assert page.count("Overdue since") == 1  # one item due yesterday, one today
+    time_machine.shift(timedelta(minutes=2))
+    assert "Due in 47 h 58 min" in client.get("/").text
+    time_machine.shift(timedelta(days=2))
+    client.force_login(engineer)  # signed out when idle that long
+    page = client.get("/").text
+    assert "Breached since" in page
+    assert "How the cache stampede was caught" not in page  # published more than 60 days ago now
+    assert page.count("Overdue since") == 2
 
 
 def test_an_admin_sees_restricted_work_and_no_one_sees_deleted_items(client, engineer, org_admin, platform):

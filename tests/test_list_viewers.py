@@ -92,3 +92,31 @@ def test_an_action_item_change_shows_on_every_viewers_list(lists, engineer, outs
         page = signed_in(person).get(actions).text
         assert "Page on queue depth" in page and "Alert on queue depth" not in page
     assert item.title in signed_in(engineer).get(actions).text
+
+
+def test_a_list_seen_again_by_someone_on_a_restricted_incident_reads_the_cache_three_times(
+    lists, engineer, restricted_incident, monkeypatch
+):
+    """The session, then the page's versions with what is kept for this person (whether their restricted incidents
+    show at this address), then the kept page: nothing asked of the database, three cache round trips."""
+    from django_redis.client import DefaultClient
+
+    from tests.test_fragments import queries_asked
+
+    client = signed_in(engineer)
+    for url in (*lists, reverse("review_library") + "?q=signing"):
+        client.get(url)
+        reads = []
+        for name in ("get", "get_many"):
+            read = getattr(DefaultClient, name)
+            monkeypatch.setattr(
+                DefaultClient,
+                name,
+                lambda self, *a, _read=read, _name=name, _reads=reads, **k: (
+                    _reads.append(_name) or _read(self, *a, **k)
+                ),
+            )
+        page, asked = queries_asked(client, url)
+        monkeypatch.undo()
+        assert asked == 0, url
+        assert len(reads) == 3, (url, reads)

@@ -21,7 +21,7 @@ from actions.services import tell_new_owner
 from audit.versions import EditConflict, differences, rebase, save_if_unchanged
 from fragments.conditional import conditional_page
 from fragments.kept import kept_rows
-from incidents.access import get_incident_for_user, list_count, list_viewers
+from incidents.access import get_incident_for_user, list_count, list_viewers, list_viewers_fact
 from web.filters import narrowed
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 from web.pagination import page_context
@@ -73,7 +73,9 @@ def _visible_items(request):
 
 
 @require_GET
-@conditional_page(lambda request: ["actions", "incidents", "reviews"])
+@conditional_page(
+    lambda request: ["actions", "incidents", "reviews"], own=lambda request: [list_viewers_fact(request, "actions")]
+)
 def action_list(request: HtmxHttpRequest):
     # Built once, and only when no kept fragment serves the filters or the rows (its fields cost a deep copy each);
     # the template calls it as it calls any callable.

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from functools import cache
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from incidents.access import (
     incident_for_page,
     list_count,
     list_viewers,
+    list_viewers_fact,
 )
 from incidents.forms import PERIODS, IncidentCreateForm, IncidentEditForm, IncidentFilterForm, IncidentLinkForm
 from incidents.models import Incident, IncidentLink
@@ -61,21 +63,20 @@ def filtered_incidents(user, form: IncidentFilterForm):
     return incidents.order_by(*SORTS[data.get("sort") or ""])
 
 
-@conditional_page(lambda request: ["incidents"])
+@conditional_page(lambda request: ["incidents"], own=lambda request: [list_viewers_fact(request, "incidents")])
 def incident_list(request: HtmxHttpRequest):
-    form = IncidentFilterForm(request.GET or None)
-    user = request.user
+    # Built once, and only when no kept fragment serves the filters or the rows (its fields cost a deep copy each);
+    # the template calls it as it calls any callable.
+    form = cache(lambda: IncidentFilterForm(request.GET or None))
+    # Built only when no kept page serves the request, and once for its count and its page.
+    visible = cache(lambda: filtered_incidents(request.user, form()))
     # Everyone who sees the same incidents here shares the kept page (filters, page), its count and its rows.
-    viewers = list_viewers(
-        request, "incidents", ["incidents"], lambda ids: filtered_incidents(user, form).filter(pk__in=ids).count()
-    )
+    viewers = list_viewers(request, "incidents", ["incidents"], lambda ids: visible().filter(pk__in=ids).count())
     context = {"form": form, "viewers": viewers.name} | page_context(
         request,
-        lambda: filtered_incidents(user, form).values_list("pk", flat=True),
+        lambda: visible().values_list("pk", flat=True),
         PAGE_SIZE,
-        count=lambda: list_count(
-            request, "incidents", ["incidents"], viewers, lambda: filtered_incidents(user, form).count()
-        ),
+        count=lambda: list_count(request, "incidents", ["incidents"], viewers, lambda: visible().count()),
     )
     context["rows"] = SimpleLazyObject(lambda: incident_rows(request, context["page"].object_list))
     # The page's incidents themselves, read only if asked for (the rows are kept per incident).

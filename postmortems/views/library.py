@@ -13,7 +13,7 @@ from accounts.models import Team
 from fragments.conditional import conditional_page
 from fragments.kept import kept_rows
 from fragments.lazy import once
-from incidents.access import list_count, list_viewers, restricted_incidents_on
+from incidents.access import list_count, list_viewers, list_viewers_fact, restricted_incidents_on
 from incidents.models import Service
 from postmortems import exports, search
 from postmortems.access import get_review_for_user
@@ -41,9 +41,8 @@ def _filter_form(data) -> LibraryFilterForm:
     return form
 
 
-def _matching(user, filters: dict):
-    return search.search_reviews(
-        user,
+def _matching(filters: dict):
+    return search.matching_reviews(
         query=filters.get("q", ""),
         category=filters.get("category", ""),
         service=filters.get("service", ""),
@@ -83,16 +82,21 @@ def _rows(request, filters: dict, matching, pks) -> list:
 
 @require_GET
 # The filters offer the categories and services ("factor-choices"): read with the rest, and a renamed one shows.
-@conditional_page(lambda request: ["reviews", "incidents", "factor-choices"])
+@conditional_page(
+    lambda request: ["reviews", "incidents", "factor-choices"],
+    own=lambda request: ["in-progress", list_viewers_fact(request, "library")],
+)
 def review_library(request: HtmxHttpRequest):
-    form = _filter_form(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # The form and the filters it cleans are built once, and only when no kept fragment serves the request.
+    form = cache(lambda: _filter_form(request.GET or None))
+    filters = cache(lambda: form().cleaned_data if form().is_bound and form().is_valid() else {})
     user = request.user
     # The results are kept per address (search, filters, page) for everyone who sees the same reviews here,
     # with their count; each review's row is kept for everyone.
     versions = ["reviews", "incidents"]
-    matching = cache(lambda: _matching(user, filters))  # built once, and only when nothing kept serves the request
-    viewers = list_viewers(request, "library", versions, lambda ids: matching().filter(incident__in=ids).count())
+    everyone = cache(lambda: _matching(filters()))  # built once for both lists below
+    matching = cache(lambda: search.seen_by(everyone(), user))
+    viewers = list_viewers(request, "library", versions, lambda ids: search.seen_by(everyone(), user, ids).count())
 
     def page():
         count = list_count(request, "library", versions, viewers, lambda: matching().count())
@@ -103,8 +107,8 @@ def review_library(request: HtmxHttpRequest):
         "in_progress": SimpleLazyObject(lambda: _in_progress(request)),  # not shown in the results alone
         "form": form,
         "page": page,
-        "rows": SimpleLazyObject(lambda: _rows(request, filters, matching, page.object_list)),
-        "searching": bool(filters and any(filters.values())),
+        "rows": SimpleLazyObject(lambda: _rows(request, filters(), matching, page.object_list)),
+        "searching": lambda: bool(filters() and any(filters().values())),
         "viewers": viewers.name,
         # The filters' lists are kept per choice made in them, whatever the search words and page.
         "chosen": "&".join(f"{name}={request.GET.get(name, '')}" for name in ("category", "service", "team", "period")),
@@ -114,9 +118,9 @@ def review_library(request: HtmxHttpRequest):
 
 def _in_progress(request) -> dict:
     """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator."""
-    user = request.user
-    restricted = [] if user.is_org_admin else restricted_incidents_on(user, getattr(request, "versions", None))
-    return in_progress(user, restricted)
+    user, versions = request.user, getattr(request, "versions", None)
+    restricted = [] if user.is_org_admin else restricted_incidents_on(user, versions)
+    return in_progress(user, restricted, versions)
 
 
 def _markdown_response(text: str, filename: str) -> HttpResponse:

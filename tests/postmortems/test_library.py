@@ -180,6 +180,40 @@ def test_library_shows_my_open_reviews_and_requests_for_a_facilitator(
     assert review.title not in client.get(reverse("review_library")).text
 
 
+def test_the_reviews_i_take_part_in_seen_again_ask_nothing_until_they_change(
+    client, library, incident, engineer, facilitator, payments, django_assert_num_queries
+):
+    """The reviews in progress at the head of the library are kept for their person under the versions of what
+    they show: a repeat view asks no query, and a change anyone makes to them shows on the next view."""
+    from accounts.models import Membership, Role
+    from fragments.versions import bump
+
+    url = reverse("review_library")
+    client.force_login(facilitator)
+    client.get(url)
+    with django_assert_num_queries(0):
+        client.get(url)
+    review = lifecycle.start_review(by=engineer, incident=incident)  # an engineer asks for a facilitator
+    assert review.title in client.get(url).text
+    review.facilitator = facilitator
+    review.save()
+    assert review.title not in client.get(url).text  # neither waiting nor one they take part in
+    review.participants.add(facilitator)
+    assert review.title in client.get(url).text
+    review.title = "Review of the checkout errors, renamed"
+    review.save()
+    assert "Review of the checkout errors, renamed" in client.get(url).text
+
+    review.facilitator = None
+    review.save()
+    client.force_login(engineer)  # asked for it, so takes part; of the same team, but facilitates none of them
+    review.participants.remove(engineer)
+    assert review.title not in client.get(url).text
+    Membership.objects.filter(user=engineer, team=payments).update(role=Role.FACILITATOR)
+    bump("people")  # an update sends no signal
+    assert review.title in client.get(url).text
+
+
 def test_the_library_searches_content_never_people(client, payments, engineer, teammate, facilitator, outsider):
     """A name finds nothing (the index holds roles), the content still does; the facilitator's own page lists theirs."""
     review = ReviewFactory(
