@@ -9,12 +9,8 @@ cost more CPU than PostgreSQL spent answering them.
 Every list holds only rows of incidents this person may see: no incident (a near miss), or an incident
 not deleted that is unrestricted, among the few restricted ones they are on (``restricted_incidents_on``),
 or any incident for an admin. The same rule as ``Incident.objects.visible_to``, on this person's own rows.
-
-The rows are kept for this person under the versions of everything they show (``fragments.own``): while
-nothing changed, the page asks no query (PostgreSQL spent 3-5 ms planning the statement on every view).
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -24,7 +20,6 @@ from django.utils.dateparse import parse_date
 
 from accounts.models import Role
 from actions.models import ActionStatus, FixObligation, ObligationState
-from fragments.own import kept_own
 from incidents.access import MAY_SEE_SQL
 from postmortems.models import ReviewStatus
 from web.links import links_to
@@ -87,13 +82,6 @@ SELECT * FROM (
 """
 
 
-# What the lists show: items and fixes ("actions"), reviews, perspectives and feedback ("reviews"), the titles
-# of incidents and who may see them ("incidents"), teams and roles ("people"). Kept rows are read again when any moves.
-MY_WORK_SHOWS = ("incidents", "actions", "reviews", "people")
-# Kept rows are the statement's: another statement (a deploy) never reads rows kept by this one.
-STATEMENT = hashlib.sha256(SQL.encode()).hexdigest()[:12]
-
-
 def _day(value) -> date | None:
     return parse_date(value) if isinstance(value, str) else value
 
@@ -154,22 +142,29 @@ class MyWork:
     memberships: list[Row] = field(default_factory=list)
 
 
-def read_for(user, restricted: list[int]) -> tuple:
-    """What this person's rows were read for besides the versions of what they show: kept rows are read again
-    when it differs."""
-    return (STATEMENT, bool(user.is_org_admin), tuple(restricted), tuple(user.team_ids))
-
-
-def my_work(user, restricted: list[int], now: datetime, versions: dict | None = None) -> MyWork:
-    """This person's lists; ``restricted`` are the restricted incidents they are on (ignored for an admin),
-    ``versions`` the request's numbers (holding the kept rows when the page read them with its versions).
+def my_work(user, restricted: list[int], now: datetime) -> MyWork:
+    """This person's lists; ``restricted`` are the restricted incidents they are on (ignored for an admin).
 
     What each row's badge says is worked out here, not in the page's loops: a template's filters and
     comparisons on every row cost more than the rest of the row."""
-    also = read_for(user, restricted)
-    rows = kept_own(user, "my-work", MY_WORK_SHOWS, versions, lambda: _read(user, restricted, now), also)
-    # Rows kept earlier were read with an earlier window: the feedback asks it still holds are the newest.
-    asked_since = now - FEEDBACK_ASK_FOR
+    restricted_in, restricted_params = placeholders("restricted", list(restricted))
+    teams_in, teams_params = placeholders("team", list(user.team_ids))
+    params = {
+        "me": user.pk,
+        "everything": bool(user.is_org_admin),
+        "open": ActionStatus.OPEN,
+        "in_progress": ActionStatus.IN_PROGRESS,
+        "pending": ObligationState.PENDING,
+        "breached": ObligationState.BREACHED,
+        "published": ReviewStatus.PUBLISHED,
+        "asked_since": connection.ops.adapt_datetimefield_value(now - FEEDBACK_ASK_FOR),
+        "limit": MY_WORK_LIMIT,
+        **restricted_params,
+        **teams_params,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(SQL.format(restricted=restricted_in, teams=teams_in), params)
+        rows = cursor.fetchall()
     today = timezone.localdate(now)
     to_item, to_incident, to_review, to_team = map(
         links_to, ("action_detail", "incident_detail", "review_detail", "team_detail")
@@ -185,8 +180,6 @@ def my_work(user, restricted: list[int], now: datetime, versions: dict | None = 
         TEAMS: work.memberships,
     }
     for kind, pk, title, day, moment, other_moment, word, incident_id, incident_title, person, flag in rows:
-        if kind == FEEDBACK and as_moment(moment) < asked_since:
-            continue
         row = Row(kind, pk, title or incident_title or "", incident_id, incident_title, state=word or "")
         if kind == ITEMS:
             row.url, row.due_on = to_item(pk), _day(day)
@@ -220,24 +213,3 @@ def my_work(user, restricted: list[int], now: datetime, versions: dict | None = 
         published.sort(key=lambda row: (row.published_at or NEWEST, -row.pk), reverse=True)
     work.memberships.sort(key=lambda row: row.title)
     return work
-
-
-def _read(user, restricted: list[int], now: datetime) -> list[tuple]:
-    restricted_in, restricted_params = placeholders("restricted", list(restricted))
-    teams_in, teams_params = placeholders("team", list(user.team_ids))
-    params = {
-        "me": user.pk,
-        "everything": bool(user.is_org_admin),
-        "open": ActionStatus.OPEN,
-        "in_progress": ActionStatus.IN_PROGRESS,
-        "pending": ObligationState.PENDING,
-        "breached": ObligationState.BREACHED,
-        "published": ReviewStatus.PUBLISHED,
-        "asked_since": connection.ops.adapt_datetimefield_value(now - FEEDBACK_ASK_FOR),
-        "limit": MY_WORK_LIMIT,
-        **restricted_params,
-        **teams_params,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(SQL.format(restricted=restricted_in, teams=teams_in), params)
-        return cursor.fetchall()

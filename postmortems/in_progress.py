@@ -5,19 +5,14 @@ longest waiting first.
 One statement written out by hand, each list ordered and limited on its own: building the two ORM queries cost
 more than PostgreSQL spent answering them. Only reviews of no incident (a near miss) or of one this person may see
 (``incidents.access.MAY_SEE_SQL``).
-
-The rows are kept for this person under the versions of what they show (``fragments.own``): while nothing
-changed, the library asks no query for them.
 """
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
 
 from accounts.models import Role
-from fragments.own import kept_own
 from incidents.access import MAY_SEE_SQL
 from postmortems.models import ReviewStatus
 from web.links import link
@@ -41,10 +36,6 @@ SELECT * FROM (
      AND v.status <> %(published)s AND {MAY_SEE_SQL}
    ORDER BY v.facilitator_requested_at LIMIT %(limit)s) AS requested
 """
-# What the lists show: reviews and who takes part ("reviews"), who may see their incidents ("incidents"), the
-# teams this person facilitates ("people").
-IN_PROGRESS_SHOWS = ("reviews", "incidents", "people")
-STATEMENT = hashlib.sha256(SQL.encode()).hexdigest()[:12]
 
 
 @dataclass(slots=True)
@@ -68,14 +59,22 @@ class InProgress:
         return ReviewStatus(self.status).label
 
 
-def in_progress(user, restricted: list[int], versions: dict | None = None) -> dict[str, list[InProgress]]:
-    """``{"mine": …, "requested": …}``; ``restricted`` are the restricted incidents they are on (see above),
-    ``versions`` the request's numbers."""
+def in_progress(user, restricted: list[int]) -> dict[str, list[InProgress]]:
+    """``{"mine": …, "requested": …}``; ``restricted`` are the restricted incidents they are on (see above)."""
     facilitated = [team for team, role in user.memberships_by_team.items() if role == Role.FACILITATOR]
-    also = (STATEMENT, bool(user.is_org_admin), tuple(restricted), tuple(facilitated))
-    rows = kept_own(
-        user, "in-progress", IN_PROGRESS_SHOWS, versions, lambda: _read(user, restricted, facilitated), also
-    )
+    restricted_in, restricted_params = placeholders("restricted", list(restricted))
+    teams_in, teams_params = placeholders("team", facilitated)
+    params = {
+        "me": user.pk,
+        "everything": bool(user.is_org_admin),
+        "published": ReviewStatus.PUBLISHED,
+        "limit": IN_PROGRESS_LIMIT,
+        **restricted_params,
+        **teams_params,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(SQL.format(restricted=restricted_in, teams=teams_in), params)
+        rows = cursor.fetchall()
     lists = {MINE: [], REQUESTED: []}
     for kind, pk, title, status, requested_at, created_at in rows:
         lists[kind].append(InProgress(pk, title, status, as_moment(requested_at), as_moment(created_at)))
@@ -89,19 +88,3 @@ def in_progress(user, restricted: list[int], versions: dict | None = None) -> di
         )
     )
     return {"mine": lists[MINE], "requested": lists[REQUESTED]}
-
-
-def _read(user, restricted: list[int], facilitated: list[int]) -> list[tuple]:
-    restricted_in, restricted_params = placeholders("restricted", list(restricted))
-    teams_in, teams_params = placeholders("team", facilitated)
-    params = {
-        "me": user.pk,
-        "everything": bool(user.is_org_admin),
-        "published": ReviewStatus.PUBLISHED,
-        "limit": IN_PROGRESS_LIMIT,
-        **restricted_params,
-        **teams_params,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(SQL.format(restricted=restricted_in, teams=teams_in), params)
-        return cursor.fetchall()

@@ -84,7 +84,7 @@ def _rows(request, filters: dict, matching, pks) -> list:
 # The filters offer the categories and services ("factor-choices"): read with the rest, and a renamed one shows.
 @conditional_page(
     lambda request: ["reviews", "incidents", "factor-choices"],
-    own=lambda request: ["in-progress", list_viewers_fact(request, "library")],
+    own=lambda request: [list_viewers_fact(request, "library")],
 )
 def review_library(request: HtmxHttpRequest):
     # The form and the filters it cleans are built once, and only when no kept fragment serves the request.
@@ -118,9 +118,9 @@ def review_library(request: HtmxHttpRequest):
 
 def _in_progress(request) -> dict:
     """Unpublished reviews that need this person: ones they take part in, and requests for a facilitator."""
-    user, versions = request.user, getattr(request, "versions", None)
-    restricted = [] if user.is_org_admin else restricted_incidents_on(user, versions)
-    return in_progress(user, restricted, versions)
+    user = request.user
+    restricted = [] if user.is_org_admin else restricted_incidents_on(user, getattr(request, "versions", None))
+    return in_progress(user, restricted)
 
 
 def _markdown_response(text: str, filename: str) -> HttpResponse:
