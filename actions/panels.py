@@ -61,11 +61,16 @@ def owner_chosen(context, obj, **options) -> dict:
     return {option: option.replace(">", " selected>", 1)}
 
 
-def obligation_context(incident, user, can_edit: bool, form=None, owner=None) -> dict:
-    """The incident page's panel: the obligation's status, the incident's action items and a quick form."""
-    items = list(
+def status_items(incident) -> list:
+    """The incident's action items as the obligation panel lists them."""
+    return list(
         ActionItem.objects.filter(incident=incident).only("title", "kind", "status").order_by("created_at", "pk")[:20]
     )
+
+
+def obligation_context(incident, user, can_edit: bool, form=None, owner=None) -> dict:
+    """The incident page's panel: the obligation's status, the incident's action items and a quick form."""
+    items = status_items(incident)
     if can_edit and form is None:
         owner = user.pk if owner is None else owner
         form = QuickActionItemForm(

@@ -32,12 +32,12 @@ def owed(payments, engineer, teammate):
         )
 
 
-def visit(user, url) -> tuple[str, set[str]]:
+def visit(user, url, headers=None) -> tuple[str, set[str]]:
     """The page as ``user`` sees it, and the templates rendering it rendered (a kept panel's are not)."""
     client = Client()
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = client.get(url, headers=headers)
     assert response.status_code == 200
     assert times.START not in response.text, "a placeholder reached the viewer"
     rendered = {template.name for template in response.templates}
@@ -153,3 +153,22 @@ def test_outside_a_kept_fragment_the_status_is_written_for_the_moment_alone(owed
     with time_machine.travel(TEN + dt.timedelta(minutes=15), tick=False):
         html = get_template("actions/panel.html#status").render(obligation_status(owed))
     assert "Due in 45 min</span>" in html and times.START not in html and "past its deadline" not in html
+
+
+def test_the_incident_pages_poll_is_kept_for_everyone_and_follows_a_commitment(owed, engineer, outsider):
+    url = reverse("obligation_panel", args=[owed.pk]) + "?part=status&items=1"
+    htmx = {"HX-Request": "true"}
+    with time_machine.travel(TEN, tick=False):
+        first, rendered = visit(engineer, url, headers=htmx)
+    assert "the obligation" in rendered and "Due in 1 h</span>" in first
+    with time_machine.travel(TEN + dt.timedelta(minutes=59, seconds=30), tick=False):
+        poll, rendered = visit(outsider, url, headers=htmx)
+    assert "the obligation" not in rendered
+    assert "Due in 30 s</span>" in poll and 'id="obligation-items" hx-swap-oob="true"' in poll
+    assert reverse("obligation_panel", args=[owed.pk]) + "?part=status&amp;items=1" in poll  # it goes on polling
+
+    with time_machine.travel(TEN + dt.timedelta(minutes=59, seconds=40), tick=False):
+        ActionItemFactory(incident=owed, owner=engineer, kind="guardrail", title="Cap the retry budget")
+        poll, rendered = visit(outsider, url, headers=htmx)
+    assert "the obligation" in rendered
+    assert "Committed, not landed</span>" in poll and "Cap the retry budget" in poll and "Due in" not in poll
