@@ -11,7 +11,7 @@ from actions.models import ActionItem
 from actions.panels import obligation_context, obligation_status, review_items_context, status_items
 from actions.services import tell_new_owner
 from fragments.kept import VersionName, kept
-from incidents.access import get_incident_for_user
+from incidents.access import get_incident_for_user, incident_for_page
 from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
@@ -36,7 +36,10 @@ def _add_item(request, can_edit: bool, refusal: str, new_item, without=(), **for
 @require_http_methods(["GET", "POST"])
 def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
     """GET: the panel alone (polled to keep the countdown fresh). POST: add an action item from the panel."""
-    access = get_incident_for_user(request.user, incident_pk)
+    if request.method == "GET":  # showing it, as the incident page does: the incident as kept
+        access = incident_for_page(request, incident_pk)
+    else:
+        access = get_incident_for_user(request.user, incident_pk)
     incident = access.incident
     form, status = _add_item(
         request,
