@@ -15,7 +15,7 @@ from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation, Notification
 from actions.recurrence import flag_ids_for_review, flags_for_review, may_decide
 from fragments.conditional import inbox_version, person_fact
-from fragments.kept import VersionName, fragment_key
+from fragments.kept import VersionName, fragment_key, kept_value
 from fragments.lazy import once
 from fragments.versions import kept_under
 from incidents.access import can_edit_incident
@@ -146,7 +146,7 @@ def _kept_flags(review, versions: list, request) -> list:
     seconds = settings.FRAGMENT_CACHE_SECONDS
     ids_key = fragment_key("review-flag-ids", [VersionName("actions"), review.pk, review.incident_id], request)
     if ids_key not in read:
-        ids = cache.get(ids_key) if seconds > 0 else None
+        ids = kept_value(ids_key, request) if seconds > 0 else None
         if ids is None:
             ids = flag_ids_for_review(review)
             if seconds > 0:
@@ -157,7 +157,7 @@ def _kept_flags(review, versions: list, request) -> list:
     key = fragment_key("review-flags", [*versions, tuple(read[ids_key])], request)
     if key in read:
         return read[key]
-    flags = cache.get(key) if seconds > 0 else None
+    flags = kept_value(key, request) if seconds > 0 else None
     if flags is None:
         flags = flags_for_review(review, read[ids_key])
         for flag in flags:  # reads the rows ``may_decide`` asks about, so that they are kept with the flag
