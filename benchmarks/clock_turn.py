@@ -22,7 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", default="incident,review,meeting", help="these pages, comma-separated")
+    parser.add_argument(
+        "--pages", default="incident,review,meeting,meeting actions,status poll", help="these pages, comma-separated"
+    )
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
     os.environ.setdefault("DEBUG", "false")
@@ -32,9 +34,11 @@ def main() -> None:
     django.setup()
     import time_machine
     from django.test import Client
+    from django.urls import reverse
     from django.utils import timezone
 
     import actions.panels
+    from benchmarks.load import Page
     from benchmarks.pages import key_pages, pick_subjects
     from benchmarks.render_cost import cost
 
@@ -49,18 +53,30 @@ def main() -> None:
         setattr(actions.panels, name, counted)
 
     subjects = pick_subjects(20)
-    clients = []
+    browsers = {False: [], True: []}  # a page, and htmx asking for a part of one
     for person in subjects["people"][:10]:
-        client = Client()
-        client.force_login(person)
-        clients.append(client)
+        for htmx, clients in browsers.items():
+            client = Client(headers={"HX-Request": "true"} if htmx else {})
+            client.force_login(person)
+            clients.append(client)
+    parts = [
+        # The meeting's action items, as its page asks for them at that step of the agenda.
+        Page(
+            "meeting actions", [reverse("review_meeting", args=[r.pk]) + "?part=actions" for r in subjects["meetings"]]
+        ),
+        # What an open incident page asks for every OBLIGATION_POLL_SECONDS.
+        Page(
+            "status poll",
+            [reverse("obligation_panel", args=[i.pk]) + "?part=status&items=1" for i in subjects["incidents"]],
+        ),
+    ]
     wanted = {name.strip() for name in args.pages.split(",")}
-    pages = [page for page in key_pages(subjects) if page.name in wanted]
-    # Early in a minute, and early in the day in every seeded person's zone, so that neither turns meanwhile.
-    start = timezone.now().replace(hour=10, minute=0, second=5, microsecond=0)
-
-    print(f"{'page':<10} {'when':<22} {'cpu ms':>7} {'queries':>8} {'panels rendered':>16}")
+    pages = [page for page in [*key_pages(subjects), *parts] if page.name in wanted]
+    # Early in the next minute (the people's sessions begin now: never before them).
+    start = timezone.now().replace(second=5, microsecond=0) + dt.timedelta(minutes=1)
+    print(f"{'page':<16} {'when':<22} {'cpu ms':>7} {'queries':>8} {'panels rendered':>16}")
     for page in pages:
+        clients = browsers[page in parts]
         with time_machine.travel(start, tick=True):
             for client in clients:  # everyone on every address: all they see is kept
                 for path in page.paths:
@@ -77,8 +93,9 @@ def main() -> None:
                 counts[label] = len(panels)
         for label, runs in figures.items():
             print(
-                f"{page.name:<10} {label:<22} {statistics.median(r[0] for r in runs):>7.1f} "
+                f"{page.name:<16} {label:<22} {statistics.median(r[0] for r in runs):>7.1f} "
                 f"{statistics.median(r[1] for r in runs):>8} {counts[label]:>9} of {len(runs)}"
+                + (f"  statuses {sorted({r[2] for r in runs})}" if {r[2] for r in runs} != {200} else "")
             )
 
 
