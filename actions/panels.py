@@ -4,8 +4,6 @@ and the inbox link in every page's header.
 The template tags include them in those pages; the views in ``actions.views.panels`` answer their htmx requests.
 """
 
-import time
-
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
@@ -17,7 +15,7 @@ from actions.forms import QuickActionItemForm
 from actions.models import ActionItem, FixObligation, Notification
 from actions.recurrence import flag_ids_for_review, flags_for_review, may_decide
 from fragments.conditional import inbox_version, person_fact
-from fragments.kept import VersionName, fragment_key
+from fragments.kept import VersionName, fragment_key, kept_value
 from fragments.lazy import once
 from fragments.versions import kept_under
 from incidents.access import can_edit_incident
@@ -26,7 +24,10 @@ from postmortems.models import ContributingFactor
 
 
 def obligation_status(incident) -> dict:
-    """Owed (countdown or breached since when), committed, landed, held or did not hold: what the status shows."""
+    """Owed (countdown or breached since when), committed, landed, held or did not hold: what the status shows.
+
+    What turns with the clock alone (the countdown, the deadline passing, landing overdue, held after so many days)
+    is given as the moments it turns at, so that a kept panel is right whenever it is served (``fragments.times``)."""
     obligation = (
         FixObligation.objects.filter(incident=incident)
         .select_related("met_by__owner")
@@ -37,16 +38,13 @@ def obligation_status(incident) -> dict:
     return {
         "incident": incident,
         "obligation": obligation,
-        "state": obligation.display_state(now) if obligation else None,
         "stage": obligation.stage(now) if obligation else None,
-        "landing_overdue": obligation.landing_overdue(now) if obligation else False,
+        "breached_from": obligation.breached_from(now) if obligation else None,
+        "held_from": obligation.held_from(now) if obligation else None,
         "poll_seconds": settings.OBLIGATION_POLL_SECONDS,
-        "time_left": obligation.time_left(now) if obligation else None,
         "late_by": obligation.met_at - obligation.deadline if obligation and obligation.met_at else None,
-        "overdue_by": now - obligation.breached_since() if obligation else None,
         "fix_hours": settings.SYSTEMIC_FIX_HOURS,
         "held_days": settings.FIX_HELD_AFTER_DAYS,
-        "now": now,
     }
 
 
@@ -63,11 +61,16 @@ def owner_chosen(context, obj, **options) -> dict:
     return {option: option.replace(">", " selected>", 1)}
 
 
-def obligation_context(incident, user, can_edit: bool, form=None, owner=None) -> dict:
-    """The incident page's panel: the obligation's status, the incident's action items and a quick form."""
-    items = list(
+def status_items(incident) -> list:
+    """The incident's action items as the obligation panel lists them."""
+    return list(
         ActionItem.objects.filter(incident=incident).only("title", "kind", "status").order_by("created_at", "pk")[:20]
     )
+
+
+def obligation_context(incident, user, can_edit: bool, form=None, owner=None) -> dict:
+    """The incident page's panel: the obligation's status, the incident's action items and a quick form."""
+    items = status_items(incident)
     if can_edit and form is None:
         owner = user.pk if owner is None else owner
         form = QuickActionItemForm(
@@ -128,9 +131,10 @@ def obligation_panel(context, incident) -> dict:
 
 
 def obligation_panel_kept_by(context, incident) -> list:
-    """Shared for a minute at a time (its countdown) by readers, and by editors with their quick form."""
+    """Shared by readers, and by editors with their quick form, until the incident, its items or its obligation
+    change: what the clock changes in it is decided when it is served (``obligation_status``)."""
     can_edit = can_edit_incident(context["request"].user, incident)
-    return [VersionName(f"incident:{incident.pk}"), VersionName("people"), int(time.time() // 60), can_edit]
+    return [VersionName(f"incident:{incident.pk}"), VersionName("people"), can_edit]
 
 
 def _kept_flags(review, versions: list, request) -> list:
@@ -142,7 +146,7 @@ def _kept_flags(review, versions: list, request) -> list:
     seconds = settings.FRAGMENT_CACHE_SECONDS
     ids_key = fragment_key("review-flag-ids", [VersionName("actions"), review.pk, review.incident_id], request)
     if ids_key not in read:
-        ids = cache.get(ids_key) if seconds > 0 else None
+        ids = kept_value(ids_key, request) if seconds > 0 else None
         if ids is None:
             ids = flag_ids_for_review(review)
             if seconds > 0:
@@ -153,7 +157,7 @@ def _kept_flags(review, versions: list, request) -> list:
     key = fragment_key("review-flags", [*versions, tuple(read[ids_key])], request)
     if key in read:
         return read[key]
-    flags = cache.get(key) if seconds > 0 else None
+    flags = kept_value(key, request) if seconds > 0 else None
     if flags is None:
         flags = flags_for_review(review, read[ids_key])
         for flag in flags:  # reads the rows ``may_decide`` asks about, so that they are kept with the flag
@@ -165,8 +169,9 @@ def _kept_flags(review, versions: list, request) -> list:
 
 
 def review_items_panel_kept_by(context, review, can_edit=None, heading=True) -> list:
-    """Shared for a minute at a time (the fix's countdown) by everyone who may do the same with it: readers,
-    or editors with their quick form, and who may decide the same recurrence flags.
+    """Shared by everyone who may do the same with it: readers, or editors with their quick form, and who may
+    decide the same recurrence flags. What the clock changes in it (the fix's countdown) is decided when it is
+    served (``obligation_status``).
 
     Kept under what it shows: the review's action items (``review-actions``), its factors (what an item
     addresses), the incident's items and obligation, and people's names; a change elsewhere in the review
@@ -181,7 +186,7 @@ def review_items_panel_kept_by(context, review, can_edit=None, heading=True) -> 
     shown = [VersionName(f"review-actions:{review.pk}"), VersionName(f"review-factors:{review.pk}"), *versions[1:]]
     if flags:
         shown.append(versions[0])
-    return [*shown, review.team_id, int(time.time() // 60), heading, decides, can_edit]
+    return [*shown, review.team_id, heading, decides, can_edit]
 
 
 def _flag_versions(review) -> list:

@@ -7,12 +7,18 @@ such a render ``shown`` gives the local text straight away.
 
 A day heading shown only when the day changes (``new_day``) is kept as a region with its instant:
 serving drops the regions whose local day is the one before them.
+
+What changes with the clock alone is decided when served too, so that a fragment stays kept until something
+it shows is written: how long until or since an instant (``time_until``, ``time_since``: "Due in 43 h 12 min")
+and what shows before an instant and what from then on (``until``: a countdown that becomes "past its
+deadline"). Such a region holds both texts; no region inside another, nor inside a day heading.
 """
 
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -20,14 +26,22 @@ from django.utils import timezone
 # with the same one, so that serving finds them as quickly as a plain search for it.
 START, END = "\ue000", "\ue001"
 DAY, DAY_END = "\ue002", "\ue003"
+SWITCH, OR, SWITCH_END = "\ue004", "\ue005", "\ue006"
 ZONE = f"{START}z{END}"
 
 # How a time is shown, and the letter its placeholder carries.
 STYLES = {"full": "f", "time": "t", "date": "d", "input": "i", "input-seconds": "s"}
 _STYLE_OF = {code: style for style, code in STYLES.items()}
+# How long until an instant, and since one; these hold microseconds, as the instants they are measured from.
+UNTIL, SINCE = "u", "a"
 
-# A time: START seconds letter END; the zone's name: START z END; a day heading: START seconds DAY html DAY_END END.
-_PLACEHOLDER = re.compile(f"{START}(-?\\d*)(?:([a-z])|{DAY}(.*?){DAY_END}){END}", re.S)
+# A time: START seconds letter END; the zone's name: START z END; a day heading: START seconds DAY html DAY_END END;
+# texts before and from an instant: START microseconds SWITCH html OR html SWITCH_END END.
+_PLACEHOLDER = re.compile(
+    f"{START}(-?\\d*)(?:([a-z])|{DAY}(.*?){DAY_END}|{SWITCH}(.*?){OR}(.*?){SWITCH_END}){END}", re.S
+)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 _keeping: ContextVar[bool] = ContextVar("keeping_a_shared_fragment", default=False)
 
@@ -86,8 +100,54 @@ def new_day(moment: datetime, html: str, last_day: date | None) -> tuple[str, da
     return ("" if day == last_day else html), day
 
 
+def in_words(span: timedelta) -> str:
+    """``38 min``, ``2 h 5 min``, ``3 days 4 h``; ``-5 min`` for a span that ends before it starts."""
+    seconds = int(span.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{sign}{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{sign}{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{sign}{days} days {hours} h" if hours else f"{sign}{days} days"
+
+
+def time_until(moment: datetime) -> str:
+    """How long from now until ``moment``, in words (``in_words``), or its placeholder while a fragment is kept."""
+    if _keeping.get():
+        return f"{START}{_microseconds(moment)}{UNTIL}{END}"
+    return in_words(moment - timezone.now())
+
+
+def time_since(moment: datetime) -> str:
+    """How long from ``moment`` until now, in words (``in_words``), or its placeholder while a fragment is kept."""
+    if _keeping.get():
+        return f"{START}{_microseconds(moment)}{SINCE}{END}"
+    return in_words(timezone.now() - moment)
+
+
+def until(moment: datetime | None, before: Callable[[], str], after: Callable[[], str]) -> str:
+    """``before()`` until ``moment``, ``after()`` from then on (``before()`` for ever when there is no moment).
+
+    While a fragment is kept and the moment is still to come, both are kept and the one to show is chosen
+    when the fragment is served; neither may hold such a region itself."""
+    if moment is None:
+        return before()
+    if timezone.now() >= moment:
+        return after()
+    if not _keeping.get():
+        return before()
+    return f"{START}{_microseconds(moment)}{SWITCH}{before()}{OR}{after()}{SWITCH_END}{END}"
+
+
 def served(html: str) -> str:
-    """Kept ``html`` with each placeholder replaced by the viewer's local text (``local_text``)."""
+    """Kept ``html`` with each placeholder replaced by the viewer's local text (``local_text``), and what depends
+    on the clock as of now."""
     if START not in html:
         return html
     zone = timezone.get_current_timezone()
@@ -95,14 +155,21 @@ def served(html: str) -> str:
     if texts is None or len(texts) > MEMO_SIZE:
         texts = _texts[zone] = {ZONE: timezone.get_current_timezone_name()}
     last_day = None
+    now = None
 
     def replace(match: re.Match) -> str:
-        nonlocal last_day
+        nonlocal last_day, now
         placeholder = match[0]
         text = texts.get(placeholder)
         if text is not None:
             return text
-        seconds, code, heading = match.groups()
+        seconds, code, heading, before, after = match.groups()
+        if code in (UNTIL, SINCE) or before is not None:  # as of now: never kept in the memo
+            now = now or timezone.now()
+            moment = _EPOCH + int(seconds) * _MICROSECOND
+            if before is not None:
+                return _PLACEHOLDER.sub(replace, before if now < moment else after)
+            return in_words(moment - now if code == UNTIL else now - moment)
         if code is not None:
             text = texts[placeholder] = local_text(datetime.fromtimestamp(int(seconds), UTC), _STYLE_OF[code], zone)
             return text
@@ -119,6 +186,10 @@ def served(html: str) -> str:
 
 def _seconds(moment: datetime) -> int:
     return int(moment.timestamp())
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 # Each zone's text for the placeholders served lately (and the day of each heading's instant, by its seconds):

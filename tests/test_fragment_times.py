@@ -197,3 +197,43 @@ def test_the_dashboards_figures_are_rendered_once_for_viewers_in_every_zone(mana
     assert len(bodies) == 1
     assert "Figures as of Mon 2 Mar 2026, 16:00 CET" in berlin
     assert "Figures as of Mon 2 Mar 2026, 10:00 EST" in new_york
+
+
+def test_what_the_clock_changes_in_a_kept_fragment_is_decided_each_time_it_is_served(time_machine):
+    deadline = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
+    template = Template(
+        "{% load timefmt %}{% until deadline %}Due in {{ deadline|time_until }} by {{ deadline|when:'time' }}"
+        "{% after %}Past its deadline since {{ deadline|when:'time' }} ({{ deadline|time_since }} ago){% enduntil %}"
+    )
+    with times.keeping():
+        kept_html = template.render(Context({"deadline": deadline}))  # at 15:00 (the autouse fixture's moment)
+    for moment, berlin in [
+        (datetime(2026, 3, 2, 15, 0, tzinfo=UTC), "Due in 2 h by 18:00 CET"),
+        (datetime(2026, 3, 2, 16, 20, 30, tzinfo=UTC), "Due in 39 min by 18:00 CET"),
+        (datetime(2026, 3, 2, 16, 59, 59, 500000, tzinfo=UTC), "Due in 0 s by 18:00 CET"),
+        (deadline, "Past its deadline since 18:00 CET (0 s ago)"),
+        (datetime(2026, 3, 4, 19, 30, tzinfo=UTC), "Past its deadline since 18:00 CET (2 days 2 h ago)"),
+    ]:
+        time_machine.move_to(moment, tick=False)
+        with timezone.override("Europe/Berlin"):
+            assert times.served(kept_html) == berlin  # the same text a fresh render gives at that moment
+            assert template.render(Context({"deadline": deadline})) == berlin
+
+
+def test_a_moment_already_past_or_none_keeps_one_text():
+    template = Template("{% load timefmt %}{% until moment %}before{% after %}after{% enduntil %}")
+    with times.keeping():
+        assert template.render(Context({"moment": IMPACT})) == "after"
+        assert template.render(Context({"moment": None})) == "before"
+
+
+def test_a_countdown_kept_inside_another_fragment_is_served_with_it(time_machine):
+    deadline = datetime(2026, 3, 2, 16, 0, tzinfo=UTC)
+    inner = Template("{% load timefmt %}{% until deadline %}in {{ deadline|time_until }}{% after %}late{% enduntil %}")
+    with times.keeping():
+        outer = f"<p>{serve(inner.render(Context({'deadline': deadline})))}</p> {times.shown(IMPACT, 'time')}"
+    with timezone.override("Europe/Berlin"):
+        time_machine.move_to(datetime(2026, 3, 2, 15, 30, tzinfo=UTC), tick=False)
+        assert times.served(outer) == "<p>in 30 min</p> 23:00 CET"
+        time_machine.move_to(deadline, tick=False)
+        assert times.served(outer) == "<p>late</p> 23:00 CET"

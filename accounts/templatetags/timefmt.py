@@ -63,16 +63,47 @@ def duration(value: timedelta | None) -> str:
     """``38 min``, ``2 h 5 min``, ``3 days 4 h``; empty when unknown."""
     if value is None:
         return ""
-    seconds = int(value.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    if seconds < 60:
-        return f"{sign}{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{sign}{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{sign}{days} days {hours} h" if hours else f"{sign}{days} days"
+    return times.in_words(value)
+
+
+@register.filter
+def time_until(value: datetime | None) -> str:
+    """How long from now until the moment, as ``duration`` says it: right whenever a shared fragment is served."""
+    if not value:
+        return ""
+    return times.time_until(value)
+
+
+@register.filter
+def time_since(value: datetime | None) -> str:
+    """How long since the moment, as ``duration`` says it: right whenever a shared fragment is served."""
+    if not value:
+        return ""
+    return times.time_since(value)
+
+
+class UntilNode(template.Node):
+    def __init__(self, moment, before, after):
+        self.moment, self.before, self.after = moment, before, after
+
+    def render(self, context) -> str:
+        html = times.until(
+            self.moment.resolve(context), lambda: self.before.render(context), lambda: self.after.render(context)
+        )
+        return mark_safe(html)  # noqa: S308 - the blocks' own output, escaped as they rendered
+
+
+@register.tag("until")
+def do_until(parser, token):
+    """``{% until obligation.deadline %}Due in …{% after %}Past its deadline …{% enduntil %}``: the first block
+    until the moment, the second from then on (the first for ever when the moment is empty). Inside a shared
+    fragment both are kept and the one to show is chosen when the fragment is served; neither holds another
+    ``until``."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("until takes one moment: {% until obligation.deadline %}.")
+    before = parser.parse(("after",))
+    parser.delete_first_token()
+    after = parser.parse(("enduntil",))
+    parser.delete_first_token()
+    return UntilNode(parser.compile_filter(bits[1]), before, after)

@@ -109,10 +109,12 @@ class FixObligation(models.Model):
             return Stage.DID_NOT_HOLD
         if RecurrenceState.OPEN in flags:
             return Stage.MAY_NOT_HAVE_HELD
-        now = now or timezone.now()
-        if now >= self.landed_at + timedelta(days=settings.FIX_HELD_AFTER_DAYS):
-            return Stage.HELD
-        return Stage.LANDED
+        return Stage.HELD if (now or timezone.now()) >= self.held_at else Stage.LANDED
+
+    @property
+    def held_at(self) -> datetime | None:
+        """When a landed fix counts as held, if no recurrence is left undecided by then."""
+        return self.landed_at + timedelta(days=settings.FIX_HELD_AFTER_DAYS) if self.landed_at else None
 
     def landing_overdue(self, now: datetime | None = None) -> bool:
         return (
@@ -125,6 +127,18 @@ class FixObligation(models.Model):
         if self.state == ObligationState.PENDING and now >= self.deadline:
             return ObligationState.BREACHED
         return self.state
+
+    def breached_from(self, now: datetime | None = None) -> datetime | None:
+        """From when ``display_state`` says breached: the deadline while pending, ``now`` once the breach is recorded,
+        None while time alone cannot make it so."""
+        if self.state == ObligationState.BREACHED:
+            return now or timezone.now()
+        return self.deadline if self.state == ObligationState.PENDING else None
+
+    def held_from(self, now: datetime | None = None) -> datetime | None:
+        """From when ``stage`` says held with no write in between: ``held_at`` while it says landed or held, None
+        in every other stage."""
+        return self.held_at if self.stage(now) in (Stage.LANDED, Stage.HELD) else None
 
     def breached_since(self) -> datetime:
         return self.breached_at or self.deadline

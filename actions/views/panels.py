@@ -1,14 +1,17 @@
 """The pieces other apps' pages include: the obligation panel (incident) and the action-item section (review)."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods
 
 from actions.forms import QuickActionItemForm
 from actions.models import ActionItem
-from actions.panels import obligation_context, review_items_context
+from actions.panels import obligation_context, obligation_status, review_items_context, status_items
 from actions.services import tell_new_owner
-from incidents.access import get_incident_for_user
+from fragments.kept import VersionName, kept
+from incidents.access import get_incident_for_user, incident_for_page
 from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
@@ -33,7 +36,10 @@ def _add_item(request, can_edit: bool, refusal: str, new_item, without=(), **for
 @require_http_methods(["GET", "POST"])
 def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
     """GET: the panel alone (polled to keep the countdown fresh). POST: add an action item from the panel."""
-    access = get_incident_for_user(request.user, incident_pk)
+    if request.method == "GET":  # showing it, as the incident page does: the incident as kept
+        access = incident_for_page(request, incident_pk)
+    else:
+        access = get_incident_for_user(request.user, incident_pk)
     incident = access.incident
     form, status = _add_item(
         request,
@@ -53,13 +59,25 @@ def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
             "next": incident.get_absolute_url(),
         }
         return render_page(request, "actions/new.html", context, status=status)
-    context = obligation_context(incident, request.user, access.can_edit, form)
-    part = "status" if request.method == "GET" and request.GET.get("part") == "status" else "panel"
-    # The incident page's poll also refreshes the item list (a landed fix is done), out of band.
-    context["with_items"] = context["oob"] = part == "status" and request.GET.get("items") == "1"
-    if part == "panel":
-        context["with_items"] = True
-    return render_page(request, f"actions/panel.html#{part}", context, status=status)
+    if request.method == "GET" and request.GET.get("part") == "status":
+        return HttpResponse(obligation_poll(request, incident, with_items=request.GET.get("items") == "1"))
+    context = obligation_context(incident, request.user, access.can_edit, form) | {"with_items": True}
+    return render_page(request, "actions/panel.html#panel", context, status=status)
+
+
+def obligation_poll(request, incident, with_items: bool) -> str:
+    """What the incident page's poll asks for: the status, and with ``with_items`` the item list out of band (a
+    landed fix is done). Everyone who has the page open asks every few seconds: it is kept for all of them until
+    the incident, its items or its obligation change (the countdown is filled in as it is served)."""
+
+    def render(csrf_token) -> str:
+        context = obligation_status(incident) | {"with_items": with_items, "oob": with_items}
+        if with_items:
+            context["items"] = status_items(incident)
+        return render_to_string("actions/panel.html#status", context, request)
+
+    versions = [VersionName(f"incident:{incident.pk}"), VersionName("people")]
+    return kept("obligation-poll", [*versions, with_items], request, "", render)
 
 
 @require_http_methods(["GET", "POST"])
