@@ -22,12 +22,16 @@ def new_entry_form(access: IncidentAccess) -> TimelineEntryForm:
     return TimelineEntryForm(initial={"occurred_at": starts_at, "kind": EntryKind.OBSERVATION}, prefix="new")
 
 
+def _entries(incident) -> list:
+    return list(incident.timeline.defer("language_notes"))  # the incident page shows no notes
+
+
 def _timeline_parts(access: IncidentAccess) -> dict:
     return {
         "incident": access.incident,
         "can_edit": access.can_edit,
-        # Read only when the timeline's shared fragment must be rendered afresh.
-        "entries": access.incident.timeline.defer("language_notes"),  # the incident page shows no notes
+        # Read only when the timeline's shared fragment must be rendered afresh (no queryset built before then).
+        "entries": once(_entries, access.incident),
         "editing": None,
         "edit_form": None,
     }
@@ -64,6 +68,19 @@ def related_incidents(incident, user) -> list:
     return related
 
 
+# Each read only when a fragment showing it is rendered afresh: not even its queryset is built before then.
+def _responders(incident) -> list:
+    return list(incident.responders.only(*User.NAME_FIELDS))
+
+
+def _involved_teams(incident) -> list:
+    return list(incident.involved_teams.all())
+
+
+def _services(incident) -> list:
+    return list(incident.services.all())
+
+
 def _any(access: IncidentAccess, ids: str) -> bool:
     """Whether the incident has any of these (``OnIncident`` ids), or it is not known without asking."""
     known = getattr(access.on, ids, None)
@@ -81,7 +98,7 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
     duplicate_of = None
     if incident.duplicate_of_id:
         # Named only when this person may see it: a restricted original stays unnamed.
-        duplicate_of = once(Incident.objects.visible_to(user).filter(pk=incident.duplicate_of_id).first)
+        duplicate_of = once(lambda: Incident.objects.visible_to(user).filter(pk=incident.duplicate_of_id).first())
     context = {
         "incident": incident,
         "can_edit": access.can_edit,
@@ -94,9 +111,9 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
             else once(visibility_class, user, versions)
         ),
         # Who responds and which other teams are in, known from the incident's kept record: read only if any.
-        "responders": once(list, incident.responders.only(*User.NAME_FIELDS)) if _any(access, "responder_ids") else [],
-        "involved_teams": once(list, incident.involved_teams.all()) if _any(access, "involved_team_ids") else [],
-        "services": once(list, incident.services.all()),
+        "responders": once(_responders, incident) if _any(access, "responder_ids") else [],
+        "involved_teams": once(_involved_teams, incident) if _any(access, "involved_team_ids") else [],
+        "services": once(_services, incident),
         "related": once(related_incidents, incident, user) if _any(access, "linked") else [],
         "duplicate_of": duplicate_of,
         **_timeline_parts(access),
