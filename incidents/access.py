@@ -102,6 +102,17 @@ def kept_record(kind: str, pk, names: list[str], versions: dict | None, read):
     return None if record == MISSING else record
 
 
+def know_versions(request, names: list[str]) -> None:
+    """Read the numbers of those of ``names`` this request does not know yet, all in one cache round trip: the
+    page's fragments then find theirs known (``fragments.kept.fragment_key`` asks for each it does not know)."""
+    versions = getattr(request, "versions", None)
+    if versions is None or not keeping():
+        return
+    unknown = [name for name in names if name not in versions]
+    if unknown:
+        versions.update(current(unknown))
+
+
 def responds_or_involved(user, incident_field: str = "pk"):
     """An expression: this person responds to the incident (``incident_field`` of the rows queried) or is in
     one of its other teams. Annotated by the access helpers, so that ``can_edit_incident`` asks nothing more."""
