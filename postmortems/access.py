@@ -101,9 +101,10 @@ def review_for_page(request, pk) -> ReviewAccess:
             return None
         if review.near_miss_id:
             review.near_miss  # noqa: B018 - read now, so that it is kept with the review
+        participants, perspectives = Review.participants.through._meta.db_table, Perspective._meta.db_table
         ids = labelled_ids(
-            participant=(Review.participants.through.objects.filter(review=pk), "user_id"),
-            author=(Perspective.objects.filter(review=pk), "author_id"),
+            participant=(f"SELECT user_id FROM {participants} WHERE review_id = %s", [pk]),  # noqa: S608 - table names
+            author=(f"SELECT author_id FROM {perspectives} WHERE review_id = %s", [pk]),  # noqa: S608
             **(OnIncident.lists(review.incident_id, linked=False) if review.incident_id else {}),
         )
         on = OnIncident.from_ids(ids) if review.incident_id else None
