@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fragments.conditional import conditional_page
 from fragments.lazy import once
-from incidents.access import know_versions
 from postmortems import edits, live, meeting
 from postmortems.access import get_review_for_user, review_for_page
 from postmortems.forms import OpportunityForm, QuickFactorForm
@@ -19,7 +18,6 @@ from postmortems.models import AGENDA, AgendaSection, ReviewStatus
 from postmortems.views.access import require_edit, review_to_change
 from postmortems.views.document import (
     factors_with_flags,
-    incident_versions,
     opportunities_with_flags,
     page_versions,
     section_view,
@@ -187,7 +185,6 @@ def review_meeting(request: HtmxHttpRequest, pk: int):
     # Read the change counter before the content, so the page never claims to be newer than it is.
     state, _ = live.live_state(int(pk))
     access = review_for_page(request, pk)
-    know_versions(request, incident_versions(access.review))
     live.remember_reader(access.review.pk, request.user.pk)
     part = request.GET.get("part")
     if part:
