@@ -85,9 +85,10 @@ def labelled_ids(**lists) -> dict[str, frozenset]:
 def _on_incident_statements() -> dict[str, str]:
     """Who responds to an incident, its other teams, the restricted incidents linked to it (either way) and every
     incident linked to it: each a statement with the incident's id as its one parameter."""
-    incidents, links = Incident._meta.db_table, IncidentLink._meta.db_table
-    responders = Incident.responders.through._meta.db_table
-    teams = Incident.involved_teams.through._meta.db_table
+    quote = connection.ops.quote_name
+    incidents, links = quote(Incident._meta.db_table), quote(IncidentLink._meta.db_table)
+    responders = quote(Incident.responders.through._meta.db_table)
+    teams = quote(Incident.involved_teams.through._meta.db_table)
     restricted = f"SELECT l.{{0}}_incident_id FROM {links} l JOIN {incidents} i ON i.id = l.{{0}}_incident_id"
     return {
         "responder": f"SELECT user_id FROM {responders} WHERE incident_id = %s",  # noqa: S608 - table names

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 
@@ -101,7 +102,9 @@ def review_for_page(request, pk) -> ReviewAccess:
             return None
         if review.near_miss_id:
             review.near_miss  # noqa: B018 - read now, so that it is kept with the review
-        participants, perspectives = Review.participants.through._meta.db_table, Perspective._meta.db_table
+        quote = connection.ops.quote_name
+        participants = quote(Review.participants.through._meta.db_table)
+        perspectives = quote(Perspective._meta.db_table)
         ids = labelled_ids(
             participant=(f"SELECT user_id FROM {participants} WHERE review_id = %s", [pk]),  # noqa: S608 - table names
             author=(f"SELECT author_id FROM {perspectives} WHERE review_id = %s", [pk]),  # noqa: S608

@@ -72,15 +72,16 @@ def related_incidents(incident, user) -> list:
 def names_on_incident(incident_id: int) -> dict[str, list]:
     """Who responds to the incident, its other teams and its services, each list in its usual order: one statement
     written out by hand (three ORM queries cost more to build than PostgreSQL took to answer them)."""
-    responders, teams = Incident.responders.through._meta.db_table, Incident.involved_teams.through._meta.db_table
-    services, users = Incident.services.through._meta.db_table, User._meta.db_table
+    table = {model: connection.ops.quote_name(model._meta.db_table) for model in (User, Team, Service)}
+    for name in ("responders", "involved_teams", "services"):
+        table[name] = connection.ops.quote_name(getattr(Incident, name).through._meta.db_table)
     statement = (
-        f"SELECT 'responder', u.id, u.display_name, u.first_name, u.last_name, u.username FROM {users} u"  # noqa: S608
-        f" JOIN {responders} r ON r.user_id = u.id WHERE r.incident_id = %s"
-        f" UNION ALL SELECT 'team', t.id, t.name, '', '', '' FROM {Team._meta.db_table} t"
-        f" JOIN {teams} x ON x.team_id = t.id WHERE x.incident_id = %s"
-        f" UNION ALL SELECT 'service', s.id, s.name, '', '', '' FROM {Service._meta.db_table} s"
-        f" JOIN {services} x ON x.service_id = s.id WHERE x.incident_id = %s"
+        f"SELECT 'responder', u.id, u.display_name, u.first_name, u.last_name, u.username FROM {table[User]} u"  # noqa: S608
+        f" JOIN {table['responders']} r ON r.user_id = u.id WHERE r.incident_id = %s"
+        f" UNION ALL SELECT 'team', t.id, t.name, '', '', '' FROM {table[Team]} t"
+        f" JOIN {table['involved_teams']} x ON x.team_id = t.id WHERE x.incident_id = %s"
+        f" UNION ALL SELECT 'service', s.id, s.name, '', '', '' FROM {table[Service]} s"
+        f" JOIN {table['services']} x ON x.service_id = s.id WHERE x.incident_id = %s"
         " ORDER BY 1, 3, 6"  # users by display name then username, teams and services by name
     )
     named = {"responder": [], "team": [], "service": []}
