@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
 
@@ -101,9 +102,12 @@ def review_for_page(request, pk) -> ReviewAccess:
             return None
         if review.near_miss_id:
             review.near_miss  # noqa: B018 - read now, so that it is kept with the review
+        quote = connection.ops.quote_name
+        participants = quote(Review.participants.through._meta.db_table)
+        perspectives = quote(Perspective._meta.db_table)
         ids = labelled_ids(
-            participant=(Review.participants.through.objects.filter(review=pk), "user_id"),
-            author=(Perspective.objects.filter(review=pk), "author_id"),
+            participant=(f"SELECT user_id FROM {participants} WHERE review_id = %s", [pk]),  # noqa: S608 - table names
+            author=(f"SELECT author_id FROM {perspectives} WHERE review_id = %s", [pk]),  # noqa: S608
             **(OnIncident.lists(review.incident_id, linked=False) if review.incident_id else {}),
         )
         on = OnIncident.from_ids(ids) if review.incident_id else None

@@ -1,13 +1,14 @@
 """What the incident page shows: the page view and the timeline and link views answering without htmx share it."""
 
+from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Team, User
 from fragments.lazy import once
 from incidents.access import IncidentAccess, restricted_seen, visibility_class
 from incidents.forms import IncidentLinkForm, TimelineEntryForm
-from incidents.models import EntryKind, Incident, IncidentLink
+from incidents.models import EntryKind, Incident, IncidentLink, Service
 
 TEMPLATE = "incidents/detail.html"
 
@@ -22,12 +23,16 @@ def new_entry_form(access: IncidentAccess) -> TimelineEntryForm:
     return TimelineEntryForm(initial={"occurred_at": starts_at, "kind": EntryKind.OBSERVATION}, prefix="new")
 
 
+def _entries(incident) -> list:
+    return list(incident.timeline.defer("language_notes"))  # the incident page shows no notes
+
+
 def _timeline_parts(access: IncidentAccess) -> dict:
     return {
         "incident": access.incident,
         "can_edit": access.can_edit,
-        # Read only when the timeline's shared fragment must be rendered afresh.
-        "entries": access.incident.timeline.defer("language_notes"),  # the incident page shows no notes
+        # Read only when the timeline's shared fragment must be rendered afresh (no queryset built before then).
+        "entries": once(_entries, access.incident),
         "editing": None,
         "edit_form": None,
     }
@@ -64,6 +69,33 @@ def related_incidents(incident, user) -> list:
     return related
 
 
+def names_on_incident(incident_id: int) -> dict[str, list]:
+    """Who responds to the incident, its other teams and its services, each list in its usual order: one statement
+    written out by hand (three ORM queries cost more to build than PostgreSQL took to answer them)."""
+    table = {model: connection.ops.quote_name(model._meta.db_table) for model in (User, Team, Service)}
+    for name in ("responders", "involved_teams", "services"):
+        table[name] = connection.ops.quote_name(getattr(Incident, name).through._meta.db_table)
+    statement = (
+        f"SELECT 'responder', u.id, u.display_name, u.first_name, u.last_name, u.username FROM {table[User]} u"  # noqa: S608
+        f" JOIN {table['responders']} r ON r.user_id = u.id WHERE r.incident_id = %s"
+        f" UNION ALL SELECT 'team', t.id, t.name, '', '', '' FROM {table[Team]} t"
+        f" JOIN {table['involved_teams']} x ON x.team_id = t.id WHERE x.incident_id = %s"
+        f" UNION ALL SELECT 'service', s.id, s.name, '', '', '' FROM {table[Service]} s"
+        f" JOIN {table['services']} x ON x.service_id = s.id WHERE x.incident_id = %s"
+        " ORDER BY 1, 3, 6"  # users by display name then username, teams and services by name
+    )
+    named = {"responder": [], "team": [], "service": []}
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [incident_id] * 3)
+        for label, pk, name, first_name, last_name, username in cursor.fetchall():
+            if label == "responder":
+                person = User(id=pk, display_name=name, first_name=first_name, last_name=last_name, username=username)
+                named[label].append(person)
+            else:
+                named[label].append((Team if label == "team" else Service)(id=pk, name=name))
+    return named
+
+
 def _any(access: IncidentAccess, ids: str) -> bool:
     """Whether the incident has any of these (``OnIncident`` ids), or it is not known without asking."""
     known = getattr(access.on, ids, None)
@@ -78,10 +110,11 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
     incident = access.incident
     user = request.user
     versions = getattr(request, "versions", None)
+    names = once(names_on_incident, incident.pk)
     duplicate_of = None
     if incident.duplicate_of_id:
         # Named only when this person may see it: a restricted original stays unnamed.
-        duplicate_of = once(Incident.objects.visible_to(user).filter(pk=incident.duplicate_of_id).first)
+        duplicate_of = once(lambda: Incident.objects.visible_to(user).filter(pk=incident.duplicate_of_id).first())
     context = {
         "incident": incident,
         "can_edit": access.can_edit,
@@ -93,10 +126,10 @@ def incident_page_context(request, access: IncidentAccess, **overrides) -> dict:
             if access.on
             else once(visibility_class, user, versions)
         ),
-        # Who responds and which other teams are in, known from the incident's kept record: read only if any.
-        "responders": once(list, incident.responders.only(*User.NAME_FIELDS)) if _any(access, "responder_ids") else [],
-        "involved_teams": once(list, incident.involved_teams.all()) if _any(access, "involved_team_ids") else [],
-        "services": once(list, incident.services.all()),
+        # Who responds, the other teams and the services, read together only when the facts are rendered afresh.
+        "responders": lambda: names()["responder"],
+        "involved_teams": lambda: names()["team"],
+        "services": lambda: names()["service"],
         "related": once(related_incidents, incident, user) if _any(access, "linked") else [],
         "duplicate_of": duplicate_of,
         **_timeline_parts(access),

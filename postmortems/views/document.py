@@ -10,6 +10,21 @@ from postmortems.language import reading_of
 from postmortems.models import SECTION_TEXTS, Review
 
 
+def page_versions(pk) -> list[str]:
+    """What the review and meeting pages show, named from the review alone: the review, each list of its
+    document (``postmortems.versions.document_part``), its action items and the choices its factor forms offer.
+    Their page's ETag is made of them, and its fragments find their numbers read with it."""
+    parts = ("factors", "opportunities", "notes", "actions")
+    return [f"review:{pk}", *(f"review-{part}:{pk}" for part in parts), "factor-choices"]
+
+
+def incident_versions(review: Review) -> list[str]:
+    """What the review's fragments show of its incident (its facts, its timeline), and ``actions``, under which
+    the action items' panel keeps which recurrence flags concern the review."""
+    incident = [f"incident:{review.incident_id}", f"timeline:{review.incident_id}"] if review.incident_id else []
+    return [*incident, "actions"]
+
+
 @dataclass
 class SectionView:
     """One text section of the write-up as the page shows it."""

@@ -19,6 +19,7 @@ from postmortems.views.access import require_edit, review_to_change
 from postmortems.views.document import (
     factors_with_flags,
     opportunities_with_flags,
+    page_versions,
     section_view,
     timeline_with_flags,
 )
@@ -179,7 +180,7 @@ def meeting_part(request, access, part: str, status: int = 200, state: dict | No
 
 
 @require_GET
-@conditional_page(lambda request, pk: [f"review:{pk}"])
+@conditional_page(lambda request, pk: page_versions(pk))
 def review_meeting(request: HtmxHttpRequest, pk: int):
     # Read the change counter before the content, so the page never claims to be newer than it is.
     state, _ = live.live_state(int(pk))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from fragments.conditional import conditional_page
 from fragments.lazy import once
-from incidents.access import get_incident_for_user
+from incidents.access import get_incident_for_user, know_versions
 from incidents.models import NearMiss
 from postmortems import edits, lifecycle, publishing
 from postmortems.access import get_review_for_user, review_for_page
@@ -29,7 +29,9 @@ from postmortems.views.access import require_edit, require_facilitator
 from postmortems.views.document import (
     edit_form,
     factors_with_flags,
+    incident_versions,
     opportunities_with_flags,
+    page_versions,
     section_view,
     timeline_with_flags,
 )
@@ -112,7 +114,11 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
         "feedback_form": None,
         "feedback_summary": None,
         "agenda": review.agenda,
-        "directory": (list(participant_choices(review)) if access.can_facilitate and not review.is_published else []),
+        # Everyone who may take part, for the facilitator's form: kept for every facilitator, read only when rendered.
+        "directory": (
+            once(lambda: list(participant_choices(review))) if access.can_facilitate and not review.is_published else []
+        ),
+        "participants_chosen": None,  # a facilitator's choice, when a save answers with it (the form then fresh)
     }
     if review.is_published:
         context["amendments"] = once(list, review.amendments.all())
@@ -158,9 +164,10 @@ def factor_edit_form(review, factor, data=None):
 
 
 @require_GET
-@conditional_page(lambda request, pk: [f"review:{pk}"], clock_seconds=60)
+@conditional_page(lambda request, pk: page_versions(pk), clock_seconds=60)
 def review_detail(request: HtmxHttpRequest, pk: int):
     access = review_for_page(request, pk)
+    know_versions(request, incident_versions(access.review))
     return render_page(request, TEMPLATE, review_context(request, access))
 
 

@@ -340,3 +340,23 @@ def test_pagination_keeps_the_filters(client, engineer, payments):
     second = client.get(reverse("incident_list"), {"team": "payments", "page": 2})
     assert [i.title for i in second.context["incidents"]] == [f"Payments blip {n:02d}" for n in range(25, 30)]
     assert "30 incidents match these filters" in second.text
+
+
+def test_the_facts_name_the_responders_other_teams_and_services_in_order(
+    client, incident, engineer, teammate, facilitator, platform
+):
+    incident.responders.add(teammate, facilitator)
+    incident.involved_teams.add(platform)
+    incident.services.add(Service.objects.create(name="search"), Service.objects.create(name="checkout-api"))
+    client.force_login(engineer)
+    page = client.get(incident.get_absolute_url()).text
+    names = sorted(person.name for person in incident.responders.all())
+    assert f"<dt>Responders</dt><dd>{', '.join(names)}</dd>" in page
+    assert f"<dt>Other teams</dt><dd>{platform.name}</dd>" in page
+    assert "<dt>Services</dt><dd>checkout-api, search</dd>" in page
+
+    incident.responders.clear()
+    incident.services.clear()
+    incident.involved_teams.clear()
+    page = client.get(incident.get_absolute_url()).text
+    assert "<dt>Responders</dt><dd>None recorded</dd>" in page and "<dt>Other teams</dt><dd>None</dd>" in page

@@ -14,6 +14,7 @@ from actions.models import ActionKind
 from postmortems import edits, review_language
 from postmortems.models import ReviewStatus
 from tests.actions.factories import ActionItemFactory
+from tests.factories import UserFactory
 from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
 from tests.postmortems.factories import ContributingFactorFactory, OpportunityFactory, ReviewFactory
 
@@ -191,3 +192,32 @@ def test_a_section_saved_leaves_the_incident_page_as_it_was_and_a_new_facilitato
     review.save(update_fields=["facilitator"])
     page = client.get(url, headers={"If-None-Match": etag})
     assert page.status_code == 200 and f"facilitated by {teammate.name}" in page.text
+
+
+def checked(page: str, person) -> bool:
+    return f'value="{person.pk}" checked>' in page
+
+
+def test_the_participant_form_is_kept_for_every_facilitator_and_follows_each_change(
+    review, facilitator, org_admin, outsider, engineer
+):
+    url = review.get_absolute_url()
+    first = reader(facilitator).get(url).text
+    assert checked(first, engineer) and not checked(first, outsider)
+    admin = reader(org_admin)
+    admin.get(review.incident.get_absolute_url())  # signed in a while: the person is kept
+    with CaptureQueriesContext(connection) as queries:
+        page = admin.get(url).text
+    # The admin facilitates too and is served the form the facilitator's visit kept: the directory is not read.
+    assert not any('"accounts_user"."is_active"' in query["sql"] for query in queries)
+    assert f'value="{outsider.pk}"> {outsider.name}' in page and checked(page, engineer)
+    assert "shared-fragment-csrf-token" not in page and 'name="csrfmiddlewaretoken"' in page
+
+    review.participants.add(outsider)
+    newcomer = UserFactory(display_name="Nina Newcomer")
+
+    for client in (admin, reader(facilitator)):
+        page = client.get(url).text
+        assert checked(page, outsider) and checked(page, engineer)
+        assert f'value="{newcomer.pk}"> Nina Newcomer' in page
+    assert "Change participants" not in reader(engineer).get(url).text
