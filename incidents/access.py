@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
+from fragments import remembered
 from fragments.conditional import person_fact
 from fragments.kept import VersionName, fragment_key, kept_or_made
 from fragments.own import kept_own
@@ -106,17 +107,18 @@ def keeping() -> bool:
     return getattr(settings, "FRAGMENT_CACHE_SECONDS", 0) > 0
 
 
-def kept_record(kind: str, pk, names: list[str], versions: dict | None, read):
+def kept_record(kind: str, pk, names: list[str], request, read):
     """``read()`` once per version of ``names`` (the object's own and ``people``), kept for every viewer.
 
     What a page needs to find its object and decide what this person may do with it, without a query while
-    nothing it depends on changed. ``read`` answers None for an object that does not exist."""
-    known = versions or {}
+    nothing it depends on changed (read with the page's versions, ``fragments.remembered``). ``read`` answers
+    None for an object that does not exist."""
+    known = getattr(request, "versions", None) or {}
     unknown = [name for name in names if name not in known]
     numbers = {**known, **(current(unknown) if unknown else {})}
     # The release too: a deploy may change what a record holds.
     key = f"record:{release()}:{kind}:{pk}:" + ":".join(str(numbers[name]) for name in names)
-    record = kept_or_made(key, VISIBILITY_SECONDS, lambda: read() or MISSING)
+    record = kept_or_made(key, VISIBILITY_SECONDS, lambda: read() or MISSING, request=request)
     return None if record == MISSING else record
 
 
@@ -127,6 +129,8 @@ def know_versions(request, names: list[str]) -> None:
     if versions is None or not keeping():
         return
     unknown = [name for name in names if name not in versions]
+    for name in unknown:  # read with the ETag's from the address's next request on
+        remembered.read_late(request, name)
     if unknown:
         versions.update(current(unknown))
 
@@ -198,7 +202,7 @@ def incident_for_page(request, pk) -> IncidentAccess:
         return incident and (incident, OnIncident.read(pk))
 
     names = [f"incident:{pk}", "people"]
-    record = kept_record("incident", pk, names, getattr(request, "versions", None), read)
+    record = kept_record("incident", pk, names, request, read)
     user = request.user
     if record is None or not record[1].may_see(user, record[0]):
         raise Http404("No such incident")

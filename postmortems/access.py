@@ -113,7 +113,7 @@ def review_for_page(request, pk) -> ReviewAccess:
         on = OnIncident.from_ids(ids) if review.incident_id else None
         return review, ids["participant"], on, ids["author"]
 
-    record = kept_record("review", pk, [f"review:{pk}", "people"], getattr(request, "versions", None), read)
+    record = kept_record("review", pk, [f"review:{pk}", "people"], request, read)
     user = request.user
     if record is None:
         raise Http404("No such review")
