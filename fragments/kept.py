@@ -97,11 +97,14 @@ def kept_or_made(key: str, seconds: int, make: Callable, wait_seconds: float = W
             value = cache.get(key)
             if value is not None:
                 return value
+    kept = False
     try:
         value = make()
-        cache.set(key, value, seconds)
+        kept = cache.set(key, value, seconds) is not False
     finally:
-        if making:
+        # Once the piece is kept, whoever asks finds it: the mark may simply run out, a round trip saved on every
+        # piece made. Without the piece kept, it goes at once, so that no one waits for what will not come.
+        if making and not kept:
             cache.delete(f"{key}:making")
     return value
 
