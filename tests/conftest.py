@@ -165,6 +165,22 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def cache_reads(monkeypatch):
+    """The cache round trips made from here on, in order: ``"get"`` or ``"get_many"`` each."""
+    from django_redis.client import DefaultClient
+
+    reads = []
+    for name in ("get", "get_many"):
+        read = getattr(DefaultClient, name)
+        monkeypatch.setattr(
+            DefaultClient,
+            name,
+            lambda self, *a, _read=read, _name=name, **k: reads.append(_name) or _read(self, *a, **k),
+        )
+    return reads
+
+
+@pytest.fixture
 def every_page_rendered(settings):
     """Shared fragments rendered on every request, for tests that count what a full render asks the
     database (and that add rows with ``bulk_create``, which raises no version)."""

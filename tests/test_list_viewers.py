@@ -95,30 +95,18 @@ def test_an_action_item_change_shows_on_every_viewers_list(lists, engineer, outs
 
 
 def test_a_list_seen_again_by_someone_on_a_restricted_incident_reads_the_cache_twice(
-    lists, engineer, restricted_incident, monkeypatch
+    lists, engineer, restricted_incident, cache_reads
 ):
     """The session, then the page's versions with what is kept for this person (whether their restricted incidents
     show at this address) and the kept page its address read last time (``fragments.remembered``): two cache
     round trips, and nothing asked of the database but, in the library, this person's own reviews in progress."""
-    from django_redis.client import DefaultClient
-
     from tests.test_fragments import queries_asked
 
     client = signed_in(engineer)
     library = reverse("review_library") + "?q=signing"
     for url in (*lists, library):
         client.get(url)
-        reads = []
-        for name in ("get", "get_many"):
-            read = getattr(DefaultClient, name)
-            monkeypatch.setattr(
-                DefaultClient,
-                name,
-                lambda self, *a, _read=read, _name=name, _reads=reads, **k: (
-                    _reads.append(_name) or _read(self, *a, **k)
-                ),
-            )
+        cache_reads.clear()
         page, asked = queries_asked(client, url)
-        monkeypatch.undo()
         assert asked == (1 if url == library else 0), url
-        assert reads == ["get_many", "get_many"], (url, reads)
+        assert cache_reads == ["get_many", "get_many"], (url, cache_reads)

@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client
-from django_redis.client import DefaultClient
 
 from fragments import remembered
 from tests.factories import UserFactory
@@ -17,20 +16,6 @@ def nothing_remembered():
     remembered.forget_all()
     yield
     remembered.forget_all()
-
-
-@pytest.fixture
-def cache_reads(monkeypatch):
-    """The cache round trips made from here on, by name."""
-    reads = []
-    for name in ("get", "get_many"):
-        read = getattr(DefaultClient, name)
-        monkeypatch.setattr(
-            DefaultClient,
-            name,
-            lambda self, *a, _read=read, _name=name, **k: reads.append(_name) or _read(self, *a, **k),
-        )
-    return reads
 
 
 def signed_in(user) -> Client:
