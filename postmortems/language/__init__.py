@@ -121,7 +121,8 @@ class _Reading:
     def findings(self):
         if self._findings is None:
             if self.one_chunk:
-                self._findings = sorted(_findings_in(self.text, self.people), key=in_text_order)
+                found = _findings_in(self.text, self.people)
+                self._findings = sorted(found, key=in_text_order) if len(found) > 1 else list(found)
             else:
                 self._findings = read_sentences(self.text, self.people)
         return self._findings

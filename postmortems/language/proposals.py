@@ -71,7 +71,7 @@ def action_head(sentence: Sentence) -> tuple[int, bool] | None:
         close = "]" if lows[0] == "[" else ")"
         i = next((k + 1 for k in range(1, min(n - 1, 6)) if lows[k] == close), 0)
     # A label before a colon ("Retro sticky:", "Decision log:", "Action:") names the note; the action follows it.
-    label_end = next((k for k in range(i + 1, min(n - 1, i + 4)) if lows[k] == ":"), None)
+    label_end = next((k for k in range(i + 1, min(n - 1, i + 4)) if lows[k] == ":"), None) if ":" in lows else None
     if label_end is not None:
         i = label_end + 1
     if n > i + 2 and lows[i] == "let" and lows[i + 1] == "'s":

@@ -116,8 +116,13 @@ def _the_mark(space_and_mark: re.Match) -> str:
 
 
 def _capitalise(text: str) -> str:
-    text = _RUNS_OF_SPACE.sub(" ", text).strip()
-    text = _SPACE_BEFORE_MARK.sub(_the_mark, text)
+    # In printable text the only space is " ", so the patterns are run only where what they need is there.
+    printable = text.isprintable()
+    if not printable or "  " in text:
+        text = _RUNS_OF_SPACE.sub(" ", text)
+    text = text.strip()
+    if not printable or " ," in text or " ." in text or " ?" in text or " !" in text:
+        text = _SPACE_BEFORE_MARK.sub(_the_mark, text)
     return text[:1].upper() + text[1:]
 
 

@@ -9,7 +9,8 @@ between spaces is cut into tokens once per process, since a review repeats the s
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import or_
 
 from . import lexicon as lx
 from . import starts
@@ -47,10 +48,7 @@ class Sentence:
         self.capitals = capitals
         # The readings each token may start (``lexicon.start_marks``), and all of them in the sentence.
         self.marks = marks
-        marked = 0
-        for mark in set(marks):
-            marked |= mark
-        self.marked = marked
+        self.marked = reduce(or_, marks, 0)
 
     def __len__(self) -> int:
         return len(self.lows)
@@ -80,7 +78,7 @@ def sentences_of(text: str) -> list[Sentence]:
         at = line_start
         pieces = line.split()
         # One space between pieces and none around them (most lines): each piece starts one after the last ends.
-        spaced = len(line) == sum(map(len, pieces)) + len(pieces) - 1
+        spaced = line == " ".join(pieces)
         for piece in pieces:
             if not spaced:
                 at = find(piece, at)
@@ -128,7 +126,8 @@ def sentences_of(text: str) -> list[Sentence]:
             bounds.append(last)
     if not bounds:
         return []
-    texts, lows, lemmas, capitals, marks = map(list, zip(*tokens, strict=True))
+    # Every token is a 5-tuple: asking zip to check that costs more than the rest of the transposing.
+    texts, lows, lemmas, capitals, marks = map(list, zip(*tokens))  # noqa: B905
     if len(bounds) == 1:
         return [Sentence(texts, lows, lemmas, starts, capitals, marks)]
     sentences, first = [], 0
