@@ -190,7 +190,7 @@ def _advice_for(found, text: str) -> str:
         return advice.for_person(excerpt)
     if (
         found.rule == WHO_QUESTION
-        and excerpt[:3].lower() in ("who", "whi", "wha")
+        and excerpt[:3].lower() in {"who", "whi", "wha"}
         and not excerpt.lower().startswith("what")
     ):
         return advice.for_who_question(excerpt)
