@@ -135,7 +135,7 @@ class Reading:
         return None
 
     def _window_has(self, j: int, width: int, words: set[str]) -> bool:
-        return any(low in words for low in self.lows[j : j + width])
+        return not words.isdisjoint(self.lows[j : j + width])
 
     def _through(self, j: int, width: int, words: set[str]) -> int:
         for k in range(j, min(j + width, self.n)):

@@ -73,6 +73,7 @@ def sentences_of(text: str) -> list[Sentence]:
     find = text.find
     word_read = _word_read
     add_start = starts.append
+    plain_word = _PLAIN_WORDS.get
     line_start = 0
     for line in text.split("\n"):
         at = line_start
@@ -82,8 +83,16 @@ def sentences_of(text: str) -> list[Sentence]:
         for piece in pieces:
             if not spaced:
                 at = find(piece, at)
+            parts = plain_word(piece)
+            if parts is not None:  # most pieces: a word seen before, one token
+                tokens += parts
+                add_start(at)
+                at += len(piece) + spaced
+                continue
             if piece.isalpha():
                 read = word_read(piece)
+                if read[2] is None:
+                    _keep_plain_word(piece, read[0])
             elif piece[-1] in _MARKS and piece[:-1].isalpha():
                 # A word and the mark after it ("deploy,", "table."): the word, then the mark.
                 read = word_read(piece[:-1])
@@ -144,6 +153,18 @@ def sentences_of(text: str) -> list[Sentence]:
         )
         first = bound
     return sentences
+
+
+# The token of each plain word (letters only, read as one token) met so far as a piece between spaces: such a
+# piece is read from here with one look-up. Kept per word, as ``_word_read`` is, and emptied when it grows large.
+_PLAIN_WORDS: dict[str, tuple] = {}
+_PLAIN_WORDS_KEPT = 65536
+
+
+def _keep_plain_word(word: str, tokens: tuple) -> None:
+    if len(_PLAIN_WORDS) >= _PLAIN_WORDS_KEPT:
+        _PLAIN_WORDS.clear()
+    _PLAIN_WORDS[word] = tokens
 
 
 # What a word or piece reads as: its tokens (text, lower case, lemma, capitalised, the readings each may start),
