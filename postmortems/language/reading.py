@@ -83,7 +83,7 @@ class Reading:
         j = min(max(j, i + 1), self.n)
         while j - 1 > i and self.lows[j - 1] in {".", ",", ";", ":", "!"}:
             j -= 1
-        start, end = self.starts[i], self.sentence.end(j - 1)
+        start, end = self.starts[i], self.starts[j - 1] + len(self.texts[j - 1])
         return start, min(end, start + 160)
 
     def _finding(self, rule, kind, i, j, subject=None) -> Finding:

@@ -272,6 +272,11 @@ def chunks(text: str):
     return ((match.start(), match.group()) for match in _CHUNK.finditer(text))
 
 
+def chunk_matches(text: str):
+    """Each sentence or line of ``chunks`` as a match (``start()``, ``group()``), for a caller that reads every one."""
+    return _CHUNK.finditer(text)
+
+
 @lru_cache(maxsize=256)
 def sentences_in(chunk: str) -> tuple[Sentence, ...]:
     """The sentences of one chunk as tokens: read once, shared by the clause reader and the remedy reader."""
