@@ -33,7 +33,8 @@ from .clauses import _findings_in, in_text_order, read_sentences
 from .people import directory_names
 from .remedies import _prose_remedies_in, read_remedy, read_remedy_in_prose
 from .rewrite import propose
-from .tokens import chunks, sentences_in
+from .starts import APPEAL_MARK
+from .tokens import chunk_matches, sentences_in
 
 __all__ = [
     "ATTENTION_REMEDY",
@@ -121,7 +122,8 @@ class _Reading:
     def findings(self):
         if self._findings is None:
             if self.one_chunk:
-                self._findings = sorted(_findings_in(self.text, self.people), key=in_text_order)
+                found = _findings_in(self.text, self.people)
+                self._findings = sorted(found, key=in_text_order) if len(found) > 1 else list(found)
             else:
                 self._findings = read_sentences(self.text, self.people)
         return self._findings
@@ -156,17 +158,24 @@ class _Reading:
 
     def attention_notes(self) -> list[tuple[str, int, int, str]]:
         text = self.text
-        notes = [
-            _note(
-                text,
-                ATTENTION_REMEDY,
-                found.start,
-                found.end,
-                advice.for_remedy_kind(found.kind, text[found.start : found.end]),
-            )
-            for found in self.prose_remedies()
-        ]
+        remedies = self.prose_remedies()
+        notes = (
+            [
+                _note(
+                    text,
+                    ATTENTION_REMEDY,
+                    found.start,
+                    found.end,
+                    advice.for_remedy_kind(found.kind, text[found.start : found.end]),
+                )
+                for found in remedies
+            ]
+            if remedies
+            else []
+        )
         for sentence in sentences_in(text):
+            if not sentence.marked & APPEAL_MARK:
+                continue  # no word that can start an appeal (``attention_appeals`` would find none)
             for first, last in attention_appeals(sentence):
                 start, end = sentence.starts[first], sentence.end(last - 1)
                 notes.append(_note(text, ATTENTION_REMEDY, start, end, advice.for_attention_remedy(text[start:end])))
@@ -189,7 +198,7 @@ def _advice_for(found, text: str) -> str:
         return advice.for_person(excerpt)
     if (
         found.rule == WHO_QUESTION
-        and excerpt[:3].lower() in ("who", "whi", "wha")
+        and excerpt[:3].lower() in {"who", "whi", "wha"}
         and not excerpt.lower().startswith("what")
     ):
         return advice.for_who_question(excerpt)
@@ -239,7 +248,11 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
         return []
     # One set per directory, kept: its hash is computed once, not once per sentence.
     people_words = _people_words(tuple(sorted({person for person in people if person})))
-    return [_moved(flag, offset) for offset, chunk in chunks(text) for flag in _checked_sentence(chunk, people_words)]
+    return [
+        _moved(flag, chunk.start())
+        for chunk in chunk_matches(text)
+        for flag in _checked_sentence(chunk.group(), people_words)
+    ]
 
 
 @lru_cache(maxsize=50_000)

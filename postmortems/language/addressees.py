@@ -38,7 +38,7 @@ def people_subject(sentence: Sentence, i: int) -> int | None:
     if j >= n:
         return None
     low, capital = lows[j], sentence.capitals[j]
-    if j + 2 < n and lows[j + 1] in ("and", "&") and capital:
+    if j + 2 < n and lows[j + 1] in {"and", "&"} and capital:
         other = people_subject(sentence, j + 2)
         if other is not None:
             return other
@@ -51,10 +51,10 @@ def people_subject(sentence: Sentence, i: int) -> int | None:
         end = j + 1
         while end < n and (lows[end] in lx.ROLE_NOUNS or lows[end] in ("rotation",)):
             end += 1
-        if end + 1 < n and lows[end] == "on" and lows[end + 1] in ("call", "duty", "shift"):
+        if end + 1 < n and lows[end] == "on" and lows[end + 1] in {"call", "duty", "shift"}:
             end += 2  # "everyone on call"
         return end
-    if low in ("team", "teams") and j > i:
+    if low in {"team", "teams"} and j > i:
         return j + 1
     if (
         capital
@@ -65,7 +65,7 @@ def people_subject(sentence: Sentence, i: int) -> int | None:
         and (
             i
             or low in lx.FIRST_NAMES
-            or (j + 1 < n and lows[j + 1] in ("to", "will", "must", "should") and not is_known(low))
+            or (j + 1 < n and lows[j + 1] in {"to", "will", "must", "should"} and not is_known(low))
         )
     ):
         end = j + 1

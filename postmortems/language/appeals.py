@@ -66,21 +66,21 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
     at = padded.__getitem__
     if low in _BE_FORMS or low in _COMPARED:
         j = k + 1
-        if at(j) == "a" and at(j + 1) in ("lot", "bit"):
+        if at(j) == "a" and at(j + 1) in {"lot", "bit"}:
             j += 2
         while at(j) in _MORE:
             j += 1
         if (low in _BE_FORMS or j > k + 1) and at(j) in lx.ATTENTIVE_STATES:
             return k, j + 1
         if (
-            low in ("stay", "be")
+            low in {"stay", "be"}
             and at(k + 1) == "on"
-            and (at(k + 2), at(k + 3)) in (("top", "of"), ("the", "lookout"))
+            and (at(k + 2), at(k + 3)) in {("top", "of"), ("the", "lookout")}
         ):
             return k, k + 4
     if lem == "be":
         return None  # nothing below starts at a form of "be"
-    if lem == "take" and at(k + 1) in ("more", "extra", "greater", "better", "special") and at(k + 2) == "care":
+    if lem == "take" and at(k + 1) in {"more", "extra", "greater", "better", "special"} and at(k + 2) == "care":
         return k, k + 3
     if lem == "pay":
         j = k + 1 + (at(k + 1) in _CLOSER)
@@ -88,23 +88,23 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
             return k, j + 1
     if low.startswith(("retrain", "re-train", "re-educat", "reeducat")) and not lx.trains_a_machine(lows, k):
         return k, k + 1
-    if low == "refresher" and at(k + 1) in ("training", "session", "sessions", "course", "courses"):
+    if low == "refresher" and at(k + 1) in {"training", "session", "sessions", "course", "courses"}:
         return k, k + 2
-    if low in ("more", "additional", "extra", "further") and at(k + 1) == "training" and at(k + 2) in ("for", "on"):
+    if low in {"more", "additional", "extra", "further"} and at(k + 1) == "training" and at(k + 2) in {"for", "on"}:
         return k, k + 3
-    if low in ("more", "extra") and at(k + 1) in _CARE_NOUNS:
+    if low in {"more", "extra"} and at(k + 1) in _CARE_NOUNS:
         return k, k + 2
-    if lem in ("try", "work") and at(k + 1) == "harder":
+    if lem in {"try", "work"} and at(k + 1) == "harder":
         return k, k + 2
     if lem == "do" and (at(k + 1), at(k + 2), at(k + 3)) == ("better", "next", "time"):
         return k, k + 4
-    if lem in ("do", "let") and at(k + 1) in ("it", "this", "that") and _negated_before(lows, k, 3):
+    if lem in {"do", "let"} and at(k + 1) in {"it", "this", "that"} and _negated_before(lows, k, 3):
         j = k + 2 + (at(k + 2) == "happen")
         if at(j) == "again":
-            start = k - 1 if at(k - 1) in ("not", "n't", "never") and at(k - 2) in ("do", "will", "to") else k
-            return max(0, start - (at(start - 1) in ("do", "will"))), j + 1
-    if low in ("this", "it") and at(k + 1) in ("will", "must", "shall", "can"):
-        j = k + 2 + (at(k + 2) in ("not", "n't", "never"))
+            start = k - 1 if at(k - 1) in {"not", "n't", "never"} and at(k - 2) in {"do", "will", "to"} else k
+            return max(0, start - (at(start - 1) in {"do", "will"})), j + 1
+    if low in {"this", "it"} and at(k + 1) in {"will", "must", "shall", "can"}:
+        j = k + 2 + (at(k + 2) in {"not", "n't", "never"})
         if j > k + 2 and (at(j), at(j + 1)) == ("happen", "again"):
             return k, j + 2
     if (low, at(k + 1)) in (("think", "twice"),):
@@ -115,7 +115,7 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
     head = k + 2 if low == "double" else k + 1  # "double check" written as two words
     if low in _READING or lem in _READING or double:
         for j in range(head, min(n, k + 7)):
-            if at(j) in (".", ";", "!", "?", ","):
+            if at(j) in {".", ";", "!", "?", ","}:
                 break
             if at(j) == "more" and at(j + 1) in _SCRUTINY:
                 return k, j + 2
@@ -126,9 +126,9 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
             if (at(j), at(j + 1), at(j + 2)) == ("properly", "next", "time"):
                 return k, j + 3
             if double and at(j) in _FROM_NOW_ON:
-                if at(j) in ("next", "every", "each") and at(j + 1) == "time":
+                if at(j) in {"next", "every", "each"} and at(j + 1) == "time":
                     return k, j + 2
-                if (at(j - 1), at(j)) in (("in", "future"), ("going", "forward")) or at(j) == "always":
+                if (at(j - 1), at(j)) in {("in", "future"), ("going", "forward")} or at(j) == "always":
                     return k, j + 1
                 if (at(j - 1), at(j)) == ("the", "future"):
                     return k, j + 1
@@ -136,45 +136,45 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
                     return k, j + 2
         if double:
             if at(k - 1) in _BEFORE_DOUBLE_CHECK or (
-                at(k - 1) == "to" and at(k - 2) in ("need", "needs", "have", "has")
+                at(k - 1) == "to" and at(k - 2) in {"need", "needs", "have", "has"}
             ):
                 return k - 1 if at(k - 1) != "to" else k - 2, head
-            if k == 0 or not lows[k - 1][:1].isalnum() or at(head) in ("your", "their", "his", "her"):
+            if k == 0 or not lows[k - 1][:1].isalnum() or at(head) in {"your", "their", "his", "her"}:
                 return k, head
     if lem == "remind":
-        j = k + 1 + (at(k + 1) in ("the", "all", "our", "every"))
+        j = k + 1 + (at(k + 1) in {"the", "all", "our", "every"})
         for person in range(j, min(n, j + 3)):
             if at(person) in _NOBODY:
                 break  # "nothing reminded anyone to flip it back" tells what was missing
             if at(person) in lx.PEOPLE_GROUPS or lemmas[person] in lx.ROLE_NOUNS or at(person) in lx.REMINDED:
                 for after in range(person + 1, min(n, person + 6)):
-                    if at(after) in ("to", "about", "that", "of"):
+                    if at(after) in {"to", "about", "that", "of"}:
                         return k, after + 1
                 if person + 1 >= n or not lows[person + 1][:1].isalnum():
                     return k, person + 1
                 break
-    if lem in ("send", "post", "share"):
+    if lem in {"send", "post", "share"}:
         j = k + 1 + (at(k + 1) == "out")
-        if at(j) in ("a", "an"):
+        if at(j) in {"a", "an"}:
             j += 1
             if at(j) not in _NOTES and at(j + 1) in _NOTES:
                 j += 1
             if at(j) in _NOTES:
                 for after in range(j + 1, min(n, j + 6)):
-                    if at(after) in ("reminding", "asking") or (at(after), at(after + 1)) in (
+                    if at(after) in {"reminding", "asking"} or (at(after), at(after + 1)) in {
                         ("to", "be"),
                         ("about", "being"),
-                    ):
-                        return k, after + 1 + (at(after) in ("to", "about"))
+                    }:
+                        return k, after + 1 + (at(after) in {"to", "about"})
     if lem == "sit" and (at(k + 1), at(k + 2)) == ("down", "with"):
         return k, k + 3  # "sit down with Halvorsen about …": a talk with a person
     if lem == "have" and at(k + 1) == "a":
-        j = k + 2 + (at(k + 2) in ("quiet", "serious", "stern"))
+        j = k + 2 + (at(k + 2) in {"quiet", "serious", "stern"})
         if at(j) in _TALK and at(j + 1) == "with":
             return k, j + 2
     if low == "remember" and at(k + 1) == "to" and k + 2 < n and not _negated_before(lows, k, 2):
         return k, k + 3
-    if low == "sure" and at(k - 1) in ("make", "be") and at(k + 1) == "to":
+    if low == "sure" and at(k - 1) in {"make", "be"} and at(k + 1) == "to":
         if at(k + 2) in _SURE_TO or at(k + 2).startswith("double"):
             return k - 1, k + 3 + (at(k + 2) == "always")
     if low == "always" and at(k + 1) == "remember":
@@ -182,28 +182,28 @@ def _appeal_at(lows: list[str], lemmas: list[str], k: int, padded: list[str]) ->
     if low in _ASKED_TO:
         for j in range(k + 1, min(n, k + 5)):
             if at(j) == "to":
-                asked = j + 1 + (at(j + 1) in ("always", "please"))
+                asked = j + 1 + (at(j + 1) in {"always", "please"})
                 if at(asked) == "remember" or at(asked).startswith("double"):
                     return k, asked + 1
                 if (at(asked), at(asked + 1)) in _ASKED_FOR:
                     return k, asked + 2
                 break
     if lem == "keep":
-        j = k + 1 + (at(k + 1) in ("a", "an"))
-        j += at(j) in ("closer", "close", "better", "careful")
-        if at(j) in ("eye", "watch"):
+        j = k + 1 + (at(k + 1) in {"a", "an"})
+        j += at(j) in {"closer", "close", "better", "careful"}
+        if at(j) in {"eye", "watch"}:
             return k, j + 1
     return None
 
 
 def _negated_before(lows: list[str], k: int, width: int) -> bool:
-    return any(word in ("not", "n't", "never") for word in lows[max(0, k - width) : k])
+    return any(word in {"not", "n't", "never"} for word in lows[max(0, k - width) : k])
 
 
 def _system_is_subject(lows: list[str], k: int) -> bool:
     """Whether a system is the subject of the clause the appeal stands in ("the tool is careful to …")."""
     j = k - 1
-    while j >= 0 and lows[j] not in _CLAUSE_OPENERS and lows[j] not in (".", "!", "?", ";", ":"):
+    while j >= 0 and lows[j] not in _CLAUSE_OPENERS and lows[j] not in {".", "!", "?", ";", ":"}:
         if lows[j] in lx.SYSTEM_SUBJECTS:
             return True
         j -= 1

@@ -43,14 +43,14 @@ class SentenceReader(PredicateReading, FramingReading, SanctionReading, Question
     def findings(self) -> list[Finding]:
         found: list[Finding] = []
         # Each reading is asked only where a word may start it (``mentions``), without reading the sentence.
-        mentions = self.mentions
-        if mentions(starts.SANCTION_MARK):
+        marked = self.marked
+        if marked & starts.SANCTION_MARK:
             found += self._sanctions()
-        if mentions(starts.INTERROGATION_MARK):
+        if marked & starts.INTERROGATION_MARK:
             found += self._interrogations()
-        if mentions(starts.FRAMING_MARK):
+        if marked & starts.FRAMING_MARK:
             found += self._framed_before()
-        if mentions(starts.JUDGEMENT_MARK):
+        if marked & starts.JUDGEMENT_MARK:
             found += read_judgements(self)
         resume = 0
         for i in self._person_candidates():

@@ -16,14 +16,14 @@ class CounterfactualReading(Reading):
         if lem not in lx.MODALS and low not in lx.MODALS:
             return None
         k = j + 1
-        if k < self.n and self.lows[k] in ("not", "n't", "never"):
+        if k < self.n and self.lows[k] in {"not", "n't", "never"}:
             k += 1
         if k < self.n and self.lows[k] == "to":
             k += 1
         k = self._skip_words(
             k, {"easily", "just", "simply", "obviously", "clearly", "really", "at", "least", "ever", "definitely"}
         )
-        if k < self.n and self.lemmas[k] == "have" and self.lows[k] in ("have", "'ve", "of"):
+        if k < self.n and self.lemmas[k] == "have" and self.lows[k] in {"have", "'ve", "of"}:
             verb = self._skip_words(k + 1, {"easily", "just", "simply", "obviously", "clearly", "really", "already"})
             if verb < self.n and self.lows[verb] == self.lemmas[verb] and self.lows[verb] not in lx.BARE_PARTICIPLES:
                 return None  # "should have access": a need now, not a judgement of the past
@@ -32,11 +32,11 @@ class CounterfactualReading(Reading):
                 and self.lemmas[verb] not in ("be",)
                 or verb < self.n
                 and verb + 1 < self.n
-                and self.lows[verb + 1] in ("more", "aware", "careful")
+                and self.lows[verb + 1] in {"more", "aware", "careful"}
             ):
                 return verb + 1
             if verb < self.n and self.lemmas[verb] == "be":
-                if verb + 2 < self.n and self.lows[verb + 1] in ("allowed", "let", "permitted", "trusted"):
+                if verb + 2 < self.n and self.lows[verb + 1] in {"allowed", "let", "permitted", "trusted"}:
                     return verb + 3 if self.lows[verb + 2] == "to" else verb + 2
                 return (
                     verb + 1
@@ -47,7 +47,7 @@ class CounterfactualReading(Reading):
         if (
             low == "should"
             and k < self.n
-            and self.lows[k] in ("know", "have")
+            and self.lows[k] in {"know", "have"}
             and k + 1 < self.n
             and self.lows[k + 1] in ("better",)
         ):
@@ -58,5 +58,5 @@ class CounterfactualReading(Reading):
         return (
             self.lemmas[j] in lx.DUTY_VERBS
             or self.lemmas[j] in lx.WHO_ACTS
-            or self.lemmas[j] in ("know", "realise", "realize", "notice", "spot")
+            or self.lemmas[j] in {"know", "realise", "realize", "notice", "spot"}
         )

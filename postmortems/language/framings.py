@@ -28,7 +28,7 @@ class FramingReading(SubjectReading):
         found = []
         for k in self.starts_of(starts.FRAMING_MARK):
             low, lem = self.lows[k], self.lemmas[k]
-            if low in ("if", "unless") or (low == "had" and (k == 0 or self.lows[k - 1] in (",", "and", "but"))):
+            if low in {"if", "unless"} or (low == "had" and (k == 0 or self.lows[k - 1] in {",", "and", "but"})):
                 start = k
                 j = k + 1
                 if low != "had":
@@ -39,7 +39,7 @@ class FramingReading(SubjectReading):
                         if (
                             person
                             and person[0] < self.n
-                            and self.lemmas[person[0]] in ("do", "be")
+                            and self.lemmas[person[0]] in {"do", "be"}
                             and low == "if"
                             and j > k + 1
                         ):
@@ -57,7 +57,7 @@ class FramingReading(SubjectReading):
                             found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 1, (j, person[0])))
                         elif (
                             verb < self.n
-                            and self.lows[verb] in ("not", "n't")
+                            and self.lows[verb] in {"not", "n't"}
                             and self._window_has(0, self.n, {"would", "'d"})
                         ):
                             found.append(self._finding(HINDSIGHT, "counterfactual", start, verb + 2, (j, person[0])))
@@ -74,9 +74,9 @@ class FramingReading(SubjectReading):
             elif (
                 lem == "be"
                 and k
-                and self.lows[k - 1] in ("it", "this", "that", "'s-is")
+                and self.lows[k - 1] in {"it", "this", "that", "'s-is"}
                 or (low == "it" and k + 1 < self.n and self.lemmas[k + 1] == "be")
-                or (low == "its" and k + 2 < self.n and self.lows[k + 2] in ("who", "that"))  # chat's "its"
+                or (low == "its" and k + 2 < self.n and self.lows[k + 2] in {"who", "that"})  # chat's "its"
             ):
                 # Clefts: "It was Kwame who deleted …".
                 its = low == "its"
@@ -86,7 +86,7 @@ class FramingReading(SubjectReading):
                 if (
                     person
                     and person[0] + 1 < self.n
-                    and self.lows[person[0]] in ("who", "that")
+                    and self.lows[person[0]] in {"who", "that"}
                     and (its or self.lows[k - 1 if lem == "be" else k] == "it")
                 ):
                     verb = self._skip(person[0] + 1)
@@ -102,7 +102,7 @@ class FramingReading(SubjectReading):
                 low == "on"
                 and k
                 and self.lemmas[k - 1]
-                in ("be", "lie", "sit", "rest", "fall", "squarely", "entirely", "all", "totally", "100%", "fully")
+                in {"be", "lie", "sit", "rest", "fall", "squarely", "entirely", "all", "totally", "100%", "fully"}
             ):
                 j = self._skip_words(k + 1, {"the", "@"})
                 person = self.person_at(k + 1) or self.person_at(j)
@@ -119,22 +119,22 @@ class FramingReading(SubjectReading):
                 and k
                 and self.lows[k - 1] == "down"
                 and k >= 2
-                and self.lemmas[k - 2] in ("come", "be", "all", "entirely", "squarely", "largely", "mostly", "purely")
+                and self.lemmas[k - 2] in {"come", "be", "all", "entirely", "squarely", "largely", "mostly", "purely"}
             ):
                 person = self.person_at(k + 1)
                 if person and person[1] != "maybe":
                     found.append(self._finding(PERSON_BLAME, "evaluation", k - 2, person[0], (k + 1, person[0])))
-            if low in ("attributable", "attributed", "due", "owing") and k + 2 < self.n and self.lows[k + 1] == "to":
+            if low in {"attributable", "attributed", "due", "owing"} and k + 2 < self.n and self.lows[k + 1] == "to":
                 person = self.person_at(k + 2)
                 if person and person[1] == "certain" and (low != "due" or self._harm_before(k)):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (k + 2, person[0])))
-            if low == "with" and k and self.lemmas[k - 1] in ("lie", "rest", "squarely", "firmly"):
+            if low == "with" and k and self.lemmas[k - 1] in {"lie", "rest", "squarely", "firmly"}:
                 person = self.person_at(k + 1)
                 if person:
                     found.append(
                         self._finding(PERSON_BLAME, "evaluation", max(0, k - 3), person[0], (k + 1, person[0]))
                     )
-            if lem in lx.CAUSE_NOUNS and lem not in ("trigger", "source"):
+            if lem in lx.CAUSE_NOUNS and lem not in {"trigger", "source"}:
                 # "The root of the problem is Hannah", "root cause: the new hire", "reason was Sam".
                 j = k + 1
                 if j + 1 < self.n and self.lows[j] == "of":
@@ -155,7 +155,7 @@ class FramingReading(SubjectReading):
                 low == "by"
                 and k >= 2
                 and self.lows[k - 1].endswith("ly")
-                and self.lows[k - 2] in ("caused", "triggered", "introduced", "broken")
+                and self.lows[k - 2] in {"caused", "triggered", "introduced", "broken"}
             ):
                 person = self.person_at(k + 1)
                 if person and person[1] != "maybe":
@@ -171,10 +171,10 @@ class FramingReading(SubjectReading):
             if (
                 low == "by"
                 and k
-                and self.lemmas[k - 1] in ("cause", "introduce", "break", "botch", "trigger", "start")
+                and self.lemmas[k - 1] in {"cause", "introduce", "break", "botch", "trigger", "start"}
                 and self.lows[k - 1] != "cause"
                 or (
-                    low == "by" and k and self.lows[k - 1] in ("caused", "introduced", "triggered", "broken", "botched")
+                    low == "by" and k and self.lows[k - 1] in {"caused", "introduced", "triggered", "broken", "botched"}
                 )
                 or low == "by"
                 and k
@@ -205,13 +205,13 @@ class FramingReading(SubjectReading):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (j, person[0])))
             if (
                 low
-                in ("time", "times", "outage", "outages", "incident", "incidents", "mistake", "failure", "bug", "break")
+                in {"time", "times", "outage", "outages", "incident", "incidents", "mistake", "failure", "bug", "break"}
                 and k
                 and (
-                    self.lows[k - 1] in ("second", "third", "fourth", "fifth", "another", "nth", "umpteenth", "every")
+                    self.lows[k - 1] in {"second", "third", "fourth", "fifth", "another", "nth", "umpteenth", "every"}
                     or self.lows[k - 1] == "first"
                     and k >= 3
-                    and self.lows[k - 3] in ("not", "n't")
+                    and self.lows[k - 3] in {"not", "n't"}
                 )
             ):
                 person = self.person_at(k + 1)
@@ -225,7 +225,7 @@ class FramingReading(SubjectReading):
                 low == "to"
                 and k >= 2
                 and self.lows[k - 1] == "back"
-                and self.lemmas[k - 2] in ("trace", "come", "go", "lead", "point")
+                and self.lemmas[k - 2] in {"trace", "come", "go", "lead", "point"}
             ):
                 person = self.person_at(k + 1)
                 if person and person[1] != "maybe":
@@ -248,9 +248,9 @@ class FramingReading(SubjectReading):
                 ):
                     found.append(self._finding(PERSON_BLAME, "evaluation", k, person[0], (j, person[0])))
             if (
-                lem in ("consequence", "punishment", "penalty")
+                lem in {"consequence", "punishment", "penalty"}
                 and k >= 2
-                and self.lows[k - 1] in ("a", "as")
+                and self.lows[k - 1] in {"a", "as"}
                 and self._window_has(
                     0, k, {"removed", "remove", "banned", "suspended", "barred", "lose", "taken", "take", "off"}
                 )
@@ -258,9 +258,9 @@ class FramingReading(SubjectReading):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
             if low == "when" and self._window_has(0, k, {"started", "began", "happened", "occurred"}):
                 found += self._harm_because_of_an_act(k)
-            if low in ("because", "thanks") and k + 1 < self.n:
+            if low in {"because", "thanks"} and k + 1 < self.n:
                 j = k + 1
-                if self.lows[j] in ("of", "to"):
+                if self.lows[j] in {"of", "to"}:
                     j += 1
                 elif low == "because":
                     found += self._harm_because_of_an_act(k)
@@ -282,7 +282,7 @@ class FramingReading(SubjectReading):
         if not person or person[1] != "certain" or person[0] >= self.n or not self._harm_before(k):
             return []
         verb = self._skip(person[0])
-        if verb >= self.n or self.lows[verb] in ("was", "were", "is", "had", "has", "did", "n't", "not"):
+        if verb >= self.n or self.lows[verb] in {"was", "were", "is", "had", "has", "did", "n't", "not"}:
             return []
         lem = self.lemmas[verb]
         if lem in lx.STATE_VERBS or lem in lx.CREDIT_VERBS or lem in lx.REPAIR_VERBS or self.lows[verb] == lem:
@@ -299,7 +299,7 @@ class FramingReading(SubjectReading):
         return any(lem in _HARM_CONTEXT for lem in self.lemmas[:k])
 
     def _negated_before(self, k: int) -> bool:
-        return any(low in ("no", "not", "n't", "never", "without") for low in self.lows[max(0, k - 3) : k])
+        return any(low in {"no", "not", "n't", "never", "without"} for low in self.lows[max(0, k - 3) : k])
 
     def _subject_is_harm_or_deixis(self, k: int) -> bool:
         before = set(self.lows[:k])

@@ -24,7 +24,7 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
 
     def _predicate(self, i: int, end: int, sureness: str) -> Finding | None:
         """What the clause says the person at ``i:end`` did, if it frames them as the one who failed."""
-        certain = sureness in ("certain", "group")
+        certain = sureness in {"certain", "group"}
         subject = (i, end)
         if end < self.n and self.lemmas[end] == "POSS":
             return self._possessive(i, end + 1, certain, group=sureness == "group")
@@ -44,7 +44,7 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
         if j >= self.n:
             return None
         if (
-            self.lemmas[j] in ("decide", "choose", "try", "attempt", "manage")
+            self.lemmas[j] in {"decide", "choose", "try", "attempt", "manage"}
             and j + 2 < self.n
             and self.lows[j + 1] == "to"
         ):
@@ -53,7 +53,7 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
             self.lemmas[j] == "go"
             and j + 2 < self.n
             and self.lows[j + 1] == "ahead"
-            and self.lows[j + 2] in ("and", "to")
+            and self.lows[j + 2] in {"and", "to"}
         ):
             j += 3
         lem, low = self.lemmas[j], self.lows[j]
@@ -80,7 +80,7 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
             return self._finding(PERSON_BLAME, "subject_harm", i, j + 2, subject)  # "was forgetting to close"
         if lem == "be":
             return self._copula(i, j, certain, group=sureness == "group")
-        if certain and low in ("fault", "mistake", "mistakes", "error", "typo") and j == end:
+        if certain and low in {"fault", "mistake", "mistakes", "error", "typo"} and j == end:
             return self._finding(PERSON_BLAME, "possessive", i, j + 1, subject)  # "Svenja fault": the 's left out
         if lem == "go" and self._window_has(j + 1, 3, {"sleep", "bed"}) and "back" in self.lows[j + 1 : j + 3]:
             return self._finding(PERSON_BLAME, "subject_harm", i, self._through(j + 1, 3, {"sleep", "bed"}), subject)
@@ -92,11 +92,11 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
             lem == "have"
             and j + 2 < self.n
             and self.lows[j + 1] == "a"
-            and self.lows[j + 2] in ("habit", "history", "track", "pattern", "tendency", "reputation")
+            and self.lows[j + 2] in {"habit", "history", "track", "pattern", "tendency", "reputation"}
         ):
             return self._finding(PERSON_BLAME, "repeat", i, min(j + 5, self.n), subject)
         negated = self._negation(j)
-        if negated and sureness == "group" and self.lows[j] in ("do", "does"):
+        if negated and sureness == "group" and self.lows[j] in {"do", "does"}:
             return None  # "the mobile team does not watch that channel" is how things are, not a failure
         if negated and not certain:
             return None
@@ -104,9 +104,9 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
             k = self._skip(negated)
             if k < self.n:
                 verb = self.lemmas[k]
-                if verb == "do" and k + 2 < self.n and self.lows[k + 2] in ("job", "jobs"):
+                if verb == "do" and k + 2 < self.n and self.lows[k + 2] in {"job", "jobs"}:
                     return self._finding(PERSON_BLAME, "evaluation", i, k + 3, subject)
-                if verb in lx.DUTY_VERBS or verb in ("bother", "test"):
+                if verb in lx.DUTY_VERBS or verb in {"bother", "test"}:
                     return self._finding(PERSON_BLAME, "subject_harm", i, k + 1, subject)
             return None
         if low in ("never",) or lem in ("never",):
@@ -142,14 +142,14 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
             return None
         if not certain and lem not in lx.WHO_ACTS:
             return None  # "they" and unknown words need an act only people do ("pushed", "merged")
-        if low in ("who", "that", "which"):
+        if low in {"who", "that", "which"}:
             return None  # a relative clause: "It was Femi who spotted …" is read as a cleft
         stop = self._clause_end(j)
         repairing = lem in lx.REPAIR_VERBS and not (lem == "roll" and j + 1 < self.n and self.lows[j + 1] == "out")
         if not repairing and lem not in lx.STATE_VERBS and (certain or lem in lx.WHO_ACTS):
             for k in range(j + 1, min(stop, j + 9)):
                 if self.lows[k] in lx.BAD_OBJECT_ADJECTIVES and (
-                    k + 1 >= self.n or self.lows[k + 1] not in ("one", "ones")
+                    k + 1 >= self.n or self.lows[k + 1] not in {"one", "ones"}
                 ):
                     return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
         # "restarted prod without warning anybody": unless the sentence explains why ("because …").
@@ -162,7 +162,7 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
                 if nxt < self.n and (
                     self.lemmas[nxt] in lx.WITHOUT_GERUNDS
                     or self.lows[nxt].removesuffix("ing") in lx.WITHOUT_GERUNDS
-                    or self.lows[nxt] in ("anyone", "anybody", "review", "approval", "ticket", "backup", "warning")
+                    or self.lows[nxt] in {"anyone", "anybody", "review", "approval", "ticket", "backup", "warning"}
                 ):
                     return self._finding(PERSON_BLAME, "subject_harm", i, nxt + 1, subject)
         if (
@@ -180,9 +180,9 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
             return self._finding(PERSON_BLAME, "subject_harm", i, done_wrong, subject)
         words = self.words
         for k in range(j + 1, stop if "by" in words or "straight" in words else j + 1):
-            if self.lows[k] == "by" and k + 1 < self.n and self.lows[k + 1] in ("mistake", "accident"):
+            if self.lows[k] == "by" and k + 1 < self.n and self.lows[k + 1] in {"mistake", "accident"}:
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 2, subject)
-            if self.lows[k] == "straight" and k + 2 < self.n and self.lows[k + 1] in ("to", "into", "onto"):
+            if self.lows[k] == "straight" and k + 2 < self.n and self.lows[k + 1] in {"to", "into", "onto"}:
                 return self._finding(PERSON_BLAME, "subject_harm", i, k + 3, subject)
         return self._later_harm(i, j, stop, subject)
 
@@ -200,12 +200,12 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
         if "and" not in self.words:
             return None
         for k in range(j + 1, min(self.n - 2, j + 10)):
-            if self.lows[k] in (".", ";", "because", "since", "after", "when", "while", "until"):
+            if self.lows[k] in {".", ";", "because", "since", "after", "when", "while", "until"}:
                 return None
-            if self.lows[k] == "and" and self.lows[k + 1] in ("the", "our", "all", "every"):
+            if self.lows[k] == "and" and self.lows[k + 1] in {"the", "our", "all", "every"}:
                 for m in range(k + 2, min(self.n, k + 6)):
                     if self.lemmas[m] in lx.THING_FAILURES and self.lows[m] != self.lemmas[m]:
-                        return m + 1 + (m + 1 < self.n and self.lows[m + 1] in ("over", "down", "offline"))
+                        return m + 1 + (m + 1 < self.n and self.lows[m + 1] in {"over", "down", "offline"})
         return None
 
     def _act_gone_wrong(self, j: int) -> int | None:
@@ -215,11 +215,11 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
             return None
         for k in range(j + 1, min(self.n, j + 10)):
             low = self.lows[k]
-            if low in (".", ";", "!", "?", "because", "since", "so", "but", "after", "when", "while"):
+            if low in {".", ";", "!", "?", "because", "since", "so", "but", "after", "when", "while"}:
                 return None
-            if low in ("that", "which") and k + 1 < self.n and self.lemmas[k + 1] in lx.HARM_OF_A_THING:
+            if low in {"that", "which"} and k + 1 < self.n and self.lemmas[k + 1] in lx.HARM_OF_A_THING:
                 harm = self._harm(k + 1)
-                if harm or self.lemmas[k + 1] not in ("take", "bring", "knock"):
+                if harm or self.lemmas[k + 1] not in {"take", "bring", "knock"}:
                     return harm[0] if harm else k + 2
             if (  # "instead of staging", but "instead of waiting" tells a choice
                 low == "instead"
@@ -231,7 +231,7 @@ class PredicateReading(EvaluationReading, CounterfactualReading):
             if (
                 low == "too"
                 and k + 1 < self.n
-                and self.lows[k + 1] in ("late", "early", "soon", "long", "quickly", "fast")
+                and self.lows[k + 1] in {"late", "early", "soon", "long", "quickly", "fast"}
             ):
                 return k + 2
         return None

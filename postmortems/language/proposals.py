@@ -67,11 +67,11 @@ def action_head(sentence: Sentence) -> tuple[int, bool] | None:
     lows = sentence.lows
     i, n, modal = 0, len(lows), False
     # A tag in brackets before the action ("[INC-2231]", "(P1)") names the ticket; the action follows it.
-    if n and lows[0] in ("[", "("):
+    if n and lows[0] in {"[", "("}:
         close = "]" if lows[0] == "[" else ")"
         i = next((k + 1 for k in range(1, min(n - 1, 6)) if lows[k] == close), 0)
     # A label before a colon ("Retro sticky:", "Decision log:", "Action:") names the note; the action follows it.
-    label_end = next((k for k in range(i + 1, min(n - 1, i + 4)) if lows[k] == ":"), None)
+    label_end = next((k for k in range(i + 1, min(n - 1, i + 4)) if lows[k] == ":"), None) if ":" in lows else None
     if label_end is not None:
         i = label_end + 1
     if n > i + 2 and lows[i] == "let" and lows[i + 1] == "'s":
@@ -82,17 +82,17 @@ def action_head(sentence: Sentence) -> tuple[int, bool] | None:
         or lows[i].endswith("ly")
         and i + 1 < n
     ):
-        if lows[i] in ("we", "i", "they"):
+        if lows[i] in {"we", "i", "they"}:
             modal = True
         i += 1
     if modal:
         start = i
         while i < n and (
-            lows[i] in MODAL_HEADS or lows[i] in ("also", "all", "really", "definitely", "probably", "going")
+            lows[i] in MODAL_HEADS or lows[i] in {"also", "all", "really", "definitely", "probably", "going"}
         ):
-            if lows[i] in ("have", "has") and (i + 1 >= n or lows[i + 1] != "to"):
+            if lows[i] in {"have", "has"} and (i + 1 >= n or lows[i + 1] != "to"):
                 break  # "we have no alert …" states a fact
             i += 1
-        if i == start or all(low in ("also", "all", "really", "definitely", "probably") for low in lows[start:i]):
+        if i == start or all(low in {"also", "all", "really", "definitely", "probably"} for low in lows[start:i]):
             return None  # "We did not know …" tells what happened; it proposes nothing
     return (i, modal) if i < n else None

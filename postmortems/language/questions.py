@@ -25,7 +25,7 @@ class QuestionReading(SubjectReading):
         if (
             k == 0
             or before
-            in (
+            in {
                 ":",
                 "(",
                 '"',
@@ -42,12 +42,12 @@ class QuestionReading(SubjectReading):
                 "also",
                 "-",
                 "—",
-            )
+            }
             or before in lx.CHAT_OPENERS
         ):
             # In chat the question mark is often left out: "srsly who approved this pr".
             return question or before in (":",) or self._asks_who_in_chat(k)
-        return before in (
+        return before in {
             "know",
             "tell",
             "find",
@@ -64,7 +64,7 @@ class QuestionReading(SubjectReading):
             "establish",
             "determine",
             "identify",
-        )
+        }
 
     def _asks_who_in_chat(self, k: int) -> bool:
         """ "who approved this", "who pushed that": an act of the past on this very thing."""
@@ -73,19 +73,19 @@ class QuestionReading(SubjectReading):
             verb + 1 < self.n
             and self.lows[verb] != self.lemmas[verb]
             and (self.lemmas[verb] in lx.WHO_ACTS or self._harm(verb) is not None)
-            and self.lows[verb + 1] in ("this", "that", "it", "the")
+            and self.lows[verb + 1] in {"this", "that", "it", "the"}
         )
 
     def _asks_person_why(self, k: int) -> bool:
         """ "Why did/didn't/would …", "why on earth did …", "how could …": the question asks someone to justify."""
         j = k + 1
-        if self.lows[j] in ("on", "the") and self.lows[j + 1] in ("earth", "hell", "heck"):
+        if self.lows[j] in {"on", "the"} and self.lows[j + 1] in {"earth", "hell", "heck"}:
             j += 2
         if j >= self.n:
             return False
         if self.lows[k] == "how":
             return self.lows[j] == "could" and j + 1 < self.n and self.lows[j + 1] in lx.WHY_SUBJECTS | {"he", "she"}
-        return self.lemmas[j] in ("do", "would", "be", "have", "could", "can", "not")
+        return self.lemmas[j] in {"do", "would", "be", "have", "could", "can", "not"}
 
     def _authored(self, verb: int) -> bool:
         """A role told in the past, which asks for the author of what failed: "Which developer wrote the retry
@@ -98,7 +98,7 @@ class QuestionReading(SubjectReading):
         j = self._skip_words(
             k + 1, {"exactly", "actually", "the", "hell", "even", "on", "earth", "ever", "really", "just", "'s-is"}
         )
-        if j >= self.n or self.lows[k + 1] in (
+        if j >= self.n or self.lows[k + 1] in {
             "else",
             "owns",
             "maintains",
@@ -113,17 +113,17 @@ class QuestionReading(SubjectReading):
             "do",
             "does",
             "might",
-        ):
+        }:
             return None
         lem = self.lemmas[j]
-        if lem in ("own", "maintain", "join", "attend", "help", "want", "like", "lead"):
+        if lem in {"own", "maintain", "join", "attend", "help", "want", "like", "lead"}:
             return None
         low = self.lows[j]
         if low != lem and low.endswith("s") and lem != "be" and not low.endswith("ss"):
             return None  # "Who approves a Friday deploy today?" asks how the process works
         if lem == "be":
             rest = self.lows[j + 1 : j + 4]
-            if rest[:1] and rest[0] in (
+            if rest[:1] and rest[0] in {
                 "paged",
                 "notified",
                 "told",
@@ -152,13 +152,13 @@ class QuestionReading(SubjectReading):
                 "also",
                 "here",
                 "with",
-            ):
+            }:
                 if not (
                     rest[:2] in (["the", "culprit"], ["the", "one"], ["the", "cause"], ["the", "reason"])
                     or (
                         rest[:1] == ["the"]
                         and rest[1:2]
-                        and rest[1] in ("person", "engineer", "developer")
+                        and rest[1] in {"person", "engineer", "developer"}
                         and self._window_has(j + 3, 3, {"who", "that"})
                     )
                 ):
@@ -167,7 +167,7 @@ class QuestionReading(SubjectReading):
                 rest[:1] == ["on"]
                 and rest[1:3]
                 and (
-                    rest[1] in ("call", "call?", "rota", "rotation", "pager", "shift", "duty", "leave")
+                    rest[1] in {"call", "call?", "rota", "rotation", "pager", "shift", "duty", "leave"}
                     or rest[1:3]
                     in (
                         ["the", "call"],
@@ -196,26 +196,26 @@ class QuestionReading(SubjectReading):
             ):
                 after = self.person_at(be + 1)[0]
                 verb = self.lows[after] if after < self.n else ""
-                if verb in ("thinking", "smoking", "playing", "on") or (
+                if verb in {"thinking", "smoking", "playing", "on"} or (
                     verb == "doing"
                     and question
                     and after + 1 < self.n
-                    and self.lows[after + 1] in ("?", "there", "on", "with", "for", "during", "all")
+                    and self.lows[after + 1] in {"?", "there", "on", "with", "for", "during", "all"}
                 ):
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, after + 1))
             elif (
                 low == "what"
                 and k + 3 < self.n
-                and self.lows[k + 1] in ("on", "the")
-                and self.lows[k + 2] in ("earth", "hell", "heck")
+                and self.lows[k + 1] in {"on", "the"}
+                and self.lows[k + 2] in {"earth", "hell", "heck"}
             ):
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 7)))
-            elif low in ("why", "how") and k + 2 < self.n and self._asks_person_why(k):
+            elif low in {"why", "how"} and k + 2 < self.n and self._asks_person_why(k):
                 j = k + 1
-                if self.lows[j] in ("on", "the") and self.lows[j + 1] in ("earth", "hell", "heck"):
+                if self.lows[j] in {"on", "the"} and self.lows[j + 1] in {"earth", "hell", "heck"}:
                     j += 2
                 j += 1
-                if j < self.n and self.lows[j] in ("not", "n't"):
+                if j < self.n and self.lows[j] in {"not", "n't"}:
                     j += 1
                 if j < self.n and self.lows[j] == "no" and j + 1 < self.n and self.lows[j + 1] == "one":
                     j += 1
@@ -224,7 +224,7 @@ class QuestionReading(SubjectReading):
                 if (
                     asked
                     or person
-                    and (person[1] in ("certain", "group") or self.capitals[j] and self.lows[j] not in lx.SYSTEM_NAMES)
+                    and (person[1] in {"certain", "group"} or self.capitals[j] and self.lows[j] not in lx.SYSTEM_NAMES)
                 ):
                     end = self._clause_end(person[0] if person else j + 1)
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, end))
@@ -232,7 +232,7 @@ class QuestionReading(SubjectReading):
                 low == "why"
                 and k + 1 < self.n
                 and self.lemmas[k + 1]
-                in (
+                in {
                     "do",
                     "would",
                     "be",
@@ -246,10 +246,10 @@ class QuestionReading(SubjectReading):
                     "wasn't",
                     "weren't",
                     "not",
-                )
+                }
             ):
                 j = k + 2
-                if j < self.n and self.lows[j] in ("not", "n't"):
+                if j < self.n and self.lows[j] in {"not", "n't"}:
                     j += 1
                 person = self.person_at(j)
                 if person and (person[1] == "certain" or self.capitals[j] and self.lows[j] not in lx.SYSTEM_NAMES):
@@ -264,7 +264,7 @@ class QuestionReading(SubjectReading):
                 and k + 1 < self.n
                 and (
                     (
-                        self.lows[k + 1] in ("one", "person", "team", "of")
+                        self.lows[k + 1] in {"one", "person", "team", "of"}
                         or self.lows[k + 1] in lx.ROLE_NOUNS
                         or self.lows[k + 1] in lx.MOCKING_NOUNS
                     )
@@ -282,13 +282,13 @@ class QuestionReading(SubjectReading):
             elif low == "whose" and k + 1 < self.n and question:
                 nxt = self.lemmas[k + 1]
                 acted = k + 2 < self.n and (self._harm(k + 2) or self.lemmas[k + 2] in lx.WHO_ACTS)
-                if nxt in lx.ACTION_NOUNS or nxt in ("fault", "idea", "mistake", "responsibility", "call") or acted:
+                if nxt in lx.ACTION_NOUNS or nxt in {"fault", "idea", "mistake", "responsibility", "call"} or acted:
                     found.append(self._finding(WHO_QUESTION, "interrogation", k, self._clause_end(k + 1)))
             elif (
-                low in ("name", "names")
+                low in {"name", "names"}
                 and k + 2 < self.n
                 and self.lows[k + 1] == "of"
-                and self.lows[k + 2] in ("whoever", "who", "the")
+                and self.lows[k + 2] in {"whoever", "who", "the"}
             ):
                 j = k + 3 if self.lows[k + 2] != "the" else self._find("who", k + 3, k + 6)
                 if (
@@ -300,14 +300,14 @@ class QuestionReading(SubjectReading):
             elif (
                 low == "explain"
                 and k + 1 < self.n
-                and self.lows[k + 1] in ("why", "what", "how")
+                and self.lows[k + 1] in {"why", "what", "how"}
                 and self._window_has(k + 2, 2, {"you", "he", "she"})
             ):
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 4)))
             elif (
                 low in ("you",)
                 and k + 1 < self.n
-                and self.lemmas[k + 1] in ("need", "have", "owe")
+                and self.lemmas[k + 1] in {"need", "have", "owe"}
                 and self._window_has(k + 2, 3, {"explain", "justify", "answer"})
             ):
                 found.append(self._finding(WHO_QUESTION, "interrogation", k, min(self.n, k + 5)))

@@ -81,9 +81,9 @@ class Reading:
 
     def _span(self, i: int, j: int) -> tuple[int, int]:
         j = min(max(j, i + 1), self.n)
-        while j - 1 > i and self.lows[j - 1] in (".", ",", ";", ":", "!"):
+        while j - 1 > i and self.lows[j - 1] in {".", ",", ";", ":", "!"}:
             j -= 1
-        start, end = self.starts[i], self.sentence.end(j - 1)
+        start, end = self.starts[i], self.starts[j - 1] + len(self.texts[j - 1])
         return start, min(end, start + 160)
 
     def _finding(self, rule, kind, i, j, subject=None) -> Finding:
@@ -97,9 +97,9 @@ class Reading:
             low = self.lows[j]
             if (
                 low.endswith("ly")
-                and low not in ("only", "early", "fly", "apply", "reply", "supply", "rely")
+                and low not in {"only", "early", "fly", "apply", "reply", "supply", "rely"}
                 and len(low) > 4
-            ) or low in ("first", "quickly", "soon", "later"):
+            ) or low in {"first", "quickly", "soon", "later"}:
                 if marks is not None and low in lx.CARELESS_ADVERBS:
                     marks.add("careless")
                 j += 1
@@ -108,9 +108,9 @@ class Reading:
                     marks.add("careless" if low in lx.CARELESS_ADVERBS else "repeat")
                 j += 1
             elif (
-                low in ("yet", "as", "once")
+                low in {"yet", "as", "once"}
                 and j + 1 < self.n
-                and self.lows[j + 1] in ("again", "usual", "always", "ever")
+                and self.lows[j + 1] in {"again", "usual", "always", "ever"}
             ):
                 if marks is not None:
                     marks.add("repeat")
@@ -119,9 +119,9 @@ class Reading:
                 low == ","
                 and j + 1 < self.n
                 and (self.lows[j + 1] in _BEFORE_SKIPPED_ASIDE or self.lows[j - 1] in _AFTER_SKIPPED_ASIDE)
-                or low in ("of", "course")
+                or low in {"of", "course"}
                 and j > 0
-                and self.lows[j - 1] in (",", "of")
+                and self.lows[j - 1] in {",", "of"}
             ):
                 j += 1
             else:
@@ -135,7 +135,7 @@ class Reading:
         return None
 
     def _window_has(self, j: int, width: int, words: set[str]) -> bool:
-        return any(low in words for low in self.lows[j : j + width])
+        return not words.isdisjoint(self.lows[j : j + width])
 
     def _through(self, j: int, width: int, words: set[str]) -> int:
         for k in range(j, min(j + width, self.n)):
@@ -156,9 +156,9 @@ class Reading:
 
     def _negation(self, j: int) -> int | None:
         if (
-            self.lemmas[j] in ("do", "would", "can", "could", "will", "have")
+            self.lemmas[j] in {"do", "would", "can", "could", "will", "have"}
             and j + 1 < self.n
-            and self.lows[j + 1] in ("not", "n't", "never")
+            and self.lows[j + 1] in {"not", "n't", "never"}
         ):
             k = j + 2
             if self.lemmas[j] == "have" and k < self.n and self.lemmas[k] in ("be",):
@@ -181,12 +181,12 @@ class Reading:
                     and self.lows[k] == "on"
                     and (
                         k + 1 >= self.n
-                        or self.lows[k + 1] in ("in", "overnight", "over", "for", "and", ",", ".", "all", "everywhere")
+                        or self.lows[k + 1] in {"in", "overnight", "over", "for", "and", ",", ".", "all", "everywhere"}
                     )
                 ):
                     return k + 1, "human"
                 if self.lows[k] in lx.PARTICLE_HARM[lem] or self.lemmas[k] in lx.PARTICLE_HARM[lem]:
-                    human = lem in ("mess", "screw", "drop", "let", "leave", "sleep", "fall")
+                    human = lem in {"mess", "screw", "drop", "let", "leave", "sleep", "fall"}
                     return k + 1, "human" if human else "any"
         if lem in lx.VALUE_SENSITIVE_VERBS and (
             self._as_planned(j)
@@ -200,11 +200,11 @@ class Reading:
             return j + 2, "human"  # "fat fingerd the replica count", as chat writes it
         if lem.startswith("mis") and len(lem) > 6 and lem[3:] in _MIS_VERBS:
             return j + 1, "human"  # "misrouted", "misconfigured", "mislabelled": done wrongly
-        if lem in lx.HARM_VERBS and not (low.endswith("ing") and j and self.lemmas[j - 1] not in ("be", "keep")):
+        if lem in lx.HARM_VERBS and not (low.endswith("ing") and j and self.lemmas[j - 1] not in {"be", "keep"}):
             if (
-                lem in ("lock", "disable", "drop", "delete", "kill", "miss", "skip", "ignore", "lose")
+                lem in {"lock", "disable", "drop", "delete", "kill", "miss", "skip", "ignore", "lose"}
                 and j + 1 < self.n
-                and self.lows[j + 1] in ("in", "by", "off", "out", "for")
+                and self.lows[j + 1] in {"in", "by", "off", "out", "for"}
             ):
                 return None
             human = lem in lx.HUMAN_ONLY_FAILURES
@@ -214,7 +214,7 @@ class Reading:
     def _as_planned(self, j: int) -> bool:
         """ "as step four of the plan", "as the runbook describes", "per the runbook": the act was the procedure."""
         for k in range(j + 1, self.n):
-            if self.lows[k] in ("as", "per", "following") and self._window_has(
+            if self.lows[k] in {"as", "per", "following"} and self._window_has(
                 k + 1,
                 3,
                 {
@@ -239,7 +239,7 @@ class Reading:
         if "and" not in self.words and "but" not in self.words:
             return None
         for k in range(j + 1, stop):
-            if self.lows[k] in ("and", "but") and k + 1 < self.n:
+            if self.lows[k] in {"and", "but"} and k + 1 < self.n:
                 later = self._skip(k + 1)
                 if (
                     later < self.n

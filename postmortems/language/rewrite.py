@@ -88,13 +88,13 @@ def propose(
     stop = sentence[-1] if sentence and sentence[-1] in ".!?" else ""
     body = sentence[:-1] if stop else sentence
     rewritten = None
-    if kind in ("subject_harm", "repeat") and subject:
+    if kind in {"subject_harm", "repeat"} and subject:
         rewritten = _as_we(body, subject[0] - s, subject[1] - s) + (stop if stop != "?" else ".")
     elif kind == "possessive" and subject:
         rewritten = _as_our(body, subject[0] - s, subject[1] - s) + (stop or ".")
     elif kind == "counterfactual":
         rewritten = _what_would_have_helped(body)
-    elif kind in ("evaluation", "cleft", "interrogation"):
+    elif kind in {"evaluation", "cleft", "interrogation"}:
         rewritten = _how_did_it_happen(body, kind, subject and (subject[0] - s, subject[1] - s))
     elif kind == "sanction":
         rewritten = "What change to the system would make this class of failure impossible?"
@@ -116,8 +116,13 @@ def _the_mark(space_and_mark: re.Match) -> str:
 
 
 def _capitalise(text: str) -> str:
-    text = _RUNS_OF_SPACE.sub(" ", text).strip()
-    text = _SPACE_BEFORE_MARK.sub(_the_mark, text)
+    # In printable text the only space is " ", so the patterns are run only where what they need is there.
+    printable = text.isprintable()
+    if not printable or "  " in text:
+        text = _RUNS_OF_SPACE.sub(" ", text)
+    text = text.strip()
+    if not printable or " ," in text or " ." in text or " ?" in text or " !" in text:
+        text = _SPACE_BEFORE_MARK.sub(_the_mark, text)
     return text[:1].upper() + text[1:]
 
 
@@ -188,7 +193,7 @@ def _what_would_have_helped(body: str) -> str | None:
     if not match:
         return None
     verb = match.group("verb").lower()
-    if verb in ("been", "be"):
+    if verb in {"been", "be"}:
         return "What would have made the signal easier to see at that moment?"
     base = lemma(verb)
     rest = match.group("rest")

@@ -28,17 +28,17 @@ class SanctionReading(SubjectReading):
         found = []
         for k in self.starts_of(starts.SANCTION_MARK):
             low, lem = self.lows[k], self.lemmas[k]
-            if low in ("terminated", "terminate") and k and (self.lemmas[k - 1] == "be" or self.person_at(k + 1)):
+            if low in {"terminated", "terminate"} and k and (self.lemmas[k - 1] == "be" or self.person_at(k + 1)):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 1), k + 1))
                 continue
             if (
-                low in ("firing", "sackable", "fireable")
+                low in {"firing", "sackable", "fireable"}
                 and k + 1 < self.n
-                and self.lows[k + 1] in ("offence", "offense", "matter")
+                and self.lows[k + 1] in {"offence", "offense", "matter"}
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 2))
                 continue
-            if low in (
+            if low in {
                 "disciplinary",
                 "disciplined",
                 "reprimand",
@@ -49,14 +49,14 @@ class SanctionReading(SubjectReading):
                 "sacked",
                 "demoted",
                 "pip",
-            ):
+            }:
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 1))
-            elif low in ("fired", "sacked") and k and self.lemmas[k - 1] in ("be", "get"):
+            elif low in {"fired", "sacked"} and k and self.lemmas[k - 1] in {"be", "get"}:
                 found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 1))
             elif (
-                low in ("suspended", "dismissed")
+                low in {"suspended", "dismissed"}
                 and k
-                and self.lemmas[k - 1] in ("be", "get")
+                and self.lemmas[k - 1] in {"be", "get"}
                 and self._person_before(k - 1)
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 1))  # a person, not a job, suspended
@@ -64,13 +64,13 @@ class SanctionReading(SubjectReading):
                 lem == "fire"
                 and k + 1 < self.n
                 and (self.person_at(k + 1) or self.lows[k + 1] in ("whoever",))
-                and self.lows[k + 1] not in ("alarm", "drill")
-                or low in ("written", "final", "formal")
+                and self.lows[k + 1] not in {"alarm", "drill"}
+                or low in {"written", "final", "formal"}
                 and k + 1 < self.n
                 and self.lemmas[k + 1] == "warning"
                 or low == "performance"
                 and k + 1 < self.n
-                and self.lows[k + 1] in ("review", "plan", "improvement", "conversation", "record", "file", "rating")
+                and self.lows[k + 1] in {"review", "plan", "improvement", "conversation", "record", "file", "rating"}
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", k, k + 2))
             elif lem == "consequence" and (
@@ -91,10 +91,10 @@ class SanctionReading(SubjectReading):
                     self._finding(JUDGING_WORD, "sanction", k, self._through(k + 1, 5, {"apology", "explanation"}))
                 )
             elif (
-                lem in ("apologise", "apologize")
+                lem in {"apologise", "apologize"}
                 and k
                 and (
-                    self.lemmas[k - 1] in ("to", "should", "must", "need")
+                    self.lemmas[k - 1] in {"to", "should", "must", "need"}
                     or self._window_has(max(0, k - 4), 4, {"expect", "make", "want", "demand"})
                 )
             ):
@@ -102,7 +102,7 @@ class SanctionReading(SubjectReading):
             elif (
                 lem == "manager"
                 and k >= 2
-                and self.lows[k - 1] in ("his", "her", "their", "your", "'s")
+                and self.lows[k - 1] in {"his", "her", "their", "your", "'s"}
                 and self._window_has(
                     max(0, k - 5),
                     4,
@@ -127,7 +127,7 @@ class SanctionReading(SubjectReading):
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 4), k + 1))
             elif (
-                lem in ("lose", "revoke", "remove", "pull", "strip")
+                lem in {"lose", "revoke", "remove", "pull", "strip"}
                 and self._window_has(k + 1, 5, {"access", "rights", "privileges", "permissions"})
                 and (
                     self.person_at(k - 1)
@@ -137,7 +137,7 @@ class SanctionReading(SubjectReading):
                 )
             ):
                 if self._window_has(k + 1, 3, {"his", "her", "their", "your", "'s"}) or (
-                    k and self.lemmas[k - 1] in ("should", "must", "will")
+                    k and self.lemmas[k - 1] in {"should", "must", "will"}
                 ):
                     found.append(
                         self._finding(
@@ -156,7 +156,7 @@ class SanctionReading(SubjectReading):
                 and not self._window_has(max(0, k - 3), 7, {"not", "n't", "never", "no", "without"})
             ):  # "HR was not involved" denies the sanction
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 2), k + 1))
-            elif low in ("shame", "example") and self._window_has(
+            elif low in {"shame", "example"} and self._window_has(
                 max(0, k - 3), 3, {"name", "make", "public", "publicly"}
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", max(0, k - 3), k + 1))
@@ -183,7 +183,7 @@ class SanctionReading(SubjectReading):
                 and k + 1 < self.n
                 and self.lows[k + 1] == "up"
                 and k
-                and self.lemmas[k - 1] in ("be", "get")
+                and self.lemmas[k - 1] in {"be", "get"}
             ):
                 found.append(self._finding(JUDGING_WORD, "sanction", k - 1, k + 2))
             elif (

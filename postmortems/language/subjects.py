@@ -87,7 +87,7 @@ class SubjectReading(Reading):
                 j += 1  # "the night-shift operator", "the billing engineer"
             if j > i + 1 and not (j < self.n and self.lows[j] in lx.ROLE_NOUNS) and self.lows[j - 1] in lx.ROLE_NOUNS:
                 j -= 1  # "the on-call didn't …": the last modifier was the noun
-            if low in ("this", "that") and j < self.n and self._plural(j):
+            if low in {"this", "that"} and j < self.n and self._plural(j):
                 return None  # "so many fields that people skip them": "that" joins a clause here
             if j < self.n and (
                 self.lows[j] in lx.ROLE_NOUNS
@@ -97,9 +97,9 @@ class SubjectReading(Reading):
                 end = j + 1
                 if end < self.n and self.lows[end] in lx.ROLE_NOUNS:  # "on-call engineer"
                     end += 1
-                if end + 1 < self.n and self.lows[end] == "on" and self.lows[end + 1] in ("call", "duty", "shift"):
+                if end + 1 < self.n and self.lows[end] == "on" and self.lows[end + 1] in {"call", "duty", "shift"}:
                     end += 2  # "the SRE on call"
-                if end + 2 < self.n and self.lows[end] in ("from", "on", "in") and self.lows[end + 1] in ("the", "our"):
+                if end + 2 < self.n and self.lows[end] in {"from", "on", "in"} and self.lows[end + 1] in {"the", "our"}:
                     for k in range(end + 2, min(self.n, end + 5)):
                         if self.lows[k] in lx.GROUP_NOUNS:
                             end = k + 1  # "an engineer from the data team"
@@ -107,13 +107,13 @@ class SubjectReading(Reading):
                 return end, "certain"
             if j < self.n and self.lows[j] in lx.SHIFTS and j > i + 1:
                 return j + 1, "group"  # "the night shift"
-            if j < self.n and self.lows[j] in lx.GROUP_NOUNS and (j > i + 1 or low in ("the", "that")):
+            if j < self.n and self.lows[j] in lx.GROUP_NOUNS and (j > i + 1 or low in {"the", "that"}):
                 return j + 1, "group"
             return None
         text = self.texts[i]
         if text.startswith("@") and low not in lx.SYSTEM_NAMES and not low.endswith("bot"):
             return i + 1, "certain"  # a mention in chat is someone
-        if low in ("ops", "qa", "devops", "infra") and (i == 0 or not self.capitals[i] or low == "ops"):
+        if low in {"ops", "qa", "devops", "infra"} and (i == 0 or not self.capitals[i] or low == "ops"):
             return i + 1, "certain"
         if (low in lx.ROLE_MODIFIERS or low in lx.ROLE_NOUNS) and i + 1 < self.n and self.lows[i + 1] in lx.GROUP_NOUNS:
             return i + 2, "group"  # "Dev team pushed …", "Platform team broke …"

@@ -64,7 +64,7 @@ def _lesson_taken(sentence: Sentence, i: int) -> int | None:
     for k in range(i + 1, min(len(sentence.lows), i + 5)):
         if sentence.lows[k] in lx.LESSONS:
             return k + 1
-        if sentence.lows[k] in ("of", "from", "for", "on", "to", "in", "with", ",", "and"):
+        if sentence.lows[k] in {"of", "from", "for", "on", "to", "in", "with", ",", "and"}:
             return None
     return None
 
@@ -78,7 +78,7 @@ def _as_a_habit(lows: list[str]) -> bool:
 
 def _span(sentence: Sentence, i: int, j: int) -> tuple[int, int]:
     j = min(max(j, i + 1), len(sentence.lows))
-    while j - 1 > i and sentence.lows[j - 1] in (".", ",", ";", ":", "!"):
+    while j - 1 > i and sentence.lows[j - 1] in {".", ",", ";", ":", "!"}:
         j -= 1
     return sentence.starts[i], sentence.end(j - 1)
 
@@ -103,10 +103,10 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
     for k in range(i, min(n, i + 3)):
         if (
             lows[k] in lx.ATTENTION_NOUNS
-            and lows[k] not in ("care", "focus", "attention", "warning", "talk", "reading")
+            and lows[k] not in {"care", "focus", "attention", "warning", "talk", "reading"}
             and not mechanism
         ):
-            if k == i or lows[k - 1] in (
+            if k == i or lows[k - 1] in {
                 "mandatory",
                 "more",
                 "extra",
@@ -130,21 +130,21 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
                 "greater",
                 "closer",
                 "full",
-            ):
+            }:
                 return remedy("attention", i, k + 1)
     # "… that everyone knows the escalation path", "make people aware …".
     for k in range(i, n - 1):
         if (
             (lows[k] in lx.PEOPLE_GROUPS or lows[k] in lx.ROLE_NOUNS)
-            and lemmas[k + 1] in ("know", "understand", "remember", "be")
+            and lemmas[k + 1] in {"know", "understand", "remember", "be"}
             and not mechanism
             and set(lows[:k]) & {"ensure", "sure", "check", "confirm", "verify", "that"}
         ):
             if lemmas[k + 1] != "be" or (
-                k + 2 < n and lows[k + 2] in ("aware", "reminded", "trained", "told", "careful", "informed")
+                k + 2 < n and lows[k + 2] in {"aware", "reminded", "trained", "told", "careful", "informed"}
             ):
                 return remedy("knowledge", k, k + 2)
-    if lows[i] in ("the", "a", "an", "this", "that", "its") and people_subject(sentence, i) is None:
+    if lows[i] in {"the", "a", "an", "this", "that", "its"} and people_subject(sentence, i) is None:
         return None  # "The tool is careful to lock …" says what a system does
     # Care words anywhere: "deploy more carefully", "be cautious", "exercise caution".
     for k, low in enumerate(lows):
@@ -152,26 +152,26 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
             low in lx.CARE_WORDS
             or misspelling_of(low, lx.CARE_WORDS)
             or low == "strictly"
-            or (low == "caution" and k and lemmas[k - 1] in ("exercise", "use", "with"))
+            or (low == "caution" and k and lemmas[k - 1] in {"exercise", "use", "with"})
         ):
-            if not mechanism or low in ("carefully", "careful", "cautious", "cautiously", "strictly"):
-                start = k - 1 if k and lows[k - 1] in ("more", "extra", "very", "be", "especially") else k
+            if not mechanism or low in {"carefully", "careful", "cautious", "cautiously", "strictly"}:
+                start = k - 1 if k and lows[k - 1] in {"more", "extra", "very", "be", "especially"} else k
                 return remedy("care", start, k + 1)
         if (
-            low in ("attention", "care")
+            low in {"attention", "care"}
             and k
-            and lemmas[k - 1] in ("pay", "take", "more", "closer", "extra", "great", "greater")
+            and lemmas[k - 1] in {"pay", "take", "more", "closer", "extra", "great", "greater"}
         ):
             return remedy("care", k - 1, k + 1)
     for k, lem in enumerate(lemmas):
         if lem == "hold" and any(low in lx.SANCTION_HOLD_WORDS for low in lows[k + 1 : k + 5]):
             return remedy("standing", k, next(j for j in range(k + 1, k + 5) if lows[j] in lx.SANCTION_HOLD_WORDS) + 1)
-    if "performance" in lows and any(low in ("plan", "review", "improvement", "conversation") for low in lows):
+    if "performance" in lows and any(low in {"plan", "review", "improvement", "conversation"} for low in lows):
         k = lows.index("performance")
         return remedy("standing", k, k + 2)
     for k, lem in enumerate(lemmas):
-        if lem in ("apologise", "apologize") or (
-            lem == "apology" and k and lemmas[k - 1] in ("an", "owe", "public", "formal")
+        if lem in {"apologise", "apologize"} or (
+            lem == "apology" and k and lemmas[k - 1] in {"an", "owe", "public", "formal"}
         ):
             return remedy("standing", k, k + 1)
     lem, low = lemmas[i], lows[i]
@@ -179,7 +179,7 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
         lem = lem[3:]  # "re-communicate", "re-brief": the same appeal, made again
     rest = set(lemmas[i + 1 :]) | set(lows[i + 1 :])
     # "Don't deploy on Fridays", "Never force-push": a rule for people to hold in mind.
-    if low in _PROHIBITIONS or (lem == "do" and i + 1 < n and lows[i + 1] in ("not", "n't")) or lem == "avoid":
+    if low in _PROHIBITIONS or (lem == "do" and i + 1 < n and lows[i + 1] in {"not", "n't"}) or lem == "avoid":
         if not mechanism:
             return remedy("prohibition", i, min(n, i + 3))
     if lem == "stop" and i + 1 < n and lows[i + 1].endswith("ing") and not mechanism:
@@ -191,11 +191,11 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
     # "Agree as a team to never deploy …", "Commit to always …": a rule people promise to keep in mind.
     if lem in _COMMITTING and not mechanism:
         for k in range(i + 1, min(n - 1, i + 6)):
-            if lows[k] == "to" and lows[k + 1] in ("never", "always", "not"):
+            if lows[k] == "to" and lows[k + 1] in {"never", "always", "not"}:
                 return remedy("prohibition" if lows[k + 1] != "always" else "obligation", i, k + 2)
     # "Remind the team …", "Train Priya …", "Talk to Jonas …", "Tell the contractors to …".
     if (
-        lem in ("tell", "ask", "warn", "urge", "instruct")
+        lem in {"tell", "ask", "warn", "urge", "instruct"}
         and not mechanism
         and any(
             lows[k] == "to" and k + 1 < n and (lemmas[k + 1] not in _ARTEFACT_VERBS or _as_a_habit(lows))
@@ -210,11 +210,11 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
     if lem in lx.ATTENTION_VERBS or low in lx.ATTENTION_VERBS:
         if mechanism and lem in _CHECKING_VERBS:
             return None  # "Check pool size against the limit in CI": the check runs in a tool
-        if lem in ("check", "verify", "confirm") and not rest & _HABITUAL:
+        if lem in {"check", "verify", "confirm"} and not rest & _HABITUAL:
             return (
                 None  # a one-off check is work on the system; "check … before every deploy" is a habit asked of people
             )
-        if lem in ("warn", "ask", "tell", "review", "refresh") and (
+        if lem in {"warn", "ask", "tell", "review", "refresh"} and (
             mechanism or rest & lx.ARTEFACT_NOUNS and not rest & lx.PEOPLE_GROUPS and not names_person(sentence, i + 1)
         ):
             return None
@@ -222,12 +222,12 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
             return None  # "Retrain the fraud classifier": a machine learns, no person is asked to
         if lem in ("remind",) and mechanism and rest & {"automatically", "automated", "bot", "alert", "alerts", "cron"}:
             return None
-        if lem in ("focus", "concentrate") and rest & lx.ARTEFACT_NOUNS and mechanism:
+        if lem in {"focus", "concentrate"} and rest & lx.ARTEFACT_NOUNS and mechanism:
             return None
         if lem == "double-check" and mechanism:
             return None
         kind = (
-            "standing" if lem in ("apologise", "apologize") else "knowledge" if lem in _KNOWLEDGE_VERBS else "attention"
+            "standing" if lem in {"apologise", "apologize"} else "knowledge" if lem in _KNOWLEDGE_VERBS else "attention"
         )
         return remedy(kind, i, min(n, i + 3))
     # "Sam to apologise", "On-call engineers must acknowledge faster", "Everyone must read …".
@@ -238,7 +238,7 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
             return remedy("attention", i, lesson)  # "100% of engineers complete incident training"
         k = who_end
         while k < n and (
-            lows[k] in MODAL_HEADS or lows[k] in ("always", "all", "really", "now", "also", "not", "n't", "never")
+            lows[k] in MODAL_HEADS or lows[k] in {"always", "all", "really", "now", "also", "not", "n't", "never"}
         ):
             k += 1
         if prose and "have" in lows[who_end:k] and k < n and lows[k] != lemmas[k]:
@@ -272,8 +272,8 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
         return None
     # The object decides: "write a memo", "hold a meeting", "make sure Sam knows", "put X on a plan".
     if lem in OBJECT_DECIDES:
-        if lem in ("make", "ensure") or (lem == "make" and i + 1 < n and lows[i + 1] == "sure"):
-            k = i + 2 if i + 1 < n and lows[i + 1] in ("sure", "certain") else i + 1
+        if lem in {"make", "ensure"} or (lem == "make" and i + 1 < n and lows[i + 1] == "sure"):
+            k = i + 2 if i + 1 < n and lows[i + 1] in {"sure", "certain"} else i + 1
             k = k + 1 if k < n and lows[k] == "that" else k
             people = people_subject(sentence, k)
             if people is not None and not mechanism:
@@ -287,13 +287,13 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
                     return remedy("knowledge", i, min(n, people + 2))
             return None
         for k in range(i + 1, min(n, i + 12)):
-            if lows[k] in (",", ";", "so", "that", "which") and k > i + 1:
+            if lows[k] in {",", ";", "so", "that", "which"} and k > i + 1:
                 break
             if lows[k] in lx.ATTENTION_NOUNS or lemmas[k] in lx.ATTENTION_NOUNS:
-                if lows[k] in ("care", "talk", "warning") and k == i + 1:
+                if lows[k] in {"care", "talk", "warning"} and k == i + 1:
                     continue
                 if (
-                    lows[k] in ("meeting", "meetings", "session", "sessions")
+                    lows[k] in {"meeting", "meetings", "session", "sessions"}
                     and rest & lx.ARTEFACT_NOUNS - {"review"}
                     and mechanism
                 ):
@@ -301,7 +301,7 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
                 if lemmas[k] == "warning" and rest & lx.ARTEFACT_NOUNS:
                     return None
                 return remedy("attention", i, k + 1)
-            if lemmas[k] in (
+            if lemmas[k] in {
                 "communication",
                 "discipline",
                 "diligence",
@@ -311,10 +311,10 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
                 "knowledge",
                 "vigilance",
                 "ownership-mindset",
-            ):
+            }:
                 if lemmas[k] != "knowledge" or not rest & lx.ARTEFACT_NOUNS:
                     return remedy("attention", i, k + 1)
-            if lows[k] in ("plan", "pip") and rest & {"performance", "improvement"}:
+            if lows[k] in {"plan", "pip"} and rest & {"performance", "improvement"}:
                 return remedy("standing", i, k + 1)
             if (
                 lows[k] == "checklist"
@@ -322,7 +322,7 @@ def read_action(sentence: Sentence, prose: bool = False) -> NullRemedy | None:
                 and not mechanism
             ):
                 return remedy("attention", i, k + 1)
-        if lem in ("get", "have") and people_subject(sentence, i + 1) is not None and not mechanism:
+        if lem in {"get", "have"} and people_subject(sentence, i + 1) is not None and not mechanism:
             return remedy("attention", i, min(n, i + 3))
     if rest & {"reminder", "reminders", "remind", "reminding"} and not (
         rest & {"automatically", "automated", "bot", "alert", "alerts", "cron", "page", "pages"}

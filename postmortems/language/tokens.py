@@ -9,7 +9,8 @@ between spaces is cut into tokens once per process, since a review repeats the s
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import or_
 
 from . import lexicon as lx
 from . import starts
@@ -47,10 +48,7 @@ class Sentence:
         self.capitals = capitals
         # The readings each token may start (``lexicon.start_marks``), and all of them in the sentence.
         self.marks = marks
-        marked = 0
-        for mark in set(marks):
-            marked |= mark
-        self.marked = marked
+        self.marked = reduce(or_, marks, 0)
 
     def __len__(self) -> int:
         return len(self.lows)
@@ -75,17 +73,26 @@ def sentences_of(text: str) -> list[Sentence]:
     find = text.find
     word_read = _word_read
     add_start = starts.append
+    plain_word = _PLAIN_WORDS.get
     line_start = 0
     for line in text.split("\n"):
         at = line_start
         pieces = line.split()
         # One space between pieces and none around them (most lines): each piece starts one after the last ends.
-        spaced = len(line) == sum(map(len, pieces)) + len(pieces) - 1
+        spaced = line == " ".join(pieces)
         for piece in pieces:
             if not spaced:
                 at = find(piece, at)
+            parts = plain_word(piece)
+            if parts is not None:  # most pieces: a word seen before, one token
+                tokens += parts
+                add_start(at)
+                at += len(piece) + spaced
+                continue
             if piece.isalpha():
                 read = word_read(piece)
+                if read[2] is None:
+                    _keep_plain_word(piece, read[0])
             elif piece[-1] in _MARKS and piece[:-1].isalpha():
                 # A word and the mark after it ("deploy,", "table."): the word, then the mark.
                 read = word_read(piece[:-1])
@@ -128,7 +135,8 @@ def sentences_of(text: str) -> list[Sentence]:
             bounds.append(last)
     if not bounds:
         return []
-    texts, lows, lemmas, capitals, marks = map(list, zip(*tokens, strict=True))
+    # Every token is a 5-tuple: asking zip to check that costs more than the rest of the transposing.
+    texts, lows, lemmas, capitals, marks = map(list, zip(*tokens))  # noqa: B905
     if len(bounds) == 1:
         return [Sentence(texts, lows, lemmas, starts, capitals, marks)]
     sentences, first = [], 0
@@ -145,6 +153,18 @@ def sentences_of(text: str) -> list[Sentence]:
         )
         first = bound
     return sentences
+
+
+# The token of each plain word (letters only, read as one token) met so far as a piece between spaces: such a
+# piece is read from here with one look-up. Kept per word, as ``_word_read`` is, and emptied when it grows large.
+_PLAIN_WORDS: dict[str, tuple] = {}
+_PLAIN_WORDS_KEPT = 65536
+
+
+def _keep_plain_word(word: str, tokens: tuple) -> None:
+    if len(_PLAIN_WORDS) >= _PLAIN_WORDS_KEPT:
+        _PLAIN_WORDS.clear()
+    _PLAIN_WORDS[word] = tokens
 
 
 # What a word or piece reads as: its tokens (text, lower case, lemma, capitalised, the readings each may start),
@@ -250,6 +270,11 @@ _CHUNK = re.compile(
 def chunks(text: str):
     """(offset, text) of each sentence or line, the unit the readers cache their work on."""
     return ((match.start(), match.group()) for match in _CHUNK.finditer(text))
+
+
+def chunk_matches(text: str):
+    """Each sentence or line of ``chunks`` as a match (``start()``, ``group()``), for a caller that reads every one."""
+    return _CHUNK.finditer(text)
 
 
 @lru_cache(maxsize=256)
