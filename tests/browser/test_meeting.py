@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from actions.models import Notification, NotificationKind
 from postmortems import meeting
 from postmortems.models import Review
+from tests.browser.conftest import FOLLOW_MS
 from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
 from tests.postmortems.factories import PerspectiveFactory, ReviewFactory, category
 
@@ -32,7 +33,7 @@ def test_the_meeting_keeps_drafts_runs_one_timer_and_asks_for_missing_perspectiv
     sam.log_in("sam", password, path=url)
     priya = open_browser()
     priya.log_in("priya", password, path=url)
-    expect(priya.page.locator("[data-live-indicator]")).to_have_text("Live", timeout=3000)
+    expect(priya.page.locator("[data-live-indicator]")).to_have_text("Live", timeout=FOLLOW_MS)
     expect(priya.page.get_by_text("The error-rate alert fired for checkout.")).to_be_visible()
     expect(sam.page.get_by_text("Only the web tier's dashboard showed errors.")).to_have_count(0)
 
@@ -42,19 +43,19 @@ def test_the_meeting_keeps_drafts_runs_one_timer_and_asks_for_missing_perspectiv
         expect(person.page.locator("[data-timer-clock]")).to_have_text("16:05")
     expect(priya.page.locator("[data-timer-action]")).to_have_count(0)  # only the facilitator runs it
     sam.page.get_by_role("button", name="Start").click()
-    expect(priya.page.locator("[data-timer-words]")).to_have_text("1 min over the 15 planned", timeout=3000)
-    expect(priya.page.locator("[data-timer-clock]")).not_to_have_text("16:05", timeout=3000)  # it runs
+    expect(priya.page.locator("[data-timer-words]")).to_have_text("1 min over the 15 planned", timeout=FOLLOW_MS)
+    expect(priya.page.locator("[data-timer-clock]")).not_to_have_text("16:05", timeout=FOLLOW_MS)  # it runs
     sam.page.get_by_role("button", name="+5 min").click()
-    expect(priya.page.locator("[data-timer-words]")).to_have_text("4 min left of 20", timeout=3000)
+    expect(priya.page.locator("[data-timer-words]")).to_have_text("4 min left of 20", timeout=FOLLOW_MS)
     sam.page.get_by_role("button", name="Reset").click()
-    expect(priya.page.locator("[data-timer-words]")).to_have_text("15 min left of 15", timeout=3000)
+    expect(priya.page.locator("[data-timer-words]")).to_have_text("15 min left of 15", timeout=FOLLOW_MS)
     sam.assert_accessible()
     sam.screenshot("meeting-facilitator-timeline")
 
     # Perspectives: who has not written theirs (never what), and the facilitator asks them.
     sam.page.locator("body").press("ArrowRight")
     expect(sam.page.locator("#stage-heading")).to_have_text("Perspectives")
-    expect(priya.page.locator("#stage-heading")).to_have_text("Perspectives", timeout=3000)
+    expect(priya.page.locator("#stage-heading")).to_have_text("Perspectives", timeout=FOLLOW_MS)
     expect(sam.page.get_by_text("Only the web tier's dashboard showed errors.")).to_be_visible()
     missing = sam.page.locator(".missing-perspectives")
     expect(missing).to_contain_text("Jonas Berg")
@@ -66,7 +67,7 @@ def test_the_meeting_keeps_drafts_runs_one_timer_and_asks_for_missing_perspectiv
     expect(sam.page.locator(".agenda-done").first).to_contain_text("min")
 
     sam.page.keyboard.press("n")
-    expect(priya.page.locator("#stage-heading")).to_have_text("Contributing factors", timeout=3000)
+    expect(priya.page.locator("#stage-heading")).to_have_text("Contributing factors", timeout=FOLLOW_MS)
 
     # Priya types a factor while Sam adds one: his arrives around her form; her text, focus and caret stay.
     description = priya.page.get_by_label("Description")
@@ -75,7 +76,7 @@ def test_the_meeting_keeps_drafts_runs_one_timer_and_asks_for_missing_perspectiv
     sam.page.get_by_label("Description").fill("Nothing compared the pool size with the database's connection limit.")
     sam.page.get_by_label("Category").select_option(label="Missing guardrail")
     sam.page.get_by_role("button", name="Add factor").click()
-    expect(priya.page.locator("#meeting-factors")).to_contain_text("Nothing compared the pool size", timeout=3000)
+    expect(priya.page.locator("#meeting-factors")).to_contain_text("Nothing compared the pool size", timeout=FOLLOW_MS)
     description.press_sequentially(".")
     expect(description).to_have_value("Dashboards showed only the web tier.")
     expect(description).to_be_focused()
@@ -83,7 +84,7 @@ def test_the_meeting_keeps_drafts_runs_one_timer_and_asks_for_missing_perspectiv
     # Sam steps on: Priya's page does not jump away from her unsent text; it tells her, and she chooses.
     sam.page.locator("body").press("n")
     expect(sam.page.locator("#stage-heading")).to_have_text("What went well · where we got lucky")
-    expect(priya.page.get_by_text("The facilitator has moved on.")).to_be_visible(timeout=3000)
+    expect(priya.page.get_by_text("The facilitator has moved on.")).to_be_visible(timeout=FOLLOW_MS)
     expect(priya.page.locator("#stage-heading")).to_have_text("Contributing factors")
     expect(description).to_have_value("Dashboards showed only the web tier.")
     priya.screenshot("meeting-participant-unsent-text")
@@ -92,7 +93,7 @@ def test_the_meeting_keeps_drafts_runs_one_timer_and_asks_for_missing_perspectiv
 
     # Back in contributing factors, and after a reload, her draft is in its field again.
     sam.page.locator("body").press("p")
-    expect(priya.page.locator("#stage-heading")).to_have_text("Contributing factors", timeout=3000)
+    expect(priya.page.locator("#stage-heading")).to_have_text("Contributing factors", timeout=FOLLOW_MS)
     expect(priya.page.get_by_label("Description")).to_have_value("Dashboards showed only the web tier.")
     priya.page.reload()
     expect(priya.page.get_by_label("Description")).to_have_value("Dashboards showed only the web tier.")
@@ -107,16 +108,16 @@ def test_the_meeting_keeps_drafts_runs_one_timer_and_asks_for_missing_perspectiv
 
     # An open section editor stays until its writer saves; then her page follows the facilitator.
     sam.page.locator("body").press("n")
-    expect(priya.page.locator("#stage-heading")).to_have_text("What went well · where we got lucky", timeout=3000)
+    expect(priya.page.locator("#stage-heading")).to_have_text("What went well · where we got lucky", timeout=FOLLOW_MS)
     priya.page.locator("#meeting-went_well").get_by_role("link", name=re.compile("^Write here")).click()
     editor = priya.page.locator("#id_went_well-text")
     editor.fill("The rollback took one command.")
     sam.page.locator("body").press("n")
     expect(sam.page.locator("#stage-heading")).to_have_text("Improvement opportunities")
-    expect(priya.page.get_by_text("The facilitator has moved on.")).to_be_visible(timeout=3000)
+    expect(priya.page.get_by_text("The facilitator has moved on.")).to_be_visible(timeout=FOLLOW_MS)
     expect(editor).to_have_value("The rollback took one command.")
     priya.page.get_by_role("button", name="Save what went well").click()
-    expect(priya.page.locator("#stage-heading")).to_have_text("Improvement opportunities", timeout=3000)
+    expect(priya.page.locator("#stage-heading")).to_have_text("Improvement opportunities", timeout=FOLLOW_MS)
     review.refresh_from_db()
     assert review.went_well == "The rollback took one command."
 

@@ -3,6 +3,7 @@
 from playwright.sync_api import expect
 
 from postmortems.models import Review
+from tests.browser.conftest import FOLLOW_MS
 from tests.incidents.factories import IncidentFactory
 from tests.postmortems.factories import ReviewFactory
 
@@ -29,7 +30,7 @@ def test_typing_a_blaming_sentence_shows_a_note_with_a_better_framing(
     box.press_sequentially("The on-call engineer was careless and skipped the checklist.", delay=5)
 
     notes = page.locator("#notes-went_well")
-    expect(notes).to_contain_text("Names a person as the cause", timeout=3000)
+    expect(notes).to_contain_text("Names a person as the cause", timeout=FOLLOW_MS)
     expect(notes).to_contain_text("The on-call engineer was careless")
     suggestion = notes.locator("details.flag-better")
     expect(suggestion.locator("p")).to_be_hidden()
@@ -38,7 +39,7 @@ def test_typing_a_blaming_sentence_shows_a_note_with_a_better_framing(
     priya.screenshot("review-language-note")
 
     box.fill("The checklist step was easy to skip: nothing in the deploy tool asked for it.")
-    expect(notes).to_contain_text("No notes", timeout=3000)
+    expect(notes).to_contain_text("No notes", timeout=FOLLOW_MS)
     page.get_by_role("button", name="Save what went well").click()
     expect(page.locator("#section-went_well")).to_contain_text("nothing in the deploy tool asked for it")
     review.refresh_from_db()
