@@ -30,13 +30,25 @@ class VersionName(str):
     """A version's name (``incident:42``), told apart from plain values a fragment depends on."""
 
 
+def versions_of(names, request=None) -> dict:
+    """The numbers of ``names``: those the request's page read already, the others read now in one round trip,
+    kept with the request's for its later pieces and read with its versions from its address's next request on
+    (``fragments.remembered``)."""
+    known = getattr(request, "versions", None)
+    unknown = [name for name in dict.fromkeys(names) if known is None or name not in known]
+    if not unknown:
+        return known
+    for name in unknown:
+        remembered.read_late(request, name)
+    found = current(unknown)
+    if known is None:
+        return found
+    known.update(found)
+    return known
+
+
 def fragment_key(name: str, values: list, request=None) -> str:
-    names = [value for value in values if isinstance(value, VersionName)]
-    known = getattr(request, "versions", {}) if request is not None else {}
-    unknown = [n for n in names if n not in known]
-    for late in unknown:
-        remembered.read_late(request, late)
-    numbers = {**known, **(current(unknown) if unknown else {})}
+    numbers = versions_of([value for value in values if isinstance(value, VersionName)], request)
     parts = [
         release(),
         name,
@@ -112,9 +124,7 @@ def kept_or_made(key: str, seconds: int, make: Callable, wait_seconds: float = W
 def kept_value(key: str, request=None):
     """What the cache keeps under ``key`` (None: nothing). With the request, read early with its versions when
     its address read it last time, and remembered for the next time (``fragments.remembered``)."""
-    remembered.read_kept(request, key)
-    value = remembered.early(request, key)
-    return cache.get(key) if value is None else value
+    return kept_values([key], request).get(key)
 
 
 def kept_values(keys: list[str], request=None) -> dict:

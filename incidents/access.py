@@ -11,12 +11,11 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from fragments import remembered
 from fragments.conditional import person_fact
-from fragments.kept import VersionName, fragment_key, kept_or_made
+from fragments.kept import VersionName, fragment_key, kept_or_made, versions_of
 from fragments.own import kept_own
 from fragments.release import release
-from fragments.versions import current, kept_under
+from fragments.versions import kept_under
 from incidents.models import Incident, IncidentLink
 
 # Set on an incident read by ``get_incident_for_user``: whether the person responds to it or is in one of
@@ -113,26 +112,11 @@ def kept_record(kind: str, pk, names: list[str], request, read):
     What a page needs to find its object and decide what this person may do with it, without a query while
     nothing it depends on changed (read with the page's versions, ``fragments.remembered``). ``read`` answers
     None for an object that does not exist."""
-    known = getattr(request, "versions", None) or {}
-    unknown = [name for name in names if name not in known]
-    numbers = {**known, **(current(unknown) if unknown else {})}
+    numbers = versions_of(names, request)
     # The release too: a deploy may change what a record holds.
     key = f"record:{release()}:{kind}:{pk}:" + ":".join(str(numbers[name]) for name in names)
     record = kept_or_made(key, VISIBILITY_SECONDS, lambda: read() or MISSING, request=request)
     return None if record == MISSING else record
-
-
-def know_versions(request, names: list[str]) -> None:
-    """Read the numbers of those of ``names`` this request does not know yet, all in one cache round trip: the
-    page's fragments then find theirs known (``fragments.kept.fragment_key`` asks for each it does not know)."""
-    versions = getattr(request, "versions", None)
-    if versions is None or not keeping():
-        return
-    unknown = [name for name in names if name not in versions]
-    for name in unknown:  # read with the ETag's from the address's next request on
-        remembered.read_late(request, name)
-    if unknown:
-        versions.update(current(unknown))
 
 
 def responds_or_involved(user, incident_field: str = "pk"):

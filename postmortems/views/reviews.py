@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from fragments.conditional import conditional_page
+from fragments.kept import versions_of
 from fragments.lazy import once
-from incidents.access import get_incident_for_user, know_versions
+from incidents.access import get_incident_for_user
 from incidents.models import NearMiss
 from postmortems import edits, lifecycle, publishing
 from postmortems.access import get_review_for_user, review_for_page
@@ -167,7 +168,7 @@ def factor_edit_form(review, factor, data=None):
 @conditional_page(lambda request, pk: page_versions(pk), clock_seconds=60)
 def review_detail(request: HtmxHttpRequest, pk: int):
     access = review_for_page(request, pk)
-    know_versions(request, incident_versions(access.review))
+    versions_of(incident_versions(access.review), request)  # read at once, not one round trip per piece
     return render_page(request, TEMPLATE, review_context(request, access))
 
 
