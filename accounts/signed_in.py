@@ -18,7 +18,6 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.sessions.backends import cached_db
 from django.utils.crypto import constant_time_compare
-from django.utils.functional import SimpleLazyObject
 
 from fragments.versions import current
 from fragments.versions import key as version_key
@@ -93,6 +92,10 @@ def get_user(request):
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """The signed-in person read at once, not behind Django's lazy proxy: every request asks who is signed in
+    (session timeouts, time zone, sign-in required), and a page reads the person's attributes a few hundred
+    times, each read through the proxy costing several calls."""
+
     def process_request(self, request):
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: get_user(request))
+        request.user = get_user(request)
