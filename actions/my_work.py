@@ -23,7 +23,7 @@ from actions.models import ActionStatus, FixObligation, ObligationState
 from incidents.access import MAY_SEE_SQL
 from postmortems.models import ReviewStatus
 from web.links import links_to
-from web.sql import as_moment, placeholders
+from web.sql import among, as_moment, rows_of
 
 MY_WORK_LIMIT = 8
 # PostgreSQL puts a missing moment first when newest come first.
@@ -35,22 +35,23 @@ ITEMS, FIXES, REVIEWS, FACILITATED, FEEDBACK, TEAMS = range(6)
 # Typed empty columns: each list is a derived table, so PostgreSQL types its columns before the union.
 DAY, MOMENT, WORD, ID, FLAG = (f"CAST(NULL AS {kind})" for kind in ("date", "timestamptz", "text", "bigint", "boolean"))
 
-# Each list is ordered and limited on its own (and ordered again in Python: a union keeps no order).
+# Each list is ordered and limited on its own (and ordered again in Python: a union keeps no order). Statuses and
+# the limit are written into the text, so that the plan PostgreSQL keeps for it knows them (``web.sql``).
 # Columns: list, id, title, day, moment, other_moment, word, incident_id, incident_title, person, flag.
 SQL = f"""
 SELECT * FROM (
   SELECT {ITEMS}, a.id, a.title, a.due_on, {MOMENT}, {MOMENT}, {WORD}, a.incident_id, i.title, {ID}, {FLAG}
     FROM actions_actionitem a LEFT JOIN incidents_incident i ON i.id = a.incident_id
-   WHERE a.owner_id = %(me)s AND a.deleted_at IS NULL AND a.status IN (%(open)s, %(in_progress)s) AND {MAY_SEE_SQL}
-   ORDER BY a.due_on ASC NULLS LAST, a.id LIMIT %(limit)s) AS items
+   WHERE a.owner_id = %(me)s AND a.deleted_at IS NULL AND a.status IN ('{ActionStatus.OPEN}', '{ActionStatus.IN_PROGRESS}') AND {MAY_SEE_SQL}
+   ORDER BY a.due_on ASC NULLS LAST, a.id LIMIT {MY_WORK_LIMIT}) AS items
 UNION ALL
 SELECT * FROM (
   SELECT {FIXES}, o.id, {WORD}, {DAY}, o.deadline, o.breached_at, o.state, o.incident_id, i.title, {ID}, {FLAG}
     FROM actions_fixobligation o JOIN incidents_incident i ON i.id = o.incident_id
-   WHERE o.state IN (%(pending)s, %(breached)s) AND {MAY_SEE_SQL}
-     AND (i.facilitator_id = %(me)s OR i.team_id IN ({{teams}}) OR EXISTS (
+   WHERE o.state IN ('{ObligationState.PENDING}', '{ObligationState.BREACHED}') AND {MAY_SEE_SQL}
+     AND (i.facilitator_id = %(me)s OR i.team_id {{teams}} OR EXISTS (
           SELECT 1 FROM incidents_incident_responders r WHERE r.incident_id = o.incident_id AND r.user_id = %(me)s))
-   ORDER BY o.deadline, o.id LIMIT %(limit)s) AS fixes
+   ORDER BY o.deadline, o.id LIMIT {MY_WORK_LIMIT}) AS fixes
 UNION ALL
 SELECT * FROM (
   SELECT {REVIEWS}, v.id, v.title, {DAY}, {MOMENT}, v.created_at, v.status, v.incident_id, {WORD}, v.facilitator_id,
@@ -58,22 +59,22 @@ SELECT * FROM (
     FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
    WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s
                   UNION SELECT id FROM postmortems_review WHERE facilitator_id = %(me)s)
-     AND v.status <> %(published)s AND {MAY_SEE_SQL}
-   ORDER BY v.created_at DESC, v.id LIMIT %(limit)s) AS reviews
+     AND v.status <> '{ReviewStatus.PUBLISHED}' AND {MAY_SEE_SQL}
+   ORDER BY v.created_at DESC, v.id LIMIT {MY_WORK_LIMIT}) AS reviews
 UNION ALL
 SELECT * FROM (
   SELECT {FACILITATED}, v.id, v.title, {DAY}, v.published_at, {MOMENT}, v.status, v.incident_id, {WORD}, {ID}, {FLAG}
     FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
-   WHERE v.facilitator_id = %(me)s AND v.status = %(published)s AND {MAY_SEE_SQL}
-   ORDER BY v.published_at DESC, v.id LIMIT %(limit)s) AS facilitated
+   WHERE v.facilitator_id = %(me)s AND v.status = '{ReviewStatus.PUBLISHED}' AND {MAY_SEE_SQL}
+   ORDER BY v.published_at DESC, v.id LIMIT {MY_WORK_LIMIT}) AS facilitated
 UNION ALL
 SELECT * FROM (
   SELECT {FEEDBACK}, v.id, v.title, {DAY}, v.published_at, {MOMENT}, v.status, v.incident_id, {WORD}, {ID}, {FLAG}
     FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
    WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s)
-     AND v.status = %(published)s AND v.published_at >= %(asked_since)s AND {MAY_SEE_SQL}
+     AND v.status = '{ReviewStatus.PUBLISHED}' AND v.published_at >= %(asked_since)s AND {MAY_SEE_SQL}
      AND NOT EXISTS (SELECT 1 FROM postmortems_reviewfeedback f WHERE f.review_id = v.id AND f.author_id = %(me)s)
-   ORDER BY v.published_at DESC, v.id LIMIT %(limit)s) AS feedback
+   ORDER BY v.published_at DESC, v.id LIMIT {MY_WORK_LIMIT}) AS feedback
 UNION ALL
 SELECT * FROM (
   SELECT {TEAMS}, t.id, t.name, {DAY}, {MOMENT}, {MOMENT}, m.role, {ID}, t.slug, {ID}, {FLAG}
@@ -147,24 +148,16 @@ def my_work(user, restricted: list[int], now: datetime) -> MyWork:
 
     What each row's badge says is worked out here, not in the page's loops: a template's filters and
     comparisons on every row cost more than the rest of the row."""
-    restricted_in, restricted_params = placeholders("restricted", list(restricted))
-    teams_in, teams_params = placeholders("team", list(user.team_ids))
+    among_restricted, restricted_params = among("restricted", list(restricted))
+    among_teams, teams_params = among("team", list(user.team_ids))
     params = {
         "me": user.pk,
         "everything": bool(user.is_org_admin),
-        "open": ActionStatus.OPEN,
-        "in_progress": ActionStatus.IN_PROGRESS,
-        "pending": ObligationState.PENDING,
-        "breached": ObligationState.BREACHED,
-        "published": ReviewStatus.PUBLISHED,
         "asked_since": connection.ops.adapt_datetimefield_value(now - FEEDBACK_ASK_FOR),
-        "limit": MY_WORK_LIMIT,
         **restricted_params,
         **teams_params,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(SQL.format(restricted=restricted_in, teams=teams_in), params)
-        rows = cursor.fetchall()
+    rows = rows_of("my_work", SQL.format(restricted=among_restricted, teams=among_teams), params)
     today = timezone.localdate(now)
     to_item, to_incident, to_review, to_team = map(
         links_to, ("action_detail", "incident_detail", "review_detail", "team_detail")

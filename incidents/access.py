@@ -197,10 +197,8 @@ def incident_for_page(request, pk) -> IncidentAccess:
 
 # In a statement written out by hand, a row's incident (``i``, left joined): none (a near miss's row), or one this
 # person may see. ``Incident.objects.visible_to`` for statements reading one person's own few rows; parameters
-# ``everything`` (an admin) and ``{restricted}``, the placeholders of ``restricted_incidents_on``.
-MAY_SEE_SQL = (
-    "(i.id IS NULL OR (i.deleted_at IS NULL AND (%(everything)s OR NOT i.restricted OR i.id IN ({restricted}))))"
-)
+# ``everything`` (an admin) and ``{restricted}``, ``web.sql.among`` for the ids of ``restricted_incidents_on``.
+MAY_SEE_SQL = "(i.id IS NULL OR (i.deleted_at IS NULL AND (%(everything)s OR NOT i.restricted OR i.id {restricted})))"
 
 
 def restricted_incidents_on(user, versions: dict | None = None) -> list[int]:

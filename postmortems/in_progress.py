@@ -2,21 +2,19 @@
 requests for a facilitator in the teams they facilitate (any team for an admin). Ten of each, newest first and
 longest waiting first.
 
-One statement written out by hand, each list ordered and limited on its own: building the two ORM queries cost
-more than PostgreSQL spent answering them. Only reviews of no incident (a near miss) or of one this person may see
-(``incidents.access.MAY_SEE_SQL``).
+One statement written out by hand and prepared once per connection (``web.sql.rows_of``), each list ordered and
+limited on its own: building the two ORM queries cost more than PostgreSQL spent answering them. Only reviews of no
+incident (a near miss) or of one this person may see (``incidents.access.MAY_SEE_SQL``).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
-
 from accounts.models import Role
 from incidents.access import MAY_SEE_SQL
 from postmortems.models import ReviewStatus
 from web.links import link
-from web.sql import as_moment, placeholders
+from web.sql import among, as_moment, rows_of
 
 IN_PROGRESS_LIMIT = 10
 MINE, REQUESTED = 0, 1
@@ -26,15 +24,15 @@ SELECT * FROM (
   SELECT {MINE}, v.id, v.title, v.status, v.facilitator_requested_at, v.created_at
     FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
    WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s)
-     AND v.status <> %(published)s AND {MAY_SEE_SQL}
-   ORDER BY v.created_at DESC LIMIT %(limit)s) AS mine
+     AND v.status <> '{ReviewStatus.PUBLISHED}' AND {MAY_SEE_SQL}
+   ORDER BY v.created_at DESC LIMIT {IN_PROGRESS_LIMIT}) AS mine
 UNION ALL
 SELECT * FROM (
   SELECT {REQUESTED}, v.id, v.title, v.status, v.facilitator_requested_at, v.created_at
     FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
-   WHERE v.facilitator_id IS NULL AND (%(everything)s OR v.team_id IN ({{teams}}))
-     AND v.status <> %(published)s AND {MAY_SEE_SQL}
-   ORDER BY v.facilitator_requested_at LIMIT %(limit)s) AS requested
+   WHERE v.facilitator_id IS NULL AND (%(everything)s OR v.team_id {{teams}})
+     AND v.status <> '{ReviewStatus.PUBLISHED}' AND {MAY_SEE_SQL}
+   ORDER BY v.facilitator_requested_at LIMIT {IN_PROGRESS_LIMIT}) AS requested
 """
 
 
@@ -62,19 +60,10 @@ class InProgress:
 def in_progress(user, restricted: list[int]) -> dict[str, list[InProgress]]:
     """``{"mine": …, "requested": …}``; ``restricted`` are the restricted incidents they are on (see above)."""
     facilitated = [team for team, role in user.memberships_by_team.items() if role == Role.FACILITATOR]
-    restricted_in, restricted_params = placeholders("restricted", list(restricted))
-    teams_in, teams_params = placeholders("team", facilitated)
-    params = {
-        "me": user.pk,
-        "everything": bool(user.is_org_admin),
-        "published": ReviewStatus.PUBLISHED,
-        "limit": IN_PROGRESS_LIMIT,
-        **restricted_params,
-        **teams_params,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(SQL.format(restricted=restricted_in, teams=teams_in), params)
-        rows = cursor.fetchall()
+    among_restricted, restricted_params = among("restricted", list(restricted))
+    among_teams, teams_params = among("team", facilitated)
+    params = {"me": user.pk, "everything": bool(user.is_org_admin), **restricted_params, **teams_params}
+    rows = rows_of("reviews_in_progress", SQL.format(restricted=among_restricted, teams=among_teams), params)
     lists = {MINE: [], REQUESTED: []}
     for kind, pk, title, status, requested_at, created_at in rows:
         lists[kind].append(InProgress(pk, title, status, as_moment(requested_at), as_moment(created_at)))

@@ -113,6 +113,38 @@ def test_home_query_count_does_not_grow_with_my_work(
         client.get("/")
 
 
+def test_postgresql_plans_my_work_once_per_connection(client, engineer, facilitator, payments, settings):
+    """Planning home's statement cost PostgreSQL twice what running it did: it is prepared once on a connection
+    and run by name from then on, for every person alike (their lists and restricted incidents are parameters)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from web import sql
+
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    _my_work(payments, engineer, facilitator, 2)
+    client.get("/accounts/login/")  # the connection is open
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as on a new connection
+    sql._prepared.pop(connection.connection, None)
+    client.force_login(engineer)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get("/").text
+
+    def my_work_statements(captured):  # the others read the session's person and their restricted incidents
+        sql = [query["sql"].replace("(", " ").split()[:2] for query in captured.captured_queries]
+        return [words for words in sql if words[1].startswith("my_work_")]
+
+    prepared, executed = my_work_statements(first)
+    assert prepared[0] == "PREPARE" and executed == ["EXECUTE", prepared[1]]
+    assert "Add a canary check 1" in page
+    client.force_login(facilitator)
+    with CaptureQueriesContext(connection) as second:
+        page = client.get("/").text
+    assert my_work_statements(second) == [executed]
+    assert "You facilitate" in page and "Add a canary check" not in page
+
+
 def test_my_work_shows_any_change_to_what_it_lists_on_the_next_view(client, engineer, facilitator, outsider, payments):
     """A change anyone makes to what the lists show (an item, a review, feedback, an incident, a role) shows on the
     person's next view."""
