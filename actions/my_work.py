@@ -58,7 +58,8 @@ SELECT * FROM (
          EXISTS (SELECT 1 FROM postmortems_perspective p WHERE p.review_id = v.id AND p.author_id = %(me)s)
     FROM postmortems_review v LEFT JOIN incidents_incident i ON i.id = v.incident_id
    WHERE v.id IN (SELECT review_id FROM postmortems_review_participants WHERE user_id = %(me)s
-                  UNION SELECT id FROM postmortems_review WHERE facilitator_id = %(me)s)
+                  UNION SELECT id FROM postmortems_review
+                         WHERE facilitator_id = %(me)s AND status <> '{ReviewStatus.PUBLISHED}')
      AND v.status <> '{ReviewStatus.PUBLISHED}' AND {MAY_SEE_SQL}
    ORDER BY v.created_at DESC, v.id LIMIT {MY_WORK_LIMIT}) AS reviews
 UNION ALL

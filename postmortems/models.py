@@ -146,6 +146,13 @@ class Review(models.Model):
             # "Published reviews I facilitated" on everyone's home page: without it PostgreSQL walked every
             # published review, newest first, to find one person's few.
             models.Index(fields=["facilitator", "status", "-published_at"], name="review_facilitated_idx"),
+            # "Reviews I take part in" on everyone's home page: a facilitator's reviews still open, without reading
+            # every review they ever facilitated.
+            models.Index(
+                fields=["facilitator"],
+                condition=~models.Q(status=ReviewStatus.PUBLISHED),
+                name="review_facilitating_idx",
+            ),
         ]
 
     def __str__(self) -> str:
