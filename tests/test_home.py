@@ -142,6 +142,9 @@ def test_postgresql_plans_my_work_once_per_connection(client, engineer, facilita
     with CaptureQueriesContext(connection) as second:
         page = client.get("/").text
     assert my_work_statements(second) == [executed]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = %s", [executed[1]])
+        assert cursor.fetchone() == (2, 0)  # one plan for both people, not one made for each run
     assert "You facilitate" in page and "Add a canary check" not in page
 
 

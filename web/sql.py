@@ -3,7 +3,8 @@
 On PostgreSQL such a statement is prepared once per connection and run by name (``rows_of``): planning one of
 them cost twice what running it did, on every request. For that its text must be the same whoever asks: a list
 of values is one array parameter (``among``), and what is fixed in the code (a status, a limit) is written into
-the text, so that the one plan made for every value of the parameters is as good as one made for each.
+the text, so that the one plan made for every value of the parameters is as good as one made for each (the
+connections ask PostgreSQL for that one plan: ``plan_cache_mode`` in ``config.settings.data``).
 """
 
 import hashlib
