@@ -11,6 +11,7 @@ kept when something else in the review changes: a section's text, a step of the 
 """
 
 from fragments.versions import bump_on_change
+from postmortems.models import SECTION_TEXTS
 
 # What only the meeting page shows (its agenda and timer): a save of these alone leaves the lists of reviews.
 MEETING_ONLY = {"current_section", "section_started_at", "section_elapsed", "timer_running_since"}
@@ -21,8 +22,17 @@ MEETING_ONLY |= {"section_extra_minutes", "change_counter", "updated_at"}
 ON_INCIDENT_PAGE = {"status", "facilitator", "facilitator_id", "meeting_at"}
 
 
+# What people write in a review's sections: no list shows it while the review is open (the library searches the
+# text of published reviews only), so writing an open review, a save every few seconds while a meeting runs,
+# leaves every list and library page kept.
+WRITING = {"language_notes", "section_versions", "updated_at"}
+WRITING |= {*SECTION_TEXTS, *(f"{name}_html" for name in SECTION_TEXTS)}
+
+
 def _review(review, update_fields=None, **kwargs):
-    lists = [] if update_fields is not None and set(update_fields) <= MEETING_ONLY else ["reviews"]
+    fields = None if update_fields is None else set(update_fields)
+    listed = fields is None or not (fields <= MEETING_ONLY or (fields <= WRITING and not review.is_published))
+    lists = ["reviews"] if listed else []
     shown = update_fields is None or bool(ON_INCIDENT_PAGE & set(update_fields))
     return [*lists, f"review:{review.pk}", f"incident:{review.incident_id}" if review.incident_id and shown else ""]
 
