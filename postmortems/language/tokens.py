@@ -74,6 +74,7 @@ def sentences_of(text: str) -> list[Sentence]:
     word_read = _word_read
     add_start = starts.append
     plain_word = _PLAIN_WORDS.get
+    marked_word = _MARKED_WORDS.get
     line_start = 0
     for line in text.split("\n"):
         at = line_start
@@ -89,6 +90,18 @@ def sentences_of(text: str) -> list[Sentence]:
                 add_start(at)
                 at += len(piece) + spaced
                 continue
+            marked = marked_word(piece)
+            if marked is not None:  # a word seen before and the mark after it ("deploy,", "table."): two tokens
+                parts, ends_sentence = marked
+                tokens += parts
+                add_start(at)
+                at += len(piece)
+                add_start(at - 1)
+                if ends_sentence:
+                    last = len(tokens)
+                    bounds.append(last)
+                at += spaced
+                continue
             if piece.isalpha():
                 read = word_read(piece)
                 if read[2] is None:
@@ -99,6 +112,8 @@ def sentences_of(text: str) -> list[Sentence]:
                 if read[2] is None:
                     tokens += read[0]
                     add_start(at)
+                    if read[0][0][1] not in lx.HONORIFICS:  # the dot of "Mr." is left out below
+                        _keep_marked_word(piece, read[0])
                 else:
                     tokens += read[0]
                     starts += [at + offset for offset in read[1]]
@@ -165,6 +180,18 @@ def _keep_plain_word(word: str, tokens: tuple) -> None:
     if len(_PLAIN_WORDS) >= _PLAIN_WORDS_KEPT:
         _PLAIN_WORDS.clear()
     _PLAIN_WORDS[word] = tokens
+
+
+# The same for a plain word and one mark after it ("deploy,", "table."; a sentence ends after one of them):
+# its two tokens, and whether the mark ends a sentence.
+_MARKED_WORDS: dict[str, tuple[tuple, bool]] = {}
+
+
+def _keep_marked_word(piece: str, word_tokens: tuple) -> None:
+    if len(_MARKED_WORDS) >= _PLAIN_WORDS_KEPT:
+        _MARKED_WORDS.clear()
+    mark = piece[-1]
+    _MARKED_WORDS[piece] = (word_tokens + _MARK_READS[mark][0], mark in SENTENCE_END)
 
 
 # What a word or piece reads as: its tokens (text, lower case, lemma, capitalised, the readings each may start),
