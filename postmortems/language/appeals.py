@@ -32,6 +32,23 @@ _NOBODY = lx._words("anyone anybody nobody")
 _SURE_TO = lx._words("check double-check doublecheck verify look read test review confirm follow be run ask pay always")
 _TALK = lx._words("word talk chat")
 _CLAUSE_OPENERS = lx._words("but and so while when")
+# Common words that start an appeal only before one of a few words (what ``_appeal_at`` asks of the word after
+# them): a form of "be" before "more", "a", "on" or a state ("be careful", "was more careful", "is a lot more
+# careful", "stay on top of"); "do" before "better" or "it/this/that" ("do better next time", "don't let it
+# happen again"); "have" before "a" ("have a word with"); "take" before "more" ("take more care"); "it" and
+# "this" before a modal ("this must never happen again"). Before any other word they are passed over at once.
+_BE_BEFORE = _MORE | lx.ATTENTIVE_STATES | lx._words("a on")
+_DO_BEFORE = lx._words("better it this that")
+_HAVE_BEFORE = lx._words("a")
+_TAKE_BEFORE = lx._words("more extra greater better special")
+_MODALS_BEFORE = lx._words("will must shall can")
+_ONLY_BEFORE = {
+    **dict.fromkeys(("be", "being", "been", "is", "was", "were", "are", "am", "'re", "'m"), _BE_BEFORE),
+    **dict.fromkeys(("do", "does", "did", "done", "doing"), _DO_BEFORE),
+    **dict.fromkeys(("have", "has", "had", "having"), _HAVE_BEFORE),
+    **dict.fromkeys(("take", "takes", "took", "taken", "taking"), _TAKE_BEFORE),
+    **dict.fromkeys(("it", "this"), _MODALS_BEFORE),
+}
 
 
 def attention_appeals(sentence) -> list[tuple[int, int]]:
@@ -46,6 +63,9 @@ def attention_appeals(sentence) -> list[tuple[int, int]]:
     for k in range(len(lows)):
         if not marks[k] & starts.APPEAL_MARK:
             continue
+        needed = _ONLY_BEFORE.get(lows[k])
+        if needed is not None and padded[k + 1] not in needed:
+            continue  # "was", "it", "did", "had" before any other word start nothing
         span = _appeal_at(lows, lemmas, k, padded)
         if span and not _system_is_subject(lows, span[0]):
             found.append(span)
