@@ -92,9 +92,21 @@ class SentenceReader(PredicateReading, FramingReading, SanctionReading, Question
         ]
 
 
+def findings_in_chunk(chunk: str, people: frozenset[str]) -> list[Finding]:
+    """Every finding of the clause reader in one piece of ``chunks`` (a sentence or line), not kept.
+
+    The language guide keeps its notes per piece and directory (``_checked_sentence``), so it reads the piece
+    here, without keeping the same reading a second time under the same key.
+    """
+    found: list[Finding] = []
+    for sentence in sentences_in(chunk):
+        found += SentenceReader(sentence, people).findings()
+    return found
+
+
 @lru_cache(maxsize=50_000)
 def _findings_in(chunk: str, people: frozenset[str]) -> tuple[Finding, ...]:
-    return tuple(finding for sentence in sentences_in(chunk) for finding in SentenceReader(sentence, people).findings())
+    return tuple(findings_in_chunk(chunk, people))
 
 
 def _moved(finding: Finding, offset: int) -> Finding:

@@ -43,8 +43,9 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
     return found
 
 
-@lru_cache(maxsize=50_000)
-def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
+def prose_remedies_in_chunk(chunk: str) -> list[NullRemedy]:
+    """The null remedies proposed in one piece of ``chunks`` (a sentence or line), not kept: the language guide
+    keeps its notes per piece (``_checked_sentence``) and reads the piece here without keeping it twice."""
     found = []
     for sentence in sentences_in(chunk):
         head = action_head(sentence)
@@ -61,4 +62,9 @@ def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
         remedy = read_action(sentence, prose=True)
         if remedy:
             found.append(remedy)
-    return tuple(found)
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
+    return tuple(prose_remedies_in_chunk(chunk))
