@@ -92,21 +92,21 @@ class SentenceReader(PredicateReading, FramingReading, SanctionReading, Question
         ]
 
 
-def findings_in_chunk(chunk: str, people: frozenset[str]) -> list[Finding]:
-    """Every finding of the clause reader in one piece of ``chunks`` (a sentence or line), not kept.
+def findings_in_sentences(sentences, people: frozenset[str]) -> list[Finding]:
+    """Every finding of the clause reader in ``sentences`` (``tokens.Sentence``), not kept.
 
-    The language guide keeps its notes per piece and directory (``_checked_sentence``), so it reads the piece
-    here, without keeping the same reading a second time under the same key.
+    The language guide keeps its notes per piece of text and directory (``_checked_sentence``), so it reads a
+    piece here, without keeping the same reading a second time under the same key.
     """
     found: list[Finding] = []
-    for sentence in sentences_in(chunk):
+    for sentence in sentences:
         found += SentenceReader(sentence, people).findings()
     return found
 
 
 @lru_cache(maxsize=50_000)
 def _findings_in(chunk: str, people: frozenset[str]) -> tuple[Finding, ...]:
-    return tuple(findings_in_chunk(chunk, people))
+    return tuple(findings_in_sentences(sentences_in(chunk), people))
 
 
 def _moved(finding: Finding, offset: int) -> Finding:

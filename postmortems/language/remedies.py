@@ -43,11 +43,11 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
     return found
 
 
-def prose_remedies_in_chunk(chunk: str) -> list[NullRemedy]:
-    """The null remedies proposed in one piece of ``chunks`` (a sentence or line), not kept: the language guide
-    keeps its notes per piece (``_checked_sentence``) and reads the piece here without keeping it twice."""
+def prose_remedies_in_sentences(sentences) -> list[NullRemedy]:
+    """The null remedies proposed in ``sentences`` (``tokens.Sentence``), not kept: the language guide keeps its
+    notes per piece of text (``_checked_sentence``) and reads a piece here without keeping it twice."""
     found = []
-    for sentence in sentences_in(chunk):
+    for sentence in sentences:
         head = action_head(sentence)
         if head is None:
             continue
@@ -67,4 +67,4 @@ def prose_remedies_in_chunk(chunk: str) -> list[NullRemedy]:
 
 @lru_cache(maxsize=50_000)
 def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
-    return tuple(prose_remedies_in_chunk(chunk))
+    return tuple(prose_remedies_in_sentences(sentences_in(chunk)))
