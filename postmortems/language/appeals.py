@@ -56,16 +56,19 @@ def attention_appeals(sentence) -> list[tuple[int, int]]:
     if not sentence.marked & starts.APPEAL_MARK:
         return []
     lows, lemmas, marks = sentence.lows, sentence.lemmas, sentence.marks
-    # The words with blanks after them: an appeal looks at most a few words past either end of the sentence,
-    # and a blank (at the end, or reached by a small negative index) reads as no word there.
-    padded = lows + _BLANKS
+    n = len(lows)
+    # The words with blanks after them, made when first needed: an appeal looks at most a few words past either
+    # end of the sentence, and a blank (at the end, or reached by a small negative index) reads as no word there.
+    padded = None
     found = []
-    for k in range(len(lows)):
+    for k in range(n):
         if not marks[k] & starts.APPEAL_MARK:
             continue
         needed = _ONLY_BEFORE.get(lows[k])
-        if needed is not None and padded[k + 1] not in needed:
+        if needed is not None and (lows[k + 1] if k + 1 < n else "") not in needed:
             continue  # "was", "it", "did", "had" before any other word start nothing
+        if padded is None:
+            padded = lows + _BLANKS
         span = _appeal_at(lows, lemmas, k, padded)
         if span and not _system_is_subject(lows, span[0]):
             found.append(span)
