@@ -29,12 +29,12 @@ from functools import lru_cache
 from . import advice
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
 from .appeals import attention_appeals
-from .clauses import _findings_in, in_text_order, read_sentences
+from .clauses import findings_in_sentences, in_text_order, read_sentences
 from .people import directory_names
-from .remedies import _prose_remedies_in, read_remedy, read_remedy_in_prose
+from .remedies import prose_remedies_in_sentences, read_remedy, read_remedy_in_prose
 from .rewrite import propose
 from .starts import APPEAL_MARK
-from .tokens import chunk_matches, sentences_in
+from .tokens import chunk_matches, sentences_in, sentences_of
 
 __all__ = [
     "ATTENTION_REMEDY",
@@ -108,28 +108,32 @@ class _Reading:
     """One sentence (or line) of a text and the words of the directory's names: what the readers share.
 
     ``one_chunk``: the text is one piece of ``chunks`` already (which cuts such a piece into itself alone),
-    so the readers' per-piece caches are asked directly, without cutting it again. Notes are plain
-    (rule, start, end, suggestion) tuples until ``flag`` makes the one ``Flag`` each note becomes.
+    so its sentences are read once and every reader reads them directly, without cutting it again or keeping
+    what they find (the flags it leads to are kept, per piece). Notes are plain (rule, start, end, suggestion)
+    tuples until ``flag`` makes the one ``Flag`` each note becomes.
     """
 
     def __init__(self, text: str, people: frozenset[str], one_chunk: bool = False):
         self.text = text
         self.people = people
         self.one_chunk = one_chunk
+        self.sentences = sentences_of(text) if one_chunk else sentences_in(text)
         self._findings = None
 
     @property
     def findings(self):
         if self._findings is None:
             if self.one_chunk:
-                found = _findings_in(self.text, self.people)
-                self._findings = sorted(found, key=in_text_order) if len(found) > 1 else list(found)
+                found = findings_in_sentences(self.sentences, self.people)
+                if len(found) > 1:
+                    found.sort(key=in_text_order)
+                self._findings = found
             else:
                 self._findings = read_sentences(self.text, self.people)
         return self._findings
 
     def prose_remedies(self):
-        return _prose_remedies_in(self.text) if self.one_chunk else read_remedy_in_prose(self.text)
+        return prose_remedies_in_sentences(self.sentences) if self.one_chunk else read_remedy_in_prose(self.text)
 
     def clause_notes(self) -> list[tuple[str, int, int, str]]:
         """What the clause reader finds: a person as subject of harm, evaluations, sanctions, counterfactuals."""
@@ -173,7 +177,7 @@ class _Reading:
             if remedies
             else []
         )
-        for sentence in sentences_in(text):
+        for sentence in self.sentences:
             if not sentence.marked & APPEAL_MARK:
                 continue  # no word that can start an appeal (``attention_appeals`` would find none)
             for first, last in attention_appeals(sentence):
@@ -259,7 +263,10 @@ def check_text(text: str, people: Iterable[str] = ()) -> list[Flag]:
 def _checked_sentence(chunk: str, people: frozenset[str]) -> tuple[Flag, ...]:
     """The flags of one sentence (or line), kept per process: typing changes one sentence at a time."""
     reading = _Reading(chunk, people, one_chunk=True)
-    return tuple(map(reading.flag, _without_overlaps(reading.clause_notes() + reading.attention_notes())))
+    notes = reading.clause_notes() + reading.attention_notes()
+    if not notes:
+        return ()  # most sentences
+    return tuple(map(reading.flag, _without_overlaps(notes)))
 
 
 def _moved(flag: Flag, offset: int) -> Flag:

@@ -32,6 +32,23 @@ _NOBODY = lx._words("anyone anybody nobody")
 _SURE_TO = lx._words("check double-check doublecheck verify look read test review confirm follow be run ask pay always")
 _TALK = lx._words("word talk chat")
 _CLAUSE_OPENERS = lx._words("but and so while when")
+# Common words that start an appeal only before one of a few words (what ``_appeal_at`` asks of the word after
+# them): a form of "be" before "more", "a", "on" or a state ("be careful", "was more careful", "is a lot more
+# careful", "stay on top of"); "do" before "better" or "it/this/that" ("do better next time", "don't let it
+# happen again"); "have" before "a" ("have a word with"); "take" before "more" ("take more care"); "it" and
+# "this" before a modal ("this must never happen again"). Before any other word they are passed over at once.
+_BE_BEFORE = _MORE | lx.ATTENTIVE_STATES | lx._words("a on")
+_DO_BEFORE = lx._words("better it this that")
+_HAVE_BEFORE = lx._words("a")
+_TAKE_BEFORE = lx._words("more extra greater better special")
+_MODALS_BEFORE = lx._words("will must shall can")
+_ONLY_BEFORE = {
+    **dict.fromkeys(("be", "being", "been", "is", "was", "were", "are", "am", "'re", "'m"), _BE_BEFORE),
+    **dict.fromkeys(("do", "does", "did", "done", "doing"), _DO_BEFORE),
+    **dict.fromkeys(("have", "has", "had", "having"), _HAVE_BEFORE),
+    **dict.fromkeys(("take", "takes", "took", "taken", "taking"), _TAKE_BEFORE),
+    **dict.fromkeys(("it", "this"), _MODALS_BEFORE),
+}
 
 
 def attention_appeals(sentence) -> list[tuple[int, int]]:
@@ -39,13 +56,19 @@ def attention_appeals(sentence) -> list[tuple[int, int]]:
     if not sentence.marked & starts.APPEAL_MARK:
         return []
     lows, lemmas, marks = sentence.lows, sentence.lemmas, sentence.marks
-    # The words with blanks after them: an appeal looks at most a few words past either end of the sentence,
-    # and a blank (at the end, or reached by a small negative index) reads as no word there.
-    padded = lows + _BLANKS
+    n = len(lows)
+    # The words with blanks after them, made when first needed: an appeal looks at most a few words past either
+    # end of the sentence, and a blank (at the end, or reached by a small negative index) reads as no word there.
+    padded = None
     found = []
-    for k in range(len(lows)):
+    for k in range(n):
         if not marks[k] & starts.APPEAL_MARK:
             continue
+        needed = _ONLY_BEFORE.get(lows[k])
+        if needed is not None and (lows[k + 1] if k + 1 < n else "") not in needed:
+            continue  # "was", "it", "did", "had" before any other word start nothing
+        if padded is None:
+            padded = lows + _BLANKS
         span = _appeal_at(lows, lemmas, k, padded)
         if span and not _system_is_subject(lows, span[0]):
             found.append(span)

@@ -92,9 +92,21 @@ class SentenceReader(PredicateReading, FramingReading, SanctionReading, Question
         ]
 
 
+def findings_in_sentences(sentences, people: frozenset[str]) -> list[Finding]:
+    """Every finding of the clause reader in ``sentences`` (``tokens.Sentence``), not kept.
+
+    The language guide keeps its notes per piece of text and directory (``_checked_sentence``), so it reads a
+    piece here, without keeping the same reading a second time under the same key.
+    """
+    found: list[Finding] = []
+    for sentence in sentences:
+        found += SentenceReader(sentence, people).findings()
+    return found
+
+
 @lru_cache(maxsize=50_000)
 def _findings_in(chunk: str, people: frozenset[str]) -> tuple[Finding, ...]:
-    return tuple(finding for sentence in sentences_in(chunk) for finding in SentenceReader(sentence, people).findings())
+    return tuple(findings_in_sentences(sentences_in(chunk), people))
 
 
 def _moved(finding: Finding, offset: int) -> Finding:

@@ -19,6 +19,20 @@ _HARM_CONTEXT = lx._words(
     breach wrong happen occur worse mess sideways south"""
 )
 
+# Common words that frame a person only after one of a few words (what the readings below ask of the word before
+# them, as written or as lemma): "to" after "down" or "back" ("down to Yusuf", "traces back to"); a form of "be"
+# after "it", "this" or "that" ("It was Kwame who …"); "on" after a form of "be", "lie", "rest" … ("this is on
+# Marco"); "with" after "lies", "rests" ("the fault lies with …"); "had" after a comma, "and" or "but" ("…, had
+# Tom looked"). After any other word they are passed over at once (at a sentence's start they are read).
+_BE_AFTER = lx._words("it this that 's-is")
+_ONLY_AFTER = {
+    "to": lx._words("down back"),
+    **dict.fromkeys(("be", "being", "been", "is", "was", "were", "are", "am", "'re", "'m"), _BE_AFTER),
+    "on": lx._words("be lie sit rest fall squarely entirely all totally 100% fully"),
+    "with": lx._words("lie rest squarely firmly"),
+    "had": lx._words(", and but"),
+}
+
 
 class FramingReading(SubjectReading):
     """Reads the words before a person that frame them as the cause."""
@@ -28,6 +42,9 @@ class FramingReading(SubjectReading):
         found = []
         for k in self.starts_of(starts.FRAMING_MARK):
             low, lem = self.lows[k], self.lemmas[k]
+            after = _ONLY_AFTER.get(low)
+            if k and after is not None and self.lows[k - 1] not in after and self.lemmas[k - 1] not in after:
+                continue  # "to", "was", "on", "with", "had" after any other word start nothing here
             if low in {"if", "unless"} or (low == "had" and (k == 0 or self.lows[k - 1] in {",", "and", "but"})):
                 start = k
                 j = k + 1

@@ -27,10 +27,27 @@ _BE = lx._words("be")
 _SUBJECT_ADVERBS = lx._words("really definitely surely obviously clearly honestly probably all")
 
 
+# Common words that start a judgement only before one of a few words (what ``_evaluation`` and ``_foreseeable``
+# ask of the word after them): "for all to see", "before anyone noticed", "no excuse", "only had to"; "had" starts
+# one only as a sentence's first word ("Had anyone looked …").
+_ONLY_BEFORE = {
+    "for": lx._words("all anyone everyone anybody"),
+    "before": lx.ANYONE | lx._words("we they he she"),
+    "no": lx._words("excuse"),
+    "only": lx._words("needed had has have need needs"),
+}
+
+
 def read_judgements(reader) -> list:
     """Evaluations and hindsight in the sentence ``reader`` holds (a ``clauses.SentenceReader``)."""
     found = []
+    lows = reader.lows
     for k in reader.starts_of(starts.JUDGEMENT_MARK):
+        needed = _ONLY_BEFORE.get(lows[k])
+        if needed is not None and _next(reader, k) not in needed:
+            continue  # "for", "before", "no", "only" before any other word start nothing
+        if k and lows[k] == "had":
+            continue  # nor does "had" inside a sentence
         span = _evaluation(reader, k) or _foreseeable(reader, k)
         if span:
             rule, start, end = span

@@ -347,7 +347,8 @@ SYSTEM_SUBJECTS = _words(
     client server hook workflow action lint validator guard guardrail runbook code controller function handler
     worker queue app application"""
 )
-APPEAL_STARTS = ATTENTIVE_STATES | _words(
+# The words an appeal to attention starts at (``appeals``); a state ("careful", "alert") is read after them.
+APPEAL_STARTS = _words(
     """be being stay staying become becoming remain are is am were was get got 're 'm take pay retrain retrained
         retraining retrains re-train re-trained re-training re-educate re-educated re-educating re-education
         reeducate refresher more additional extra further try work do let this it think slow read review check

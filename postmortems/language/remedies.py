@@ -43,10 +43,11 @@ def read_remedy_in_prose(text: str) -> list[NullRemedy]:
     return found
 
 
-@lru_cache(maxsize=50_000)
-def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
+def prose_remedies_in_sentences(sentences) -> list[NullRemedy]:
+    """The null remedies proposed in ``sentences`` (``tokens.Sentence``), not kept: the language guide keeps its
+    notes per piece of text (``_checked_sentence``) and reads a piece here without keeping it twice."""
     found = []
-    for sentence in sentences_in(chunk):
+    for sentence in sentences:
         head = action_head(sentence)
         if head is None:
             continue
@@ -61,4 +62,9 @@ def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
         remedy = read_action(sentence, prose=True)
         if remedy:
             found.append(remedy)
-    return tuple(found)
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def _prose_remedies_in(chunk: str) -> tuple[NullRemedy, ...]:
+    return tuple(prose_remedies_in_sentences(sentences_in(chunk)))

@@ -74,6 +74,7 @@ def sentences_of(text: str) -> list[Sentence]:
     word_read = _word_read
     add_start = starts.append
     plain_word = _PLAIN_WORDS.get
+    two_tokens = _TWO_TOKEN_PIECES.get
     line_start = 0
     for line in text.split("\n"):
         at = line_start
@@ -89,16 +90,29 @@ def sentences_of(text: str) -> list[Sentence]:
                 add_start(at)
                 at += len(piece) + spaced
                 continue
+            two = two_tokens(piece)
+            if two is not None:  # a piece seen before that reads as two tokens ("deploy,", "table.", "didn't")
+                parts, second_start, ends_sentence = two
+                tokens += parts
+                add_start(at)
+                add_start(at + second_start)
+                if ends_sentence:
+                    last = len(tokens)
+                    bounds.append(last)
+                at += len(piece) + spaced
+                continue
             if piece.isalpha():
                 read = word_read(piece)
-                if read[2] is None:
-                    _keep_plain_word(piece, read[0])
+                _keep_word(piece, read)
             elif piece[-1] in _MARKS and piece[:-1].isalpha():
                 # A word and the mark after it ("deploy,", "table."): the word, then the mark.
                 read = word_read(piece[:-1])
                 if read[2] is None:
                     tokens += read[0]
                     add_start(at)
+                    if read[0][0][1] not in lx.HONORIFICS:  # the dot of "Mr." is left out below
+                        mark = piece[-1]
+                        _keep_two_tokens(piece, read[0] + _MARK_READS[mark][0], len(piece) - 1, mark in SENTENCE_END)
                 else:
                     tokens += read[0]
                     starts += [at + offset for offset in read[1]]
@@ -107,7 +121,11 @@ def sentences_of(text: str) -> list[Sentence]:
                 piece = piece[-1]
             else:
                 whole = _TOKEN.match(piece)
-                read = word_read(piece) if whole and whole.end() == len(piece) else _cut_piece(piece)
+                if whole and whole.end() == len(piece):  # one word ("on-call", "didn't", "02:10")
+                    read = word_read(piece)
+                    _keep_word(piece, read)
+                else:
+                    read = _cut_piece(piece)
             parts, offsets, single = read
             if single is None:
                 tokens += parts
@@ -165,6 +183,28 @@ def _keep_plain_word(word: str, tokens: tuple) -> None:
     if len(_PLAIN_WORDS) >= _PLAIN_WORDS_KEPT:
         _PLAIN_WORDS.clear()
     _PLAIN_WORDS[word] = tokens
+
+
+# The same for a piece read as two tokens: a plain word and one mark after it ("deploy,", "table."; a sentence
+# ends after one of them), or a word with a contraction or possessive ("didn't", "Priya's"): its two tokens,
+# where the second starts in the piece, and whether the second ends a sentence.
+_TWO_TOKEN_PIECES: dict[str, tuple[tuple, int, bool]] = {}
+
+
+def _keep_two_tokens(piece: str, tokens: tuple, second_start: int, ends_sentence: bool) -> None:
+    if len(_TWO_TOKEN_PIECES) >= _PLAIN_WORDS_KEPT:
+        _TWO_TOKEN_PIECES.clear()
+    _TWO_TOKEN_PIECES[piece] = (tokens, second_start, ends_sentence)
+
+
+def _keep_word(piece: str, read: _Read) -> None:
+    """Keeps a piece read as one word ("deploy", "on-call", "didn't") for the look-ups above, if it reads as one
+    token, or two without a sentence's end."""
+    tokens, offsets, single = read
+    if single is None:
+        _keep_plain_word(piece, tokens)
+    elif single is False and len(tokens) == 2:
+        _keep_two_tokens(piece, tokens, offsets[1], False)
 
 
 # What a word or piece reads as: its tokens (text, lower case, lemma, capitalised, the readings each may start),
