@@ -1,23 +1,18 @@
 import csv
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from accounts.models import Team
 from accounts.privacy import too_few_people_message
 from dashboard import panels
-from dashboard.figures import CACHE_SECONDS, Filters, current_state, dashboard_data, figures_of, make_filters
-from dashboard.figures.store import part_names
+from dashboard.body import dashboard_body
+from dashboard.figures import CACHE_SECONDS, Filters, dashboard_data, make_filters
 from dashboard.fixes import earlier_incidents
-from dashboard.forms import PERIODS, DashboardFilterForm
-from dashboard.freshness import VERSION, figures_version
+from dashboard.forms import PERIODS, chosen_filters
+from dashboard.freshness import ANY_FIGURES, VERSION
 from fragments.conditional import conditional_page
-from fragments.kept import kept_render, kept_value, serve
-from incidents.access import visibility_class
 from incidents.models import Severity
 from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page
@@ -25,7 +20,7 @@ from web.htmx import HtmxHttpRequest, render_page
 
 def _filters(request: HttpRequest) -> tuple[Filters, str]:
     """The filters from the address (anything stale or malformed falls back to the default) and their query."""
-    chosen = DashboardFilterForm(request.GET).filters()
+    chosen = chosen_filters(request.GET)
     filters = make_filters(chosen["team"], chosen["period"], chosen["severity"])
     effective = {
         "team": filters.team.slug if filters.team else "",
@@ -35,39 +30,10 @@ def _filters(request: HttpRequest) -> tuple[Filters, str]:
     return filters, urlencode({key: value for key, value in effective.items() if value})
 
 
-def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeString:
-    """The figures, charts and tables, rendered once per set of figures and filters for viewers in every zone.
-
-    While the parts of the figures are recomputed after a change, everyone gets the figures of the last ones,
-    said to be so, and the page fetches itself again a few seconds later.
-    """
-    state = current_state(request.user, filters, request)
-    view = filters.severity
-    html = kept_value(f"{state.key}:html:{view}", request) if state.key else None
-    if html is None:
-        data, fresh, key = figures_of(request.user, state)
-        context = {"filters": filters, "query": query, "data": data, "fresh": fresh}
-        if data.get("withheld"):
-            context["too_few_people"] = too_few_people_message()
-        else:
-            context |= {
-                "view": panels.build(data, filters),
-                "follow_through": data["follow_through"],
-                "is_empty": not (
-                    data["response"]["overall"]["count"] or data["actions"]["open"] or data["near_misses"]["total"]
-                ),
-            }
-        html = kept_render(render_to_string, "dashboard/dashboard.html#body", context, request=request)
-        if key:
-            cache.set(f"{key}:html:{view}", html, CACHE_SECONDS)
-    return mark_safe(serve(html))  # our own template's output, escaped when it was rendered
-
-
 def _shown_versions(request: HttpRequest) -> list[str]:
-    """What the page's figures depend on: the data, who may see which incidents, and the parts they are
-    merged from (which change without a change to the data when one is computed again)."""
-    parts = part_names(visibility_class(request.user))
-    return [VERSION, "incidents", *(figures_version(part) for part in parts)]
+    """What the page's figures depend on: the data, who may see which incidents, and new figures of any part
+    (which change what is shown without a change to the data, when a part is computed again)."""
+    return [VERSION, "incidents", ANY_FIGURES]
 
 
 @require_GET

@@ -5,12 +5,12 @@ part, shared by everyone; the part of every restricted incident, shared by admin
 restricted incidents some people are on, shared by everyone on the same ones (their viewer class). The
 shared parts cost a full pass over the data, a class's own part a few small queries.
 
-A viewer's figures are kept under the parts they were merged from (when each was computed) and whether
-those are of the current data. After a change every part is out of date: viewers get the figures of the
-last parts, said to be so with the time they were computed, while one background task per part computes
-it again (at most once per ``DASHBOARD_REFRESH_SECONDS`` while people keep writing); when a part is new,
-the figures are merged again. So no viewer waits for a full computation: a new viewer class computes only
-its own small part, and the shared parts are computed in a request only the first time ever, or when no
+A viewer's figures are kept under the parts they were merged from (when each was computed), current or
+not. After a change every part is out of date: viewers get the figures of the last parts (those kept before
+it), said to be so with the time they were computed, while one background task per part computes it again
+(at most once per ``DASHBOARD_REFRESH_SECONDS`` while people keep writing); when a part is new, the figures
+are merged again. So no viewer waits for a full computation: a new viewer class computes only its own small
+part, and the shared parts are computed in a request only the first time ever, or when no
 worker has answered for ``WORKER_SILENT_AFTER``.
 """
 
@@ -49,7 +49,7 @@ SHARED_PARTS = {PUBLIC: Scope.public, EVERY_RESTRICTED: Scope.every_restricted}
 ABOUT_A_PART = ("computed_at", "version", "viewers")
 
 
-def _filters_key(filters: Filters) -> str:
+def filters_key(filters: Filters) -> str:
     team = filters.team.pk if filters.team else "all"
     return f"{team}:{filters.period}:{filters.today.isoformat()}"
 
@@ -113,12 +113,26 @@ class State:
 
     @property
     def key(self) -> str | None:
-        """Where the figures merged from exactly these parts are kept (None while a part is missing)."""
+        """Where the figures merged from exactly these parts are kept, current or not (None while a part is
+        missing): after a change, the figures of the last parts are those kept before it."""
         if self.missing:
             return None
         parts = "+".join("{1}@{0:.6f}".format(*self.stamps[name]) for name in self.stamps)
-        freshness = "stale" if self.stale else "fresh"
-        return f"dashboard:figures:{self.visibility}:{_filters_key(self.filters)}:{parts}:{freshness}"
+        return f"dashboard:figures:{self.visibility}:{filters_key(self.filters)}:{parts}"
+
+    @property
+    def current_until(self) -> float | None:
+        """Until when (a timestamp) figures from these parts are current, if they are now (otherwise None)."""
+        if self.missing or self.stale:
+            return None
+        return min(computed_at for computed_at, _ in self.stamps.values()) + CACHE_SECONDS
+
+    @property
+    def computed_at(self) -> datetime | None:
+        """When the oldest of these parts was computed: what the figures merged from them say of themselves."""
+        if self.missing:
+            return None
+        return datetime.fromtimestamp(min(computed_at for computed_at, _ in self.stamps.values()), UTC)
 
 
 def state_of(user, filters: Filters, request=None) -> State:
@@ -180,7 +194,7 @@ def figures_of(user, state: State) -> tuple[dict, bool, str | None]:
     if state.key:
         found = cache.get(state.key)
         if found is not None:
-            return (*found, state.key)
+            return found, not state.stale, state.key
     filters = state.filters
     names = list(state.stamps)
     found = cache.get_many([last_part_key(name, filters) for name in names])
@@ -195,7 +209,7 @@ def figures_of(user, state: State) -> tuple[dict, bool, str | None]:
     figures = finish.figures(merged, filters) | {"computed_at": computed_at}
     if any(data.get("viewers") != name for name, data in parts.items()):
         return figures, fresh, None  # the person changed class meanwhile: these figures are theirs alone
-    cache.set(kept.key, (figures, fresh), CACHE_SECONDS)
+    cache.set(kept.key, figures, CACHE_SECONDS)
     return figures, fresh, kept.key
 
 

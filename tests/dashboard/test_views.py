@@ -169,3 +169,11 @@ def test_review_shows_earlier_incidents_with_the_same_weakness_and_their_fixes(
     assert "Came back after a fix" in page
     assert "Missing guardrail in payments-gateway" in page
     assert "Signing key in logs" not in page  # restricted, and Priya is not one of its responders
+
+
+def test_a_tables_rows_escape_their_text_and_align_their_numbers():
+    from dashboard.charts import Column, Table
+
+    table = Table([Column("Category"), Column("Incidents", "count"), Column("Share", "percent")], [["<b>", 3, None]])
+    row = '<tr><th scope="row">&lt;b&gt;</th><td class="num">3</td><td class="num">–</td></tr>'
+    assert table.body_rows.strip() == row
