@@ -164,6 +164,9 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
         "factor_form": once(QuickFactorForm, review=review, prefix="factor") if access.can_edit else None,
         "opportunity_form": once(OpportunityForm, prefix="opportunity") if access.can_edit else None,
         "fresh_forms": bool({"factor_form", "opportunity_form"} & set(overrides)),
+        # What the language notes partial asks of a live check; said here, as a missing name costs an exception.
+        "checked": False,
+        "unchecked": False,
     }
     context.update(_section_content(request, access, section, dismissed))
     context.update(overrides)
