@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 
 from fragments import versions
+from fragments.kept import kept_values
 from postmortems.models import AGENDA, Review
 
 # The parts of the meeting page that refresh on their own: the agenda (current section),
@@ -29,8 +30,14 @@ def _part_key(review_id: int, part: str) -> str:
     return f"review:{review_id}:part:{part}"
 
 
+def reader_fact(review_id: int) -> str:
+    """That a person may follow this review's meeting: a fact about them (``fragments.conditional.person_fact``),
+    so that the meeting page reads it in the round trip of its versions (``conditional_page(own=...)``)."""
+    return f"meeting-reader-{review_id}"
+
+
 def reader_key(review_id: int, user_id: int) -> str:
-    return f"review:{review_id}:reader:{user_id}"
+    return f"{reader_fact(review_id)}:{user_id}"  # as ``person_fact`` names it
 
 
 def bump(review_id: int, *parts: str) -> int:
@@ -55,16 +62,23 @@ def bump(review_id: int, *parts: str) -> int:
     return seq
 
 
-def live_state(review_id: int, user_id: int | None = None) -> tuple[dict, bool]:
+def live_state(review_id: int, user_id: int | None = None, request=None) -> tuple[dict, bool]:
     """The review's change counter and the counter at which each part last changed.
 
     Also answers whether ``user_id`` was recently confirmed as allowed to follow
-    this review (see ``remember_reader``), in the same cache round trip.
+    this review (see ``remember_reader``), in the same cache round trip. With the page's ``request``, the
+    counters are read with its versions (``fragments.kept.kept_values``), before anything it shows.
     """
     keys = [_seq_key(review_id), *[_part_key(review_id, part) for part in LIVE_PARTS]]
+    if request is not None:
+        values = kept_values(keys, request)
+        keys = []
+    else:
+        values = {}
     if user_id is not None:
         keys.append(reader_key(review_id, user_id))
-    values = cache.get_many(keys)
+    if keys:
+        values = values | cache.get_many(keys)
     may_read = user_id is not None and bool(values.get(reader_key(review_id, user_id)))
     seq = values.get(_seq_key(review_id))
     if seq is None:
@@ -78,9 +92,13 @@ def live_state(review_id: int, user_id: int | None = None) -> tuple[dict, bool]:
     return {"seq": seq, "parts": parts}, may_read
 
 
-def remember_reader(review_id: int, user_id: int) -> None:
-    """Remember briefly that this person may follow the review, so polls skip the access queries."""
-    cache.set(reader_key(review_id, user_id), 1, READER_TIMEOUT)
+def remember_reader(review_id: int, user_id: int, request=None) -> None:
+    """Remember briefly that this person may follow the review, so polls skip the access queries. With the
+    meeting page's ``request``: unless its versions' round trip found them remembered already."""
+    key = reader_key(review_id, user_id)
+    if getattr(getattr(request, "versions", None), "kept", {}).get(key):
+        return
+    cache.set(key, 1, READER_TIMEOUT)
 
 
 def forget_readers(review_id: int, user_ids) -> None:

@@ -4,10 +4,13 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from incidents.models import EntryKind
 from postmortems import publishing, review_language
 from postmortems.forms import SectionForm
 from postmortems.language import reading_of
 from postmortems.models import SECTION_TEXTS, Review
+
+ENTRY_KINDS = dict(EntryKind.choices)
 
 
 def page_versions(pk) -> list[str]:
@@ -105,12 +108,17 @@ def timeline_with_flags(review: Review, dismissed: set[str]) -> list:
         return []
     if _is_fixed(review):
         # The timeline as published; later changes are listed as amendments beside it.
-        return publishing.published_timeline(review)
+        entries = publishing.published_timeline(review)
+        for entry in entries:
+            entry.kind_label = entry.get_kind_display()
+        return entries
     entries = list(review.incident.timeline.all())
     for entry in entries:
         entry.flags = [
             flag for field in ("text", "known_then", "missing_then") for flag in stored_flags(entry, field, dismissed)
         ]
+        # Looked up here: the model's get_kind_display hashes every choice on each call.
+        entry.kind_label = ENTRY_KINDS.get(entry.kind, entry.kind)
     return entries
 
 

@@ -121,6 +121,19 @@ def timer_words(elapsed: int, planned: int, running: bool) -> str:
     return text if running else f"Paused · {text}"
 
 
+def agenda_view(review, agenda_sections, index: int, now) -> list[dict]:
+    """Each section of the agenda: done, current or upcoming, its planned minutes and the time spent in it."""
+    return [
+        {
+            "section": item,
+            "state": "done" if i < index else "current" if i == index else "upcoming",
+            "minutes": review.planned_minutes(item),
+            "spent": review.elapsed_seconds(item, now),
+        }
+        for i, item in enumerate(agenda_sections)
+    ]
+
+
 def meeting_context(request, access, section: str | None = None, **overrides) -> dict:
     review = access.review
     agenda_sections = review.agenda
@@ -131,31 +144,29 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
     dismissed = once(lambda: set(review.dismissals.values_list("key", flat=True)))
     index = agenda_sections.index(current)
     now = timezone.now()
-    agenda = [
-        {
-            "section": item,
-            "state": "done" if i < index else "current" if i == index else "upcoming",
-            "minutes": review.planned_minutes(item),
-            "spent": review.elapsed_seconds(item, now),
-        }
-        for i, item in enumerate(agenda_sections)
-    ]
+    in_meeting = review.status == ReviewStatus.MEETING
     context = {
         "review": review,
         "can_edit": access.can_edit,
         "can_facilitate": access.can_facilitate,
         "is_participant": access.is_participant,
-        "agenda": agenda,
+        # Built only when the agenda's shared fragment is rendered afresh.
+        "agenda": once(agenda_view, review, agenda_sections, index, now),
+        # The current section's time shows in the agenda only outside the meeting: running, it moves with the clock.
+        "agenda_follows_clock": review.timer_running and not in_meeting,
         "current": current,
         "previous_section": agenda_sections[index - 1] if index > 0 else None,
         "next_section": agenda_sections[index + 1] if index < len(agenda_sections) - 1 else None,
         "prompts": PROMPTS[current],
         "timer": timer_view(review, now),
-        "in_meeting": review.status == ReviewStatus.MEETING,
+        "in_meeting": in_meeting,
         # Empty forms are the same for every editor (the CSRF token aside): kept, built only when rendered afresh.
         "factor_form": once(QuickFactorForm, review=review, prefix="factor") if access.can_edit else None,
         "opportunity_form": once(OpportunityForm, prefix="opportunity") if access.can_edit else None,
         "fresh_forms": bool({"factor_form", "opportunity_form"} & set(overrides)),
+        # What the language notes partial asks of a live check; said here, as a missing name costs an exception.
+        "checked": False,
+        "unchecked": False,
     }
     context.update(_section_content(request, access, section, dismissed))
     context.update(overrides)
@@ -180,12 +191,12 @@ def meeting_part(request, access, part: str, status: int = 200, state: dict | No
 
 
 @require_GET
-@conditional_page(lambda request, pk: page_versions(pk))
+@conditional_page(lambda request, pk: page_versions(pk), own=lambda request, pk: [live.reader_fact(pk)])
 def review_meeting(request: HtmxHttpRequest, pk: int):
     # Read the change counter before the content, so the page never claims to be newer than it is.
-    state, _ = live.live_state(int(pk))
+    state, _ = live.live_state(int(pk), request=request)
     access = review_for_page(request, pk)
-    live.remember_reader(access.review.pk, request.user.pk)
+    live.remember_reader(access.review.pk, request.user.pk, request)
     part = request.GET.get("part")
     if part:
         return meeting_part(request, access, part, state=state)

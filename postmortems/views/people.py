@@ -26,9 +26,11 @@ def review_participants(request: HtmxHttpRequest, pk: int):
     if not form.is_valid():
         # Someone who is not in the directory (or a broken form): say so, with this person's choice still ticked.
         posted = set(request.POST.getlist("participants"))
+        chosen = [person for person in participant_choices(review) if str(person.pk) in posted]
         context = review_context(request, access) | {
             "participants_errors": [error for errors in form.errors.values() for error in errors],
-            "participants_chosen": [person for person in participant_choices(review) if str(person.pk) in posted],
+            "participants_chosen": chosen,
+            "ticked": {person.pk for person in chosen},
         }
         return render_page(request, TEMPLATE, context, status=422)
     chosen = list(form.cleaned_data["participants"])
@@ -41,6 +43,7 @@ def review_participants(request: HtmxHttpRequest, pk: int):
     context = review_context(request, access) | {
         "participants_conflict": result.current["participants"],
         "participants_chosen": chosen,
+        "ticked": {person.pk for person in chosen},
     }
     return render_page(request, TEMPLATE, context, status=409)
 

@@ -53,6 +53,9 @@ def base_context(request, access) -> dict:
         "can_edit": access.can_edit,
         "can_facilitate": access.can_facilitate,
         "is_participant": access.is_participant,
+        # What the language notes partial asks of a live check; said here, as a missing name costs an exception.
+        "checked": False,
+        "unchecked": False,
     }
 
 
@@ -120,6 +123,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
             once(lambda: list(participant_choices(review))) if access.can_facilitate and not review.is_published else []
         ),
         "participants_chosen": None,  # a facilitator's choice, when a save answers with it (the form then fresh)
+        "ticked": once(lambda: {person.pk for person in participants()}),  # who the form shows as taking part
     }
     if review.is_published:
         context["amendments"] = once(list, review.amendments.all())

@@ -221,3 +221,98 @@ def test_the_participant_form_is_kept_for_every_facilitator_and_follows_each_cha
         assert checked(page, outsider) and checked(page, engineer)
         assert f'value="{newcomer.pk}"> Nina Newcomer' in page
     assert "Change participants" not in reader(engineer).get(url).text
+
+
+@pytest.fixture
+def rendered_fragments(monkeypatch):
+    """The names of the shared fragments rendered afresh (not served as kept) since the test began."""
+    from fragments.templatetags import fragments as tags
+
+    names = []
+    keep = tags.kept
+
+    def spy(name, values, request, csrf_token, render, personal=None):
+        def rendering(token):
+            names.append(name)
+            return render(token)
+
+        return keep(name, values, request, csrf_token, rendering, personal)
+
+    monkeypatch.setattr(tags, "kept", spy)
+    return names
+
+
+def current_step(page: str) -> str:
+    """The section the agenda marks as the meeting's current step."""
+    return re.search(r'aria-current="step">.*?(?:class="agenda-button">|<span>)([^<]+)<', page, re.S)[1]
+
+
+def test_a_step_of_the_agenda_shows_on_the_next_view_and_in_the_changed_part_and_leaves_other_meetings(
+    two_reviews, outsider, facilitator, rendered_fragments
+):
+    review, other = two_reviews
+    client = reader(outsider)
+    meeting_url, other_url = (reverse("review_meeting", args=[each.pk]) for each in (review, other))
+    for url in (meeting_url, other_url):
+        assert current_step(client.get(url).text) == "Timeline"
+    assert rendered_fragments.count("meeting-agenda") == 2
+    rendered_fragments.clear()
+    assert current_step(client.get(meeting_url).text) == "Timeline"
+    assert "meeting-agenda" not in rendered_fragments  # kept
+
+    # The facilitator steps on: their own agenda has the buttons, and tokens of their own.
+    steering = reader(facilitator)
+    steering.post(reverse("review_meeting_agenda", args=[review.pk]), {"step": "next"})
+    facilitators = steering.get(meeting_url).text
+    assert current_step(facilitators) == "Perspectives" and 'data-agenda-step="next"' in facilitators
+    assert "shared-fragment-csrf-token" not in facilitators and 'name="csrfmiddlewaretoken"' in facilitators
+
+    page = client.get(meeting_url).text
+    assert current_step(page) == "Perspectives" and 'data-agenda-step="next"' not in page
+    live_part = client.get(meeting_url + "?part=live").text
+    assert current_step(live_part) == "Perspectives"
+    rendered_fragments.clear()
+    assert current_step(client.get(other_url).text) == "Timeline"
+    assert "meeting-agenda" not in rendered_fragments  # the other meeting's agenda stayed kept
+
+
+def test_outside_the_meeting_a_running_timer_shows_in_the_agenda_as_it_runs(review, outsider):
+    from datetime import timedelta
+
+    import time_machine
+
+    from postmortems import meeting
+
+    client = reader(outsider)
+    url = reverse("review_meeting", args=[review.pk])
+    with time_machine.travel("2026-03-02 10:00:00Z", tick=False) as clock:
+        meeting.control_timer(review, "start")  # before the meeting starts
+        clock.shift(timedelta(seconds=30))
+        assert "0:30 of 15 min" in client.get(url).text
+        clock.shift(timedelta(minutes=1))
+        assert "1:30 of 15 min" in client.get(url).text
+
+
+def test_a_review_changed_shows_in_its_head_and_leaves_the_other_reviews_kept(
+    two_reviews, outsider, facilitator, teammate, rendered_fragments
+):
+    review, other = two_reviews
+    client = reader(outsider)
+    for url in (review.get_absolute_url(), other.get_absolute_url()):
+        assert f"Facilitated by {facilitator.name}" in client.get(url).text
+    rendered_fragments.clear()
+    client.get(other.get_absolute_url())
+    assert rendered_fragments == []  # every piece of the page kept, the head among them
+
+    review.facilitator = teammate
+    review.save(update_fields=["facilitator"])
+
+    page = client.get(review.get_absolute_url()).text
+    assert f"Facilitated by {teammate.name}" in page
+    assert "review-top" in rendered_fragments  # the head, kept with the opening sections and the timeline
+    rendered_fragments.clear()
+    page = client.get(other.get_absolute_url()).text
+    assert f"Facilitated by {facilitator.name}" in page and rendered_fragments == []
+    # What each viewer may do is theirs: the facilitator of the changed review is offered to run its meeting.
+    assert "Run the meeting" in reader(teammate).get(review.get_absolute_url()).text
+    assert "Run the meeting" not in page and "Join the meeting" in page
