@@ -1,11 +1,15 @@
-"""``{% link "incident_list" %}``: ``{% url %}`` for the addresses every page shows, without a reverse each.
+"""``{% link "incident_list" %}``: ``{% url %}`` for the addresses every page shows, without a reverse each;
+``{% asset "css/app.css" %}``: ``{% static %}`` for the stylesheet and scripts every page links.
 
 Every page's header names about a dozen addresses; ``{% url %}`` walks the URL patterns for each of them
 on every request. ``web.links.link`` reverses each named pattern once per process (see there). Like
 ``{% url ... as name %}``, ``{% link ... as name %}`` gives an empty string for a name no pattern has.
 """
 
+from functools import cache
+
 from django import template
+from django.templatetags.static import static
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
@@ -43,3 +47,15 @@ def do_link(parser, token):
         target = bits[-1]
         bits = bits[:-2]
     return LinkNode(parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], target)
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """The address of a static file: worked out once per process (a file's hashed name does not change while the
+    process runs), not by the storage on every page."""
+    return _asset_address(path)
+
+
+@cache
+def _asset_address(path: str) -> str:
+    return static(path)
