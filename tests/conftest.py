@@ -212,3 +212,13 @@ def smtp_server():
     server = processes.SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def nothing_remembered():
+    """No address remembers what its page read last time (``fragments.remembered``), before and after the test."""
+    from fragments import remembered
+
+    remembered.forget_all()
+    yield
+    remembered.forget_all()

@@ -1,4 +1,5 @@
 import factory
+from django.test import Client
 
 from accounts.models import Membership, Role, Team, User
 
@@ -39,3 +40,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     team = factory.SubFactory(TeamFactory)
     role = Role.ENGINEER
+
+
+def signed_in(user) -> Client:
+    """A test client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client

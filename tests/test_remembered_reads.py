@@ -1,27 +1,13 @@
 """A page reads what it read last time with its versions, in one round trip, and still shows every change."""
 
 import pytest
-from django.test import Client
 
 from fragments import remembered
-from tests.factories import UserFactory
+from tests.factories import UserFactory, signed_in
 from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
 from tests.postmortems.factories import ReviewFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def nothing_remembered():
-    remembered.forget_all()
-    yield
-    remembered.forget_all()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nothing_remembered")]
 
 
 def test_a_warm_review_page_reads_its_kept_parts_with_its_versions(engineer, payments, facilitator, cache_reads):

@@ -4,31 +4,16 @@ change anyone makes shows on the next view, and no class ever gets another's fig
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from dashboard import panels
-from fragments import remembered
 from tests.dashboard.conftest import NOW
 from tests.dashboard.factories import ActionItemFactory, incident_with_times
-from tests.factories import UserFactory
+from tests.factories import UserFactory, signed_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nothing_remembered")]
 
 URL = reverse("dashboard")
-
-
-@pytest.fixture(autouse=True)
-def nothing_remembered():
-    remembered.forget_all()
-    yield
-    remembered.forget_all()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def overdue_item(incident, title: str):

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +13,7 @@ from actions.models import ActionKind
 from postmortems import edits, review_language
 from postmortems.models import ReviewStatus
 from tests.actions.factories import ActionItemFactory
-from tests.factories import UserFactory
+from tests.factories import UserFactory, signed_in
 from tests.incidents.factories import IncidentFactory, TimelineEntryFactory
 from tests.postmortems.factories import ContributingFactorFactory, OpportunityFactory, ReviewFactory
 
@@ -43,12 +42,6 @@ def two_reviews(review, payments, facilitator, engineer):
     return review, other
 
 
-def reader(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def read(client, url) -> tuple[str, set[str]]:
     """The page, and which parts rendering it read from the database."""
     with CaptureQueriesContext(connection) as queries:
@@ -70,7 +63,7 @@ def pages(review) -> list[str]:
 
 def test_a_section_saved_renders_the_sections_afresh_and_leaves_the_lists_kept(two_reviews, outsider):
     review, other = two_reviews
-    client = reader(outsider)
+    client = signed_in(outsider)
     first, parts = read(client, review.get_absolute_url())
     assert parts == {"timeline", "factors", "opportunities", "actions"}
     assert read(client, review.get_absolute_url())[1] == set()  # all kept
@@ -87,7 +80,7 @@ def test_a_section_saved_renders_the_sections_afresh_and_leaves_the_lists_kept(t
 
 def test_a_factor_changed_renders_the_factors_afresh_on_both_pages_and_nothing_else(two_reviews, outsider):
     review, other = two_reviews
-    client = reader(outsider)
+    client = signed_in(outsider)
     for url in pages(review) + pages(other):
         read(client, url)
 
@@ -108,7 +101,7 @@ def test_a_timeline_entry_changed_shows_on_the_review_and_the_meeting_and_leaves
     two_reviews, outsider
 ):
     review, other = two_reviews
-    client = reader(outsider)
+    client = signed_in(outsider)
     for url in pages(review) + pages(other):
         read(client, url)
 
@@ -130,7 +123,7 @@ def test_an_action_item_added_shows_in_the_review_and_the_meeting_and_leaves_the
     two_reviews, outsider, engineer
 ):
     review, other = two_reviews
-    client = reader(outsider)
+    client = signed_in(outsider)
     review.current_section = "actions"
     review.save()
     for url in pages(review) + pages(other):
@@ -155,7 +148,7 @@ def test_a_note_dismissed_leaves_the_timeline_everywhere_it_showed(review, facil
     sentence = "Jonas broke the deploy when the pool filled up."
     TimelineEntryFactory(incident=review.incident, text=sentence)
     note = next(item.flag for item in review_language.open_flags(review) if item.flag.excerpt in sentence)
-    client = reader(outsider)
+    client = signed_in(outsider)
     for url in pages(review):
         assert note.why in client.get(url).text
 
@@ -167,7 +160,7 @@ def test_a_note_dismissed_leaves_the_timeline_everywhere_it_showed(review, facil
 
 
 def test_publishing_shows_the_published_timeline_to_readers_who_had_it_kept(review, outsider):
-    client = reader(outsider)
+    client = signed_in(outsider)
     assert "Shared with the incident" in client.get(review.get_absolute_url()).text
 
     review.status, review.published_at = ReviewStatus.PUBLISHED, timezone.now()
@@ -180,7 +173,7 @@ def test_publishing_shows_the_published_timeline_to_readers_who_had_it_kept(revi
 def test_a_section_saved_leaves_the_incident_page_as_it_was_and_a_new_facilitator_shows_there(
     review, outsider, teammate
 ):
-    client = reader(outsider)
+    client = signed_in(outsider)
     url = review.incident.get_absolute_url()
     client.get(url)  # the browser now holds its CSRF cookie, which the page's tag depends on
     etag = client.get(url)["ETag"]
@@ -202,9 +195,9 @@ def test_the_participant_form_is_kept_for_every_facilitator_and_follows_each_cha
     review, facilitator, org_admin, outsider, engineer
 ):
     url = review.get_absolute_url()
-    first = reader(facilitator).get(url).text
+    first = signed_in(facilitator).get(url).text
     assert checked(first, engineer) and not checked(first, outsider)
-    admin = reader(org_admin)
+    admin = signed_in(org_admin)
     admin.get(review.incident.get_absolute_url())  # signed in a while: the person is kept
     with CaptureQueriesContext(connection) as queries:
         page = admin.get(url).text
@@ -216,11 +209,11 @@ def test_the_participant_form_is_kept_for_every_facilitator_and_follows_each_cha
     review.participants.add(outsider)
     newcomer = UserFactory(display_name="Nina Newcomer")
 
-    for client in (admin, reader(facilitator)):
+    for client in (admin, signed_in(facilitator)):
         page = client.get(url).text
         assert checked(page, outsider) and checked(page, engineer)
         assert f'value="{newcomer.pk}"> Nina Newcomer' in page
-    assert "Change participants" not in reader(engineer).get(url).text
+    assert "Change participants" not in signed_in(engineer).get(url).text
 
 
 @pytest.fixture
@@ -251,7 +244,7 @@ def test_a_step_of_the_agenda_shows_on_the_next_view_and_in_the_changed_part_and
     two_reviews, outsider, facilitator, rendered_fragments
 ):
     review, other = two_reviews
-    client = reader(outsider)
+    client = signed_in(outsider)
     meeting_url, other_url = (reverse("review_meeting", args=[each.pk]) for each in (review, other))
     for url in (meeting_url, other_url):
         assert current_step(client.get(url).text) == "Timeline"
@@ -261,7 +254,7 @@ def test_a_step_of_the_agenda_shows_on_the_next_view_and_in_the_changed_part_and
     assert "meeting-agenda" not in rendered_fragments  # kept
 
     # The facilitator steps on: their own agenda has the buttons, and tokens of their own.
-    steering = reader(facilitator)
+    steering = signed_in(facilitator)
     steering.post(reverse("review_meeting_agenda", args=[review.pk]), {"step": "next"})
     facilitators = steering.get(meeting_url).text
     assert current_step(facilitators) == "Perspectives" and 'data-agenda-step="next"' in facilitators
@@ -283,7 +276,7 @@ def test_outside_the_meeting_a_running_timer_shows_in_the_agenda_as_it_runs(revi
 
     from postmortems import meeting
 
-    client = reader(outsider)
+    client = signed_in(outsider)
     url = reverse("review_meeting", args=[review.pk])
     with time_machine.travel("2026-03-02 10:00:00Z", tick=False) as clock:
         meeting.control_timer(review, "start")  # before the meeting starts
@@ -297,7 +290,7 @@ def test_a_review_changed_shows_in_its_head_and_leaves_the_other_reviews_kept(
     two_reviews, outsider, facilitator, teammate, rendered_fragments
 ):
     review, other = two_reviews
-    client = reader(outsider)
+    client = signed_in(outsider)
     for url in (review.get_absolute_url(), other.get_absolute_url()):
         assert f"Facilitated by {facilitator.name}" in client.get(url).text
     rendered_fragments.clear()
@@ -314,5 +307,5 @@ def test_a_review_changed_shows_in_its_head_and_leaves_the_other_reviews_kept(
     page = client.get(other.get_absolute_url()).text
     assert f"Facilitated by {facilitator.name}" in page and rendered_fragments == []
     # What each viewer may do is theirs: the facilitator of the changed review is offered to run its meeting.
-    assert "Run the meeting" in reader(teammate).get(review.get_absolute_url()).text
+    assert "Run the meeting" in signed_in(teammate).get(review.get_absolute_url()).text
     assert "Run the meeting" not in page and "Join the meeting" in page
