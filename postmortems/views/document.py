@@ -110,7 +110,7 @@ def timeline_with_flags(review: Review, dismissed: set[str]) -> list:
         # The timeline as published; later changes are listed as amendments beside it.
         entries = publishing.published_timeline(review)
         for entry in entries:
-            entry.kind_label = entry.get_kind_display()
+            entry.kind_label = ENTRY_KINDS.get(entry.kind, entry.kind)
         return entries
     entries = list(review.incident.timeline.all())
     for entry in entries:

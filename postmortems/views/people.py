@@ -16,6 +16,11 @@ from postmortems.views.reviews import TEMPLATE, base_context, review_context
 from web.htmx import HtmxHttpRequest, render_page
 
 
+def _chosen(chosen: list) -> dict:
+    """The facilitator's choice, shown again in a fresh form with those people ticked."""
+    return {"participants_chosen": chosen, "ticked": {person.pk for person in chosen}}
+
+
 @require_POST
 def review_participants(request: HtmxHttpRequest, pk: int):
     access = get_review_for_user(request.user, pk)
@@ -27,11 +32,8 @@ def review_participants(request: HtmxHttpRequest, pk: int):
         # Someone who is not in the directory (or a broken form): say so, with this person's choice still ticked.
         posted = set(request.POST.getlist("participants"))
         chosen = [person for person in participant_choices(review) if str(person.pk) in posted]
-        context = review_context(request, access) | {
-            "participants_errors": [error for errors in form.errors.values() for error in errors],
-            "participants_chosen": chosen,
-            "ticked": {person.pk for person in chosen},
-        }
+        context = review_context(request, access) | _chosen(chosen)
+        context["participants_errors"] = [error for errors in form.errors.values() for error in errors]
         return render_page(request, TEMPLATE, context, status=422)
     chosen = list(form.cleaned_data["participants"])
     result = edits.save_participants(review, chosen, base_version=form.cleaned_data["version"])
@@ -40,11 +42,8 @@ def review_participants(request: HtmxHttpRequest, pk: int):
         return redirect(f"{review.get_absolute_url()}#participants")
     # Someone changed the list meanwhile: show theirs beside this person's choice, which stays ticked.
     access.review.participants_version = result.version
-    context = review_context(request, access) | {
-        "participants_conflict": result.current["participants"],
-        "participants_chosen": chosen,
-        "ticked": {person.pk for person in chosen},
-    }
+    context = review_context(request, access) | _chosen(chosen)
+    context["participants_conflict"] = result.current["participants"]
     return render_page(request, TEMPLATE, context, status=409)
 
 
