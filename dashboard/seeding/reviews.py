@@ -44,7 +44,7 @@ def seed_reviews(org: Organisation) -> None:
                 went_well="The alert fired within minutes and the rollback was quick.",
                 got_lucky="The incident began outside peak hours.",
                 meeting_at=incident.impact_started_at + timedelta(days=2),
-                published_at=published if status == ReviewStatus.PUBLISHED and published < org.now else None,
+                published_at=min(published, org.now) if status == ReviewStatus.PUBLISHED else None,
                 search_document=incident.title,
             )
         )
