@@ -30,6 +30,7 @@ from . import advice
 from .advice import ATTENTION_REMEDY, HINDSIGHT, JUDGING_WORD, PERSON_BLAME, RULES, WHO_QUESTION
 from .appeals import attention_appeals
 from .clauses import findings_in_sentences, in_text_order, read_sentences
+from .detection import language_of
 from .people import directory_names
 from .remedies import prose_remedies_in_sentences, read_remedy, read_remedy_in_prose
 from .rewrite import propose
@@ -344,11 +345,6 @@ def find_attention_remedy(text: str) -> Flag | None:
 
 # --- reading a text: checked, or in a language the guide cannot read --------------------------------
 
-# At most eight: simplemma keeps eight dictionaries in memory, and a ninth makes every check load them
-# from disk again (seconds per text). A language not listed still reads as "not English": not checked.
-_LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl")
-_ENOUGH_WORDS = 6
-
 
 @dataclass(frozen=True)
 class LanguageReading:
@@ -368,20 +364,6 @@ class LanguageReading:
             [Flag(**flag) for flag in stored.get("flags", ())],
             stored.get("language", "en"),
         )
-
-
-def language_of(text: str) -> str:
-    """ "en" when the guide can read ``text`` (or it is too short to tell), else the language it seems to be in."""
-    import simplemma
-
-    words = [word for word in text.split() if word.isalpha()]
-    if len(words) < _ENOUGH_WORDS or simplemma.in_target_language(text[:2000], lang="en") >= 0.6:
-        return "en"
-    scores = dict(simplemma.langdetect(text[:2000], lang=_LANGUAGES))
-    best = max(scores, key=scores.get)
-    if best != "en" and scores[best] > scores.get("en", 0) + 0.1:
-        return best
-    return "en" if scores.get("en", 0) >= 0.3 else "unk"
 
 
 def read_language(text: str, people: Iterable[str] = ()) -> LanguageReading:
