@@ -194,7 +194,7 @@ class ActionItemCreate(In):
 class ActionItemChange(ActionItemCreate):
     """What a PATCH may change, its status too; taken as a ``PatchDict``, so every field is optional there."""
 
-    team: int
+    team: int  # without the create's default: a change names the team it moves the item to
     status: str
     wont_do_reason: str
 
