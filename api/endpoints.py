@@ -5,7 +5,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import PatchDict, Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
@@ -61,10 +61,20 @@ def save_changes(form_class, instance, changes: dict, fields=None, **form_kwargs
     return valid(form).save()
 
 
-def editable(access, what: str):
+def incident_to_change(request, incident_id: int):
+    """The incident a write changes: a read-only token is refused before anything is read, someone who may not see
+    the incident gets 404, and someone who may only read it 403."""
+    require_write(request)
+    access = get_incident_for_user(request.user, incident_id)
     if not access.can_edit:
-        raise PermissionDenied(f"You may read this {what} but not change it.")
-    return access
+        raise PermissionDenied("You may read this incident but not change it.")
+    return access.incident
+
+
+def action_item_to_change(request, item_id: int):
+    """The action item a write changes, refused as ``incident_to_change`` refuses (with the item page's reason)."""
+    require_write(request)
+    return get_action_item_for_user(request.user, item_id).for_editing().item
 
 
 # --- incidents ----------------------------------------------------------------------------
@@ -84,7 +94,7 @@ def open_incident(request, payload: schemas.IncidentCreate):
     require_write(request)
     form = valid(IncidentCreateForm(payload.dict(), user=request.user))
     incident = create_incident(created_by=request.user, **form.cleaned_data)
-    return Status(201, get_incident_for_user(request.user, incident.pk).incident)
+    return Status(201, get_incident(request, incident.pk))
 
 
 @incidents.get("/incidents/{int:incident_id}", response=schemas.IncidentDetailOut, url_name="incident")
@@ -93,12 +103,10 @@ def get_incident(request, incident_id: int):
 
 
 @incidents.patch("/incidents/{int:incident_id}", response=schemas.IncidentDetailOut, url_name="incident")
-def change_incident(request, incident_id: int, payload: schemas.IncidentChange):
+def change_incident(request, incident_id: int, payload: PatchDict[schemas.IncidentChange]):
     """Change the fields you send; the others stay. The same rules as the edit page apply."""
-    require_write(request)
-    access = editable(get_incident_for_user(request.user, incident_id), "incident")
-    save_changes(IncidentEditForm, access.incident, payload.dict(exclude_unset=True), user=request.user)
-    return get_incident_for_user(request.user, incident_id).incident
+    save_changes(IncidentEditForm, incident_to_change(request, incident_id), payload, user=request.user)
+    return get_incident(request, incident_id)
 
 
 @incidents.get(
@@ -115,9 +123,8 @@ def list_timeline(request, incident_id: int):
 )
 def add_timeline_entry(request, incident_id: int, payload: schemas.TimelineEntryCreate):
     """Add a fact to the timeline (decisions may say what was known and what was missing then)."""
-    require_write(request)
-    access = editable(get_incident_for_user(request.user, incident_id), "incident")
-    form = valid(TimelineEntryForm(payload.dict(), instance=TimelineEntry(incident=access.incident)))
+    incident = incident_to_change(request, incident_id)
+    form = valid(TimelineEntryForm(payload.dict(), instance=TimelineEntry(incident=incident)))
     entry = form.save(commit=False)
     entry.author = request.user
     entry.save()
@@ -185,14 +192,13 @@ def list_incident_action_items(request, incident_id: int):
 )
 def add_action_item(request, incident_id: int, payload: schemas.ActionItemCreate):
     """Add an action item to an incident. An appeal to attention ("be more careful") is refused with why."""
-    require_write(request)
-    incident = editable(get_incident_for_user(request.user, incident_id), "incident").incident
+    incident = incident_to_change(request, incident_id)
     instance = ActionItem.new_for_incident(incident, created_by=request.user)
     data = payload.dict()
     data["team"] = data["team"] or incident.team_id
     item = valid(ActionItemForm(data, instance=instance, review=instance.review, incident=incident)).save()
     tell_new_owner(item, None, request.user)
-    return Status(201, get_action_item_for_user(request.user, item.pk).item)
+    return Status(201, get_action_item(request, item.pk))
 
 
 @actions.get("/action-items/{int:item_id}", response=schemas.ActionItemOut, url_name="action_item")
@@ -201,12 +207,10 @@ def get_action_item(request, item_id: int):
 
 
 @actions.patch("/action-items/{int:item_id}", response=schemas.ActionItemOut, url_name="action_item")
-def change_action_item(request, item_id: int, payload: schemas.ActionItemChange):
+def change_action_item(request, item_id: int, payload: PatchDict[schemas.ActionItemChange]):
     """Change the fields you send; ``status`` (and ``wont_do_reason``) as on the item's page."""
-    require_write(request)
-    access = get_action_item_for_user(request.user, item_id).for_editing()
-    item = access.item
-    changes = payload.dict(exclude_unset=True)
+    item = action_item_to_change(request, item_id)
+    changes = dict(payload)
     status_changes = {name: changes.pop(name) for name in ("status", "wont_do_reason") if name in changes}
     previous_owner_id = item.owner_id
     with transaction.atomic():
@@ -216,7 +220,7 @@ def change_action_item(request, item_id: int, payload: schemas.ActionItemChange)
         if status_changes:
             item = save_changes(ActionStatusForm, item, status_changes)
     tell_new_owner(item, previous_owner_id, request.user)
-    return get_action_item_for_user(request.user, item_id).item
+    return get_action_item(request, item_id)
 
 
 @actions.get("/obligations", response=list[schemas.ObligationOut], url_name="obligations")

@@ -59,21 +59,18 @@ class IncidentCreate(In):
     restricted: bool = False
 
 
-class IncidentChange(In):
-    title: str | None = None
-    severity: str | None = None
-    status: str | None = None
-    summary: str | None = None
-    customer_impact: str | None = None
-    impact_started_at: datetime | None = None
+class IncidentChange(IncidentCreate):
+    """What a PATCH may change; the endpoint takes it as a ``PatchDict``, so every field is optional there."""
+
+    status: str
+    summary: str
+    customer_impact: str
     detected_at: datetime | None = None
     mitigated_at: datetime | None = None
     resolved_at: datetime | None = None
-    team: int | None = None
-    involved_teams: list[int] | None = None
-    responders: list[int] | None = None
+    involved_teams: list[int]
+    responders: list[int]
     facilitator: int | None = None
-    restricted: bool | None = None
 
 
 class IncidentFilters(Schema):
@@ -194,17 +191,12 @@ class ActionItemCreate(In):
     description: str = ""
 
 
-class ActionItemChange(In):
-    title: str | None = None
-    kind: str | None = None
-    owner: int | None = None
-    team: int | None = None
-    due_on: date | None = None
-    priority: str | None = None
-    change_url: str | None = None
-    description: str | None = None
-    status: str | None = None
-    wont_do_reason: str | None = None
+class ActionItemChange(ActionItemCreate):
+    """What a PATCH may change, its status too; taken as a ``PatchDict``, so every field is optional there."""
+
+    team: int  # without the create's default: a change names the team it moves the item to
+    status: str
+    wont_do_reason: str
 
 
 class ActionFilters(Schema):

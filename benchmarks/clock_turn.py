@@ -39,8 +39,8 @@ def main() -> None:
 
     import actions.panels
     from benchmarks.load import Page
-    from benchmarks.pages import key_pages, pick_subjects
     from benchmarks.render_cost import cost
+    from benchmarks.subjects import key_pages, named, pick_subjects
 
     panels = []
     for name in ("obligation_context", "review_items_context"):
@@ -70,8 +70,7 @@ def main() -> None:
             [reverse("obligation_panel", args=[i.pk]) + "?part=status&items=1" for i in subjects["incidents"]],
         ),
     ]
-    wanted = {name.strip() for name in args.pages.split(",")}
-    pages = [page for page in [*key_pages(subjects), *parts] if page.name in wanted]
+    pages = named([*key_pages(subjects), *parts], args.pages)
     # Early in the next minute (the people's sessions begin now: never before them).
     start = timezone.now().replace(second=5, microsecond=0) + dt.timedelta(minutes=1)
     print(f"{'page':<16} {'when':<22} {'cpu ms':>7} {'queries':>8} {'panels rendered':>16}")

@@ -62,11 +62,8 @@ from benchmarks.load import (  # noqa: E402 - after the project is on the path
 )
 from benchmarks.meeting_live import live_meeting_run, summary  # noqa: E402
 from benchmarks.mixed import mixed_run  # noqa: E402
-
-TARGET_P95_MS = 50
-TARGET_SHARE_OF_BARE = 0.1
-TARGET_TRIVIAL_SHARE_OF_BARE = 0.5
-ROTATE_OVER = 40
+from benchmarks.report import BARE, REPEAT, TRIVIAL, print_table  # noqa: E402
+from benchmarks.subjects import key_pages, named, pick_subjects  # noqa: E402
 
 
 def require_tools() -> None:
@@ -101,99 +98,6 @@ def session_cookie(user) -> str:
     )
 
 
-def pick_subjects(people: int) -> dict:
-    """People to sign in, and the incidents, reviews and meetings they look at (all unrestricted)."""
-    from django.db.models import Count
-
-    from accounts.models import Membership, Role, User
-    from incidents.models import Incident
-    from postmortems.models import Review, ReviewStatus
-
-    manager = Membership.objects.filter(role=Role.MANAGER).select_related("user").first()
-    if manager is None:
-        sys.exit("No manager in this database: seed it first (manage.py seed_organisation, or --seed).")
-    incidents = list(
-        Incident.objects.filter(restricted=False, review__isnull=False)
-        .annotate(entries=Count("timeline"))
-        .filter(entries__gte=5)
-        .order_by("-impact_started_at")[:ROTATE_OVER]
-    )
-    if not incidents:
-        sys.exit("No reviewed incidents with a timeline; seed with seed_organisation.")
-    reviews = list(Review.objects.filter(incident__in=incidents).select_related("incident"))
-    meetings = (
-        list(
-            Review.objects.filter(status=ReviewStatus.MEETING, incident__restricted=False, facilitator__isnull=False)[
-                :10
-            ]
-        )
-        or [review for review in reviews if review.facilitator_id][:1]
-    )
-    others = list(User.objects.filter(is_active=True).exclude(pk=manager.user_id).order_by("pk")[: people - 1])
-    return {
-        "manager": manager.user,
-        "people": [manager.user, *others],
-        "incidents": incidents,
-        "reviews": reviews,
-        "meetings": meetings,
-    }
-
-
-def key_pages(subjects: dict) -> list[Page]:
-    from django.urls import reverse
-
-    incidents, reviews = subjects["incidents"], subjects["reviews"]
-    words = ["database", "timeout", "deploy", "certificate", "queue", "cache", "dns", "retry"]
-    return [
-        Page("home", [reverse("home")], versions=["incidents", "actions", "reviews"], mixed_share=5),
-        Page("dashboard", [reverse("dashboard")], mixed_share=5),
-        Page(
-            "incident list",
-            [reverse("incident_list") + (f"?page={n}" if n > 1 else "") for n in range(1, 6)],
-            versions=["incidents"],
-            mixed_share=8,
-        ),
-        Page(
-            "incident",
-            [incident.get_absolute_url() for incident in incidents],
-            versions=[f"incident:{i.pk}" for i in incidents] + [f"timeline:{i.pk}" for i in incidents],
-            mixed_share=12,
-        ),
-        Page(
-            "review",
-            [review.get_absolute_url() for review in reviews],
-            versions=[name for review in reviews for name in everything_a_review_shows(review)],
-            mixed_share=10,
-        ),
-        Page(
-            "meeting",
-            [reverse("review_meeting", args=[review.pk]) for review in subjects["meetings"]],
-            versions=[name for review in subjects["meetings"] for name in everything_a_review_shows(review)],
-            mixed_share=3,
-        ),
-        Page(
-            "action-item list",
-            [reverse("action_list") + (f"?page={n}" if n > 1 else "") for n in range(1, 4)],
-            versions=["actions"],
-            mixed_share=4,
-        ),
-        Page(
-            "library search",
-            [reverse("review_library") + f"?q={word}" for word in words],
-            versions=["reviews"],
-            mixed_share=3,
-        ),
-    ]
-
-
-def everything_a_review_shows(review) -> list[str]:
-    """The versions of every part of a review's page (each list is kept under its own): raised, nothing is kept."""
-    parts = ["review", "review-factors", "review-opportunities", "review-notes", "review-actions"]
-    return [f"{part}:{review.pk}" for part in parts] + (
-        [f"timeline:{review.incident_id}"] if review.incident_id else []
-    )
-
-
 def cold_ms(base: str, page: Page, cookie: str, times: int = 5) -> float | None:
     """Median time of the page with nothing it shows kept (its versions raised before each request)."""
     from dashboard.freshness import bump_version
@@ -209,38 +113,44 @@ def cold_ms(base: str, page: Page, cookie: str, times: int = 5) -> float | None:
     return round(statistics.median(took) * 1000, 1)
 
 
-def verdict(result: Result, trivial: bool = False) -> str:
-    if result.requests == 0:
-        return "no request finished"
-    share = result.share_of_bare or 0
-    if trivial:
-        return "ok" if share >= TARGET_TRIVIAL_SHARE_OF_BARE else f"under {TARGET_TRIVIAL_SHARE_OF_BARE:.0%} of bare"
-    notes = ["p95 ok" if result.p95_ms < TARGET_P95_MS else f"p95 over {TARGET_P95_MS} ms"]
-    notes.append("throughput ok" if share >= TARGET_SHARE_OF_BARE else f"under {TARGET_SHARE_OF_BARE:.0%} of bare")
-    if result.errors:
-        notes.append(f"{result.errors} errors")
-    return ", ".join(notes)
-
-
-def print_table(title: str, results: list[Result], bare_rps: float, offered_load: bool = False) -> None:
-    """One row a page with its verdict; with ``offered_load`` (people who pause between pages ask for what
-    they ask for, whatever the server could serve) only the p95 has a target."""
-    print(f"\n{title}")
-    print(f"{'page':<22} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'of bare':>8} {'cold ms':>8}  targets")
-    for result in results:
-        result.share_of_bare = round(result.requests_per_second / bare_rps, 3) if bare_rps else None
-        trivial = result.page in ("bare Django view", "trivial view (signed in)")
-        note = "" if result.page == "bare Django view" else verdict(result, trivial=trivial)
-        if offered_load:
-            note = "p95 ok" if result.p95_ms < TARGET_P95_MS else f"p95 over {TARGET_P95_MS} ms"
-            note += f", {result.errors} errors" if result.errors else ""
-        if result.page == "repeat view (304)":
-            note = "p95 ok" if result.p95_ms < TARGET_P95_MS else f"p95 over {TARGET_P95_MS} ms"
-            note += f", {result.not_modified / max(result.requests, 1):.0%} answered 304"
-        print(
-            f"{result.page:<22} {result.p50_ms:>8} {result.p95_ms:>8} {result.requests_per_second:>8} "
-            f"{result.share_of_bare:>8} {result.cold_ms or '':>8}  {note}"
-        )
+def each_page_fresh(base: str, pages: list[Page], cookies: list[str], workdir: Path, worker, args) -> list[Result]:
+    """The trivial signed-in view, then each page rendered fresh, a repeat view answered 304, and last each page's
+    cold figure."""
+    viewer = cookies[0]
+    trivial = measure(
+        TRIVIAL,
+        base,
+        rotate_script(workdir, "trivial", ["/benchmark/ping"], cookies[: args.connections]),
+        args.connections,
+        args.duration,
+    )
+    results = [trivial]
+    print(f"  measured the trivial view: {trivial.requests_per_second} req/s", flush=True)
+    if args.skip_pages or not pages:
+        return results
+    for page in pages:
+        settle(base, viewer, worker=worker)
+        script = rotate_script(workdir, page.name, page.paths, cookies[: args.connections], page.headers)
+        result = measure(page.name, base, script, args.connections, args.duration)
+        results.append(result)
+        print(f"  measured {page.name}: p95 {result.p95_ms} ms, {result.requests_per_second} req/s", flush=True)
+    # A repeat view with nothing changed: the browser, keeping its cookies (the session and the CSRF
+    # cookie), sends the ETag it holds and the page answers 304.
+    path = pages[min(3, len(pages) - 1)].paths[0]
+    _, headers, _ = fetch(base + path, viewer)
+    etag = headers.get("ETag", "")
+    status, _, _ = fetch(base + path, viewer, {"If-None-Match": etag})
+    if status != 304:
+        print(f"Warning: a repeat view of {path} answered {status}, not 304 (ETag {etag or 'missing'}).")
+    script = rotate_script(workdir, "repeat", [path], [viewer], {"If-None-Match": etag})
+    settle(base, viewer, worker=worker)
+    results.append(measure(REPEAT, base, script, args.connections, args.duration))
+    # The cold figures last: raising versions makes the worker recompute the dashboard's figures, which
+    # would compete with the pages measured after.
+    for page, result in zip(pages, results[1:], strict=False):
+        settle(base, viewer, worker=worker)
+        result.cold_ms = cold_ms(base, page, viewer)
+    return results
 
 
 def main() -> None:
@@ -285,10 +195,7 @@ def main() -> None:
         print(f"Note: only {len(subjects['people'])} people here to sign in (asked for {args.people}).")
     cookies = [session_cookie(person) for person in subjects["people"]]
     viewer = cookies[0]
-    pages = key_pages(subjects)
-    if args.pages:
-        wanted = {name.strip() for name in args.pages.split(",")}
-        pages = [page for page in pages if page.name in wanted]
+    pages = named(key_pages(subjects), args.pages)
 
     workdir = Path(tempfile.mkdtemp(prefix="pm-bench-"))
     log = open(workdir / "servers.log", "w")  # noqa: SIM115 - closed below
@@ -306,7 +213,7 @@ def main() -> None:
     bare_server = start_server(port, args.workers, log, "benchmarks.bare", "benchmarks.bare:application", args.threads)
     try:
         script = rotate_script(workdir, "bare", ["/"], [""])
-        bare = measure("bare Django view", f"http://127.0.0.1:{port}", script, args.connections, args.duration)
+        bare = measure(BARE, f"http://127.0.0.1:{port}", script, args.connections, args.duration)
     finally:
         stop_process(bare_server)
     print(f"  measured the bare Django view: {bare.requests_per_second} req/s", flush=True)
@@ -330,38 +237,7 @@ def main() -> None:
                 if status != 200:
                     sys.exit(f"{path} answered {status} to the signed-in manager; see {log.name}")
         settle(base, viewer, worker=worker)  # the dashboard's figures, first computed after its first visit
-        trivial = measure(
-            "trivial view (signed in)",
-            base,
-            rotate_script(workdir, "trivial", ["/benchmark/ping"], cookies[: args.connections]),
-            args.connections,
-            args.duration,
-        )
-        results.append(trivial)
-        print(f"  measured the trivial view: {trivial.requests_per_second} req/s", flush=True)
-        for page in [] if args.skip_pages else pages:
-            settle(base, viewer, worker=worker)
-            script = rotate_script(workdir, page.name, page.paths, cookies[: args.connections], page.headers)
-            result = measure(page.name, base, script, args.connections, args.duration)
-            results.append(result)
-            print(f"  measured {page.name}: p95 {result.p95_ms} ms, {result.requests_per_second} req/s", flush=True)
-        if pages and not args.skip_pages:
-            # A repeat view with nothing changed: the browser, keeping its cookies (the session and the CSRF
-            # cookie), sends the ETag it holds and the page answers 304.
-            path = pages[min(3, len(pages) - 1)].paths[0]
-            _, headers, _ = fetch(base + path, viewer)
-            etag = headers.get("ETag", "")
-            status, _, _ = fetch(base + path, viewer, {"If-None-Match": etag})
-            if status != 304:
-                print(f"Warning: a repeat view of {path} answered {status}, not 304 (ETag {etag or 'missing'}).")
-            script = rotate_script(workdir, "repeat", [path], [viewer], {"If-None-Match": etag})
-            settle(base, viewer, worker=worker)
-            results.append(measure("repeat view (304)", base, script, args.connections, args.duration))
-            # The cold figures last: raising versions makes the worker recompute the dashboard's figures, which
-            # would compete with the pages measured after.
-            for page, result in zip(pages, results[2:], strict=False):
-                settle(base, viewer, worker=worker)
-                result.cold_ms = cold_ms(base, page, viewer)
+        results += each_page_fresh(base, pages, cookies, workdir, worker, args)
 
         if not args.skip_mixed and pages:
             people = cookies[: args.people]

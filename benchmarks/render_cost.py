@@ -62,7 +62,7 @@ def main() -> None:
     django.setup()
     from django.test import Client
 
-    from benchmarks.pages import key_pages, pick_subjects
+    from benchmarks.subjects import key_pages, named, pick_subjects
     from fragments.versions import bump
 
     subjects = pick_subjects(20)
@@ -72,10 +72,7 @@ def main() -> None:
         client.force_login(person)
         client.get("/benchmark/ping")
         clients.append(client)
-    pages = key_pages(subjects)
-    if args.pages:
-        wanted = {name.strip() for name in args.pages.split(",")}
-        pages = [page for page in pages if page.name in wanted]
+    pages = named(key_pages(subjects), args.pages)
 
     print(f"{'page':<26} {'warm cpu ms':>11} {'wall':>6} {'queries':>8} {'cold cpu ms':>11} {'wall':>6} {'queries':>8}")
     trivial = [cost(clients[i % len(clients)], "/benchmark/ping") for i in range(args.times * 4)]

@@ -37,8 +37,8 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from benchmarks.pages import key_pages, pick_subjects
     from benchmarks.render_cost import cost
+    from benchmarks.subjects import key_pages, named, pick_subjects
     from dashboard.freshness import bump_version
     from fragments.versions import bump
 
@@ -68,12 +68,9 @@ def main() -> None:
         served_pieces.append(html)
         return serve(html)
 
-    wanted = {name.strip() for name in args.pages.split(",")}
     print(f"after one viewer in {first_zone}, the next in {second_zone}:")
     print(f"{'page':<20} {'cpu ms':>7} {'queries':>8} {'serving pass ms':>16} {'placeholders':>13}")
-    for page in key_pages(subjects):
-        if page.name not in wanted:
-            continue
+    for page in named(key_pages(subjects), args.pages):
         before = (lambda page=page: bump(*page.versions)) if page.versions else bump_version
         other_zone = []
         for i in range(args.times):

@@ -160,6 +160,27 @@ def test_a_patch_changes_only_what_it_names_and_keeps_the_status_rules(engineer,
     assert obligation["incident"] == incident.pk
 
 
+def test_a_patch_refuses_fields_it_does_not_know_and_a_read_only_token(engineer, payments, api_as):
+    incident = IncidentFactory(team=payments, title="Checkout errors")
+    item = ActionItemFactory(incident=incident, owner=engineer, title="Block deploys when the canary fails")
+    api = api_as(engineer)
+    for path, body in ((f"/incidents/{incident.pk}", {"title": "Card errors", "colour": "red"}),
+                       (f"/action-items/{item.pk}", {"title": "Pause deploys", "colour": "red"})):  # fmt: skip
+        typed_wrong = api.patch(path, body)
+        assert typed_wrong.status_code == 422
+        assert typed_wrong.json()["errors"] == {"colour": ["This field is not accepted here."]}
+        read_only = api_as(engineer, scope="read").patch(path, {"title": "Card errors"})
+        assert read_only.status_code == 403 and "may only read" in read_only.json()["detail"]
+    incident.refresh_from_db()
+    item.refresh_from_db()
+    assert (incident.title, item.title) == ("Checkout errors", "Block deploys when the canary fails")
+
+    assert set(api.patch(f"/incidents/{incident.pk}", {"detected_at": "yesterday"}).json()["errors"]) == {"detected_at"}
+    changed = api.patch(f"/action-items/{item.pk}", {"priority": "high"})
+    assert changed.status_code == 200, changed.json()
+    assert (changed.json()["title"], changed.json()["priority"]) == ("Block deploys when the canary fails", "high")
+
+
 def test_lists_paginate_and_filter_like_the_pages(engineer, payments, platform, api_as):
     for n in range(5):
         IncidentFactory(team=payments, severity="sev1" if n < 2 else "sev3", title=f"Payments outage {n}")

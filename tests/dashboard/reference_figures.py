@@ -106,10 +106,8 @@ def action_item_figures(user, filters: Filters) -> dict:
     weekly = [
         {"week": week, "opened": opened.get(week, 0), "closed": closed.get(week, 0)} for week in filters.week_starts
     ]
-    return {
-        "open": shown_total(by_team, "open"),
-        "due_this_week": shown_total(by_team, "due_this_week"),
-        "overdue": shown_total(by_team, "overdue"),
+    totals = {name: shown_total(by_team, name) for name in ("open", "due_this_week", "overdue")}
+    return totals | {
         "by_team": by_team,
         "teams_withheld": withheld_names(by_team, "team__name"),
         "by_kind": [{**row, "kind": ActionItem(kind=row["kind"]).get_kind_display()} for row in by_kind],
@@ -249,54 +247,51 @@ def recurrences_after_fix(visible, filters: Filters) -> dict:
 
 
 def _recurrences_in_python(visible, later) -> dict:
-    """``recurrences_after_fix`` for the embedded SQLite database: the same rule, joined in Python."""
-    from django.db.models import Min
+    """``recurrences_after_fix`` for the embedded SQLite database, worked out the long way round: every factor of
+    a later incident is held against every fix done for an earlier factor of the same weakness."""
+    systemic_fixes: dict[int, list[datetime]] = {}  # incident -> when each of its systemic fixes was done
+    for incident_id, completed_at in ActionItem.objects.filter(
+        status=ActionStatus.DONE, kind__in=SYSTEMIC_KINDS, incident__isnull=False
+    ).values_list("incident_id", "completed_at"):
+        if completed_at is not None:
+            systemic_fixes.setdefault(incident_id, []).append(completed_at)
+    addressing_fixes: dict[int, list[datetime]] = {}  # factor -> when each fix addressing it was done
+    for link in ActionItem.addresses.through.objects.select_related("actionitem"):
+        fix = link.actionitem
+        if fix.status == ActionStatus.DONE and fix.deleted_at is None and fix.completed_at is not None:
+            addressing_fixes.setdefault(link.contributingfactor_id, []).append(fix.completed_at)
 
-    systemic_done = dict(
-        ActionItem.objects.filter(status=ActionStatus.DONE, kind__in=SYSTEMIC_KINDS, incident__isnull=False)
-        .values("incident_id")
-        .annotate(done_at=Min("completed_at"))
-        .values_list("incident_id", "done_at")
-    )
-    addressed_done = dict(
-        ActionItem.addresses.through.objects.filter(
-            actionitem__status=ActionStatus.DONE, actionitem__in=ActionItem.objects.values("pk")
-        )
-        .values("contributingfactor_id")
-        .annotate(done_at=Min("actionitem__completed_at"))
-        .values_list("contributingfactor_id", "done_at")
-    )
-    first_fix: dict[tuple[int, int], datetime] = {}
+    fixes_done = []  # (category, service, when): one row per fix of an earlier factor
     earlier = ContributingFactor.objects.filter(service__isnull=False, review__incident__in=visible.values("pk"))
-    for factor_id, category_id, service_id, incident_id in earlier.values_list(
-        "pk", "category_id", "service_id", "review__incident_id"
-    ):
-        moments = [m for m in (systemic_done.get(incident_id), addressed_done.get(factor_id)) if m is not None]
-        if moments:
-            weakness = (category_id, service_id)
-            first_fix[weakness] = min([*moments, first_fix.get(weakness, min(moments))])
-    incidents_by_category: dict[str, set[int]] = {}
-    weaknesses_by_category: dict[str, set[tuple[int, int]]] = {}
-    returning = ContributingFactor.objects.filter(service__isnull=False, review__incident__in=later.values("pk"))
-    for category, category_id, service_id, incident_id, started in returning.values_list(
-        "category__name", "category_id", "service_id", "review__incident_id", "review__incident__impact_started_at"
-    ):
-        fixed_at = first_fix.get((category_id, service_id))
-        if fixed_at is not None and fixed_at < started:
-            incidents_by_category.setdefault(category, set()).add(incident_id)
-            weaknesses_by_category.setdefault(category, set()).add((category_id, service_id))
-    by_category = sorted(
-        (
-            {"category": name, "incidents": len(ids), "weaknesses": len(weaknesses_by_category[name])}
-            for name, ids in incidents_by_category.items()
-        ),
-        key=lambda row: (-row["incidents"], row["category"]),
-    )
-    return {
-        "incidents": len(set().union(*incidents_by_category.values())),
-        "weaknesses": len(set().union(*weaknesses_by_category.values())),
-        "by_category": by_category,
-    }
+    for factor in earlier.select_related("review"):
+        for when in systemic_fixes.get(factor.review.incident_id, []) + addressing_fixes.get(factor.pk, []):
+            fixes_done.append((factor.category_id, factor.service_id, when))
+
+    incidents: dict[str, set[int]] = {}
+    weaknesses: dict[str, set[tuple[int, int]]] = {}
+    for factor in ContributingFactor.objects.filter(
+        service__isnull=False, review__incident__in=later.values("pk")
+    ).select_related("category", "review__incident"):
+        started = factor.review.incident.impact_started_at
+        fixed_before = False
+        for category_id, service_id, when in fixes_done:
+            if category_id == factor.category_id and service_id == factor.service_id and when < started:
+                fixed_before = True
+                break
+        if fixed_before:
+            name = factor.category.name
+            incidents.setdefault(name, set()).add(factor.review.incident_id)
+            weaknesses.setdefault(name, set()).add((factor.category_id, factor.service_id))
+
+    by_category = []
+    every_incident: set[int] = set()
+    every_weakness: set[tuple[int, int]] = set()
+    for name in incidents:
+        by_category.append({"category": name, "incidents": len(incidents[name]), "weaknesses": len(weaknesses[name])})
+        every_incident |= incidents[name]
+        every_weakness |= weaknesses[name]
+    by_category.sort(key=lambda row: (-row["incidents"], row["category"]))
+    return {"incidents": len(every_incident), "weaknesses": len(every_weakness), "by_category": by_category}
 
 
 RESPONSE_FIGURES = {
