@@ -20,9 +20,7 @@ filed it may be stored anywhere, logs included.
 import os
 
 from config.env import env_int, env_str
-from config.logging import gunicorn_logconfig
-
-_production = env_str("DJANGO_ENV", "development") == "production"
+from config.logging import gunicorn_logconfig, log_format, log_level
 
 bind = env_str("GUNICORN_BIND") or f"0.0.0.0:{env_int('PORT', 8000)}"
 workers = env_int("WEB_CONCURRENCY", 3)
@@ -46,6 +44,4 @@ accesslog = "-"
 errorlog = "-"
 # %(U)s is the path without the query string: searches and filters stay out of the log too.
 access_log_format = '"%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-logconfig_dict = gunicorn_logconfig(
-    env_str("LOG_FORMAT", "json" if _production else "plain"), level=env_str("LOG_LEVEL", "INFO")
-)
+logconfig_dict = gunicorn_logconfig(log_format(), level=log_level())

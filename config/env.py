@@ -16,6 +16,11 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
 
+def in_production() -> bool:
+    """``DJANGO_ENV=production``: read by the settings and by gunicorn's, which starts before Django."""
+    return env_str("DJANGO_ENV", "development") == "production"
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":

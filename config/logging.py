@@ -11,6 +11,8 @@ import re
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
+from config.env import env_str, in_production
+
 # Extras that may carry a request (and with it the client's address and cookies) are never written out.
 NEVER_WRITTEN = ("request", "environ", "headers", "META")
 
@@ -54,6 +56,15 @@ class OmitAnonymousFiling(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         return not any(request in message for request in UNLOGGED_REQUESTS)
+
+
+def log_format() -> str:
+    """``LOG_FORMAT``: ``json`` by default in production, ``plain`` otherwise."""
+    return env_str("LOG_FORMAT", "json" if in_production() else "plain")
+
+
+def log_level() -> str:
+    return env_str("LOG_LEVEL", "INFO")
 
 
 def formatter_settings(log_format: str) -> dict:

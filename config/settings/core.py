@@ -4,13 +4,13 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_list, env_str
+from config.env import env_bool, env_list, env_str, in_production
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-PRODUCTION = env_str("DJANGO_ENV", "development") == "production"
+PRODUCTION = in_production()
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
 SECRET_KEY = env_str("SECRET_KEY")

@@ -1,16 +1,14 @@
 """Log lines: one JSON object per line in production, plain lines otherwise (``config/logging.py``)."""
 
-from config.env import env_str
-from config.logging import formatter_settings
-from config.settings.core import PRODUCTION
+from config.logging import formatter_settings, log_format, log_level
 
-LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+LOG_FORMAT = log_format()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"default": formatter_settings(LOG_FORMAT)},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "default"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": log_level()},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # accounts.login logs failed sign-ins (username, address); axes' own lines would add the user agent.
