@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import Versioned, recorded_person
 from audit.soft_delete import SoftDeletable
 from incidents.models import Incident, NearMiss, Service, TimelineEntry
 from markup.fields import RenderedMarkdownField
@@ -240,7 +241,7 @@ def meeting_due_by(incident: Incident) -> datetime | None:
     return start + timedelta(days=days)
 
 
-class Perspective(models.Model):
+class Perspective(Versioned):
     """One participant's own account. Private to its author until the facilitator reveals perspectives."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="perspectives")
@@ -254,7 +255,6 @@ class Perspective(models.Model):
     pressure = models.TextField("what pressure I was under", blank=True)
     pressure_html = RenderedMarkdownField(source="pressure")
     language_notes = LanguageNotesField(sources=("saw", "knew", "assumed", "pressure"))
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -298,7 +298,7 @@ class Depth(models.TextChoices):
     MENTAL_MODEL = "mental_model", "Mental model"
 
 
-class ContributingFactor(SoftDeletable):
+class ContributingFactor(SoftDeletable, Versioned):
     """A condition of the system that made the failure possible."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="factors")
@@ -311,10 +311,7 @@ class ContributingFactor(SoftDeletable):
         Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributing_factors"
     )
     timeline_entries = models.ManyToManyField(TimelineEntry, blank=True, related_name="contributing_factors")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
+    created_by = recorded_person()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -326,16 +323,13 @@ class ContributingFactor(SoftDeletable):
         return shorten(self.description, 80)
 
 
-class ImprovementOpportunity(models.Model):
+class ImprovementOpportunity(Versioned):
     """A question that opens the way to a change: "How might we …?"."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="opportunities")
     question = models.CharField(max_length=300)
     language_notes = LanguageNotesField(sources=("question",))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
+    created_by = recorded_person()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -358,9 +352,7 @@ class FlagDismissal(models.Model):
     rule = models.CharField(max_length=40)
     excerpt = models.CharField(max_length=300)
     reason = models.CharField(max_length=500)
-    dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    dismissed_by = recorded_person()
     dismissed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
