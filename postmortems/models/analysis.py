@@ -14,6 +14,15 @@ from markup.plain import shorten
 from postmortems.models.reviews import Review
 
 
+class Depth(models.TextChoices):
+    """How far below the event a factor lies (the iceberg)."""
+
+    EVENT = "event", "Event"
+    PATTERN = "pattern", "Pattern"
+    STRUCTURE = "structure", "Structure"
+    MENTAL_MODEL = "mental_model", "Mental model"
+
+
 class FactorCategory(models.Model):
     """A kind of weakness in the system. Admins can add categories; seeded with the common ones."""
 
@@ -29,15 +38,6 @@ class FactorCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Depth(models.TextChoices):
-    """How far below the event a factor lies (the iceberg)."""
-
-    EVENT = "event", "Event"
-    PATTERN = "pattern", "Pattern"
-    STRUCTURE = "structure", "Structure"
-    MENTAL_MODEL = "mental_model", "Mental model"
 
 
 class ContributingFactor(SoftDeletable, Versioned):
