@@ -16,8 +16,8 @@ def recorded_person(**options) -> models.ForeignKey:
 
 
 class Versioned(models.Model):
-    """Rows people edit in forms: every save raises ``version``, so a second editor's save is noticed
-    (``audit.versions``) and what is kept by version is read again."""
+    """Rows people edit in forms: every save raises ``version`` (and stores it, ``update_fields`` or not),
+    so an editor who opened an older version is told rather than overwriting (``audit.versions``)."""
 
     version = models.PositiveIntegerField(default=1)
 
