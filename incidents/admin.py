@@ -1,14 +1,12 @@
 from django.contrib import admin
 
-from audit.admin import SoftDeleteAdminMixin
+from audit.admin import SoftDeletableInline, SoftDeleteAdminMixin
 from incidents.models import Incident, IncidentLink, NearMiss, Service, TimelineEntry
 
 
-class TimelineEntryInline(admin.TabularInline):
+class TimelineEntryInline(SoftDeletableInline):
     model = TimelineEntry
-    extra = 0
     fields = ["occurred_at", "kind", "text", "link"]
-    can_delete = False  # entries are deleted (restorably) from the incident page
 
 
 class IncidentLinkInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.admin import SoftDeleteAdminMixin
+from audit.admin import SoftDeletableInline, SoftDeleteAdminMixin
 from postmortems.models import ContributingFactor, FactorCategory, FlagDismissal, Review
 
 
@@ -12,11 +12,9 @@ class FactorCategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ContributingFactorInline(admin.TabularInline):
+class ContributingFactorInline(SoftDeletableInline):
     model = ContributingFactor
     fields = ["description", "category", "depth", "service"]
-    extra = 0
-    can_delete = False  # factors are deleted (restorably) from the review page
 
 
 class FlagDismissalInline(admin.TabularInline):

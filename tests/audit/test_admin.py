@@ -79,3 +79,13 @@ def test_only_admins_restore(client, manager, engineer, incident):
     assert "Only admins restore deleted records." in response.text
     assert not Incident.objects.filter(pk=incident.pk).exists()
     assert not AuditEvent.objects.filter(action=Action.RESTORED).exists()
+
+
+def test_rows_shown_inside_their_parent_offer_no_hard_delete(client, site_admin, entry, factor):
+    client.force_login(site_admin)
+    for page_name, parent, rows in [
+        ("incidents_incident", entry.incident, "timeline"),
+        ("postmortems_review", factor.review, "factors"),
+    ]:
+        page = client.get(reverse(f"admin:{page_name}_change", args=[parent.pk])).text
+        assert f'name="{rows}-0-id"' in page and f'name="{rows}-0-DELETE"' not in page
