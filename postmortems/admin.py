@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.admin import SoftDeletableInline, SoftDeleteAdminMixin
+from audit.admin import SoftDeletableInline, SoftDeleteAdminMixin, VersionedAdminMixin
 from postmortems.models import ContributingFactor, FactorCategory, FlagDismissal, Review
 
 
@@ -26,7 +26,7 @@ class FlagDismissalInline(admin.TabularInline):
 
 
 @admin.register(ContributingFactor)
-class ContributingFactorAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
+class ContributingFactorAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "review", "category", "deleted_at"]
     list_select_related = ["review", "category"]
     list_filter = ["category"]
