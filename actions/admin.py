@@ -12,11 +12,11 @@ from actions.models import (
     SentReminder,
     TeamChatHook,
 )
-from audit.admin import SoftDeleteAdminMixin
+from audit.admin import SoftDeleteAdminMixin, VersionedAdminMixin
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
+class ActionItemAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "status", "team", "owner", "due_on", "incident"]
     list_filter = ["status", "kind", "priority", "team"]
     search_fields = ["title", "incident__title"]

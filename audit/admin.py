@@ -87,6 +87,21 @@ class SoftDeleteAdminMixin:
     restore_selected.short_description = "Restore selected"
 
 
+class VersionedAdminMixin:
+    """For models built on ``audit.models.Versioned``: the version is shown, never typed; every save raises it."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "version"]
+
+
+class SoftDeletableInline(admin.TabularInline):
+    """Rows of a ``SoftDeletable`` model inside their parent's page: no hard delete here either; people
+    delete them (restorably) from the app's own page."""
+
+    extra = 0
+    can_delete = False
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail is written by the tracker and never edited by hand."""

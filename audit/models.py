@@ -1,10 +1,35 @@
-"""Audit events: one row per change to a tracked object."""
+"""Audit events (one row per change to a tracked object), and the fields that say who did what and
+which version of a row an editor saw."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+
+
+def recorded_person(**options) -> models.ForeignKey:
+    """The person who did something to a row (created it, wrote it, decided, deleted): a record for the
+    history, never a culprit. Removing the person's account leaves the row, with this field empty."""
+    options.setdefault("related_name", "+")
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, **options)
+
+
+class Versioned(models.Model):
+    """Rows people edit in forms: every save raises ``version`` (and stores it, ``update_fields`` or not),
+    so an editor who opened an older version is told rather than overwriting (``audit.versions``)."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
 
 class Action(models.TextChoices):
@@ -29,9 +54,7 @@ class AuditEvent(models.Model):
     scope_id = models.PositiveBigIntegerField()
     action = models.CharField(max_length=10, choices=Action.choices)
     changes = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    actor = recorded_person()
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,11 +1,10 @@
 """Soft delete: tracked models mark rows deleted instead of removing them, and record who did it."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from audit.context import current_actor
-from audit.models import Action
+from audit.models import Action, recorded_person
 from audit.registry import record
 
 
@@ -29,9 +28,7 @@ class SoftDeletable(models.Model):
     """
 
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
-    )
+    deleted_by = recorded_person(editable=False)
 
     objects = LiveManager()
     all_objects = EveryRowManager()

@@ -1,14 +1,12 @@
 from django.contrib import admin
 
-from audit.admin import SoftDeleteAdminMixin
+from audit.admin import SoftDeletableInline, SoftDeleteAdminMixin, VersionedAdminMixin
 from incidents.models import Incident, IncidentLink, NearMiss, Service, TimelineEntry
 
 
-class TimelineEntryInline(admin.TabularInline):
+class TimelineEntryInline(SoftDeletableInline):
     model = TimelineEntry
-    extra = 0
     fields = ["occurred_at", "kind", "text", "link"]
-    can_delete = False  # entries are deleted (restorably) from the incident page
 
 
 class IncidentLinkInline(admin.TabularInline):
@@ -19,7 +17,7 @@ class IncidentLinkInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
+class IncidentAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "severity", "status", "team", "impact_started_at", "restricted"]
     list_filter = ["severity", "status", "restricted", "team"]
     search_fields = ["title", "summary"]
@@ -30,7 +28,7 @@ class IncidentAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
+class TimelineEntryAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "incident", "deleted_at"]
     list_select_related = ["incident"]
     search_fields = ["text", "incident__title"]

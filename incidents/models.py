@@ -15,6 +15,7 @@ from django.db.models.functions import MD5, TruncMonth
 from django.urls import reverse
 
 from accounts.models import Membership, Role, Team
+from audit.models import Versioned, recorded_person
 from audit.soft_delete import EveryRowManager, LiveManager, SoftDeletable
 from markup.fields import RenderedMarkdownField
 from markup.notes import LanguageNotesField
@@ -93,7 +94,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(deleted | (Q(restricted=True) & ~_is_on_incident(user)))
 
 
-class Incident(SoftDeletable):
+class Incident(SoftDeletable, Versioned):
     """Something that went wrong, with the facts a review starts from."""
 
     title = models.CharField(max_length=200)
@@ -136,13 +137,9 @@ class Incident(SoftDeletable):
     related = models.ManyToManyField(
         "self", through="IncidentLink", symmetrical=False, blank=True, related_name="related_from"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = recorded_person()
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised by every save, so a second editor's save is noticed (audit.versions).
-    version = models.PositiveIntegerField(default=1)
 
     objects = LiveManager.from_queryset(IncidentQuerySet)()
     all_objects = EveryRowManager.from_queryset(IncidentQuerySet)()
@@ -160,13 +157,6 @@ class Incident(SoftDeletable):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("incident_detail", args=[self.pk])
@@ -259,7 +249,7 @@ class EntryKind(models.TextChoices):
     COMMUNICATION = "communication", "Communication"
 
 
-class TimelineEntry(SoftDeletable):
+class TimelineEntry(SoftDeletable, Versioned):
     """A fact in time order. Decisions also record what was known and what was missing then."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
@@ -270,9 +260,7 @@ class TimelineEntry(SoftDeletable):
     known_then = models.TextField("what was known at that moment", blank=True)
     missing_then = models.TextField("what information was missing", blank=True)
     language_notes = LanguageNotesField(sources=("text", "known_then", "missing_then"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    author = recorded_person()
     version = models.PositiveIntegerField(default=1, help_text="Raised on every save, to notice concurrent edits.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -284,12 +272,6 @@ class TimelineEntry(SoftDeletable):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {shorten(self.text, 80)}"
-
-    def save(self, *args, **kwargs):
-        # Every edit raises the version, so a second editor (or the live meeting) notices the change.
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.kind == EntryKind.DECISION:
@@ -345,9 +327,7 @@ class NearMiss(models.Model):
     language_notes = LanguageNotesField(sources=("what_almost_happened", "what_could_have_happened"))
     service = models.ForeignKey(Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="near_misses")
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="near_misses")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="near_misses"
-    )
+    reporter = recorded_person(related_name="near_misses")
     filed_on = models.DateField()
     thanks_count = models.PositiveIntegerField(default=0)
     awaiting_release = models.BooleanField(default=False, editable=False)

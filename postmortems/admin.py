@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from audit.admin import SoftDeleteAdminMixin
+from audit.admin import SoftDeletableInline, SoftDeleteAdminMixin, VersionedAdminMixin
 from postmortems.models import ContributingFactor, FactorCategory, FlagDismissal, Review
 
 
@@ -12,11 +12,9 @@ class FactorCategoryAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ContributingFactorInline(admin.TabularInline):
+class ContributingFactorInline(SoftDeletableInline):
     model = ContributingFactor
     fields = ["description", "category", "depth", "service"]
-    extra = 0
-    can_delete = False  # factors are deleted (restorably) from the review page
 
 
 class FlagDismissalInline(admin.TabularInline):
@@ -28,7 +26,7 @@ class FlagDismissalInline(admin.TabularInline):
 
 
 @admin.register(ContributingFactor)
-class ContributingFactorAdmin(SoftDeleteAdminMixin, admin.ModelAdmin):
+class ContributingFactorAdmin(SoftDeleteAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "review", "category", "deleted_at"]
     list_select_related = ["review", "category"]
     list_filter = ["category"]

@@ -57,8 +57,7 @@ def save_factor(factor_id: int, base_version: int, data: dict, timeline_entries)
         )
     for name, value in data.items():
         setattr(factor, name, value)
-    factor.version += 1
-    factor.save()
+    factor.save()  # raises the version
     factor.timeline_entries.set(timeline_entries)
     live.bump(factor.review_id, AgendaSection.FACTORS)
     return SaveResult(saved=True, version=factor.version)
@@ -97,18 +96,20 @@ def delete_opportunity(opportunity) -> None:
 @transaction.atomic
 def save_perspective(review: Review, author: User, data: dict, base_version: int) -> SaveResult:
     """Save the author's own account, unless they saved it meanwhile elsewhere (another tab)."""
-    perspective, created = Perspective.objects.select_for_update().get_or_create(review=review, author=author)
-    if not created and perspective.version != base_version:
-        return SaveResult(
-            saved=False,
-            version=perspective.version,
-            current={name: getattr(perspective, name) for name in Perspective.TEXT_FIELDS},
-        )
-    for name in Perspective.TEXT_FIELDS:
-        setattr(perspective, name, data.get(name, ""))
+    texts = {name: data.get(name, "") for name in Perspective.TEXT_FIELDS}
+    perspective, created = Perspective.objects.select_for_update().get_or_create(
+        review=review, author=author, defaults=texts
+    )
     if not created:
-        perspective.version += 1
-    perspective.save()
+        if perspective.version != base_version:
+            return SaveResult(
+                saved=False,
+                version=perspective.version,
+                current={name: getattr(perspective, name) for name in Perspective.TEXT_FIELDS},
+            )
+        for name, text in texts.items():
+            setattr(perspective, name, text)
+        perspective.save()  # raises the version
     # Participants only see that one more account is ready, never its content before the reveal.
     live.bump(review.pk, AgendaSection.PERSPECTIVES)
     return SaveResult(saved=True, version=perspective.version)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.models import recorded_person
 from incidents.models import Incident
 
 
@@ -164,9 +165,7 @@ class RecurrenceFlag(models.Model):
     )
     state = models.CharField(max_length=10, choices=RecurrenceState.choices, default=RecurrenceState.OPEN)
     reason = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = recorded_person()
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Team
 from actions.models.fixes import RecurrenceState
 from actions.remedies import attention_remedy_error
+from audit.models import Versioned, recorded_person
 from audit.soft_delete import LiveManager, SoftDeletable
 from incidents.models import Incident
 from markup.fields import RenderedMarkdownField
@@ -103,7 +104,7 @@ class ActionItemQuerySet(models.QuerySet):
         )
 
 
-class ActionItem(SoftDeletable):
+class ActionItem(SoftDeletable, Versioned):
     """A concrete change to the system that came out of an incident or its review."""
 
     title = models.CharField(
@@ -144,13 +145,9 @@ class ActionItem(SoftDeletable):
         related_name="action_items",
         verbose_name="contributing factors it addresses",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = recorded_person()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    # Raised by every save, so a second editor's save is noticed (audit.versions).
-    version = models.PositiveIntegerField(default=1)
     completed_at = models.DateTimeField(null=True, blank=True)
     # When the owner is next reminded of an overdue item; derived from due_on and cleared once closed.
     next_reminder_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -236,8 +233,6 @@ class ActionItem(SoftDeletable):
                 # The owner says it is done: the change landed then, and its link is the evidence.
                 self.landed_at, self.landed_via = self.completed_at, LandingSource.OWNER
                 self.landing_evidence_url = self.landing_evidence_url or self.change_url
-        if not self._state.adding:
-            self.version += 1  # every save, so an editor who opened an older version is told
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {
@@ -249,7 +244,6 @@ class ActionItem(SoftDeletable):
                 "landed_at",
                 "landed_via",
                 "landing_evidence_url",
-                "version",
             }
         super().save(*args, **kwargs)
 

@@ -79,3 +79,25 @@ def test_only_admins_restore(client, manager, engineer, incident):
     assert "Only admins restore deleted records." in response.text
     assert not Incident.objects.filter(pk=incident.pk).exists()
     assert not AuditEvent.objects.filter(action=Action.RESTORED).exists()
+
+
+def test_rows_shown_inside_their_parent_offer_no_hard_delete(client, site_admin, entry, factor):
+    client.force_login(site_admin)
+    for page_name, parent, rows in [
+        ("incidents_incident", entry.incident, "timeline"),
+        ("postmortems_review", factor.review, "factors"),
+    ]:
+        page = client.get(reverse(f"admin:{page_name}_change", args=[parent.pk])).text
+        assert f'name="{rows}-0-id"' in page and f'name="{rows}-0-DELETE"' not in page
+
+
+def test_the_version_is_shown_in_the_admin_never_typed(client, site_admin, entry, factor, action_item):
+    client.force_login(site_admin)
+    for page_name, obj in [
+        ("incidents_incident", entry.incident),
+        ("incidents_timelineentry", entry),
+        ("postmortems_contributingfactor", factor),
+        ("actions_actionitem", action_item),
+    ]:
+        page = client.get(reverse(f"admin:{page_name}_change", args=[obj.pk])).text
+        assert 'name="version"' not in page and "Version:" in page

@@ -1,26 +1,17 @@
-"""Learning: the review of an incident (or a near miss), the accounts behind it and what we learned.
-
-A review never records a culprit. Perspectives belong to the person who wrote
-them and stay private until the facilitator reveals them in the meeting;
-contributing factors describe conditions of the system, classified so that
-patterns across many incidents show.
-"""
+"""The review itself: its status, the meeting's agenda, when the meeting is due, and what changed after publishing."""
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.soft_delete import SoftDeletable
-from incidents.models import Incident, NearMiss, Service, TimelineEntry
+from incidents.models import Incident, NearMiss
 from markup.fields import RenderedMarkdownField
 from markup.notes import LanguageNotesField
-from markup.plain import shorten
 
 
 class ReviewStatus(models.TextChoices):
@@ -238,159 +229,6 @@ def meeting_due_by(incident: Incident) -> datetime | None:
     if kind == "business_days":
         return _add_business_days(start, days)
     return start + timedelta(days=days)
-
-
-class Perspective(models.Model):
-    """One participant's own account. Private to its author until the facilitator reveals perspectives."""
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="perspectives")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="perspectives")
-    saw = models.TextField("what I saw", blank=True)
-    saw_html = RenderedMarkdownField(source="saw")
-    knew = models.TextField("what I knew", blank=True)
-    knew_html = RenderedMarkdownField(source="knew")
-    assumed = models.TextField("what I assumed", blank=True)
-    assumed_html = RenderedMarkdownField(source="assumed")
-    pressure = models.TextField("what pressure I was under", blank=True)
-    pressure_html = RenderedMarkdownField(source="pressure")
-    language_notes = LanguageNotesField(sources=("saw", "knew", "assumed", "pressure"))
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    TEXT_FIELDS = ("saw", "knew", "assumed", "pressure")
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["review", "author"], name="one_perspective_per_person")]
-
-    def __str__(self) -> str:
-        return f"Perspective on review {self.review_id}"
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(getattr(self, name).strip() for name in self.TEXT_FIELDS)
-
-
-class FactorCategory(models.Model):
-    """A kind of weakness in the system. Admins can add categories; seeded with the common ones."""
-
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.CharField(max_length=300, blank=True)
-    position = models.PositiveIntegerField(default=100)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["position", "name"]
-        verbose_name_plural = "factor categories"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Depth(models.TextChoices):
-    """How far below the event a factor lies (the iceberg)."""
-
-    EVENT = "event", "Event"
-    PATTERN = "pattern", "Pattern"
-    STRUCTURE = "structure", "Structure"
-    MENTAL_MODEL = "mental_model", "Mental model"
-
-
-class ContributingFactor(SoftDeletable):
-    """A condition of the system that made the failure possible."""
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="factors")
-    description = models.TextField(help_text="A condition of the system, not a person's act.")
-    description_html = RenderedMarkdownField(source="description")
-    language_notes = LanguageNotesField(sources=("description",))
-    category = models.ForeignKey(FactorCategory, on_delete=models.PROTECT, related_name="factors")
-    depth = models.CharField(max_length=20, choices=Depth.choices, default=Depth.EVENT)
-    service = models.ForeignKey(
-        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributing_factors"
-    )
-    timeline_entries = models.ManyToManyField(TimelineEntry, blank=True, related_name="contributing_factors")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["category", "service"])]
-
-    def __str__(self) -> str:
-        return shorten(self.description, 80)
-
-
-class ImprovementOpportunity(models.Model):
-    """A question that opens the way to a change: "How might we …?"."""
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="opportunities")
-    question = models.CharField(max_length=300)
-    language_notes = LanguageNotesField(sources=("question",))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name_plural = "improvement opportunities"
-
-    def __str__(self) -> str:
-        return self.question
-
-    def clean(self) -> None:
-        if not self.question.strip().lower().startswith("how might we"):
-            raise ValidationError({"question": "Frame it as a question that starts with “How might we …”."})
-
-
-class FlagDismissal(models.Model):
-    """The facilitator's decision that a language flag does not apply here, with the reason."""
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="dismissals")
-    key = models.CharField(max_length=200)
-    rule = models.CharField(max_length=40)
-    excerpt = models.CharField(max_length=300)
-    reason = models.CharField(max_length=500)
-    dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    dismissed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["dismissed_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["review", "key"], name="dismiss_a_flag_once")]
-
-    def __str__(self) -> str:
-        return f"{self.rule}: {self.excerpt}"
-
-
-class ReviewFeedback(models.Model):
-    """A participant's view of the review itself, asked after publishing. Shown only as a summary."""
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="feedback")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    blameless = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    useful = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["review", "author"], name="feedback_once_per_person"),
-            models.CheckConstraint(condition=Q(blameless__gte=1, blameless__lte=5), name="blameless_1_to_5"),
-            models.CheckConstraint(condition=Q(useful__gte=1, useful__lte=5), name="useful_1_to_5"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Feedback on review {self.review_id}"
 
 
 class Amendment(models.Model):
