@@ -1,5 +1,8 @@
 """The pieces other apps' pages include: the obligation panel (incident) and the action-item section (review)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -16,16 +19,39 @@ from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 
-def _add_item(request, can_edit: bool, refusal: str, new_item, without=(), **form_options):
+@dataclass(frozen=True)
+class ItemsPanel:
+    """What differs between the panels that add an action item in place: whom it refuses (and how it says so), how
+    the new item starts from what the page shows, the form's keyword for that, and the fields the panel leaves out."""
+
+    refusal: str
+    new_item: Callable[..., ActionItem]
+    subject: str
+    without: tuple[str, ...] = ()
+
+
+ON_INCIDENT = ItemsPanel(
+    "Responders, the facilitator and the teams involved add action items.",
+    ActionItem.new_for_incident,
+    "incident",
+    without=("addresses",),
+)
+ON_REVIEW = ItemsPanel(
+    "Participants, the facilitator and the teams involved add action items.", ActionItem.new_for_review, "review"
+)
+
+
+def _add_item(request, panel: ItemsPanel, subject, can_edit: bool):
     """A panel's inline create on POST: ``(None, 200)`` once the item is saved (its owner told), else the form
-    again with what was typed and 422; a GET adds nothing. ``new_item()`` builds the unsaved item.
-    Someone who may not add items gets ``refusal`` (403)."""
+    again with what was typed and 422; a GET adds nothing. Someone who may not add items gets the panel's
+    refusal (403)."""
     if request.method != "POST":
         return None, 200
     if not can_edit:
-        raise PermissionDenied(refusal)
-    form = QuickActionItemForm(request.POST, instance=new_item(), **form_options)
-    for name in without:
+        raise PermissionDenied(panel.refusal)
+    new_item = panel.new_item(subject, created_by=request.user)
+    form = QuickActionItemForm(request.POST, instance=new_item, **{panel.subject: subject})
+    for name in panel.without:
         form.fields.pop(name, None)
     if not form.is_valid():
         return form, 422
@@ -41,14 +67,7 @@ def obligation_panel(request: HtmxHttpRequest, incident_pk: int):
     else:
         access = get_incident_for_user(request.user, incident_pk)
     incident = access.incident
-    form, status = _add_item(
-        request,
-        access.can_edit,
-        "Responders, the facilitator and the teams involved add action items.",
-        lambda: ActionItem.new_for_incident(incident, created_by=request.user),
-        incident=incident,
-        without=["addresses"],
-    )
+    form, status = _add_item(request, ON_INCIDENT, incident, access.can_edit)
     if request.method == "POST" and not wants_fragment(request):
         if form is None:
             return redirect(incident)
@@ -85,13 +104,7 @@ def review_action_items(request: HtmxHttpRequest, review_pk: int):
     """The review's (and meeting's) action-item section: the list and one short inline create form."""
     access = get_review_for_user(request.user, review_pk)
     review = access.review
-    form, status = _add_item(
-        request,
-        access.can_edit,
-        "Participants, the facilitator and the teams involved add action items.",
-        lambda: ActionItem.new_for_review(review, created_by=request.user),
-        review=review,
-    )
+    form, status = _add_item(request, ON_REVIEW, review, access.can_edit)
     if request.method == "POST" and form is None and not wants_fragment(request):
         return redirect(review)
     context = review_items_context(review, request.user, access.can_edit, form)

@@ -20,6 +20,7 @@ gets their own token when the fragment is served.
 from django import template
 
 from fragments.kept import VersionName, kept
+from web.tag_syntax import tag_arguments
 
 register = template.Library()
 
@@ -63,15 +64,9 @@ class SharedFragmentNode(template.Node):
 
 @register.tag("shared_fragment")
 def do_shared_fragment(parser, token):
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("shared_fragment needs a name, then the versions and values it depends on.")
-    unless = None
-    if len(bits) > 3 and bits[-2] == "unless":
-        unless = parser.compile_filter(bits[-1])
-        bits = bits[:-2]
+    name, values, unless = tag_arguments(
+        parser, token, "unless", "shared_fragment needs a name, then the versions and values it depends on."
+    )
     nodelist = parser.parse(("end_shared_fragment",))
     parser.delete_first_token()
-    return SharedFragmentNode(
-        parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], nodelist, unless
-    )
+    return SharedFragmentNode(name, values, nodelist, None if unless is None else parser.compile_filter(unless))

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
 from web.links import link as address
+from web.tag_syntax import tag_arguments
 
 register = template.Library()
 
@@ -39,14 +40,8 @@ class LinkNode(template.Node):
 
 @register.tag("link")
 def do_link(parser, token):
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("link needs the name of a URL pattern.")
-    target = None
-    if len(bits) >= 4 and bits[-2] == "as":
-        target = bits[-1]
-        bits = bits[:-2]
-    return LinkNode(parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], target)
+    name, args, target = tag_arguments(parser, token, "as", "link needs the name of a URL pattern.")
+    return LinkNode(name, args, target)
 
 
 @register.simple_tag
