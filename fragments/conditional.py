@@ -52,11 +52,12 @@ def person_fact(user, fact: str) -> str:
 
 def page_etag(request, names: Iterable[str], clock_seconds: int = 0, own: Iterable[str] = ()) -> str:
     names = list(dict.fromkeys([*EVERY_PAGE, inbox_version(request.user), *names]))
-    # What this address read late the last times, read now in the same round trip; left out of the tag.
-    late, kept_keys = remembered.recall(request.get_full_path())
+    # What this address read late the last times (this person's last time), read now in the same round trip; left out of the tag.
+    late, kept_keys = remembered.recall(request.get_full_path(), remembered.viewer(request))
     facts = [person_fact(request.user, fact) for fact in (*PERSON_FACTS, *own)]
     request.versions = current([*names, *late], [*facts, *kept_keys])
     request._early = {key: request.versions.kept[key] for key in kept_keys}
+    request._early_late = frozenset(late).difference(names)
     parts = [
         release(),
         request.get_full_path(),

@@ -36,6 +36,7 @@ def versions_of(names, request=None) -> dict:
     (``fragments.remembered``)."""
     known = getattr(request, "versions", None)
     unknown = [name for name in dict.fromkeys(names) if known is None or name not in known]
+    remembered.read_late_again(request, names)
     if not unknown:
         return known
     for name in unknown:

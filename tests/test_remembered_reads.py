@@ -59,3 +59,17 @@ def test_keys_no_request_read_lately_are_forgotten(rf):
         remembered.remember(request)
     assert remembered.recall("/incidents/7/") == ((), ("new",))
     assert remembered.recall("/incidents/8/") == ((), ())
+
+
+def test_someone_who_opened_the_page_before_reads_their_own_keys_early(rf):
+    editor, reader, newcomer = (UserFactory.build(pk=pk) for pk in (1, 2, 3))
+    for person, key in ((editor, "editor-part"), (reader, "reader-part")):
+        request = rf.get("/incidents/7/")
+        request.user = person
+        remembered.read_kept(request, key)
+        remembered.remember(request)
+    assert remembered.recall("/incidents/7/", (editor.pk, False)) == ((), ("editor-part",))
+    assert remembered.recall("/incidents/7/", (reader.pk, False)) == ((), ("reader-part",))
+    # Someone new reads what every kind of viewer read lately; one part of the page (htmx) is its own.
+    assert remembered.recall("/incidents/7/", (newcomer.pk, False)) == ((), ("editor-part", "reader-part"))
+    assert remembered.recall("/incidents/7/", (editor.pk, True)) == ((), ("editor-part", "reader-part"))
