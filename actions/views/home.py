@@ -1,6 +1,7 @@
 from django.utils import timezone
 
 from actions.my_work import my_work
+from actions.my_work_lines import lines
 from fragments.conditional import conditional_page
 from incidents.access import restricted_incidents_on
 from web.htmx import HtmxHttpRequest, render_page
@@ -17,15 +18,8 @@ def home(request: HtmxHttpRequest):
         request,
         "home.html",
         {
-            "memberships": work.memberships,
-            "my_items": work.my_items,
-            "today": timezone.localdate(),
-            "obligations": [
-                (obligation, obligation.display_state(now), obligation.time_left(now))
-                for obligation in work.obligations
-            ],
-            "reviews": work.reviews,
-            "facilitated": work.facilitated,
-            "feedback_asks": work.feedback_asks,
+            "work": work,
+            "lines": lines(work, user.pk, now),
+            "feedback_asks": work.feedback_asks,  # its heading counts them
         },
     )
