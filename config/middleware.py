@@ -1,9 +1,14 @@
-"""Refuse request bodies that are too large with a page that says so, before anything reads them."""
+"""Middleware of the site as a whole: request sizes refused with a page that says so, the CSP header, messages."""
+
+from functools import partial
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject, empty
 
 
 def _too_large(request, status: int, message: str):
@@ -87,3 +92,20 @@ class SettledPolicyCSPMiddleware(CSPMiddleware):
         from csp.utils import build_policy
 
         return build_policy(**asdict(self.get_policy_parts(request=request, response=response)))
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's messages, with their storage built only when a message is added or read.
+
+    Most requests do neither, and building it (the ``MESSAGE_STORAGE`` class imported again, a cookie and a
+    session backend set up) cost more than the rest of a trivial request's middleware put together.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(partial(default_storage, request))
+
+    def process_response(self, request, response):
+        stored = getattr(request, "_messages", None)
+        if type(stored) is SimpleLazyObject and stored._wrapped is empty:
+            return response  # nothing added, nothing read: nothing to store
+        return super().process_response(request, response)

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.LazyMessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last: counts failed sign-ins (accounts/throttling.py); the sign-in form itself answers a pause.
     "axes.middleware.AxesMiddleware",
