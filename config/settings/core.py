@@ -75,8 +75,7 @@ MIDDLEWARE = [
     "accounts.middleware.UserTimezoneMiddleware",
     "config.middleware.LazyMessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last: counts failed sign-ins (accounts/throttling.py); the sign-in form itself answers a pause.
-    "axes.middleware.AxesMiddleware",
+    # No AxesMiddleware: the sign-in form answers a pause itself (config/settings/people.py, axes.W002).
 ]
 
 ROOT_URLCONF = "config.urls"
