@@ -9,13 +9,15 @@ the copy holds the person's memberships too, which decide what they may do on ev
 otherwise the person is read as Django does and the copy kept again. A deactivated account or a new
 password therefore takes effect on the very next request.
 
-Used as ``SESSION_ENGINE = "accounts.signed_in"`` together with this module's ``AuthenticationMiddleware``.
+Used as ``SESSION_ENGINE = "accounts.signed_in"`` together with ``accounts.middleware.SignedInMiddleware``, which
+sets ``request.user`` from ``get_user`` at once, not behind Django's lazy proxy: every request asks who is
+signed in, and a page reads the person's attributes a few hundred times, each read through the proxy
+costing several calls.
 """
 
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth import middleware as auth_middleware
 from django.contrib.sessions.backends import cached_db
 from django.utils.crypto import constant_time_compare
 
@@ -89,13 +91,3 @@ def get_user(request):
             session.keep_person(user, version)
     request._cached_user = user
     return user
-
-
-class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
-    """The signed-in person read at once, not behind Django's lazy proxy: every request asks who is signed in
-    (session timeouts, time zone, sign-in required), and a page reads the person's attributes a few hundred
-    times, each read through the proxy costing several calls."""
-
-    def process_request(self, request):
-        super().process_request(request)
-        request.user = get_user(request)

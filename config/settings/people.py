@@ -64,7 +64,7 @@ if PASSWORD_SIGN_IN:
     AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
 
 # A sign-in ends after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_TIMEOUT after it began
-# (accounts.middleware.SessionTimeoutMiddleware); the cookie never outlives the absolute limit.
+# (accounts.middleware.SignedInMiddleware); the cookie never outlives the absolute limit.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 4)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 60 * 60 * 12)
 SESSION_ACTIVITY_RESOLUTION = env_int("SESSION_ACTIVITY_RESOLUTION", 60)
