@@ -9,14 +9,19 @@ the copy holds the person's memberships too, which decide what they may do on ev
 otherwise the person is read as Django does and the copy kept again. A deactivated account or a new
 password therefore takes effect on the very next request.
 
-Used as ``SESSION_ENGINE = "accounts.signed_in"`` together with this module's ``AuthenticationMiddleware``.
+Used as ``SESSION_ENGINE = "accounts.signed_in"`` together with ``accounts.middleware.SignedInMiddleware``, which
+sets ``request.user`` from ``get_user`` at once, not behind Django's lazy proxy: every request asks who is
+signed in, and a page reads the person's attributes a few hundred times, each read through the proxy
+costing several calls.
 """
+
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.auth import middleware as auth_middleware
 from django.contrib.sessions.backends import cached_db
+from django.db.models.base import ModelState
 from django.utils.crypto import constant_time_compare
 
 from fragments.versions import current
@@ -31,7 +36,7 @@ class SessionStore(cached_db.SessionStore):
 
     @property
     def person_key(self) -> str:
-        return f"signed-in:{self.cache_key}"
+        return f"signed-in-person:{self.cache_key}"
 
     def load(self):
         try:
@@ -51,7 +56,34 @@ class SessionStore(cached_db.SessionStore):
         return data
 
     def keep_person(self, user, version) -> None:
-        self._cache.set(self.person_key, (version, user), self.get_expiry_age())
+        # Plain values, not the pickled model: unpickling a model looks its class up and rebuilds its state
+        # on every request, and a copy kept by an older version of the code could not be read back.
+        values = {field.attname: getattr(user, field.attname) for field in user._meta.concrete_fields}
+        copy = (version, values, user.memberships_by_team, user._state.db)
+        self._cache.set(self.person_key, copy, self.get_expiry_age())
+
+
+def _person_from(values: dict, memberships: dict, db: str | None):
+    """The person as the database would give them, with their memberships already read."""
+    user_class = auth.get_user_model()
+    user = user_class.__new__(user_class)  # as unpickling a model does: no __init__ for values read before
+    user.__dict__.update(values)
+    user.__dict__["memberships_by_team"] = memberships  # the cached_property, already read
+    user._state = ModelState()
+    user._state.adding = False
+    user._state.db = db
+    return user
+
+
+def session_auth_hash(user) -> str:
+    """``user.get_session_auth_hash()``, an HMAC of the password hash computed once per process for each."""
+    return _session_auth_hash(type(user), user.password, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=1024)
+def _session_auth_hash(user_class, password: str, secret_key: str) -> str:
+    # The secret is part of the key only so that a changed SECRET_KEY is never answered from before.
+    return user_class(password=password).get_session_auth_hash()
 
 
 def _kept_person(session):
@@ -60,11 +92,11 @@ def _kept_person(session):
     kept = session.kept_person
     if user_id is None or kept is None or session.people_version is None or kept[0] != session.people_version:
         return None
-    user = kept[1]
+    user = _person_from(*kept[1:])
     if str(user.pk) != str(user_id) or session.get(BACKEND_SESSION_KEY) not in (settings.AUTHENTICATION_BACKENDS):
         return None
     session_hash = session.get(HASH_SESSION_KEY)
-    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+    if not session_hash or not constant_time_compare(session_hash, session_auth_hash(user)):
         return None
     if not getattr(user, "is_active", True):
         return None
@@ -89,13 +121,3 @@ def get_user(request):
             session.keep_person(user, version)
     request._cached_user = user
     return user
-
-
-class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
-    """The signed-in person read at once, not behind Django's lazy proxy: every request asks who is signed in
-    (session timeouts, time zone, sign-in required), and a page reads the person's attributes a few hundred
-    times, each read through the proxy costing several calls."""
-
-    def process_request(self, request):
-        super().process_request(request)
-        request.user = get_user(request)

@@ -4,7 +4,7 @@ from audit.context import acting_as
 class AuditActorMiddleware:
     """Changes made while handling a request are recorded as made by the signed-in person.
 
-    Sits after AuthenticationMiddleware; the user is only looked up when a change is recorded.
+    Sits after accounts' SignedInMiddleware; the user is only looked up when a change is recorded.
     """
 
     def __init__(self, get_response):

@@ -7,7 +7,8 @@ the median CPU milliseconds and the query count of
 - **warm**: a request by another person, with the shared fragments kept by earlier viewers;
 - **cold**: a request after raising the versions of what the page shows, so nothing it shows is kept;
 
-and the same for the signed-in trivial view against a bare view with no middleware.
+and the same for the signed-in trivial view against a bare view with no middleware (``benchmarks/bare.py``'s view,
+served in this process with no middleware loaded). ``--pages trivial`` prints only these two.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/pm_bench REDIS_URL=redis://127.0.0.1:6379/5
     .venv/bin/python benchmarks/render_cost.py                 # after benchmarks/pages.py --seed
@@ -61,6 +62,7 @@ def main() -> None:
 
     django.setup()
     from django.test import Client
+    from django.test.utils import override_settings
 
     from benchmarks.subjects import key_pages, named, pick_subjects
     from fragments.versions import bump
@@ -77,6 +79,10 @@ def main() -> None:
     print(f"{'page':<26} {'warm cpu ms':>11} {'wall':>6} {'queries':>8} {'cold cpu ms':>11} {'wall':>6} {'queries':>8}")
     trivial = [cost(clients[i % len(clients)], "/benchmark/ping") for i in range(args.times * 4)]
     print(f"{'trivial view (signed in)':<26} {statistics.median(t[0] for t in trivial):>11.2f} {trivial[-1][1]:>8}")
+    with override_settings(ROOT_URLCONF="benchmarks.bare", MIDDLEWARE=[]):  # the handler loads no middleware
+        bare_client = Client()
+        bare = [cost(bare_client, "/") for _ in range(args.times * 4)]
+    print(f"{'bare view (no middleware)':<26} {statistics.median(t[0] for t in bare):>11.2f} {bare[-1][1]:>8}")
     for page in pages:
         visits = [(clients[i % len(clients)], page.paths[i % len(page.paths)]) for i in range(args.times)]
         for client, path in visits:  # the same person on the same page earlier: every fragment they see is kept

@@ -1,9 +1,17 @@
-"""Refuse request bodies that are too large with a page that says so, before anything reads them."""
+"""Middleware of the site as a whole: request sizes refused with a page that says so, the CSP header, messages."""
+
+from functools import lru_cache, partial
+from typing import NamedTuple
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject, empty
 
 
 def _too_large(request, status: int, message: str):
@@ -55,35 +63,72 @@ class SettledPolicyCSPMiddleware(CSPMiddleware):
     """django-csp's middleware, with the policy built once instead of on every response.
 
     Our pages use no nonces and no per-view policy changes, so every response carries the same header;
-    a response or request that does use them still gets a policy built for it by django-csp.
+    a response or request that does use them still gets a policy built for it by django-csp. Sync only, so
+    that a request does not pay for ``MiddlewareMixin`` asking on every call whether it runs async.
     """
 
-    _PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+    sync_capable = True
+    async_capable = False
+    _PER_RESPONSE = frozenset(
+        name + suffix
+        for name in ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+        for suffix in ("", "_ro")
+    )
 
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self._settled = None
+    def __call__(self, request):
+        self.process_request(request)
+        return self.process_response(request, self.get_response(request))
 
     def process_response(self, request, response):
-        own = any(hasattr(response, name) or hasattr(response, name + "_ro") for name in self._PER_RESPONSE)
+        settled = _settled_policy()
         if (
-            own
+            not self._PER_RESPONSE.isdisjoint(response.__dict__)
             or getattr(request, "_csp_nonce", None) is not None
-            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            or settled.report_only
         ):
             return super().process_response(request, response)
-        policy = settings.CONTENT_SECURITY_POLICY
-        if self._settled is None or self._settled[0] is not policy:  # built again if the settings change
-            self._settled = (policy, self.build_settled_policy(request, response))
-        excluded = (policy or {}).get("EXCLUDE_URL_PREFIXES") or ()
-        header = self._settled[1]
-        if header and "Content-Security-Policy" not in response and not request.path_info.startswith(tuple(excluded)):
-            response["Content-Security-Policy"] = header
+        excluded = settled.excluded and request.path_info.startswith(settled.excluded)
+        if settled.header and not excluded and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = settled.header
         return response
 
-    def build_settled_policy(self, request, response) -> str:
-        from dataclasses import asdict
 
-        from csp.utils import build_policy
+class SettledPolicy(NamedTuple):
+    header: str
+    excluded: tuple[str, ...]
+    report_only: bool
 
-        return build_policy(**asdict(self.get_policy_parts(request=request, response=response)))
+
+@lru_cache(maxsize=1)
+def _settled_policy() -> SettledPolicy:
+    from csp.utils import build_policy
+
+    policy = settings.CONTENT_SECURITY_POLICY or {}
+    return SettledPolicy(
+        header=build_policy(),
+        excluded=tuple(policy.get("EXCLUDE_URL_PREFIXES") or ()),
+        report_only=bool(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)),
+    )
+
+
+@receiver(setting_changed, dispatch_uid="config.middleware.settled_policy")
+def _forget_settled_policy(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _settled_policy.cache_clear()
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's messages, with their storage built only when a message is added or read.
+
+    Most requests do neither, and building it (the ``MESSAGE_STORAGE`` class imported again, a cookie and a
+    session backend set up) cost more than the rest of a trivial request's middleware put together.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(partial(default_storage, request))
+
+    def process_response(self, request, response):
+        stored = getattr(request, "_messages", None)
+        if type(stored) is SimpleLazyObject and stored._wrapped is empty:
+            return response  # nothing added, nothing read: nothing to store
+        return super().process_response(request, response)

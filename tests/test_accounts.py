@@ -173,3 +173,58 @@ def test_the_sign_in_page_lists_the_demo_sign_ins_in_development_only(client, se
     assert "Demo sign-ins" in page and "<code>demo-facilitator-pass</code>" in page
     settings.PRODUCTION = True
     assert "Demo sign-ins" not in client.get(reverse("login")).text
+
+
+def _request_with_session_of(client):
+    from django.test import RequestFactory
+
+    from accounts.signed_in import SessionStore
+
+    request = RequestFactory().get("/")
+    request.session = SessionStore(client.session.session_key)
+    return request
+
+
+def test_the_signed_in_person_comes_from_the_copy_kept_for_the_session(engineer, payments, django_assert_num_queries):
+    from accounts.signed_in import get_user
+    from tests.factories import signed_in
+
+    client = signed_in(engineer)
+    assert client.get(reverse("team_list")).status_code == 200  # keeps the copy
+
+    with django_assert_num_queries(0):
+        person = get_user(_request_with_session_of(client))
+        assert person == engineer
+        assert (person.username, person.time_zone, person.is_active) == ("priya", engineer.time_zone, True)
+        assert person.memberships_by_team == {payments.pk: Role.ENGINEER}
+        assert person.backend == "django.contrib.auth.backends.ModelBackend"
+    assert not person._state.adding
+
+
+def test_a_changed_password_or_secret_key_ends_the_session_even_with_a_copy_kept(engineer, settings):
+    from tests.factories import signed_in
+
+    client = signed_in(engineer)
+    assert client.get(reverse("team_list")).status_code == 200
+    settings.SECRET_KEY = "another-secret-key-for-this-test-0123456789"
+    assert client.get(reverse("team_list")).status_code == 302
+
+    client = signed_in(engineer)
+    assert client.get(reverse("team_list")).status_code == 200
+    engineer.set_password("a-new-password-9876")
+    engineer.save()
+    assert client.get(reverse("team_list")).status_code == 302
+
+
+def test_a_session_with_a_wrong_password_hash_is_not_signed_in(engineer):
+    from django.contrib.auth import HASH_SESSION_KEY
+
+    from accounts.signed_in import get_user
+    from tests.factories import signed_in
+
+    client = signed_in(engineer)
+    assert client.get(reverse("team_list")).status_code == 200
+    session = client.session
+    session[HASH_SESSION_KEY] = "0" * 64
+    session.save()
+    assert not get_user(_request_with_session_of(client)).is_authenticated

@@ -67,16 +67,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "accounts.signed_in.AuthenticationMiddleware",
+    # The signed-in person, session timeouts, their time zone, and sign-in required but where a view says not.
+    "accounts.middleware.SignedInMiddleware",
     # Changes made during a request are recorded as that person's (audit trail).
     "audit.middleware.AuditActorMiddleware",
-    "accounts.middleware.SessionTimeoutMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "accounts.middleware.UserTimezoneMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.LazyMessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last: counts failed sign-ins (accounts/throttling.py); the sign-in form itself answers a pause.
-    "axes.middleware.AxesMiddleware",
+    # No AxesMiddleware: the sign-in form answers a pause itself (config/settings/people.py, axes.W002).
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -50,6 +50,9 @@ if REDIS_URL:
     }
     # Each call that finds Redis unreachable logs a warning (logger "django_redis").
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # django-redis's default, spelled out: it reads this at the end of every request, and a missing setting
+    # costs a raised and caught AttributeError each time.
+    DJANGO_REDIS_CLOSE_CONNECTION = False
 else:
     CACHES = {
         "default": {

@@ -164,3 +164,19 @@ def test_a_nonsense_content_length_is_400(client, engineer):
     client.force_login(engineer)
     response = client.generic("POST", reverse("profile"), b"", CONTENT_LENGTH="lots")
     assert response.status_code == 400
+
+
+def test_the_csp_header_built_once_follows_changed_settings_and_a_responses_own_policy(rf, settings):
+    from django.http import HttpResponse
+
+    from config.middleware import SettledPolicyCSPMiddleware
+
+    middleware = SettledPolicyCSPMiddleware(lambda request: HttpResponse("ok"))
+    assert "script-src 'self'" in middleware(rf.get("/"))["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert middleware(rf.get("/"))["Content-Security-Policy"] == "default-src 'none'"
+
+    own = HttpResponse("ok")
+    own._csp_update = {"img-src": ["https://images.example.com"]}
+    middleware = SettledPolicyCSPMiddleware(lambda request: own)
+    assert "img-src https://images.example.com" in middleware(rf.get("/"))["Content-Security-Policy"]
