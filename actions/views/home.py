@@ -20,6 +20,5 @@ def home(request: HtmxHttpRequest):
         {
             "work": work,
             "lines": lines(work, user.pk, now),
-            "feedback_asks": work.feedback_asks,  # its heading counts them
         },
     )
