@@ -47,7 +47,10 @@ class Lines:
     listed by and its ``<li>``."""
 
     def __init__(self, viewer_id: int, now: datetime):
-        self.viewer_id, self.now, self.today = viewer_id, now, timezone.localdate(now)
+        # The viewer's zone, looked up once: the page is theirs alone, never kept, so its times are their local
+        # text straight away (``times.local_text``), never placeholders.
+        self.zone = timezone.get_current_timezone()
+        self.viewer_id, self.now, self.today = viewer_id, now, timezone.localdate(now, self.zone)
         self.to_item, self.to_incident, self.to_review, self.to_team, self.to_perspective = map(
             links_to, ("action_detail", "incident_detail", "review_detail", "team_detail", "review_perspective")
         )
@@ -77,9 +80,7 @@ class Lines:
         pk, deadline, incident_id, incident_title = row[1], as_moment(row[4]), row[7], row[8]
         fix = _Fix(row[6], deadline, as_moment(row[5]))
         if fix.display_state(self.now) == ObligationState.BREACHED:
-            badge = (
-                f'<span class="badge state-breached">Breached since {escape(times.shown(fix.breached_since()))}</span>'
-            )
+            badge = f'<span class="badge state-breached">Breached since {escape(times.local_text(fix.breached_since(), zone=self.zone))}</span>'
         else:
             badge = f'<span class="badge state-pending">Due in {escape(times.in_words(fix.time_left(self.now)))}</span>'
         line = f'<li><a href="{self.to_incident(incident_id)}">#{incident_id} {escape(str(incident_title))}</a> {badge}</li>'
@@ -108,7 +109,7 @@ class Lines:
 
     def _published(self, row: tuple, anchor: str) -> tuple:
         pk, title, published_at = row[1], row[2] or "", as_moment(row[4])
-        published = escape(times.shown(published_at, "date")) if published_at else ""
+        published = escape(times.local_text(published_at, "date", self.zone)) if published_at else ""
         line = (
             f'<li><a href="{self.to_review(pk)}{anchor}">{escape(title)}</a> '
             f'<span class="help">published {published}</span></li>'
