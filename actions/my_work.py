@@ -11,32 +11,31 @@ not deleted that is unrestricted, among the few restricted ones they are on (``r
 or any incident for an admin. The same rule as ``Incident.objects.visible_to``, on this person's own rows.
 """
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from operator import itemgetter
 
 from django.db import connection
-from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.safestring import SafeString
 
-from accounts.models import Role
-from actions.models import ActionStatus, FixObligation, ObligationState
+from actions.models import ActionStatus, ObligationState
+from actions.my_work_lines import Lines
 from incidents.access import MAY_SEE_SQL
 from postmortems.models import ReviewStatus
-from web.links import links_to
-from web.sql import among, as_moment, rows_of
+from web.sql import among, rows_of
 
 MY_WORK_LIMIT = 8
-# PostgreSQL puts a missing moment first when newest come first.
-NEWEST = datetime.max.replace(tzinfo=UTC)
 FEEDBACK_ASK_FOR = timedelta(days=60)
 
 ITEMS, FIXES, REVIEWS, FACILITATED, FEEDBACK, TEAMS = range(6)
+NEWEST_FIRST = (REVIEWS, FACILITATED, FEEDBACK)
 
 # Typed empty columns: each list is a derived table, so PostgreSQL types its columns before the union.
 DAY, MOMENT, WORD, ID, FLAG = (f"CAST(NULL AS {kind})" for kind in ("date", "timestamptz", "text", "bigint", "boolean"))
 
-# Each list is ordered and limited on its own (and ordered again in Python: a union keeps no order). Statuses and
-# the limit are written into the text, so that the plan PostgreSQL keeps for it knows them (``web.sql``).
+# Each list is ordered and limited on its own (and ordered again as its lines are written: a union keeps no
+# order). Statuses and the limit are written into the text, so that the plan PostgreSQL keeps for it knows them
+# (``web.sql``).
 # Columns: list, id, title, day, moment, other_moment, word, incident_id, incident_title, person, flag.
 SQL = f"""
 SELECT * FROM (
@@ -84,71 +83,28 @@ SELECT * FROM (
 """
 
 
-def _day(value) -> date | None:
-    return parse_date(value) if isinstance(value, str) else value
-
-
 @dataclass(slots=True)
-class Row:
-    """One line of a list: what the page shows of it, without a model instance (building those cost more
-    than reading the rows)."""
+class MyWork:
+    """Each list written out: the ``<li>`` lines of its ``<ul>`` (``actions.my_work_lines``), empty for none."""
 
-    kind: int
-    pk: int
-    title: str
-    incident_id: int | None = None
-    incident_title: str | None = None
-    due_on: date | None = None  # an action item's
-    deadline: datetime | None = None  # a fix's
-    breached_at: datetime | None = None
-    state: str = ""  # a fix's state, a review's status, a membership's role
-    published_at: datetime | None = None
-    created_at: datetime | None = None  # a review's, for its order
-    facilitator_id: int | None = None
-    has_my_perspective: bool = False
-    slug: str = ""  # a team's
-    overdue: bool = False  # an action item's, due before the viewer's today
-    due_label: str = ""  # an action item's badge: "Due 3 Dec" or "Overdue since 3 Dec"
-    url: str = ""
-    incident_url: str = ""  # an action item's incident
-    perspective_url: str = ""  # a review's form for this person's account
+    my_items: SafeString
+    obligations: SafeString
+    reviews: SafeString
+    facilitated: SafeString
+    feedback_asks: SafeString
+    memberships: SafeString
+    feedback_count: int
 
     def __getitem__(self, name: str):
-        # A template looks ``row.title`` up as ``row["title"]`` first: answered here, without raising first.
+        # A template looks ``work.reviews`` up as ``work["reviews"]`` first: answered here, without raising first.
         return getattr(self, name)
-
-    @property
-    def incident_label(self) -> str:
-        """``#42 Checkout errors``: one value for the page, not two."""
-        return f"#{self.incident_id} {self.incident_title}"
-
-    def get_status_display(self) -> str:
-        return ReviewStatus(self.state).label
-
-    def get_role_display(self) -> str:
-        return Role(self.state).label
-
-    # The fix's rules, read from the same three fields (a pending fix past its deadline shows as breached).
-    display_state = FixObligation.display_state
-    breached_since = FixObligation.breached_since
-    time_left = FixObligation.time_left
-
-
-@dataclass
-class MyWork:
-    my_items: list[Row] = field(default_factory=list)
-    obligations: list[Row] = field(default_factory=list)
-    reviews: list[Row] = field(default_factory=list)
-    facilitated: list[Row] = field(default_factory=list)
-    feedback_asks: list[Row] = field(default_factory=list)
-    memberships: list[Row] = field(default_factory=list)
 
 
 def my_work(user, restricted: list[int], now: datetime) -> MyWork:
     """This person's lists; ``restricted`` are the restricted incidents they are on (ignored for an admin).
 
-    What each row's badge says is worked out here, not in the page's loops: a template's filters and
-    comparisons on every row cost more than the rest of the row."""
+    Each row is written as its line as it is read (what its badge says included), and each list put in its
+    order: a model instance, a template loop or a filter per row cost more than the rest of the row."""
     among_restricted, restricted_params = among("restricted", list(restricted))
     among_teams, teams_params = among("team", list(user.team_ids))
     params = {
@@ -159,51 +115,17 @@ def my_work(user, restricted: list[int], now: datetime) -> MyWork:
         **teams_params,
     }
     rows = rows_of("my_work", SQL.format(restricted=among_restricted, teams=among_teams), params)
-    today = timezone.localdate(now)
-    to_item, to_incident, to_review, to_team = map(
-        links_to, ("action_detail", "incident_detail", "review_detail", "team_detail")
+    lines = Lines(user.pk, now)
+    write = (lines.item, lines.fix, lines.review, lines.facilitated, lines.feedback_ask, lines.team)
+    lists: tuple[list, ...] = ([], [], [], [], [], [])
+    for row in rows:
+        lists[row[0]].append(write[row[0]](row))
+    return MyWork(
+        *(_in_order(lists[kind], newest_first=kind in NEWEST_FIRST) for kind in range(len(lists))),
+        feedback_count=len(lists[FEEDBACK]),
     )
-    to_perspective = links_to("review_perspective")
-    work = MyWork()
-    lists = {
-        ITEMS: work.my_items,
-        FIXES: work.obligations,
-        REVIEWS: work.reviews,
-        FACILITATED: work.facilitated,
-        FEEDBACK: work.feedback_asks,
-        TEAMS: work.memberships,
-    }
-    for kind, pk, title, day, moment, other_moment, word, incident_id, incident_title, person, flag in rows:
-        row = Row(kind, pk, title or incident_title or "", incident_id, incident_title, state=word or "")
-        if kind == ITEMS:
-            row.url, row.due_on = to_item(pk), _day(day)
-            if incident_id:
-                row.incident_url = to_incident(incident_id)
-            if row.due_on:
-                row.overdue = row.due_on < today
-                # Django's "j M", which the page showed before (the same in the languages the product speaks).
-                shown = f"{row.due_on.day} {row.due_on:%b}"
-                row.due_label = f"Overdue since {shown}" if row.overdue else f"Due {shown}"
-        elif kind == FIXES:
-            row.url, row.deadline, row.breached_at = (
-                to_incident(incident_id),
-                as_moment(moment),
-                as_moment(other_moment),
-            )
-        elif kind == TEAMS:
-            row.slug, row.incident_title = incident_title, None
-            row.url = to_team(row.slug)
-        else:
-            row.url = to_review(pk)
-            if kind == REVIEWS:
-                row.perspective_url = to_perspective(pk)
-            row.published_at, row.facilitator_id, row.has_my_perspective = as_moment(moment), person, bool(flag)
-            row.created_at = as_moment(other_moment)
-        lists[kind].append(row)
-    work.my_items.sort(key=lambda row: (row.due_on is None, row.due_on or date.min, row.pk))
-    work.obligations.sort(key=lambda row: (row.deadline, row.pk))
-    work.reviews.sort(key=lambda row: (row.created_at or NEWEST, -row.pk), reverse=True)
-    for published in (work.facilitated, work.feedback_asks):
-        published.sort(key=lambda row: (row.published_at or NEWEST, -row.pk), reverse=True)
-    work.memberships.sort(key=lambda row: row.title)
-    return work
+
+
+def _in_order(listed: list[tuple], newest_first: bool) -> SafeString:
+    listed.sort(key=itemgetter(0), reverse=newest_first)
+    return SafeString("".join(line for _, line in listed))

@@ -1,82 +1,124 @@
-"""The lines of the home page's lists, written out here rather than in ``home.html``'s loops.
+"""The lines of the home page's lists, written straight from the rows ``actions.my_work`` reads.
 
 A person's home page is theirs alone, so nothing of it is kept for other viewers; its lists are most of what
-the page renders. Django's template engine spent about as long on those few dozen lines (a variable look-up,
-a filter and an escape per value) as the whole rest of the request: each line is one ``format_html`` here,
-its values escaped as the template escaped them.
+the page renders. Each row becomes its ``<li>`` in one f-string, with the order it is listed in, as it is read:
+no object per row, no template loop, no ``format_html`` (whose check of every value for a lazy translation
+cost more than the line). Text from the database is escaped with ``html.escape``, which is what Django's
+``escape`` does to a plain string; addresses are made of ids and slugs and need none.
 """
 
-from datetime import datetime
+from datetime import UTC, date, datetime
+from html import escape
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 
-from actions.models import ObligationState
+from accounts.models import Role
+from actions.models import FixObligation, ObligationState
 from fragments import times
+from postmortems.models import ReviewStatus
+from web.links import links_to
+from web.sql import as_moment
+
+# PostgreSQL puts a missing moment first when newest come first.
+NEWEST = datetime.max.replace(tzinfo=UTC)
 
 
-def _item(row) -> SafeString:
-    due = (
-        format_html('<span class="badge{}">{}</span>', " state-breached" if row.overdue else "", row.due_label)
-        if row.due_label
-        else ""
-    )
-    origin = (
-        format_html('<br><span class="help">From <a href="{}">{}</a></span>', row.incident_url, row.incident_label)
-        if row.incident_id
-        else ""
-    )
-    return format_html('<li><a href="{}">{}</a> {}{}</li>', row.url, row.title, due, origin)
+def _day(value) -> date | None:
+    return parse_date(value) if isinstance(value, str) else value
 
 
-def _fix(row, now: datetime) -> SafeString:
-    if row.display_state(now) == ObligationState.BREACHED:
-        badge = format_html(
-            '<span class="badge state-breached">Breached since {}</span>', times.shown(row.breached_since())
+class _Fix:
+    """A fix's three fields its rules read (a pending fix past its deadline shows as breached)."""
+
+    __slots__ = ("state", "deadline", "breached_at")
+
+    def __init__(self, state: str, deadline: datetime, breached_at: datetime | None):
+        self.state, self.deadline, self.breached_at = state, deadline, breached_at
+
+    display_state = FixObligation.display_state
+    breached_since = FixObligation.breached_since
+    time_left = FixObligation.time_left
+
+
+class Lines:
+    """Writes one person's lines as of ``now``. Each method takes a row of ``actions.my_work.SQL`` (columns: list,
+    id, title, day, moment, other_moment, word, incident_id, incident_title, person, flag) and gives what it is
+    listed by and its ``<li>``."""
+
+    def __init__(self, viewer_id: int, now: datetime):
+        # The viewer's zone, looked up once: the page is theirs alone, never kept, so its times are their local
+        # text straight away (``times.local_text``), never placeholders.
+        self.zone = timezone.get_current_timezone()
+        self.viewer_id, self.now, self.today = viewer_id, now, timezone.localdate(now, self.zone)
+        self.to_item, self.to_incident, self.to_review, self.to_team, self.to_perspective = map(
+            links_to, ("action_detail", "incident_detail", "review_detail", "team_detail", "review_perspective")
         )
-    else:
-        badge = format_html('<span class="badge state-pending">Due in {}</span>', times.in_words(row.time_left(now)))
-    return format_html('<li><a href="{}">{}</a> {}</li>', row.url, row.incident_label, badge)
 
+    def item(self, row: tuple) -> tuple:
+        """An open action item of theirs, soonest due first (none due last)."""
+        pk, due_on, incident_id, incident_title = row[1], _day(row[3]), row[7], row[8]
+        title = row[2] or incident_title or ""
+        due = origin = ""
+        if due_on:
+            # Django's "j M", which the page showed before (the same in the languages the product speaks).
+            shown = f"{due_on.day} {due_on:%b}"
+            if due_on < self.today:
+                due = f'<span class="badge state-breached">Overdue since {shown}</span>'
+            else:
+                due = f'<span class="badge">Due {shown}</span>'
+        if incident_id:
+            origin = (
+                f'<br><span class="help">From <a href="{self.to_incident(incident_id)}">'
+                f"#{incident_id} {escape(str(incident_title))}</a></span>"
+            )
+        line = f'<li><a href="{self.to_item(pk)}">{escape(title)}</a> {due}{origin}</li>'
+        return (due_on is None, due_on or date.min, pk), line
 
-def _review(row, viewer_id: int) -> SafeString:
-    if row.facilitator_id == viewer_id:
-        mine = SafeString('<span class="badge">You facilitate</span>')
-    elif not row.has_my_perspective:
-        mine = format_html('<br><a href="{}">Write your account</a>', row.perspective_url)
-    else:
-        mine = ""
-    return format_html(
-        '<li><a href="{}">{}</a> <span class="badge state-info">{}</span>{}</li>',
-        row.url,
-        row.title,
-        row.get_status_display(),
-        mine,
-    )
+    def fix(self, row: tuple) -> tuple:
+        """A systemic fix due on an incident near them, nearest deadline first."""
+        pk, deadline, incident_id, incident_title = row[1], as_moment(row[4]), row[7], row[8]
+        fix = _Fix(row[6], deadline, as_moment(row[5]))
+        if fix.display_state(self.now) == ObligationState.BREACHED:
+            badge = f'<span class="badge state-breached">Breached since {escape(times.local_text(fix.breached_since(), zone=self.zone))}</span>'
+        else:
+            badge = f'<span class="badge state-pending">Due in {escape(times.in_words(fix.time_left(self.now)))}</span>'
+        line = f'<li><a href="{self.to_incident(incident_id)}">#{incident_id} {escape(str(incident_title))}</a> {badge}</li>'
+        return (deadline, pk), line
 
+    def review(self, row: tuple) -> tuple:
+        """An unpublished review they take part in or facilitate, newest first (sorted in reverse)."""
+        pk, title, created_at = row[1], row[2] or "", as_moment(row[5])
+        if row[9] == self.viewer_id:
+            mine = '<span class="badge">You facilitate</span>'
+        elif not row[10]:
+            mine = f'<br><a href="{self.to_perspective(pk)}">Write your account</a>'
+        else:
+            mine = ""
+        status = escape(str(ReviewStatus(row[6]).label))
+        line = f'<li><a href="{self.to_review(pk)}">{escape(title)}</a> <span class="badge state-info">{status}</span>{mine}</li>'
+        return (created_at or NEWEST, -row[1]), line
 
-def _published(rows, anchor: str = "") -> SafeString:
-    return format_html_join(
-        "",
-        '<li><a href="{}{}">{}</a> <span class="help">published {}</span></li>',
-        (
-            (row.url, anchor, row.title, times.shown(row.published_at, "date") if row.published_at else "")
-            for row in rows
-        ),
-    )
+    def facilitated(self, row: tuple) -> tuple:
+        """A published review they facilitated, newest first (sorted in reverse)."""
+        return self._published(row, "")
 
+    def feedback_ask(self, row: tuple) -> tuple:
+        """A published review that asks them how it went, newest first (sorted in reverse)."""
+        return self._published(row, "#feedback")
 
-def lines(work, viewer_id: int, now: datetime) -> dict[str, SafeString]:
-    """Each of ``work``'s lists (``actions.my_work.MyWork``) as the ``<li>`` lines of its ``<ul>``."""
-    return {
-        "my_items": SafeString("".join(_item(row) for row in work.my_items)),
-        "obligations": SafeString("".join(_fix(row, now) for row in work.obligations)),
-        "reviews": SafeString("".join(_review(row, viewer_id) for row in work.reviews)),
-        "facilitated": _published(work.facilitated),
-        "feedback_asks": _published(work.feedback_asks, "#feedback"),
-        "memberships": format_html_join(
-            "",
-            '<li><a href="{}">{}</a> <span class="badge">{}</span></li>',
-            ((row.url, row.title, row.get_role_display()) for row in work.memberships),
-        ),
-    }
+    def _published(self, row: tuple, anchor: str) -> tuple:
+        pk, title, published_at = row[1], row[2] or "", as_moment(row[4])
+        published = escape(times.local_text(published_at, "date", self.zone)) if published_at else ""
+        line = (
+            f'<li><a href="{self.to_review(pk)}{anchor}">{escape(title)}</a> '
+            f'<span class="help">published {published}</span></li>'
+        )
+        return (published_at or NEWEST, -pk), line
+
+    def team(self, row: tuple) -> tuple:
+        """A team of theirs with their role in it, by name."""
+        name, slug = row[2] or "", row[8]
+        role = escape(str(Role(row[6]).label))
+        line = f'<li><a href="{self.to_team(slug)}">{escape(name)}</a> <span class="badge">{role}</span></li>'
+        return name, line
