@@ -41,6 +41,19 @@ def test_where_my_restricted_incident_shows_i_get_my_own_rows_and_no_one_else_se
         assert "Leaked signing key" not in signed_in(teammate).get(url).text, url
 
 
+def test_the_unfiltered_list_counts_my_restricted_incidents_without_asking_again(
+    lists, engineer, outsider, restricted_incident
+):
+    incidents, _ = lists
+    everyone = signed_in(outsider).get(incidents).text
+    assert '<p class="result-count">1 incident.</p>' in everyone
+    for url in (incidents, incidents + "?sort=oldest"):
+        page = signed_in(engineer).get(url).text
+        assert '<p class="result-count">2 incidents' in page and "Leaked signing key" in page, url
+    searched = signed_in(engineer).get(incidents + "?q=signing").text
+    assert '<p class="result-count">1 incident match these filters.</p>' in searched
+
+
 def test_a_restricted_incident_that_starts_to_match_shows_to_its_responder(lists, engineer, restricted_incident):
     incidents, _ = lists
     search = incidents + "?q=rotation"

@@ -71,7 +71,7 @@ def incident_list(request: HtmxHttpRequest):
     # Built only when no kept page serves the request, and once for its count and its page.
     visible = cache(lambda: filtered_incidents(request.user, form()))
     # Everyone who sees the same incidents here shares the kept page (filters, page), its count and its rows.
-    viewers = list_viewers(request, "incidents", ["incidents"], lambda ids: visible().filter(pk__in=ids).count())
+    viewers = list_viewers(request, "incidents", ["incidents"], lambda ids: own_rows(request, visible, ids))
     context = {"form": form, "viewers": viewers.name} | page_context(
         request,
         lambda: visible().values_list("pk", flat=True),
@@ -82,6 +82,14 @@ def incident_list(request: HtmxHttpRequest):
     # The page's incidents themselves, read only if asked for (the rows are kept per incident).
     context["incidents"] = SimpleLazyObject(lambda: _in_order(context["page"].object_list))
     return render_page(request, "incidents/list.html", context, partial="results")
+
+
+def own_rows(request, visible, restricted_ids: list[int]) -> int:
+    """How many of this person's restricted incidents the list at this address holds. Unfiltered, it holds every
+    incident they may see, so all of them: no query (the list is a sort or a page of everything)."""
+    if not any(request.GET.get(name) for name in IncidentFilterForm.base_fields if name != "sort"):
+        return len(restricted_ids)
+    return visible().filter(pk__in=restricted_ids).count()
 
 
 def _in_order(pks) -> list:

@@ -39,3 +39,25 @@ def test_a_timeline_entry_leaves_the_facts_the_panels_and_other_incidents_kept(
     for table in ("incidents_incident", "postmortems_review", "actions_fixobligation", "actions_actionitem"):
         assert not any(f'FROM "{table}"' in q for q in queries), table
     assert f"facilitated by {facilitator.name}" in page
+
+
+def test_a_changed_entry_is_rendered_afresh_and_the_unchanged_ones_are_served_as_kept(incident, engineer, outsider):
+    first = TimelineEntryFactory(incident=incident, text="The error-rate alert fired for checkout.")
+    second = TimelineEntryFactory(incident=incident, text="We paged the payments on-call.")
+    editor, reader = Client(), Client()
+    editor.force_login(engineer)
+    reader.force_login(outsider)
+    url = incident.get_absolute_url()
+    read(editor, url), read(reader, url)
+
+    second.text = "We paged the payments on-call engineer."
+    second.save()
+
+    for client, may_edit in ((editor, True), (reader, False)):
+        page = read(client, url)[0]
+        assert '<p class="entry-text">We paged the payments on-call engineer.</p>' in page
+        assert '<p class="entry-text">The error-rate alert fired for checkout.</p>' in page
+        # Each kind of viewer gets the entries kept for their kind: the edit buttons only for editors.
+        for entry in (first, second):
+            assert (f"/timeline/{entry.pk}/edit/" in page) is may_edit
+        assert "shared-fragment-csrf-token" not in page
