@@ -14,6 +14,7 @@ from postmortems.models import ContributingFactor
 from postmortems.views.access import require_edit
 from postmortems.views.document import (
     factors_with_flags,
+    linked_entries,
     opportunities_with_flags,
     stored_flags,
 )
@@ -76,7 +77,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
         if not wants_fragment(request):
             return redirect(f"{review.get_absolute_url()}?edit_factor={factor.pk}#factor-{factor.pk}")
         factor.flags = stored_flags(factor, "description", dismissed)
-        factor.linked_entries = list(factor.timeline_entries.all())
+        factor.linked_entries = linked_entries([factor.pk]).get(factor.pk, [])
         if not request.GET.get("cancel"):
             factor.form = factor_edit_form(review, factor)
         return render_page(request, TEMPLATE, base_context(request, access) | {"factor": factor}, partial="factor")
@@ -93,7 +94,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
                 return redirect(f"{review.get_absolute_url()}#factor-{factor.pk}")
             factor = ContributingFactor.objects.select_related("category", "service").get(pk=factor.pk)
             factor.flags = stored_flags(factor, "description", dismissed)
-            factor.linked_entries = list(factor.timeline_entries.all())
+            factor.linked_entries = linked_entries([factor.pk]).get(factor.pk, [])
             return render_page(request, TEMPLATE, base_context(request, access) | {"factor": factor}, partial="factor")
         theirs = result.current
         data = request.POST.copy()
@@ -103,7 +104,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
         form.is_valid()
         status = 409
     factor.flags = stored_flags(factor, "description", dismissed)
-    factor.linked_entries = list(factor.timeline_entries.all())
+    factor.linked_entries = linked_entries([factor.pk]).get(factor.pk, [])
     factor.form = form
     factor.theirs = theirs
     if wants_fragment(request):
