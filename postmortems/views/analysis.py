@@ -18,7 +18,7 @@ from postmortems.views.document import (
     opportunities_with_flags,
     stored_flags,
 )
-from postmortems.views.reviews import TEMPLATE, base_context, dismissed_keys, factor_edit_form, review_context
+from postmortems.views.reviews import TEMPLATE, base_context, factor_edit_form, review_context
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 # The two lists edited in place: what each shows, and its empty form for the next entry.
@@ -38,7 +38,7 @@ def _list_response(request, access, name: str, *, form=None, status=200):
     review = access.review
     if wants_fragment(request):
         context = base_context(request, access) | {
-            name: items_with_flags(review, dismissed_keys(review)),
+            name: items_with_flags(review, access.dismissed_keys()),
             form_name: form or empty_form(review),
             "fresh_forms": bool(form),
         }
@@ -71,7 +71,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
     factor = get_object_or_404(
         ContributingFactor.objects.select_related("category", "service"), pk=factor_pk, review=review
     )
-    dismissed = dismissed_keys(review)
+    dismissed = access.dismissed_keys()
     theirs = None
     if request.method == "GET":
         if not wants_fragment(request):

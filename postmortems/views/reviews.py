@@ -42,10 +42,6 @@ from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 TEMPLATE = "postmortems/detail.html"
 
 
-def dismissed_keys(review) -> set[str]:
-    return set(review.dismissals.values_list("key", flat=True))
-
-
 def base_context(request, access) -> dict:
     review = access.review
     return {
@@ -68,7 +64,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     if access.can_edit and edit_name in SECTION_TEXTS and edit_name not in editing:
         editing[edit_name] = (edit_form(review, edit_name), None)
     # The document's parts are computed only when their shared fragment is rendered afresh.
-    dismissed = once(dismissed_keys, review)
+    dismissed = once(access.dismissed_keys)
 
     def sections():
         return {
@@ -219,7 +215,7 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
     if name not in SECTION_TEXTS:
         raise PermissionDenied("There is no such section.")
     require_edit(access.can_edit)
-    dismissed = dismissed_keys(review)
+    dismissed = access.dismissed_keys()
     if request.method == "GET":
         if request.GET.get("cancel"):
             section = section_view(review, name, dismissed)
@@ -270,6 +266,6 @@ def review_check(request: HtmxHttpRequest, pk: int):
     text = request.POST.get(field, "")[:50_000]
     keep_url = reverse("review_flag_keep", args=[access.review.pk]) if access.can_edit else ""
     context = live_notes(text, keep_url=keep_url)
-    dismissed = dismissed_keys(access.review)
+    dismissed = access.dismissed_keys()
     context["flags"] = [note for note in context["flags"] if note.key not in dismissed]
     return render_page(request, f"{TEMPLATE}#flags", context | {"checked": True})
