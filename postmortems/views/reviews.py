@@ -37,6 +37,7 @@ from postmortems.views.document import (
     timeline_with_flags,
 )
 from postmortems.views.language import live_notes
+from postmortems.views.timeline_rows import timeline_rows
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 TEMPLATE = "postmortems/detail.html"
@@ -74,6 +75,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     def factors():
         return factors_with_flags(review, dismissed())
 
+    timeline = once(lambda: timeline_with_flags(review, dismissed()))
     if review.is_published and review.published_snapshot:
         # People as the published review named them: a later change of name or list does not reach it.
         perspectives = once(publishing.published_perspectives, review)
@@ -88,7 +90,8 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     context = base_context(request, access) | {
         "sections": once(sections),
         "editing_sections": bool(editing),
-        "timeline": once(lambda: timeline_with_flags(review, dismissed())),
+        "timeline": timeline,
+        "timeline_rows": once(lambda: timeline_rows(timeline())),
         "factors": once(factors),
         "opportunities": once(lambda: opportunities_with_flags(review, dismissed())),
         "perspectives": perspectives,

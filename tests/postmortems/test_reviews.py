@@ -259,6 +259,27 @@ def test_a_factor_shows_the_live_timeline_entries_it_was_seen_in_in_time_order(c
     assert re.findall(r'href="#entry-(\d+)"', seen) == [str(first.pk), str(second.pk)]
 
 
+def test_the_timeline_shows_each_entry_with_what_was_known_and_missing_and_its_language_notes(client, review, engineer):
+    entry = TimelineEntryFactory(
+        incident=review.incident,
+        text="It was obvious the pool was too small <b>then</b>.",
+        known_then="Errors rose on checkout.",
+        missing_then="Which deploy changed the pool.",
+    )
+    client.force_login(engineer)
+    page = client.get(review.get_absolute_url()).text
+    shown = page.split(f'<li id="entry-{entry.pk}" class="with-notes">')[1].split("</li>")[0]
+    assert f'<time datetime="{entry.occurred_at.isoformat()}">' in shown
+    assert '<span class="badge">Observation</span>' in shown
+    assert "too small &lt;b&gt;then&lt;/b&gt;." in shown
+    assert '<p class="help"><strong>Known then:</strong> Errors rose on checkout.</p>' in shown
+    assert '<p class="help"><strong>Missing then:</strong> Which deploy changed the pool.</p>' in shown
+    assert '<aside class="notes">' in shown and "Hindsight" in shown
+    first = review.incident.timeline.first()
+    plain = page.split(f'<li id="entry-{first.pk}" class="with-notes">')[1].split("</li>")[0]
+    assert "Known then" not in plain and '<aside class="notes"></aside>' in plain
+
+
 def test_factor_form_errors_keep_what_was_typed(client, review, engineer):
     client.force_login(engineer)
     response = client.post(
