@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import Exists, OuterRef, Value
 from django.http import Http404
@@ -16,7 +17,7 @@ from incidents.access import (
     labelled_ids,
     responds_or_involved,
 )
-from postmortems.models import Perspective, Review
+from postmortems.models import FlagDismissal, Perspective, Review
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,18 @@ class ReviewAccess:
     # Who has written a perspective and who takes part, when the review came from its kept record (else unknown: None).
     perspective_authors: frozenset | None = None
     participant_ids: frozenset | None = None
+    # The language notes people kept their wording against, when the review came from its kept record.
+    dismissed: frozenset | None = None
 
     def __iter__(self):
         # Lets views write ``review, can_edit, can_facilitate = get_review_for_user(...)``.
         return iter((self.review, self.can_edit, self.can_facilitate))
+
+    def dismissed_keys(self) -> frozenset:
+        """The keys of the language notes dismissed on the review: as its kept record read them, else read now."""
+        if self.dismissed is not None:
+            return self.dismissed
+        return frozenset(self.review.dismissals.values_list("key", flat=True))
 
 
 def can_facilitate_review(user, review: Review) -> bool:
@@ -95,8 +104,11 @@ def review_for_page(request, pk) -> ReviewAccess:
         raise Http404("No such review") from None
 
     def read():
-        # Most reviews are of an incident: a near miss is read on its own, when there is one.
-        review = Review.objects.select_related("incident", "incident__team", "facilitator", "team")
+        # Most reviews are of an incident: a near miss is read on its own, when there is one. The notes dismissed
+        # come along: a dismissal raises the review's version, which this record is kept under.
+        review = Review.objects.select_related("incident", "incident__team", "facilitator", "team").annotate(
+            dismissed_note_keys=ArraySubquery(FlagDismissal.objects.filter(review=OuterRef("pk")).values("key"))
+        )
         review = review.filter(pk=pk).first()
         if review is None:
             return None
@@ -122,5 +134,11 @@ def review_for_page(request, pk) -> ReviewAccess:
         raise Http404("No such review")
     on_incident = bool(on and on.responds_or_involved(user))
     return _decide(
-        user, review, user.pk in participants, on_incident, perspective_authors=authors, participant_ids=participants
+        user,
+        review,
+        user.pk in participants,
+        on_incident,
+        perspective_authors=authors,
+        participant_ids=participants,
+        dismissed=frozenset(review.dismissed_note_keys),
     )

@@ -14,10 +14,11 @@ from postmortems.models import ContributingFactor
 from postmortems.views.access import require_edit
 from postmortems.views.document import (
     factors_with_flags,
+    linked_entries,
     opportunities_with_flags,
     stored_flags,
 )
-from postmortems.views.reviews import TEMPLATE, base_context, dismissed_keys, factor_edit_form, review_context
+from postmortems.views.reviews import TEMPLATE, base_context, factor_edit_form, review_context
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 # The two lists edited in place: what each shows, and its empty form for the next entry.
@@ -37,7 +38,7 @@ def _list_response(request, access, name: str, *, form=None, status=200):
     review = access.review
     if wants_fragment(request):
         context = base_context(request, access) | {
-            name: items_with_flags(review, dismissed_keys(review)),
+            name: items_with_flags(review, access.dismissed_keys()),
             form_name: form or empty_form(review),
             "fresh_forms": bool(form),
         }
@@ -70,13 +71,13 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
     factor = get_object_or_404(
         ContributingFactor.objects.select_related("category", "service"), pk=factor_pk, review=review
     )
-    dismissed = dismissed_keys(review)
+    dismissed = access.dismissed_keys()
     theirs = None
     if request.method == "GET":
         if not wants_fragment(request):
             return redirect(f"{review.get_absolute_url()}?edit_factor={factor.pk}#factor-{factor.pk}")
         factor.flags = stored_flags(factor, "description", dismissed)
-        factor.linked_entries = list(factor.timeline_entries.all())
+        factor.linked_entries = linked_entries([factor.pk]).get(factor.pk, [])
         if not request.GET.get("cancel"):
             factor.form = factor_edit_form(review, factor)
         return render_page(request, TEMPLATE, base_context(request, access) | {"factor": factor}, partial="factor")
@@ -93,7 +94,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
                 return redirect(f"{review.get_absolute_url()}#factor-{factor.pk}")
             factor = ContributingFactor.objects.select_related("category", "service").get(pk=factor.pk)
             factor.flags = stored_flags(factor, "description", dismissed)
-            factor.linked_entries = list(factor.timeline_entries.all())
+            factor.linked_entries = linked_entries([factor.pk]).get(factor.pk, [])
             return render_page(request, TEMPLATE, base_context(request, access) | {"factor": factor}, partial="factor")
         theirs = result.current
         data = request.POST.copy()
@@ -103,7 +104,7 @@ def review_factor_edit(request: HtmxHttpRequest, pk: int, factor_pk: int):
         form.is_valid()
         status = 409
     factor.flags = stored_flags(factor, "description", dismissed)
-    factor.linked_entries = list(factor.timeline_entries.all())
+    factor.linked_entries = linked_entries([factor.pk]).get(factor.pk, [])
     factor.form = form
     factor.theirs = theirs
     if wants_fragment(request):

@@ -141,7 +141,7 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
     if current not in agenda_sections:
         current = agenda_sections[0]
     section = section or current
-    dismissed = once(lambda: set(review.dismissals.values_list("key", flat=True)))
+    dismissed = once(access.dismissed_keys)
     index = agenda_sections.index(current)
     now = timezone.now()
     in_meeting = review.status == ReviewStatus.MEETING

@@ -37,13 +37,10 @@ from postmortems.views.document import (
     timeline_with_flags,
 )
 from postmortems.views.language import live_notes
+from postmortems.views.timeline_rows import timeline_rows
 from web.htmx import HtmxHttpRequest, render_page, wants_fragment
 
 TEMPLATE = "postmortems/detail.html"
-
-
-def dismissed_keys(review) -> set[str]:
-    return set(review.dismissals.values_list("key", flat=True))
 
 
 def base_context(request, access) -> dict:
@@ -68,7 +65,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     if access.can_edit and edit_name in SECTION_TEXTS and edit_name not in editing:
         editing[edit_name] = (edit_form(review, edit_name), None)
     # The document's parts are computed only when their shared fragment is rendered afresh.
-    dismissed = once(dismissed_keys, review)
+    dismissed = once(access.dismissed_keys)
 
     def sections():
         return {
@@ -78,6 +75,7 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     def factors():
         return factors_with_flags(review, dismissed())
 
+    timeline = once(lambda: timeline_with_flags(review, dismissed()))
     if review.is_published and review.published_snapshot:
         # People as the published review named them: a later change of name or list does not reach it.
         perspectives = once(publishing.published_perspectives, review)
@@ -92,7 +90,8 @@ def review_context(request, access, *, editing: dict | None = None) -> dict:
     context = base_context(request, access) | {
         "sections": once(sections),
         "editing_sections": bool(editing),
-        "timeline": once(lambda: timeline_with_flags(review, dismissed())),
+        "timeline": timeline,
+        "timeline_rows": once(lambda: timeline_rows(timeline())),
         "factors": once(factors),
         "opportunities": once(lambda: opportunities_with_flags(review, dismissed())),
         "perspectives": perspectives,
@@ -219,7 +218,7 @@ def review_section(request: HtmxHttpRequest, pk: int, name: str):
     if name not in SECTION_TEXTS:
         raise PermissionDenied("There is no such section.")
     require_edit(access.can_edit)
-    dismissed = dismissed_keys(review)
+    dismissed = access.dismissed_keys()
     if request.method == "GET":
         if request.GET.get("cancel"):
             section = section_view(review, name, dismissed)
@@ -270,6 +269,6 @@ def review_check(request: HtmxHttpRequest, pk: int):
     text = request.POST.get(field, "")[:50_000]
     keep_url = reverse("review_flag_keep", args=[access.review.pk]) if access.can_edit else ""
     context = live_notes(text, keep_url=keep_url)
-    dismissed = dismissed_keys(access.review)
+    dismissed = access.dismissed_keys()
     context["flags"] = [note for note in context["flags"] if note.key not in dismissed]
     return render_page(request, f"{TEMPLATE}#flags", context | {"checked": True})

@@ -78,6 +78,31 @@ def test_a_section_saved_renders_the_sections_afresh_and_leaves_the_lists_kept(t
     assert "Cap retries in the client" in page
 
 
+def test_a_section_saved_renders_its_own_pair_of_sections_afresh_and_leaves_the_other_kept(
+    two_reviews, outsider, rendered_fragments
+):
+    review, _ = two_reviews
+    client = signed_in(outsider)
+    client.get(review.get_absolute_url())
+    rendered_fragments.clear()
+
+    edits.save_section(review.pk, "went_well", "The alert fired within a minute.", base_version=0)
+
+    page = client.get(review.get_absolute_url()).text
+    assert "The alert fired within a minute." in page
+    assert "review-learnings" in rendered_fragments
+    assert "review-opening" not in rendered_fragments  # the summary and impact, kept by their own texts
+    assert review.summary in page
+    rendered_fragments.clear()
+
+    edits.save_section(review.pk, "summary", "The pool ran dry under the retry storm.", base_version=0)
+
+    page = client.get(review.get_absolute_url()).text
+    assert "The pool ran dry under the retry storm." in page and "The alert fired within a minute." in page
+    assert "review-opening" in rendered_fragments
+    assert "review-analysis" not in rendered_fragments  # the factors, learnings and opportunities: one kept piece
+
+
 def test_a_factor_changed_renders_the_factors_afresh_on_both_pages_and_nothing_else(two_reviews, outsider):
     review, other = two_reviews
     client = signed_in(outsider)

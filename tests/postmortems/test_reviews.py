@@ -1,5 +1,7 @@
 """The review's workflow, who may see and do what, and private-then-revealed perspectives."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -8,7 +10,7 @@ from incidents.models import Status
 from postmortems import lifecycle, meeting
 from postmortems.models import AgendaSection, Perspective, Review, ReviewStatus
 from tests.actions.factories import ActionItemFactory
-from tests.incidents.factories import NearMissFactory
+from tests.incidents.factories import NearMissFactory, TimelineEntryFactory
 from tests.postmortems.factories import ContributingFactorFactory, PerspectiveFactory, category
 
 pytestmark = pytest.mark.django_db
@@ -244,6 +246,38 @@ def test_add_factor_with_linked_timeline_entries(client, review, engineer):
     assert factor.created_by == engineer
     assert list(factor.timeline_entries.all()) == [entry]
     assert "Missing guardrail" in response.text and "Structure" in response.text
+
+
+def test_a_factor_shows_the_live_timeline_entries_it_was_seen_in_in_time_order(client, review, engineer):
+    first, second = review.incident.timeline.all()
+    gone = TimelineEntryFactory(incident=review.incident, text="A note deleted later.")
+    factor = ContributingFactorFactory(review=review)
+    factor.timeline_entries.set([second, gone, first])
+    gone.soft_delete()
+    client.force_login(engineer)
+    seen = client.get(review.get_absolute_url()).text.split("Seen in the timeline at")[1].split("</p>")[0]
+    assert re.findall(r'href="#entry-(\d+)"', seen) == [str(first.pk), str(second.pk)]
+
+
+def test_the_timeline_shows_each_entry_with_what_was_known_and_missing_and_its_language_notes(client, review, engineer):
+    entry = TimelineEntryFactory(
+        incident=review.incident,
+        text="It was obvious the pool was too small <b>then</b>.",
+        known_then="Errors rose on checkout.",
+        missing_then="Which deploy changed the pool.",
+    )
+    client.force_login(engineer)
+    page = client.get(review.get_absolute_url()).text
+    shown = page.split(f'<li id="entry-{entry.pk}" class="with-notes">')[1].split("</li>")[0]
+    assert f'<time datetime="{entry.occurred_at.isoformat()}">' in shown
+    assert '<span class="badge">Observation</span>' in shown
+    assert "too small &lt;b&gt;then&lt;/b&gt;." in shown
+    assert '<p class="help"><strong>Known then:</strong> Errors rose on checkout.</p>' in shown
+    assert '<p class="help"><strong>Missing then:</strong> Which deploy changed the pool.</p>' in shown
+    assert '<aside class="notes">' in shown and "Hindsight" in shown
+    first = review.incident.timeline.first()
+    plain = page.split(f'<li id="entry-{first.pk}" class="with-notes">')[1].split("</li>")[0]
+    assert "Known then" not in plain and '<aside class="notes"></aside>' in plain
 
 
 def test_factor_form_errors_keep_what_was_typed(client, review, engineer):
