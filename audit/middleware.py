@@ -1,4 +1,6 @@
-from audit.context import acting_as
+from functools import partial
+
+from audit.context import begin_acting, end_acting
 
 
 class AuditActorMiddleware:
@@ -11,5 +13,8 @@ class AuditActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with acting_as(lambda: getattr(request, "user", None)):
+        tokens = begin_acting(partial(getattr, request, "user", None))
+        try:
             return self.get_response(request)
+        finally:
+            end_acting(tokens)

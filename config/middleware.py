@@ -7,11 +7,15 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject, empty
+from django.utils.module_loading import import_string
 
 
 def _too_large(request, status: int, message: str):
@@ -118,17 +122,67 @@ def _forget_settled_policy(setting, **kwargs):
 
 
 class LazyMessageMiddleware(MessageMiddleware):
-    """Django's messages, with their storage built only when a message is added or read.
+    """Django's messages, with their storage built only when a message is added, read, or waiting to be shown.
 
-    Most requests do neither, and building it (the ``MESSAGE_STORAGE`` class imported again, a cookie and a
-    session backend set up) cost more than the rest of a trivial request's middleware put together.
+    Most requests do none of these, and building it (the ``MESSAGE_STORAGE`` class imported again, a cookie and a
+    session backend set up) cost more than the rest of a trivial request's middleware put together. Every page
+    asks whether messages are waiting (``{% if messages %}`` in the base template, and ``conditional_page``):
+    that answer comes from the request's cookies and session, already read, when the storage is Django's own.
     """
 
-    def process_request(self, request):
-        request._messages = SimpleLazyObject(partial(default_storage, request))
+    sync_capable = True
+    async_capable = False
 
-    def process_response(self, request, response):
+    def __call__(self, request):
+        request._messages = WaitingMessages(request)
+        response = self.get_response(request)
         stored = getattr(request, "_messages", None)
-        if type(stored) is SimpleLazyObject and stored._wrapped is empty:
+        if type(stored) is WaitingMessages and stored._wrapped is empty:
             return response  # nothing added, nothing read: nothing to store
-        return super().process_response(request, response)
+        return self.process_response(request, response)
+
+
+class WaitingMessages(SimpleLazyObject):
+    """The request's message storage, built on first use; telling that none are waiting builds nothing."""
+
+    def __init__(self, request):
+        super().__init__(partial(default_storage, request))
+        self.__dict__["_request"] = request
+
+    def _none_waiting(self) -> bool:
+        if self._wrapped is not empty:
+            return False
+        places = _waiting_places()
+        if places is None:
+            return False
+        cookie_name, session_key = places
+        request = self._request
+        if cookie_name is not None and cookie_name in request.COOKIES:
+            return False
+        session = getattr(request, "session", None)
+        return session_key is None or session is None or session_key not in session
+
+    def __bool__(self):
+        return False if self._none_waiting() else SimpleLazyObject.__bool__(self)
+
+    def __len__(self):
+        return 0 if self._none_waiting() else SimpleLazyObject.__len__(self)
+
+
+@lru_cache(maxsize=1)
+def _waiting_places() -> tuple[str | None, str | None] | None:
+    """Where Django's own storages keep waiting messages (cookie name, session key); None for another storage."""
+    storage = import_string(settings.MESSAGE_STORAGE)
+    if storage is FallbackStorage:
+        return CookieStorage.cookie_name, SessionStorage.session_key
+    if storage is CookieStorage:
+        return CookieStorage.cookie_name, None
+    if storage is SessionStorage:
+        return None, SessionStorage.session_key
+    return None
+
+
+@receiver(setting_changed, dispatch_uid="config.middleware.waiting_places")
+def _forget_waiting_places(setting, **kwargs):
+    if setting == "MESSAGE_STORAGE":
+        _waiting_places.cache_clear()

@@ -42,12 +42,20 @@ def links_to(name: str) -> Callable[..., str]:
 
 
 def _address(name: str, args: tuple, prefix: str) -> str:
-    # Numbers, the usual arguments, are plain without asking the expression.
-    values = [str(arg) for arg in args]
-    if not all(type(arg) is int or PLAIN.fullmatch(value) for arg, value in zip(args, values, strict=True)):
-        return reverse(name, args=args)
+    values = []
+    for arg in args:
+        value = str(arg)
+        # Numbers, the usual arguments, are plain without asking the expression.
+        if type(arg) is not int and not PLAIN.fullmatch(value):
+            return reverse(name, args=args)
+        values.append(value)
     try:
         parts = _pattern(name, len(values), prefix)
     except (ValueError, NoReverseMatch):  # a pattern that takes no placeholder: reversed every time
         return reverse(name, args=args)
-    return "".join(part + value for part, value in zip(parts, values, strict=False)) + parts[-1]
+    # The header's links take no argument and most rows' one: spelled out, as these run dozens of times a page.
+    if not values:
+        return parts[0]
+    if len(values) == 1:
+        return parts[0] + values[0] + parts[1]
+    return "".join([part + value for part, value in zip(parts, values, strict=False)]) + parts[-1]
