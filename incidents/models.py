@@ -297,7 +297,7 @@ class TimelineEntry(SoftDeletable, Versioned):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.kind_label}: {shorten(self.text, 80)}"
 
-    @cached_property  # settable: the review's timeline sets it from a table of its own
+    @cached_property
     def kind_label(self) -> str:
         return label_of(EntryKind, self.kind)
 

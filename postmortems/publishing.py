@@ -186,11 +186,11 @@ class PublishedEntry:
         self.known_then = facts["known_then"]
         self.missing_then = facts["missing_then"]
         self.link = facts.get("link", "")
-        self._kind_label = facts["kind_label"]
+        self.kind_label = facts["kind_label"]  # as published, whatever the kinds are called since
         self.flags: list = []
 
     def get_kind_display(self) -> str:
-        return self._kind_label
+        return self.kind_label
 
 
 def published_timeline(review: Review) -> list[PublishedEntry]:

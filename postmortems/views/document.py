@@ -5,13 +5,11 @@ from datetime import datetime
 
 from django.db import connection
 
-from incidents.models import EntryKind, TimelineEntry
+from incidents.models import TimelineEntry
 from postmortems import publishing, review_language
 from postmortems.forms import SectionForm
 from postmortems.language import reading_of
 from postmortems.models import SECTION_TEXTS, ContributingFactor, Review
-
-ENTRY_KINDS = dict(EntryKind.choices)
 
 
 def page_versions(pk) -> list[str]:
@@ -136,17 +134,12 @@ def timeline_with_flags(review: Review, dismissed: set[str]) -> list:
         return []
     if _is_fixed(review):
         # The timeline as published; later changes are listed as amendments beside it.
-        entries = publishing.published_timeline(review)
-        for entry in entries:
-            entry.kind_label = ENTRY_KINDS.get(entry.kind, entry.kind)
-        return entries
+        return publishing.published_timeline(review)
     entries = list(review.incident.timeline.all())
     for entry in entries:
         entry.flags = [
             flag for field in ("text", "known_then", "missing_then") for flag in stored_flags(entry, field, dismissed)
         ]
-        # Looked up here: the model's get_kind_display hashes every choice on each call.
-        entry.kind_label = ENTRY_KINDS.get(entry.kind, entry.kind)
     return entries
 
 
