@@ -89,8 +89,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                # The page's CSRF token, masked in one pass (after Django's built-in csrf processor, so it wins).
-                "web.csrf.csrf_token",
             ],
         },
     },
