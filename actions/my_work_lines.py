@@ -57,8 +57,8 @@ class Lines:
 
     def item(self, row: tuple) -> tuple:
         """An open action item of theirs, soonest due first (none due last)."""
-        pk, due_on, incident_id, incident_title = row[1], _day(row[3]), row[7], row[8]
-        title = row[2] or incident_title or ""
+        _, pk, title, day, _, _, _, incident_id, incident_title, _, _ = row
+        due_on, title = _day(day), title or incident_title or ""
         due = origin = ""
         if due_on:
             # Django's "j M", which the page showed before (the same in the languages the product speaks).
@@ -77,8 +77,9 @@ class Lines:
 
     def fix(self, row: tuple) -> tuple:
         """A systemic fix due on an incident near them, nearest deadline first."""
-        pk, deadline, incident_id, incident_title = row[1], as_moment(row[4]), row[7], row[8]
-        fix = _Fix(row[6], deadline, as_moment(row[5]))
+        _, pk, _, _, deadline, breached_at, state, incident_id, incident_title, _, _ = row
+        deadline = as_moment(deadline)
+        fix = _Fix(state, deadline, as_moment(breached_at))
         if fix.display_state(self.now) == ObligationState.BREACHED:
             badge = f'<span class="badge state-breached">Breached since {escape(times.local_text(fix.breached_since(), zone=self.zone))}</span>'
         else:
@@ -88,16 +89,16 @@ class Lines:
 
     def review(self, row: tuple) -> tuple:
         """An unpublished review they take part in or facilitate, newest first (sorted in reverse)."""
-        pk, title, created_at = row[1], row[2] or "", as_moment(row[5])
-        if row[9] == self.viewer_id:
+        _, pk, title, _, _, created_at, status, _, _, facilitator_id, has_my_perspective = row
+        if facilitator_id == self.viewer_id:
             mine = '<span class="badge">You facilitate</span>'
-        elif not row[10]:
+        elif not has_my_perspective:
             mine = f'<br><a href="{self.to_perspective(pk)}">Write your account</a>'
         else:
             mine = ""
-        status = escape(str(ReviewStatus(row[6]).label))
-        line = f'<li><a href="{self.to_review(pk)}">{escape(title)}</a> <span class="badge state-info">{status}</span>{mine}</li>'
-        return (created_at or NEWEST, -row[1]), line
+        status = escape(str(ReviewStatus(status).label))
+        line = f'<li><a href="{self.to_review(pk)}">{escape(title or "")}</a> <span class="badge state-info">{status}</span>{mine}</li>'
+        return (as_moment(created_at) or NEWEST, -pk), line
 
     def facilitated(self, row: tuple) -> tuple:
         """A published review they facilitated, newest first (sorted in reverse)."""
@@ -108,7 +109,8 @@ class Lines:
         return self._published(row, "#feedback")
 
     def _published(self, row: tuple, anchor: str) -> tuple:
-        pk, title, published_at = row[1], row[2] or "", as_moment(row[4])
+        _, pk, title, _, published_at, _, _, _, _, _, _ = row
+        title, published_at = title or "", as_moment(published_at)
         published = escape(times.local_text(published_at, "date", self.zone)) if published_at else ""
         line = (
             f'<li><a href="{self.to_review(pk)}{anchor}">{escape(title)}</a> '
@@ -118,7 +120,7 @@ class Lines:
 
     def team(self, row: tuple) -> tuple:
         """A team of theirs with their role in it, by name."""
-        name, slug = row[2] or "", row[8]
-        role = escape(str(Role(row[6]).label))
+        _, _, name, _, _, _, role, _, slug, _, _ = row
+        name, role = name or "", escape(str(Role(role).label))
         line = f'<li><a href="{self.to_team(slug)}">{escape(name)}</a> <span class="badge">{role}</span></li>'
         return name, line
