@@ -137,13 +137,14 @@ def each_page_fresh(base: str, pages: list[Page], cookies: list[str], workdir: P
     # A repeat view with nothing changed: the browser, keeping its cookies (the session and the CSRF
     # cookie), sends the ETag it holds and the page answers 304.
     path = pages[min(3, len(pages) - 1)].paths[0]
+    # Settled first: a refresh the worker finishes meanwhile would otherwise change the tag after it was read.
+    settle(base, viewer, worker=worker)
     _, headers, _ = fetch(base + path, viewer)
     etag = headers.get("ETag", "")
     status, _, _ = fetch(base + path, viewer, {"If-None-Match": etag})
     if status != 304:
         print(f"Warning: a repeat view of {path} answered {status}, not 304 (ETag {etag or 'missing'}).")
     script = rotate_script(workdir, "repeat", [path], [viewer], {"If-None-Match": etag})
-    settle(base, viewer, worker=worker)
     results.append(measure(REPEAT, base, script, args.connections, args.duration))
     # The cold figures last: raising versions makes the worker recompute the dashboard's figures, which
     # would compete with the pages measured after.
