@@ -7,6 +7,7 @@ Every value comes from the environment, with defaults that suit one small contai
 | ``PORT`` / ``GUNICORN_BIND`` | where to listen | ``0.0.0.0:8000`` |
 | ``WEB_CONCURRENCY`` | worker processes | 3 |
 | ``GUNICORN_THREADS`` | threads per worker (each may hold a database connection) | 1 |
+| ``GUNICORN_REUSE_PORT`` | a listening socket per worker, the kernel spreading connections over them | true with threads |
 | ``GUNICORN_TIMEOUT`` | seconds before a stuck worker is replaced | 30 |
 | ``GUNICORN_MAX_REQUESTS`` | requests before a worker is recycled (0: never) | 20000 |
 | ``FORWARDED_ALLOW_IPS`` | proxies trusted for X-Forwarded-Proto | ``127.0.0.1`` |
@@ -19,7 +20,7 @@ filed it may be stored anywhere, logs included.
 
 import os
 
-from config.env import env_int, env_str
+from config.env import env_bool, env_int, env_str
 from config.logging import gunicorn_logconfig, log_format, log_level
 
 bind = env_str("GUNICORN_BIND") or f"0.0.0.0:{env_int('PORT', 8000)}"
@@ -28,6 +29,11 @@ threads = env_int("GUNICORN_THREADS", 1)
 timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = env_int("GUNICORN_KEEPALIVE", 5)
+# With threads, a worker accepts connections while it has room for a thousand and keeps each one alive, so the
+# worker that wakes first can hold every open connection while the others idle: one core serving everyone.
+# A socket per worker lets the kernel spread new connections over the workers instead. Without threads a
+# worker holds one connection at a time and the shared socket already hands each to an idle worker.
+reuse_port = env_bool("GUNICORN_REUSE_PORT", threads > 1)
 # Recycling guards against slow leaks; a worker takes a second or two of CPU to start again, so at a few
 # hundred requests a second a low number would keep the cores busy restarting workers.
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 20000)

@@ -105,6 +105,7 @@ def start_server(
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", target, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30", "--timeout", "120",
+         "--reuse-port",
          "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=open(access_log, "a") if access_log else log,  # noqa: SIM115 - the server's
         stderr=subprocess.STDOUT, start_new_session=True,

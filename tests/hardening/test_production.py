@@ -2,12 +2,15 @@
 collected static files, HTTPS behaviour and security headers, secure cookies, JSON logs without client
 addresses."""
 
+import http.client
 import json
 import os
 import re
 import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -129,6 +132,56 @@ def test_production_server_end_to_end(production_server):
         text = json.dumps(record)
         assert CLIENT_ADDRESS not in text, record
         assert "127.0.0.1" not in text, record
+
+
+def sockets_on_port(port: int, state: str) -> set[str]:
+    """The sockets on this local port in this TCP state ("01" established, "0A" listening), read from /proc."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == state:
+                found.add(f"socket:[{fields[9]}]")
+    return found
+
+
+def workers_holding_connections(server: WebServer) -> set[int]:
+    """The gunicorn workers that hold an established connection on the server's port."""
+    established = sockets_on_port(server.port, "01")
+    master = server.process.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    holding = set()
+    for worker in map(int, children):
+        fds = Path(f"/proc/{worker}/fd")
+        if any(os.readlink(fd) in established for fd in fds.iterdir()):
+            holding.add(worker)
+    return holding
+
+
+def test_threaded_workers_each_serve_some_of_the_kept_alive_connections(transactional_db, tmp_path):
+    """With threads a worker keeps connections alive; one worker holding all of them would leave the other
+    cores idle however busy the site is."""
+    server = WebServer(production_env(WEB_CONCURRENCY="2", GUNICORN_THREADS="4"), tmp_path / "gunicorn.log").start()
+    deadline = time.monotonic() + 20
+    while len(sockets_on_port(server.port, "0A")) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    # Each worker listens on its own socket, and the kernel spreads connections over them: the workers of a
+    # shared socket race to accept, and the one that wakes first takes a whole burst of new connections.
+    assert len(sockets_on_port(server.port, "0A")) == 2
+    connections = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=10) for _ in range(16)]
+    try:
+        for connection in connections:  # all at once, as a browser or a proxy opens its connections
+            connection.connect()
+        for connection in connections:
+            connection.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+            response = connection.getresponse()
+            response.read()
+            assert response.status in {200, 503} and not response.will_close
+        assert len(workers_holding_connections(server)) == 2, server.output()[-2000:]
+    finally:
+        for connection in connections:
+            connection.close()
+        server.stop()
 
 
 def test_check_deploy_is_clean_and_cookies_are_secure_in_production():
