@@ -1,5 +1,6 @@
 """``{% link "incident_list" %}``: ``{% url %}`` for the addresses every page shows, without a reverse each;
-``{% asset "css/app.css" %}``: ``{% static %}`` for the stylesheet and scripts every page links.
+``{% asset "css/app.css" %}``: ``{% static %}`` for the stylesheet and scripts every page links;
+``{% site_nav %}``: the header's links to each part of the site, the one the page is in marked.
 
 Every page's header names about a dozen addresses; ``{% url %}`` walks the URL patterns for each of them
 on every request. ``web.links.link`` reverses each named pattern once per process (see there). Like
@@ -10,8 +11,9 @@ from functools import cache
 
 from django import template
 from django.templatetags.static import static
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, get_script_prefix
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from web.links import link as address
 from web.tag_syntax import tag_arguments
@@ -54,3 +56,41 @@ def asset(path: str) -> str:
 @cache
 def _asset_address(path: str) -> str:
     return static(path)
+
+
+# The header's parts of the site: the pattern, its label, and what the addresses in it start with (home is
+# only "/" itself). A part whose pattern no URL configuration has is left out.
+SITE_PARTS = (
+    ("home", "My work", None),
+    ("incident_list", "Incidents", "/incidents/"),
+    ("near_miss_list", "Near misses", "/near-misses/"),
+    ("review_library", "Reviews", "/reviews/"),
+    ("action_list", "Action items", "/actions/"),
+    ("dashboard", "Dashboard", "/dashboard/"),
+    ("team_list", "Teams", "/teams/"),
+)
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context) -> SafeString:
+    """The same for everyone but for the part marked current: written once per process for each part, as the
+    template's dozen look-ups, filters and comparisons cost a fifth of a light page."""
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    current = next(
+        (name for name, _, starts in SITE_PARTS if (path.startswith(starts) if starts else path == "/")), None
+    )
+    return _site_nav(get_script_prefix(), current)
+
+
+@cache
+def _site_nav(script_prefix: str, current: str | None) -> SafeString:
+    items = []
+    for name, label, _ in SITE_PARTS:
+        try:
+            url = address(name)
+        except NoReverseMatch:
+            continue
+        marked = ' aria-current="page"' if name == current else ""
+        items.append(f'<li><a href="{conditional_escape(url)}"{marked}>{label}</a></li>')
+    return mark_safe(f'<ul class="nav-links">{"".join(items)}</ul>')  # noqa: S308 - our addresses, escaped
