@@ -1,5 +1,6 @@
 """``{% link "incident_list" %}``: ``{% url %}`` for the addresses every page shows, without a reverse each;
 ``{% asset "css/app.css" %}``: ``{% static %}`` for the stylesheet and scripts every page links;
+``{% htmx_scripts %}``: django-htmx's ``{% htmx_script %}``, worked out once per process;
 ``{% site_nav %}``: the header's links to each part of the site, the one the page is in marked.
 
 Every page's header names about a dozen addresses; ``{% url %}`` walks the URL patterns for each of them
@@ -10,10 +11,12 @@ on every request. ``web.links.link`` reverses each named pattern once per proces
 from functools import cache
 
 from django import template
+from django.conf import settings
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django_htmx.jinja import htmx_script
 
 from web.links import link as address
 from web.tag_syntax import tag_arguments
@@ -56,6 +59,18 @@ def asset(path: str) -> str:
 @cache
 def _asset_address(path: str) -> str:
     return static(path)
+
+
+@register.simple_tag
+def htmx_scripts() -> SafeString:
+    """htmx's script tags as django-htmx writes them (with its debugging script in DEBUG): the same on every
+    page, as our pages use no nonces, but looked up in the static files' manifest on every render."""
+    return _htmx_scripts(settings.DEBUG)
+
+
+@cache
+def _htmx_scripts(debug: bool) -> SafeString:
+    return htmx_script()
 
 
 # The header's parts of the site: the pattern, its label, and what the addresses in it start with (home is
