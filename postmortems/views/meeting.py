@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_POST
 
 from fragments.conditional import conditional_page
@@ -56,6 +57,12 @@ PROMPTS = {
         "Which concrete change to the system will we make: a test, a guardrail, a tool, a document, a signal?",
         "“Be more careful” is not a change. What would make care unnecessary?",
     ],
+}
+
+# Each section's prompts as the prompt card lists them, written once per process.
+PROMPT_ITEMS = {
+    section: format_html_join("", "<li>{}</li>", ((prompt,) for prompt in prompts))
+    for section, prompts in PROMPTS.items()
 }
 
 PART_TEMPLATES = {section.value: f"{TEMPLATE}#part_{section.value}" for section in AGENDA} | {
@@ -157,7 +164,7 @@ def meeting_context(request, access, section: str | None = None, **overrides) ->
         "current": current,
         "previous_section": agenda_sections[index - 1] if index > 0 else None,
         "next_section": agenda_sections[index + 1] if index < len(agenda_sections) - 1 else None,
-        "prompts": PROMPTS[current],
+        "prompts": PROMPT_ITEMS[current],
         "timer": timer_view(review, now),
         "in_meeting": in_meeting,
         # Empty forms are the same for every editor (the CSRF token aside): kept, built only when rendered afresh.
