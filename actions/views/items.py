@@ -101,8 +101,8 @@ def action_list(request: HtmxHttpRequest):
             PAGE_SIZE,
             count=lambda: list_count(request, "actions", versions, viewers, lambda: visible().count()),
         ),
-        "today": timezone.localdate(),
-        "filtered": any(request.GET.get(name) for name in ActionFilterForm.base_fields),
+        # Asked only when no kept fragment serves the results (their empty state reads differently when filtered).
+        "filtered": lambda: any(request.GET.get(name) for name in ActionFilterForm.base_fields),
         "viewers": viewers.name,
     }
     context["rows"] = SimpleLazyObject(lambda: _list_rows(request, context["page"].object_list))

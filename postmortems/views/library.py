@@ -24,6 +24,7 @@ from web.htmx import HtmxHttpRequest, render_page
 from web.pagination import page_of
 
 PAGE_SIZE = 20
+FILTERS = ("category", "service", "team", "period")
 
 
 def _filter_form(data) -> LibraryFilterForm:
@@ -110,8 +111,9 @@ def review_library(request: HtmxHttpRequest):
         "rows": SimpleLazyObject(lambda: _rows(request, filters(), matching, page.object_list)),
         "searching": lambda: bool(filters() and any(filters().values())),
         "viewers": viewers.name,
-        # The filters' lists are kept per choice made in them, whatever the search words and page.
-        "chosen": "&".join(f"{name}={request.GET.get(name, '')}" for name in ("category", "service", "team", "period")),
+        # The filters' lists are kept per choice made in them, whatever the search words and page (asked only when
+        # the search is not kept whole).
+        "chosen": lambda: "&".join(f"{name}={request.GET.get(name, '')}" for name in FILTERS),
     }
     return render_page(request, "postmortems/library.html", context, partial="results")
 
