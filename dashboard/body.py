@@ -8,8 +8,9 @@ person's:
   page shows the same charts, said to be from before it; they are drawn again only when a part is new.
 - **the body** as served: the charts inside the note on how fresh they are. Kept under the class and the
   filters with the numbers of the versions it was made under (the data's and each of its parts' figures), and
-  read with those numbers in one cache round trip. While the numbers are unchanged and its figures current by
-  the clock, a view serves it as it is: no state read, no figures, no template.
+  by each process for the bodies it served lately. While the numbers are unchanged and its figures current by
+  the clock, a view serves it as it is: no state read, no figures, no template, and from a process that served
+  it before, no cache round trip (the numbers come with the page's versions).
 
 Neither is read early with the page's versions (``fragments.remembered``): the address is everyone's, and what its
 last requests read is the bodies of other classes, a tenth of a megabyte each.
@@ -18,6 +19,8 @@ Only current figures are kept as a body: figures from before the latest changes 
 their parts on every view, so that each such view queues the refresh of what is out of date
 (``dashboard.figures.store.current_state``).
 """
+
+import threading
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -29,9 +32,8 @@ from dashboard import panels
 from dashboard.figures import CACHE_SECONDS, Filters, current_state, figures_of
 from dashboard.figures.store import filters_key, part_names
 from dashboard.freshness import VERSION, figures_version
-from fragments.kept import kept_render, serve
+from fragments.kept import kept_render, serve, versions_of
 from fragments.release import release
-from fragments.versions import current
 from incidents.access import visibility_class
 
 TEMPLATE = "dashboard/dashboard.html"
@@ -50,16 +52,48 @@ def dashboard_body(request: HttpRequest, filters: Filters, query: str) -> SafeSt
     visibility = visibility_class(request.user, getattr(request, "versions", None))
     names = [VERSION, *(figures_version(part) for part in part_names(visibility))]
     key = body_key(visibility, filters)
-    known = getattr(request, "versions", None) or {}
-    read = current([name for name in names if name not in known], [key])
-    made_under = [known[name] if name in known else read[name] for name in names]
-    kept = read.kept[key]
-    if kept is not None and kept[0] == made_under and filters.now.timestamp() < kept[1]:
+    # The parts' numbers come with the page's versions once this address has read them (``fragments.remembered``).
+    numbers = versions_of(names, request)
+    made_under = [numbers[name] for name in names]
+    kept = _served_here.get(key)
+    if not _current(kept, made_under, filters):
+        kept = cache.get(key)
+        if _current(kept, made_under, filters):
+            _keep_here(key, kept)
+    if _current(kept, made_under, filters):
         return mark_safe(serve(kept[2]))  # noqa: S308 - our own template's output, escaped when it was rendered
     html, current_until = _body(request, filters, query)
     if current_until is not None:
-        cache.set(key, (made_under, current_until, html), CACHE_SECONDS)
+        kept = (made_under, current_until, html)
+        cache.set(key, kept, CACHE_SECONDS)
+        _keep_here(key, kept)
     return mark_safe(serve(html))  # noqa: S308 - our own template's output, escaped when it was rendered
+
+
+# The bodies this process served lately, by their key (a viewer class's, never a person's), with the numbers they
+# were made under: a warm view serves one with no cache round trip, instead of reading and unpickling a tenth of a
+# megabyte each time. Used only while those numbers are the current ones, as the kept body in the cache is.
+SERVED_HERE = 32
+_served_here: dict[str, tuple] = {}
+_served_here_lock = threading.Lock()
+
+
+def forget_served_bodies() -> None:
+    """For tests: the cache emptied under a frozen clock gives the same numbers again, to other figures."""
+    with _served_here_lock:
+        _served_here.clear()
+
+
+def _current(kept: tuple | None, made_under: list, filters: Filters) -> bool:
+    return kept is not None and kept[0] == made_under and filters.now.timestamp() < kept[1]
+
+
+def _keep_here(key: str, kept: tuple) -> None:
+    with _served_here_lock:
+        _served_here.pop(key, None)
+        while len(_served_here) >= SERVED_HERE:
+            del _served_here[next(iter(_served_here))]
+        _served_here[key] = kept
 
 
 def _body(request: HttpRequest, filters: Filters, query: str) -> tuple[str, float | None]:

@@ -17,6 +17,9 @@ from incidents.models import Severity
 from postmortems.access import get_review_for_user
 from web.htmx import HtmxHttpRequest, render_page
 
+PERIOD_CHOICES = [(key, label) for key, (label, _) in PERIODS.items()]
+SEVERITY_CHOICES = Severity.choices
+
 
 def _filters(request: HttpRequest) -> tuple[Filters, str]:
     """The filters from the address (anything stale or malformed falls back to the default) and their query."""
@@ -44,9 +47,10 @@ def dashboard(request: HtmxHttpRequest):
     context = {
         "filters": filters,
         "body": dashboard_body(request, filters, query),
-        "teams": Team.objects.values_list("slug", "name"),
-        "periods": [(key, label) for key, (label, _) in PERIODS.items()],
-        "severities": Severity.choices,
+        # Called only when the filters' kept fragment is rendered afresh: no queryset built on a warm view.
+        "teams": lambda: Team.objects.values_list("slug", "name"),
+        "periods": PERIOD_CHOICES,
+        "severities": SEVERITY_CHOICES,
     }
     return render_page(request, "dashboard/dashboard.html", context, partial="figures")
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from fragments.conditional import person_fact
 from fragments.kept import VersionName, fragment_key, kept_or_made, versions_of
@@ -256,10 +256,18 @@ class ListViewers:
 
 
 def _address(request) -> str:
-    """The list's filters and search, any page of them."""
-    address = request.GET.copy()
-    address.pop("page", None)
-    return address.urlencode()
+    """The list's filters and search, any page of them: worked out once a request (a list asks for it two or three
+    times), and without copying the query (a deep copy of every value)."""
+    address = request.__dict__.get("_list_address")
+    if address is None:
+        query = request.GET
+        if "page" in query:
+            query = QueryDict(mutable=True)
+            for name, values in request.GET.lists():
+                if name != "page":
+                    query.setlist(name, values)
+        address = request._list_address = query.urlencode()
+    return address
 
 
 def list_viewers_fact(request, listing: str) -> str:

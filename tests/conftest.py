@@ -157,10 +157,12 @@ def _empty_tables_with_delete():
 def _fresh_cache():
     from django.core.cache import cache
 
+    from dashboard.body import forget_served_bodies
     from postmortems.language.people import forget_directory_names
 
     cache.clear()
     forget_directory_names()
+    forget_served_bodies()
     yield
 
 
