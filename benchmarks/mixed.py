@@ -53,20 +53,38 @@ def mixed_run(
     workdir: Path,
     subjects,
     reading_ms: tuple[int, int] | None = None,
+    warmup: int = 4,
 ) -> list[Result]:
     """Every page type at once, each with its own clients (together ``len(cookies)`` people), while one
     person saves a change every second. With ``reading_ms`` each person reads a page for a pause between
     those bounds before the next; without, each opens the next page as soon as the last one arrived."""
     total = sum(page.mixed_share for page in pages)
-    processes = []
+    drivers = []
     offset = 0
     for page in pages:
         connections = max(1, round(page.mixed_share * len(cookies) / total))
         people = [cookies[(offset + i) % len(cookies)] for i in range(connections)]
         offset += connections
         script = rotate_script(workdir, f"mixed-{page.name}", page.paths, people, page.headers, reading_ms)
-        command = wrk_command(base + "/", script, connections, seconds, threads=1)
-        processes.append((page, connections, subprocess.Popen(command, stdout=subprocess.PIPE, text=True)))
+        drivers.append((page, connections, script))
+    # As before each page's own run: everyone has opened their pages once, unmeasured, so the run measures
+    # people who have been using the tool, not everyone's first page after the server started.
+    warming = [
+        subprocess.Popen(wrk_command(base + "/", script, connections, warmup, threads=1), stdout=subprocess.DEVNULL)
+        for _, connections, script in drivers
+    ]
+    for process in warming:
+        process.wait(timeout=warmup + 60)
+    processes = [
+        (
+            page,
+            connections,
+            subprocess.Popen(
+                wrk_command(base + "/", script, connections, seconds, threads=1), stdout=subprocess.PIPE, text=True
+            ),
+        )
+        for page, connections, script in drivers
+    ]
     writer = Writer(subjects)
     writer.start()
     results = []

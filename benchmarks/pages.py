@@ -11,7 +11,8 @@
    shows, so that nothing it shows is kept. One row measures a repeat view answered 304.
 3. **Mixed**: 50 people at once, each page type driven by its own clients over different objects,
    while someone saves a change every second (a timeline entry or a review section, rotating over the
-   same 40 incidents and their reviews). p50, p95 and throughput per page type, twice: people who read
+   same 40 incidents and their reviews), after a few seconds in which the same people open pages unmeasured
+   (as each page's own run warms up first). p50, p95 and throughput per page type, twice: people who read
    each page for a moment (``--reading``, 1 to 3 s) before opening the next, as people browse; then the
    same people opening the next page as soon as the last arrived, a load beyond what the machine serves
    (there the waiting for a turn on the two cores sets the p95, and the throughput is the figure).
