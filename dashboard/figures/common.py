@@ -5,9 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import (
     Aggregate,
+    BigIntegerField,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
 )
 from django.utils import timezone
 
@@ -42,6 +44,35 @@ class Percentile(Aggregate):
 
 def interval(end: str, start: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+class Microseconds(Func):
+    """A moment (since the epoch) or a duration as whole microseconds, as ``sums.micro`` keeps them: computed
+    by the database, as reading a moment back into Python costs more than anything done with it here."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # A difference of moments is in microseconds there already; a moment is read back as written.
+        return compiler.compile(self.source_expressions[0])
+
+    def get_db_converters(self, connection):
+        if connection.vendor != "sqlite":
+            return super().get_db_converters(connection)
+        return [*super().get_db_converters(connection), _microseconds_on_sqlite]
+
+
+def _microseconds_on_sqlite(value, expression, connection):
+    from dashboard.figures.sums import micro
+
+    if isinstance(value, str):
+        return micro(datetime.fromisoformat(value).replace(tzinfo=UTC))
+    return value
+
+
+def microseconds_between(end: str, start: str) -> Microseconds:
+    return Microseconds(interval(end, start))
 
 
 @dataclass(frozen=True)

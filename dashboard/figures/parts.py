@@ -11,13 +11,20 @@ Every part asks a fixed number of queries, whatever the data size and however ma
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, When
+from django.db.models.functions import TruncMonth, TruncWeek
 
 from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
-from dashboard.figures.common import OBLIGATIONS_SHOWN, OLDEST_OVERDUE_SHOWN, Filters, month_of
+from dashboard.figures.common import (
+    OBLIGATIONS_SHOWN,
+    OLDEST_OVERDUE_SHOWN,
+    Filters,
+    Microseconds,
+    microseconds_between,
+    month_of,
+)
 from dashboard.figures.factors import first_fixes
 from dashboard.figures.learning import (
     near_miss_figures,
@@ -68,9 +75,9 @@ class Scope:
         return ActionItem.objects.filter(incident__in=self.ids)
 
 
-def first_of_month(moment: datetime) -> date:
-    moment = moment.astimezone(UTC)
-    return date(moment.year, moment.month, 1)
+def month_in_utc(moment: str) -> TruncMonth:
+    """The first day of the moment's month (in UTC), as a date."""
+    return TruncMonth(moment, output_field=DateField(), tzinfo=UTC)
 
 
 def part(scope: Scope, filters: Filters) -> dict:
@@ -108,17 +115,19 @@ def _response(scope: Scope, filters: Filters) -> dict:
     if filters.team:
         incidents = incidents.filter(team=filters.team)
     groups: dict = {}
-    for started, severity, detected, mitigated in incidents.values_list(
-        "impact_started_at", "severity", "detected_at", "mitigated_at"
+    for month, severity, ttd, ttm in incidents.values_list(
+        month_in_utc("impact_started_at"),
+        "severity",
+        microseconds_between("detected_at", "impact_started_at"),
+        microseconds_between("mitigated_at", "impact_started_at"),
     ):
-        month = first_of_month(started)
         for group in ("all", ("month", month), ("severity", severity), ("month-severity", month, severity)):
             cell = groups.setdefault(group, {"count": 0, "ttd": [], "ttm": []})
             cell["count"] += 1
-            if detected is not None:
-                cell["ttd"].append(micro(detected - started))
-            if mitigated is not None:
-                cell["ttm"].append(micro(mitigated - started))
+            if ttd is not None:
+                cell["ttd"].append(ttd)
+            if ttm is not None:
+                cell["ttm"].append(ttm)
     for cell in groups.values():
         cell["ttd"], cell["ttm"] = Sorted(sorted(cell["ttd"])), Sorted(sorted(cell["ttm"]))
     return groups
@@ -134,26 +143,32 @@ def _obligations(scope: Scope, filters: Filters) -> dict:
     if filters.team:
         obligations = obligations.filter(incident__team=filters.team)
     in_period = obligations.filter(deadline__gte=filters.start)
+    met = Q(state=ObligationState.MET)
     teams: dict = {}
     breached_rows = []
-    for team_id, team, deadline, state, met_at, starts_at, incident_id, title in in_period.values_list(
-        "incident__team_id", "incident__team__name", "deadline", "state", "met_at", "starts_at", "incident_id",
-        "incident__title",
+    for team_id, team, month, is_met, on_time, fix, breached_deadline, incident_id, title in in_period.values_list(
+        "incident__team_id", "incident__team__name", month_in_utc("deadline"),
+        Case(When(met, then=True), default=False),
+        Case(When(met & Q(met_at__lte=F("deadline")), then=True), default=False),
+        Case(When(met, then=microseconds_between("met_at", "starts_at"))),
+        # Only a breached obligation's deadline is read back: it is listed.
+        Case(When(Q(state=ObligationState.BREACHED) | Q(state=ObligationState.PENDING, deadline__lte=now),
+                  then="deadline")),
+        "incident_id", "incident__title",
     ):  # fmt: skip
-        breached = state == ObligationState.BREACHED or (state == ObligationState.PENDING and deadline <= now)
-        met = state == ObligationState.MET
+        breached = breached_deadline is not None
         cell = teams.setdefault(
             team_id, {"name": team, "people": set(), "breached": 0, "decided": 0, "on_time": 0, "fix": [], "months": {}}
         )
-        month = cell["months"].setdefault(first_of_month(deadline), {"decided": 0, "on_time": 0, "fix": []})
-        for counts in (cell, month):
-            counts["decided"] += int(met or breached)
-            counts["on_time"] += int(met and met_at is not None and met_at <= deadline)
-            if met and met_at is not None and starts_at is not None:
-                counts["fix"].append(micro(met_at - starts_at))
+        month_cell = cell["months"].setdefault(month, {"decided": 0, "on_time": 0, "fix": []})
+        for counts in (cell, month_cell):
+            counts["decided"] += int(is_met or breached)
+            counts["on_time"] += int(on_time)
+            if fix is not None:
+                counts["fix"].append(fix)
         cell["breached"] += int(breached)
         if breached:
-            breached_rows.append((deadline, incident_id, title, team))
+            breached_rows.append((breached_deadline, incident_id, title, team))
     for cell in teams.values():
         cell["fix"] = Sorted(sorted(cell["fix"]))
         for month in cell["months"].values():
@@ -243,14 +258,16 @@ def _factors(scope: Scope, filters: Filters) -> dict:
     if filters.team:
         factors = factors.filter(review__incident__team=filters.team)
     categories: dict = {}
-    for category_id, name, _incident, started in (
+    started = "review__incident__impact_started_at"
+    for category_id, name, _incident, start, month in (
         factors.order_by()
-        .values_list("category_id", "category__name", "review__incident_id", "review__incident__impact_started_at")
+        .values_list(
+            "category_id", "category__name", "review__incident_id", Microseconds(F(started)), month_in_utc(started)
+        )
         .distinct()
     ):
         cell = categories.setdefault(category_id, {"name": name, "starts": [], "months": {}})
-        cell["starts"].append(micro(started))
-        month = first_of_month(started)
+        cell["starts"].append(start)
         cell["months"][month] = cell["months"].get(month, 0) + 1
     for cell in categories.values():
         cell["starts"] = Sorted(sorted(cell["starts"]))
@@ -269,10 +286,11 @@ def _recurrences(scope: Scope, filters: Filters) -> dict:
     for category, category_id, service_id, incident_id, started in ContributingFactor.objects.filter(
         service__isnull=False, review__incident__in=later.values("pk")
     ).values_list(
-        "category__name", "category_id", "service_id", "review__incident_id", "review__incident__impact_started_at"
-    ):
+        "category__name", "category_id", "service_id", "review__incident_id",
+        Microseconds(F("review__incident__impact_started_at")),
+    ):  # fmt: skip
         names[category_id] = category
-        returning.setdefault((category_id, service_id), []).append((micro(started), incident_id))
+        returning.setdefault((category_id, service_id), []).append((started, incident_id))
     return {
         "first_fix": first_fix,
         "names": names,
@@ -315,12 +333,13 @@ def _follow_through(scope: Scope, filters: Filters) -> dict:
     obligations = obligations_followed(scope.incidents, filters)
     counts = follow_through_counts(obligations, filters)
     committed, landed = [], []
-    for state, starts_at, met_at, landed_at in obligations.values_list("state", "starts_at", "met_at", "landed_at"):
-        if state == ObligationState.MET and starts_at is not None:
-            if met_at is not None:
-                committed.append(micro(met_at - starts_at))
-            if landed_at is not None:
-                landed.append(micro(landed_at - starts_at))
+    for to_commit, to_land in obligations.filter(state=ObligationState.MET, starts_at__isnull=False).values_list(
+        microseconds_between("met_at", "starts_at"), microseconds_between("landed_at", "starts_at")
+    ):
+        if to_commit is not None:
+            committed.append(to_commit)
+        if to_land is not None:
+            landed.append(to_land)
     return counts | {
         "committed": Sorted(sorted(committed)),
         "landed": Sorted(sorted(landed)),
