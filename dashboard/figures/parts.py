@@ -13,11 +13,13 @@ Every part asks a fixed number of queries, whatever the data size and however ma
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
+from django.core.cache import cache
 from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
 from dashboard.figures.common import (
+    CACHE_SECONDS,
     OBLIGATIONS_SHOWN,
     OLDEST_OVERDUE_SHOWN,
     Filters,
@@ -35,6 +37,7 @@ from dashboard.figures.learning import (
 )
 from dashboard.figures.sums import Earliest, First, Sorted, micro
 from dashboard.follow_through import fixes_that_did_not_hold, follow_through_counts, obligations_followed
+from dashboard.freshness import data_version
 from dashboard.small_groups import people_behind
 from incidents.models import Disposition, Incident
 from postmortems.models import ContributingFactor, ReviewFeedback, ReviewStatus
@@ -49,14 +52,15 @@ class Scope:
 
     incidents: QuerySet
     unattached: bool  # only the public part: every incident left out of it is restricted (or deleted)
+    shared: str | None = None  # the name of a shared part: what depends on no filter is kept for all of them
 
     @classmethod
     def public(cls) -> "Scope":
-        return cls(Incident.objects.filter(restricted=False), unattached=True)
+        return cls(Incident.objects.filter(restricted=False), unattached=True, shared=PUBLIC)
 
     @classmethod
     def every_restricted(cls) -> "Scope":
-        return cls(Incident.objects.filter(restricted=True), unattached=False)
+        return cls(Incident.objects.filter(restricted=True), unattached=False, shared=EVERY_RESTRICTED)
 
     @classmethod
     def restricted(cls, ids: list[int]) -> "Scope":
@@ -278,7 +282,7 @@ def _recurrences(scope: Scope, filters: Filters) -> dict:
     """The first fix of each weakness (category and service) among these incidents, whenever they were, and
     the factors with a service of those in the period (whether a fix came before them is decided when merged).
     """
-    first_fix = Earliest({weakness: micro(moment) for weakness, moment in first_fixes(scope.incidents).items()})
+    first_fix = _first_fix(scope)
     later = scope.incidents.filter(impact_started_at__gte=filters.start)
     if filters.team:
         later = later.filter(team=filters.team)
@@ -296,6 +300,24 @@ def _recurrences(scope: Scope, filters: Filters) -> dict:
         "names": names,
         "returning": {weakness: Sorted(sorted(starts)) for weakness, starts in returning.items()},
     }
+
+
+def _first_fix(scope: Scope) -> Earliest:
+    """The first fix of each weakness depends on no filter: a shared part's is computed once per data version
+    for every team and period (each a part of its own, refreshed one after the other after a change)."""
+
+    def compute() -> Earliest:
+        return Earliest({weakness: micro(moment) for weakness, moment in first_fixes(scope.incidents).items()})
+
+    if scope.shared is None:
+        return compute()
+    # The version is read before computing: a change made meanwhile is under a newer one, never missed.
+    key = f"dashboard:first-fix:{scope.shared}:{data_version()}"
+    first_fix = cache.get(key)
+    if first_fix is None:
+        first_fix = compute()
+        cache.set(key, first_fix, CACHE_SECONDS)
+    return first_fix
 
 
 # --- review quality ------------------------------------------------------------------------------
