@@ -256,11 +256,10 @@ def _action_items(scope: Scope, filters: Filters) -> dict:
 
 def _factors(scope: Scope, filters: Filters) -> dict:
     """Per category: its name, the sorted start of each incident with it in the period, incidents per month."""
-    factors = ContributingFactor.objects.filter(
-        review__incident__in=scope.ids, review__incident__impact_started_at__gte=filters.start
-    )
+    incidents = scope.incidents.filter(impact_started_at__gte=filters.start)
     if filters.team:
-        factors = factors.filter(review__incident__team=filters.team)
+        incidents = incidents.filter(team=filters.team)
+    factors = ContributingFactor.objects.filter(review__incident__in=incidents.values("pk"))
     categories: dict = {}
     started = "review__incident__impact_started_at"
     for category_id, name, _incident, start, month in (
