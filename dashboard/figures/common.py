@@ -58,9 +58,9 @@ class Microseconds(Func):
         return compiler.compile(self.source_expressions[0])
 
     def get_db_converters(self, connection):
-        if connection.vendor != "sqlite":
-            return super().get_db_converters(connection)
-        return [*super().get_db_converters(connection), _microseconds_on_sqlite]
+        # Without the int() every integer expression applies to each value: the database's is one already.
+        converters = self.output_field.get_db_converters(connection)
+        return [*converters, _microseconds_on_sqlite] if connection.vendor == "sqlite" else converters
 
 
 def _microseconds_on_sqlite(value, expression, connection):

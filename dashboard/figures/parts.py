@@ -15,7 +15,7 @@ from datetime import UTC, timedelta
 
 from django.core.cache import cache
 from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, When
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
 from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
 from dashboard.figures.common import (
@@ -25,7 +25,6 @@ from dashboard.figures.common import (
     Filters,
     Microseconds,
     microseconds_between,
-    month_of,
 )
 from dashboard.figures.factors import first_fixes
 from dashboard.figures.learning import (
@@ -79,9 +78,10 @@ class Scope:
         return ActionItem.objects.filter(incident__in=self.ids)
 
 
-def month_in_utc(moment: str) -> TruncMonth:
-    """The first day of the moment's month (in UTC), as a date."""
-    return TruncMonth(moment, output_field=DateField(), tzinfo=UTC)
+def month_in_utc(moment: str) -> Cast:
+    """The first day of the moment's month (in UTC), as a date (cast by the database: a truncation would also
+    check each value in Python)."""
+    return Cast(TruncMonth(moment, tzinfo=UTC), DateField())
 
 
 def part(scope: Scope, filters: Filters) -> dict:
@@ -245,9 +245,11 @@ def _action_items(scope: Scope, filters: Filters) -> dict:
     ):
         moment = "created_at" if field == "opened" else "completed_at"
         for team_id, week, n in (
-            moments.annotate(week=TruncWeek(moment, tzinfo=UTC)).values("team_id", "week").annotate(n=Count("pk"))
+            moments.annotate(week=Cast(TruncWeek(moment, tzinfo=UTC), DateField()))
+            .values("team_id", "week")
+            .annotate(n=Count("pk"))
         ).values_list("team_id", "week", "n"):
-            team_cell(team_id)[field][month_of(week)] = n
+            team_cell(team_id)[field][week] = n
     return {"teams": teams, "oldest_overdue": First(overdue, size=OLDEST_OVERDUE_SHOWN)}
 
 
