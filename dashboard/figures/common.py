@@ -67,7 +67,9 @@ def _microseconds_on_sqlite(value, expression, connection):
     from dashboard.figures.sums import micro
 
     if isinstance(value, str):
-        return micro(datetime.fromisoformat(value).replace(tzinfo=UTC))
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):  # a column's moment, as written (in UTC) or read back by the driver
+        return micro(value if value.tzinfo else value.replace(tzinfo=UTC))
     return value
 
 
