@@ -36,8 +36,8 @@ from dashboard.figures.learning import (
 )
 from dashboard.figures.sums import Earliest, First, Sorted, micro
 from dashboard.follow_through import fixes_that_did_not_hold, follow_through_counts, obligations_followed
-from dashboard.freshness import data_version
 from dashboard.small_groups import people_behind
+from fragments.versions import current
 from incidents.models import Disposition, Incident
 from postmortems.models import ContributingFactor, ReviewFeedback, ReviewStatus
 
@@ -303,21 +303,31 @@ def _recurrences(scope: Scope, filters: Filters) -> dict:
     }
 
 
+# What the first fix of each weakness is read from: action items and what they address ("actions"), factors and
+# the reviews they belong to ("reviews": a save that leaves it alone writes only an open review's text, which
+# the first fix does not read), and whether an incident is restricted or deleted ("incidents").
+FIRST_FIX_READS = ("incidents", "actions", "reviews")
+
+
 def _first_fix(scope: Scope) -> Earliest:
-    """The first fix of each weakness depends on no filter: a shared part's is computed once per data version
-    for every team and period (each a part of its own, refreshed one after the other after a change)."""
+    """The first fix of each weakness depends on no filter and changes less often than the rest: a shared part's
+    is kept for every team and period, and for changes elsewhere (a timeline's, an open review's text), until
+    something it is read from changes (the numbers are read before it is computed, and are raised again after
+    a change commits, so it is never kept as newer than it is)."""
 
     def compute() -> Earliest:
         return Earliest({weakness: micro(moment) for weakness, moment in first_fixes(scope.incidents).items()})
 
     if scope.shared is None:
         return compute()
-    # The version is read before computing: a change made meanwhile is under a newer one, never missed.
-    key = f"dashboard:first-fix:{scope.shared}:{data_version()}"
-    first_fix = cache.get(key)
-    if first_fix is None:
-        first_fix = compute()
-        cache.set(key, first_fix, CACHE_SECONDS)
+    key = f"dashboard:first-fix:{scope.shared}"
+    numbers = current(FIRST_FIX_READS, [key])
+    read_from = tuple(numbers[name] for name in FIRST_FIX_READS)
+    kept = numbers.kept[key]
+    if kept is not None and kept[0] == read_from:
+        return kept[1]
+    first_fix = compute()
+    cache.set(key, (read_from, first_fix), CACHE_SECONDS)
     return first_fix
 
 
