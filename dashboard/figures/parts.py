@@ -236,20 +236,24 @@ def _action_items(scope: Scope, filters: Filters) -> dict:
             cell["owners"].add(owner)
         if counts["overdue"]:
             overdue.append((due_on, pk, title, team, kind, incident_id, incident_title))
-    for field, moments in (
-        ("opened", items.filter(created_at__gte=filters.start)),
-        (
-            "closed",
-            items.filter(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO], completed_at__gte=filters.start),
-        ),
+    # Opened and closed in one pass over the items: grouped by both weeks (a week is None where the item was not
+    # opened, or not closed, in the period), then summed per week on each side.
+    opened = Q(created_at__gte=filters.start)
+    closed = Q(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO], completed_at__gte=filters.start)
+    for team_id, opened_week, closed_week, n in (
+        items.filter(opened | closed)
+        .values_list(
+            "team_id",
+            Case(When(opened, then=Cast(TruncWeek("created_at", tzinfo=UTC), DateField()))),
+            Case(When(closed, then=Cast(TruncWeek("completed_at", tzinfo=UTC), DateField()))),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        moment = "created_at" if field == "opened" else "completed_at"
-        for team_id, week, n in (
-            moments.annotate(week=Cast(TruncWeek(moment, tzinfo=UTC), DateField()))
-            .values("team_id", "week")
-            .annotate(n=Count("pk"))
-        ).values_list("team_id", "week", "n"):
-            team_cell(team_id)[field][week] = n
+        cell = team_cell(team_id)
+        for field, week in (("opened", opened_week), ("closed", closed_week)):
+            if week is not None:
+                cell[field][week] = cell[field].get(week, 0) + n
     return {"teams": teams, "oldest_overdue": First(overdue, size=OLDEST_OVERDUE_SHOWN)}
 
 
