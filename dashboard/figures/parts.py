@@ -69,13 +69,24 @@ class Scope:
     def ids(self) -> QuerySet:
         return self.incidents.values("pk")
 
+    def has(self, path: str) -> Q:
+        """Rows whose incident (``path``) is one of these."""
+        if self.unattached:
+            # Every incident but those left out: PostgreSQL tests each row against a small hashed set instead of
+            # reading every incident to join them.
+            return Q(**{f"{path}__isnull": False}) & ~Q(**{f"{path}__in": _left_out()})
+        return Q(**{f"{path}__in": self.ids})
+
     def action_items(self) -> QuerySet:
         if self.unattached:
-            # Every item but those of the incidents left out (as ``ActionItem.visible_to`` asks): PostgreSQL tests
-            # each item against a small hashed set instead of joining every incident.
-            left_out = Incident.all_objects.filter(Q(restricted=True) | Q(deleted_at__isnull=False))
-            return ActionItem.objects.exclude(incident__in=left_out.values("pk"))
-        return ActionItem.objects.filter(incident__in=self.ids)
+            # Every item but those of the incidents left out (as ``ActionItem.visible_to`` asks), with or without one.
+            return ActionItem.objects.exclude(incident__in=_left_out())
+        return ActionItem.objects.filter(self.has("incident"))
+
+
+def _left_out() -> QuerySet:
+    """The incidents no public figure counts: restricted or deleted (a few, found in their own index)."""
+    return Incident.all_objects.filter(Q(restricted=True) | Q(deleted_at__isnull=False)).values("pk")
 
 
 def month_in_utc(moment: str) -> Cast:
@@ -143,7 +154,7 @@ def _response(scope: Scope, filters: Filters) -> dict:
 def _obligations(scope: Scope, filters: Filters) -> dict:
     """Per team: counts, sorted times to a fix, its responders, and the same per month; the lists to act on."""
     now = filters.now
-    obligations = FixObligation.objects.filter(incident__in=scope.ids).exclude(state=ObligationState.CANCELLED)
+    obligations = FixObligation.objects.filter(scope.has("incident")).exclude(state=ObligationState.CANCELLED)
     if filters.team:
         obligations = obligations.filter(incident__team=filters.team)
     in_period = obligations.filter(deadline__gte=filters.start)
@@ -367,7 +378,7 @@ def _quality(scope: Scope, filters: Filters) -> dict:
 
 
 def _follow_through(scope: Scope, filters: Filters) -> dict:
-    obligations = obligations_followed(scope.incidents, filters)
+    obligations = obligations_followed(scope.has("incident"), filters)
     counts = follow_through_counts(obligations, filters)
     committed, landed = [], []
     for to_commit, to_land in obligations.filter(state=ObligationState.MET, starts_at__isnull=False).values_list(

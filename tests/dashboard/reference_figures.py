@@ -430,7 +430,7 @@ def follow_through_figures(user, filters: Filters) -> dict:
     computed in full from every incident the viewer may see."""
     from incidents.models import Incident
 
-    obligations = obligations_followed(Incident.objects.visible_to(user), filters)
+    obligations = obligations_followed(Q(incident__in=Incident.objects.visible_to(user).values("pk")), filters)
     figures = obligations.aggregate(
         committed_median=Percentile(interval("met_at", "starts_at"), 0.5, filter=COMMITTED),
         committed_p90=Percentile(interval("met_at", "starts_at"), 0.9, filter=COMMITTED),
