@@ -7,7 +7,8 @@ part of **every restricted** incident (for admins) and the part of the few restr
 may see. A viewer's figures are their parts merged and then finished (``dashboard.figures.finish``): equal
 to a full computation over exactly what they may see, at the cost of the few incidents only they see.
 
-Every part asks a fixed number of queries, whatever the data size and however many incidents it covers.
+Every part asks a fixed number of queries, whatever the data size and however many incidents it covers (one
+fewer for a shared part while the first fix of each weakness is kept: ``_first_fix``).
 """
 
 from dataclasses import dataclass
