@@ -36,11 +36,12 @@ LABELS = {
 }
 
 
-def obligations_followed(incidents, filters: Filters):
-    """The obligations of these incidents whose clock started in the period (not cancelled)."""
-    obligations = FixObligation.objects.filter(
-        incident__in=incidents.values("pk"), starts_at__gte=filters.start
-    ).exclude(state=ObligationState.CANCELLED)
+def obligations_followed(of_incidents: Q, filters: Filters):
+    """The obligations of these incidents (``of_incidents``: which, by ``incident``) whose clock started in the
+    period (not cancelled)."""
+    obligations = FixObligation.objects.filter(of_incidents, starts_at__gte=filters.start).exclude(
+        state=ObligationState.CANCELLED
+    )
     if filters.team:
         obligations = obligations.filter(incident__team=filters.team)
     return obligations

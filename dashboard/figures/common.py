@@ -5,9 +5,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.db.models import (
     Aggregate,
+    BigIntegerField,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
 )
 from django.utils import timezone
 
@@ -42,6 +44,37 @@ class Percentile(Aggregate):
 
 def interval(end: str, start: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+class Microseconds(Func):
+    """A moment (since the epoch) or a duration as whole microseconds, as ``sums.micro`` keeps them: computed
+    by the database, as reading a moment back into Python costs more than anything done with it here."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # A difference of moments is in microseconds there already; a moment is read back as written.
+        return compiler.compile(self.source_expressions[0])
+
+    def get_db_converters(self, connection):
+        # Without the int() every integer expression applies to each value: the database's is one already.
+        converters = self.output_field.get_db_converters(connection)
+        return [*converters, _microseconds_on_sqlite] if connection.vendor == "sqlite" else converters
+
+
+def _microseconds_on_sqlite(value, expression, connection):
+    from dashboard.figures.sums import micro
+
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):  # a column's moment, as written (in UTC) or read back by the driver
+        return micro(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return value
+
+
+def microseconds_between(end: str, start: str) -> Microseconds:
+    return Microseconds(interval(end, start))
 
 
 @dataclass(frozen=True)

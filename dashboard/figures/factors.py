@@ -28,33 +28,34 @@ def _first_fix_sql(incidents) -> tuple[str, list]:
     done = ActionStatus.DONE.value
     # A fix's completion always follows its own incident, so "fixed before the later incident began" already
     # means "an earlier incident". That lets us keep one first-fix moment per weakness (category and service)
-    # instead of pairing every factor with every earlier one.
+    # instead of pairing every factor with every earlier one. Every moment a weakness was fixed (a systemic fix
+    # of an incident with it, a fix addressing one of its factors) is listed once and the earliest kept: the
+    # factors are read once, and the action items joined only to what they fix.
     sql = f"""
-        WITH systemic_fix AS (
+        WITH old_factor AS MATERIALIZED (
+            SELECT factor.id, factor.category_id, factor.service_id, review.incident_id
+            FROM {factors} factor JOIN {reviews} review ON review.id = factor.review_id
+            WHERE factor.service_id IS NOT NULL AND factor.deleted_at IS NULL
+              AND review.incident_id IN ({incidents_sql})
+        ), systemic_fix AS (
             SELECT incident_id, MIN(completed_at) AS done_at FROM {items}
             WHERE status = '{done}' AND kind IN ({systemic}) AND deleted_at IS NULL
-              AND incident_id IN ({incidents_sql})
+              AND incident_id IN (SELECT incident_id FROM old_factor)
             GROUP BY incident_id
-        ), addressed_fix AS (
-            SELECT addressed.contributingfactor_id AS factor_id, MIN(fix.completed_at) AS done_at
-            FROM {addresses} addressed JOIN {items} fix ON fix.id = addressed.actionitem_id
-            JOIN {factors} factor ON factor.id = addressed.contributingfactor_id
-            JOIN {reviews} review ON review.id = factor.review_id
-            WHERE fix.status = '{done}' AND fix.deleted_at IS NULL AND review.incident_id IN ({incidents_sql})
-            GROUP BY addressed.contributingfactor_id
+        ), fixed AS (
+            SELECT weakness.category_id, weakness.service_id, systemic_fix.done_at
+            FROM (SELECT DISTINCT incident_id, category_id, service_id FROM old_factor) weakness
+            JOIN systemic_fix ON systemic_fix.incident_id = weakness.incident_id
+            UNION ALL
+            SELECT factor.category_id, factor.service_id, fix.completed_at
+            FROM {addresses} addressed JOIN old_factor factor ON factor.id = addressed.contributingfactor_id
+            JOIN {items} fix ON fix.id = addressed.actionitem_id
+            WHERE fix.status = '{done}' AND fix.deleted_at IS NULL
         ), first_fix AS (
-            SELECT old_factor.category_id, old_factor.service_id,
-                   MIN(LEAST(systemic_fix.done_at, addressed_fix.done_at)) AS fixed_at
-            FROM {factors} old_factor
-            JOIN {reviews} old_review ON old_review.id = old_factor.review_id
-            LEFT JOIN systemic_fix ON systemic_fix.incident_id = old_review.incident_id
-            LEFT JOIN addressed_fix ON addressed_fix.factor_id = old_factor.id
-            WHERE old_factor.service_id IS NOT NULL AND old_review.incident_id IN ({incidents_sql})
-              AND old_factor.deleted_at IS NULL
-            GROUP BY old_factor.category_id, old_factor.service_id
+            SELECT category_id, service_id, MIN(done_at) AS fixed_at FROM fixed GROUP BY category_id, service_id
         )
     """  # noqa: S608 - only our own compiled queries and constants are interpolated
-    return sql, [*params, *params, *params]
+    return sql, list(params)
 
 
 def first_fixes(incidents) -> dict[tuple[int, int], datetime]:

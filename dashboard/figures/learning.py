@@ -67,14 +67,13 @@ REVIEW_FIGURES = ("reviews", "with_systemic", "with_perspectives", "without_open
 
 def reviews_in_period(visible, filters: Filters):
     """The reviews written in the period about these incidents (in review or published)."""
-    reviews = Review.objects.filter(
-        incident__in=visible.values("pk"),
-        incident__impact_started_at__gte=filters.start,
-        status__in=[ReviewStatus.IN_REVIEW, ReviewStatus.PUBLISHED],
-    )
+    # The incidents of the period picked in one pass (by their start), not joined again to be tested.
+    incidents = visible.filter(impact_started_at__gte=filters.start)
     if filters.team:
-        reviews = reviews.filter(incident__team=filters.team)
-    return reviews
+        incidents = incidents.filter(team=filters.team)
+    return Review.objects.filter(
+        incident__in=incidents.values("pk"), status__in=[ReviewStatus.IN_REVIEW, ReviewStatus.PUBLISHED]
+    )
 
 
 def review_counts_by_team(reviews) -> list[dict]:
@@ -142,16 +141,25 @@ def reviews_with_open_flags(reviews) -> dict[str, int]:
     not read anything again here), for every text the publish check reads, action items included;
     they come in a fixed number of queries whatever the number of reviews.
     """
+    from incidents.models import TimelineEntry
     from postmortems.language import reading_of
+    from postmortems.models import ContributingFactor, FlagDismissal, ImprovementOpportunity
     from postmortems.review_language import review_parts
 
-    live_items = ActionItem.objects.only("pk", "title", "description", "language_notes", "review_id", "incident_id")
+    # Of each part, only the texts review_parts reads and their stored notes.
+    def texts(model, *fields):
+        return model.objects.only(*fields, "language_notes")
+
+    live_items = texts(ActionItem, "title", "description", "review_id", "incident_id")
     prefetched = reviews.select_related("incident__team").prefetch_related(
-        "factors",
-        "opportunities",
-        "perspectives",
-        "incident__timeline",
-        "dismissals",
+        Prefetch("factors", queryset=texts(ContributingFactor, "review_id", "description")),
+        Prefetch("opportunities", queryset=texts(ImprovementOpportunity, "review_id", "question")),
+        Prefetch("perspectives", queryset=texts(Perspective, "review_id", *Perspective.TEXT_FIELDS)),
+        Prefetch(
+            "incident__timeline",
+            queryset=texts(TimelineEntry, "incident_id", "occurred_at", "text", "known_then", "missing_then"),
+        ),
+        Prefetch("dismissals", queryset=FlagDismissal.objects.only("review_id", "key")),
         Prefetch("action_items", queryset=live_items),
         Prefetch("incident__action_items", queryset=live_items, to_attr="live_action_items"),
     )

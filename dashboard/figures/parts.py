@@ -7,17 +7,26 @@ part of **every restricted** incident (for admins) and the part of the few restr
 may see. A viewer's figures are their parts merged and then finished (``dashboard.figures.finish``): equal
 to a full computation over exactly what they may see, at the cost of the few incidents only they see.
 
-Every part asks a fixed number of queries, whatever the data size and however many incidents it covers.
+Every part asks a fixed number of queries, whatever the data size and however many incidents it covers (one
+fewer for a shared part while the first fix of each weakness is kept: ``_first_fix``).
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, timedelta
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.core.cache import cache
+from django.db.models import Case, Count, DateField, F, Q, QuerySet, Sum, When
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
 
 from actions.models import OPEN_STATUSES, ActionItem, ActionStatus, FixObligation, ObligationState
-from dashboard.figures.common import OBLIGATIONS_SHOWN, OLDEST_OVERDUE_SHOWN, Filters, month_of
+from dashboard.figures.common import (
+    CACHE_SECONDS,
+    OBLIGATIONS_SHOWN,
+    OLDEST_OVERDUE_SHOWN,
+    Filters,
+    Microseconds,
+    microseconds_between,
+)
 from dashboard.figures.factors import first_fixes
 from dashboard.figures.learning import (
     near_miss_figures,
@@ -29,6 +38,7 @@ from dashboard.figures.learning import (
 from dashboard.figures.sums import Earliest, First, Sorted, micro
 from dashboard.follow_through import fixes_that_did_not_hold, follow_through_counts, obligations_followed
 from dashboard.small_groups import people_behind
+from fragments.versions import current
 from incidents.models import Disposition, Incident
 from postmortems.models import ContributingFactor, ReviewFeedback, ReviewStatus
 
@@ -42,14 +52,15 @@ class Scope:
 
     incidents: QuerySet
     unattached: bool  # only the public part: every incident left out of it is restricted (or deleted)
+    shared: str | None = None  # the name of a shared part: what depends on no filter is kept for all of them
 
     @classmethod
     def public(cls) -> "Scope":
-        return cls(Incident.objects.filter(restricted=False), unattached=True)
+        return cls(Incident.objects.filter(restricted=False), unattached=True, shared=PUBLIC)
 
     @classmethod
     def every_restricted(cls) -> "Scope":
-        return cls(Incident.objects.filter(restricted=True), unattached=False)
+        return cls(Incident.objects.filter(restricted=True), unattached=False, shared=EVERY_RESTRICTED)
 
     @classmethod
     def restricted(cls, ids: list[int]) -> "Scope":
@@ -59,18 +70,30 @@ class Scope:
     def ids(self) -> QuerySet:
         return self.incidents.values("pk")
 
+    def has(self, path: str) -> Q:
+        """Rows whose incident (``path``) is one of these."""
+        if self.unattached:
+            # Every incident but those left out: PostgreSQL tests each row against a small hashed set instead of
+            # reading every incident to join them.
+            return Q(**{f"{path}__isnull": False}) & ~Q(**{f"{path}__in": _left_out()})
+        return Q(**{f"{path}__in": self.ids})
+
     def action_items(self) -> QuerySet:
         if self.unattached:
-            # Every item but those of the incidents left out (as ``ActionItem.visible_to`` asks): PostgreSQL tests
-            # each item against a small hashed set instead of joining every incident.
-            left_out = Incident.all_objects.filter(Q(restricted=True) | Q(deleted_at__isnull=False))
-            return ActionItem.objects.exclude(incident__in=left_out.values("pk"))
-        return ActionItem.objects.filter(incident__in=self.ids)
+            # Every item but those of the incidents left out (as ``ActionItem.visible_to`` asks), with or without one.
+            return ActionItem.objects.exclude(incident__in=_left_out())
+        return ActionItem.objects.filter(self.has("incident"))
 
 
-def first_of_month(moment: datetime) -> date:
-    moment = moment.astimezone(UTC)
-    return date(moment.year, moment.month, 1)
+def _left_out() -> QuerySet:
+    """The incidents no public figure counts: restricted or deleted (a few, found in their own index)."""
+    return Incident.all_objects.filter(Q(restricted=True) | Q(deleted_at__isnull=False)).values("pk")
+
+
+def month_in_utc(moment: str) -> Cast:
+    """The first day of the moment's month (in UTC), as a date (cast by the database: a truncation would also
+    check each value in Python)."""
+    return Cast(TruncMonth(moment, tzinfo=UTC), DateField())
 
 
 def part(scope: Scope, filters: Filters) -> dict:
@@ -108,17 +131,19 @@ def _response(scope: Scope, filters: Filters) -> dict:
     if filters.team:
         incidents = incidents.filter(team=filters.team)
     groups: dict = {}
-    for started, severity, detected, mitigated in incidents.values_list(
-        "impact_started_at", "severity", "detected_at", "mitigated_at"
+    for month, severity, ttd, ttm in incidents.values_list(
+        month_in_utc("impact_started_at"),
+        "severity",
+        microseconds_between("detected_at", "impact_started_at"),
+        microseconds_between("mitigated_at", "impact_started_at"),
     ):
-        month = first_of_month(started)
         for group in ("all", ("month", month), ("severity", severity), ("month-severity", month, severity)):
             cell = groups.setdefault(group, {"count": 0, "ttd": [], "ttm": []})
             cell["count"] += 1
-            if detected is not None:
-                cell["ttd"].append(micro(detected - started))
-            if mitigated is not None:
-                cell["ttm"].append(micro(mitigated - started))
+            if ttd is not None:
+                cell["ttd"].append(ttd)
+            if ttm is not None:
+                cell["ttm"].append(ttm)
     for cell in groups.values():
         cell["ttd"], cell["ttm"] = Sorted(sorted(cell["ttd"])), Sorted(sorted(cell["ttm"]))
     return groups
@@ -130,30 +155,36 @@ def _response(scope: Scope, filters: Filters) -> dict:
 def _obligations(scope: Scope, filters: Filters) -> dict:
     """Per team: counts, sorted times to a fix, its responders, and the same per month; the lists to act on."""
     now = filters.now
-    obligations = FixObligation.objects.filter(incident__in=scope.ids).exclude(state=ObligationState.CANCELLED)
+    obligations = FixObligation.objects.filter(scope.has("incident")).exclude(state=ObligationState.CANCELLED)
     if filters.team:
         obligations = obligations.filter(incident__team=filters.team)
     in_period = obligations.filter(deadline__gte=filters.start)
+    met = Q(state=ObligationState.MET)
     teams: dict = {}
     breached_rows = []
-    for team_id, team, deadline, state, met_at, starts_at, incident_id, title in in_period.values_list(
-        "incident__team_id", "incident__team__name", "deadline", "state", "met_at", "starts_at", "incident_id",
-        "incident__title",
+    for team_id, team, month, is_met, on_time, fix, breached_deadline, incident_id, title in in_period.values_list(
+        "incident__team_id", "incident__team__name", month_in_utc("deadline"),
+        Case(When(met, then=True), default=False),
+        Case(When(met & Q(met_at__lte=F("deadline")), then=True), default=False),
+        Case(When(met, then=microseconds_between("met_at", "starts_at"))),
+        # Only a breached obligation's deadline is read back: it is listed.
+        Case(When(Q(state=ObligationState.BREACHED) | Q(state=ObligationState.PENDING, deadline__lte=now),
+                  then="deadline")),
+        "incident_id", "incident__title",
     ):  # fmt: skip
-        breached = state == ObligationState.BREACHED or (state == ObligationState.PENDING and deadline <= now)
-        met = state == ObligationState.MET
+        breached = breached_deadline is not None
         cell = teams.setdefault(
             team_id, {"name": team, "people": set(), "breached": 0, "decided": 0, "on_time": 0, "fix": [], "months": {}}
         )
-        month = cell["months"].setdefault(first_of_month(deadline), {"decided": 0, "on_time": 0, "fix": []})
-        for counts in (cell, month):
-            counts["decided"] += int(met or breached)
-            counts["on_time"] += int(met and met_at is not None and met_at <= deadline)
-            if met and met_at is not None and starts_at is not None:
-                counts["fix"].append(micro(met_at - starts_at))
+        month_cell = cell["months"].setdefault(month, {"decided": 0, "on_time": 0, "fix": []})
+        for counts in (cell, month_cell):
+            counts["decided"] += int(is_met or breached)
+            counts["on_time"] += int(on_time)
+            if fix is not None:
+                counts["fix"].append(fix)
         cell["breached"] += int(breached)
         if breached:
-            breached_rows.append((deadline, incident_id, title, team))
+            breached_rows.append((breached_deadline, incident_id, title, team))
     for cell in teams.values():
         cell["fix"] = Sorted(sorted(cell["fix"]))
         for month in cell["months"].values():
@@ -217,18 +248,24 @@ def _action_items(scope: Scope, filters: Filters) -> dict:
             cell["owners"].add(owner)
         if counts["overdue"]:
             overdue.append((due_on, pk, title, team, kind, incident_id, incident_title))
-    for field, moments in (
-        ("opened", items.filter(created_at__gte=filters.start)),
-        (
-            "closed",
-            items.filter(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO], completed_at__gte=filters.start),
-        ),
+    # Opened and closed in one pass over the items: grouped by both weeks (a week is None where the item was not
+    # opened, or not closed, in the period), then summed per week on each side.
+    opened = Q(created_at__gte=filters.start)
+    closed = Q(status__in=[ActionStatus.DONE, ActionStatus.WONT_DO], completed_at__gte=filters.start)
+    for team_id, opened_week, closed_week, n in (
+        items.filter(opened | closed)
+        .values_list(
+            "team_id",
+            Case(When(opened, then=Cast(TruncWeek("created_at", tzinfo=UTC), DateField()))),
+            Case(When(closed, then=Cast(TruncWeek("completed_at", tzinfo=UTC), DateField()))),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        moment = "created_at" if field == "opened" else "completed_at"
-        for team_id, week, n in (
-            moments.annotate(week=TruncWeek(moment, tzinfo=UTC)).values("team_id", "week").annotate(n=Count("pk"))
-        ).values_list("team_id", "week", "n"):
-            team_cell(team_id)[field][month_of(week)] = n
+        cell = team_cell(team_id)
+        for field, week in (("opened", opened_week), ("closed", closed_week)):
+            if week is not None:
+                cell[field][week] = cell[field].get(week, 0) + n
     return {"teams": teams, "oldest_overdue": First(overdue, size=OLDEST_OVERDUE_SHOWN)}
 
 
@@ -237,20 +274,21 @@ def _action_items(scope: Scope, filters: Filters) -> dict:
 
 def _factors(scope: Scope, filters: Filters) -> dict:
     """Per category: its name, the sorted start of each incident with it in the period, incidents per month."""
-    factors = ContributingFactor.objects.filter(
-        review__incident__in=scope.ids, review__incident__impact_started_at__gte=filters.start
-    )
+    incidents = scope.incidents.filter(impact_started_at__gte=filters.start)
     if filters.team:
-        factors = factors.filter(review__incident__team=filters.team)
+        incidents = incidents.filter(team=filters.team)
+    factors = ContributingFactor.objects.filter(review__incident__in=incidents.values("pk"))
     categories: dict = {}
-    for category_id, name, _incident, started in (
+    started = "review__incident__impact_started_at"
+    for category_id, name, _incident, start, month in (
         factors.order_by()
-        .values_list("category_id", "category__name", "review__incident_id", "review__incident__impact_started_at")
+        .values_list(
+            "category_id", "category__name", "review__incident_id", Microseconds(F(started)), month_in_utc(started)
+        )
         .distinct()
     ):
         cell = categories.setdefault(category_id, {"name": name, "starts": [], "months": {}})
-        cell["starts"].append(micro(started))
-        month = first_of_month(started)
+        cell["starts"].append(start)
         cell["months"][month] = cell["months"].get(month, 0) + 1
     for cell in categories.values():
         cell["starts"] = Sorted(sorted(cell["starts"]))
@@ -261,7 +299,7 @@ def _recurrences(scope: Scope, filters: Filters) -> dict:
     """The first fix of each weakness (category and service) among these incidents, whenever they were, and
     the factors with a service of those in the period (whether a fix came before them is decided when merged).
     """
-    first_fix = Earliest({weakness: micro(moment) for weakness, moment in first_fixes(scope.incidents).items()})
+    first_fix = _first_fix(scope)
     later = scope.incidents.filter(impact_started_at__gte=filters.start)
     if filters.team:
         later = later.filter(team=filters.team)
@@ -269,15 +307,44 @@ def _recurrences(scope: Scope, filters: Filters) -> dict:
     for category, category_id, service_id, incident_id, started in ContributingFactor.objects.filter(
         service__isnull=False, review__incident__in=later.values("pk")
     ).values_list(
-        "category__name", "category_id", "service_id", "review__incident_id", "review__incident__impact_started_at"
-    ):
+        "category__name", "category_id", "service_id", "review__incident_id",
+        Microseconds(F("review__incident__impact_started_at")),
+    ):  # fmt: skip
         names[category_id] = category
-        returning.setdefault((category_id, service_id), []).append((micro(started), incident_id))
+        returning.setdefault((category_id, service_id), []).append((started, incident_id))
     return {
         "first_fix": first_fix,
         "names": names,
         "returning": {weakness: Sorted(sorted(starts)) for weakness, starts in returning.items()},
     }
+
+
+# What the first fix of each weakness is read from: action items and what they address ("actions"), factors and
+# the reviews they belong to ("reviews": a save that leaves it alone writes only an open review's text, which
+# the first fix does not read), and whether an incident is restricted or deleted ("incidents").
+FIRST_FIX_READS = ("incidents", "actions", "reviews")
+
+
+def _first_fix(scope: Scope) -> Earliest:
+    """The first fix of each weakness depends on no filter and changes less often than the rest: a shared part's
+    is kept for every team and period, and for changes elsewhere (a timeline's, an open review's text), until
+    something it is read from changes (the numbers are read before it is computed, and are raised again after
+    a change commits, so it is never kept as newer than it is)."""
+
+    def compute() -> Earliest:
+        return Earliest({weakness: micro(moment) for weakness, moment in first_fixes(scope.incidents).items()})
+
+    if scope.shared is None:
+        return compute()
+    key = f"dashboard:first-fix:{scope.shared}"
+    numbers = current(FIRST_FIX_READS, [key])
+    read_from = tuple(numbers[name] for name in FIRST_FIX_READS)
+    kept = numbers.kept[key]
+    if kept is not None and kept[0] == read_from:
+        return kept[1]
+    first_fix = compute()
+    cache.set(key, (read_from, first_fix), CACHE_SECONDS)
+    return first_fix
 
 
 # --- review quality ------------------------------------------------------------------------------
@@ -312,15 +379,16 @@ def _quality(scope: Scope, filters: Filters) -> dict:
 
 
 def _follow_through(scope: Scope, filters: Filters) -> dict:
-    obligations = obligations_followed(scope.incidents, filters)
+    obligations = obligations_followed(scope.has("incident"), filters)
     counts = follow_through_counts(obligations, filters)
     committed, landed = [], []
-    for state, starts_at, met_at, landed_at in obligations.values_list("state", "starts_at", "met_at", "landed_at"):
-        if state == ObligationState.MET and starts_at is not None:
-            if met_at is not None:
-                committed.append(micro(met_at - starts_at))
-            if landed_at is not None:
-                landed.append(micro(landed_at - starts_at))
+    for to_commit, to_land in obligations.filter(state=ObligationState.MET, starts_at__isnull=False).values_list(
+        microseconds_between("met_at", "starts_at"), microseconds_between("landed_at", "starts_at")
+    ):
+        if to_commit is not None:
+            committed.append(to_commit)
+        if to_land is not None:
+            landed.append(to_land)
     return counts | {
         "committed": Sorted(sorted(committed)),
         "landed": Sorted(sorted(landed)),

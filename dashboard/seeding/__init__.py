@@ -12,9 +12,11 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 
 import markup.fields
+from dashboard.figures.parts import FIRST_FIX_READS
 from dashboard.freshness import bump_version
 from dashboard.seeding import action_items, incidents, near_misses, obligations, reviews, teams, timelines
 from dashboard.seeding.organisation import Organisation, scaled
+from fragments.versions import bump
 
 __all__ = ["Organisation", "scaled", "seed_organisation"]
 
@@ -43,4 +45,7 @@ def seed_organisation(org: Organisation) -> None:
     # Fresh statistics, as autovacuum would gather them soon: without them the planner guesses badly.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    # Rows went in without saves: raise by hand what the figures are kept under (the first fix of each weakness
+    # is kept under the apps' own numbers, dashboard.figures.parts).
     bump_version()
+    bump(*FIRST_FIX_READS)

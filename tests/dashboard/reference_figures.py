@@ -22,7 +22,6 @@ from dashboard.figures.common import (
     month_of,
     sql_of,
 )
-from dashboard.figures.factors import _first_fix_sql
 from dashboard.figures.learning import (
     near_miss_figures,
     quality_shown,
@@ -45,6 +44,51 @@ from dashboard.small_groups import people_behind, shown_total, withheld_names, w
 from incidents.access import restricted_incidents_on, visibility_class
 from incidents.models import Disposition, Incident
 from postmortems.models import ContributingFactor, Review, ReviewFeedback, ReviewStatus
+
+
+def _first_fix_sql(incidents) -> tuple[str, list]:
+    """The first fix as the dashboard computed it before its one-pass query (``dashboard.figures.factors``).
+
+    ``WITH ... first_fix``: per weakness (category and service) among these incidents' factors, the moment
+    its first fix was done (a systemic fix of the factor's incident, or a fix addressing the factor)."""
+    incidents_sql, params = sql_of(incidents.values("pk"))
+    # Deleted (soft-deleted) fixes and factors do not count. Tested as a column condition, not as
+    # "id IN (live rows)", which on realistic data turned this query from seconds into many minutes.
+    factors = ContributingFactor._meta.db_table
+    reviews = Review._meta.db_table
+    items = ActionItem._meta.db_table
+    addresses = ActionItem.addresses.through._meta.db_table
+    systemic = ", ".join(f"'{kind}'" for kind in sorted(SYSTEMIC_KINDS))
+    done = ActionStatus.DONE.value
+    # A fix's completion always follows its own incident, so "fixed before the later incident began" already
+    # means "an earlier incident". That lets us keep one first-fix moment per weakness (category and service)
+    # instead of pairing every factor with every earlier one.
+    sql = f"""
+        WITH systemic_fix AS (
+            SELECT incident_id, MIN(completed_at) AS done_at FROM {items}
+            WHERE status = '{done}' AND kind IN ({systemic}) AND deleted_at IS NULL
+              AND incident_id IN ({incidents_sql})
+            GROUP BY incident_id
+        ), addressed_fix AS (
+            SELECT addressed.contributingfactor_id AS factor_id, MIN(fix.completed_at) AS done_at
+            FROM {addresses} addressed JOIN {items} fix ON fix.id = addressed.actionitem_id
+            JOIN {factors} factor ON factor.id = addressed.contributingfactor_id
+            JOIN {reviews} review ON review.id = factor.review_id
+            WHERE fix.status = '{done}' AND fix.deleted_at IS NULL AND review.incident_id IN ({incidents_sql})
+            GROUP BY addressed.contributingfactor_id
+        ), first_fix AS (
+            SELECT old_factor.category_id, old_factor.service_id,
+                   MIN(LEAST(systemic_fix.done_at, addressed_fix.done_at)) AS fixed_at
+            FROM {factors} old_factor
+            JOIN {reviews} old_review ON old_review.id = old_factor.review_id
+            LEFT JOIN systemic_fix ON systemic_fix.incident_id = old_review.incident_id
+            LEFT JOIN addressed_fix ON addressed_fix.factor_id = old_factor.id
+            WHERE old_factor.service_id IS NOT NULL AND old_review.incident_id IN ({incidents_sql})
+              AND old_factor.deleted_at IS NULL
+            GROUP BY old_factor.category_id, old_factor.service_id
+        )
+    """  # noqa: S608 - only our own compiled queries and constants are interpolated
+    return sql, [*params, *params, *params]
 
 
 def action_item_figures(user, filters: Filters) -> dict:
@@ -386,7 +430,7 @@ def follow_through_figures(user, filters: Filters) -> dict:
     computed in full from every incident the viewer may see."""
     from incidents.models import Incident
 
-    obligations = obligations_followed(Incident.objects.visible_to(user), filters)
+    obligations = obligations_followed(Q(incident__in=Incident.objects.visible_to(user).values("pk")), filters)
     figures = obligations.aggregate(
         committed_median=Percentile(interval("met_at", "starts_at"), 0.5, filter=COMMITTED),
         committed_p90=Percentile(interval("met_at", "starts_at"), 0.9, filter=COMMITTED),
