@@ -5,8 +5,14 @@ import os
 from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
 
+from web.warm import load_what_pages_need
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+# Loaded now, in the server's first process: with gunicorn's preload_app every worker is forked with it.
+load_what_pages_need()
+gc.freeze()
 
 # What a web process loads in its first requests (compiled templates, URL patterns, what each process keeps)
 # lives as long as the process. Left to the collector, a full collection walked those ~90,000 objects for
