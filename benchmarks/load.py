@@ -3,6 +3,7 @@ that rotate over people and addresses, and the figures each run gives."""
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -38,6 +39,9 @@ end
 # Each request goes to the next address and, independently, the next person: different people looking at
 # different objects. Status 304 counts as success (wrk counts only >= 400 as errors).
 ROTATE_LUA = """
+-- Each script its own seed: LuaJIT's generator starts the same in every wrk process, so the page types' people
+-- would otherwise draw the same pauses and arrive together.
+math.randomseed({SEED})
 local paths = {PATHS}
 local cookies = {COOKIES}
 local extra = {EXTRA}
@@ -174,7 +178,8 @@ def rotate_script(
     script = workdir / f"{name.replace(' ', '-')}.lua"
     reading = READ_LUA.replace("{FROM}", str(reading_ms[0])).replace("{TO}", str(reading_ms[1])) if reading_ms else ""
     script.write_text(
-        ROTATE_LUA.replace("{PATHS}", lua_list(paths))
+        ROTATE_LUA.replace("{SEED}", str(random.randrange(1, 2**31)))
+        .replace("{PATHS}", lua_list(paths))
         .replace("{COOKIES}", lua_list(cookies))
         .replace("{EXTRA}", extra_lua)
         + reading
