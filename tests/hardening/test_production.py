@@ -184,6 +184,26 @@ def test_threaded_workers_each_serve_some_of_the_kept_alive_connections(transact
         server.stop()
 
 
+def test_connections_that_send_nothing_yet_do_not_hold_up_other_requests(transactional_db, tmp_path):
+    """Browsers open connections ahead of time: each one silent after connecting must not hold a worker's thread
+    while someone else's request waits behind it."""
+    server = WebServer(production_env(WEB_CONCURRENCY="1", GUNICORN_THREADS="2"), tmp_path / "gunicorn.log").start()
+    silent = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(3)]
+    try:
+        time.sleep(0.3)  # accepted, each taken by a thread waiting for its first request
+        asking = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        started = time.monotonic()
+        asking.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+        response = asking.getresponse()
+        response.read()
+        assert response.status in {200, 503}
+        assert time.monotonic() - started < 1, server.output()[-2000:]
+    finally:
+        for connection in silent:
+            connection.close()
+        server.stop()
+
+
 def test_check_deploy_is_clean_and_cookies_are_secure_in_production():
     script = (
         "import django, json; django.setup();"
