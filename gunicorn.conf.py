@@ -41,16 +41,26 @@ reuse_port = env_bool("GUNICORN_REUSE_PORT", threads > 1)
 # Recycling guards against slow leaks; a worker takes a second or two of CPU to start again, so at a few
 # hundred requests a second a low number would keep the cores busy restarting workers.
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = max_requests // 10
 # Every worker, a replacement too, starts with the views imported and the templates compiled (config/wsgi.py)
 # instead of its first requests paying about 300 ms. A code change then needs a restart, not a HUP.
 preload_app = env_bool("GUNICORN_PRELOAD", True)
 
 # A worker thread that takes a new connection waits this long for its first request before handing the connection
-# back to the worker's poller (gunicorn's default is 5 s). A browser opens connections ahead of time and a client
-# may pause after connecting: each silent one held a thread, and the requests of everyone else on that worker
-# waited behind it, unseen by the access log's times (hundreds of ms in the benchmark's mixed run).
-gthread.DEFAULT_WORKER_DATA_TIMEOUT = env_float("GUNICORN_FIRST_DATA_WAIT", 0.1)
-max_requests_jitter = max_requests // 10
+# back to the worker's poller (gunicorn's wait is 5 s). A browser opens connections ahead of time and a client may
+# pause after connecting: each silent one held a thread, and the requests of everyone else on that worker waited
+# behind it, unseen by the access log's times (hundreds of ms in the benchmark's mixed run). Only this wait:
+# gunicorn's 5 s for reading the rest of a body a page refused (an upload too large) stays, so that the refusal
+# still reaches the browser.
+FIRST_DATA_WAIT = env_float("GUNICORN_FIRST_DATA_WAIT", 0.1)
+_wait_for_data = gthread.TConn.wait_for_data
+
+
+def _wait_for_first_request(connection, timeout):
+    return _wait_for_data(connection, min(timeout, FIRST_DATA_WAIT))
+
+
+gthread.TConn.wait_for_data = _wait_for_first_request
 # Heartbeat files on a memory filesystem, so a slow disk never makes healthy workers look dead.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -14,8 +14,8 @@ application = get_wsgi_application()
 load_what_pages_need()
 gc.freeze()
 
-# What a web process loads in its first requests (compiled templates, URL patterns, what each process keeps)
-# lives as long as the process. Left to the collector, a full collection walked those ~90,000 objects for
+# What a web process loads after that, in its first requests (what each process keeps, what rarer pages need),
+# lives as long as the process too. Left to the collector, a full collection walked those ~90,000 objects for
 # 50-150 ms, holding every thread of the process, about once a hundred requests; frozen, they are no longer
 # walked. Frozen again later for what only rarer pages load; anything frozen that later becomes a cycle of
 # garbage stays, a few objects each time.
